@@ -1,0 +1,159 @@
+"""Application factory: the webhook, health and metrics, and the resources they share."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import migrate, webhook
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.db import create_engine, session_factory
+from bot.inbound_service import InboundProcessor, LateSink
+from bot.keys import CLOCK, CODEC, CONFIG, DISPATCHER, ENGINE, HTTP, METRICS, SCHEDULER, SESSIONS
+from bot.messages import Incoming, Reply
+from bot.metrics import CONTENT_TYPE, Metrics
+from bot.wechat.inbound import InboundCodec
+
+log = logging.getLogger(__name__)
+
+Tick = Callable[[web.Application], Awaitable[Any]]
+TICKS = web.AppKey("ticks", list)  # (name, coroutine function) pairs run by the scheduler
+
+
+def create_app(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    run_migrations: bool = True,
+    start_scheduler: bool = True,
+) -> web.Application:
+    app = web.Application(client_max_size=config.server.max_body_bytes)
+    app[CONFIG] = config
+    app[CLOCK] = clock or SystemClock()
+    app[METRICS] = Metrics()
+    app[CODEC] = InboundCodec(config.wechat, config.server.timestamp_window)
+    app[TICKS] = []
+
+    from handlers import build_dispatcher
+
+    app[DISPATCHER] = build_dispatcher()
+
+    async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+        engine = create_engine(config.database.url)
+        if run_migrations:
+            await migrate.upgrade(engine)
+        app[ENGINE] = engine
+        app[SESSIONS] = session_factory(engine)
+        app[webhook.PROCESSOR] = InboundProcessor(
+            app[SESSIONS],
+            app[DISPATCHER],
+            app[CLOCK],
+            late_sink=_late_sink(),
+            extra={"config": config},
+        )
+        yield
+        await engine.dispose()
+
+    async def http_ctx(app: web.Application) -> AsyncIterator[None]:
+        timeout = aiohttp.ClientTimeout(total=config.wechat.api_timeout.total_seconds())
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            app[HTTP] = session
+            yield
+
+    async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
+        scheduler = AsyncIOScheduler(timezone=config.tz)
+        app[SCHEDULER] = scheduler
+        interval = config.scheduler.tick.total_seconds()
+        for name, tick in app[TICKS]:
+            scheduler.add_job(
+                _guarded(tick, app, name),
+                "interval",
+                seconds=interval,
+                id=name,
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
+            )
+        if start_scheduler:
+            scheduler.start()
+        yield
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    app.cleanup_ctx.append(database_ctx)
+    app.cleanup_ctx.append(http_ctx)
+    _add_outbound(app)
+    app.cleanup_ctx.append(scheduler_ctx)
+
+    webhook.setup(app, config.server.webhook_path)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    return app
+
+
+def _guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await tick(app)
+        except Exception:
+            log.exception("tick %s failed", name)
+
+    return run
+
+
+def _late_sink() -> LateSink | None:
+    try:
+        from bot.outbound import enqueue
+    except ImportError:  # pragma: no cover - outbound module not installed
+        return None
+
+    async def sink(session: AsyncSession, message: Incoming, reply: Reply, row_id: int) -> None:
+        await enqueue(
+            session,
+            purpose="late_reply",
+            recipient=message.openid,
+            text=reply.summary(),
+            dedupe_key=f"late-reply:{row_id}",
+        )
+
+    return sink
+
+
+def _add_outbound(app: web.Application) -> None:
+    try:
+        from bot.outbound.runtime import deliver_due, outbound_ctx
+    except ImportError:  # pragma: no cover - outbound module not installed
+        return
+    app.cleanup_ctx.append(outbound_ctx)
+    app[TICKS].append(("outbox", deliver_due))
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    try:
+        async with asyncio.timeout(2):
+            async with request.app[ENGINE].connect() as conn:
+                await conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        return web.json_response(
+            {"status": "unavailable", "database": type(exc).__name__}, status=503
+        )
+    return web.json_response({"status": "ready", "database": "ok"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    body = request.app[METRICS].render()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})

@@ -1,0 +1,64 @@
+"""Reusable filters. Each returns False, True, or a dict of values for the handler."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.messages import Incoming
+
+
+class MsgType:
+    def __init__(self, *types: str) -> None:
+        self.types = frozenset(types)
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool:
+        return message.msg_type in self.types
+
+
+class Event:
+    def __init__(self, *events: str) -> None:
+        self.events = frozenset(e.lower() for e in events)
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool:
+        return (message.event or "") in self.events
+
+
+class EventKey:
+    def __init__(self, *keys: str) -> None:
+        self.keys = frozenset(keys)
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool:
+        return (message.event_key or "") in self.keys
+
+
+class HasText:
+    """Matches a message that carries words (typed, or a voice message's recognised text)."""
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool:
+        return bool(message.text.strip())
+
+
+class Command:
+    """``接单 1024`` style: a leading word, then arguments. Injects ``command`` and ``args``."""
+
+    def __init__(self, *words: str) -> None:
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self.pattern = re.compile(
+            rf"^\s*(?P<cmd>{alternatives})(?:[\s:：,，]*(?P<args>.*))?$", re.S
+        )
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        m = self.pattern.match(message.text)
+        if not m:
+            return False
+        return {"command": m.group("cmd"), "args": (m.group("args") or "").strip()}
+
+
+class Regex:
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        m = self.pattern.search(message.text)
+        return {"match": m} if m else False

@@ -1,0 +1,25 @@
+"""Typed application keys: the app's shared resources, without module-level singletons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Config
+
+if TYPE_CHECKING:
+    pass
+
+CONFIG = web.AppKey("config", Config)
+CLOCK = web.AppKey("clock", Clock)
+ENGINE = web.AppKey("engine", AsyncEngine)
+SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+SCHEDULER = web.AppKey("scheduler", "AsyncIOScheduler")
+DISPATCHER = web.AppKey("dispatcher", "Dispatcher")
+METRICS = web.AppKey("metrics", "Metrics")
+CODEC = web.AppKey("codec", "InboundCodec")

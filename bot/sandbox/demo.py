@@ -1,0 +1,73 @@
+"""``mulin demo``: the service on SQLite under ./data, a sandbox page, a fake WeChat API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.config import Config, DatabaseConfig, ServerConfig, WeChatConfig
+from bot.sandbox import routes
+from bot.wechat.platform_sim import WeChatPlatform
+
+# Fixed, public demo credentials: the sandbox is never exposed beyond loopback.
+DEMO_TOKEN = "mulin-demo-token"
+DEMO_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+DEMO_APPID = "wx00demo00000000"
+
+
+def demo_config(host: str, port: int, data_dir: str) -> Config:
+    db_path = Path(data_dir).resolve() / "mulin.db"
+    return Config(
+        server=ServerConfig(host=host, port=port),
+        wechat=WeChatConfig(
+            appid=DEMO_APPID,
+            secret="demo-secret",
+            token=DEMO_TOKEN,
+            encoding_aes_key=DEMO_AES_KEY,
+            mode="safe",
+            api_base=f"http://{host}:{port}/_wechat",
+        ),
+        database=DatabaseConfig(url=f"sqlite+aiosqlite:///{db_path}"),
+    )
+
+
+def build_demo_app(config: Config) -> web.Application:
+    app = create_app(config)
+    platform = WeChatPlatform(
+        token=config.wechat.token,
+        appid=config.wechat.appid,
+        encoding_aes_key=config.wechat.encoding_aes_key,
+        mode=config.wechat.mode,
+    )
+    routes.setup(app, platform, list(routes.DEFAULT_USERS))
+    try:
+        from bot.wechat.fake_api import create_fake_api
+    except ImportError:  # pragma: no cover - outbound module not installed
+        pass
+    else:
+        app.add_subapp("/_wechat", create_fake_api())
+    return app
+
+
+def run_demo(host: str, port: int, data_dir: str) -> int:
+    from bot import logsetup
+
+    logsetup.configure()
+    config = demo_config(host, port, data_dir)
+    url = f"http://{host}:{port}/sandbox"
+    try:
+        web.run_app(
+            build_demo_app(config),
+            host=host,
+            port=port,
+            print=lambda _msg: print(f"睦邻 sandbox: {url}  (Ctrl+C to stop)", flush=True),
+        )
+    except OSError as exc:
+        print(
+            f"mulin: cannot start the demo on {host}:{port}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return 1
+    return 0

@@ -1,0 +1,99 @@
+"""The WeChat webhook: ``GET`` (URL verification) and ``POST`` (messages and events)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.inbound_service import InboundProcessor, Outcome, Ticket
+from bot.keys import CODEC, CONFIG, METRICS
+from bot.wechat.inbound import Rejected
+
+log = logging.getLogger(__name__)
+
+PROCESSOR = web.AppKey("processor", InboundProcessor)
+_TASKS = web.AppKey("webhook_tasks", set)  # handling that outlived its request
+
+
+async def verify(request: web.Request) -> web.Response:
+    codec = request.app[CODEC]
+    try:
+        echostr = codec.verify_url(request.query)
+    except Rejected as exc:
+        request.app[METRICS].requests.labels(outcome="rejected").inc()
+        return web.Response(status=exc.status, text=exc.reason)
+    return web.Response(text=echostr)
+
+
+async def receive(request: web.Request) -> web.Response:
+    app = request.app
+    metrics = app[METRICS]
+    codec = app[CODEC]
+    config = app[CONFIG]
+    try:
+        codec.check_query(request.query)  # before the body is read
+        if (
+            request.content_length is not None
+            and request.content_length > config.server.max_body_bytes
+        ):
+            raise Rejected(413, "body too large")
+        body = await _read_capped(request, config.server.max_body_bytes)
+        decoded = codec.decode(request.query, body)
+    except Rejected as exc:
+        metrics.requests.labels(outcome="rejected").inc()
+        log.info("webhook refused: %s (%d)", exc.reason, exc.status)
+        return web.Response(status=exc.status, text=exc.reason)
+
+    ticket = Ticket()
+    started = time.perf_counter()
+    task = asyncio.ensure_future(app[PROCESSOR].process(decoded.incoming, ticket))
+    budget = config.server.reply_budget.total_seconds()
+    done, _ = await asyncio.wait({task}, timeout=budget)
+    if not done and ticket.state == "passive":
+        # Already committing its passive reply: give it the rest of WeChat's five seconds.
+        done, _ = await asyncio.wait({task}, timeout=max(0.1, 4.8 - budget))
+    if not done:
+        ticket.state = "late"
+        app[_TASKS].add(task)
+        task.add_done_callback(app[_TASKS].discard)
+        metrics.late_replies.inc()
+        metrics.requests.labels(outcome="late").inc()
+        return web.Response(text="success")
+    outcome: Outcome = task.result()
+    metrics.handler_seconds.observe(time.perf_counter() - started)
+    if outcome.duplicate:
+        metrics.duplicates.inc()
+    metrics.requests.labels(outcome="duplicate" if outcome.duplicate else outcome.mode).inc()
+    if outcome.reply is None:
+        return web.Response(text="success")
+    xml = codec.encode_reply(outcome.reply, decoded.incoming, decoded.encrypted, request.query)
+    return web.Response(text=xml, content_type="application/xml")
+
+
+async def _read_capped(request: web.Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise Rejected(413, "body too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def tasks_ctx(app: web.Application) -> AsyncIterator[None]:
+    app[_TASKS] = set()
+    yield
+    pending = list(app[_TASKS])
+    if pending:  # let late handlers finish and queue their replies before the engine closes
+        await asyncio.wait(pending, timeout=10)
+
+
+def setup(app: web.Application, path: str) -> None:
+    app.router.add_get(path, verify)
+    app.router.add_post(path, receive)
+    app.cleanup_ctx.append(tasks_ctx)

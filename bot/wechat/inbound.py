@@ -1,0 +1,193 @@
+"""Server side of the webhook protocol: verify, decrypt, parse, and encode replies.
+
+Order matters: the query signature and the timestamp are checked before the body is read, and
+``msg_signature`` before anything is decrypted, so unauthenticated input costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import xmltodict
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+
+from bot.config import WeChatConfig
+from bot.messages import Incoming, Reply
+from bot.wechat.replyxml import render_reply
+
+
+class Rejected(Exception):
+    """The request is refused; ``status`` is the HTTP status, ``reason`` a short log word."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _sha1(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decoded:
+    incoming: Incoming
+    encrypted: bool
+
+
+class InboundCodec:
+    def __init__(self, config: WeChatConfig, window: timedelta) -> None:
+        self.config = config
+        self.window = window.total_seconds()
+        self._crypto = (
+            WeChatCrypto(config.token, config.encoding_aes_key, config.appid)
+            if config.encoding_aes_key
+            else None
+        )
+
+    # -- query-string checks (no body read yet) -----------------------------------------
+    def check_query(self, query: Mapping[str, str], now: float | None = None) -> None:
+        sig, ts, nonce = query.get("signature"), query.get("timestamp"), query.get("nonce")
+        if not sig or not ts or nonce is None:
+            raise Rejected(403, "missing signature")
+        expected = _sha1(self.config.token, ts, nonce)
+        if not hmac.compare_digest(expected.encode(), sig.encode()):
+            raise Rejected(403, "bad signature")
+        try:
+            stamp = int(ts)
+        except ValueError:
+            raise Rejected(403, "bad timestamp") from None
+        current = time.time() if now is None else now
+        if abs(current - stamp) > self.window:
+            raise Rejected(403, "stale timestamp")
+
+    def verify_url(self, query: Mapping[str, str]) -> str:
+        self.check_query(query)
+        return query.get("echostr", "")
+
+    def wants_encryption(self, query: Mapping[str, str]) -> bool:
+        encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+        if self.config.mode == "safe" and not encrypted:
+            raise Rejected(400, "plain message in safe mode")
+        if self.config.mode == "plain":
+            return False
+        return encrypted
+
+    # -- body ----------------------------------------------------------------------------
+    def decode(self, query: Mapping[str, str], body: bytes) -> Decoded:
+        encrypted = self.wants_encryption(query)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Rejected(400, "body is not UTF-8") from None
+        if encrypted:
+            text = self._decrypt(query, text)
+        return Decoded(self._parse(text), encrypted)
+
+    def _decrypt(self, query: Mapping[str, str], text: str) -> str:
+        assert self._crypto is not None  # config validation requires the key outside plain
+        outer = _parse_xml(text)
+        encrypt = outer.get("Encrypt")
+        if not isinstance(encrypt, str) or not encrypt:
+            raise Rejected(400, "no Encrypt element")
+        msg_sig = query.get("msg_signature", "")
+        expected = _sha1(
+            self.config.token, query.get("timestamp", ""), query.get("nonce", ""), encrypt
+        )
+        if not hmac.compare_digest(expected.encode(), msg_sig.encode()):
+            raise Rejected(403, "bad msg_signature")
+        try:
+            plain = self._crypto.decrypt_message(
+                outer, msg_sig, query.get("timestamp", ""), query.get("nonce", "")
+            )
+        except Exception:
+            # wrong key, wrong appid, truncated or padded garbage: wechatpy raises a zoo of
+            # exceptions here (struct.error, UnicodeDecodeError, its own); all mean "cannot open".
+            raise Rejected(400, "undecryptable") from None
+        return str(plain)
+
+    def _parse(self, xml: str) -> Incoming:
+        doc = _parse_xml(xml)
+        try:
+            msg = parse_message(xml)
+        except Exception:
+            raise Rejected(400, "unparseable message") from None
+        openid = doc.get("FromUserName")
+        if not isinstance(openid, str) or not openid or len(openid) > 64:
+            raise Rejected(400, "no FromUserName")
+        try:
+            created = datetime.fromtimestamp(int(str(doc.get("CreateTime"))), UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            raise Rejected(400, "bad CreateTime") from None
+        fields = {k: v for k, v in doc.items() if isinstance(v, str)}
+        msg_type = str(getattr(msg, "type", "unknown") or "unknown")
+        raw_type = str(doc.get("MsgType", "")).lower()
+        event = None
+        if raw_type == "event":
+            msg_type = "event"
+            event = str(getattr(msg, "event", None) or doc.get("Event") or "").lower() or None
+        elif msg_type == "unknown":
+            msg_type = raw_type or "unknown"
+        content = fields.get("Content")
+        if raw_type == "voice":
+            content = fields.get("Recognition") or None
+        msg_id = fields.get("MsgId") or None
+        if msg_id is not None and (len(msg_id) > 64 or not msg_id.isdigit()):
+            raise Rejected(400, "bad MsgId")
+        return Incoming(
+            openid=openid,
+            account=fields.get("ToUserName", ""),
+            msg_type=msg_type,
+            created_at=created,
+            raw_xml=xml,
+            msg_id=msg_id,
+            event=event,
+            event_key=fields.get("EventKey") or None,
+            content=content,
+            media_id=fields.get("MediaId") or None,
+            pic_url=fields.get("PicUrl") or None,
+            url=fields.get("Url") or None,
+            title=fields.get("Title") or None,
+            latitude=_float(fields.get("Location_X") or fields.get("Latitude")),
+            longitude=_float(fields.get("Location_Y") or fields.get("Longitude")),
+            label=fields.get("Label") or None,
+            fields=fields,
+        )
+
+    # -- reply ---------------------------------------------------------------------------
+    def encode_reply(
+        self, reply: Reply, incoming: Incoming, encrypted: bool, query: Mapping[str, str]
+    ) -> str:
+        xml = render_reply(reply, to_user=incoming.openid, from_user=incoming.account)
+        if not encrypted or self._crypto is None:
+            return xml
+        nonce = query.get("nonce") or secrets.token_hex(8)
+        return str(self._crypto.encrypt_message(xml, nonce, str(int(time.time()))))
+
+
+def _parse_xml(text: str) -> dict[str, Any]:
+    try:
+        doc = xmltodict.parse(text, disable_entities=True)
+    except Exception:
+        raise Rejected(400, "malformed XML") from None
+    root = doc.get("xml") if isinstance(doc, dict) else None
+    if not isinstance(root, dict):
+        raise Rejected(400, "no <xml> root")
+    return root
+
+
+def _float(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None

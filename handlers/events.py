@@ -1,0 +1,30 @@
+"""Subscription, menu and platform events."""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.dispatcher.core import Router
+from bot.dispatcher.filters import Event, EventKey
+
+router = Router("events")
+
+
+@router.event(Event("subscribe", "subscribe_scan"))
+async def on_subscribe() -> str:
+    return texts.WELCOME
+
+
+@router.event(Event("click"), EventKey("HELP", "help"))
+async def on_help_click() -> str:
+    return texts.HELP
+
+
+@router.event(Event("click"))
+async def on_unknown_click() -> str:
+    return texts.MENU_UNKNOWN
+
+
+@router.event(Event("unsubscribe", "view", "location", "templatesendjobfinish", "scan"))
+async def on_silent_event() -> None:
+    # Stored by the unit of work (following flag, last location); nothing to say back.
+    return None
