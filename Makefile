@@ -22,7 +22,7 @@ demo: $(STAMP)
 browser:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null) || \
 	  echo "could not install chromium: browser tests will fail"; }
 
 test: $(STAMP) browser

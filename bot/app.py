@@ -61,6 +61,7 @@ def create_app(
             extra={"config": config},
         )
         yield
+        await app[webhook.PROCESSOR].stop()
         await engine.dispose()
 
     async def http_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -88,6 +88,7 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
     from bot.app import create_app
 
     logsetup.configure()
+    use_fast_event_loop()
     app = create_app(config)
     try:
         web.run_app(
@@ -100,6 +101,15 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
         print(f"mulin: cannot start: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def use_fast_event_loop() -> None:
+    """uvloop where available: the HTTP side costs about half as much CPU per request."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - e.g. on Windows
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
 def _db_upgrade(config: Config) -> int:

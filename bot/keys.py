@@ -12,6 +12,13 @@ from bot.clock import Clock
 from bot.config import Config
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.dispatcher.core import Dispatcher
+    from bot.metrics import Metrics
+    from bot.wechat.inbound import InboundCodec
+
+if TYPE_CHECKING:
     pass
 
 CONFIG = web.AppKey("config", Config)
@@ -19,7 +26,7 @@ CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
 HTTP = web.AppKey("http", aiohttp.ClientSession)
-SCHEDULER = web.AppKey("scheduler", "AsyncIOScheduler")
-DISPATCHER = web.AppKey("dispatcher", "Dispatcher")
-METRICS = web.AppKey("metrics", "Metrics")
-CODEC = web.AppKey("codec", "InboundCodec")
+SCHEDULER: web.AppKey[AsyncIOScheduler] = web.AppKey("scheduler")
+DISPATCHER: web.AppKey[Dispatcher] = web.AppKey("dispatcher")
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+CODEC: web.AppKey[InboundCodec] = web.AppKey("codec")

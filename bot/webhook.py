@@ -16,7 +16,8 @@ from bot.wechat.inbound import Rejected
 log = logging.getLogger(__name__)
 
 PROCESSOR = web.AppKey("processor", InboundProcessor)
-_TASKS = web.AppKey("webhook_tasks", set)  # handling that outlived its request
+# handling that outlived its request
+_TASKS: web.AppKey[set[asyncio.Future[Outcome]]] = web.AppKey("webhook_tasks")
 
 
 async def verify(request: web.Request) -> web.Response:
@@ -86,9 +87,10 @@ async def _read_capped(request: web.Request, limit: int) -> bytes:
 
 
 async def tasks_ctx(app: web.Application) -> AsyncIterator[None]:
-    app[_TASKS] = set()
+    tasks: set[asyncio.Future[Outcome]] = set()
+    app[_TASKS] = tasks
     yield
-    pending = list(app[_TASKS])
+    pending = list(tasks)
     if pending:  # let late handlers finish and queue their replies before the engine closes
         await asyncio.wait(pending, timeout=10)
 

@@ -12,7 +12,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-
 PG_URL = os.environ.get("MULIN_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("MULIN_TEST_REDIS_URL")
 

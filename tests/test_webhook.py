@@ -125,7 +125,7 @@ async def test_oversize_body_is_413(aiohttp_client: ClientFactory, sqlite_url: s
         b"not xml at all",
         b"<xml><ToUserName>",
         b"<root><a>1</a></root>",
-        "<xml><MsgType>text</MsgType></xml>".encode(),
+        b"<xml><MsgType>text</MsgType></xml>",
         b"\xff\xfe\x00garbage",
         b"",
         # billion laughs: entities must never expand

@@ -44,7 +44,7 @@ def build_demo_app(config: Config) -> web.Application:
     )
     routes.setup(app, platform, list(routes.DEFAULT_USERS))
     try:
-        from bot.wechat.fake_api import create_fake_api
+        from bot.wechat.fake_api import create_app as create_fake_api
     except ImportError:  # pragma: no cover - outbound module not installed
         pass
     else:

@@ -16,8 +16,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import xmltodict
-from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
+from wechatpy.events import EVENT_TYPES
+from wechatpy.messages import MESSAGE_TYPES, UnknownMessage
 
 from bot.config import WeChatConfig
 from bot.messages import Incoming, Reply
@@ -117,7 +118,7 @@ class InboundCodec:
     def _parse(self, xml: str) -> Incoming:
         doc = _parse_xml(xml)
         try:
-            msg = parse_message(xml)
+            msg = _wechatpy_message(doc)
         except Exception:
             raise Rejected(400, "unparseable message") from None
         openid = doc.get("FromUserName")
@@ -191,3 +192,24 @@ def _float(value: str | None) -> float | None:
         return float(value)
     except ValueError:
         return None
+
+
+def _wechatpy_message(doc: dict[str, Any]) -> Any:
+    """wechatpy's message object for an already parsed document.
+
+    Same class choice as ``wechatpy.parse_message`` (including its scan-to-subscribe
+    special cases), without parsing the XML a second time.
+    """
+    doc = dict(doc)
+    msg_type = str(doc["MsgType"]).lower()
+    if msg_type != "event":
+        return MESSAGE_TYPES.get(msg_type, UnknownMessage)(doc)
+    event = str(doc.get("Event", "")).lower()
+    key = doc.get("EventKey")
+    if event == "subscribe" and isinstance(key, str) and key:
+        if key.startswith(("scanbarcode|", "scanimage|")):
+            event = doc["Event"] = "subscribe_scan_product"
+        elif key.startswith("qrscene_"):
+            event = doc["Event"] = "subscribe_scan"
+            doc["EventKey"] = key[len("qrscene_") :]
+    return EVENT_TYPES.get(event, UnknownMessage)(doc)

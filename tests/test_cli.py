@@ -1,0 +1,133 @@
+"""The `mulin` command as an operator runs it: exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def mulin(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MULIN_") or k.startswith("MULIN_TEST_")
+    }
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=full_env,
+        cwd=cwd or ROOT,
+    )
+
+
+def write_config(tmp_path: Path, extra: str = "", db: str | None = None) -> Path:
+    path = tmp_path / "config.yaml"
+    url = db or f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+    path.write_text(
+        f"wechat: {{token: t, mode: plain}}\ndatabase: {{url: '{url}'}}\n{extra}", encoding="utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        ((), "mulin"),
+        (("serve",), "--config"),
+        (("serve", "--config", "/nonexistent.yaml"), "file not found"),
+        (("frobnicate",), "invalid choice"),
+        (("parse", "--now", "yesterday"), "--now"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], needle: str) -> None:
+    result = mulin(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_config_key_is_named(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, "sla: {accept_within: later}\n")
+    result = mulin("serve", "--config", str(cfg))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "mulin: sla.accept_within: expected a duration like 90s, 30m, 2h or 3d, got 'later'"
+    ]
+    env_bad = mulin(
+        "db", "upgrade", "--config", str(write_config(tmp_path)), env={"MULIN_WECHAT__MODE": "xml"}
+    )
+    assert env_bad.returncode == 2 and "wechat.mode" in env_bad.stderr
+
+
+def test_db_upgrade_is_idempotent(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    for _ in range(2):
+        result = mulin("db", "upgrade", "--config", str(cfg))
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / "m.db").exists()
+
+
+def test_db_upgrade_unreachable_database_is_exit_1(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, db="postgresql+asyncpg://nobody@127.0.0.1:9/none")
+    result = mulin("db", "upgrade", "--config", str(cfg))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_starts_applies_migrations_and_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    cfg = write_config(tmp_path)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MULIN_") or k.startswith("MULIN_TEST_")
+    }
+    log = tmp_path / "serve.log"
+    with (
+        log.open("w") as err,
+        subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--config", str(cfg), "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        ) as proc,
+    ):
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
+                        assert json.loads(resp.read())["status"] == "ready"
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise AssertionError(f"server did not start: {log.read_text()}") from None
+                    time.sleep(0.2)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    assert (tmp_path / "m.db").exists()

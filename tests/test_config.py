@@ -1,0 +1,98 @@
+"""Configuration: file, environment overrides, and one-line errors naming the key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, build_config, load_config, parse_duration
+
+GOOD = {"wechat": {"token": "t", "mode": "plain"}}
+
+
+def test_defaults_match_the_contract() -> None:
+    cfg = build_config(GOOD, environ={})
+    assert (cfg.server.host, cfg.server.port, cfg.server.webhook_path) == (
+        "127.0.0.1",
+        8080,
+        "/wechat",
+    )
+    assert cfg.database.url == "sqlite+aiosqlite:///./data/mulin.db"
+    assert cfg.sla.accept_within == timedelta(minutes=30)
+    assert cfg.sla.resolve_within_urgent == timedelta(hours=2)
+    assert cfg.sla.resolve_within_default == timedelta(days=3)
+    assert cfg.scheduler.tick == timedelta(seconds=5)
+    assert cfg.timezone == "Asia/Shanghai" and cfg.redis.url is None
+
+
+def test_environment_overrides_nested_keys() -> None:
+    env = {
+        "MULIN_WECHAT__SECRET": "s3cret",
+        "MULIN_SERVER__PORT": "9090",
+        "MULIN_SLA__RESOLVE_WITHIN__URGENT": "90m",
+        "MULIN_WECHAT__TEMPLATES__SURVEY": "tpl-1",
+        "MULIN_TIMEZONE": "Asia/Urumqi",
+        "MULIN_TEST_POSTGRES_URL": "ignored",
+    }
+    cfg = build_config(GOOD, environ=env)
+    assert cfg.wechat.secret == "s3cret" and cfg.server.port == 9090
+    assert cfg.sla.resolve_within_urgent == timedelta(minutes=90)
+    assert cfg.wechat.templates == {"survey": "tpl-1"}
+    assert cfg.timezone == "Asia/Urumqi"
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"wechat": {"token": "t", "mode": "loud"}}, "wechat.mode"),
+        ({"wechat": {"token": "t", "mode": "safe"}}, "wechat.encoding_aes_key"),
+        ({"wechat": {"mode": "plain"}}, "wechat.token"),
+        ({**GOOD, "server": {"port": "eighty"}}, "server.port"),
+        ({**GOOD, "server": {"port": 70000}}, "server.port"),
+        ({**GOOD, "server": {"colour": "red"}}, "server.colour"),
+        ({**GOOD, "sla": {"accept_within": "soon"}}, "sla.accept_within"),
+        ({**GOOD, "sla": {"resolve_within": {"urgent": "-1h"}}}, "sla.resolve_within.urgent"),
+        ({**GOOD, "database": {"url": "mysql://x"}}, "database.url"),
+        ({**GOOD, "timezone": "Mars/Olympus"}, "timezone"),
+        (
+            {**GOOD, "wechat": {"token": "t", "mode": "plain", "templates": {"spam": "x"}}},
+            "wechat.templates.spam",
+        ),
+        ({**GOOD, "colour": {}}, "colour"),
+    ],
+)
+def test_bad_values_name_the_key(raw: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        build_config(raw, environ={})
+    message = str(err.value)
+    assert message.startswith(key) and "\n" not in message
+
+
+def test_durations() -> None:
+    assert parse_duration("90s", "k") == timedelta(seconds=90)
+    assert parse_duration("3d", "k") == timedelta(days=3)
+    assert parse_duration(" 2h ", "k") == timedelta(hours=2)
+    for bad in ("", "2 weeks", "0s", True, "h"):
+        with pytest.raises(ConfigError):
+            parse_duration(bad, "k")
+
+
+def test_load_config_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.yaml", environ={})
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("server: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(broken, environ={})
+    listy = tmp_path / "list.yaml"
+    listy.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(listy, environ={})
+
+
+def test_example_config_is_valid() -> None:
+    example = Path(__file__).resolve().parent.parent / "config.example.yaml"
+    cfg = load_config(example, environ={"MULIN_WECHAT__TOKEN": "t"})
+    assert cfg.wechat.mode in ("plain", "compatible", "safe")
