@@ -21,12 +21,14 @@ from bot.inbound_service import InboundProcessor, LateSink
 from bot.keys import CLOCK, CODEC, CONFIG, DISPATCHER, ENGINE, HTTP, METRICS, SCHEDULER, SESSIONS
 from bot.messages import Incoming, Reply
 from bot.metrics import CONTENT_TYPE, Metrics
+from bot.services.roster_cache import RosterCache
 from bot.wechat.inbound import InboundCodec
 
 log = logging.getLogger(__name__)
 
 Tick = Callable[[web.Application], Awaitable[Any]]
-TICKS = web.AppKey("ticks", list)  # (name, coroutine function) pairs run by the scheduler
+TICKS = web.AppKey("ticks", list)
+ROSTER = web.AppKey("roster", RosterCache)  # (name, coroutine function) pairs run by the scheduler
 
 
 def create_app(
@@ -42,6 +44,7 @@ def create_app(
     app[METRICS] = Metrics()
     app[CODEC] = InboundCodec(config.wechat, config.server.timestamp_window)
     app[TICKS] = []
+    app[ROSTER] = RosterCache()
 
     from handlers import build_dispatcher
 
@@ -58,7 +61,7 @@ def create_app(
             app[DISPATCHER],
             app[CLOCK],
             late_sink=_late_sink(),
-            extra={"config": config},
+            extra={"config": config, "roster": app[ROSTER]},
         )
         yield
         await app[webhook.PROCESSOR].stop()

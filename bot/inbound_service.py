@@ -187,7 +187,11 @@ class InboundProcessor:
             updates: list[dict[str, Any]] = []
             for index, job, row_id in fresh:
                 reply = await self.dispatcher.feed(
-                    job.message, session=session, clock=self.clock, **self.extra
+                    job.message,
+                    session=session,
+                    clock=self.clock,
+                    inbound_id=row_id,
+                    **self.extra,
                 )
                 if job.ticket.state == "late":
                     mode = "deferred" if reply else "none"

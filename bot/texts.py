@@ -31,3 +31,106 @@ RECEIVED_LINK = "链接收到了，谢谢分享。"
 RECEIVED_MEDIA = "收到了。如果要报事，请用文字或语音说说是什么情况。"
 VOICE_UNRECOGNISED = "抱歉，这条语音没听清，麻烦您再说一遍，或者打字告诉我们。"
 MENU_UNKNOWN = "这个功能还在准备中，您可以直接发文字告诉我们需要什么帮助。"
+
+
+# --- residents: reports and their orders -------------------------------------------------
+ASK_ADDRESS = "收到！请问您家住哪栋楼、几单元、门牌号？比如“3栋2单元501”。我们记下后马上派人。"
+ASK_ADDRESS_AGAIN = "没看出地址，麻烦按“3栋2单元501”这样告诉我们；不方便说的话回复“跳过”。"
+ADDRESS_SKIPPED = "好的，先不写地址。"
+UNKNOWN_BUILDING = "我们小区的名单里没有{building}栋，麻烦再核对一下楼号？"
+
+
+def order_created(number: int, who: str | None) -> str:
+    if who:
+        return f"已收到，工单号 #{number}。已转给{who}，接单后会通知您。"
+    return f"已收到，工单号 #{number}。社区会尽快安排人处理，有进展会通知您。"
+
+
+def emergency_first(numbers: list[str]) -> str:
+    names = {"119": "119（火警）", "120": "120（急救）", "110": "110（报警）"}
+    listed = "、".join(names[n] for n in numbers)
+    return f"情况紧急请先拨打 {listed}！"
+
+
+URGENT_NOTED = "我们已按紧急工单处理，同时通知了网格长。"
+
+BOUND = "地址登记好了：{place}。以后报事不用再说地址。"
+BIND_NEEDS_ADDRESS = "请按“绑定 3栋2单元501”的格式告诉我们您家的地址。"
+
+NO_ORDERS = "您还没有报过事。有需要直接发消息给我们就行。"
+ORDERS_HEADER = "您最近的工单："
+ORDER_NOT_FOUND = "没有找到工单 #{number}，请核对单号。"
+ORDER_NOT_YOURS = "工单 #{number} 不是您提交的，无法操作。"
+CANCEL_WHICH = "您有几张未完成的工单，请回复“取消 #单号”，比如“取消 #{number}”。"
+CANCEL_NOTHING = "您没有可以取消的工单。"
+CANCELLED = "工单 #{number} 已取消。"
+CHAT_REPLY = "不客气～有需要随时发消息给我们，比如“3栋2单元501楼道灯坏了”。"
+GREETING_REPLY = "您好！有什么需要帮忙的，直接说就行，比如“3栋2单元501厨房水管漏水了”。"
+ATTACHED_IMAGE = "图片已附在工单 #{number} 上，处理的同志能看到。"
+ATTACHED_LOCATION = "位置已附在工单 #{number} 上。"
+RATED = "谢谢您的评价！"
+RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新派出，网格长也会跟进。"
+
+STATUS_NAMES = {
+    "received": "待派单",
+    "assigned": "待接单",
+    "accepted": "已接单",
+    "in_progress": "办理中",
+    "escalated": "已上报协调",
+    "resolved": "已办结待评价",
+    "closed": "已完成",
+    "cancelled": "已取消",
+}
+
+# --- residents: what happens to their order ---------------------------------------------
+RESIDENT_ACCEPTED = "您的工单 #{number} 已由{who}接单，会尽快联系您。"
+RESIDENT_PROGRESS = "您的工单 #{number} 有新进展：{note}"
+RESIDENT_RESOLVED = (
+    "您的工单 #{number} 已办结{note}。\n满意吗？回复 1-5 分（5 分最满意），或回复“满意”“不满意”。"
+)
+RESIDENT_HANDED_ON = "您的工单 #{number} 已转给{who}处理。"
+RESIDENT_ESCALATED = "您的工单 #{number} 社区已上报相关部门协调处理，有结果会告诉您。"
+
+# --- members -------------------------------------------------------------------------------
+MEMBER_NEW_ORDER = "新工单 #{number}（{category}{urgent}）：{place}{summary}\n回复“接单 {number}”接单；不归您管的回复“退单 {number} 原因”。"
+MEMBER_URGENT_FYI = "紧急工单 #{number}（{category}）：{place}{summary}\n已派给{who}，请关注。"
+MEMBER_CANCELLED = "工单 #{number} 居民已取消，无需再处理。"
+MEMBER_BOUND = "绑定成功！{name}（{roles}），以后新工单会发到这里。发“待办”看您手上的工单。"
+MEMBER_BAD_CODE = "邀请码不对或已使用，请向社区核对。"
+MEMBER_ALREADY_BOUND = "这个微信已经绑定为 {name}。"
+MEMBER_ONLY = "这个指令是给居民代表、网格长和社区干事用的。"
+MEMBER_USAGE = {
+    "接单": "用法：接单 单号，比如“接单 1024”",
+    "进度": "用法：进度 单号 说明，比如“进度 1024 师傅明天上午上门”",
+    "完成": "用法：完成 单号 [说明]，比如“完成 1024 已换新水管”",
+    "退单": "用法：退单 单号 原因，比如“退单 1024 不是我负责的楼栋”",
+    "转派": "用法：转派 单号 姓名或编号，比如“转派 1024 王芳”",
+    "吹哨": "用法：吹哨 单号 原因，比如“吹哨 1024 需要供电公司处理”",
+}
+MEMBER_ACCEPTED = "已接单 #{number}：{place}{summary}。办理中可回复“进度 {number} 说明”，办完回复“完成 {number}”。"
+MEMBER_TAKEN = "工单 #{number} 已被{who}接单了。"
+MEMBER_NOT_YOUR_SCOPE = "工单 #{number} 不在您负责的范围内，不能操作。"
+MEMBER_PROGRESS_OK = "已记录工单 #{number} 的进展，并告知了居民。"
+MEMBER_RESOLVED_OK = "工单 #{number} 已办结，辛苦了！居民会收到回访。"
+MEMBER_DECLINED_OK = "已退单 #{number}，{next}。"
+MEMBER_REASSIGNED_OK = "已把工单 #{number} 转给{who}。"
+MEMBER_REASSIGN_UNKNOWN = "没有找到“{name}”，请用花名册上的姓名或编号。"
+MEMBER_REASSIGN_AMBIGUOUS = "有好几位叫“{name}”，请用编号，比如“转派 {number} m02”。"
+MEMBER_ESCALATED_OK = "工单 #{number} 已吹哨上报，网格长和社区干事已收到。"
+MEMBER_ESCALATION_FYI = "吹哨：工单 #{number}（{category}）{place}{summary}\n{who}上报原因：{note}"
+MEMBER_HANDED_TO_YOU = (
+    "{who}把工单 #{number} 转给了您（{category}）：{place}{summary}\n回复“接单 {number}”接单。"
+)
+MEMBER_NO_OPEN = "您手上没有待办的工单。"
+MEMBER_OPEN_HEADER = "您的待办工单："
+MEMBER_ON_DUTY = "已上岗，新工单会派给您。"
+MEMBER_OFF_DUTY = "已下岗，新工单暂时不会派给您；回复“上岗”恢复。"
+ORDER_REFUSALS = {
+    "cancelled": "工单 #{number} 已取消，不能再操作。",
+    "finished": "工单 #{number} 已经办结了。",
+    "already_accepted": "工单 #{number} 已经接过了。",
+    "not_accepted": "工单 #{number} 还没有接单，请先回复“接单 {number}”。",
+    "illegal": "工单 #{number} 现在是“{status}”状态，不能这样操作。",
+}
+NEXT_ASSIGNEE = "已转给{who}"
+NEXT_NOBODY = "暂时没有其他人可派，社区会统一安排"

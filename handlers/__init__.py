@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from bot.dispatcher.core import Dispatcher
+from typing import Any
+
+from bot.dispatcher.core import Dispatcher, Next
+from bot.messages import Incoming, Reply
+from bot.services.orders import Refused
+
+
+async def refusals_as_replies(nxt: Next, message: Incoming, data: dict[str, Any]) -> Reply | None:
+    """A service's plain-Chinese refusal is the answer, not an error."""
+    try:
+        return await nxt(message, data)
+    except Refused as refusal:
+        return Reply(text=refusal.reply)
 
 
 def build_dispatcher() -> Dispatcher:
-    from handlers import common, events, resident
+    from handlers import common, events, members, resident
 
     dp = Dispatcher()
+    dp.middleware(refusals_as_replies)
     dp.include_router(events.router)
     dp.include_router(common.router)
+    dp.include_router(members.router)
     dp.include_router(resident.router)
     return dp

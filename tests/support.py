@@ -25,3 +25,59 @@ def make_config(db_url: str, mode: str = "plain", **server: Any) -> Config:
         "database": {"url": db_url},
     }
     return build_config(raw, environ={})
+
+
+# --- a small community for order tests -------------------------------------------------------
+def roster_rows() -> dict[str, Any]:
+    """Community 青和居: grid G01 (buildings 1-3), grid G02 (4-5), members with openids."""
+    members = [
+        ("m01", "张美丽", ["grid_leader"], ["G01"], [], [], []),
+        ("m02", "李建国", ["representative"], [], [], ["1-1-*", "1-2-*"], []),
+        ("m03", "王芳", ["staff"], [], [], [], ["paperwork"]),
+        ("m04", "周杰", ["grid_leader"], ["G02"], [], [], []),
+        ("m05", "赵强", ["representative"], [], [], ["1-2-*"], []),
+        ("m06", "孙丽", ["mediator"], [], [], [], []),
+        ("m07", "钱进", ["representative"], [], [], ["4-1-*"], []),
+    ]
+    return {
+        "grids": [
+            ("G01", "第一网格", ["1", "2", "3"], "m01"),
+            ("G02", "第二网格", ["4", "5"], "m04"),
+        ],
+        "members": members,
+    }
+
+
+async def seed_roster(sessions: Any, now: Any) -> None:
+    from models.community import Building, Community, Grid, Member
+
+    data = roster_rows()
+    async with sessions() as s, s.begin():
+        community = Community(code="qhj", name="青和居社区")
+        s.add(community)
+        await s.flush()
+        for code, name, buildings, leader in data["grids"]:
+            grid = Grid(community_id=community.id, code=code, name=name, leader_key=leader)
+            s.add(grid)
+            await s.flush()
+            for b in buildings:
+                s.add(Building(community_id=community.id, grid_id=grid.id, number=b))
+        for key, name, roles, grids, buildings, households, categories in data["members"]:
+            s.add(
+                Member(
+                    community_id=community.id,
+                    key=key,
+                    name=name,
+                    phone=None,
+                    roles=roles,
+                    grids=grids,
+                    buildings=buildings,
+                    households=households,
+                    categories=categories,
+                    openid=f"o_{key}",
+                    on_duty=True,
+                    active=True,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )

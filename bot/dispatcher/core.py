@@ -30,24 +30,27 @@ class _Registered:
     filters: tuple[Filter, ...]
     kind: str  # "message" or "event"
     params: frozenset[str] = field(default_factory=frozenset)
+    required: frozenset[str] = field(default_factory=frozenset)
     takes_kwargs: bool = False
 
     def __post_init__(self) -> None:
         sig = inspect.signature(self.callback)
-        self.params = frozenset(
-            p.name
+        named = [
+            p
             for p in sig.parameters.values()
             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        )
+        ]
+        self.params = frozenset(p.name for p in named)
+        self.required = frozenset(p.name for p in named if p.default is p.empty)
         self.takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
 
     async def call(self, data: dict[str, Any]) -> HandlerResult:
         if self.takes_kwargs:
             return await self.callback(**data)
-        missing = [p for p in self.params if p not in data]
+        missing = [p for p in self.required if p not in data]
         if missing:
             raise TypeError(f"{self.callback.__qualname__}: nothing to inject for {missing}")
-        return await self.callback(**{name: data[name] for name in self.params})
+        return await self.callback(**{name: data[name] for name in self.params if name in data})
 
 
 class Router:

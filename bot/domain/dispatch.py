@@ -1,0 +1,244 @@
+"""Who takes an order: the dispatch chain as a pure function over an indexed roster.
+
+Chain: the category's designated members (paperwork → staff, disputes → mediators) → the
+household's representative → the building leader → the grid leader → community staff. Members
+who are inactive, off duty, excluded (they declined it) or at their cap of open orders are
+skipped; among equals the one with the fewest open orders, then the longest idle, gets it.
+Every decision carries a sentence for the order's history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+ROLE_NAMES = {
+    "representative": "居民代表",
+    "grid_leader": "网格长",
+    "building_leader": "楼栋长",
+    "staff": "社区干事",
+    "mediator": "调解员",
+    "volunteer": "志愿者",
+}
+ROLES = frozenset(ROLE_NAMES)
+CATEGORY_NAMES = {
+    "repair": "维修",
+    "elderly": "助老",
+    "paperwork": "代办",
+    "dispute": "纠纷调解",
+    "sanitation": "环境卫生",
+    "safety": "安全隐患",
+    "parking": "停车充电",
+    "childcare": "托管教育",
+    "suggestion": "建议议事",
+    "other": "其他",
+}
+# Roles that take a category by default when nobody is designated for it explicitly.
+DEFAULT_ROLE_FOR_CATEGORY = {"dispute": "mediator", "paperwork": "staff"}
+
+
+@dataclass(frozen=True)
+class Place:
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+
+    def label(self) -> str:
+        parts = []
+        if self.building:
+            parts.append(f"{self.building}栋")
+        if self.unit:
+            parts.append(f"{self.unit}单元")
+        if self.room:
+            parts.append(self.room)
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class HouseholdPattern:
+    """``1-2-501``, ``1-2-*`` (a whole unit), ``1-*`` / ``1-*-*`` (a whole building)."""
+
+    building: str
+    unit: str  # "*" for any
+    room: str  # "*" for any
+
+    @classmethod
+    def parse(cls, text: str) -> HouseholdPattern:
+        parts = [p.strip().upper() for p in str(text).split("-")]
+        if not parts or not parts[0] or parts[0] == "*" or len(parts) > 3:
+            raise ValueError(
+                f"household {text!r}: expected building-unit-room, e.g. 1-2-501 or 1-2-*"
+            )
+        while len(parts) < 3:
+            parts.append("*")
+        if any(not p for p in parts):
+            raise ValueError(f"household {text!r}: empty part")
+        return cls(parts[0], parts[1], parts[2])
+
+    def matches(self, place: Place) -> int:
+        """0 = no match; otherwise a specificity score (higher = closer)."""
+        if place.building is None or place.building.upper() != self.building:
+            return 0
+        score = 1
+        if self.unit != "*":
+            if place.unit is not None and place.unit != self.unit:
+                return 0
+            score += 2 if place.unit is not None else 0
+        if self.room != "*":
+            if place.room is None or place.room != self.room:
+                return 0
+            score += 4
+        return score
+
+    def __str__(self) -> str:
+        return f"{self.building}-{self.unit}-{self.room}"
+
+
+@dataclass(frozen=True)
+class MemberCard:
+    """A member as dispatch sees it."""
+
+    id: str
+    name: str
+    roles: frozenset[str]
+    grids: frozenset[str] = frozenset()
+    buildings: frozenset[str] = frozenset()  # building leaders
+    households: tuple[HouseholdPattern, ...] = ()
+    categories: frozenset[str] = frozenset()
+    on_duty: bool = True
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Decision:
+    member_id: str | None
+    reason: str  # for the order history, in Chinese
+    level: str  # which link of the chain answered
+    also_notify: tuple[str, ...] = ()  # e.g. the grid leader for urgent orders
+
+
+@dataclass
+class RosterIndex:
+    members: dict[str, MemberCard]
+    grid_of_building: dict[str, str]
+    grid_names: dict[str, str] = field(default_factory=dict)
+    grid_leader: dict[str, str] = field(default_factory=dict)  # grid code -> member id
+    _reps: dict[str, list[tuple[HouseholdPattern, str]]] = field(default_factory=dict)
+    _building_leaders: dict[str, list[str]] = field(default_factory=dict)
+    _category: dict[str, list[str]] = field(default_factory=dict)
+    _staff: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        members: Iterable[MemberCard],
+        grid_of_building: Mapping[str, str],
+        grid_names: Mapping[str, str] | None = None,
+        grid_leader: Mapping[str, str] | None = None,
+    ) -> RosterIndex:
+        index = cls({m.id: m for m in members}, dict(grid_of_building), dict(grid_names or {}))
+        leaders = dict(grid_leader or {})
+        reps: dict[str, list[tuple[HouseholdPattern, str]]] = defaultdict(list)
+        bleaders: dict[str, list[str]] = defaultdict(list)
+        category: dict[str, list[str]] = defaultdict(list)
+        for m in index.members.values():
+            for pattern in m.households:
+                reps[pattern.building].append((pattern, m.id))
+            if "building_leader" in m.roles:
+                for b in m.buildings:
+                    bleaders[b.upper()].append(m.id)
+            for c in m.categories:
+                category[c].append(m.id)
+            if "grid_leader" in m.roles:
+                for g in m.grids:
+                    leaders.setdefault(g, m.id)
+            if "staff" in m.roles:
+                index._staff.append(m.id)
+        for cat, role in DEFAULT_ROLE_FOR_CATEGORY.items():
+            if cat not in category:
+                category[cat] = [m.id for m in index.members.values() if role in m.roles]
+        index._reps, index._building_leaders, index._category = (
+            dict(reps),
+            dict(bleaders),
+            dict(category),
+        )
+        index.grid_leader = leaders
+        return index
+
+    def grid_for(self, place: Place) -> str | None:
+        if place.building is None:
+            return None
+        return self.grid_of_building.get(place.building.upper())
+
+    def chain(self, place: Place, category: str | None) -> list[tuple[str, list[str], str]]:
+        """The links of the chain for this place: (level, member ids, reason template)."""
+        links: list[tuple[str, list[str], str]] = []
+        if category and self._category.get(category):
+            links.append(
+                (
+                    "category",
+                    self._category[category],
+                    f"负责{CATEGORY_NAMES.get(category, category)}类事项",
+                )
+            )
+        if place.building:
+            scored = [
+                (p.matches(place), mid) for p, mid in self._reps.get(place.building.upper(), ())
+            ]
+            scored = [(s, mid) for s, mid in scored if s]
+            if scored:
+                best = max(s for s, _ in scored)
+                ids = list(dict.fromkeys(mid for s, mid in scored if s == best))
+                links.append(("representative", ids, f"{place.label()}的居民代表"))
+            bl = self._building_leaders.get(place.building.upper())
+            if bl:
+                links.append(("building_leader", bl, f"{place.building}栋的楼栋长"))
+        grid = self.grid_for(place)
+        if grid and grid in self.grid_leader:
+            name = self.grid_names.get(grid, grid)
+            links.append(("grid_leader", [self.grid_leader[grid]], f"{name}的网格长"))
+        if self._staff:
+            links.append(("staff", self._staff, "社区干事"))
+        return links
+
+
+def decide(
+    index: RosterIndex,
+    place: Place,
+    category: str | None,
+    *,
+    urgent: bool = False,
+    exclude: Iterable[str] = (),
+    open_counts: Mapping[str, int] | None = None,
+    last_assigned: Mapping[str, float] | None = None,
+    cap: int = 20,
+) -> Decision:
+    excluded = set(exclude)
+    counts = open_counts or {}
+    idle = last_assigned or {}
+    chosen: str | None = None
+    reason = "暂时没有可以派单的人，等待社区统一安排"
+    level = "none"
+    for link_level, ids, why in index.chain(place, category):
+        available = [
+            mid
+            for mid in ids
+            if mid not in excluded
+            and (m := index.members.get(mid)) is not None
+            and m.active
+            and m.on_duty
+            and counts.get(mid, 0) < cap
+        ]
+        if available:
+            chosen = min(available, key=lambda mid: (counts.get(mid, 0), idle.get(mid, 0.0), mid))
+            reason = f"派给 {index.members[chosen].name}：{why}"
+            level = link_level
+            break
+    notify: tuple[str, ...] = ()
+    if urgent:
+        grid = index.grid_for(place)
+        leader = index.grid_leader.get(grid) if grid else None
+        if leader and leader != chosen and leader in index.members and index.members[leader].active:
+            notify = (leader,)
+    return Decision(chosen, reason, level, notify)

@@ -1,0 +1,87 @@
+"""The community roster: grids, buildings, members, and residents who wrote to us."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class Community(Base):
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Grid(Base):
+    __tablename__ = "grids"
+    __table_args__ = (UniqueConstraint("community_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+    leader_key: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Building(Base):
+    __tablename__ = "buildings"
+    __table_args__ = (UniqueConstraint("community_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    number: Mapped[str] = mapped_column(String(16))  # "3", "A", "12"
+
+
+class Member(Base):
+    """Someone who takes orders: representative, grid leader, building leader, staff, ..."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("community_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    key: Mapped[str] = mapped_column(String(64))  # the roster's id, e.g. "m01"
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    grids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    buildings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    households: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    openid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invite_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    on_duty: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_assigned_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Resident(Base):
+    """A WeChat user who lives here, with the address they registered (绑定)."""
+
+    __tablename__ = "residents"
+
+    openid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    building: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    room: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(64))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    def address(self) -> dict[str, Any] | None:
+        if not (self.building or self.unit or self.room):
+            return None
+        return {"building": self.building, "unit": self.unit, "room": self.room}

@@ -1,0 +1,80 @@
+"""Service orders and their full history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+_ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_status_assignee", "status", "assignee_id"),
+        Index("ix_orders_resident", "resident_openid", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)  # shown to users as #id
+    resident_openid: Mapped[str] = mapped_column(String(64))
+    building: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    room: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(Text)  # exactly as the resident wrote it
+    summary: Mapped[str] = mapped_column(String(100))
+    phones: Mapped[list[str]] = mapped_column(JSON, default=list)
+    preferred_start: Mapped[datetime | None]
+    preferred_end: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    declined_by: Mapped[list[int]] = mapped_column(JSON, default=list)
+    source_message_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    created_at: Mapped[datetime]  # the clock starts when the resident writes
+    updated_at: Mapped[datetime]
+    assigned_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    accept_deadline: Mapped[datetime | None]
+    escalate_at: Mapped[datetime | None]
+    resolve_deadline: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+    # Optimistic concurrency: every UPDATE checks the version it read, so two members who
+    # accept one order at the same moment cannot both succeed.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class OrderEvent(Base):
+    """One transition or note: who, when, why. Never updated, never deleted."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(80))  # "resident:<openid>", "member:<key>", "system"
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Conversation(Base):
+    """A resident's pending question (e.g. "which building?"), with an expiry."""
+
+    __tablename__ = "conversations"
+
+    openid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime]

@@ -1,0 +1,224 @@
+"""Orders through the webhook: report, dispatch, accept, progress, complete, and the rest."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.app import create_app
+from bot.keys import SESSIONS
+from bot.wechat.platform_sim import WeChatPlatform
+from models.orders import Order, OrderEvent
+from models.outbox import OutboxMessage
+from tests.support import APPID, TOKEN, make_config, seed_roster
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+RESIDENT = "o_resident_1"
+
+
+class Chat:
+    def __init__(self, client: TestClient[Any, Any]) -> None:
+        self.client = client
+        self.wx = WeChatPlatform(token=TOKEN, appid=APPID, mode="plain")
+
+    async def say(self, openid: str, text: str, kind: str = "text") -> str:
+        xml = {
+            "text": lambda: self.wx.text(openid, text),
+            "voice": lambda: self.wx.voice(openid, text),
+            "image": lambda: self.wx.image(openid),
+        }[kind]()
+        d = self.wx.deliver(xml)
+        resp = await self.client.post("/wechat", params=d.params, data=d.body)
+        assert resp.status == 200
+        reply = self.wx.open_reply(await resp.text())
+        return reply["Content"] if reply else ""
+
+    async def pushed(self, openid: str) -> list[str]:
+        async with self.client.app[SESSIONS]() as s:
+            rows = (
+                await s.execute(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.recipient == openid)
+                    .order_by(OutboxMessage.id)
+                )
+            ).scalars()
+            return [r.payload.get("text", "") for r in rows]
+
+    async def order(self, number: int) -> Order:
+        async with self.client.app[SESSIONS]() as s:
+            order = await s.get(Order, number)
+            assert order is not None
+            return order
+
+    async def history(self, number: int) -> list[tuple[str, str | None, str]]:
+        async with self.client.app[SESSIONS]() as s:
+            rows = (
+                await s.execute(
+                    select(OrderEvent).where(OrderEvent.order_id == number).order_by(OrderEvent.id)
+                )
+            ).scalars()
+            return [(e.action, e.to_status, e.note) for e in rows]
+
+
+def number_in(reply: str) -> int:
+    m = re.search(r"#(\d+)", reply)
+    assert m, reply
+    return int(m.group(1))
+
+
+@pytest.fixture
+async def chat(aiohttp_client: ClientFactory, db_url: str) -> Chat:
+    app = create_app(make_config(db_url, "plain"), start_scheduler=False)
+    client = await aiohttp_client(app)
+    await seed_roster(app[SESSIONS], datetime.now(UTC))
+    return Chat(client)
+
+
+async def test_report_accept_progress_complete_rate(chat: Chat) -> None:
+    reply = await chat.say(RESIDENT, "1栋1单元101厨房水管漏水了，明天上午家里有人")
+    assert "李建国" in reply and "工单号" in reply
+    n = number_in(reply)
+    assigned = await chat.pushed("o_m02")
+    assert len(assigned) == 1 and f"接单 {n}" in assigned[0] and "水管" in assigned[0]
+    order = await chat.order(n)
+    assert (order.status, order.category, order.building, order.unit, order.room) == (
+        "assigned",
+        "repair",
+        "1",
+        "1",
+        "101",
+    )
+    assert (
+        order.preferred_start is not None
+        and order.text == "1栋1单元101厨房水管漏水了，明天上午家里有人"
+    )
+
+    assert "已接单" in await chat.say("o_m02", f"接单 #{n}")
+    assert any("李建国" in t and "接单" in t for t in await chat.pushed(RESIDENT))
+    assert "进展" in await chat.say("o_m02", f"进度 {n} 师傅下午三点上门")
+    assert any("师傅下午三点上门" in t for t in await chat.pushed(RESIDENT))
+    assert "办结" in await chat.say("o_m02", f"完成 {n} 已换新水管")
+    assert any("已办结" in t and "1-5" in t for t in await chat.pushed(RESIDENT))
+    assert "谢谢" in await chat.say(RESIDENT, "5")
+    assert (await chat.order(n)).status == "closed" and (await chat.order(n)).rating == 5
+    actions = [a for a, _, _ in await chat.history(n)]
+    assert actions == ["receive", "assign", "accept", "progress", "resolve", "close"]
+    assign_note = (await chat.history(n))[1][2]
+    assert assign_note == "派给 李建国：1栋1单元101的居民代表"
+
+
+async def test_decline_goes_down_the_chain_and_resident_is_told(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "1栋1单元102楼道灯不亮了"))
+    reply = await chat.say("o_m02", f"退单 {n} 这周出差不在小区")
+    assert "已退单" in reply and "张美丽" in reply
+    order = await chat.order(n)
+    assert order.status == "assigned"
+    assert any(f"接单 {n}" in t for t in await chat.pushed("o_m01"))
+    assert any("张美丽" in t for t in await chat.pushed(RESIDENT))
+    history = await chat.history(n)
+    assert history[-1][0] == "decline" and "出差" in history[-1][2]
+
+
+async def test_reassign_and_escalate(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "2栋3单元601门口的路灯坏了"))
+    assert (await chat.order(n)).status == "assigned"  # grid leader: no representative for 2
+    assert "王芳" in await chat.say("o_m01", f"转派 {n} 王芳")
+    assert any(f"接单 {n}" in t for t in await chat.pushed("o_m03"))
+    await chat.say("o_m03", f"接单 {n}")
+    assert "吹哨" in await chat.say("o_m03", f"吹哨 {n} 路灯归市政管，需要街道协调")
+    assert (await chat.order(n)).status == "escalated"
+    assert any("需要街道协调" in t for t in await chat.pushed("o_m01"))
+    assert any("上报" in t for t in await chat.pushed(RESIDENT))
+    assert "找到" in await chat.say("o_m01", f"转派 {n} 不存在的人")
+
+
+async def test_concurrent_accept_has_exactly_one_winner(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "1栋2单元301家里跳闸了"))
+    replies = await asyncio.gather(chat.say("o_m02", f"接单 {n}"), chat.say("o_m05", f"接单 {n}"))
+    winners = [r for r in replies if r.startswith("已接单")]
+    losers = [r for r in replies if "已被" in r]
+    assert len(winners) == 1 and len(losers) == 1, replies
+    order = await chat.order(n)
+    assert order.status == "accepted"
+    assert [a for a, _, _ in await chat.history(n)].count("accept") == 1
+
+
+async def test_roles_and_scope_are_enforced(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
+    assert "居民代表" in await chat.say(RESIDENT, f"接单 {n}")  # a resident cannot accept
+    assert "不在您负责的范围" in await chat.say("o_m07", f"接单 {n}")  # another grid's rep
+    assert "还没有接单" in await chat.say("o_m02", f"完成 {n}")  # illegal transition
+    assert "用法" in await chat.say("o_m02", "进度")
+    assert "没有找到工单" in await chat.say("o_m02", "接单 999999")
+    assert (await chat.order(n)).status == "assigned"
+
+
+async def test_report_without_address_asks_once_then_creates(chat: Chat) -> None:
+    reply = await chat.say(RESIDENT, "楼道里的灯坏了好几天了")
+    assert "哪栋楼" in reply
+    reply = await chat.say(RESIDENT, "3栋2单元501")
+    n = number_in(reply)
+    order = await chat.order(n)
+    assert (order.building, order.unit, order.room) == ("3", "2", "501")
+    assert order.text == "楼道里的灯坏了好几天了"
+
+
+async def test_urgent_report_gets_emergency_number_and_grid_leader_is_told(chat: Chat) -> None:
+    reply = await chat.say(RESIDENT, "快来人 1栋1单元冒黑烟了")
+    assert "119" in reply and "工单号" in reply
+    n = number_in(reply.split("工单号")[1])
+    assert (await chat.order(n)).urgent is True
+    assert any("紧急工单" in t for t in await chat.pushed("o_m01"))
+
+
+async def test_categories_reach_their_designated_members(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "1栋1单元101 我爸满65了想办老年证，要带什么材料"))
+    assert (await chat.order(n)).assignee_id is not None
+    assert any(f"#{n}" in t for t in await chat.pushed("o_m03"))  # paperwork → staff
+    m = number_in(await chat.say(RESIDENT, "2栋102楼上天天半夜打麻将吵死了"))
+    assert any(f"#{m}" in t for t in await chat.pushed("o_m06"))  # dispute → mediator
+
+
+async def test_bind_checks_buildings_and_is_used_later(chat: Chat) -> None:
+    assert "没有9栋" in await chat.say(RESIDENT, "绑定 9栋1单元101")
+    assert "登记好了" in await chat.say(RESIDENT, "绑定 一栋二单元三零二")
+    n = number_in(await chat.say(RESIDENT, "水龙头一直滴水关不紧"))
+    order = await chat.order(n)
+    assert (order.building, order.unit, order.room) == ("1", "2", "302")
+
+
+async def test_cancel_status_and_attachments(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "1栋1单元101 下水道堵了"))
+    assert f"#{n}" in await chat.say(RESIDENT, "", kind="image")
+    status = await chat.say(RESIDENT, "查询")
+    assert f"#{n}" in status and "待接单" in status
+    assert "已取消" in await chat.say(RESIDENT, f"取消 #{n}")
+    assert any("取消" in t for t in await chat.pushed("o_m02"))
+    assert "已取消" in await chat.say("o_m02", f"接单 {n}")
+    assert [a for a, _, _ in await chat.history(n)] == ["receive", "assign", "attach", "cancel"]
+    assert "不是您提交的" in await chat.say("o_other", f"取消 {n}")
+
+
+async def test_off_duty_members_are_skipped(chat: Chat) -> None:
+    assert "已下岗" in await chat.say("o_m02", "下岗")
+    n = number_in(await chat.say(RESIDENT, "1栋1单元101 暖气不热"))
+    assert any(f"#{n}" in t for t in await chat.pushed("o_m01"))
+    assert "没有待办" in await chat.say("o_m02", "待办")
+    assert "已上岗" in await chat.say("o_m02", "上岗")
+    assert f"#{n}" in await chat.say("o_m01", "待办")
+
+
+async def test_low_rating_reopens(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
+    await chat.say("o_m02", f"接单 {n}")
+    await chat.say("o_m02", f"完成 {n}")
+    assert "重新派出" in await chat.say(RESIDENT, "不满意")
+    order = await chat.order(n)
+    assert order.status == "assigned" and order.rating == 1
