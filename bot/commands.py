@@ -42,6 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="intake parser: JSON lines in, JSON lines out")
     parse.add_argument("--now", help="ISO 8601 time that relative times are resolved against")
 
+    roster = sub.add_parser("roster", help="community roster in and out")
+    rsub = roster.add_subparsers(dest="roster_command", required=True, parser_class=_Parser)
+    rin = rsub.add_parser("import", help="import a roster file (YAML, CSV or XLSX)")
+    rin.add_argument("file")
+    rin.add_argument("--config", required=True)
+    rout = rsub.add_parser("export", help="export the roster (YAML, CSV or XLSX)")
+    rout.add_argument("--config", required=True)
+    rout.add_argument("--format", choices=["yaml", "csv", "xlsx"])
+    rout.add_argument("--output", help="write to this file instead of standard output")
+    rout.add_argument("--community", help="community code (when there are several)")
+
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dbsub.add_parser("upgrade", help="apply migrations")
@@ -69,6 +80,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_demo(host=args.host, port=args.port, data_dir=args.data)
     if args.command == "parse":
         return _parse(args.now)
+    if args.command == "roster":
+        from bot.roster import run_roster_export, run_roster_import
+
+        config = load_config(args.config)
+        if args.roster_command == "import":
+            return run_roster_import(args.file, config, sys.stdout, sys.stderr)
+        return run_roster_export(
+            config,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            output=args.output,
+            community=args.community,
+        )
     if args.command == "db" and args.db_command == "upgrade":
         return _db_upgrade(load_config(args.config))
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover

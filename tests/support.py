@@ -35,7 +35,7 @@ def roster_rows() -> dict[str, Any]:
         ("m02", "李建国", ["representative"], [], [], ["1-1-*", "1-2-*"], []),
         ("m03", "王芳", ["staff"], [], [], [], ["paperwork"]),
         ("m04", "周杰", ["grid_leader"], ["G02"], [], [], []),
-        ("m05", "赵强", ["representative"], [], [], ["1-2-*"], []),
+        ("m05", "赵强", ["representative"], [], [], ["1-3-*"], []),
         ("m06", "孙丽", ["mediator"], [], [], [], []),
         ("m07", "钱进", ["representative"], [], [], ["4-1-*"], []),
     ]

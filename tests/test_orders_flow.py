@@ -141,7 +141,8 @@ async def test_reassign_and_escalate(chat: Chat) -> None:
 
 async def test_concurrent_accept_has_exactly_one_winner(chat: Chat) -> None:
     n = number_in(await chat.say(RESIDENT, "1栋2单元301家里跳闸了"))
-    replies = await asyncio.gather(chat.say("o_m02", f"接单 {n}"), chat.say("o_m05", f"接单 {n}"))
+    # The representative and the grid leader (who may take any order in the grid) at once.
+    replies = await asyncio.gather(chat.say("o_m02", f"接单 {n}"), chat.say("o_m01", f"接单 {n}"))
     winners = [r for r in replies if r.startswith("已接单")]
     losers = [r for r in replies if "已被" in r]
     assert len(winners) == 1 and len(losers) == 1, replies
@@ -154,6 +155,7 @@ async def test_roles_and_scope_are_enforced(chat: Chat) -> None:
     n = number_in(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
     assert "居民代表" in await chat.say(RESIDENT, f"接单 {n}")  # a resident cannot accept
     assert "不在您负责的范围" in await chat.say("o_m07", f"接单 {n}")  # another grid's rep
+    assert "不在您负责的范围" in await chat.say("o_m05", f"接单 {n}")  # same building, other unit
     assert "还没有接单" in await chat.say("o_m02", f"完成 {n}")  # illegal transition
     assert "用法" in await chat.say("o_m02", "进度")
     assert "没有找到工单" in await chat.say("o_m02", "接单 999999")

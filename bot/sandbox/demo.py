@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import ROSTER, create_app
 from bot.config import Config, DatabaseConfig, ServerConfig, WeChatConfig
+from bot.domain.dispatch import ROLE_NAMES
+from bot.keys import ENGINE
+from bot.roster import import_roster
+from bot.roster_io import Roster, read_roster
 from bot.sandbox import routes
 from bot.wechat.platform_sim import WeChatPlatform
 
@@ -34,21 +39,44 @@ def demo_config(host: str, port: int, data_dir: str) -> Config:
     )
 
 
+DEMO_ROSTER = Path(__file__).resolve().parent / "demo_roster.yaml"
+
+
+def demo_users(roster: Roster) -> list[routes.SandboxUser]:
+    users = list(routes.DEFAULT_USERS)
+    for m in roster.members:
+        if m.openid:
+            role = "、".join(ROLE_NAMES.get(r, r) for r in m.roles)
+            users.append(routes.SandboxUser(m.openid, m.name, role))
+    return users
+
+
 def build_demo_app(config: Config) -> web.Application:
     app = create_app(config)
+    roster = read_roster(DEMO_ROSTER)
+
+    async def load_demo_community(app: web.Application) -> AsyncIterator[None]:
+        # Idempotent: restarting the demo keeps its orders and changes nothing here.
+        await import_roster(app[ENGINE], roster)
+        app[ROSTER].invalidate()
+        yield
+
+    app.cleanup_ctx.insert(1, load_demo_community)
     platform = WeChatPlatform(
         token=config.wechat.token,
         appid=config.wechat.appid,
         encoding_aes_key=config.wechat.encoding_aes_key,
         mode=config.wechat.mode,
     )
-    routes.setup(app, platform, list(routes.DEFAULT_USERS))
+    routes.setup(app, platform, demo_users(roster))
     try:
+        from bot.wechat.fake_api import FakeWeChat
         from bot.wechat.fake_api import create_app as create_fake_api
     except ImportError:  # pragma: no cover - outbound module not installed
         pass
     else:
-        app.add_subapp("/_wechat", create_fake_api())
+        fake = FakeWeChat(appid=config.wechat.appid, secret=config.wechat.secret)
+        app.add_subapp("/_wechat", create_fake_api(fake))
     return app
 
 
