@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot import sqlite_fused
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -31,9 +33,14 @@ def ensure_sqlite_dir(url: str) -> None:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         ensure_sqlite_dir(url)
+        database = make_url(url).database or ":memory:"
+
+        async def creator() -> Any:
+            return await sqlite_fused.connect(database, SQLITE_BUSY_TIMEOUT_MS / 1000)
+
         engine = create_async_engine(
             url,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            async_creator=creator,
             pool_size=kwargs.pop("pool_size", 5),
             max_overflow=kwargs.pop("max_overflow", 0),
             **kwargs,

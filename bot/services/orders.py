@@ -95,11 +95,14 @@ class OrderDesk:
             raise Refused(texts.ORDER_NOT_FOUND.format(number=number))
         return order
 
-    async def open_counts(self) -> dict[str, int]:
-        view = await self.roster()
+    async def open_counts(self, view: RosterView, keys: set[str]) -> dict[str, int]:
+        """Open orders held by each of ``keys`` (only the candidates: the table can be large)."""
+        ids = [view.by_key[k].id for k in keys if k in view.by_key]
+        if not ids:
+            return {}
         rows = await self.session.execute(
             select(Order.assignee_id, func.count())
-            .where(Order.status.in_(ASSIGNED_STATUSES), Order.assignee_id.is_not(None))
+            .where(Order.status.in_(ASSIGNED_STATUSES), Order.assignee_id.in_(ids))
             .group_by(Order.assignee_id)
         )
         counts: dict[str, int] = {}
@@ -198,11 +201,51 @@ class OrderDesk:
             resolve_deadline=now
             + (sla.resolve_within_urgent if new.urgent else sla.resolve_within_default),
         )
+        view, decision = await self._decide(order, ())
+        member = view.by_key.get(decision.member_id) if decision.member_id else None
+        if member is not None:  # one INSERT for a new order that already has its assignee
+            self._set_assignee(order, member, Status.ASSIGNED, now)
         self.session.add(order)
         await self.session.flush()
-        self._event(order, f"resident:{openid}", "receive", None, "受理：居民报事")
-        member = await self.dispatch(order)
+        self.session.add(
+            OrderEvent(
+                order_id=order.id,
+                at=now,
+                actor=f"resident:{openid}",
+                action="receive",
+                from_status=None,
+                to_status=Status.RECEIVED.value,
+                note="受理：居民报事",
+            )
+        )
+        await self._record_decision(
+            order, view, decision, member, Action.ASSIGN, "system", "", Status.RECEIVED.value
+        )
         return order, member
+
+    async def _decide(self, order: Order, exclude: tuple[str, ...]) -> tuple[RosterView, Decision]:
+        view = await self.roster()
+        declined = {view.key_of(i) for i in order.declined_by or []}
+        place = place_of(order)
+        candidates = {k for _, ids, _ in view.index.chain(place, order.category) for k in ids}
+        decision = decide(
+            view.index,
+            place,
+            order.category,
+            urgent=order.urgent,
+            exclude=tuple(k for k in (*exclude, *declined) if k),
+            open_counts=await self.open_counts(view, candidates),
+            last_assigned=self.roster_cache.last_assigned,
+            cap=OPEN_CAP,
+        )
+        return view, decision
+
+    def _set_assignee(self, order: Order, member: Member, status: Status, now: datetime) -> None:
+        order.status = status.value
+        order.assignee_id = member.id
+        order.assigned_at = now
+        order.updated_at = now
+        self.roster_cache.note_assigned(member.key, now)
 
     async def dispatch(
         self,
@@ -213,47 +256,36 @@ class OrderDesk:
         actor: str = "system",
         prefix: str = "",
     ) -> Member | None:
-        view = await self.roster()
-        declined = {view.key_of(i) for i in order.declined_by or []}
-        decision = decide(
-            view.index,
-            place_of(order),
-            order.category,
-            urgent=order.urgent,
-            exclude=tuple(k for k in (*exclude, *declined) if k),
-            open_counts=await self.open_counts(),
-            last_assigned=self.roster_cache.last_assigned,
-            cap=OPEN_CAP,
-        )
-        return await self._apply_decision(order, view, decision, action, actor, prefix)
+        view, decision = await self._decide(order, exclude)
+        before = order.status
+        member = view.by_key.get(decision.member_id) if decision.member_id else None
+        if member is None:
+            order.status = Status.RECEIVED.value
+            order.assignee_id = None
+        else:
+            self._set_assignee(order, member, target(action), self.clock.now())
+        await self.session.flush()
+        await self._record_decision(order, view, decision, member, action, actor, prefix, before)
+        return member
 
-    async def _apply_decision(
+    async def _record_decision(
         self,
         order: Order,
         view: RosterView,
         decision: Decision,
+        member: Member | None,
         action: Action,
         actor: str,
         prefix: str,
-    ) -> Member | None:
-        before = order.status
-        now = self.clock.now()
-        member = view.by_key.get(decision.member_id) if decision.member_id else None
+        before: str,
+    ) -> None:
+        """The decision into the order's history, and the pushes it causes."""
         if member is None:
-            if order.status != Status.RECEIVED.value:
-                order.status = Status.RECEIVED.value
-                order.assignee_id = None
             self._event(order, actor, action.value, before, prefix + decision.reason)
-            return None
-        order.status = target(action).value
-        order.assignee_id = member.id
-        order.assigned_at = now
-        order.updated_at = now
-        await self.session.flush()
+            return
         self._event(
             order, actor, action.value, before, prefix + decision.reason, {"level": decision.level}
         )
-        self.roster_cache.note_assigned(member.key, now)
         urgent = "，紧急" if order.urgent else ""
         category = CATEGORY_NAMES.get(order.category, order.category)
         await self._tell(
@@ -285,7 +317,6 @@ class OrderDesk:
                     f"order:{order.id}:urgent-fyi:{key}",
                     self._fields(order, "紧急"),
                 )
-        return member
 
     # -- members ---------------------------------------------------------------------------
     async def _member_may(self, member: Member, order: Order, action: Action) -> None:
@@ -506,6 +537,7 @@ class OrderDesk:
         member.on_duty = on
         member.updated_at = self.clock.now()
         await self.session.flush()
+        self.roster_cache.invalidate()
         return texts.MEMBER_ON_DUTY if on else texts.MEMBER_OFF_DUTY
 
     # -- residents -------------------------------------------------------------------------
