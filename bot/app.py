@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import migrate, webhook
+from bot.broadcasts import broadcast_tick_app
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.db import create_engine, session_factory
@@ -21,7 +22,11 @@ from bot.inbound_service import InboundProcessor, LateSink
 from bot.keys import CLOCK, CODEC, CONFIG, DISPATCHER, ENGINE, HTTP, METRICS, SCHEDULER, SESSIONS
 from bot.messages import Incoming, Reply
 from bot.metrics import CONTENT_TYPE, Metrics
+from bot.outbound import enqueue
+from bot.outbound.runtime import deliver_due, outbound_ctx
+from bot.services.digest import digest_tick
 from bot.services.roster_cache import RosterCache
+from bot.services.timers import order_timer_tick
 from bot.wechat.inbound import InboundCodec
 
 log = logging.getLogger(__name__)
@@ -95,7 +100,11 @@ def create_app(
 
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(http_ctx)
-    _add_outbound(app)
+    app.cleanup_ctx.append(outbound_ctx)
+    app[TICKS].append(("outbox", deliver_due))
+    app[TICKS].append(("order_timers", order_timers))
+    app[TICKS].append(("weekly_digest", weekly_digest))
+    app[TICKS].append(("broadcasts", broadcast_tick_app))
     app.cleanup_ctx.append(scheduler_ctx)
 
     webhook.setup(app, config.server.webhook_path)
@@ -115,12 +124,7 @@ def _guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaita
     return run
 
 
-def _late_sink() -> LateSink | None:
-    try:
-        from bot.outbound import enqueue
-    except ImportError:  # pragma: no cover - outbound module not installed
-        return None
-
+def _late_sink() -> LateSink:
     async def sink(session: AsyncSession, message: Incoming, reply: Reply, row_id: int) -> None:
         await enqueue(
             session,
@@ -133,13 +137,12 @@ def _late_sink() -> LateSink | None:
     return sink
 
 
-def _add_outbound(app: web.Application) -> None:
-    try:
-        from bot.outbound.runtime import deliver_due, outbound_ctx
-    except ImportError:  # pragma: no cover - outbound module not installed
-        return
-    app.cleanup_ctx.append(outbound_ctx)
-    app[TICKS].append(("outbox", deliver_due))
+async def order_timers(app: web.Application) -> int:
+    return await order_timer_tick(app[SESSIONS], app[CLOCK], app[CONFIG], app[ROSTER])
+
+
+async def weekly_digest(app: web.Application) -> int:
+    return await digest_tick(app[SESSIONS], app[CLOCK], app[CONFIG], app[ROSTER])
 
 
 async def healthz(request: web.Request) -> web.Response:

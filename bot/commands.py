@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     rout.add_argument("--output", help="write to this file instead of standard output")
     rout.add_argument("--community", help="community code (when there are several)")
 
+    from bot.broadcasts import add_broadcast_parser, add_residents_parser
+
+    add_broadcast_parser(sub)
+    add_residents_parser(sub)
+
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dbsub.add_parser("upgrade", help="apply migrations")
@@ -94,6 +99,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             output=args.output,
             community=args.community,
         )
+    if args.command == "broadcast":
+        from bot.broadcasts import run_broadcast_command
+
+        broadcast_config = load_config(args.config) if getattr(args, "config", None) else None
+        return run_broadcast_command(args, broadcast_config, sys.stdout, sys.stderr)
+    if args.command == "residents":
+        from bot.broadcasts import run_residents_import
+
+        return run_residents_import(args.file, load_config(args.config), sys.stdout, sys.stderr)
     if args.command == "db" and args.db_command == "upgrade":
         return _db_upgrade(load_config(args.config))
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover

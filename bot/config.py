@@ -87,6 +87,7 @@ class SlaConfig:
     resolve_within_urgent: timedelta = timedelta(hours=2)
     resolve_within_default: timedelta = timedelta(days=3)
     survey_after: timedelta = timedelta(hours=24)
+    survey_timeout: timedelta = timedelta(days=3)  # no answer by then: closed unrated
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "database": {"url"},
     "redis": {"url"},
     "timezone": None,
-    "sla": {"accept_within", "escalate_after", "resolve_within", "survey_after"},
+    "sla": {"accept_within", "escalate_after", "resolve_within", "survey_after", "survey_timeout"},
     "scheduler": {"tick"},
 }
 
@@ -300,6 +301,7 @@ def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = Non
         resolve_within_urgent=_dur(rw, "sla.resolve_within", "urgent", timedelta(hours=2)),
         resolve_within_default=_dur(rw, "sla.resolve_within", "default", timedelta(days=3)),
         survey_after=_dur(sl, "sla", "survey_after", timedelta(hours=24)),
+        survey_timeout=_dur(sl, "sla", "survey_timeout", timedelta(days=3)),
     )
     sc = _section(data, "scheduler")
     return Config(

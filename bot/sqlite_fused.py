@@ -89,11 +89,12 @@ class FusedConnection(aiosqlite.Connection):
         return FusedCursor(self)
 
     def stop(self) -> asyncio.Future[Any] | None:
-        """Stop the worker thread; safe from ``__del__`` after the event loop has closed.
+        """Stop the worker thread without asking it to report back.
 
-        aiosqlite asks for a future from whatever loop ``get_event_loop`` returns, and when a
-        pooled connection is garbage-collected at exit that loop is closed: the worker then
-        dies with "Event loop is closed". Only a running loop gets a future here.
+        aiosqlite hands the thread a future to resolve when it has stopped; when a connection
+        is stopped as its event loop ends (pool teardown, garbage collection at exit, a failed
+        connect at the end of a test) the thread then dies with "Event loop is closed". The
+        connection is closed by the queued job either way; nobody needs the answer.
         """
         self._running = False
 
@@ -103,12 +104,8 @@ class FusedConnection(aiosqlite.Connection):
                 self._connection = None
             return _STOP_RUNNING_SENTINEL
 
-        try:
-            future: asyncio.Future[Any] | None = asyncio.get_running_loop().create_future()
-        except RuntimeError:
-            future = None
-        self._tx.put_nowait((future, close_and_stop))
-        return future
+        self._tx.put_nowait((None, close_and_stop))
+        return None
 
 
 async def connect(path: str, busy_timeout: float) -> FusedConnection:

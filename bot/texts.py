@@ -134,3 +134,52 @@ ORDER_REFUSALS = {
 }
 NEXT_ASSIGNEE = "已转给{who}"
 NEXT_NOBODY = "暂时没有其他人可派，社区会统一安排"
+
+
+# --- timers: reminders, escalations, follow-up -----------------------------------------------
+TIMER_REMIND_ACCEPT = "提醒：工单 #{number}（{category}）{place}{summary}\n派给您已经{minutes}分钟了，还没有接单。回复“接单 {number}”接单，不归您管请回复“退单 {number} 原因”。"
+TIMER_HANDED_ON = "超时未接单，自动转派；"
+TIMER_ESCALATE_GRID = "催办：工单 #{number}（{category}）{place}{summary}\n居民报事已经{hours}，还没有人接单（{holder}）。请协调处理。"
+TIMER_ESCALATE_STAFF = "催办升级：工单 #{number}（{category}）{place}{summary}\n居民报事已经{hours}，仍然没有人接单，网格长已通知。请社区统一安排。"
+TIMER_REMIND_RESOLVE = "提醒：工单 #{number}（{category}）{place}{summary}\n办理时限还剩{left}，到 {deadline} 截止。办完请回复“完成 {number}”。"
+TIMER_OVERDUE = "超时：工单 #{number}（{category}）{place}{summary}\n已超过办理时限（{deadline}），请尽快处理并回复进度。"
+TIMER_NOBODY = "暂无人接"
+SURVEY = "您好！您的工单 #{number}（{summary}）已经办结一天了。\n问题解决了吗？请回复 1-5 分（5 分最满意），或者回复“满意”“不满意”。没修好也请告诉我们。"
+SURVEY_CLOSED_NOTE = "回访无回复，自动结单（未评价）"
+REOPEN_GRID_FYI = (
+    "重办：工单 #{number}（{category}）{place}{summary}\n居民评价 {score} 分，已重新派出，请跟进。"
+)
+
+# === broadcasts (bot/broadcasts; append-only section) =======================================
+# Rule texts may use {date} (12月1日), {weekday} (星期二), {time} (19:30) of the occurrence,
+# and {age} in eligibility rules.
+BROADCAST_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+BROADCAST_DATE = "{month}月{day}日"
+BROADCAST_SENIOR_CARD = (
+    "您好！您今年满{age}周岁了，可以申请老年人免费乘车卡（敬老卡），请带身份证到社区服务站办理。"
+)
+BROADCAST_SENIOR_CARD_FIELDS = {"thing1": "敬老卡申领提醒", "thing2": "带身份证到社区服务站办理"}
+BROADCAST_COUNCIL = (
+    "各位居民朋友好！本月居民议事会定于{date}（{weekday}）晚上{time}在社区“7:30议事厅”召开，"
+    "欢迎大家来坐坐、说说身边的事。有想商量的事情，也可以提前在这里留言。"
+)
+BROADCAST_COUNCIL_FIELDS = {
+    "thing1": "居民议事会",
+    "time2": "{date} {time}",
+    "thing3": "社区7:30议事厅",
+}
+BROADCAST_LIVING_ALONE = (
+    "您好！这几天天气变化大，请注意添衣保暖、按时吃药。"
+    "有需要帮忙的事，直接在这里留言，网格员会尽快联系您。"
+)
+
+# --- visits and the weekly digest ------------------------------------------------------------
+VISIT_USAGE = "用法：走访 时长 [说明]，比如“走访 2小时 3栋入户”或“走访 90分钟”。"
+VISIT_LOGGED = "已记录走访 {duration}。本周累计 {count} 次、{hours} 小时（每周至少 {need_count} 次、{need_hours} 小时）。"
+DIGEST_HEADER = "【每周简报】{grid}，{date}"
+DIGEST_OPEN = "未办结工单 {open} 张，其中超时 {overdue} 张："
+DIGEST_NONE_OPEN = "没有未办结的工单，辛苦了！"
+DIGEST_MORE = "……还有 {more} 张，发“待办”查看。"
+DIGEST_VISITS = "上周走访 {count} 次、{hours} 小时（要求每周至少 {need_count} 次、{need_hours} 小时）{verdict}。"
+DIGEST_VISITS_OK = "，已达标"
+DIGEST_VISITS_SHORT = "，还差一些"

@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.dispatcher.core import Router
 from bot.dispatcher.filters import Command
 from bot.messages import Incoming
+from bot.services.digest import log_visit
 from bot.services.orders import OrderDesk, role_text
 from bot.services.roster_cache import RosterCache
 from models.community import Member
@@ -61,7 +62,7 @@ async def bind_member(
 _ACTIONS = ("接单", "进度", "完成", "办结", "退单", "转派", "吹哨")
 
 
-@router.message(Command(*_ACTIONS, "待办", "上岗", "下岗"))
+@router.message(Command(*_ACTIONS, "待办", "上岗", "下岗", "走访"))
 async def member_command(
     message: Incoming,
     command: str,
@@ -79,6 +80,8 @@ async def member_command(
         return await desk.member_open(member)
     if command in ("上岗", "下岗"):
         return await desk.set_duty(member, command == "上岗")
+    if command == "走访":
+        return await log_visit(session, clock, config, member, args)
     name = "完成" if command == "办结" else command
     parsed = split_number(args)
     needs_note = name in ("进度", "退单", "转派", "吹哨")

@@ -1,22 +1,32 @@
 """SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
 from models.base import Base, UTCDateTime
-from models.inbound import InboundMessage, WeChatUser
-
-__all__ = ["Base", "InboundMessage", "UTCDateTime", "WeChatUser"]
-from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
-
-__all__ += ["OutboundCounter", "OutboxMessage", "WeChatToken"]
+from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
 from models.community import Building, Community, Grid, Member, Resident
+from models.inbound import InboundMessage, WeChatUser
 from models.orders import Conversation, Order, OrderEvent
+from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
+from models.visits import JobMark, Visit
 
-__all__ += [
+__all__ = [
+    "Base",
+    "BroadcastOccurrence",
+    "BroadcastReceipt",
+    "BroadcastRule",
     "Building",
     "Community",
     "Conversation",
     "Grid",
+    "InboundMessage",
+    "JobMark",
     "Member",
     "Order",
     "OrderEvent",
+    "OutboundCounter",
+    "OutboxMessage",
     "Resident",
+    "UTCDateTime",
+    "Visit",
+    "WeChatToken",
+    "WeChatUser",
 ]

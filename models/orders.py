@@ -46,6 +46,14 @@ class Order(Base):
     escalate_at: Mapped[datetime | None]
     resolve_deadline: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(Integer)
+    # Timers (see bot.domain.timers): the next moment anything is due, and what was done.
+    next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    timer_lease_until: Mapped[datetime | None]
+    accept_reminded_at: Mapped[datetime | None]
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    resolve_reminded_at: Mapped[datetime | None]
+    overdue_at: Mapped[datetime | None]
+    survey_sent_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=0)
 
     # Optimistic concurrency: every UPDATE checks the version it read, so two members who
@@ -62,7 +70,7 @@ class OrderEvent(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(80))  # "resident:<openid>", "member:<key>", "system"
-    action: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")

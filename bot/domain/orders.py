@@ -50,7 +50,13 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.DECLINE: (frozenset({Status.ASSIGNED, Status.ACCEPTED}), Status.ASSIGNED),
     Action.REASSIGN: (
         frozenset(
-            {Status.RECEIVED, Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED}
+            {
+                Status.RECEIVED,
+                Status.ASSIGNED,
+                Status.ACCEPTED,
+                Status.IN_PROGRESS,
+                Status.ESCALATED,
+            }
         ),
         Status.ASSIGNED,
     ),

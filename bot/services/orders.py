@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.domain.dispatch import CATEGORY_NAMES, ROLE_NAMES, Decision, Place, decide
 from bot.domain.orders import OPEN, Action, Status, check, target
 from bot.domain.permissions import may_act
+from bot.domain.timers import Sla, TimerState, plan
 from bot.outbound import enqueue
 from bot.services.roster_cache import RosterCache, RosterView, card
 from models.community import Member
@@ -52,6 +53,21 @@ class NewOrder:
     preferred_end: datetime | None = None
 
 
+def timer_state(order: Order) -> TimerState:
+    return TimerState(
+        status=order.status,
+        urgent=order.urgent,
+        created_at=order.created_at,
+        assigned_at=order.assigned_at,
+        resolved_at=order.resolved_at,
+        accept_reminded_at=order.accept_reminded_at,
+        escalation_level=order.escalation_level or 0,
+        resolve_reminded_at=order.resolve_reminded_at,
+        overdue_at=order.overdue_at,
+        survey_sent_at=order.survey_sent_at,
+    )
+
+
 def place_of(order: Order) -> Place:
     return Place(order.building, order.unit, order.room)
 
@@ -77,6 +93,24 @@ class OrderDesk:
         self.clock = clock
         self.config = config
         self.roster_cache = roster
+
+    # -- timers ----------------------------------------------------------------------------
+    @property
+    def sla(self) -> Sla:
+        c = self.config.sla
+        return Sla(
+            accept_within=c.accept_within,
+            escalate_after=c.escalate_after,
+            resolve_urgent=c.resolve_within_urgent,
+            resolve_default=c.resolve_within_default,
+            survey_after=c.survey_after,
+            survey_timeout=c.survey_timeout,
+        )
+
+    def reschedule(self, order: Order) -> None:
+        """Set when the order's next timer falls (the tick acts on it then)."""
+        _, upcoming = plan(timer_state(order), self.sla, self.clock.now())
+        order.next_timer_at = upcoming
 
     # -- lookups ---------------------------------------------------------------------------
     async def roster(self) -> RosterView:
@@ -205,6 +239,8 @@ class OrderDesk:
         member = view.by_key.get(decision.member_id) if decision.member_id else None
         if member is not None:  # one INSERT for a new order that already has its assignee
             self._set_assignee(order, member, Status.ASSIGNED, now)
+        order.escalation_level = 0
+        self.reschedule(order)
         self.session.add(order)
         await self.session.flush()
         self.session.add(
@@ -245,6 +281,7 @@ class OrderDesk:
         order.assignee_id = member.id
         order.assigned_at = now
         order.updated_at = now
+        order.accept_reminded_at = None  # the new assignee gets the full time to answer
         self.roster_cache.note_assigned(member.key, now)
 
     async def dispatch(
@@ -264,6 +301,7 @@ class OrderDesk:
             order.assignee_id = None
         else:
             self._set_assignee(order, member, target(action), self.clock.now())
+        self.reschedule(order)
         await self.session.flush()
         await self._record_decision(order, view, decision, member, action, actor, prefix, before)
         return member
@@ -318,6 +356,29 @@ class OrderDesk:
                     self._fields(order, "紧急"),
                 )
 
+    async def _tell_grid_leader(self, order: Order, text: str, key: str) -> Member | None:
+        view = await self.roster()
+        grid = view.index.grid_for(place_of(order))
+        leader_key = view.index.grid_leader.get(grid) if grid else None
+        leader = view.by_key.get(leader_key) if leader_key else None
+        if leader is None or not leader.active:
+            return None
+        await self._tell(
+            leader.openid, "reminder", text, f"{key}:{leader.key}", self._fields(order, "催办")
+        )
+        return leader
+
+    async def _tell_staff(self, order: Order, text: str, key: str) -> int:
+        view = await self.roster()
+        told = 0
+        for m in view.by_key.values():
+            if m.active and "staff" in (m.roles or []):
+                await self._tell(
+                    m.openid, "reminder", text, f"{key}:{m.key}", self._fields(order, "催办")
+                )
+                told += 1
+        return told
+
     # -- members ---------------------------------------------------------------------------
     async def _member_may(self, member: Member, order: Order, action: Action) -> None:
         view = await self.roster()
@@ -344,6 +405,7 @@ class OrderDesk:
 
     async def _save(self, order: Order) -> bool:
         """Flush the order's change; False when someone else changed it first."""
+        self.reschedule(order)
         try:
             async with self.session.begin_nested():
                 await self.session.flush()
@@ -635,15 +697,30 @@ class OrderDesk:
             self._refusal(Action.REOPEN, order)
             await self.session.flush()
             self._event(order, f"resident:{openid}", "rate", before, f"评价 {score} 分：不满意")
+            order.overdue_at = None
+            order.resolve_reminded_at = None
+            order.survey_sent_at = None
             await self.dispatch(
                 order,
                 action=Action.REOPEN,
                 actor=f"resident:{openid}",
                 prefix="居民不满意，重办；",
             )
+            await self._tell_grid_leader(
+                order,
+                texts.REOPEN_GRID_FYI.format(
+                    number=order.id,
+                    category=CATEGORY_NAMES.get(order.category, order.category),
+                    place=place_text(order),
+                    summary=order.summary,
+                    score=score,
+                ),
+                f"order:{order.id}:v{order.version}:reopen-fyi",
+            )
             return texts.RATE_LOW.format(number=order.id)
         order.status = Status.CLOSED.value
         order.closed_at = now
+        self.reschedule(order)
         await self.session.flush()
         self._event(order, f"resident:{openid}", "close", before, f"评价 {score} 分")
         return texts.RATED

@@ -1,0 +1,99 @@
+"""Which order timers are due, decided without I/O.
+
+The clock starts when the resident writes (``created_at``), not when someone accepts: the
+escalation and resolution deadlines run from there. Only the accept reminder and the hand-on
+run from the current assignment, so each member in the chain gets the same time to answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.orders import ACTIVE, Status
+
+
+class Due(StrEnum):
+    REMIND_ACCEPT = "remind_accept"  # the assignee has not accepted within accept_within
+    HAND_ON = "hand_on"  # still not accepted after a second accept_within: next in the chain
+    ESCALATE_GRID = "escalate_grid"  # not accepted by escalate_after: the grid leader is told
+    ESCALATE_STAFF = "escalate_staff"  # ... and after twice that, community staff
+    REMIND_RESOLVE = "remind_resolve"  # the resolution deadline is near
+    OVERDUE = "overdue"  # the resolution deadline has passed
+    SURVEY = "survey"  # survey_after a resolution, ask the resident once
+    CLOSE_UNRATED = "close_unrated"  # no answer to the survey in time
+
+
+@dataclass(frozen=True)
+class Sla:
+    accept_within: timedelta
+    escalate_after: timedelta
+    resolve_urgent: timedelta
+    resolve_default: timedelta
+    survey_after: timedelta
+    survey_timeout: timedelta
+    # How long before the resolution deadline the reminder goes out (a share of the window).
+    remind_share: float = 0.2
+
+
+@dataclass(frozen=True)
+class TimerState:
+    status: str
+    urgent: bool
+    created_at: datetime
+    assigned_at: datetime | None = None
+    resolved_at: datetime | None = None
+    accept_reminded_at: datetime | None = None
+    escalation_level: int = 0
+    resolve_reminded_at: datetime | None = None
+    overdue_at: datetime | None = None
+    survey_sent_at: datetime | None = None
+
+
+def resolve_deadline(state: TimerState, sla: Sla) -> datetime:
+    return state.created_at + (sla.resolve_urgent if state.urgent else sla.resolve_default)
+
+
+def plan(state: TimerState, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:
+    """The timers due at ``now`` (in the order to act on them) and when the next one falls."""
+    status = Status(state.status)
+    due: list[Due] = []
+    upcoming: list[datetime] = []
+
+    def check(when: datetime, what: Due) -> None:
+        if when <= now:
+            due.append(what)
+        else:
+            upcoming.append(when)
+
+    unaccepted = status in (Status.RECEIVED, Status.ASSIGNED)
+    if status == Status.ASSIGNED and state.assigned_at is not None:
+        hand_on = state.assigned_at + 2 * sla.accept_within
+        if hand_on <= now:
+            due.append(Due.HAND_ON)  # after downtime a late reminder would only add noise
+        else:
+            upcoming.append(hand_on)
+            if state.accept_reminded_at is None:
+                check(state.assigned_at + sla.accept_within, Due.REMIND_ACCEPT)
+    if unaccepted:
+        if state.escalation_level < 1:
+            check(state.created_at + sla.escalate_after, Due.ESCALATE_GRID)
+        if state.escalation_level < 2:
+            check(state.created_at + 2 * sla.escalate_after, Due.ESCALATE_STAFF)
+    if unaccepted or status in ACTIVE:
+        deadline = resolve_deadline(state, sla)
+        window = sla.resolve_urgent if state.urgent else sla.resolve_default
+        if state.overdue_at is None:
+            if deadline <= now:
+                due.append(Due.OVERDUE)
+            else:
+                upcoming.append(deadline)
+                if state.resolve_reminded_at is None:
+                    check(deadline - window * sla.remind_share, Due.REMIND_RESOLVE)
+    if status == Status.RESOLVED and state.resolved_at is not None:
+        if state.survey_sent_at is None:
+            check(state.resolved_at + sla.survey_after, Due.SURVEY)
+        else:
+            check(state.survey_sent_at + sla.survey_timeout, Due.CLOSE_UNRATED)
+    return due, min(upcoming) if upcoming else None

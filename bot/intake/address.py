@@ -1,0 +1,255 @@
+"""Building / unit / room extraction.
+
+The text is scanned for address tokens (building, unit, floor, room, dashed forms and
+bare 3–4 digit numbers); adjacent tokens are chained in the order building → unit →
+floor → room.  A bare number only counts as a room inside a chain, or on its own when
+the resident says it is home (``我家1502``) or uses it as a noun (``1502的``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numerals import to_number_string
+
+_CN = "零〇○洞一幺二三四五六七八九十百"
+_CN_DIGITS = "零〇○洞一幺二三四五六七八九"
+_AR = r"(?<![0-9A-Za-z./\-])[A-Za-z]?\d{1,4}(?![0-9])"
+_LET = r"(?<![0-9A-Za-z])[A-Za-z]"
+_CNN = rf"(?<![{_CN}这那每整哪几多好两半])[{_CN}]{{1,6}}"
+_NUM = rf"(?:{_AR}|{_LET}|{_CNN})"
+_ROOMNUM = (
+    r"(?:(?<![0-9A-Za-z./\-])\d{3,4}(?![0-9])"
+    rf"|(?<![{_CN}])[{_CN_DIGITS}]{{3,4}}(?![{_CN}]))"
+)
+_NOT_AFTER = "0-9年月日点时分秒岁元块米斤平个次天周%％"
+
+_TOKEN_RE = re.compile(
+    # every token starts with a digit, a Chinese numeral or a Latin letter: fail fast elsewhere
+    rf"(?=[0-9A-Za-z{_CN}])(?:"
+    + "|".join(
+        (
+            # 5-2-501 (building-unit-room)
+            r"(?P<d3>(?<![0-9A-Za-z./\-])(?P<d3b>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<d3u>\d{1,2})"
+            r"\s?-\s?(?P<d3r>\d{3,4})(?![0-9\-]))",
+            # 5-501 (building-room)
+            r"(?P<d2>(?<![0-9A-Za-z./\-])(?P<d2b>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<d2r>\d{3,4})"
+            r"(?![0-9\-]))",
+            # 3栋 / 7号楼 / A座 / 12幢 / 5号(302)
+            rf"(?P<bld>(?P<bn>{_NUM})\s?(?:号楼|号栋|号幢|#\s?(?:楼|栋|幢)?|栋楼(?![道梯下上顶里])|幢楼(?![道梯下上顶里])|栋|幢|座(?![机位谈])"
+            rf"|号(?=\s?(?:\d{{3,4}}(?![0-9])|\d{{1,2}}\s?单元))))",
+            # 2单元 / 3门 (门 only counts after a building)
+            rf"(?P<unit>(?P<un>{_NUM})\s?(?P<us>单元|门(?![口卫禁铃锁前外面把框窗诊课市店票里内])))",
+            # 402室 / 1502户 / 501号房
+            rf"(?P<room>(?P<rn>{_ROOMNUM})\s?(?:室|号房|房间|户|房(?![东子租产主贷价])))",
+            # 3楼 / 十层 (floors are skipped, never an address part)
+            rf"(?P<floor>(?:(?<![0-9A-Za-z./\-])\d{{1,2}}|{_CNN})\s?(?:楼|层)(?![道梯顶上下]))",
+            # bare number that may be a room: 1502 / 五零一
+            rf"(?P<num>{_ROOMNUM}(?!号(?:单|工单|订单|线|楼|院|床))(?![{_NOT_AFTER}]))",
+            # English: building 4 / unit 2 / room 302
+            r"(?P<ebld>\b(?i:building|bldg|block|blk)\s?#?\s?(?P<ebn>[A-Za-z]?\d{1,3}|[A-Za-z])\b)",
+            r"(?P<eunit>\b(?i:unit)\s?#?\s?(?P<eun>\d{1,2})\b)",
+            r"(?P<eroom>\b(?i:room|rm|apt|flat)\s?#?\s?(?P<ern>\d{3,4})\b)",
+        )
+    )
+    + ")"
+)
+_GAP_RE = re.compile(r"[\s,、]{0,2}")
+_HOME_CUE_RE = re.compile(
+    r"(?:我家|我们家|俺家|家住|住在|我住|住|本人|我是|我们是|绑定|登记|地址|家里是|家是|房号|门牌号?|房间号?)"
+    r"[是在为:]{0,2}\s?(?:在|是)?\s?$"
+)
+_BARE_CUE_RE = re.compile(
+    r"(?:我家|我们家|俺家|家住|住在|我住|住|我是|我们是|绑定|登记|地址|房号|门牌号?|房间号?|房子)"
+    r"[是在为:]{0,2}\s?$"
+)
+_DELIM = " ,.!?;:，。！？；：、()（）\n"
+_NOT_ADDRESS_BEFORE = re.compile(
+    r"(?:车位|车库|停车位|车牌|尾号|编号|单号|工单|#)[号是在为:]{0,2}\s?$"
+)
+_KINDS = ("d3", "d2", "bld", "unit", "room", "floor", "num", "ebld", "eunit", "eroom")
+_CANON = {"ebld": "bld", "eunit": "unit", "eroom": "room"}
+_ORDER = {"bld": 0, "unit": 1, "floor": 2, "room": 3, "num": 3}
+
+
+@dataclass(frozen=True)
+class Address:
+    building: str | None
+    unit: str | None
+    room: str | None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"building": self.building, "unit": self.unit, "room": self.room}
+
+
+@dataclass
+class _Chain:
+    start: int
+    end: int
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    kinds: list[str] = field(default_factory=list)
+
+    def valid(self, text: str) -> bool:
+        before = text[max(0, self.start - 8) : self.start]
+        if _NOT_ADDRESS_BEFORE.search(text[max(0, self.start - 16) : self.start].replace(" ", "")):
+            return False
+        if self.building or self.unit or "room" in self.kinds:
+            return True
+        if self.room and "floor" in self.kinds:
+            return True
+        if self.kinds == ["num"] and self.room:
+            if _BARE_CUE_RE.search(before):
+                return True
+            after = text[self.end : self.end + 1]
+            if after == "的":
+                return True
+            prev = text[self.start - 1 : self.start]
+            return (not prev or prev in _DELIM) and (not after or after in _DELIM)
+        return False
+
+
+def _part(span: str | None) -> str | None:
+    if span is None:
+        return None
+    span = span.strip()
+    if len(span) == 1 and span.isascii() and span.isalpha():
+        return span.upper()
+    if span[:1].isascii() and span[:1].isalpha():
+        rest = to_number_string(span[1:])
+        return None if rest is None else span[0].upper() + str(int(rest))
+    value = to_number_string(span)
+    if value is None or not value.isdigit():
+        return None
+    return str(int(value))
+
+
+def _plausible_room(value: str | None) -> bool:
+    if value is None or not value.isdigit():
+        return False
+    number = int(value)
+    return 101 <= number <= 9999 and 1 <= number % 100 <= 40
+
+
+@dataclass(frozen=True)
+class AddressMatch:
+    address: Address
+    start: int
+    end: int
+    home: bool
+
+
+def _chains(text: str) -> list[_Chain]:
+    chains: list[_Chain] = []
+    current: _Chain | None = None
+    last_order = -1
+    for m in _TOKEN_RE.finditer(text):
+        kind = next(k for k in _KINDS if m.group(k))
+        if (
+            kind == "d2"
+            and current is not None
+            and current.building is not None
+            and current.unit is None
+            and current.room is None
+            and _GAP_RE.fullmatch(text[current.end : m.start()]) is not None
+            and m.group("d2b").isdigit()
+        ):
+            # 3栋2-501: after a building, the dashed pair is unit-room
+            current.unit = _part(m.group("d2b"))
+            current.room = _part(m.group("d2r"))
+            current.end = m.end()
+            current.kinds.append("room")
+            last_order = _ORDER["room"]
+            continue
+        if kind in ("d3", "d2"):
+            if current is not None:
+                chains.append(current)
+                current = None
+            last_order = -1
+            if kind == "d3":
+                chain = _Chain(m.start(), m.end(), _part(m.group("d3b")), _part(m.group("d3u")))
+                chain.room = _part(m.group("d3r"))
+            else:
+                chain = _Chain(m.start(), m.end(), _part(m.group("d2b")))
+                chain.room = _part(m.group("d2r"))
+                if not _plausible_room(chain.room):
+                    continue
+            chain.kinds.append("bld")
+            chains.append(chain)
+            continue
+        canon = _CANON.get(kind, kind)
+        order = _ORDER[canon]
+        joinable = (
+            current is not None
+            and order > last_order
+            and _GAP_RE.fullmatch(text[current.end : m.start()]) is not None
+        )
+        if not joinable:
+            if current is not None:
+                chains.append(current)
+            current = _Chain(m.start(), m.end())
+        assert current is not None
+        if kind == "unit" and m.group("us") == "门" and current.building is None:
+            # 门 is a unit only right after a building (7号楼3门402)
+            if not current.kinds:
+                current = None
+                last_order = -1
+            continue
+        if kind == "num":
+            value = _part(m.group("num"))
+            if not current.kinds and not _plausible_room(value):
+                current = None
+                last_order = -1
+                continue
+            current.room = value
+        elif canon == "bld":
+            current.building = _part(m.group("bn") or m.group("ebn"))
+        elif canon == "unit":
+            current.unit = _part(m.group("un") or m.group("eun"))
+        elif canon == "room":
+            current.room = _part(m.group("rn") or m.group("ern"))
+        current.end = m.end()
+        last_order = order
+        current.kinds.append(canon)
+    if current is not None:
+        chains.append(current)
+    return chains
+
+
+def find_addresses(text: str) -> list[AddressMatch]:
+    """Every address mention in ``text`` (normalised), in order."""
+    out: list[AddressMatch] = []
+    for chain in _chains(text):
+        if not chain.valid(text):
+            continue
+        if chain.building is None and chain.unit is None and chain.room is None:
+            continue
+        home = bool(_HOME_CUE_RE.search(text[max(0, chain.start - 8) : chain.start]))
+        out.append(
+            AddressMatch(
+                Address(chain.building, chain.unit, chain.room), chain.start, chain.end, home
+            )
+        )
+    return out
+
+
+def choose_address(matches: list[AddressMatch]) -> Address | None:
+    """The resident's home if stated, else the first address mentioned, completed by
+    the parts given elsewhere in the message (``在2单元 … 9栋``) when they do not
+    contradict it."""
+    if not matches:
+        return None
+    primary = next((m for m in matches if m.home), matches[0])
+    parts = [primary.address.building, primary.address.unit, primary.address.room]
+    for match in matches:
+        if match is primary:
+            continue
+        other = [match.address.building, match.address.unit, match.address.room]
+        if any(
+            a is not None and b is not None and a != b for a, b in zip(parts, other, strict=True)
+        ):
+            continue
+        parts = [a if a is not None else b for a, b in zip(parts, other, strict=True)]
+    return Address(parts[0], parts[1], parts[2])

@@ -1,0 +1,117 @@
+"""Intent and category: a linear character n-gram model plus a few firm rules.
+
+The model predicts one joint label: ``order:<category>`` or one of the other intents.
+Rules only cover what is certain from the form of the message (an explicit command,
+an address and nothing else, an emergency).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .features import Signals, extract_features
+from .lexicon import lexicon_hits
+from .model import LinearModel, load_model
+
+INTENTS = ("order", "status", "cancel", "bind", "chat", "help")
+CATEGORIES = (
+    "repair",
+    "elderly",
+    "paperwork",
+    "dispute",
+    "sanitation",
+    "safety",
+    "parking",
+    "childcare",
+    "suggestion",
+    "other",
+)
+LABELS = tuple(f"order:{c}" for c in CATEGORIES) + INTENTS[1:]
+
+_COMMAND_RE = re.compile(
+    r"^\s*(?:取消|撤销|撤回)(?!.{0,4}(?:怎么|如何|能不能|可以吗|可不可以|在哪|吗))"
+)
+_CANCEL_END_RE = re.compile(
+    r"(?<!怎么)(?<!怎样)(?<!如何)(?<!能不能)(?:取消|撤销|撤回|撤了|删掉|作废|cancel)(?:一下|吧|了|掉)*"
+    r"\s*(?:#?\s*\d+)?\s*(?:thx|thanks|谢谢)?[\s!！。.~]*$",
+    re.I,
+)
+_HOWTO_RE = re.compile(
+    r"(?:怎么|怎样|如何|在哪里?|为什么要|能不能|能否|可以|要不要|能用)"
+    r".{0,4}(?:绑定|解绑|取消|查询?|看|报修|提交|操作|使用|填|写|语音|打字)"
+    r"|(?:绑定|报修|工单|单号).{0,6}(?:怎么|怎样|如何|在哪|流程|要不要|是什么)"
+    r"|使用说明|操作指南|帮助|菜单"
+)
+_HOWTO_MAX_RESIDUAL = 16
+_HOW_LOOK_RE = re.compile(r"(?:怎么|怎样|如何)(?:看|查)")
+_BIND_RE = re.compile(r"^\s*(?:绑定|登记|注册)(?:地址|住址|一下)?")
+_HELP_RE = re.compile(r"^\s*(?:帮助|菜单|help|\?|？|功能|使用说明|怎么用)\s*$", re.I)
+_STATUS_RE = re.compile(r"^\s*(?:查询|查进度|我的工单|进度|工单)\s*$")
+_BIND_MAX_RESIDUAL = 12
+_CONTENT_RE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+def split_label(label: str) -> tuple[str, str | None]:
+    if label.startswith("order:"):
+        return "order", label.split(":", 1)[1]
+    return label, None
+
+
+def _fallback(text: str) -> str:
+    """Rules-only label when no model is shipped: the first lexicon cue."""
+    for _, label in lexicon_hits(text):
+        if label in CATEGORIES:
+            return f"order:{label}"
+        return label
+    return "order:other"
+
+
+def _best_other(probs: dict[str, float], exclude: str) -> str:
+    return max((p, label) for label, p in probs.items() if label != exclude)[1]
+
+
+def _best_order(probs: dict[str, float]) -> str:
+    return max((p, label) for label, p in probs.items() if label.startswith("order:"))[1]
+
+
+def classify(
+    text: str, signals: Signals, model: LinearModel | None = None
+) -> tuple[str, str | None]:
+    """(intent, category) for ``text`` (normalised, extracted spans masked)."""
+    if not _CONTENT_RE.search(text):
+        return ("bind", None) if signals.has_address else ("chat", None)
+    if model is None:
+        model = load_model()
+    if model is None:
+        label = _fallback(text)
+        probs = {label: 1.0}
+    else:
+        probs = model.probabilities(extract_features(text, signals))
+        label = max(probs, key=lambda k: probs[k])
+    if _COMMAND_RE.match(text) or (
+        _CANCEL_END_RE.search(text) and not signals.urgent and not _HOWTO_RE.search(text)
+    ):
+        label = "cancel"
+    elif (
+        _HOWTO_RE.search(text)
+        and not signals.has_address
+        and not signals.urgent
+        and signals.residual_len <= _HOWTO_MAX_RESIDUAL
+        and (label not in ("status", "cancel") or _HOW_LOOK_RE.search(text))
+    ):
+        # how to use the account ("怎么绑定地址", "单号在哪看"), not a need
+        label = "help"
+    elif _BIND_RE.match(text) and signals.has_address:
+        label = "bind"
+    elif _HELP_RE.match(text):
+        label = "help"
+    elif _STATUS_RE.match(text):
+        label = "status"
+    elif signals.has_address and signals.residual_len == 0:
+        label = "bind"
+    if label == "bind" and signals.residual_len > _BIND_MAX_RESIDUAL:
+        # a need is stated beside the address: it is an order, not a registration
+        label = _best_other(probs, "bind")
+    if signals.urgent and label in ("chat", "help", "bind", "status"):
+        label = _best_order(probs) if model is not None else "order:safety"
+    return split_label(label)

@@ -1,0 +1,37 @@
+"""Clause boundaries of a text (punctuation and, optionally, spaces), found once."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+PUNCT = ",，.。!！?？;；~…\n"
+
+
+class Clauses:
+    """Answers "which clause holds this span" with a binary search over break positions."""
+
+    def __init__(self, text: str, spaces: bool) -> None:
+        pattern = re.compile("[" + re.escape(PUNCT) + (" " if spaces else "") + "]")
+        self.text = text
+        self.breaks = [m.start() for m in pattern.finditer(text)]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """(left, right) of the clause around ``text[start:end]`` (breaks excluded)."""
+        i = bisect_left(self.breaks, start)
+        left = self.breaks[i - 1] + 1 if i > 0 else 0
+        j = bisect_left(self.breaks, end)
+        # a break inside the span does not end it
+        while j < len(self.breaks) and self.breaks[j] < end:
+            j += 1
+        right = self.breaks[j] if j < len(self.breaks) else len(self.text)
+        return left, right
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the clause with its previous and next clauses."""
+        left, right = self.bounds(start, end)
+        i = bisect_right(self.breaks, left - 2) if left > 0 else 0
+        prev_left = self.breaks[i - 1] + 1 if left > 0 and i > 0 else 0
+        j = bisect_right(self.breaks, right)
+        next_right = self.breaks[j] if j < len(self.breaks) else len(self.text)
+        return prev_left, next_right

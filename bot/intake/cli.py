@@ -1,0 +1,108 @@
+"""JSON-lines filter behind ``mulin parse``.
+
+Each non-blank input line gives exactly one output line, in order:
+
+* a JSON object ``{"id": …, "text": …, "now": "<ISO-8601>"}`` (``now`` optional), or
+* any other line, taken as the message text itself (``id`` null).
+
+Output: ``{"id": …, "intent": …, …, "summary": …}``; a bad line (invalid JSON object,
+``text`` missing or not a string, ``now`` not ISO-8601) gives
+``{"id": …, "error": "<reason>"}`` and the run goes on.  Blank lines are skipped.
+The return code is 0: errors are reported per line (and echoed to ``err``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TextIO
+
+from .parser import parse
+from .timeparse import TZ
+
+
+class _LineError(ValueError):
+    pass
+
+
+def _parse_now(raw: Any) -> datetime:
+    if not isinstance(raw, str):
+        raise _LineError("now must be an ISO-8601 date-time string")
+    try:
+        value = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise _LineError(f"now is not an ISO-8601 date-time: {raw[:40]!r}") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=TZ)
+
+
+def _read(line: str, default_now: datetime | None) -> tuple[Any, str, datetime | None]:
+    """(id, text, now) of one input line; raises _LineError with the id known so far."""
+    stripped = line.lstrip()
+    if stripped.startswith("["):
+        try:
+            json.loads(line)
+        except json.JSONDecodeError:
+            return None, line, default_now  # "[报修] 水管漏了": plain text
+        raise _LineError("invalid JSON object: a JSON array is not a message")
+    if not stripped.startswith("{"):
+        return None, line, default_now
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _LineError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(record, dict):
+        raise _LineError("invalid JSON object")
+    rid = record.get("id")
+    try:
+        if "text" not in record:
+            raise _LineError("missing text")
+        text = record["text"]
+        if not isinstance(text, str):
+            raise _LineError("text must be a string")
+        now = _parse_now(record["now"]) if record.get("now") is not None else default_now
+    except _LineError as exc:
+        exc.args = (str(exc), rid)
+        raise
+    return rid, text, now
+
+
+def run_parse(lines: Iterable[str], out: TextIO, err: TextIO, default_now: datetime | None) -> int:
+    """Parse JSON lines (or plain text lines) from ``lines`` into ``out``; see module doc."""
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        try:
+            rid, text, now = _read(line, default_now)
+            result: dict[str, Any] = {"id": rid, **parse(text, now).to_dict()}
+        except _LineError as exc:
+            rid = exc.args[1] if len(exc.args) > 1 else None
+            result = {"id": rid, "error": str(exc.args[0])}
+            err.write(f"line {number}: {exc.args[0]}\n")
+        except Exception as exc:  # never stop the filter on one message
+            result = {"id": None, "error": f"internal error: {type(exc).__name__}"}
+            err.write(f"line {number}: internal error: {exc!r}\n")
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bot.intake.cli [--now ISO8601] < messages.jsonl``."""
+    ap = argparse.ArgumentParser(prog="mulin parse", description="Parse resident messages.")
+    ap.add_argument("--now", help="arrival time for lines without one (ISO-8601)")
+    args = ap.parse_args(argv)
+    default_now: datetime | None = None
+    if args.now:
+        try:
+            default_now = _parse_now(args.now)
+        except _LineError as exc:
+            ap.error(str(exc))
+    return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""Text normalisation for analysis (the original text is never altered for storage).
+
+Steps: strip HTML/XML markup, NFKC (full-width → ASCII, circled digits → digits),
+traditional → simplified Chinese (OpenCC ``t2s``, loaded lazily), control / format /
+private-use characters and emoji replaced by spaces, runs of spaces collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Protocol
+
+#: Longest text analysed; longer messages are cut (a resident's message is far shorter).
+MAX_ANALYSED_CHARS = 1000
+
+_TAG_RE = re.compile(r"<!\[CDATA\[|\]\]>|<!--.*?-->|</?[A-Za-z][^<>]{0,200}>", re.S)
+_ENTITY_RE = re.compile(r"&(?:nbsp|amp|lt|gt|quot|apos|#\d{1,6}|#x[0-9a-fA-F]{1,5});")
+_SPACES_RE = re.compile(r"[ \t\r\f\v]+")
+_CJK = "\u3400-\u9fff"
+_SPACED_RE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
+_CJK_RE = re.compile(rf"[{_CJK}]")
+_ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'"}
+# Dash-like characters that residents use between numbers (5—2—501, 138–0000–0000).
+_DASHES = str.maketrans({"—": "-", "–": "-", "―": "-", "‐": "-", "‑": "-", "−": "-", "ー": "-"})
+
+
+class _Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
+
+class _Identity:
+    def convert(self, text: str) -> str:
+        return text
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> _Converter:
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a declared dependency
+        return _Identity()
+    converter: _Converter = opencc.OpenCC("t2s")
+    return converter
+
+
+def _entity(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token in _ENTITIES:
+        return _ENTITIES[token]
+    try:
+        code = int(token[3:-1], 16) if token[2] in "xX" else int(token[2:-1])
+        return chr(code)
+    except (ValueError, OverflowError):
+        return " "
+
+
+def _clean_char(ch: str) -> str:
+    if ch == "\n":
+        return "\n"
+    cat = unicodedata.category(ch)
+    if cat[0] == "C" or cat in ("So", "Sk", "Zl", "Zp"):
+        # control, format (ZWJ, variation selectors), private use, unassigned,
+        # surrogates, emoji and other pictographs, modifier symbols
+        return " "
+    return ch
+
+
+# Characters outside these ranges are rare: only they are looked up one by one.
+_UNUSUAL_RE = re.compile(
+    "[^\n\u0020-\u007e\u00a0-\u024f\u2010-\u2027\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
+    "\uff01-\uffef]"
+)
+
+
+def _clean_match(match: re.Match[str]) -> str:
+    return _clean_char(match.group(0))
+
+
+def normalize(text: str) -> str:
+    """Return the analysis form of ``text`` (same language, simplified, ASCII digits)."""
+    if not text:
+        return ""
+    text = text[: MAX_ANALYSED_CHARS * 2]
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY_RE.sub(_entity, text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _UNUSUAL_RE.sub(_clean_match, text)
+    text = text.translate(_DASHES)
+    text = text.replace("\n", " ")
+    text = _SPACES_RE.sub(" ", text).strip()
+    gaps = len(_SPACED_RE.findall(text))
+    if gaps >= 3 and gaps * 2 >= len(_CJK_RE.findall(text)):
+        # "垃 圾 没 人 收": letter-spaced writing, the spaces carry nothing
+        text = _SPACED_RE.sub("", text)
+    if any(ord(ch) > 0x2E7F for ch in text):
+        text = _t2s().convert(text)
+    return text[:MAX_ANALYSED_CHARS]

@@ -1,0 +1,173 @@
+"""Urgency: danger to life or property happening now.
+
+A danger cue (fire, smoke, gas smell, sparks, a fall, someone unconscious or missing,
+trapped in a lift, a burst pipe flooding, …) makes a message urgent unless, in its
+clause, it is hypothetical (万一/如果/怕/会不会/隐患), negated (没有/不/未), past
+(上次/以前/昨天, 摔倒过) or already fixed (已经灭了/修好了).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import Clauses
+
+_PEOPLE = (
+    r"老人|孩子|小孩|娃|儿子|女儿|闺女|妈|爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|老伴|婆婆|公公|老爷子"
+    r"|老太太|老太|老头|父亲|母亲|宝宝|孙子|孙女|大爷|大妈|老奶奶|老爷爷|老大爷|老人家"
+)
+_BODY = _PEOPLE + r"|人|腿|头|手|脚"
+# (kind, pattern, trigger characters): every match contains one of the triggers, so a
+# pattern only runs when one of them is in the text
+_DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "fire",
+        r"着火|著火|起火|失火|火灾|烧起来|燃起来|火苗|明火|火光|大火|火势|冒火|窜火|火星子?|火花|跳火",
+        "火烧燃",
+    ),
+    ("spark", r"冒.{0,3}(?:蓝光|电光|火星)", "冒"),
+    (
+        "smoke",
+        r"冒烟|冒黑烟|冒白烟|冒青烟|浓烟|黑烟|(?<![油抽])烟.{0,6}冒|冒.{0,4}(?<!油)烟"
+        r"|(?<![油抽])烟(?:特别|很|好|太|非常)大|好多烟|全是烟|都是烟|满屋.{0,2}烟"
+        r"|有烟(?!味|头|花|囱|草|酒|雾报警|感)|烟越来越|烟.{0,2}(?:呛人|很浓|好浓)",
+        "烟",
+    ),
+    (
+        "gas",
+        r"(?:煤气|燃气|天然气|液化气|瓦斯)(?:罐|管|灶|表|瓶|管道)?.{0,4}(?:味|泄漏|泄露|漏了|在漏|漏气|管.{0,2}漏)",
+        "气斯",
+    ),
+    ("gas", r"闻到.{0,4}(?:煤气|燃气|天然气|液化气)|漏气的味", "闻漏"),
+    ("gas", r"报警器.{0,4}(?:响了|一直响|在响|在叫|一直叫|一直在叫|叫个不停)", "报"),
+    (
+        "fall",
+        r"摔倒|跌倒|摔了一跤|摔跤了|摔在|摔地上|摔下来|倒在|倒地|晕倒|昏倒|晕过去|昏过去|昏迷|不省人事",
+        "摔跌倒晕昏迷省",
+    ),
+    (
+        "fall",
+        r"叫不醒|爬不起来|起不来|站不起来|喘不上气|呼吸困难|抽搐|心脏病犯|撞倒|头.{0,3}流血|流了好多血|大出血|一滩血|要跳|跳楼|轻生",
+        "醒起喘吸搐心撞血跳轻",
+    ),
+    ("fall", rf"(?:(?<!呼)叫|喊|敲|拍|{_PEOPLE}).{{0,6}}(?:没反应|没有反应|没动静)", "应静"),
+    (
+        "help",
+        r"敲门.{0,3}没人应|没人开门|救命|打了120|叫了120|叫救护车|触电|电到人|被电到|打老婆|打人了",
+        "应门救1电打",
+    ),
+    ("fall", rf"(?:{_BODY}).{{0,3}}还在(?:车|里面|水)", "还"),
+    (
+        "fall",
+        rf"(?:{_BODY}).{{0,6}}(?:掉进|掉下去|踩下去|卡在|卡住|夹住|关在车|锁在车|爬到.{{0,4}}窗|窗台外)",
+        "掉踩卡夹关锁爬窗",
+    ),
+    (
+        "trapped",
+        r"困在|(?<!开)关在.{0,4}(?:电梯|里面)|还关在|关着人|关了个|困人|困住|被困|被关|困了|关了.{0,3}人",
+        "困关",
+    ),
+    ("lift", r"电梯.{0,8}(?:卡住|卡在|停在.{0,8}中间|夹住|出不来|关住)", "梯"),
+    (
+        "flood",
+        r"爆管|爆裂|(?:水管|管子|管道|主管|水管子|暖气片|暖气管|热水器|水表|阀门).{0,6}(?:爆|裂|崩|炸|破了)",
+        "爆裂崩炸破",
+    ),
+    (
+        "flood",
+        r"喷水|水喷|往外喷|喷出来|跟喷泉|像喷泉|成河|止不住|到处是水|满地都是水|满屋都是水|水往下冲|接都接不住",
+        "喷河止水接",
+    ),
+    (
+        "violence",
+        r"正在撬|在撬|持刀|动刀|砍人|打起来了|闯进|入室|自杀|割腕|想不开|(?:刚刚|刚才|正在|还在).{0,3}(?:往下扔|砸)",
+        "撬刀砍打闯室杀腕想扔砸",
+    ),
+    (
+        "fall",
+        r"突发|发作|心梗|脑溢血|休克|没呼吸|一动不动|溺水|落水|掉水里|掉河里|掉湖里",
+        "发梗溢休吸动溺落掉",
+    ),
+    ("fire", r"着起来|烧着了|爆炸|臭鸡蛋味", "着炸蛋"),
+    ("lift", r"电梯.{0,6}(?:坠|往下掉|掉下去|掉了|冲顶|蹲底)", "梯"),
+    (
+        "flood",
+        r"(?:家里|屋里|厨房|卫生间|客厅|满屋|一屋).{0,3}(?:淹了|全是水|都是水)|往外冒水|水.{0,3}关不(?:掉|住)",
+        "淹水关",
+    ),
+)
+_DANGER = tuple((kind, re.compile(pattern), trigger) for kind, pattern, trigger in _DANGER_KINDS)
+_MISSING = re.compile(
+    r"走丢|走失|(?<!看)不见了|找不到了|找不着了|失踪|联系不上|没回来|没回家|迷路|一直没回"
+    r"|好几天没(?:见|出门|出来)"
+)
+_ELDER_RE = re.compile(r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头")
+_UNANSWERED = re.compile(r"(?:打了|一直|一天|好几|半天|几个).{0,8}(?:没人接|不接|打不通|关机)")
+_PEOPLE_RE = re.compile(_PEOPLE + r"|一个人住|独居")
+_THING_RE = re.compile(r"猫|狗|宠物|鹦鹉|钥匙|手机|快递|车|东西|包裹|卡|证")
+_HYPOTHETICAL = re.compile(
+    r"万一|如果|要是|假如|假设|怕|担心|害怕|恐怕|会不会|可能|容易|小心|预防|隐患|以防|避免|一旦"
+    r"|注意|演练|演习|培训|知识|是否|真(?!的)|会$|的话|差点|差一点|一下雨|一到|每次|每逢|经常|总是|老是"
+    r"|天天|每天|防止|防范|防走失|防火|防盗"
+)
+_NEGATED = re.compile(r"(?:没有?|并没有?|未|无|别|不|不会|没再)(?:人|再|在|有|是|会|要)?$")
+_PAST = re.compile(
+    r"上次|上回|以前|之前|去年|前年|上个月|上周|曾经|前几天|那次|昨天|昨晚|前天|小时候|那年|夜里"
+)
+_STILL = re.compile(r"现在还|还在(?:冒|烧|漏|喷|响|叫)|正在|一直在")
+_POST_CANCEL = re.compile(
+    r"^(?:过|的话|隐患|风险|演练|知识|预防|检查|似的|一样)|跑都跑|跑不出|跑不掉|怎么跑|怎么办|咋办|怎么(?:急救|处理|预防|防)|遭殃|完了"
+)
+_FIXED = re.compile(
+    r"已经灭|扑灭了|已灭|灭掉了|没事了|修好了|处理好了|已经好了|已经关了|找到了|已经回来|救出来|正常了"
+    r"|已经没有了|现在没(?:烟|味|事|水|了)|多亏"
+)
+
+
+def _clause(clauses: Clauses, start: int, end: int) -> tuple[str, str]:
+    left, right = clauses.bounds(start, end)
+    return clauses.text[left:start], clauses.text[end:right]
+
+
+def _live(clauses: Clauses, start: int, end: int, fixed: bool) -> bool:
+    text = clauses.text
+    pre, post = _clause(clauses, start, end)
+    if _HYPOTHETICAL.search(pre + text[start:end]) or _HYPOTHETICAL.match(post):
+        return False
+    if _NEGATED.search(pre) or _POST_CANCEL.search(post[:8]):
+        return False
+    if _PAST.search(pre) and not _STILL.search(pre + post):
+        return False
+    return not (fixed and not _STILL.search(post))
+
+
+def is_urgent(text: str) -> bool:
+    """True when ``text`` (normalised) reports a danger happening now."""
+    return urgency_kind(text) is not None
+
+
+def urgency_kind(text: str) -> str | None:
+    """The kind of the first live danger (fire, smoke, gas, spark, fall, help, trapped,
+    lift, flood, violence, missing), or ``None`` when nothing urgent is reported."""
+    if not text:
+        return None
+    fixed = bool(_FIXED.search(text))
+    clauses = Clauses(text, spaces=False)
+    found: list[tuple[int, int, str]] = []
+    for kind, pattern, trigger in _DANGER:
+        if any(ch in text for ch in trigger):
+            found.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
+    for start, end, kind in sorted(found):
+        if _live(clauses, start, end, fixed):
+            return kind
+    if _PEOPLE_RE.search(text):
+        spaced = Clauses(text, spaces=True)
+        for m in _MISSING.finditer(text):
+            pre, post = _clause(spaced, m.start(), m.end())
+            if not _THING_RE.search(pre + post) and _live(clauses, m.start(), m.end(), fixed):
+                return "missing"
+    if _ELDER_RE.search(text):
+        for m in _UNANSWERED.finditer(text):
+            if _live(clauses, m.start(), m.end(), fixed):
+                return "missing"
+    return None

@@ -1,0 +1,213 @@
+"""The order timer tick: claim orders whose next timer is due, act, and reschedule.
+
+Every ``mulin serve`` process runs this tick. Claiming is one atomic statement that leases the
+due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so processes never work on one order at
+the same time; what each timer did is recorded on the order (reminded, escalation level,
+overdue, survey sent), the order's version column refuses a stale write, and every push has a
+dedupe key — so each reminder, escalation and follow-up goes out once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import texts
+from bot.clock import Clock
+from bot.config import Config
+from bot.domain.dispatch import CATEGORY_NAMES
+from bot.domain.orders import Status
+from bot.domain.timers import Due, plan, resolve_deadline
+from bot.services.orders import OrderDesk, place_text, timer_state
+from bot.services.roster_cache import RosterCache
+from models.orders import Order, OrderEvent
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+_ORDERS = cast(Table, Order.__table__)
+
+
+def _claim_sql(dialect: str) -> str:
+    lock = " FOR UPDATE SKIP LOCKED" if dialect == "postgresql" else ""
+    return (
+        "UPDATE orders SET timer_lease_until = :lease WHERE id IN ("
+        "SELECT id FROM orders WHERE next_timer_at <= :now"
+        " AND (timer_lease_until IS NULL OR timer_lease_until < :now)"
+        f" ORDER BY next_timer_at LIMIT :n{lock}) RETURNING id"
+    )
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[int]:
+    dialect = session.get_bind().dialect.name
+    stmt = text(_claim_sql(dialect)).bindparams(
+        bindparam("lease", type_=_ORDERS.c.timer_lease_until.type),
+        bindparam("now", type_=_ORDERS.c.next_timer_at.type),
+    )
+    rows = await session.execute(stmt, {"lease": now + LEASE, "now": now, "n": limit})
+    return [int(r[0]) for r in rows.all()]
+
+
+def _local(when: datetime, config: Config) -> str:
+    return when.astimezone(config.tz).strftime("%m月%d日 %H:%M")
+
+
+def _span(delta: timedelta) -> str:
+    minutes = max(1, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}分钟"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours}小时"
+    return f"{hours // 24}天"
+
+
+async def act(desk: OrderDesk, order: Order, now: datetime) -> list[Due]:
+    """Do whatever is due on this order now; returns what was done."""
+    due, _ = plan(timer_state(order), desk.sla, now)
+    view = await desk.roster()
+    category = CATEGORY_NAMES.get(order.category, order.category)
+    common = {
+        "number": order.id,
+        "category": category,
+        "place": place_text(order),
+        "summary": order.summary,
+    }
+    for what in due:
+        before = order.status
+        note = ""
+        holder = view.by_id.get(order.assignee_id) if order.assignee_id else None
+        if what == Due.REMIND_ACCEPT and holder is not None and order.assigned_at:
+            minutes = int((now - order.assigned_at).total_seconds() // 60)
+            await desk._tell(
+                holder.openid,
+                "reminder",
+                texts.TIMER_REMIND_ACCEPT.format(**common, minutes=minutes),
+                f"order:{order.id}:remind-accept:{order.assigned_at.timestamp():.0f}",
+                desk._fields(order, "待接单"),
+            )
+            order.accept_reminded_at = now
+            note = f"提醒 {holder.name} 接单"
+        elif what == Due.HAND_ON:
+            exclude = (holder.key,) if holder is not None else ()
+            if order.assignee_id is not None:
+                order.declined_by = [*(order.declined_by or []), order.assignee_id]
+            await desk.dispatch(order, exclude=exclude, prefix=texts.TIMER_HANDED_ON)
+            continue  # dispatch recorded its own event
+        elif what in (Due.ESCALATE_GRID, Due.ESCALATE_STAFF):
+            body = (
+                texts.TIMER_ESCALATE_GRID
+                if what == Due.ESCALATE_GRID
+                else texts.TIMER_ESCALATE_STAFF
+            ).format(
+                **common,
+                hours=_span(now - order.created_at),
+                holder=holder.name if holder else texts.TIMER_NOBODY,
+            )
+            key = f"order:{order.id}:{what.value}"
+            if what == Due.ESCALATE_GRID:
+                leader = await desk._tell_grid_leader(order, body, key)
+                order.escalation_level = max(order.escalation_level or 0, 1)
+                note = f"催办：通知网格长 {leader.name}" if leader else "催办：没有网格长可通知"
+            else:
+                told = await desk._tell_staff(order, body, key)
+                order.escalation_level = 2
+                note = f"催办升级：通知社区干事 {told} 人"
+        elif what == Due.REMIND_RESOLVE:
+            deadline = resolve_deadline(timer_state(order), desk.sla)
+            if holder is not None:
+                await desk._tell(
+                    holder.openid,
+                    "reminder",
+                    texts.TIMER_REMIND_RESOLVE.format(
+                        **common, left=_span(deadline - now), deadline=_local(deadline, desk.config)
+                    ),
+                    f"order:{order.id}:remind-resolve",
+                    desk._fields(order, "临近时限"),
+                )
+            order.resolve_reminded_at = now
+            note = "提醒临近办理时限"
+        elif what == Due.OVERDUE:
+            deadline = resolve_deadline(timer_state(order), desk.sla)
+            body = texts.TIMER_OVERDUE.format(**common, deadline=_local(deadline, desk.config))
+            if holder is not None:
+                await desk._tell(
+                    holder.openid,
+                    "reminder",
+                    body,
+                    f"order:{order.id}:overdue",
+                    desk._fields(order, "已超时"),
+                )
+            await desk._tell_grid_leader(order, body, f"order:{order.id}:overdue-fyi")
+            order.overdue_at = now
+            note = "已超过办理时限"
+        elif what == Due.SURVEY:
+            await desk._tell(
+                order.resident_openid,
+                "survey",
+                texts.SURVEY.format(number=order.id, summary=order.summary),
+                f"order:{order.id}:survey",
+                desk._fields(order, "请评价"),
+            )
+            order.survey_sent_at = now
+            note = "回访：请居民评价"
+        elif what == Due.CLOSE_UNRATED:
+            order.status = Status.CLOSED.value
+            order.closed_at = now
+            note = texts.SURVEY_CLOSED_NOTE
+        order.updated_at = now
+        if note:
+            desk.session.add(
+                OrderEvent(
+                    order_id=order.id,
+                    at=now,
+                    actor="system",
+                    action=f"timer:{what.value}",
+                    from_status=before,
+                    to_status=order.status,
+                    note=note,
+                )
+            )
+    desk.reschedule(order)
+    order.timer_lease_until = None
+    return due
+
+
+async def order_timer_tick(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    config: Config,
+    roster: RosterCache,
+    limit: int = 500,
+) -> int:
+    """One tick: claim due orders, act on them, reschedule. Returns how many were handled."""
+    now = clock.now()
+    async with sessions() as session, session.begin():
+        ids = await claim_due(session, now, limit)
+    if not ids:
+        return 0
+    try:
+        async with sessions() as session, session.begin():
+            desk = OrderDesk(session, clock, config, roster)
+            orders = (await session.execute(select(Order).where(Order.id.in_(ids)))).scalars()
+            for order in orders:
+                await act(desk, order, now)
+        return len(ids)
+    except Exception:
+        log.exception("timer batch of %d failed; handling its orders one by one", len(ids))
+    done = 0
+    for order_id in ids:
+        try:
+            async with sessions() as session, session.begin():
+                desk = OrderDesk(session, clock, config, roster)
+                found = await session.get(Order, order_id)
+                if found is not None:
+                    await act(desk, found, now)
+                    done += 1
+        except Exception:
+            log.exception("timers failed for order %d; retried after the lease", order_id)
+    return done

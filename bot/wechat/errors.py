@@ -1,0 +1,66 @@
+"""Errors raised by the outbound WeChat client, sorted by what the caller should do next."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+# The access token is invalid: refresh it once and retry.
+TOKEN_INVALID = frozenset({40001, 42001, 40014})
+BUSY = -1
+QUOTA = 45009
+# The message can never be delivered as sent; retrying changes nothing.
+OUT_OF_WINDOW = 45015  # 48-hour window passed, or the user unfollowed
+NOT_FOLLOWING = 43004
+REFUSED = 43101  # the user refused this subscription message
+WINDOW_COUNT = 45047  # customer-service message count used up
+NOT_RETRIED = frozenset({OUT_OF_WINDOW, NOT_FOLLOWING, REFUSED, WINDOW_COUNT})
+
+
+class WeChatError(Exception):
+    """Base class. ``errcode`` is WeChat's code, or None for transport problems."""
+
+    def __init__(self, message: str, errcode: int | None = None) -> None:
+        super().__init__(message)
+        self.errcode = errcode
+
+
+class TransientError(WeChatError):
+    """Network errors, timeouts, HTTP 5xx, busy (-1), malformed answers: retried and still failing.
+
+    Whether the message reached WeChat is unknown; a later retry is the right move.
+    """
+
+
+class PermanentError(WeChatError):
+    """WeChat refused the call with an error code that retrying does not change."""
+
+    def __init__(self, errcode: int, errmsg: str) -> None:
+        super().__init__(f"WeChat error {errcode}: {errmsg}", errcode)
+        self.errmsg = errmsg
+
+
+class TokenError(WeChatError):
+    """No access token could be obtained (bad secret, IP not whitelisted, token rejected twice)."""
+
+
+class QuotaExceeded(WeChatError):
+    """45009: the API's daily quota is used up; WeChat resets it at 00:00 Beijing time."""
+
+    def __init__(self, retry_at: datetime, errmsg: str = "reach max api daily quota limit") -> None:
+        local = retry_at.astimezone(BEIJING)
+        super().__init__(
+            f"WeChat error 45009 ({errmsg}): retry at next 00:00 Asia/Shanghai"
+            f" ({local.isoformat(timespec='minutes')})",
+            QUOTA,
+        )
+        self.retry_at = retry_at
+
+
+def next_beijing_midnight(now: datetime) -> datetime:
+    """The next 00:00 in Asia/Shanghai after ``now``, as an aware datetime in UTC-equivalent."""
+    local = now.astimezone(BEIJING)
+    midnight = datetime(local.year, local.month, local.day, tzinfo=BEIJING) + timedelta(days=1)
+    return midnight.astimezone(now.tzinfo or BEIJING)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.intake import parse
+
+
+def addr(text: str) -> dict[str, str | None] | None:
+    result = parse(text).to_dict()["address"]
+    assert result is None or isinstance(result, dict)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3栋2单元501厨房水管漏水了", ("3", "2", "501")),
+        ("三栋二单元五零一 热水器坏了", ("3", "2", "501")),
+        ("5-2-501 马桶堵了", ("5", "2", "501")),
+        ("5-501 门锁坏了", ("5", None, "501")),
+        ("7号楼3门402 卫生间下水堵了", ("7", "3", "402")),
+        ("A座1703 暖气不热", ("A", None, "1703")),
+        ("a座1703 暖气不热", ("A", None, "1703")),
+        ("12幢的路灯坏了", ("12", None, None)),
+        ("二十三栋门口有积水", ("23", None, None)),
+        ("十五栋二单元三零二", ("15", "2", "302")),
+        ("1502的马桶漏水", (None, None, "1502")),
+        ("我家1502 马桶漏水", (None, None, "1502")),
+        ("402室的灯不亮", (None, None, "402")),
+        ("8栋502 楼上吵", ("8", None, "502")),
+        ("九号楼三单元楼道灯不亮", ("9", "3", None)),
+        ("5號樓1門702 漏水", ("5", "1", "702")),
+        ("住址：23-1-1502", ("23", "1", "1502")),
+        ("电梯关人了 在2单元 9栋", ("9", "2", None)),
+        ("隔壁是602，我住601，10号楼", ("10", None, "601")),
+        ("she lives in building 4 room 302", ("4", None, "302")),
+    ],
+)
+def test_address_forms(text: str, expected: tuple[str | None, str | None, str | None]) -> None:
+    assert addr(text) == dict(zip(("building", "unit", "room"), expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "五号楼楼下的垃圾没人收",  # building, and not a date
+    ],
+)
+def test_number_building_is_not_a_date(text: str) -> None:
+    result = parse(text).to_dict()
+    assert result["address"] == {"building": "5", "unit": None, "room": None}
+    assert result["preferred_time"] is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我家在3楼，楼道灯坏了",  # floor
+        "十楼的老人需要帮忙",  # floor
+        "北门的垃圾没人收",  # gate
+        "地下车库有积水",
+        "取消 #1024",  # order number
+        "孩子1月20号放假",  # date
+        "一共花了500的维修费",
+        "我们单元有三户在楼道充电",
+        "我的车位在B2-117被占了",  # parking space
+        "这一栋楼都停电了",
+    ],
+)
+def test_not_addresses(text: str) -> None:
+    assert addr(text) is None
+
+
+def test_home_address_wins_over_other_places() -> None:
+    assert addr("5栋门口全是垃圾，我住3栋") == {"building": "3", "unit": None, "room": None}
+
+
+def test_first_place_when_home_not_stated() -> None:
+    assert addr("5栋和6栋之间的路灯坏了") == {"building": "5", "unit": None, "room": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8#楼502 水管漏了", ("8", None, "502")),
+        ("3栋2-501 漏水", ("3", "2", "501")),
+        ("12号楼2单元11楼1103", ("12", "2", "1103")),
+        ("三单元五零二", (None, "3", "502")),
+        ("我在5栋502，楼上602漏水", ("5", None, "502")),
+        ("七号院3号楼", ("3", None, None)),
+    ],
+)
+def test_more_address_forms(text: str, expected: tuple[str | None, str | None, str | None]) -> None:
+    assert addr(text) == dict(zip(("building", "unit", "room"), expected, strict=True))

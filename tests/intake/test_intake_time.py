@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.intake import parse
+
+
+def pt(text: str, now: datetime) -> tuple[str, str] | None:
+    value = parse(text, now).to_dict()["preferred_time"]
+    return None if value is None else (value["start"], value["end"])
+
+
+def iso(day: str, hour: str) -> str:
+    return f"2026-11-{day}T{hour}:00+08:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("水管漏了 明天上午来修吧", (iso("21", "08:00"), iso("21", "12:00"))),
+        ("周六下午3点家里有人", (iso("21", "15:00"), iso("21", "16:00"))),
+        ("下周一能来看看吗", (iso("23", "00:00"), iso("24", "00:00"))),
+        ("后天晚上在家", (iso("22", "18:00"), iso("22", "22:00"))),
+        ("周日上午家里有人", (iso("22", "08:00"), iso("22", "12:00"))),
+        ("今天下午两点到四点在家", (iso("20", "14:00"), iso("20", "16:00"))),
+        ("明天下午2-4点可以来", (iso("21", "14:00"), iso("21", "16:00"))),
+        ("今晚八点有人", (iso("20", "20:00"), iso("20", "21:00"))),
+        ("明早能来吗", (iso("21", "06:00"), iso("21", "09:00"))),
+        ("周末都在家", (iso("21", "00:00"), iso("23", "00:00"))),
+        ("下午3点来吧", (iso("20", "15:00"), iso("20", "16:00"))),
+        ("明天上午十点半来修", (iso("21", "10:30"), iso("21", "11:30"))),
+        ("明天上午不在家，下午来", (iso("21", "12:00"), iso("21", "18:00"))),
+        ("25号上午可以来", (iso("25", "08:00"), iso("25", "12:00"))),
+    ],
+)
+def test_appointments(text: str, expected: tuple[str, str], friday: datetime) -> None:
+    assert pt(text, friday) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上装修吵到晚上十点",
+        "昨晚开始漏水",
+        "每天早上六点就开始装修",
+        "下午四点半的课堂明天有吗，孩子想去",
+        "尽快来",
+        "马上来人",
+        "声音小一点",
+        "五号楼楼下有积水",
+        "明天不用来了",
+        "修水管的人明天几点来",
+        "晚上路灯不亮很危险",
+        "早上好",
+        "每周二周五帮她买菜",
+    ],
+)
+def test_not_appointments(text: str, friday: datetime) -> None:
+    assert pt(text, friday) is None
+
+
+def test_naive_now_is_shanghai() -> None:
+    assert pt("明天上午来", datetime(2026, 11, 20, 10, 0)) == (
+        iso("21", "08:00"),
+        iso("21", "12:00"),
+    )
+
+
+def test_part_of_day_already_over_means_tomorrow() -> None:
+    evening = datetime.fromisoformat("2026-11-20T20:00:00+08:00")
+    assert pt("上午来吧", evening) == (iso("21", "08:00"), iso("21", "12:00"))

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.intake import parse
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "闻到煤气味，很浓，快来人",
+        "快来人 3栋1单元冒黑烟了",
+        "6-2-1101 抽油烟机的插座冒火花了！！",
+        "水管爆了 水一直往外喷",
+        "我妈摔倒了起不来",
+        "我被困在电梯里了",
+        "我爸有老年痴呆 早上出门到现在还没回来",
+        "楼下着火了",
+    ],
+)
+def test_urgent(text: str) -> None:
+    assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼道里有人拉了电线给电动车充电，万一着火怎么办",
+        "没有冒烟，就是有点响",
+        "上次着火那家又在楼道堆东西",
+        "不急，有空来修一下水龙头",
+        "老人腿脚不好，怕摔倒",
+        "如果煤气泄漏了怎么办",
+        "会不会着火啊",
+        "水龙头关不紧一直滴",
+        "火已经灭了，来看看线路",
+    ],
+)
+def test_not_urgent(text: str) -> None:
+    assert parse(text).urgent is False
+
+
+def test_every_danger_match_contains_a_trigger() -> None:
+    """The trigger characters used to skip patterns never hide a match."""
+    from pathlib import Path
+
+    from bot.intake.evaluation import load_jsonl
+    from bot.intake.normalize import normalize
+    from bot.intake.urgency import _DANGER
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "intake"
+    texts = [normalize(r["text"]) for p in sorted(corpus.glob("*.jsonl")) for r in load_jsonl(p)]
+    texts += ["电梯卡在两层中间", "敲了半天门都没反应", "有人闯进来了", "楼下垃圾堆烧起来了"]
+    for _kind, pattern, trigger in _DANGER:
+        for text in texts:
+            for m in pattern.finditer(text):
+                assert any(ch in m.group(0) for ch in trigger), (pattern.pattern, m.group(0))

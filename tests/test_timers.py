@@ -1,0 +1,240 @@
+"""Order timers with a controllable clock: reminders, hand-on, escalation, deadlines, follow-up."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from bot.app import ROSTER, create_app
+from bot.clock import FakeClock
+from bot.db import create_engine, session_factory
+from bot.domain.timers import Due, Sla, TimerState, plan
+from bot.keys import CONFIG, SESSIONS
+from bot.services.roster_cache import RosterCache
+from bot.services.timers import order_timer_tick
+from models.orders import Order, OrderEvent
+from models.outbox import OutboxMessage
+from tests.support import make_config, seed_roster
+from tests.test_orders_flow import Chat, number_in
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+RESIDENT = "o_resident_t"
+START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
+
+SLA = Sla(
+    accept_within=timedelta(minutes=30),
+    escalate_after=timedelta(hours=2),
+    resolve_urgent=timedelta(hours=2),
+    resolve_default=timedelta(days=3),
+    survey_after=timedelta(hours=24),
+    survey_timeout=timedelta(days=3),
+)
+
+
+def test_plan_is_pure_and_ordered() -> None:
+    s = TimerState("assigned", False, START, assigned_at=START)
+    assert plan(s, SLA, START) == ([], START + timedelta(minutes=30))
+    due, nxt = plan(s, SLA, START + timedelta(minutes=31))
+    assert due == [Due.REMIND_ACCEPT] and nxt == START + timedelta(hours=1)
+    due, _ = plan(s, SLA, START + timedelta(hours=5))  # after downtime: hand on, both escalations
+    assert due == [Due.HAND_ON, Due.ESCALATE_GRID, Due.ESCALATE_STAFF]
+    accepted = TimerState("accepted", False, START, assigned_at=START, escalation_level=0)
+    due, nxt = plan(accepted, SLA, START + timedelta(hours=3))
+    assert due == [] and nxt == START + timedelta(days=3) - timedelta(days=3) * 0.2
+    done = TimerState("resolved", False, START, resolved_at=START + timedelta(hours=1))
+    assert plan(done, SLA, START + timedelta(hours=26))[0] == [Due.SURVEY]
+    closed = TimerState("closed", False, START)
+    assert plan(closed, SLA, START + timedelta(days=30)) == ([], None)
+
+
+class World:
+    def __init__(self, chat: Chat, clock: FakeClock) -> None:
+        self.chat, self.clock = chat, clock
+        app = chat.client.app
+        self.sessions, self.config, self.roster = (
+            app[SESSIONS],
+            app[CONFIG],
+            app[ROSTER],
+        )
+
+    async def at(self, delta: timedelta) -> int:
+        self.clock.set(START + delta)
+        return await order_timer_tick(self.sessions, self.clock, self.config, self.roster)
+
+    async def count(self, openid: str, needle: str) -> int:
+        return sum(needle in t for t in await self.chat.pushed(openid))
+
+
+@pytest.fixture
+async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
+    clock = FakeClock(START)
+    config = make_config(db_url, "plain")
+    app = create_app(config, clock=clock, start_scheduler=False)
+    client = await aiohttp_client(app)
+    await seed_roster(app[SESSIONS], START)
+    return World(Chat(client), clock)
+
+
+async def test_unaccepted_order_is_reminded_handed_on_and_escalated(world: World) -> None:
+    n = number_in(await world.chat.say(RESIDENT, "1栋1单元101 厨房水管漏水"))
+    assert await world.at(timedelta(minutes=10)) == 0  # nothing due yet
+    await world.at(timedelta(minutes=31))
+    assert await world.count("o_m02", "提醒") == 1
+    await world.at(timedelta(minutes=40))  # nothing new
+    assert await world.count("o_m02", "提醒") == 1
+    await world.at(timedelta(minutes=61))  # second window passed: next in the chain
+    order = await world.chat.order(n)
+    assert order.status == "assigned" and order.assignee_id is not None
+    assert any(f"接单 {n}" in t for t in await world.chat.pushed("o_m01"))  # grid leader took it
+    history = await world.chat.history(n)
+    assert "超时未接单" in history[-1][2]
+    await world.at(timedelta(hours=2, minutes=1))
+    assert await world.count("o_m01", "催办") == 1
+    await world.at(timedelta(hours=4, minutes=1))
+    assert await world.count("o_m03", "催办升级") == 1  # staff
+    for _ in range(3):  # repeated ticks and a later one send nothing twice
+        await world.at(timedelta(hours=4, minutes=2))
+    assert await world.count("o_m01", "催办") == 1 and await world.count("o_m03", "催办升级") == 1
+
+
+async def test_accepted_order_gets_deadline_reminder_then_overdue(world: World) -> None:
+    n = number_in(await world.chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    await world.at(timedelta(hours=3))  # accepted: no escalation
+    assert await world.count("o_m01", "催办") == 0
+    await world.at(timedelta(days=2, hours=10))  # 80% of 3 days
+    assert await world.count("o_m02", "办理时限还剩") == 1
+    await world.at(timedelta(days=3, minutes=1))
+    assert await world.count("o_m02", "超时") == 1
+    assert await world.count("o_m01", "超时") == 1
+    assert (await world.chat.order(n)).overdue_at is not None
+
+
+async def test_follow_up_survey_once_low_rating_reopens_and_silence_closes(world: World) -> None:
+    a = number_in(await world.chat.say(RESIDENT, "1栋1单元101 马桶堵了"))
+    await world.chat.say("o_m02", f"接单 {a}")
+    await world.chat.say("o_m02", f"完成 {a} 已疏通")
+    await world.at(timedelta(hours=23))
+    assert await world.count(RESIDENT, "问题解决了吗") == 0
+    await world.at(timedelta(hours=25))
+    await world.at(timedelta(hours=26))
+    assert await world.count(RESIDENT, "问题解决了吗") == 1  # asked once
+    world.clock.set(START + timedelta(hours=27))
+    assert "重新派出" in await world.chat.say(RESIDENT, "没修好")
+    assert (await world.chat.order(a)).status == "assigned"
+    assert await world.count("o_m01", "重办") == 1
+
+    b = number_in(await world.chat.say("o_resident_u", "1栋1单元102 灯不亮"))
+    await world.chat.say("o_m02", f"接单 {b}")
+    await world.chat.say("o_m02", f"完成 {b}")
+    await world.at(timedelta(days=2, hours=4))  # survey sent (resolved at 27 h)
+    await world.at(timedelta(days=5, hours=5))  # no answer within survey_timeout
+    order = await world.chat.order(b)
+    assert order.status == "closed" and order.rating is None
+
+
+async def test_restart_does_not_resend(world: World, db_url: str) -> None:
+    await world.chat.say(RESIDENT, "1栋1单元101 暖气不热")
+    await world.at(timedelta(minutes=31))
+    # A second "process" on the same database with its own engine and caches.
+    engine = create_engine(db_url)
+    try:
+        sessions = session_factory(engine)
+        for _ in range(2):
+            await order_timer_tick(sessions, world.clock, world.config, RosterCache())
+    finally:
+        await engine.dispose()
+    assert await world.count("o_m02", "提醒") == 1
+
+
+async def test_three_processes_send_each_timer_once(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    clock = FakeClock(START)
+    config = make_config(db_url, "plain")
+    app = create_app(config, clock=clock, start_scheduler=False)
+    client = await aiohttp_client(app)
+    await seed_roster(app[SESSIONS], START)
+    chat = Chat(client)
+    for i in range(60):
+        await chat.say(f"o_r{i}", f"1栋1单元{101 + i} 水管漏了")
+    engines = [create_engine(db_url) for _ in range(3)]
+    try:
+        workers = [(session_factory(e), RosterCache()) for e in engines]
+        for minutes in (31, 61, 121, 241):
+            clock.set(START + timedelta(minutes=minutes))
+            await asyncio.gather(
+                *(
+                    order_timer_tick(s, clock, config, r, limit=7)
+                    for s, r in workers
+                    for _ in range(3)
+                )
+            )
+            while any(
+                await asyncio.gather(*(order_timer_tick(s, clock, config, r) for s, r in workers))
+            ):
+                pass
+    finally:
+        for e in engines:
+            await e.dispose()
+    async with app[SESSIONS]() as s:
+        keys = (await s.execute(select(OutboxMessage.dedupe_key))).scalars().all()
+        reminders = [k for k in keys if ":remind-accept:" in k]
+        assert len(reminders) == 60 and len(set(keys)) == len(keys)
+        grid = await s.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.dedupe_key.like("%escalate_grid%"))
+        )
+        assert grid == 60
+        events = await s.scalar(
+            select(func.count())
+            .select_from(OrderEvent)
+            .where(OrderEvent.action == "timer:remind_accept")
+        )
+        assert events == 60
+        assert (
+            await s.scalar(
+                select(func.count()).select_from(Order).where(Order.escalation_level == 2)
+            )
+            == 60
+        )
+
+
+async def test_visits_and_weekly_digest_once(world: World) -> None:
+    from bot.services.digest import digest_tick, parse_duration_minutes
+
+    assert parse_duration_minutes("2小时 3栋入户") == (120, "3栋入户")
+    assert parse_duration_minutes("90分钟") == (90, "")
+    assert parse_duration_minutes("两个小时") == (120, "")
+    assert parse_duration_minutes("一个半小时") is None or parse_duration_minutes("1.5小时") == (
+        90,
+        "",
+    )
+    assert parse_duration_minutes("很久") is None
+    assert "用法" in await world.chat.say("o_m01", "走访 很久")
+    reply = await world.chat.say("o_m01", "走访 2小时 3栋入户")
+    assert "本周累计 1 次、2 小时" in reply
+    await world.chat.say("o_m01", "走访 90分钟")
+    n = number_in(await world.chat.say(RESIDENT, "2栋1单元201 楼道灯不亮"))
+    # This week's digest was due at Monday 08:00, before the service "started": sent late, once.
+    world.clock.set(datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
+    assert await digest_tick(world.sessions, world.clock, world.config, world.roster) == 2
+    assert await digest_tick(world.sessions, world.clock, world.config, world.roster) == 0
+    # Next Monday 07:59 local: not yet; 08:05 local (00:05 UTC): once, however many tickers.
+    world.clock.set(datetime(2026, 11, 29, 23, 59, tzinfo=UTC))
+    assert await digest_tick(world.sessions, world.clock, world.config, world.roster) == 0
+    world.clock.set(datetime(2026, 11, 30, 0, 5, tzinfo=UTC))
+    sent = await asyncio.gather(
+        *(digest_tick(world.sessions, world.clock, world.config, world.roster) for _ in range(3))
+    )
+    assert sorted(sent) == [0, 0, 2]  # two grid leaders, one run
+    digest = [t for t in await world.chat.pushed("o_m01") if "每周简报" in t]
+    assert len(digest) == 2 and "11月30日" in digest[1]
+    assert f"#{n}" in digest[1] and "上周走访 2 次、3.5 小时" in digest[1] and "还差" in digest[1]
