@@ -58,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_broadcast_parser(sub)
     add_residents_parser(sub)
 
+    menu = sub.add_parser("menu", help="the account's menu")
+    msub = menu.add_subparsers(dest="menu_command", required=True, parser_class=_Parser)
+    msync = msub.add_parser("sync", help="publish the menu: section of the config to WeChat")
+    msync.add_argument("--config", required=True)
+
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dbsub.add_parser("upgrade", help="apply migrations")
@@ -108,6 +113,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.broadcasts import run_residents_import
 
         return run_residents_import(args.file, load_config(args.config), sys.stdout, sys.stderr)
+    if args.command == "menu":
+        return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":
         return _db_upgrade(load_config(args.config))
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
@@ -168,6 +175,32 @@ def _db_upgrade(config: Config) -> int:
         print(f"mulin: database unreachable: {exc}", file=sys.stderr)
         return 1
     print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def _menu_sync(config: Config) -> int:
+    from bot import migrate
+    from bot.db import create_engine
+    from bot.outbound.runtime import sync_menu
+
+    if not config.menu:
+        raise UsageError("menu: the configuration has no menu section to publish")
+    menu = config.menu
+
+    async def go() -> None:
+        engine = create_engine(config.database.url)
+        try:
+            await migrate.upgrade(engine)  # the shared access token lives in the database
+        finally:
+            await engine.dispose()
+        await sync_menu(config, menu)
+
+    try:
+        asyncio.run(go())
+    except Exception as exc:  # the API's refusal or an unreachable server: one line, no trace
+        print(f"mulin: menu sync failed: {exc}", file=sys.stderr)
+        return 1
+    print("menu published", file=sys.stderr)
     return 0
 
 

@@ -104,6 +104,7 @@ class Config:
     timezone: str = "Asia/Shanghai"
     sla: SlaConfig = field(default_factory=SlaConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    menu: Mapping[str, Any] | None = None  # the account's menu, in WeChat's JSON shape
 
     @property
     def tz(self) -> ZoneInfo:
@@ -138,6 +139,7 @@ _KNOWN: dict[str, set[str] | None] = {
     "timezone": None,
     "sla": {"accept_within", "escalate_after", "resolve_within", "survey_after", "survey_timeout"},
     "scheduler": {"tick"},
+    "menu": {"button"},
 }
 
 
@@ -304,6 +306,7 @@ def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = Non
         survey_timeout=_dur(sl, "sla", "survey_timeout", timedelta(days=3)),
     )
     sc = _section(data, "scheduler")
+    menu = _menu(data.get("menu"))
     return Config(
         server=server,
         wechat=wechat,
@@ -312,7 +315,62 @@ def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = Non
         timezone=str(tz),
         sla=sla,
         scheduler=SchedulerConfig(tick=_dur(sc, "scheduler", "tick", timedelta(seconds=5))),
+        menu=menu,
     )
+
+
+_BUTTON_TYPES = {
+    "click": "key",
+    "view": "url",
+    "miniprogram": "url",
+    "scancode_push": "key",
+    "scancode_waitmsg": "key",
+    "pic_sysphoto": "key",
+    "pic_weixin": "key",
+    "location_select": "key",
+}
+
+
+def _button(raw: object, where: str, *, top: bool) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping with name and type")
+    name = str(raw.get("name") or "")
+    if not name or len(name.encode()) > (16 if top else 60):
+        raise ConfigError(f"{where}.name: 1-{5 if top else 20} Chinese characters, got {name!r}")
+    subs = raw.get("sub_button")
+    if subs is not None:
+        if not top:
+            raise ConfigError(f"{where}.sub_button: only top-level buttons have sub-buttons")
+        if not isinstance(subs, list) or not 1 <= len(subs) <= 5:
+            raise ConfigError(f"{where}.sub_button: a list of 1 to 5 buttons")
+        return {
+            "name": name,
+            "sub_button": [
+                _button(b, f"{where}.sub_button[{i}]", top=False) for i, b in enumerate(subs)
+            ],
+        }
+    kind = str(raw.get("type") or "")
+    if kind not in _BUTTON_TYPES:
+        raise ConfigError(f"{where}.type: one of {', '.join(sorted(_BUTTON_TYPES))}, got {kind!r}")
+    needed = _BUTTON_TYPES[kind]
+    if not raw.get(needed):
+        raise ConfigError(f"{where}.{needed}: required for a {kind} button")
+    return {
+        k: str(v)
+        for k, v in raw.items()
+        if k in ("name", "type", "key", "url", "appid", "pagepath")
+    }
+
+
+def _menu(raw: object) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("button"), list):
+        raise ConfigError("menu.button: expected a list of 1 to 3 buttons")
+    buttons = raw["button"]
+    if not 1 <= len(buttons) <= 3:
+        raise ConfigError("menu.button: WeChat menus have 1 to 3 top-level buttons")
+    return {"button": [_button(b, f"menu.button[{i}]", top=True) for i, b in enumerate(buttons)]}
 
 
 def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> Config:

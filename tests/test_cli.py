@@ -131,3 +131,59 @@ def test_serve_starts_applies_migrations_and_answers(tmp_path: Path) -> None:
             proc.terminate()
             proc.wait(timeout=20)
     assert (tmp_path / "m.db").exists()
+
+
+def test_menu_sync_publishes_the_configured_menu(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MULIN_")}
+    log = tmp_path / "fake.log"
+    with (
+        log.open("w") as out,
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot.wechat.fake_api",
+                "--port",
+                str(port),
+                "--appid",
+                "wx1",
+                "--secret",
+                "s1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        ) as fake,
+    ):
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    with urlopen(f"http://127.0.0.1:{port}/_fake/stats", timeout=1):
+                        break
+                except OSError:
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.1)
+            cfg = write_config(
+                tmp_path,
+                "menu: {button: [{type: click, name: 我要报事, key: REPORT},"
+                " {name: 服务, sub_button: [{type: view, name: 社区主页, url: 'http://127.0.0.1/'}]}]}\n",
+            )
+            text = cfg.read_text(encoding="utf-8").replace(
+                "wechat: {token: t, mode: plain}",
+                f"wechat: {{token: t, mode: plain, appid: wx1, secret: s1, api_base: 'http://127.0.0.1:{port}'}}",
+            )
+            cfg.write_text(text, encoding="utf-8")
+            result = mulin("menu", "sync", "--config", str(cfg))
+            assert result.returncode == 0, result.stderr
+            stats = json.loads(urlopen(f"http://127.0.0.1:{port}/_fake/stats", timeout=2).read())
+            assert any("menu/create" in path for path in stats["requests"]), stats
+            assert stats["token_fetches"] == 1
+            bad = write_config(tmp_path, "menu: {button: [{type: click, name: 报事}]}\n")
+            refused = mulin("menu", "sync", "--config", str(bad))
+            assert refused.returncode == 2 and "menu.button[0].key" in refused.stderr
+        finally:
+            fake.terminate()
+            fake.wait(timeout=10)
