@@ -223,9 +223,11 @@ async def test_visits_and_weekly_digest_once(world: World) -> None:
     assert "本周累计 1 次、2 小时" in reply
     await world.chat.say("o_m01", "走访 90分钟")
     n = number_in(await world.chat.say(RESIDENT, "2栋1单元201 楼道灯不亮"))
-    # This week's digest was due at Monday 08:00, before the service "started": sent late, once.
-    world.clock.set(datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
+    # Monday 20:00 local: this week's digest is late but still sent, once; by Sunday it is stale.
+    world.clock.set(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
     assert await digest_tick(world.sessions, world.clock, world.config, world.roster) == 2
+    assert await digest_tick(world.sessions, world.clock, world.config, world.roster) == 0
+    world.clock.set(datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
     assert await digest_tick(world.sessions, world.clock, world.config, world.roster) == 0
     # Next Monday 07:59 local: not yet; 08:05 local (00:05 UTC): once, however many tickers.
     world.clock.set(datetime(2026, 11, 29, 23, 59, tzinfo=UTC))

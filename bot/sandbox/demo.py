@@ -9,7 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import ROSTER, create_app
-from bot.config import Config, DatabaseConfig, ServerConfig, WeChatConfig
+from bot.config import TEMPLATE_PURPOSES, Config, DatabaseConfig, ServerConfig, WeChatConfig
 from bot.domain.dispatch import ROLE_NAMES
 from bot.keys import ENGINE
 from bot.roster import import_roster
@@ -34,6 +34,9 @@ def demo_config(host: str, port: int, data_dir: str) -> Config:
             encoding_aes_key=DEMO_AES_KEY,
             mode="safe",
             api_base=f"http://{host}:{port}/_wechat",
+            # Members who have not written yet are outside the 48-hour window: as on a real
+            # account, they get template messages.
+            templates={p: f"demo_tpl_{p}" for p in TEMPLATE_PURPOSES},
         ),
         database=DatabaseConfig(url=f"sqlite+aiosqlite:///{db_path}"),
     )

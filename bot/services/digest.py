@@ -180,10 +180,15 @@ async def digest_for(
 async def digest_tick(
     sessions: async_sessionmaker[AsyncSession], clock: Clock, config: Config, roster: RosterCache
 ) -> int:
-    """From Monday 08:00 local time on, send this week's digest once (late if we were down)."""
+    """Monday 08:00 local time, send this week's digest once.
+
+    Late (the service was down at 08:00) it still goes out the same Monday; after that the
+    week's digest is stale and skipped — a new installation does not send one mid-week.
+    """
     now = clock.now()
     start = week_start(now, config)
-    if now.astimezone(config.tz) < start + timedelta(hours=DIGEST_HOUR):
+    local_now = now.astimezone(config.tz)
+    if not start + timedelta(hours=DIGEST_HOUR) <= local_now < start + timedelta(days=1):
         return 0
     local = start.astimezone(config.tz)
     period = f"{local.isocalendar().year}-W{local.isocalendar().week:02d}"
