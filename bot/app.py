@@ -24,6 +24,7 @@ from bot.messages import Incoming, Reply
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.outbound import enqueue
 from bot.outbound.runtime import deliver_due, outbound_ctx
+from bot.services import conversation
 from bot.services.digest import digest_tick
 from bot.services.roster_cache import RosterCache
 from bot.services.timers import order_timer_tick
@@ -67,6 +68,7 @@ def create_app(
             app[CLOCK],
             late_sink=_late_sink(),
             extra={"config": config, "roster": app[ROSTER]},
+            prefetchers=[conversation.prefetch],
         )
         yield
         await app[webhook.PROCESSOR].stop()

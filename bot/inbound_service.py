@@ -47,6 +47,7 @@ _UPDATE_REPLY = (
     )
 )
 
+Prefetch = Callable[[AsyncSession, list[str]], Awaitable[None]]
 LateSink = Callable[[AsyncSession, Incoming, Reply, int], Awaitable[None]]
 
 
@@ -93,6 +94,7 @@ class InboundProcessor:
         *,
         batch_size: int = 64,
         writers: int | None = None,
+        prefetchers: list[Prefetch] | None = None,
     ) -> None:
         self.sessions = sessions
         self.dispatcher = dispatcher
@@ -100,6 +102,8 @@ class InboundProcessor:
         self.late_sink = late_sink
         self.extra = extra or {}
         self.batch_size = batch_size
+        # Called once per batch with its senders, so handlers need no round trip per message.
+        self.prefetchers = prefetchers or []
         bind = sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         # SQLite has one writer at a time: a single batch writer never collides with itself
@@ -184,6 +188,8 @@ class InboundProcessor:
                 else:
                     duplicates.append(index)
             await self._touch_users(session, [job.message for _, job, _ in fresh])
+            for prefetch in self.prefetchers:
+                await prefetch(session, [job.message.openid for _, job, _ in fresh])
             updates: list[dict[str, Any]] = []
             for index, job, row_id in fresh:
                 reply = await self.dispatcher.feed(

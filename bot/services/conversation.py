@@ -30,15 +30,44 @@ class Pending:
     expires_at: datetime
 
 
+_PREFETCHED = "conversations"  # session.info key: openid -> Pending | None for this batch
+_MANY = select(_TABLE.c.openid, _TABLE.c.state, _TABLE.c.data, _TABLE.c.expires_at).where(
+    _TABLE.c.openid.in_(bindparam("openids", expanding=True))
+)
+
+
+async def prefetch(session: AsyncSession, openids: list[str]) -> None:
+    """Load the pending questions of a whole batch of senders in one query.
+
+    The inbound unit of work calls this once per batch; ``current`` then answers from the
+    session instead of making a round trip per message.
+    """
+    found: dict[str, Pending | None] = dict.fromkeys(openids)
+    if openids:
+        for row in (await session.execute(_MANY, {"openids": sorted(set(openids))})).all():
+            found[row.openid] = Pending(row.state, dict(row.data or {}), row.expires_at)
+    session.info[_PREFETCHED] = found
+
+
 async def current(session: AsyncSession, openid: str, now: datetime) -> Pending | None:
-    row = (await session.execute(_CURRENT, {"openid": openid})).first()
-    if row is None:
+    cache: dict[str, Pending | None] | None = session.info.get(_PREFETCHED)
+    if cache is not None and openid in cache:
+        pending = cache[openid]
+    else:
+        row = (await session.execute(_CURRENT, {"openid": openid})).first()
+        pending = Pending(row.state, dict(row.data or {}), row.expires_at) if row else None
+    if pending is None:
         return None
-    pending = Pending(row.state, dict(row.data or {}), row.expires_at)
     if pending.expires_at <= now:
         await forget(session, openid)
         return None
     return pending
+
+
+def _note(session: AsyncSession, openid: str, pending: Pending | None) -> None:
+    cache: dict[str, Pending | None] | None = session.info.get(_PREFETCHED)
+    if cache is not None:
+        cache[openid] = pending
 
 
 async def remember(
@@ -58,7 +87,9 @@ async def remember(
             set_={"state": state, "data": data, "expires_at": now + ttl},
         )
     )
+    _note(session, openid, Pending(state, data, now + ttl))
 
 
 async def forget(session: AsyncSession, openid: str) -> None:
     await session.execute(delete(_TABLE).where(_TABLE.c.openid == openid))
+    _note(session, openid, None)
