@@ -240,3 +240,37 @@ async def test_visits_and_weekly_digest_once(world: World) -> None:
     digest = [t for t in await world.chat.pushed("o_m01") if "每周简报" in t]
     assert len(digest) == 2 and "11月30日" in digest[1]
     assert f"#{n}" in digest[1] and "上周走访 2 次、3.5 小时" in digest[1] and "还差" in digest[1]
+
+
+async def test_conversation_survives_restart_and_expires(
+    world: World, aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    assert "哪栋楼" in await world.chat.say(RESIDENT, "楼道灯坏了")
+    # A new process on the same database picks the question up where it was.
+    app = create_app(make_config(db_url, "plain"), clock=world.clock, start_scheduler=False)
+    other = Chat(await aiohttp_client(app))
+    n = number_in(await other.say(RESIDENT, "2栋1单元201"))
+    assert (await other.order(n)).text == "楼道灯坏了"
+    # A question left unanswered past its time is forgotten: the answer is taken on its own.
+    assert "哪栋楼" in await world.chat.say("o_resident_v", "门口垃圾没人清")
+    world.clock.set(START + timedelta(minutes=31))
+    reply = await world.chat.say("o_resident_v", "2栋1单元202")
+    assert "工单号" not in reply
+    async with world.sessions() as s:
+        texts_ = (await s.execute(select(Order.text))).scalars().all()
+    assert "门口垃圾没人清" not in texts_
+
+
+async def test_crash_after_claim_loses_nothing(world: World, db_url: str) -> None:
+    from bot.services.timers import LEASE, claim_due
+
+    await world.chat.say(RESIDENT, "1栋1单元101 水管漏了")
+    world.clock.set(START + timedelta(minutes=31))
+    engine = create_engine(db_url)  # a process that claims the due order and dies
+    async with session_factory(engine)() as s, s.begin():
+        assert len(await claim_due(s, world.clock.now(), 100)) == 1
+    await engine.dispose()
+    assert await world.at(timedelta(minutes=32)) == 0  # leased: nobody else touches it yet
+    assert await world.count("o_m02", "提醒") == 0
+    assert await world.at(timedelta(minutes=31) + LEASE + timedelta(seconds=1)) == 1
+    assert await world.count("o_m02", "提醒") == 1
