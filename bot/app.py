@@ -69,6 +69,7 @@ def create_app(
             late_sink=_late_sink(),
             extra={"config": config, "roster": app[ROSTER]},
             prefetchers=[conversation.prefetch],
+            linger=0.001,
         )
         yield
         await app[webhook.PROCESSOR].stop()

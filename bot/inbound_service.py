@@ -95,6 +95,7 @@ class InboundProcessor:
         batch_size: int = 64,
         writers: int | None = None,
         prefetchers: list[Prefetch] | None = None,
+        linger: float = 0.0,
     ) -> None:
         self.sessions = sessions
         self.dispatcher = dispatcher
@@ -104,6 +105,7 @@ class InboundProcessor:
         self.batch_size = batch_size
         # Called once per batch with its senders, so handlers need no round trip per message.
         self.prefetchers = prefetchers or []
+        self.linger = linger
         bind = sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         # SQLite has one writer at a time: a single batch writer never collides with itself
@@ -130,17 +132,25 @@ class InboundProcessor:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks, self._queue = [], None
 
-    async def process(self, message: Incoming, ticket: Ticket | None = None) -> Outcome:
+    def submit(self, message: Incoming, ticket: Ticket | None = None) -> asyncio.Future[Outcome]:
+        """Queue one delivery; the future resolves when its unit of work has committed."""
         queue = self._ensure_started()
         job = _Job(message, ticket or Ticket(), asyncio.get_running_loop().create_future())
         queue.put_nowait(job)
-        return await job.future
+        return job.future
+
+    async def process(self, message: Incoming, ticket: Ticket | None = None) -> Outcome:
+        return await self.submit(message, ticket)
 
     async def _writer(self) -> None:
         assert self._queue is not None
         queue = self._queue
         while True:
             batch = [await queue.get()]
+            if queue.empty() and self.linger > 0:
+                # Under load a moment's wait lets the requests already being read join this
+                # transaction; each batch costs a fixed BEGIN/COMMIT and four statements.
+                await asyncio.sleep(self.linger)
             while len(batch) < self.batch_size and not queue.empty():
                 batch.append(queue.get_nowait())
             try:

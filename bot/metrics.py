@@ -34,5 +34,14 @@ class Metrics:
             registry=self.registry,
         )
 
+        self._outcomes: dict[str, Counter] = {}
+
+    def count(self, outcome: str) -> None:
+        """One webhook request with this outcome (label children are looked up once)."""
+        child = self._outcomes.get(outcome)
+        if child is None:
+            child = self._outcomes[outcome] = self.requests.labels(outcome=outcome)
+        child.inc()
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

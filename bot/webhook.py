@@ -25,7 +25,7 @@ async def verify(request: web.Request) -> web.Response:
     try:
         echostr = codec.verify_url(request.query)
     except Rejected as exc:
-        request.app[METRICS].requests.labels(outcome="rejected").inc()
+        request.app[METRICS].count("rejected")
         return web.Response(status=exc.status, text=exc.reason)
     return web.Response(text=echostr)
 
@@ -45,13 +45,13 @@ async def receive(request: web.Request) -> web.Response:
         body = await _read_capped(request, config.server.max_body_bytes)
         decoded = codec.decode(request.query, body)
     except Rejected as exc:
-        metrics.requests.labels(outcome="rejected").inc()
+        metrics.count("rejected")
         log.info("webhook refused: %s (%d)", exc.reason, exc.status)
         return web.Response(status=exc.status, text=exc.reason)
 
     ticket = Ticket()
     started = time.perf_counter()
-    task = asyncio.ensure_future(app[PROCESSOR].process(decoded.incoming, ticket))
+    task = app[PROCESSOR].submit(decoded.incoming, ticket)
     budget = config.server.reply_budget.total_seconds()
     done, _ = await asyncio.wait({task}, timeout=budget)
     if not done and ticket.state == "passive":
@@ -62,13 +62,13 @@ async def receive(request: web.Request) -> web.Response:
         app[_TASKS].add(task)
         task.add_done_callback(app[_TASKS].discard)
         metrics.late_replies.inc()
-        metrics.requests.labels(outcome="late").inc()
+        metrics.count("late")
         return web.Response(text="success")
     outcome: Outcome = task.result()
     metrics.handler_seconds.observe(time.perf_counter() - started)
     if outcome.duplicate:
         metrics.duplicates.inc()
-    metrics.requests.labels(outcome="duplicate" if outcome.duplicate else outcome.mode).inc()
+    metrics.count("duplicate" if outcome.duplicate else outcome.mode)
     if outcome.reply is None:
         return web.Response(text="success")
     xml = codec.encode_reply(outcome.reply, decoded.incoming, decoded.encrypted, request.query)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from .address import Address, AddressMatch, choose_address, find_addresses
 from .classify import classify
@@ -81,6 +82,22 @@ def analyse(text: str, now: datetime | None = None) -> Analysis:
     )
 
 
+# A message without any of these characters has no time in it, so its parse does not depend
+# on ``now`` and can be memoised: acknowledgements ("好的", "谢谢", "收到") are a large share of
+# chat traffic. The set is deliberately wide (digits, numerals, every day and time word's
+# characters in both scripts); a false positive only means no caching.
+_TIMEISH = re.compile(
+    r"[0-9０-９零〇一二两兩三四五六七八九十廿百点點时時分秒半早晚午夜宵天周週星期礼禮拜号號月日"
+    r"今明后後昨前下上凌晨傍]"
+)
+_CACHEABLE_LENGTH = 64
+
+
+@lru_cache(maxsize=4096)
+def _parse_timeless(text: str) -> ParseResult:
+    return _parse(text, None, None)
+
+
 def parse(
     text: str, now: datetime | None = None, *, model: LinearModel | None = None
 ) -> ParseResult:
@@ -93,6 +110,12 @@ def parse(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
+    if model is None and len(text) <= _CACHEABLE_LENGTH and not _TIMEISH.search(text):
+        return _parse_timeless(text)
+    return _parse(text, now, model)
+
+
+def _parse(text: str, now: datetime | None, model: LinearModel | None) -> ParseResult:
     a = analyse(text, now)
     intent, category = classify(a.masked, a.signals, model)
     urgent = a.urgent and intent != "cancel"
