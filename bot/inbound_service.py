@@ -226,7 +226,7 @@ class InboundProcessor:
                     }
                 )
             if updates:
-                await session.execute(_UPDATE_REPLY, updates)
+                await (await session.connection()).execute(_UPDATE_REPLY, updates)
         for index in duplicates:
             outcomes[index] = await self._replay(batch[index].message)
         return [outcomes[i] for i in range(len(batch))]
@@ -256,7 +256,9 @@ class InboundProcessor:
             .returning(_INBOUND.c.dedupe_key, _INBOUND.c.id)
         )
         rows = [self._row(m, "none", now) for m in messages]
-        return {key: row_id for key, row_id in (await session.execute(stmt, rows)).all()}
+        # Core statements go straight to the connection: the ORM session adds nothing here.
+        conn = await session.connection()
+        return {key: row_id for key, row_id in (await conn.execute(stmt, rows)).all()}
 
     async def _insert(self, session: AsyncSession, message: Incoming, mode: str) -> int | None:
         stmt = (
@@ -300,7 +302,7 @@ class InboundProcessor:
                 stmt = stmt.on_conflict_do_update(index_elements=["openid"], set_=set_)
             else:
                 stmt = stmt.on_conflict_do_nothing(index_elements=["openid"])
-            await session.execute(stmt, rows)
+            await (await session.connection()).execute(stmt, rows)
 
     async def _replay(self, message: Incoming) -> Outcome:
         async with self.sessions() as session:

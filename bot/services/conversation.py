@@ -44,7 +44,8 @@ async def prefetch(session: AsyncSession, openids: list[str]) -> None:
     """
     found: dict[str, Pending | None] = dict.fromkeys(openids)
     if openids:
-        for row in (await session.execute(_MANY, {"openids": sorted(set(openids))})).all():
+        conn = await session.connection()
+        for row in (await conn.execute(_MANY, {"openids": sorted(set(openids))})).all():
             found[row.openid] = Pending(row.state, dict(row.data or {}), row.expires_at)
     session.info[_PREFETCHED] = found
 
