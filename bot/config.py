@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,6 +88,11 @@ class SlaConfig:
     resolve_within_default: timedelta = timedelta(days=3)
     survey_after: timedelta = timedelta(hours=24)
     survey_timeout: timedelta = timedelta(days=3)  # no answer by then: closed unrated
+    # Non-urgent timers count working time only, when working_hours is set.
+    working_hours: tuple[time, time] | None = None
+    workdays: frozenset[int] = frozenset(range(5))
+    holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,17 @@ _KNOWN: dict[str, set[str] | None] = {
     "database": {"url"},
     "redis": {"url"},
     "timezone": None,
-    "sla": {"accept_within", "escalate_after", "resolve_within", "survey_after", "survey_timeout"},
+    "sla": {
+        "accept_within",
+        "escalate_after",
+        "resolve_within",
+        "survey_after",
+        "survey_timeout",
+        "working_hours",
+        "workdays",
+        "holidays",
+        "extra_workdays",
+    },
     "scheduler": {"tick"},
     "menu": {"button"},
 }
@@ -304,6 +319,7 @@ def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = Non
         resolve_within_default=_dur(rw, "sla.resolve_within", "default", timedelta(days=3)),
         survey_after=_dur(sl, "sla", "survey_after", timedelta(hours=24)),
         survey_timeout=_dur(sl, "sla", "survey_timeout", timedelta(days=3)),
+        **_working_time(sl),
     )
     sc = _section(data, "scheduler")
     menu = _menu(data.get("menu"))
@@ -317,6 +333,35 @@ def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = Non
         scheduler=SchedulerConfig(tick=_dur(sc, "scheduler", "tick", timedelta(seconds=5))),
         menu=menu,
     )
+
+
+def _working_time(sl: dict[str, Any]) -> dict[str, Any]:
+    from bot.domain.calendar import DAY_NAMES, parse_dates, parse_hours
+
+    out: dict[str, Any] = {}
+    if sl.get("working_hours"):
+        try:
+            out["working_hours"] = parse_hours(sl["working_hours"])
+        except ValueError as exc:
+            raise ConfigError(f"sla.working_hours: {exc}") from None
+    if "workdays" in sl:
+        days = sl["workdays"]
+        if (
+            not isinstance(days, list)
+            or not days
+            or any(str(d).lower() not in DAY_NAMES for d in days)
+        ):
+            raise ConfigError(
+                f"sla.workdays: a list of day names ({', '.join(DAY_NAMES)}), got {days!r}"
+            )
+        out["workdays"] = frozenset(DAY_NAMES.index(str(d).lower()) for d in days)
+    for key in ("holidays", "extra_workdays"):
+        if key in sl:
+            try:
+                out[key] = parse_dates(sl[key])
+            except ValueError as exc:
+                raise ConfigError(f"sla.{key}: {exc}") from None
+    return out
 
 
 _BUTTON_TYPES = {

@@ -274,3 +274,39 @@ async def test_crash_after_claim_loses_nothing(world: World, db_url: str) -> Non
     assert await world.count("o_m02", "提醒") == 0
     assert await world.at(timedelta(minutes=31) + LEASE + timedelta(seconds=1)) == 1
     assert await world.count("o_m02", "提醒") == 1
+
+
+async def test_working_hours_hold_non_urgent_timers_over_the_weekend(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    from dataclasses import replace
+
+    from bot.config import build_config
+
+    friday_night = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
+    clock = FakeClock(friday_night)
+    base = make_config(db_url, "plain")
+    sla = build_config(
+        {"wechat": {"token": "t", "mode": "plain"}, "sla": {"working_hours": "08:30-17:30"}},
+        environ={},
+    ).sla
+    config = replace(base, sla=sla)
+    app = create_app(config, clock=clock, start_scheduler=False)
+    chat = Chat(await aiohttp_client(app))
+    await seed_roster(app[SESSIONS], friday_night)
+    await chat.say(RESIDENT, "1栋1单元101 水龙头关不紧")
+    urgent = number_in(
+        (await chat.say("o_other", "1栋1单元102 快来人 厨房着火了")).split("工单号")[1]
+    )
+
+    async def tick_at(when: datetime) -> None:
+        clock.set(when)
+        await order_timer_tick(app[SESSIONS], clock, config, app[ROSTER])
+
+    await tick_at(friday_night + timedelta(minutes=31))  # urgent: wall clock
+    reminders = [t for t in await chat.pushed("o_m02") if "提醒" in t]
+    assert len(reminders) == 1 and f"#{urgent}" in reminders[0]
+    await tick_at(datetime(2026, 11, 22, 3, 0, tzinfo=UTC))  # Sunday: nothing for the tap
+    assert len([t for t in await chat.pushed("o_m02") if "提醒" in t]) == 1
+    await tick_at(datetime(2026, 11, 23, 1, 1, tzinfo=UTC))  # Monday 09:01: 30 working minutes
+    assert len([t for t in await chat.pushed("o_m02") if "提醒" in t]) == 2

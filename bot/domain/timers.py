@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.calendar import WorkCalendar
 from bot.domain.orders import ACTIVE, Status
 
 
@@ -35,6 +36,13 @@ class Sla:
     survey_timeout: timedelta
     # How long before the resolution deadline the reminder goes out (a share of the window).
     remind_share: float = 0.2
+    # Working hours for non-urgent orders; None counts the wall clock.
+    calendar: WorkCalendar | None = None
+
+    def after(self, start: datetime, delta: timedelta, urgent: bool) -> datetime:
+        if self.calendar is None or urgent:
+            return start + delta
+        return self.calendar.add(start, delta)
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,12 @@ class TimerState:
     survey_sent_at: datetime | None = None
 
 
+def _window(state: TimerState, sla: Sla) -> timedelta:
+    return sla.resolve_urgent if state.urgent else sla.resolve_default
+
+
 def resolve_deadline(state: TimerState, sla: Sla) -> datetime:
-    return state.created_at + (sla.resolve_urgent if state.urgent else sla.resolve_default)
+    return sla.after(state.created_at, _window(state, sla), state.urgent)
 
 
 def plan(state: TimerState, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:
@@ -67,30 +79,32 @@ def plan(state: TimerState, sla: Sla, now: datetime) -> tuple[list[Due], datetim
         else:
             upcoming.append(when)
 
+    urgent = state.urgent
     unaccepted = status in (Status.RECEIVED, Status.ASSIGNED)
     if status == Status.ASSIGNED and state.assigned_at is not None:
-        hand_on = state.assigned_at + 2 * sla.accept_within
+        hand_on = sla.after(state.assigned_at, 2 * sla.accept_within, urgent)
         if hand_on <= now:
             due.append(Due.HAND_ON)  # after downtime a late reminder would only add noise
         else:
             upcoming.append(hand_on)
             if state.accept_reminded_at is None:
-                check(state.assigned_at + sla.accept_within, Due.REMIND_ACCEPT)
+                check(sla.after(state.assigned_at, sla.accept_within, urgent), Due.REMIND_ACCEPT)
     if unaccepted:
         if state.escalation_level < 1:
-            check(state.created_at + sla.escalate_after, Due.ESCALATE_GRID)
+            check(sla.after(state.created_at, sla.escalate_after, urgent), Due.ESCALATE_GRID)
         if state.escalation_level < 2:
-            check(state.created_at + 2 * sla.escalate_after, Due.ESCALATE_STAFF)
+            check(sla.after(state.created_at, 2 * sla.escalate_after, urgent), Due.ESCALATE_STAFF)
     if unaccepted or status in ACTIVE:
         deadline = resolve_deadline(state, sla)
-        window = sla.resolve_urgent if state.urgent else sla.resolve_default
+        window = _window(state, sla)
         if state.overdue_at is None:
             if deadline <= now:
                 due.append(Due.OVERDUE)
             else:
                 upcoming.append(deadline)
                 if state.resolve_reminded_at is None:
-                    check(deadline - window * sla.remind_share, Due.REMIND_RESOLVE)
+                    remind_at = sla.after(state.created_at, window * (1 - sla.remind_share), urgent)
+                    check(remind_at, Due.REMIND_RESOLVE)
     if status == Status.RESOLVED and state.resolved_at is not None:
         if state.survey_sent_at is None:
             check(state.resolved_at + sla.survey_after, Due.SURVEY)

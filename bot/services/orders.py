@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import texts
 from bot.clock import Clock
 from bot.config import Config
+from bot.domain.calendar import WorkCalendar
 from bot.domain.dispatch import CATEGORY_NAMES, ROLE_NAMES, Decision, Place, decide
 from bot.domain.orders import OPEN, Action, Status, check, target
 from bot.domain.permissions import may_act
@@ -105,6 +106,16 @@ class OrderDesk:
             resolve_default=c.resolve_within_default,
             survey_after=c.survey_after,
             survey_timeout=c.survey_timeout,
+            calendar=None
+            if c.working_hours is None
+            else WorkCalendar(
+                tz=self.config.tz,
+                opens=c.working_hours[0],
+                closes=c.working_hours[1],
+                workdays=c.workdays,
+                holidays=c.holidays,
+                extra_workdays=c.extra_workdays,
+            ),
         )
 
     def reschedule(self, order: Order) -> None:
