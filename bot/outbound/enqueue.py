@@ -72,6 +72,50 @@ def build_payload(
     return payload
 
 
+def outbox_params(
+    *,
+    purpose: str,
+    recipient: str,
+    text: str | None = None,
+    news: Mapping[str, str] | Sequence[Mapping[str, str]] | None = None,
+    template_fields: Mapping[str, object] | None = None,
+    dedupe_key: str,
+    template_url: str | None = None,
+    not_before: datetime | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """One outbox row's values, validated (see :func:`enqueue`)."""
+    if not purpose or len(purpose) > 32:
+        raise ValueError("purpose must be 1–32 characters")
+    if not recipient:
+        raise ValueError("recipient openid must not be empty")
+    if not dedupe_key or len(dedupe_key) > 200:
+        raise ValueError("dedupe_key must be 1–200 characters")
+    payload = build_payload(
+        text=text, news=news, template_fields=template_fields, template_url=template_url
+    )
+    created = now or datetime.now(UTC)
+    return {
+        "purpose": purpose,
+        "recipient": recipient,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": not_before or created,
+        "created_at": created,
+    }
+
+
+async def enqueue_rows(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Queue many prepared rows (from :func:`outbox_params`) in one statement; rows added."""
+    if not rows:
+        return 0
+    stmt = _INSERT["postgresql" if dialect_name(session) == "postgresql" else "sqlite"]
+    conn = await session.connection()
+    return len((await conn.execute(stmt, list(rows))).all())
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -92,25 +136,16 @@ async def enqueue(
     template configured for ``purpose`` outside it. Give both when either may be needed.
     Nothing is committed here: the row lands or vanishes with the caller's transaction.
     """
-    if not purpose or len(purpose) > 32:
-        raise ValueError("purpose must be 1–32 characters")
-    if not recipient:
-        raise ValueError("recipient openid must not be empty")
-    if not dedupe_key or len(dedupe_key) > 200:
-        raise ValueError("dedupe_key must be 1–200 characters")
-    payload = build_payload(
-        text=text, news=news, template_fields=template_fields, template_url=template_url
+    params = outbox_params(
+        purpose=purpose,
+        recipient=recipient,
+        text=text,
+        news=news,
+        template_fields=template_fields,
+        dedupe_key=dedupe_key,
+        template_url=template_url,
+        not_before=not_before,
+        now=now,
     )
-    created = now or datetime.now(UTC)
-    params = {
-        "purpose": purpose,
-        "recipient": recipient,
-        "payload": payload,
-        "dedupe_key": dedupe_key,
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": not_before or created,
-        "created_at": created,
-    }
     stmt = _INSERT["postgresql" if dialect_name(session) == "postgresql" else "sqlite"]
     return cast(int | None, (await session.execute(stmt, params)).scalar())

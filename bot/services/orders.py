@@ -22,7 +22,7 @@ from bot.domain.dispatch import CATEGORY_NAMES, ROLE_NAMES, Decision, Place, dec
 from bot.domain.orders import OPEN, Action, Status, check, target
 from bot.domain.permissions import may_act
 from bot.domain.timers import Sla, TimerState, plan
-from bot.outbound import enqueue
+from bot.outbound import enqueue, enqueue_rows, outbox_params
 from bot.services.roster_cache import RosterCache, RosterView, card
 from models.community import Member
 from models.orders import Order, OrderEvent
@@ -88,12 +88,20 @@ def who(member: Member) -> str:
 
 class OrderDesk:
     def __init__(
-        self, session: AsyncSession, clock: Clock, config: Config, roster: RosterCache
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        config: Config,
+        roster: RosterCache,
+        *,
+        buffer_outbox: bool = False,
     ) -> None:
         self.session = session
         self.clock = clock
         self.config = config
         self.roster_cache = roster
+        # Bulk work (the timer tick) buffers its pushes and writes them with one statement.
+        self.outbox_buffer: list[dict[str, Any]] | None = [] if buffer_outbox else None
 
     # -- timers ----------------------------------------------------------------------------
     @property
@@ -190,6 +198,18 @@ class OrderDesk:
     ) -> None:
         if not openid:
             return
+        if self.outbox_buffer is not None:
+            self.outbox_buffer.append(
+                outbox_params(
+                    purpose=purpose,
+                    recipient=openid,
+                    text=text,
+                    template_fields=fields,
+                    dedupe_key=key,
+                    now=self.clock.now(),
+                )
+            )
+            return
         await enqueue(
             self.session,
             purpose=purpose,
@@ -199,6 +219,13 @@ class OrderDesk:
             dedupe_key=key,
             now=self.clock.now(),
         )
+
+    async def flush_outbox(self) -> int:
+        """Write the buffered pushes (``buffer_outbox=True``) in one statement."""
+        if not self.outbox_buffer:
+            return 0
+        rows, self.outbox_buffer = self.outbox_buffer, []
+        return await enqueue_rows(self.session, rows)
 
     def _fields(self, order: Order, state: str) -> dict[str, object]:
         """Template fields for outside the 48-hour window (each cut to 20 characters)."""

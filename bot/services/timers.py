@@ -192,10 +192,12 @@ async def order_timer_tick(
         return 0
     try:
         async with sessions() as session, session.begin():
-            desk = OrderDesk(session, clock, config, roster)
+            desk = OrderDesk(session, clock, config, roster, buffer_outbox=True)
             orders = (await session.execute(select(Order).where(Order.id.in_(ids)))).scalars()
-            for order in orders:
-                await act(desk, order, now)
+            with session.no_autoflush:  # one flush at the end, not one per push
+                for order in orders:
+                    await act(desk, order, now)
+            await desk.flush_outbox()
         return len(ids)
     except Exception:
         log.exception("timer batch of %d failed; handling its orders one by one", len(ids))
