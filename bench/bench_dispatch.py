@@ -12,21 +12,17 @@ import random
 import statistics
 import time
 
-from bot.domain.dispatch import HouseholdPattern, MemberCard, Place, RosterIndex, decide
+from bot.domain.dispatch import (
+    CATEGORY_NAMES,
+    HouseholdPattern,
+    MemberCard,
+    Place,
+    RosterIndex,
+    decide,
+)
 
 TARGET_P99_MS = 2.0
-CATEGORIES = [
-    "repair",
-    "elderly",
-    "paperwork",
-    "dispute",
-    "sanitation",
-    "safety",
-    "parking",
-    "childcare",
-    "suggestion",
-    "other",
-]
+CATEGORIES = list(CATEGORY_NAMES)
 
 
 def district(

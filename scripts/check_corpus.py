@@ -21,21 +21,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.intake.classify import CATEGORIES as _CATEGORIES
+from bot.intake.classify import INTENTS as _INTENTS
+
 ROOT = Path(__file__).resolve().parent.parent
 
-INTENTS = {"order", "status", "cancel", "bind", "chat", "help"}
-CATEGORIES = {
-    "repair",
-    "elderly",
-    "paperwork",
-    "dispute",
-    "sanitation",
-    "safety",
-    "parking",
-    "childcare",
-    "suggestion",
-    "other",
-}
+INTENTS = set(_INTENTS)
+CATEGORIES = set(_CATEGORIES)
 EXPECT_KEYS = {"intent", "category", "urgent", "address", "phones", "preferred_time"}
 ADDRESS_KEYS = ("building", "unit", "room")
 PART_RE = re.compile(r"[A-Z]?[1-9]\d{0,4}|[A-Z]")

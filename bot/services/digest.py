@@ -13,6 +13,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.orders import OPEN
+from bot.intake.numerals import to_int
 from bot.outbound import enqueue
 from bot.services.orders import place_text
 from bot.services.roster_cache import RosterCache
@@ -25,20 +26,6 @@ from models.visits import JobMark, Visit
 DUTY_VISITS = 3
 DUTY_HOURS = 12
 DIGEST_HOUR = 8  # Monday 08:00 local time
-_CN = {
-    "半": 0.5,
-    "一": 1,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 _DURATION = re.compile(
     r"^\s*(?P<n>\d+(?:\.\d+)?|[一两二三四五六七八九十半]+)\s*(?P<unit>个?小时|钟头|h|H|分钟|分|min)(?P<half>半)?\s*(?P<note>.*)$",
     re.S,
@@ -54,10 +41,8 @@ def parse_duration_minutes(text: str) -> tuple[int, str] | None:
         value = float(raw)
     elif raw == "半":
         value = 0.5
-    elif len(raw) == 2 and raw[0] == "十":
-        value = 10 + _CN.get(raw[1], 0)
     else:
-        value = float(_CN.get(raw, 0))
+        value = float(to_int(raw) or 0)
     if m.group("half"):
         value += 0.5
     minutes = (

@@ -6,6 +6,7 @@ from datetime import UTC
 import pytest
 
 from bot.intake import ParseResult, parse
+from bot.intake.classify import CATEGORIES, INTENTS
 from bot.intake.normalize import normalize
 from bot.intake.numerals import to_number_string
 
@@ -15,20 +16,9 @@ CONTRACT_KEYS = ["intent", "category", "urgent", "address", "phones", "preferred
 def check_contract(result: ParseResult) -> dict[str, object]:
     data = result.to_dict()
     assert list(data) == CONTRACT_KEYS
-    assert data["intent"] in {"order", "status", "cancel", "bind", "chat", "help"}
+    assert data["intent"] in INTENTS
     if data["intent"] == "order":
-        assert data["category"] in {
-            "repair",
-            "elderly",
-            "paperwork",
-            "dispute",
-            "sanitation",
-            "safety",
-            "parking",
-            "childcare",
-            "suggestion",
-            "other",
-        }
+        assert data["category"] in CATEGORIES
     else:
         assert data["category"] is None
     assert isinstance(data["urgent"], bool)
