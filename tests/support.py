@@ -81,3 +81,35 @@ async def seed_roster(sessions: Any, now: Any) -> None:
                     updated_at=now,
                 )
             )
+
+
+# --- processes on loopback -------------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a `mulin` child process: no configuration leaking in from ours."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("MULIN_")}
+
+
+def wait_http(url: str, proc: Any, log: Any, timeout: float = 30) -> None:
+    """Wait until ``url`` answers; fail with the child's log if it exits or never does."""
+    import time
+    from urllib.request import urlopen
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urlopen(url, timeout=1):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"{url} did not come up:\n{log.read_text()}") from None
+            time.sleep(0.1)

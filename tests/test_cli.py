@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+
+from tests.support import child_env, free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -91,14 +91,8 @@ def test_db_upgrade_unreachable_database_is_exit_1(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_serve_starts_applies_migrations_and_answers(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     cfg = write_config(tmp_path)
     env = {
         k: v
@@ -117,16 +111,9 @@ def test_serve_starts_applies_migrations_and_answers(tmp_path: Path) -> None:
         ) as proc,
     ):
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
-                        assert json.loads(resp.read())["status"] == "ready"
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise AssertionError(f"server did not start: {log.read_text()}") from None
-                    time.sleep(0.2)
+            wait_http(f"http://127.0.0.1:{port}/readyz", proc, log)
+            with urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
+                assert json.loads(resp.read())["status"] == "ready"
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -134,8 +121,8 @@ def test_serve_starts_applies_migrations_and_answers(tmp_path: Path) -> None:
 
 
 def test_menu_sync_publishes_the_configured_menu(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MULIN_")}
+    port = free_port()
+    env = child_env()
     log = tmp_path / "fake.log"
     with (
         log.open("w") as out,
@@ -158,14 +145,7 @@ def test_menu_sync_publishes_the_configured_menu(tmp_path: Path) -> None:
         ) as fake,
     ):
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    with urlopen(f"http://127.0.0.1:{port}/_fake/stats", timeout=1):
-                        break
-                except OSError:
-                    assert time.monotonic() < deadline, log.read_text()
-                    time.sleep(0.1)
+            wait_http(f"http://127.0.0.1:{port}/_fake/stats", fake, log)
             cfg = write_config(
                 tmp_path,
                 "menu: {button: [{type: click, name: 我要报事, key: REPORT},"

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,35 +15,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.request import urlopen
 
 import aiohttp
 import pytest
 
 from bot.db import create_engine, session_factory
 from bot.wechat.platform_sim import WeChatPlatform
-from tests.support import AES_KEY, APPID, TOKEN, seed_roster
+from tests.support import AES_KEY, APPID, TOKEN, child_env, free_port, seed_roster, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "e2e-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urlopen(url, timeout=1):
-                return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"{url} did not come up:\n{log.read_text()}") from None
-            time.sleep(0.1)
 
 
 class Stack:
@@ -70,7 +49,7 @@ class Stack:
         self.wx = WeChatPlatform(token=TOKEN, appid=APPID, encoding_aes_key=AES_KEY, mode="safe")
 
     def start(self, args: list[str], name: str, ready: str) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MULIN_")}
+        env = child_env()
         log = self.tmp / f"{name}.log"
         out = log.open("wb")
         self.logs.append(out)

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
+
+from tests.support import child_env, free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def demo_url(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MULIN_")}
+    port = free_port()
+    env = child_env()
     log = tmp_path / "demo.log"
     with (
         log.open("w") as out,
@@ -48,15 +40,7 @@ def demo_url(tmp_path: Path) -> Iterator[str]:
         ) as proc,
     ):
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):
-                        break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError(log.read_text()) from None
-                    time.sleep(0.2)
+            wait_http(f"http://127.0.0.1:{port}/readyz", proc, log)
             yield f"http://127.0.0.1:{port}/sandbox"
         finally:
             proc.terminate()
