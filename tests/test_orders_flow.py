@@ -224,3 +224,33 @@ async def test_low_rating_reopens(chat: Chat) -> None:
     assert "重新派出" in await chat.say(RESIDENT, "不满意")
     order = await chat.order(n)
     assert order.status == "assigned" and order.rating == 1
+
+
+async def test_accepts_in_overlapping_transactions_have_one_winner(chat: Chat) -> None:
+    """Two units of work that both read the order as unaccepted: the second write loses cleanly."""
+    from bot.app import ROSTER
+    from bot.keys import CLOCK, CONFIG
+    from bot.services.orders import OrderDesk
+    from models.community import Member
+
+    n = number_in(await chat.say(RESIDENT, "1栋2单元302 跳闸了"))
+    app = chat.client.app
+    first_done = asyncio.Event()
+
+    async def accept(openid: str, hold: float) -> str:
+        async with app[SESSIONS]() as s, s.begin():
+            desk = OrderDesk(s, app[CLOCK], app[CONFIG], app[ROSTER])
+            await desk.order(n)  # read the order before the other commits
+            member = (await s.execute(select(Member).where(Member.openid == openid))).scalar_one()
+            if hold == 0:
+                await first_done.wait()
+            reply = await desk.accept(member, n)
+            if hold:
+                first_done.set()
+                await asyncio.sleep(hold)  # keep the row locked a moment on PostgreSQL
+            return reply
+
+    replies = await asyncio.gather(accept("o_m02", 0.2), accept("o_m01", 0))
+    assert replies[0].startswith("已接单")
+    assert "已被" in replies[1] or "已经接过" in replies[1], replies
+    assert [a for a, _, _ in await chat.history(n)].count("accept") == 1

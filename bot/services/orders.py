@@ -441,11 +441,17 @@ class OrderDesk:
                 )
             )
 
-    async def _save(self, order: Order) -> bool:
-        """Flush the order's change; False when someone else changed it first."""
-        self.reschedule(order)
+    async def _save(self, order: Order, **values: Any) -> bool:
+        """Apply ``values`` to the order and flush; False when someone else changed it first.
+
+        The savepoint opens before anything changes: opening it flushes pending work, so a
+        stale order must not be dirty yet or the conflict would break the whole transaction.
+        """
         try:
             async with self.session.begin_nested():
+                for name, value in values.items():
+                    setattr(order, name, value)
+                self.reschedule(order)
                 await self.session.flush()
         except StaleDataError:
             await self.session.refresh(order)
@@ -459,11 +465,13 @@ class OrderDesk:
         await self._member_may(member, order, Action.ACCEPT)
         self._refusal(Action.ACCEPT, order)
         before, now = order.status, self.clock.now()
-        order.status = Status.ACCEPTED.value
-        order.assignee_id = member.id
-        order.accepted_at = now
-        order.updated_at = now
-        if not await self._save(order):
+        if not await self._save(
+            order,
+            status=Status.ACCEPTED.value,
+            assignee_id=member.id,
+            accepted_at=now,
+            updated_at=now,
+        ):
             return await self._taken(order)
         self._event(order, f"member:{member.key}", "accept", before, f"{member.name} 接单")
         await self._tell_resident(
@@ -490,11 +498,10 @@ class OrderDesk:
         await self._member_may(member, order, action)
         self._refusal(action, order)
         before, now = order.status, self.clock.now()
-        order.status = target(action).value
-        order.updated_at = now
+        values: dict[str, Any] = {"status": target(action).value, "updated_at": now}
         if action == Action.RESOLVE:
-            order.resolved_at = now
-        if not await self._save(order):
+            values["resolved_at"] = now
+        if not await self._save(order, **values):
             raise Refused(
                 texts.ORDER_REFUSALS["illegal"].format(
                     number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)
@@ -587,12 +594,15 @@ class OrderDesk:
             raise Refused(texts.MEMBER_REASSIGN_AMBIGUOUS.format(name=wanted, number=order.id))
         new = candidates[0]
         before, now = order.status, self.clock.now()
-        order.status = Status.ASSIGNED.value
-        order.assignee_id = new.id
-        order.assigned_at = now
-        order.accepted_at = None
-        order.updated_at = now
-        if not await self._save(order):
+        if not await self._save(
+            order,
+            status=Status.ASSIGNED.value,
+            assignee_id=new.id,
+            assigned_at=now,
+            accepted_at=None,
+            accept_reminded_at=None,
+            updated_at=now,
+        ):
             return await self._taken(order)
         self._event(
             order, f"member:{member.key}", "reassign", before, f"{member.name} 转派给 {new.name}"
@@ -689,10 +699,9 @@ class OrderDesk:
         self._refusal(Action.CANCEL, order)
         before, now = order.status, self.clock.now()
         assignee = order.assignee_id
-        order.status = Status.CANCELLED.value
-        order.updated_at = now
-        order.closed_at = now
-        if not await self._save(order):
+        if not await self._save(
+            order, status=Status.CANCELLED.value, updated_at=now, closed_at=now
+        ):
             raise Refused(
                 texts.ORDER_REFUSALS["illegal"].format(
                     number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)
