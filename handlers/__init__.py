@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.dispatcher.core import Dispatcher, Next
 from bot.messages import Incoming, Reply
-from bot.services.orders import Refused
+from bot.services.orders import OrderDesk, Refused
 
 
 async def refusals_as_replies(nxt: Next, message: Incoming, data: dict[str, Any]) -> Reply | None:
@@ -17,11 +17,19 @@ async def refusals_as_replies(nxt: Next, message: Incoming, data: dict[str, Any]
         return Reply(text=refusal.reply)
 
 
+async def order_desk(nxt: Next, message: Incoming, data: dict[str, Any]) -> Reply | None:
+    """Handlers ask for ``desk`` by name: the order desk of this unit of work."""
+    if "session" in data and "roster" in data:
+        data["desk"] = OrderDesk(data["session"], data["clock"], data["config"], data["roster"])
+    return await nxt(message, data)
+
+
 def build_dispatcher() -> Dispatcher:
     from handlers import common, events, members, resident
 
     dp = Dispatcher()
     dp.middleware(refusals_as_replies)
+    dp.middleware(order_desk)
     dp.include_router(events.router)
     dp.include_router(common.router)
     dp.include_router(members.router)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot import texts
-from bot.clock import Clock
-from bot.config import Config
 from bot.dispatcher.core import Router
 from bot.dispatcher.filters import Event, EventKey
 from bot.messages import Incoming
 from bot.services.orders import OrderDesk
-from bot.services.roster_cache import RosterCache
 
 router = Router("events")
 
@@ -32,10 +27,8 @@ async def on_report_click() -> str:
 
 
 @router.event(Event("click"), EventKey("MY_ORDERS"))
-async def on_my_orders_click(
-    message: Incoming, session: AsyncSession, clock: Clock, config: Config, roster: RosterCache
-) -> str:
-    return await OrderDesk(session, clock, config, roster).resident_orders(message.openid)
+async def on_my_orders_click(message: Incoming, desk: OrderDesk) -> str:
+    return await desk.resident_orders(message.openid)
 
 
 @router.event(Event("click"))

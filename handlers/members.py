@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.clock import Clock
-from bot.config import Config
 from bot.dispatcher.core import Router
 from bot.dispatcher.filters import Command
 from bot.messages import Incoming
@@ -63,16 +62,7 @@ _ACTIONS = ("接单", "进度", "完成", "办结", "退单", "转派", "吹哨"
 
 
 @router.message(Command(*_ACTIONS, "待办", "上岗", "下岗", "走访"))
-async def member_command(
-    message: Incoming,
-    command: str,
-    args: str,
-    session: AsyncSession,
-    clock: Clock,
-    config: Config,
-    roster: RosterCache,
-) -> str:
-    desk = OrderDesk(session, clock, config, roster)
+async def member_command(message: Incoming, command: str, args: str, desk: OrderDesk) -> str:
     member = await desk.member_by_openid(message.openid)
     if member is None:
         return texts.MEMBER_ONLY
@@ -81,7 +71,7 @@ async def member_command(
     if command in ("上岗", "下岗"):
         return await desk.set_duty(member, command == "上岗")
     if command == "走访":
-        return await log_visit(session, clock, config, member, args)
+        return await log_visit(desk.session, desk.clock, desk.config, member, args)
     name = "完成" if command == "办结" else command
     parsed = split_number(args)
     needs_note = name in ("进度", "退单", "转派", "吹哨")

@@ -104,31 +104,15 @@ def texts_role(roles: list[str] | None) -> list[str]:
 
 # -- shortcuts -----------------------------------------------------------------------------
 @router.message(Command("查询", "我的工单", "工单"))
-async def my_orders(
-    message: Incoming,
-    args: str,
-    session: AsyncSession,
-    clock: Clock,
-    config: Config,
-    roster: RosterCache,
-) -> str:
-    return await OrderDesk(session, clock, config, roster).resident_orders(message.openid)
+async def my_orders(message: Incoming, desk: OrderDesk) -> str:
+    return await desk.resident_orders(message.openid)
 
 
 @router.message(Command("取消", "撤销", "撤回"))
-async def cancel(
-    message: Incoming,
-    args: str,
-    session: AsyncSession,
-    clock: Clock,
-    config: Config,
-    roster: RosterCache,
-) -> str:
+async def cancel(message: Incoming, args: str, desk: OrderDesk) -> str:
     m = _ORDER_NUMBER.search(args)
-    await conversation.forget(session, message.openid)
-    return await OrderDesk(session, clock, config, roster).cancel(
-        message.openid, int(m.group(1)) if m else None
-    )
+    await conversation.forget(desk.session, message.openid)
+    return await desk.cancel(message.openid, int(m.group(1)) if m else None)
 
 
 @router.message(Command("绑定", "登记地址", "登记"))
@@ -177,9 +161,9 @@ async def on_text(
     clock: Clock,
     config: Config,
     roster: RosterCache,
+    desk: OrderDesk,
     inbound_id: int | None = None,
 ) -> str:
-    desk = OrderDesk(session, clock, config, roster)
     text = message.text
     now = clock.now()
     pending = await conversation.current(session, message.openid, now)
