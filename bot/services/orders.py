@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -104,8 +105,9 @@ class OrderDesk:
         self.outbox_buffer: list[dict[str, Any]] | None = [] if buffer_outbox else None
 
     # -- timers ----------------------------------------------------------------------------
-    @property
+    @cached_property
     def sla(self) -> Sla:
+        """Built once per desk (one unit of work): every save and timer decision reads it."""
         c = self.config.sla
         return Sla(
             accept_within=c.accept_within,
