@@ -1,9 +1,10 @@
 """One timer tick over 100,000 open orders of which 1,000 are due.
 
-Measures, on PostgreSQL when MULIN_TEST_POSTGRES_URL is set (SQLite otherwise, or both with
---both): the atomic claim of the due rows alone (the part that must not grow with the table),
-and the whole tick (claim, deciding each order's timers, the reminders queued, the orders
-rescheduled). Baseline in the same run: a plain indexed SELECT of the due ids.
+Measures on SQLite, and on PostgreSQL when MULIN_TEST_POSTGRES_URL is set, the whole tick of a
+running process: lock the due rows, decide each order's timers, queue the reminders, record the
+events, reschedule the orders, commit. A first tick over a few orders runs before it, as in a
+process that has been up for a while (its time, with statements still to compile, is printed).
+Baseline in the same run: only reading the 1,000 due orders through the ORM.
 Target (issue): the tick <= 100 ms on PostgreSQL.
 """
 
@@ -29,12 +30,13 @@ from bot.migrate import upgrade
 from bot.roster import import_roster
 from bot.roster_io import read_roster
 from bot.services.roster_cache import RosterCache
-from bot.services.timers import claim_due, order_timer_tick
+from bot.services.timers import order_timer_tick
 from models.orders import Order
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 TARGET_MS = 100.0
+WARM = 20  # due first, handled by a warm-up tick as a running process would have done
 
 
 async def seed(url: str, total: int, due: int) -> None:
@@ -68,8 +70,8 @@ async def seed(url: str, total: int, due: int) -> None:
                     "escalation_level": 0,
                     "version": 1,
                     # due ones: the resolution reminder; the rest fall later
-                    "next_timer_at": NOW - timedelta(seconds=1)
-                    if i < due
+                    "next_timer_at": NOW - timedelta(seconds=2 if i < WARM else 1)
+                    if i < due + WARM
                     else NOW + timedelta(hours=1 + i % 50),
                 }
             )
@@ -78,6 +80,10 @@ async def seed(url: str, total: int, due: int) -> None:
                 rows = []
         if rows:
             await conn.execute(table.insert(), rows)
+    async with engine.begin() as conn:
+        # A live table has planner statistics (autovacuum keeps them); a table filled a moment
+        # ago has none, and PostgreSQL would then scan all 100,000 rows instead of the index.
+        await conn.execute(text("ANALYZE orders"))
     await engine.dispose()
 
 
@@ -88,24 +94,26 @@ async def measure(url: str, total: int, due: int) -> tuple[float, float, float, 
     )
     engine = create_engine(url)
     sessions = session_factory(engine)
+    clock = FakeClock(NOW)
     try:
-        async with sessions() as s:  # baseline: the indexed lookup alone
-            t = time.perf_counter()
-            await s.execute(select(Order.id).where(Order.next_timer_at <= NOW).limit(due))
-            base_ms = (time.perf_counter() - t) * 1000
-        async with sessions() as s, s.begin():  # the atomic claim alone (then released)
-            t = time.perf_counter()
-            ids = await claim_due(s, NOW, due)
-            claim_ms = (time.perf_counter() - t) * 1000
-            await s.rollback()
         roster = RosterCache()
         async with sessions() as s:
             await roster.get(s)  # warm, as in a running process
+        # A process's first tick also pays for compiling and preparing its statements.
         t = time.perf_counter()
-        handled = await order_timer_tick(sessions, FakeClock(NOW), config, roster, limit=due)
+        assert await order_timer_tick(sessions, clock, config, roster, limit=WARM) == WARM
+        first_ms = (time.perf_counter() - t) * 1000
+        async with sessions() as s:  # baseline: only reading the due orders, nothing else
+            t = time.perf_counter()
+            rows = await s.execute(
+                select(Order).where(Order.next_timer_at <= NOW).order_by(Order.next_timer_at)
+            )
+            assert len(rows.scalars().all()) == due
+            base_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        handled = await order_timer_tick(sessions, clock, config, roster, limit=due)
         tick_ms = (time.perf_counter() - t) * 1000
-        assert len(ids) == due
-        return base_ms, claim_ms, tick_ms, handled
+        return base_ms, first_ms, tick_ms, handled
     finally:
         await engine.dispose()
 
@@ -149,10 +157,11 @@ def main() -> int:
             asyncio.run(drop_pg(pg, url))
     ok = True
     print(f"{args.orders} open orders, {args.due} due")
-    for name, (base_ms, claim_ms, tick_ms, handled) in results:
+    for name, (base_ms, first_ms, tick_ms, handled) in results:
         print(
-            f"{name:<11} baseline select {base_ms:7.1f} ms   claim {claim_ms:7.1f} ms   "
-            f"whole tick {tick_ms:8.1f} ms ({handled} orders)"
+            f"{name:<11} baseline: read the due orders {base_ms:6.1f} ms   "
+            f"first tick ({WARM} orders) {first_ms:6.1f} ms   "
+            f"tick {tick_ms:6.1f} ms ({handled} orders)"
         )
         if name == "postgresql" and tick_ms > TARGET_MS:
             ok = False

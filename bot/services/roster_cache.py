@@ -78,6 +78,9 @@ class RosterCache:
         members = list((await session.execute(select(Member))).scalars())
         grids = list((await session.execute(select(Grid))).scalars())
         buildings = list((await session.execute(select(Building))).scalars())
+        # The view outlives this session: detached, a rollback there cannot expire its members.
+        for obj in (*members, *grids, *buildings):
+            session.expunge(obj)
         grid_code = {g.id: g.code for g in grids}
         grid_of_building = {
             b.number.upper(): grid_code[b.grid_id] for b in buildings if b.grid_id in grid_code

@@ -1,8 +1,9 @@
 """The order timer tick: claim orders whose next timer is due, act, and reschedule.
 
-Every ``mulin serve`` process runs this tick. Claiming is one atomic statement that leases the
-due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so processes never work on one order at
-the same time; what each timer did is recorded on the order (reminded, escalation level,
+Every ``mulin serve`` process runs this tick. It locks the due rows for its transaction
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the single writer on SQLite) or, when falling back to
+one order at a time, leases them; so processes never work on one order at the same time. What
+each timer did is recorded on the order (reminded, escalation level,
 overdue, survey sent), the order's version column refuses a stale write, and every push has a
 dedupe key — so each reminder, escalation and follow-up goes out once.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, text
+from sqlalchemy import Select, Table, bindparam, inspect, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
@@ -177,6 +178,83 @@ async def act(desk: OrderDesk, order: Order, now: datetime) -> list[Due]:
     return due
 
 
+_COLUMN_OF = {attr.key: attr.columns[0].name for attr in inspect(Order).column_attrs}
+
+
+def _pending_columns(order: Order) -> dict[str, Any]:
+    """The columns act() changed on this order that are not yet written."""
+    state = inspect(order)
+    # committed_state holds exactly the attributes changed since the last flush
+    return {_COLUMN_OF[key]: state.dict[key] for key in state.committed_state if key in _COLUMN_OF}
+
+
+async def _write_orders(session: AsyncSession, pending: list[tuple[int, dict[str, Any]]]) -> None:
+    """Write the acted-on orders with one executemany per shape of change.
+
+    The rows are locked for this transaction (``FOR UPDATE`` on PostgreSQL, the single writer on
+    SQLite), so nobody can have changed them since they were read: the version is bumped so that
+    a member who read the order earlier gets a conflict, but it need not be checked here. One
+    versioned UPDATE per order through the ORM cost ~0.3 ms each, most of the tick.
+    """
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for order_id, changed in pending:
+        names = tuple(sorted(changed))
+        shapes.setdefault(names, []).append(
+            {"_id": order_id, **{f"_{n}": v for n, v in changed.items()}}
+        )
+    for names, rows in shapes.items():
+        stmt = (
+            _ORDERS.update()
+            .where(_ORDERS.c.id == bindparam("_id"))
+            .values(
+                {
+                    **{n: bindparam(f"_{n}", type_=_ORDERS.c[n].type) for n in names},
+                    "version": _ORDERS.c.version + 1,
+                }
+            )
+        )
+        await session.execute(stmt, rows)
+
+
+def _due_query(now: datetime, limit: int) -> Select[Order]:
+    return (
+        select(Order)
+        .where(
+            Order.next_timer_at <= now,
+            or_(Order.timer_lease_until.is_(None), Order.timer_lease_until < now),
+        )
+        .order_by(Order.next_timer_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
+    )
+
+
+async def _tick_in_one_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    config: Config,
+    roster: RosterCache,
+    now: datetime,
+    limit: int,
+) -> int:
+    """Lock the due orders, act on them and write everything back in one transaction."""
+    async with sessions() as session, session.begin():
+        desk = OrderDesk(session, clock, config, roster, buffer_outbox=True)
+        orders = list((await session.execute(_due_query(now, limit))).scalars())
+        pending: list[tuple[int, dict[str, Any]]] = []
+        with session.no_autoflush:  # one write at the end, not one per push
+            for order in orders:
+                await act(desk, order, now)
+                changed = _pending_columns(order)
+                # out of the unit of work, so a later flush (a hand-on) does not write it again
+                session.expunge(order)
+                if changed:
+                    pending.append((order.id, changed))
+        await _write_orders(session, pending)
+        await desk.flush_outbox()
+        return len(orders)
+
+
 async def order_timer_tick(
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
@@ -184,23 +262,19 @@ async def order_timer_tick(
     roster: RosterCache,
     limit: int = 500,
 ) -> int:
-    """One tick: claim due orders, act on them, reschedule. Returns how many were handled."""
+    """One tick: claim due orders, act on them, reschedule. Returns how many were handled.
+
+    Normally all due orders are handled in one transaction that locks them. If that fails
+    (one bad order must not stall the rest), the due orders are leased and handled one by one:
+    a failing order keeps its lease and is retried after it runs out.
+    """
     now = clock.now()
+    try:
+        return await _tick_in_one_transaction(sessions, clock, config, roster, now, limit)
+    except Exception:
+        log.exception("timer batch failed; handling the due orders one by one")
     async with sessions() as session, session.begin():
         ids = await claim_due(session, now, limit)
-    if not ids:
-        return 0
-    try:
-        async with sessions() as session, session.begin():
-            desk = OrderDesk(session, clock, config, roster, buffer_outbox=True)
-            orders = (await session.execute(select(Order).where(Order.id.in_(ids)))).scalars()
-            with session.no_autoflush:  # one flush at the end, not one per push
-                for order in orders:
-                    await act(desk, order, now)
-            await desk.flush_outbox()
-        return len(ids)
-    except Exception:
-        log.exception("timer batch of %d failed; handling its orders one by one", len(ids))
     done = 0
     for order_id in ids:
         try:
