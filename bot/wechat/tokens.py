@@ -9,6 +9,7 @@ others wait for its result. Everything here is bounded: no recursion, no unbound
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import os
 import socket
@@ -21,6 +22,8 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.wechat.errors import TokenError
+
+log = logging.getLogger("mulin.wechat")
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class TokenProvider:
         wait_limit: float = 30.0,
         poll_interval: float = 0.05,
         holder: str | None = None,
+        refusal_hold: timedelta = timedelta(seconds=60),
     ) -> None:
         self.appid = appid
         self.store = store
@@ -175,15 +179,28 @@ class TokenProvider:
         self._lock = asyncio.Lock()
         self._cached: StoredToken | None = None
         self.fetches = 0  # tokens this provider fetched from WeChat itself
+        # WeChat refused to issue a token (wrong secret, IP not on the allow-list): every send
+        # would ask again, spending the token quota; the refusal is repeated locally for a while.
+        self._refusal_hold = refusal_hold
+        self._refused: tuple[datetime, TokenError] | None = None
 
     def _fresh(self, token: StoredToken | None) -> bool:
         return token is not None and token.expires_at - self._margin > self._clock.now()
+
+    def _check_refusal(self) -> None:
+        if self._refused is not None:
+            until, error = self._refused
+            if self._clock.now() < until:
+                raise error
+            self._refused = None
 
     async def get(self) -> str:
         cached = self._cached
         if cached is not None and self._fresh(cached):
             return cached.token
+        self._check_refusal()
         async with self._lock:
+            self._check_refusal()
             return await self._obtain(failed=None)
 
     async def refresh(self, failed: str) -> str:
@@ -192,6 +209,7 @@ class TokenProvider:
             cached = self._cached
             if cached is not None and cached.token != failed and self._fresh(cached):
                 return cached.token
+            self._check_refusal()
             self._cached = None
             await self.store.invalidate(self.appid, failed)
             return await self._obtain(failed=failed)
@@ -220,7 +238,19 @@ class TokenProvider:
         if stored is not None and stored.token != failed and self._fresh(stored):
             self._cached = stored
             return stored.token
-        token, expires_in = await self._fetch(failed)
+        try:
+            token, expires_in = await self._fetch(failed)
+        except TokenError as exc:
+            if exc.errcode is not None:  # WeChat's answer, not a network problem
+                log.error(
+                    "WeChat refused an access token for appid %s (%s): check wechat.appid,"
+                    " wechat.secret and the server IP allow-list; sends wait %ds",
+                    self.appid,
+                    exc,
+                    self._refusal_hold.total_seconds(),
+                )
+                self._refused = (self._clock.now() + self._refusal_hold, exc)
+            raise
         self.fetches += 1
         expires_at = self._clock.now() + timedelta(seconds=expires_in)
         await self.store.put(self.appid, token, expires_at, self.holder)

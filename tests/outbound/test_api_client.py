@@ -162,10 +162,21 @@ async def test_wrong_secret_is_a_token_error_not_retried(
     make_client: MakeClient, fake: FakeWeChat
 ) -> None:
     fake.secret = "another"
+    clock = FakeClock()
+    client = make_client(clock=clock)
     with pytest.raises(TokenError) as err:
-        await make_client().send_text("oUser1", "x")
+        await client.send_text("oUser1", "x")
     assert err.value.errcode == 40125
     assert fake.requests["/cgi-bin/stable_token"] == 1
+    # A whole batch of sends must not each ask again (the token endpoint has its own quota).
+    for _ in range(20):
+        with pytest.raises(TokenError):
+            await client.send_text("oUser1", "x")
+    assert fake.requests["/cgi-bin/stable_token"] == 1
+    fake.secret = SECRET  # the operator fixes the configuration
+    clock.advance(timedelta(seconds=61))
+    await client.send_text("oUser1", "x")
+    assert fake.requests["/cgi-bin/stable_token"] == 2 and len(fake.messages) == 1
 
 
 async def test_quota_45009_says_when_to_retry(make_client: MakeClient, fake: FakeWeChat) -> None:
