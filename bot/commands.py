@@ -135,6 +135,7 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
 
     logsetup.configure()
     use_fast_event_loop()
+    _warn_about_holidays(config)
     app = create_app(config)
     try:
         web.run_app(
@@ -147,6 +148,22 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
         print(f"mulin: cannot start: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _warn_about_holidays(config: Config) -> None:
+    import logging
+
+    from bot.mainland_holidays import coverage_warning
+
+    sla = config.sla
+    warning = coverage_warning(
+        sla.working_hours is not None,
+        sla.holiday_calendar,
+        sla.configured_days,
+        datetime.now(config.tz).date(),
+    )
+    if warning:
+        logging.getLogger("mulin").warning(warning)
 
 
 def use_fast_event_loop() -> None:

@@ -91,8 +91,13 @@ class SlaConfig:
     # Non-urgent timers count working time only, when working_hours is set.
     working_hours: tuple[time, time] | None = None
     workdays: frozenset[int] = frozenset(range(5))
+    # "mainland": the State Council's public holidays and make-up workdays, under the operator's
+    # own holidays / extra_workdays; "none": only the operator's.
+    holiday_calendar: str = "mainland"
     holidays: frozenset[date] = frozenset()
     extra_workdays: frozenset[date] = frozenset()
+    # What the operator configured, kept apart to tell whether they cover a year themselves.
+    configured_days: frozenset[date] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,7 @@ _KNOWN: dict[str, set[str] | None] = {
         "workdays",
         "holidays",
         "extra_workdays",
+        "holiday_calendar",
     },
     "scheduler": {"tick"},
     "menu": {"button"},
@@ -361,6 +367,17 @@ def _working_time(sl: dict[str, Any]) -> dict[str, Any]:
                 out[key] = parse_dates(sl[key])
             except ValueError as exc:
                 raise ConfigError(f"sla.{key}: {exc}") from None
+    calendar = str(sl.get("holiday_calendar", "mainland")).lower()
+    if calendar not in ("mainland", "none"):
+        raise ConfigError(f"sla.holiday_calendar: must be mainland or none, got {calendar!r}")
+    own_holidays = out.get("holidays", frozenset())
+    own_workdays = out.get("extra_workdays", frozenset())
+    out["holiday_calendar"] = calendar
+    out["configured_days"] = own_holidays | own_workdays
+    if calendar == "mainland":
+        from bot.mainland_holidays import merge
+
+        out["holidays"], out["extra_workdays"] = merge(own_holidays, own_workdays)
     return out
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import ConfigError, build_config
+from bot.config import Config, ConfigError, build_config
 from bot.domain.calendar import WorkCalendar, parse_dates
 from bot.domain.timers import Due, Sla, TimerState, plan
 
@@ -82,3 +82,73 @@ def test_config_keys() -> None:
     ):
         with pytest.raises(ConfigError, match=key):
             build_config({"wechat": {"token": "t", "mode": "plain"}, "sla": bad}, environ={})
+
+
+def _shanghai_config(**sla: object) -> Config:
+    return build_config(
+        {"wechat": {"token": "t", "mode": "plain"}, "sla": {"working_hours": "08:30-17:30", **sla}},
+        environ={},
+    )
+
+
+def test_mainland_holidays_and_make_up_workdays_by_default() -> None:
+    cfg = _shanghai_config()
+    assert cfg.sla.holiday_calendar == "mainland"
+    assert date(2026, 10, 6) in cfg.sla.holidays  # National Day week
+    assert date(2026, 10, 10) in cfg.sla.extra_workdays  # the Saturday worked in exchange
+    desk_sla = Sla(
+        accept_within=timedelta(minutes=30),
+        escalate_after=timedelta(hours=2),
+        resolve_urgent=timedelta(hours=2),
+        resolve_default=timedelta(days=3),
+        survey_after=timedelta(days=1),
+        survey_timeout=timedelta(days=3),
+        calendar=WorkCalendar(
+            tz=cfg.tz,
+            opens=time(8, 30),
+            closes=time(17, 30),
+            workdays=cfg.sla.workdays,
+            holidays=cfg.sla.holidays,
+            extra_workdays=cfg.sla.extra_workdays,
+        ),
+    )
+    # Reported on the evening before National Day: the half hour to accept runs on Thursday 8 Oct.
+    state = TimerState(
+        "assigned", False, sh(2026, 9, 30, 20, 0), assigned_at=sh(2026, 9, 30, 20, 0)
+    )
+    assert plan(state, desk_sla, sh(2026, 9, 30, 20, 0))[1] == sh(2026, 10, 8, 9, 0)
+    # Reported on Friday 9 Oct at 17:20: ten minutes that day, twenty on the make-up Saturday.
+    late = TimerState(
+        "assigned", False, sh(2026, 10, 9, 17, 20), assigned_at=sh(2026, 10, 9, 17, 20)
+    )
+    assert plan(late, desk_sla, sh(2026, 10, 9, 17, 20))[1] == sh(2026, 10, 10, 8, 50)
+    # Without the mainland calendar, 1 October is an ordinary Thursday.
+    plain = _shanghai_config(holiday_calendar="none")
+    assert date(2026, 10, 1) not in plain.sla.holidays
+    assert desk_sla.calendar is not None
+    no_cn = replace(desk_sla, calendar=replace(desk_sla.calendar, holidays=plain.sla.holidays))
+    assert plan(state, no_cn, sh(2026, 9, 30, 20, 0))[1] == sh(2026, 10, 1, 9, 0)
+
+
+def test_operator_dates_win_over_the_official_ones() -> None:
+    cfg = _shanghai_config(holidays=["2026-10-10"], extra_workdays=["2026-10-07"])
+    assert (
+        date(2026, 10, 10) in cfg.sla.holidays and date(2026, 10, 10) not in cfg.sla.extra_workdays
+    )
+    assert date(2026, 10, 7) in cfg.sla.extra_workdays and date(2026, 10, 7) not in cfg.sla.holidays
+    with pytest.raises(ConfigError, match=r"sla\.holiday_calendar"):
+        _shanghai_config(holiday_calendar="hongkong")
+
+
+def test_operator_is_warned_about_a_year_without_dates() -> None:
+    from bot.mainland_holidays import coverage_warning, official_days
+
+    last = official_days().last_year
+    assert last >= 2026
+    nov = date(last, 11, 22)
+    warning = coverage_warning(True, "mainland", frozenset(), nov)
+    assert warning is not None and str(last + 1) in warning and "sla.holidays" in warning
+    assert coverage_warning(True, "mainland", frozenset(), date(last, 6, 1)) is None
+    assert coverage_warning(False, "mainland", frozenset(), nov) is None  # wall clock anyway
+    own = frozenset({date(last + 1, 1, 1)})  # the operator listed next year's dates
+    assert coverage_warning(True, "mainland", own, nov) is None

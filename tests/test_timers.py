@@ -164,10 +164,14 @@ async def test_three_processes_send_each_timer_once(
     chat = Chat(client)
     for i in range(60):
         await chat.say(f"o_r{i}", f"1栋1单元{101 + i} 水管漏了")
+    for i in range(20):  # done at once: these get the follow-up survey, then close unrated
+        n = number_in(await chat.say(f"o_s{i}", f"1栋3单元{301 + i} 灯不亮"))
+        assert "已接单" in await chat.say("o_m05", f"接单 {n}")
+        await chat.say("o_m05", f"完成 {n} 换了灯泡")
     engines = [create_engine(db_url) for _ in range(3)]
     try:
         workers = [(session_factory(e), RosterCache()) for e in engines]
-        for minutes in (31, 61, 121, 241):
+        for minutes in (31, 61, 121, 241, 25 * 60, 25 * 60 + 3 * 24 * 60 + 1):
             clock.set(START + timedelta(minutes=minutes))
             await asyncio.gather(
                 *(
@@ -205,6 +209,16 @@ async def test_three_processes_send_each_timer_once(
             )
             == 60
         )
+        assert sum(k.endswith(":survey") for k in keys) == 20
+        for action in ("timer:survey", "timer:close_unrated"):
+            assert (
+                await s.scalar(
+                    select(func.count())
+                    .select_from(OrderEvent)
+                    .where(OrderEvent.action == action)
+                )
+                == 20
+            )
 
 
 async def test_visits_and_weekly_digest_once(world: World) -> None:
