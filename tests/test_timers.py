@@ -213,9 +213,7 @@ async def test_three_processes_send_each_timer_once(
         for action in ("timer:survey", "timer:close_unrated"):
             assert (
                 await s.scalar(
-                    select(func.count())
-                    .select_from(OrderEvent)
-                    .where(OrderEvent.action == action)
+                    select(func.count()).select_from(OrderEvent).where(OrderEvent.action == action)
                 )
                 == 20
             )
