@@ -13,13 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, bindparam, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -37,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 TARGET_MS = 100.0
 WARM = 20  # due first, handled by a warm-up tick as a running process would have done
+ROUNDS = 5  # the tick is measured this many times (the same orders made due again each time)
 
 
 async def seed(url: str, total: int, due: int) -> None:
@@ -48,7 +50,14 @@ async def seed(url: str, total: int, due: int) -> None:
         member_id = (await conn.execute(text("SELECT min(id) FROM members"))).scalar_one()
         rows: list[dict[str, Any]] = []
         for i in range(total):
-            created = NOW - timedelta(days=2, minutes=i % 600)
+            due_now = i < due + WARM
+            # Due ones really have their deadline reminder due (80 % of 3 days gone, none
+            # overdue); the rest are younger and fall due later.
+            created = (
+                NOW - timedelta(days=2, hours=12, seconds=i % 600)
+                if due_now
+                else NOW - timedelta(days=2, minutes=i % 600)
+            )
             rows.append(
                 {
                     "resident_openid": f"o_r{i % 20000}",
@@ -71,7 +80,7 @@ async def seed(url: str, total: int, due: int) -> None:
                     "version": 1,
                     # due ones: the resolution reminder; the rest fall later
                     "next_timer_at": NOW - timedelta(seconds=2 if i < WARM else 1)
-                    if i < due + WARM
+                    if due_now
                     else NOW + timedelta(hours=1 + i % 50),
                 }
             )
@@ -87,7 +96,7 @@ async def seed(url: str, total: int, due: int) -> None:
     await engine.dispose()
 
 
-async def measure(url: str, total: int, due: int) -> tuple[float, float, float, int]:
+async def measure(url: str, total: int, due: int) -> tuple[float, float, list[float], int]:
     await seed(url, total, due)
     config = build_config(
         {"wechat": {"token": "t", "mode": "plain"}, "database": {"url": url}}, environ={}
@@ -110,10 +119,22 @@ async def measure(url: str, total: int, due: int) -> tuple[float, float, float, 
             )
             assert len(rows.scalars().all()) == due
             base_ms = (time.perf_counter() - t) * 1000
-        t = time.perf_counter()
-        handled = await order_timer_tick(sessions, clock, config, roster, limit=due)
-        tick_ms = (time.perf_counter() - t) * 1000
-        return base_ms, first_ms, tick_ms, handled
+        ticks: list[float] = []
+        for round_ in range(ROUNDS):
+            if round_:  # make the same orders due again, as if their reminder had not gone out
+                async with engine.begin() as conn:
+                    await conn.execute(
+                        text(
+                            "UPDATE orders SET resolve_reminded_at = NULL, next_timer_at = :due"
+                            " WHERE resolve_reminded_at IS NOT NULL"
+                        ).bindparams(bindparam("due", type_=Order.__table__.c.next_timer_at.type)),
+                        {"due": NOW - timedelta(seconds=1)},
+                    )
+            t = time.perf_counter()
+            handled = await order_timer_tick(sessions, clock, config, roster, limit=due)
+            ticks.append((time.perf_counter() - t) * 1000)
+            assert handled == due, (round_, handled)
+        return base_ms, first_ms, ticks, handled
     finally:
         await engine.dispose()
 
@@ -141,7 +162,7 @@ def main() -> int:
     ap.add_argument("--due", type=int, default=1_000)
     args = ap.parse_args()
     pg = os.environ.get("MULIN_TEST_POSTGRES_URL")
-    results: list[tuple[str, tuple[float, float, float, int]]] = []
+    results: list[tuple[str, tuple[float, float, list[float], int]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         results.append(
             (
@@ -157,18 +178,23 @@ def main() -> int:
             asyncio.run(drop_pg(pg, url))
     ok = True
     print(f"{args.orders} open orders, {args.due} due")
-    for name, (base_ms, first_ms, tick_ms, handled) in results:
+    for name, (base_ms, first_ms, ticks, handled) in results:
+        median = statistics.median(ticks)
         print(
             f"{name:<11} baseline: read the due orders {base_ms:6.1f} ms   "
             f"first tick ({WARM} orders) {first_ms:6.1f} ms   "
-            f"tick {tick_ms:6.1f} ms ({handled} orders)"
+            f"tick ({handled} orders) median {median:6.1f} ms, best {min(ticks):6.1f},"
+            f" worst {max(ticks):6.1f} of {len(ticks)}"
         )
-        if name == "postgresql" and tick_ms > TARGET_MS:
+        if name == "postgresql" and median > TARGET_MS:
             ok = False
     if not pg:
         print("MULIN_TEST_POSTGRES_URL not set: the PostgreSQL target was not measured")
         ok = False
-    print(f"target: tick <= {TARGET_MS:.0f} ms on PostgreSQL: {'met' if ok else 'MISSED'}")
+    print(
+        f"target: tick <= {TARGET_MS:.0f} ms on PostgreSQL (median of {ROUNDS}):"
+        f" {'met' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

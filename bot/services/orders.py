@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,6 +27,8 @@ from bot.outbound import enqueue, enqueue_rows, outbox_params
 from bot.services.roster_cache import RosterCache, RosterView, card
 from models.community import Member
 from models.orders import Order, OrderEvent
+
+_EVENTS = cast(Table, OrderEvent.__table__)
 
 OPEN_STATUSES = tuple(s.value for s in OPEN)
 ASSIGNED_STATUSES = tuple(
@@ -95,14 +97,17 @@ class OrderDesk:
         config: Config,
         roster: RosterCache,
         *,
-        buffer_outbox: bool = False,
+        buffered: bool = False,
     ) -> None:
         self.session = session
         self.clock = clock
         self.config = config
         self.roster_cache = roster
-        # Bulk work (the timer tick) buffers its pushes and writes them with one statement.
-        self.outbox_buffer: list[dict[str, Any]] | None = [] if buffer_outbox else None
+        # Bulk work (the timer tick) buffers its pushes and history entries and writes each kind
+        # with one statement (``flush_buffers``); building an ORM object per entry cost more
+        # than everything else the tick does for an order.
+        self.outbox_buffer: list[dict[str, Any]] | None = [] if buffered else None
+        self.event_buffer: list[dict[str, Any]] | None = [] if buffered else None
 
     # -- timers ----------------------------------------------------------------------------
     @cached_property
@@ -177,18 +182,25 @@ class OrderDesk:
         note: str = "",
         data: dict[str, Any] | None = None,
     ) -> None:
-        self.session.add(
-            OrderEvent(
-                order_id=order.id,
-                at=self.clock.now(),
-                actor=actor,
-                action=action,
-                from_status=before,
-                to_status=order.status,
-                note=note,
-                data=data,
-            )
+        self.record_event(
+            {
+                "order_id": order.id,
+                "at": self.clock.now(),
+                "actor": actor,
+                "action": action,
+                "from_status": before,
+                "to_status": order.status,
+                "note": note,
+                "data": data,
+            }
         )
+
+    def record_event(self, row: dict[str, Any]) -> None:
+        """One entry of an order's history (all OrderEvent columns but the id)."""
+        if self.event_buffer is not None:
+            self.event_buffer.append(row)
+        else:
+            self.session.add(OrderEvent(**row))
 
     async def _tell(
         self,
@@ -222,12 +234,14 @@ class OrderDesk:
             now=self.clock.now(),
         )
 
-    async def flush_outbox(self) -> int:
-        """Write the buffered pushes (``buffer_outbox=True``) in one statement."""
-        if not self.outbox_buffer:
-            return 0
-        rows, self.outbox_buffer = self.outbox_buffer, []
-        return await enqueue_rows(self.session, rows)
+    async def flush_buffers(self) -> None:
+        """Write the buffered history and pushes (``buffered=True``), one statement each."""
+        if self.event_buffer:
+            events, self.event_buffer = self.event_buffer, []
+            await self.session.execute(_EVENTS.insert(), events)
+        if self.outbox_buffer:
+            rows, self.outbox_buffer = self.outbox_buffer, []
+            await enqueue_rows(self.session, rows)
 
     def _fields(self, order: Order, state: str) -> dict[str, object]:
         """Template fields for outside the 48-hour window (each cut to 20 characters)."""

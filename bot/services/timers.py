@@ -22,10 +22,10 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.domain.dispatch import CATEGORY_NAMES
 from bot.domain.orders import Status
-from bot.domain.timers import Due, plan, resolve_deadline
+from bot.domain.timers import Due, TimerState, plan, resolve_deadline
 from bot.services.orders import OrderDesk, place_text, timer_state
 from bot.services.roster_cache import RosterCache
-from models.orders import Order, OrderEvent
+from models.orders import Order
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,21 @@ def _span(delta: timedelta) -> str:
     return f"{hours // 24}天"
 
 
-async def act(desk: OrderDesk, order: Order, now: datetime) -> list[Due]:
-    """Do whatever is due on this order now; returns what was done."""
-    due, _ = plan(timer_state(order), desk.sla, now)
+async def act(
+    desk: OrderDesk,
+    order: Order,
+    now: datetime,
+    planned: tuple[TimerState, list[Due]] | None = None,
+) -> list[Due]:
+    """Do whatever is due on this order now; returns what was done.
+
+    ``planned``: the order's timer state and what is due, when the caller has worked them out.
+    """
+    if planned is None:
+        state = timer_state(order)
+        due = plan(state, desk.sla, now)[0]
+    else:
+        state, due = planned
     view = await desk.roster()
     category = CATEGORY_NAMES.get(order.category, order.category)
     common = {
@@ -119,7 +131,7 @@ async def act(desk: OrderDesk, order: Order, now: datetime) -> list[Due]:
                 order.escalation_level = 2
                 note = f"催办升级：通知社区干事 {told} 人"
         elif what == Due.REMIND_RESOLVE:
-            deadline = resolve_deadline(timer_state(order), desk.sla)
+            deadline = resolve_deadline(state, desk.sla)  # from when the resident wrote
             if holder is not None:
                 await desk._tell(
                     holder.openid,
@@ -133,7 +145,7 @@ async def act(desk: OrderDesk, order: Order, now: datetime) -> list[Due]:
             order.resolve_reminded_at = now
             note = "提醒临近办理时限"
         elif what == Due.OVERDUE:
-            deadline = resolve_deadline(timer_state(order), desk.sla)
+            deadline = resolve_deadline(state, desk.sla)
             body = texts.TIMER_OVERDUE.format(**common, deadline=_local(deadline, desk.config))
             if holder is not None:
                 await desk._tell(
@@ -162,16 +174,17 @@ async def act(desk: OrderDesk, order: Order, now: datetime) -> list[Due]:
             note = texts.SURVEY_CLOSED_NOTE
         order.updated_at = now
         if note:
-            desk.session.add(
-                OrderEvent(
-                    order_id=order.id,
-                    at=now,
-                    actor="system",
-                    action=f"timer:{what.value}",
-                    from_status=before,
-                    to_status=order.status,
-                    note=note,
-                )
+            desk.record_event(
+                {
+                    "order_id": order.id,
+                    "at": now,
+                    "actor": "system",
+                    "action": f"timer:{what.value}",
+                    "from_status": before,
+                    "to_status": order.status,
+                    "note": note,
+                    "data": None,
+                }
             )
     desk.reschedule(order)
     order.timer_lease_until = None
@@ -194,7 +207,10 @@ async def _write_orders(session: AsyncSession, pending: list[tuple[int, dict[str
     The rows are locked for this transaction (``FOR UPDATE`` on PostgreSQL, the single writer on
     SQLite), so nobody can have changed them since they were read: the version is bumped so that
     a member who read the order earlier gets a conflict, but it need not be checked here. One
-    versioned UPDATE per order through the ORM cost ~0.3 ms each, most of the tick.
+    versioned UPDATE per order through the ORM cost ~0.3 ms each, most of the tick. (On
+    PostgreSQL one UPDATE … FROM (VALUES …) or FROM unnest(arrays) measured slower than
+    asyncpg's pipelined executemany: preparing the large statement and, for arrays, type
+    introspection cost more than they save.)
     """
     shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for order_id, changed in pending:
@@ -239,19 +255,28 @@ async def _tick_in_one_transaction(
 ) -> int:
     """Lock the due orders, act on them and write everything back in one transaction."""
     async with sessions() as session, session.begin():
-        desk = OrderDesk(session, clock, config, roster, buffer_outbox=True)
+        desk = OrderDesk(session, clock, config, roster, buffered=True)
         orders = list((await session.execute(_due_query(now, limit))).scalars())
         pending: list[tuple[int, dict[str, Any]]] = []
+        done: list[Order] = []  # acted on, changes taken, still in the session
         with session.no_autoflush:  # one write at the end, not one per push
             for order in orders:
-                await act(desk, order, now)
+                state = timer_state(order)
+                due = plan(state, desk.sla, now)[0]
+                if done and Due.HAND_ON in due:
+                    # a hand-on flushes the session: take the finished orders out first, or
+                    # it would write each of them again, one versioned UPDATE at a time
+                    for finished in done:
+                        session.expunge(finished)
+                    done.clear()
+                await act(desk, order, now, (state, due))
                 changed = _pending_columns(order)
-                # out of the unit of work, so a later flush (a hand-on) does not write it again
-                session.expunge(order)
+                done.append(order)
                 if changed:
                     pending.append((order.id, changed))
+        session.expunge_all()  # written below in bulk, not by the ORM at commit
         await _write_orders(session, pending)
-        await desk.flush_outbox()
+        await desk.flush_buffers()
         return len(orders)
 
 
