@@ -27,25 +27,21 @@ _COLUMNS = (
 )
 
 
-def _insert(insert: Any) -> Any:
+def _insert(insert: Any, *, returning: bool) -> Any:
     # Built once per dialect: building and cache-keying a statement per call cost ~1 ms.
-    return (
+    stmt = (
         insert(_OUTBOX)
         .values({name: bindparam(name, type_=_OUTBOX.c[name].type) for name in _COLUMNS})
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(_OUTBOX.c.id)
     )
+    return stmt.returning(_OUTBOX.c.id) if returning else stmt
 
 
-_INSERT = {"postgresql": _insert(postgresql.insert), "sqlite": _insert(sqlite.insert)}
+_DIALECTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_INSERT = {name: _insert(insert, returning=True) for name, insert in _DIALECTS.items()}
 # Without RETURNING a list of rows goes to the driver's executemany (asyncpg pipelines it);
 # with it SQLAlchemy renders one huge multi-row statement, which measured ~2x slower.
-_INSERT_MANY = {
-    name: insert(_OUTBOX)
-    .values({n: bindparam(n, type_=_OUTBOX.c[n].type) for n in _COLUMNS})
-    .on_conflict_do_nothing(index_elements=["dedupe_key"])
-    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
+_INSERT_MANY = {name: _insert(insert, returning=False) for name, insert in _DIALECTS.items()}
 
 
 def build_payload(

@@ -3,9 +3,9 @@
 Every ``mulin serve`` process runs this tick. It locks the due rows for its transaction
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the single writer on SQLite) or, when falling back to
 one order at a time, leases them; so processes never work on one order at the same time. What
-each timer did is recorded on the order (reminded, escalation level,
-overdue, survey sent), the order's version column refuses a stale write, and every push has a
-dedupe key — so each reminder, escalation and follow-up goes out once.
+each timer did is recorded on the order (reminded, escalation level, overdue, survey sent), the
+order's version is bumped with every write, and every push has a dedupe key — so each
+reminder, escalation and follow-up goes out once.
 """
 
 from __future__ import annotations
