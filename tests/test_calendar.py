@@ -11,6 +11,7 @@ import pytest
 from bot.config import Config, ConfigError, build_config
 from bot.domain.calendar import WorkCalendar, parse_dates
 from bot.domain.timers import Due, Sla, TimerState, plan
+from bot.services.orders import sla_of
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar(
@@ -96,22 +97,7 @@ def test_mainland_holidays_and_make_up_workdays_by_default() -> None:
     assert cfg.sla.holiday_calendar == "mainland"
     assert date(2026, 10, 6) in cfg.sla.holidays  # National Day week
     assert date(2026, 10, 10) in cfg.sla.extra_workdays  # the Saturday worked in exchange
-    desk_sla = Sla(
-        accept_within=timedelta(minutes=30),
-        escalate_after=timedelta(hours=2),
-        resolve_urgent=timedelta(hours=2),
-        resolve_default=timedelta(days=3),
-        survey_after=timedelta(days=1),
-        survey_timeout=timedelta(days=3),
-        calendar=WorkCalendar(
-            tz=cfg.tz,
-            opens=time(8, 30),
-            closes=time(17, 30),
-            workdays=cfg.sla.workdays,
-            holidays=cfg.sla.holidays,
-            extra_workdays=cfg.sla.extra_workdays,
-        ),
-    )
+    desk_sla = sla_of(cfg)  # what the order desk builds from this configuration
     # Reported on the evening before National Day: the half hour to accept runs on Thursday 8 Oct.
     state = TimerState(
         "assigned", False, sh(2026, 9, 30, 20, 0), assigned_at=sh(2026, 9, 30, 20, 0)
@@ -125,9 +111,7 @@ def test_mainland_holidays_and_make_up_workdays_by_default() -> None:
     # Without the mainland calendar, 1 October is an ordinary Thursday.
     plain = _shanghai_config(holiday_calendar="none")
     assert date(2026, 10, 1) not in plain.sla.holidays
-    assert desk_sla.calendar is not None
-    no_cn = replace(desk_sla, calendar=replace(desk_sla.calendar, holidays=plain.sla.holidays))
-    assert plan(state, no_cn, sh(2026, 9, 30, 20, 0))[1] == sh(2026, 10, 1, 9, 0)
+    assert plan(state, sla_of(plain), sh(2026, 9, 30, 20, 0))[1] == sh(2026, 10, 1, 9, 0)
 
 
 def test_operator_dates_win_over_the_official_ones() -> None:

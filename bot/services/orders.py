@@ -89,6 +89,29 @@ def who(member: Member) -> str:
     return f" {member.name}（{role_text(member)}）"
 
 
+def sla_of(config: Config) -> Sla:
+    """The timer rules the ``sla`` settings describe (working calendar included)."""
+    c = config.sla
+    return Sla(
+        accept_within=c.accept_within,
+        escalate_after=c.escalate_after,
+        resolve_urgent=c.resolve_within_urgent,
+        resolve_default=c.resolve_within_default,
+        survey_after=c.survey_after,
+        survey_timeout=c.survey_timeout,
+        calendar=None
+        if c.working_hours is None
+        else WorkCalendar(
+            tz=config.tz,
+            opens=c.working_hours[0],
+            closes=c.working_hours[1],
+            workdays=c.workdays,
+            holidays=c.holidays,
+            extra_workdays=c.extra_workdays,
+        ),
+    )
+
+
 class OrderDesk:
     def __init__(
         self,
@@ -113,25 +136,7 @@ class OrderDesk:
     @cached_property
     def sla(self) -> Sla:
         """Built once per desk (one unit of work): every save and timer decision reads it."""
-        c = self.config.sla
-        return Sla(
-            accept_within=c.accept_within,
-            escalate_after=c.escalate_after,
-            resolve_urgent=c.resolve_within_urgent,
-            resolve_default=c.resolve_within_default,
-            survey_after=c.survey_after,
-            survey_timeout=c.survey_timeout,
-            calendar=None
-            if c.working_hours is None
-            else WorkCalendar(
-                tz=self.config.tz,
-                opens=c.working_hours[0],
-                closes=c.working_hours[1],
-                workdays=c.workdays,
-                holidays=c.holidays,
-                extra_workdays=c.extra_workdays,
-            ),
-        )
+        return sla_of(self.config)
 
     def reschedule(self, order: Order) -> None:
         """Set when the order's next timer falls (the tick acts on it then)."""
@@ -182,21 +187,16 @@ class OrderDesk:
         note: str = "",
         data: dict[str, Any] | None = None,
     ) -> None:
-        self.record_event(
-            {
-                "order_id": order.id,
-                "at": self.clock.now(),
-                "actor": actor,
-                "action": action,
-                "from_status": before,
-                "to_status": order.status,
-                "note": note,
-                "data": data,
-            }
-        )
-
-    def record_event(self, row: dict[str, Any]) -> None:
-        """One entry of an order's history (all OrderEvent columns but the id)."""
+        row = {
+            "order_id": order.id,
+            "at": self.clock.now(),
+            "actor": actor,
+            "action": action,
+            "from_status": before,
+            "to_status": order.status,
+            "note": note,
+            "data": data,
+        }
         if self.event_buffer is not None:
             self.event_buffer.append(row)
         else:

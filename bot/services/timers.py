@@ -174,18 +174,7 @@ async def act(
             note = texts.SURVEY_CLOSED_NOTE
         order.updated_at = now
         if note:
-            desk.record_event(
-                {
-                    "order_id": order.id,
-                    "at": now,
-                    "actor": "system",
-                    "action": f"timer:{what.value}",
-                    "from_status": before,
-                    "to_status": order.status,
-                    "note": note,
-                    "data": None,
-                }
-            )
+            desk._event(order, "system", f"timer:{what.value}", before, note)
     desk.reschedule(order)
     order.timer_lease_until = None
     return due
