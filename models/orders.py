@@ -18,6 +18,8 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_status_assignee", "status", "assignee_id"),
         Index("ix_orders_resident", "resident_openid", "created_at"),
+        # room on each page for the order's later versions (migration 0006 says why)
+        {"postgresql_with": {"fillfactor": 80}},
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)  # shown to users as #id

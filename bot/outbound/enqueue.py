@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.bulk import InsertRows, write
 from bot.outbound.sql import dialect_name
 from models.outbox import OutboxMessage
 
@@ -27,21 +28,17 @@ _COLUMNS = (
 )
 
 
-def _insert(insert: Any, *, returning: bool) -> Any:
+def _insert(insert: Any) -> Any:
     # Built once per dialect: building and cache-keying a statement per call cost ~1 ms.
-    stmt = (
+    return (
         insert(_OUTBOX)
         .values({name: bindparam(name, type_=_OUTBOX.c[name].type) for name in _COLUMNS})
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(_OUTBOX.c.id)
     )
-    return stmt.returning(_OUTBOX.c.id) if returning else stmt
 
 
-_DIALECTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-_INSERT = {name: _insert(insert, returning=True) for name, insert in _DIALECTS.items()}
-# Without RETURNING a list of rows goes to the driver's executemany (asyncpg pipelines it);
-# with it SQLAlchemy renders one huge multi-row statement, which measured ~2x slower.
-_INSERT_MANY = {name: _insert(insert, returning=False) for name, insert in _DIALECTS.items()}
+_INSERT = {"postgresql": _insert(postgresql.insert), "sqlite": _insert(sqlite.insert)}
 
 
 def build_payload(
@@ -111,16 +108,17 @@ def outbox_params(
     }
 
 
-async def enqueue_rows(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Queue many prepared rows (from :func:`outbox_params`) in one executemany.
+def queue_rows(rows: Sequence[Mapping[str, Any]]) -> InsertRows:
+    """Queuing many prepared rows (from :func:`outbox_params`), as one of a batch's writes.
 
     A row whose ``dedupe_key`` is already queued is skipped, as with :func:`enqueue`.
     """
-    if not rows:
-        return
-    stmt = _INSERT_MANY["postgresql" if dialect_name(session) == "postgresql" else "sqlite"]
-    conn = await session.connection()
-    await conn.execute(stmt, list(rows))
+    return InsertRows(_OUTBOX, rows, skip_conflicts_on="dedupe_key")
+
+
+async def enqueue_rows(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Queue many prepared rows (from :func:`outbox_params`) in one statement."""
+    await write(session, queue_rows(rows))
 
 
 async def enqueue(

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import texts
+from bot.bulk import insert_many
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.calendar import WorkCalendar
@@ -72,11 +73,30 @@ def timer_state(order: Order) -> TimerState:
     )
 
 
-def place_of(order: Order) -> Place:
+class OrderLike(Protocol):
+    """What telling people about an order reads: an ORM order, or a row the timer tick read."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def building(self) -> str | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def room(self) -> str | None: ...
+
+
+def place_of(order: OrderLike) -> Place:
     return Place(order.building, order.unit, order.room)
 
 
-def place_text(order: Order) -> str:
+def place_text(order: OrderLike) -> str:
     label = place_of(order).label()
     return f"{label} " if label else ""
 
@@ -131,6 +151,7 @@ class OrderDesk:
         # than everything else the tick does for an order.
         self.outbox_buffer: list[dict[str, Any]] | None = [] if buffered else None
         self.event_buffer: list[dict[str, Any]] | None = [] if buffered else None
+        self._view: RosterView | None = None
 
     # -- timers ----------------------------------------------------------------------------
     @cached_property
@@ -145,7 +166,10 @@ class OrderDesk:
 
     # -- lookups ---------------------------------------------------------------------------
     async def roster(self) -> RosterView:
-        return await self.roster_cache.get(self.session)
+        """The roster as this unit of work sees it: looked up once (a tick asks per order)."""
+        if self._view is None:
+            self._view = await self.roster_cache.get(self.session)
+        return self._view
 
     async def member_by_openid(self, openid: str) -> Member | None:
         return (
@@ -180,7 +204,7 @@ class OrderDesk:
     # -- history and notifications ---------------------------------------------------------
     def _event(
         self,
-        order: Order,
+        order: OrderLike,
         actor: str,
         action: str,
         before: str | None,
@@ -234,21 +258,29 @@ class OrderDesk:
             now=self.clock.now(),
         )
 
+    def take_buffers(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The buffered history entries and pushes (``buffered=True``), for the caller to write."""
+        if self.event_buffer is None or self.outbox_buffer is None:
+            return [], []  # not buffered: everything went to the session as it happened
+        events, self.event_buffer = self.event_buffer, []
+        pushes, self.outbox_buffer = self.outbox_buffer, []
+        return events, pushes
+
     async def flush_buffers(self) -> None:
         """Write the buffered history and pushes (``buffered=True``), one statement each."""
-        if self.event_buffer:
-            events, self.event_buffer = self.event_buffer, []
-            await self.session.execute(_EVENTS.insert(), events)
-        if self.outbox_buffer:
-            rows, self.outbox_buffer = self.outbox_buffer, []
-            await enqueue_rows(self.session, rows)
+        events, pushes = self.take_buffers()
+        await insert_many(self.session, _EVENTS, events)
+        await enqueue_rows(self.session, pushes)
 
-    def _fields(self, order: Order, state: str) -> dict[str, object]:
-        """Template fields for outside the 48-hour window (each cut to 20 characters)."""
+    def _fields(self, order: OrderLike, state: str, place: str | None = None) -> dict[str, object]:
+        """Template fields for outside the 48-hour window (each cut to 20 characters).
+
+        ``place``: the order's place_text(), when the caller has it already.
+        """
         return {
             "character_string1": f"#{order.id}",
             "thing2": CATEGORY_NAMES.get(order.category, order.category),
-            "thing3": (place_text(order) + order.summary).strip(),
+            "thing3": ((place_text(order) if place is None else place) + order.summary).strip(),
             "phrase4": state,
         }
 
@@ -410,7 +442,7 @@ class OrderDesk:
                     self._fields(order, "紧急"),
                 )
 
-    async def _tell_grid_leader(self, order: Order, text: str, key: str) -> Member | None:
+    async def _tell_grid_leader(self, order: OrderLike, text: str, key: str) -> Member | None:
         view = await self.roster()
         grid = view.index.grid_for(place_of(order))
         leader_key = view.index.grid_leader.get(grid) if grid else None
@@ -422,7 +454,7 @@ class OrderDesk:
         )
         return leader
 
-    async def _tell_staff(self, order: Order, text: str, key: str) -> int:
+    async def _tell_staff(self, order: OrderLike, text: str, key: str) -> int:
         view = await self.roster()
         told = 0
         for m in view.by_key.values():
@@ -664,6 +696,7 @@ class OrderDesk:
         member.updated_at = self.clock.now()
         await self.session.flush()
         self.roster_cache.invalidate()
+        self._view = None
         return texts.MEMBER_ON_DUTY if on else texts.MEMBER_OFF_DUTY
 
     # -- residents -------------------------------------------------------------------------

@@ -6,31 +6,42 @@ one order at a time, leases them; so processes never work on one order at the sa
 each timer did is recorded on the order (reminded, escalation level, overdue, survey sent), the
 order's version is bumped with every write, and every push has a dedupe key — so each
 reminder, escalation and follow-up goes out once.
+
+Where the time goes (1,000 due orders on PostgreSQL, this project's 2-core VM): reading them
+~6 ms; deciding and wording each order's messages ~45 ms of Python; writing orders, history and
+pushes ~35 ms in the database. The writes go in batches, each batch one statement sent while
+the next batch is worked out (bot.bulk), so the database's part mostly overlaps the Python.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, inspect, or_, select, text
+from sqlalchemy import Select, Table, bindparam, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
+from bot.bulk import InsertRows, UpdateRows, WriteBehind, write
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.dispatch import CATEGORY_NAMES
 from bot.domain.orders import Status
-from bot.domain.timers import Due, TimerState, plan, resolve_deadline
+from bot.domain.timers import Due, TimerFacts, plan, resolve_deadline
+from bot.outbound import queue_rows
 from bot.services.orders import OrderDesk, place_text, timer_state
 from bot.services.roster_cache import RosterCache
-from models.orders import Order
+from models.orders import Order, OrderEvent
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
+BATCH = 250  # due orders written back together while the next ones are worked out
 _ORDERS = cast(Table, Order.__table__)
+_EVENTS = cast(Table, OrderEvent.__table__)
 
 
 def _claim_sql(dialect: str) -> str:
@@ -53,8 +64,77 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[in
     return [int(r[0]) for r in rows.all()]
 
 
+@dataclass(slots=True)
+class DueOrder:
+    """A due order as the tick reads it (its fields are the columns read), changed by act().
+
+    Plain rows, not ORM objects: loading and tracking 1,000 ORM orders cost more than deciding
+    and telling for all of them.
+    """
+
+    id: int
+    status: str
+    urgent: bool
+    created_at: datetime
+    assigned_at: datetime | None
+    resolved_at: datetime | None
+    accept_reminded_at: datetime | None
+    escalation_level: int
+    resolve_reminded_at: datetime | None
+    overdue_at: datetime | None
+    survey_sent_at: datetime | None
+    closed_at: datetime | None
+    assignee_id: int | None
+    resident_openid: str
+    category: str
+    building: str | None
+    unit: str | None
+    room: str | None
+    summary: str
+    updated_at: datetime
+    next_timer_at: datetime | None
+    timer_lease_until: datetime | None
+    before: tuple[Any, ...] = field(default=(), init=False, repr=False)
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> DueOrder:
+        order = cls(*row)
+        order.before = tuple(row)
+        return order
+
+    def changes(self) -> dict[str, Any]:
+        """The written columns act() changed, with the id: what the bulk UPDATE must set."""
+        before = self.before
+        out: dict[str, Any] = {"id": self.id}
+        for name, at in _WRITTEN:
+            value = getattr(self, name)
+            if value != before[at]:
+                out[name] = value
+        return out
+
+
+_READ = tuple(f.name for f in fields(DueOrder) if f.init)
+# what act() may change (a hand-on aside, which goes through the ORM), and where each was read
+_WRITTEN = tuple(
+    (name, _READ.index(name))
+    for name in (
+        "status",
+        "closed_at",
+        "accept_reminded_at",
+        "escalation_level",
+        "resolve_reminded_at",
+        "overdue_at",
+        "survey_sent_at",
+        "updated_at",
+        "next_timer_at",
+        "timer_lease_until",
+    )
+)
+
+
 def _local(when: datetime, config: Config) -> str:
-    return when.astimezone(config.tz).strftime("%m月%d日 %H:%M")
+    t = when.astimezone(config.tz)  # strftime cost as much as the rest of a reminder's text
+    return f"{t.month:02d}月{t.day:02d}日 {t.hour:02d}:{t.minute:02d}"
 
 
 def _span(delta: timedelta) -> str:
@@ -69,25 +149,24 @@ def _span(delta: timedelta) -> str:
 
 async def act(
     desk: OrderDesk,
-    order: Order,
+    order: Order | DueOrder,
     now: datetime,
-    planned: tuple[TimerState, list[Due]] | None = None,
+    due: list[Due] | None = None,
 ) -> list[Due]:
-    """Do whatever is due on this order now; returns what was done.
+    """Do whatever is due on this order now and set its next timer; returns what was done.
 
-    ``planned``: the order's timer state and what is due, when the caller has worked them out.
+    ``due``: what is due, when the caller has worked it out. Only an ORM order can be handed
+    on (the dispatcher needs it); the tick sends those through the ORM.
     """
-    if planned is None:
-        state = timer_state(order)
+    state: TimerFacts = timer_state(order) if isinstance(order, Order) else order
+    if due is None:
         due = plan(state, desk.sla, now)[0]
-    else:
-        state, due = planned
     view = await desk.roster()
-    category = CATEGORY_NAMES.get(order.category, order.category)
+    place = place_text(order)
     common = {
         "number": order.id,
-        "category": category,
-        "place": place_text(order),
+        "category": CATEGORY_NAMES.get(order.category, order.category),
+        "place": place,
         "summary": order.summary,
     }
     for what in due:
@@ -101,11 +180,13 @@ async def act(
                 "reminder",
                 texts.TIMER_REMIND_ACCEPT.format(**common, minutes=minutes),
                 f"order:{order.id}:remind-accept:{order.assigned_at.timestamp():.0f}",
-                desk._fields(order, "待接单"),
+                desk._fields(order, "待接单", place),
             )
             order.accept_reminded_at = now
             note = f"提醒 {holder.name} 接单"
         elif what == Due.HAND_ON:
+            if not isinstance(order, Order):
+                raise TypeError("a hand-on needs the ORM order: the dispatcher changes it")
             exclude = (holder.key,) if holder is not None else ()
             if order.assignee_id is not None:
                 order.declined_by = [*(order.declined_by or []), order.assignee_id]
@@ -140,7 +221,7 @@ async def act(
                         **common, left=_span(deadline - now), deadline=_local(deadline, desk.config)
                     ),
                     f"order:{order.id}:remind-resolve",
-                    desk._fields(order, "临近时限"),
+                    desk._fields(order, "临近时限", place),
                 )
             order.resolve_reminded_at = now
             note = "提醒临近办理时限"
@@ -153,7 +234,7 @@ async def act(
                     "reminder",
                     body,
                     f"order:{order.id}:overdue",
-                    desk._fields(order, "已超时"),
+                    desk._fields(order, "已超时", place),
                 )
             await desk._tell_grid_leader(order, body, f"order:{order.id}:overdue-fyi")
             order.overdue_at = now
@@ -164,7 +245,7 @@ async def act(
                 "survey",
                 texts.SURVEY.format(number=order.id, summary=order.summary),
                 f"order:{order.id}:survey",
-                desk._fields(order, "请评价"),
+                desk._fields(order, "请评价", place),
             )
             order.survey_sent_at = now
             note = "回访：请居民评价"
@@ -175,62 +256,43 @@ async def act(
         order.updated_at = now
         if note:
             desk._event(order, "system", f"timer:{what.value}", before, note)
-    desk.reschedule(order)
+    order.next_timer_at = plan(
+        timer_state(order) if isinstance(order, Order) else order, desk.sla, now
+    )[1]
     order.timer_lease_until = None
     return due
 
 
-_COLUMN_OF = {attr.key: attr.columns[0].name for attr in inspect(Order).column_attrs}
-
-
-def _pending_columns(order: Order) -> dict[str, Any]:
-    """The columns act() changed on this order that are not yet written."""
-    state = inspect(order)
-    # committed_state holds exactly the attributes changed since the last flush
-    return {_COLUMN_OF[key]: state.dict[key] for key in state.committed_state if key in _COLUMN_OF}
-
-
-async def _write_orders(session: AsyncSession, pending: list[tuple[int, dict[str, Any]]]) -> None:
-    """Write the acted-on orders with one executemany per shape of change.
-
-    The rows are locked for this transaction (``FOR UPDATE`` on PostgreSQL, the single writer on
-    SQLite), so nobody can have changed them since they were read: the version is bumped so that
-    a member who read the order earlier gets a conflict, but it need not be checked here. One
-    versioned UPDATE per order through the ORM cost ~0.3 ms each, most of the tick. (On
-    PostgreSQL one UPDATE … FROM (VALUES …) or FROM unnest(arrays) measured slower than
-    asyncpg's pipelined executemany: preparing the large statement and, for arrays, type
-    introspection cost more than they save.)
-    """
-    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for order_id, changed in pending:
-        names = tuple(sorted(changed))
-        shapes.setdefault(names, []).append(
-            {"_id": order_id, **{f"_{n}": v for n, v in changed.items()}}
-        )
-    for names, rows in shapes.items():
-        stmt = (
-            _ORDERS.update()
-            .where(_ORDERS.c.id == bindparam("_id"))
-            .values(
-                {
-                    **{n: bindparam(f"_{n}", type_=_ORDERS.c[n].type) for n in names},
-                    "version": _ORDERS.c.version + 1,
-                }
-            )
-        )
-        await session.execute(stmt, rows)
-
-
-def _due_query(now: datetime, limit: int) -> Select[Order]:
+def _due_query(now: datetime, limit: int) -> Select[Any]:
     return (
-        select(Order)
+        select(*(_ORDERS.c[name] for name in _READ))
         .where(
-            Order.next_timer_at <= now,
-            or_(Order.timer_lease_until.is_(None), Order.timer_lease_until < now),
+            _ORDERS.c.next_timer_at <= now,
+            or_(_ORDERS.c.timer_lease_until.is_(None), _ORDERS.c.timer_lease_until < now),
         )
-        .order_by(Order.next_timer_at)
+        .order_by(_ORDERS.c.next_timer_at)
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
+    )
+
+
+async def _write_back(
+    session: AsyncSession,
+    done: list[DueOrder],
+    events: list[dict[str, Any]],
+    pushes: list[dict[str, Any]],
+) -> None:
+    """One batch's orders, history entries and pushes: one statement on PostgreSQL."""
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for order in done:
+        change = order.changes()
+        shapes.setdefault(tuple(change), []).append(change)
+    await write(
+        session,
+        # one update per shape of change, usually one or two: what each timer sets
+        *(UpdateRows(_ORDERS, rows, bump="version") for rows in shapes.values()),
+        InsertRows(_EVENTS, events),
+        queue_rows(pushes),
     )
 
 
@@ -241,32 +303,40 @@ async def _tick_in_one_transaction(
     roster: RosterCache,
     now: datetime,
     limit: int,
+    batch: int,
 ) -> int:
-    """Lock the due orders, act on them and write everything back in one transaction."""
+    """Lock the due orders, act on them and write everything back in one transaction.
+
+    Most due orders only need a message and a timestamp: those are read as rows, and written
+    back in batches of ``batch``, each batch's writes running while the next batch is worked
+    out. An order that moves down the dispatch chain goes through the ORM and the dispatcher
+    like any other reassignment (rare: nobody answered it twice), after the rest.
+    """
     async with sessions() as session, session.begin():
         desk = OrderDesk(session, clock, config, roster, buffered=True)
-        orders = list((await session.execute(_due_query(now, limit))).scalars())
-        pending: list[tuple[int, dict[str, Any]]] = []
-        done: list[Order] = []  # acted on, changes taken, still in the session
-        with session.no_autoflush:  # one write at the end, not one per push
-            for order in orders:
-                state = timer_state(order)
-                due = plan(state, desk.sla, now)[0]
-                if done and Due.HAND_ON in due:
-                    # a hand-on flushes the session: take the finished orders out first, or
-                    # it would write each of them again, one versioned UPDATE at a time
-                    for finished in done:
-                        session.expunge(finished)
-                    done.clear()
-                await act(desk, order, now, (state, due))
-                changed = _pending_columns(order)
-                done.append(order)
-                if changed:
-                    pending.append((order.id, changed))
-        session.expunge_all()  # written below in bulk, not by the ORM at commit
-        await _write_orders(session, pending)
-        await desk.flush_buffers()
-        return len(orders)
+        rows = (await session.execute(_due_query(now, limit))).all()
+        await desk.roster()  # now: once writes are in flight, act() must not use the session
+        handed_on: list[int] = []
+        async with WriteBehind() as writes:
+            for first in range(0, len(rows), batch):
+                done: list[DueOrder] = []
+                for row in rows[first : first + batch]:
+                    order = DueOrder.of(row)
+                    due = plan(order, desk.sla, now)[0]
+                    if Due.HAND_ON in due:
+                        handed_on.append(order.id)
+                        continue
+                    await act(desk, order, now, due)
+                    done.append(order)
+                events, pushes = desk.take_buffers()
+                await writes.start(_write_back(session, done, events, pushes))
+            await writes.finish()
+        if handed_on:
+            found = await session.execute(select(Order).where(Order.id.in_(handed_on)))
+            for full in found.scalars():
+                await act(desk, full, now)
+            await desk.flush_buffers()
+        return len(rows)
 
 
 async def order_timer_tick(
@@ -275,6 +345,7 @@ async def order_timer_tick(
     config: Config,
     roster: RosterCache,
     limit: int = 500,
+    batch: int = BATCH,
 ) -> int:
     """One tick: claim due orders, act on them, reschedule. Returns how many were handled.
 
@@ -284,7 +355,7 @@ async def order_timer_tick(
     """
     now = clock.now()
     try:
-        return await _tick_in_one_transaction(sessions, clock, config, roster, now, limit)
+        return await _tick_in_one_transaction(sessions, clock, config, roster, now, limit, batch)
     except Exception:
         log.exception("timer batch failed; handling the due orders one by one")
     async with sessions() as session, session.begin():
@@ -295,9 +366,10 @@ async def order_timer_tick(
             async with sessions() as session, session.begin():
                 desk = OrderDesk(session, clock, config, roster)
                 found = await session.get(Order, order_id)
-                if found is not None:
-                    await act(desk, found, now)
-                    done += 1
+                if found is None:
+                    continue
+                await act(desk, found, now)
+            done += 1  # counted once committed
         except Exception:
             log.exception("timers failed for order %d; retried after the lease", order_id)
     return done

@@ -1,0 +1,267 @@
+"""Many rows in one statement: bulk inserts and updates for work done in batches (the timer tick).
+
+On PostgreSQL every column travels as one array and the statement reads them back with
+``unnest``: one statement, one plan, one executor run for the whole batch. The executemany
+alternative sends one Bind/Execute per row; for 1,000 rows the server spent ~1.4x as long on
+it, and SQLAlchemy's per-row parameter processing cost as much again in Python. A column with
+the same value in every row (the time of the tick, "pending", "system") goes as one value, not
+as an array: asyncpg encodes array elements one by one, ~1 µs each for timestamps, and a batch
+has thousands. Several writes go as one statement (data-modifying WITH clauses), so a batch
+costs one round trip and can run while the caller works on the next one (:class:`WriteBehind`).
+Elsewhere (SQLite, in process) a plain executemany per write is already the fast path.
+
+Values must already be what the column stores: aware UTC datetimes, JSON-able dicts/lists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, Table, TextClause, bindparam, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql.dml import Insert, Update
+
+_PG = postgresql.dialect()
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class InsertRows:
+    """Insert ``rows`` (all with the same keys); ``skip_conflicts_on``: a uniquely indexed
+    column, rows that clash on it are left out."""
+
+    table: Table
+    rows: Sequence[Row]
+    skip_conflicts_on: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateRows:
+    """Set each row found by ``key`` to the row's other values (same keys in every row);
+    ``bump``: an integer column incremented on every updated row (a version counter)."""
+
+    table: Table
+    rows: Sequence[Row]
+    key: str = "id"
+    bump: str | None = None
+
+
+Write = InsertRows | UpdateRows
+
+
+# -- PostgreSQL: unnest ----------------------------------------------------------------------
+def _pg_type(table: Table, name: str) -> str:
+    column_type = table.c[name].type
+    impl = getattr(column_type, "impl", column_type)  # TypeDecorator → what it stores as
+    return str(impl.compile(dialect=_PG))
+
+
+def _json(value: Any) -> str | None:
+    # orjson: a tenth of json.dumps's time, and a batch serialises a payload per push
+    return None if value is None else orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _split(
+    table: Table, names: Sequence[str], rows: Sequence[Row], key: str | None, prefix: str
+) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """(the columns sent as arrays, the parameters); the other columns go as one value.
+
+    ``key`` always goes as an array (an update joins on it); so does the first column when
+    nothing else would, since unnest over no arrays yields no rows at all.
+    """
+    varying: list[str] = []
+    constant: list[str] = []
+    for n in names:
+        first = rows[0][n]
+        if n != key and all(r[n] == first for r in rows):
+            constant.append(n)
+        else:
+            varying.append(n)
+    if not varying:
+        varying.append(constant.pop(0))
+    params: dict[str, Any] = {}
+    for n in constant:
+        value = rows[0][n]
+        params[f"{prefix}c_{n}"] = _json(value) if isinstance(table.c[n].type, JSON) else value
+    for n in varying:
+        if isinstance(table.c[n].type, JSON):
+            params[f"{prefix}a_{n}"] = [_json(r[n]) for r in rows]
+        else:
+            params[f"{prefix}a_{n}"] = [r[n] for r in rows]
+    return tuple(varying), params
+
+
+def _value(table: Table, name: str, varying: Sequence[str], prefix: str) -> str:
+    if name in varying:
+        return f"u.{name}"
+    return f"CAST(:{prefix}c_{name} AS {_pg_type(table, name)})"
+
+
+def _unnest(table: Table, varying: Sequence[str], prefix: str) -> str:
+    arrays = ", ".join(f"CAST(:{prefix}a_{n} AS {_pg_type(table, n)}[])" for n in varying)
+    return f"unnest({arrays}) AS u({', '.join(varying)})"
+
+
+@cache
+def _pg_insert(
+    table: Table,
+    names: tuple[str, ...],
+    varying: tuple[str, ...],
+    skip_conflicts_on: str | None,
+    prefix: str,
+) -> str:
+    values = ", ".join(_value(table, n, varying, prefix) for n in names)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"SELECT {values} FROM {_unnest(table, varying, prefix)}"
+    )
+    if skip_conflicts_on:
+        sql += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
+    return sql
+
+
+@cache
+def _pg_update(
+    table: Table,
+    names: tuple[str, ...],
+    varying: tuple[str, ...],
+    key: str,
+    bump: str | None,
+    prefix: str,
+) -> str:
+    sets = [f"{n} = {_value(table, n, varying, prefix)}" for n in names if n != key]
+    if bump:
+        sets.append(f"{bump} = t.{bump} + 1")
+    return (
+        f"UPDATE {table.name} AS t SET {', '.join(sets)} "
+        f"FROM {_unnest(table, varying, prefix)} WHERE t.{key} = u.{key}"
+    )
+
+
+@cache
+def _pg_statement(parts: tuple[str, ...]) -> TextClause:
+    # Data-modifying WITH clauses all run, once each, against the same snapshot: the writes
+    # of one batch never depend on each other.
+    *first, last = parts
+    head = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(first))
+    return text(f"WITH {head} {last}" if first else last)
+
+
+async def _pg_write(where: AsyncSession | AsyncConnection, writes: Sequence[Write]) -> None:
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for i, w in enumerate(writes):
+        prefix = f"p{i}_"
+        names = tuple(w.rows[0])
+        if isinstance(w, InsertRows):
+            varying, p = _split(w.table, names, w.rows, None, prefix)
+            parts.append(_pg_insert(w.table, names, varying, w.skip_conflicts_on, prefix))
+        else:
+            varying, p = _split(w.table, names, w.rows, w.key, prefix)
+            parts.append(_pg_update(w.table, names, varying, w.key, w.bump, prefix))
+        params.update(p)
+    await where.execute(_pg_statement(tuple(parts)), params)
+
+
+# -- elsewhere: executemany ------------------------------------------------------------------
+@cache
+def _insert_many(table: Table, names: tuple[str, ...], skip_conflicts_on: str | None) -> Insert:
+    stmt = sqlite.insert(table).values({n: bindparam(n, type_=table.c[n].type) for n in names})
+    if skip_conflicts_on:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[skip_conflicts_on])
+    return stmt
+
+
+@cache
+def _update_many(table: Table, key: str, names: tuple[str, ...], bump: str | None) -> Update:
+    values: dict[str, Any] = {n: bindparam(f"v_{n}", type_=table.c[n].type) for n in names}
+    if bump:
+        values[bump] = table.c[bump] + 1
+    return table.update().where(table.c[key] == bindparam(f"v_{key}")).values(values)
+
+
+async def _write_each(where: AsyncSession | AsyncConnection, writes: Sequence[Write]) -> None:
+    for w in writes:
+        names = tuple(w.rows[0])
+        if isinstance(w, InsertRows):
+            await where.execute(_insert_many(w.table, names, w.skip_conflicts_on), list(w.rows))
+        else:
+            others = tuple(n for n in names if n != w.key)
+            await where.execute(
+                _update_many(w.table, w.key, others, w.bump),
+                [{f"v_{n}": v for n, v in row.items()} for row in w.rows],
+            )
+
+
+def _dialect(where: AsyncSession | AsyncConnection) -> Dialect:
+    bind = where.get_bind() if isinstance(where, AsyncSession) else where
+    return bind.dialect
+
+
+async def write(where: AsyncSession | AsyncConnection, *writes: Write) -> None:
+    """Carry out ``writes`` (empty ones are skipped): on PostgreSQL as one statement."""
+    todo = [w for w in writes if w.rows]
+    if not todo:
+        return
+    if _dialect(where).name == "postgresql":
+        await _pg_write(where, todo)
+    else:
+        await _write_each(where, todo)
+
+
+async def insert_many(
+    where: AsyncSession | AsyncConnection,
+    table: Table,
+    rows: Sequence[Row],
+    *,
+    skip_conflicts_on: str | None = None,
+) -> None:
+    await write(where, InsertRows(table, rows, skip_conflicts_on))
+
+
+class WriteBehind:
+    """Runs one batch's writes in the background while the caller works out the next batch.
+
+    The database and this process then work at the same time, on two cores. Each batch
+    should be a single statement (:func:`write` on PostgreSQL): it is sent when the batch
+    starts, and the server works on it however long the caller goes without yielding. The
+    caller must not use the session while a batch is in flight — between :meth:`start` and
+    the next :meth:`start` or :meth:`finish`. Leaving the ``async with`` block early (an error)
+    waits for the batch in flight, so that it never runs into the caller's rollback.
+    """
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, writes: Coroutine[Any, Any, None]) -> None:
+        try:
+            await self.finish()  # one batch in flight at a time: one connection, one transaction
+        except BaseException:
+            writes.close()  # never started: the transaction is lost anyway
+            raise
+        self._task = asyncio.get_running_loop().create_task(writes)
+        await asyncio.sleep(0)  # the task runs first and puts its statement on the wire
+
+    async def finish(self) -> None:
+        """Wait for the batch in flight; its error, if any, is raised here."""
+        if self._task is not None:
+            task, self._task = self._task, None
+            await task
+
+    async def __aenter__(self) -> WriteBehind:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            task, self._task = self._task, None
+            with contextlib.suppress(Exception):  # the caller's own error is the one to see
+                await task

@@ -1,0 +1,189 @@
+"""Bulk writes (bot.bulk) on a real database: what lands is exactly what was asked for."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.bulk import InsertRows, UpdateRows, WriteBehind, insert_many, write
+from bot.db import create_engine, session_factory
+from bot.migrate import upgrade
+from models.outbox import OutboxMessage
+
+OUTBOX = cast(Table, OutboxMessage.__table__)
+T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+
+
+def message(i: int, **changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "purpose": "reminder",
+        "recipient": f"o_{i % 3}",
+        "payload": {"text": f"工单 #{i} 请处理", "template": {"fields": {"n": i}}},
+        "dedupe_key": f"k{i}",
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": T0,
+        "created_at": T0,
+    }
+    row.update(changes)
+    return row
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[tuple[AsyncEngine, async_sessionmaker[AsyncSession]]]:
+    engine = create_engine(db_url)
+    await upgrade(engine)
+    try:
+        yield engine, session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+async def stored(sessions: async_sessionmaker[AsyncSession]) -> dict[str, OutboxMessage]:
+    async with sessions() as s:
+        rows = (await s.execute(select(OutboxMessage))).scalars().all()
+        return {m.dedupe_key: m for m in rows}
+
+
+async def test_rows_land_as_given_with_shared_and_varying_values(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    rows = [message(i) for i in range(50)]
+    rows[7]["next_attempt_at"] = T0 + timedelta(hours=1)  # one row differs in a shared column
+    rows[8]["payload"] = {"news": {"title": "通知", "url": "https://example.org/a"}}
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, rows)
+    got = await stored(sessions)
+    assert len(got) == 50
+    for row in rows:
+        m = got[row["dedupe_key"]]
+        assert (m.purpose, m.recipient, m.payload, m.status, m.attempts) == (
+            row["purpose"],
+            row["recipient"],
+            row["payload"],
+            row["status"],
+            row["attempts"],
+        )
+        assert m.next_attempt_at == row["next_attempt_at"] and m.created_at == T0
+    assert got["k3"].payload["template"]["fields"]["n"] == 3  # JSON kept its types
+
+
+async def test_a_single_row_and_rows_that_agree_on_everything(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, [message(1)])
+    # every column the same but the key: it still makes exactly one row each
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, [message(2), message(2)], skip_conflicts_on="dedupe_key")
+    got = await stored(sessions)
+    assert sorted(got) == ["k1", "k2"]
+
+
+async def test_conflicting_keys_are_skipped_and_the_rest_land(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, [message(1, recipient="o_first")])
+    async with sessions() as s, s.begin():
+        await insert_many(
+            s,
+            OUTBOX,
+            [message(1, recipient="o_again"), message(2), message(2, recipient="o_twice")],
+            skip_conflicts_on="dedupe_key",
+        )
+    got = await stored(sessions)
+    assert sorted(got) == ["k1", "k2"]
+    assert got["k1"].recipient == "o_first"  # what was queued first stays
+    assert got["k2"].recipient == "o_2"
+
+
+async def test_updates_inserts_and_version_bump_in_one_write(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, [message(i) for i in range(6)])
+    ids = {k: m.id for k, m in (await stored(sessions)).items()}
+    later = T0 + timedelta(minutes=5)
+    async with sessions() as s, s.begin():
+        await write(
+            s,
+            UpdateRows(
+                OUTBOX,
+                [{"id": ids[f"k{i}"], "status": "sent", "sent_at": later} for i in (0, 1, 2)],
+                bump="attempts",
+            ),
+            UpdateRows(OUTBOX, [{"id": ids["k3"], "status": "failed", "last_error": "45015"}]),
+            UpdateRows(OUTBOX, []),  # nothing to do: skipped
+            InsertRows(OUTBOX, [message(9)], skip_conflicts_on="dedupe_key"),
+        )
+    got = await stored(sessions)
+    for k in ("k0", "k1", "k2"):
+        assert (got[k].status, got[k].sent_at, got[k].attempts) == ("sent", later, 1)
+    assert (got["k3"].status, got["k3"].last_error, got["k3"].attempts) == ("failed", "45015", 0)
+    assert (got["k4"].status, got["k4"].sent_at) == ("pending", None)
+    assert "k9" in got
+
+
+async def test_a_failing_write_leaves_nothing_behind(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, [message(1)])
+    with pytest.raises(Exception):  # noqa: B017 - the driver's own error, whichever it is
+        async with sessions() as s, s.begin():
+            await insert_many(s, OUTBOX, [message(2)])
+            await insert_many(s, OUTBOX, [message(1)])  # no skip: the unique key refuses it
+    assert sorted(await stored(sessions)) == ["k1"]
+
+
+async def test_write_behind_runs_batches_in_order_and_reports_failure(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    async with sessions() as s, s.begin(), WriteBehind() as writes:
+        for batch in range(4):
+            rows = [message(batch * 10 + i) for i in range(10)]
+            await writes.start(insert_many(s, OUTBOX, rows))
+        await writes.finish()
+    assert len(await stored(sessions)) == 40
+
+    # a batch that fails surfaces at the next start, and the transaction keeps none of it
+    with pytest.raises(Exception):  # noqa: B017
+        async with sessions() as s, s.begin(), WriteBehind() as writes:
+            await writes.start(insert_many(s, OUTBOX, [message(100)]))
+            await writes.start(insert_many(s, OUTBOX, [message(0)]))  # clashes
+            await writes.start(insert_many(s, OUTBOX, [message(101)]))
+            await writes.finish()
+    assert len(await stored(sessions)) == 40
+
+
+async def test_write_behind_waits_for_the_batch_in_flight_when_the_caller_fails(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    finished: list[str] = []
+
+    async def slow_batch(s: AsyncSession) -> None:
+        await insert_many(s, OUTBOX, [message(1)])
+        await asyncio.sleep(0.05)
+        finished.append("batch")
+
+    with pytest.raises(RuntimeError, match="caller"):
+        async with sessions() as s, s.begin(), WriteBehind() as writes:
+            await writes.start(slow_batch(s))
+            raise RuntimeError("caller failed while a batch was in flight")
+    # the batch ran to its end before the rollback, which then took it away
+    assert finished == ["batch"]
+    assert await stored(sessions) == {}
