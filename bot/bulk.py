@@ -19,15 +19,16 @@ import asyncio
 import contextlib
 from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Table, TextClause, bindparam, text
+from sqlalchemy import JSON, String, Table, TextClause, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.dml import Insert, Update
+from sqlalchemy.types import TypeDecorator
 
 _PG = postgresql.dialect()
 
@@ -59,15 +60,40 @@ Write = InsertRows | UpdateRows
 
 
 # -- PostgreSQL: unnest ----------------------------------------------------------------------
+_QUOTE = _PG.identifier_preparer.quote
+
+
 def _pg_type(table: Table, name: str) -> str:
     column_type = table.c[name].type
     impl = getattr(column_type, "impl", column_type)  # TypeDecorator → what it stores as
+    if isinstance(impl, String):
+        # An explicit CAST to VARCHAR(n) silently cuts a longer value short; TEXT leaves the
+        # length check to the column, which refuses it as the row-by-row path did.
+        return "TEXT"
     return str(impl.compile(dialect=_PG))
 
 
-def _json(value: Any) -> str | None:
-    # orjson: a tenth of json.dumps's time, and a batch serialises a payload per push
-    return None if value is None else orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+def _column_values(table: Table, name: str, values: list[Any]) -> list[Any]:
+    """The values as the column's own bind processing would send them, JSON serialised."""
+    column_type = table.c[name].type
+    if isinstance(column_type, TypeDecorator):  # UTCDateTime: refuses naive, converts to UTC
+        values = [column_type.process_bind_param(v, _PG) for v in values]
+    if isinstance(column_type, JSON):
+        # orjson: a tenth of json.dumps's time, and a batch serialises a payload per push.
+        # None is JSON null unless the column says otherwise, as SQLAlchemy writes it.
+        none = None if column_type.none_as_null else "null"
+        values = [
+            none if v is None else orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS).decode()
+            for v in values
+        ]
+    return values
+
+
+def _all_same(values: list[Any]) -> bool:
+    # the type too: 1 == True == 1.0, but a column would store them differently
+    first = values[0]
+    kind = type(first)
+    return all(v == first and type(v) is kind for v in values)
 
 
 def _split(
@@ -78,40 +104,31 @@ def _split(
     ``key`` always goes as an array (an update joins on it); so does the first column when
     nothing else would, since unnest over no arrays yields no rows at all.
     """
-    varying: list[str] = []
-    constant: list[str] = []
-    for n in names:
-        first = rows[0][n]
-        if n != key and all(r[n] == first for r in rows):
-            constant.append(n)
-        else:
-            varying.append(n)
+    columns = {n: _column_values(table, n, [r[n] for r in rows]) for n in names}
+    varying = [n for n in names if n == key or not _all_same(columns[n])]
     if not varying:
-        varying.append(constant.pop(0))
+        varying.append(names[0])
     params: dict[str, Any] = {}
-    for n in constant:
-        value = rows[0][n]
-        params[f"{prefix}c_{n}"] = _json(value) if isinstance(table.c[n].type, JSON) else value
-    for n in varying:
-        if isinstance(table.c[n].type, JSON):
-            params[f"{prefix}a_{n}"] = [_json(r[n]) for r in rows]
+    for n in names:
+        if n in varying:
+            params[f"{prefix}a_{n}"] = columns[n]
         else:
-            params[f"{prefix}a_{n}"] = [r[n] for r in rows]
+            params[f"{prefix}c_{n}"] = columns[n][0]
     return tuple(varying), params
 
 
 def _value(table: Table, name: str, varying: Sequence[str], prefix: str) -> str:
     if name in varying:
-        return f"u.{name}"
+        return f"u.{_QUOTE(name)}"
     return f"CAST(:{prefix}c_{name} AS {_pg_type(table, name)})"
 
 
 def _unnest(table: Table, varying: Sequence[str], prefix: str) -> str:
     arrays = ", ".join(f"CAST(:{prefix}a_{n} AS {_pg_type(table, n)}[])" for n in varying)
-    return f"unnest({arrays}) AS u({', '.join(varying)})"
+    return f"unnest({arrays}) AS u({', '.join(_QUOTE(n) for n in varying)})"
 
 
-@cache
+@lru_cache(maxsize=256)
 def _pg_insert(
     table: Table,
     names: tuple[str, ...],
@@ -121,15 +138,15 @@ def _pg_insert(
 ) -> str:
     values = ", ".join(_value(table, n, varying, prefix) for n in names)
     sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"INSERT INTO {_QUOTE(table.name)} ({', '.join(_QUOTE(n) for n in names)}) "
         f"SELECT {values} FROM {_unnest(table, varying, prefix)}"
     )
     if skip_conflicts_on:
-        sql += f" ON CONFLICT ({skip_conflicts_on}) DO NOTHING"
+        sql += f" ON CONFLICT ({_QUOTE(skip_conflicts_on)}) DO NOTHING"
     return sql
 
 
-@cache
+@lru_cache(maxsize=256)
 def _pg_update(
     table: Table,
     names: tuple[str, ...],
@@ -138,16 +155,17 @@ def _pg_update(
     bump: str | None,
     prefix: str,
 ) -> str:
-    sets = [f"{n} = {_value(table, n, varying, prefix)}" for n in names if n != key]
+    q = _QUOTE
+    sets = [f"{q(n)} = {_value(table, n, varying, prefix)}" for n in names if n != key]
     if bump:
-        sets.append(f"{bump} = t.{bump} + 1")
+        sets.append(f"{q(bump)} = t.{q(bump)} + 1")
     return (
-        f"UPDATE {table.name} AS t SET {', '.join(sets)} "
-        f"FROM {_unnest(table, varying, prefix)} WHERE t.{key} = u.{key}"
+        f"UPDATE {q(table.name)} AS t SET {', '.join(sets)} "
+        f"FROM {_unnest(table, varying, prefix)} WHERE t.{q(key)} = u.{q(key)}"
     )
 
 
-@cache
+@lru_cache(maxsize=256)
 def _pg_statement(parts: tuple[str, ...]) -> TextClause:
     # Data-modifying WITH clauses all run, once each, against the same snapshot: the writes
     # of one batch never depend on each other.
@@ -253,15 +271,25 @@ class WriteBehind:
 
     async def finish(self) -> None:
         """Wait for the batch in flight; its error, if any, is raised here."""
-        if self._task is not None:
-            task, self._task = self._task, None
-            await task
+        task = self._task
+        if task is None:
+            return
+        try:
+            # shielded: cancelled here (a shutdown), the batch still runs to its end, and
+            # the ``async with`` exit waits for it before the caller's rollback
+            await asyncio.shield(task)
+        finally:
+            if task.done():
+                self._task = None
 
     async def __aenter__(self) -> WriteBehind:
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        if self._task is not None:
-            task, self._task = self._task, None
+    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            await self.finish()  # a batch that failed must fail the caller's transaction
+            return
+        task, self._task = self._task, None
+        if task is not None:
             with contextlib.suppress(Exception):  # the caller's own error is the one to see
                 await task

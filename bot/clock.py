@@ -17,6 +17,18 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class StoppedClock:
+    """Always the same moment: work done as of one instant (a timer tick acts "at" its now)."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("StoppedClock needs an aware datetime")
+        self._at = at.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._at
+
+
 class FakeClock:
     """A clock that only moves when told to."""
 

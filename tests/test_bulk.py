@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import pytest
 from sqlalchemy import Table, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.bulk import InsertRows, UpdateRows, WriteBehind, insert_many, write
@@ -154,19 +155,91 @@ async def test_write_behind_runs_batches_in_order_and_reports_failure(
     _, sessions = db
     async with sessions() as s, s.begin(), WriteBehind() as writes:
         for batch in range(4):
-            rows = [message(batch * 10 + i) for i in range(10)]
-            await writes.start(insert_many(s, OUTBOX, rows))
+            # each batch re-queues the previous batch's keys too: only order makes them skip
+            rows = [message(i, recipient=f"o_batch{batch}") for i in range(batch * 10 + 10)]
+            await writes.start(insert_many(s, OUTBOX, rows, skip_conflicts_on="dedupe_key"))
         await writes.finish()
-    assert len(await stored(sessions)) == 40
+    got = await stored(sessions)
+    assert len(got) == 40
+    assert {got[f"k{i}"].recipient for i in range(10)} == {"o_batch0"}
+    assert {got[f"k{i}"].recipient for i in range(30, 40)} == {"o_batch3"}
 
     # a batch that fails surfaces at the next start, and the transaction keeps none of it
-    with pytest.raises(Exception):  # noqa: B017
-        async with sessions() as s, s.begin(), WriteBehind() as writes:
-            await writes.start(insert_many(s, OUTBOX, [message(100)]))
-            await writes.start(insert_many(s, OUTBOX, [message(0)]))  # clashes
+    async with sessions() as s:
+        await s.begin()
+        writes = WriteBehind()
+        await writes.start(insert_many(s, OUTBOX, [message(100)]))
+        await writes.start(insert_many(s, OUTBOX, [message(0)]))  # clashes with k0
+        with pytest.raises(IntegrityError):
             await writes.start(insert_many(s, OUTBOX, [message(101)]))
-            await writes.finish()
+        await s.rollback()
     assert len(await stored(sessions)) == 40
+
+
+async def test_a_batch_failing_fails_the_block_even_without_finish(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, [message(0)])
+    with pytest.raises(IntegrityError):
+        async with sessions() as s, s.begin(), WriteBehind() as writes:
+            await writes.start(insert_many(s, OUTBOX, [message(1)]))
+            await writes.start(insert_many(s, OUTBOX, [message(0)]))  # clashes; never finished
+    assert sorted(await stored(sessions)) == ["k0"]  # k1 went with the failed transaction
+
+
+async def test_values_that_only_look_alike_stay_apart(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    payloads = [{"n": 1, "ok": 1}, {"n": 1.0, "ok": True}]  # equal in Python, not as JSON
+    rows = [message(i, payload=p) for i, p in enumerate(payloads)]
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, rows)
+    got = await stored(sessions)
+    assert [type(got[f"k{i}"].payload["n"]) for i in range(2)] == [int, float]
+    assert [type(got[f"k{i}"].payload["ok"]) for i in range(2)] == [int, bool]
+
+
+async def test_nulls_and_shared_values_in_every_column_kind(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    rows = [
+        message(i, lease_until=None, last_error=None, sent_at=None, channel="custom")
+        for i in range(3)
+    ]
+    async with sessions() as s, s.begin():
+        await insert_many(s, OUTBOX, rows)
+    ids = [m.id for m in (await stored(sessions)).values()]
+    async with sessions() as s, s.begin():
+        await write(
+            s,
+            UpdateRows(OUTBOX, [{"id": i, "channel": None, "sent_at": T0} for i in ids]),
+        )
+    got = await stored(sessions)
+    assert {(m.channel, m.sent_at, m.lease_until, m.last_error) for m in got.values()} == {
+        (None, T0, None, None)
+    }
+
+
+async def test_values_the_column_cannot_hold_are_refused_not_altered(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    engine, sessions = db
+    # a naive time would be read as the server's local time: refused, as the ORM refuses it
+    with pytest.raises((ValueError, StatementError), match="naive"):
+        async with sessions() as s, s.begin():
+            await insert_many(s, OUTBOX, [message(1, created_at=datetime(2026, 11, 23, 1))])
+    if engine.dialect.name == "postgresql":  # SQLite does not enforce VARCHAR lengths
+        with pytest.raises(DBAPIError, match="too long"):
+            async with sessions() as s, s.begin():
+                await insert_many(s, OUTBOX, [message(2, recipient="o" * 70)])
+        with pytest.raises(DBAPIError, match="too long"):
+            async with sessions() as s, s.begin():
+                await insert_many(s, OUTBOX, [message(3, recipient="o" * 70), message(4)])
+    assert await stored(sessions) == {}
 
 
 async def test_write_behind_waits_for_the_batch_in_flight_when_the_caller_fails(
@@ -187,3 +260,33 @@ async def test_write_behind_waits_for_the_batch_in_flight_when_the_caller_fails(
     # the batch ran to its end before the rollback, which then took it away
     assert finished == ["batch"]
     assert await stored(sessions) == {}
+
+
+async def test_a_cancelled_caller_lets_the_batch_in_flight_end_before_rolling_back(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    _, sessions = db
+    finished: list[str] = []
+    started = asyncio.Event()
+
+    async def slow_batch(s: AsyncSession) -> None:
+        started.set()
+        await insert_many(s, OUTBOX, [message(1)])
+        await asyncio.sleep(0.1)
+        finished.append("batch")
+
+    async def caller() -> None:
+        async with sessions() as s, s.begin(), WriteBehind() as writes:
+            await writes.start(slow_batch(s))
+            await writes.finish()
+
+    task = asyncio.create_task(caller())
+    await started.wait()
+    task.cancel()  # a shutdown while the tick waits for its batch
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert finished == ["batch"]  # not cut off mid-statement
+    assert await stored(sessions) == {}  # and rolled back with the rest
+    async with sessions() as s, s.begin():  # the connection is fine for the next one
+        await insert_many(s, OUTBOX, [message(2)])
+    assert sorted(await stored(sessions)) == ["k2"]

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.bulk import InsertRows, UpdateRows, WriteBehind, write
-from bot.clock import Clock
+from bot.clock import Clock, StoppedClock
 from bot.config import Config
 from bot.domain.dispatch import CATEGORY_NAMES
 from bot.domain.orders import Status
@@ -313,7 +313,9 @@ async def _tick_in_one_transaction(
     like any other reassignment (rare: nobody answered it twice), after the rest.
     """
     async with sessions() as session, session.begin():
-        desk = OrderDesk(session, clock, config, roster, buffered=True)
+        # Everything the tick records happens "at" its now: one value for a whole batch's
+        # timestamps, not a slightly different one per row to send as an array.
+        desk = OrderDesk(session, StoppedClock(now), config, roster, buffered=True)
         rows = (await session.execute(_due_query(now, limit))).all()
         await desk.roster()  # now: once writes are in flight, act() must not use the session
         handed_on: list[int] = []
@@ -333,8 +335,9 @@ async def _tick_in_one_transaction(
             await writes.finish()
         if handed_on:
             found = await session.execute(select(Order).where(Order.id.in_(handed_on)))
-            for full in found.scalars():
-                await act(desk, full, now)
+            with session.no_autoflush:  # the dispatcher flushes when it needs to, once
+                for full in found.scalars():
+                    await act(desk, full, now)
             await desk.flush_buffers()
         return len(rows)
 
