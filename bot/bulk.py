@@ -104,16 +104,27 @@ def _split(
     ``key`` always goes as an array (an update joins on it); so does the first column when
     nothing else would, since unnest over no arrays yields no rows at all.
     """
-    columns = {n: _column_values(table, n, [r[n] for r in rows]) for n in names}
-    varying = [n for n in names if n == key or not _all_same(columns[n])]
-    if not varying:
-        varying.append(names[0])
+    varying: list[str] = []
     params: dict[str, Any] = {}
     for n in names:
-        if n in varying:
-            params[f"{prefix}a_{n}"] = columns[n]
+        raw = [r[n] for r in rows]
+        if n != key and _all_same(raw):
+            if not isinstance(table.c[n].type, JSON):
+                params[f"{prefix}c_{n}"] = _column_values(table, n, raw[:1])[0]
+                continue
+            stored = _column_values(table, n, raw)  # equal in Python, but also as JSON?
+            if _all_same(stored):
+                params[f"{prefix}c_{n}"] = stored[0]
+                continue
+            params[f"{prefix}a_{n}"] = stored
         else:
-            params[f"{prefix}c_{n}"] = columns[n][0]
+            params[f"{prefix}a_{n}"] = _column_values(table, n, raw)
+        varying.append(n)
+    if not varying:
+        first = names[0]
+        varying.append(first)
+        params[f"{prefix}a_{first}"] = _column_values(table, first, [r[first] for r in rows])
+        del params[f"{prefix}c_{first}"]
     return tuple(varying), params
 
 

@@ -255,3 +255,15 @@ async def test_a_failure_in_a_later_batch_loses_nothing(
             assert orders[order_id].resolve_reminded_at == NOW
             assert len(reminded) == 1 and events[(order_id, "timer:remind_resolve")] == 1
             assert orders[order_id].version == 2  # written once: the failed batch left nothing
+
+
+@pytest.mark.parametrize("total", [0, 1, 49, 50, 51, 260, 1000, 1013])
+def test_batches_cover_every_row_once_and_end_small(total: int) -> None:
+    from bot.services.timers import _batches
+
+    slices = _batches(total, 250)
+    covered = [i for a, b in slices for i in range(a, b)]
+    assert covered == list(range(total))
+    assert all(b - a <= 250 for a, b in slices)
+    if total > 250:  # the last write runs alone: it is kept short
+        assert slices[-1][1] - slices[-1][0] <= 50

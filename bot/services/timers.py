@@ -18,10 +18,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, or_, select, text
+from sqlalchemy import DateTime, Select, Table, bindparam, or_, select, text, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
@@ -34,6 +35,7 @@ from bot.domain.timers import Due, TimerFacts, plan, resolve_deadline
 from bot.outbound import queue_rows
 from bot.services.orders import OrderDesk, place_text, timer_state
 from bot.services.roster_cache import RosterCache
+from models.base import UTCDateTime
 from models.orders import Order, OrderEvent
 
 log = logging.getLogger(__name__)
@@ -133,7 +135,13 @@ _WRITTEN = tuple(
 
 
 def _local(when: datetime, config: Config) -> str:
-    t = when.astimezone(config.tz)  # strftime cost as much as the rest of a reminder's text
+    # a tick words hundreds of deadlines, most of them within the same few minutes
+    return _local_minute(int(when.timestamp()) // 60, config.tz)
+
+
+@lru_cache(maxsize=4096)
+def _local_minute(minute: int, tz: tzinfo) -> str:
+    t = datetime.fromtimestamp(minute * 60, tz)
     return f"{t.month:02d}月{t.day:02d}日 {t.hour:02d}:{t.minute:02d}"
 
 
@@ -263,9 +271,17 @@ async def act(
     return due
 
 
-def _due_query(now: datetime, limit: int) -> Select[Any]:
+def _read_column(name: str, dialect: str) -> Any:
+    column = _ORDERS.c[name]
+    if dialect == "postgresql" and isinstance(column.type, UTCDateTime):
+        # asyncpg already hands back aware UTC values: skip a conversion per value
+        return type_coerce(column, DateTime(timezone=True))
+    return column
+
+
+def _due_query(now: datetime, limit: int, dialect: str) -> Select[Any]:
     return (
-        select(*(_ORDERS.c[name] for name in _READ))
+        select(*(_read_column(name, dialect) for name in _READ))
         .where(
             _ORDERS.c.next_timer_at <= now,
             or_(_ORDERS.c.timer_lease_until.is_(None), _ORDERS.c.timer_lease_until < now),
@@ -274,6 +290,18 @@ def _due_query(now: datetime, limit: int) -> Select[Any]:
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
     )
+
+
+def _batches(total: int, size: int) -> list[tuple[int, int]]:
+    """Slices of the due rows: ``size`` each, but the last one small.
+
+    Each batch's write runs while the next batch is worked out; only the last one's runs
+    alone, so it is cut short: a fifth of a batch.
+    """
+    cut = max(0, total - max(1, size // 5))
+    starts = sorted({*range(0, cut, size), cut})
+    ends = [*starts[1:], total]
+    return [(a, b) for a, b in zip(starts, ends, strict=True) if a < b]
 
 
 async def _write_back(
@@ -316,13 +344,14 @@ async def _tick_in_one_transaction(
         # Everything the tick records happens "at" its now: one value for a whole batch's
         # timestamps, not a slightly different one per row to send as an array.
         desk = OrderDesk(session, StoppedClock(now), config, roster, buffered=True)
-        rows = (await session.execute(_due_query(now, limit))).all()
+        dialect = session.get_bind().dialect.name
+        rows = (await session.execute(_due_query(now, limit, dialect))).all()
         await desk.roster()  # now: once writes are in flight, act() must not use the session
         handed_on: list[int] = []
         async with WriteBehind() as writes:
-            for first in range(0, len(rows), batch):
+            for first, last in _batches(len(rows), batch):
                 done: list[DueOrder] = []
-                for row in rows[first : first + batch]:
+                for row in rows[first:last]:
                     order = DueOrder.of(row)
                     due = plan(order, desk.sla, now)[0]
                     if Due.HAND_ON in due:
