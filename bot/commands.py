@@ -130,13 +130,20 @@ def _port(value: int | None, default: int) -> int:
 def _serve(config: Config, host: str | None, port: int | None) -> int:
     from aiohttp import web
 
-    from bot import logsetup
+    from bot import heap, logsetup
     from bot.app import create_app
 
     logsetup.configure()
     use_fast_event_loop()
     _warn_about_holidays(config)
     app = create_app(config)
+
+    async def settle_heap(_: web.Application) -> None:
+        # last of the startup steps: the database, clients and scheduler are up by now
+        heap.warm_up()
+        heap.settle()
+
+    app.on_startup.append(settle_heap)
     try:
         web.run_app(
             app,
