@@ -290,3 +290,45 @@ async def test_a_cancelled_caller_lets_the_batch_in_flight_end_before_rolling_ba
     async with sessions() as s, s.begin():  # the connection is fine for the next one
         await insert_many(s, OUTBOX, [message(2)])
     assert sorted(await stored(sessions)) == ["k2"]
+
+
+async def test_json_none_is_stored_as_the_orm_stores_it(
+    db: tuple[AsyncEngine, async_sessionmaker[AsyncSession]],
+) -> None:
+    from sqlalchemy import text
+
+    from models.orders import Order, OrderEvent
+
+    _, sessions = db
+    async with sessions() as s, s.begin():
+        order = Order(
+            resident_openid="o_r",
+            category="repair",
+            urgent=False,
+            text="灯坏了",
+            summary="灯坏了",
+            phones=[],
+            status="received",
+            declined_by=[],
+            created_at=T0,
+            updated_at=T0,
+        )
+        s.add(order)
+        await s.flush()
+        event: dict[str, Any] = {
+            "order_id": order.id,
+            "at": T0,
+            "actor": "system",
+            "action": "note",
+            "from_status": None,
+            "to_status": "received",
+            "note": "",
+            "data": None,
+        }
+        s.add(OrderEvent(**{**event, "action": "by-orm"}))
+        await insert_many(s, cast(Table, OrderEvent.__table__), [{**event, "action": "bulk"}])
+    async with sessions() as s:
+        stored_as = dict(
+            (await s.execute(text("SELECT action, data IS NULL FROM order_events"))).all()
+        )
+    assert stored_as["bulk"] == stored_as["by-orm"]  # the same SQL value either way
