@@ -4,6 +4,6 @@
 ``bot.outbound.runtime.outbound_ctx`` wires both into the aiohttp application.
 """
 
-from bot.outbound.enqueue import enqueue, enqueue_rows, outbox_params, queue_rows
+from bot.outbound.enqueue import enqueue, outbox_params, queue_rows
 
-__all__ = ["enqueue", "enqueue_rows", "outbox_params", "queue_rows"]
+__all__ = ["enqueue", "outbox_params", "queue_rows"]

@@ -10,7 +10,7 @@ from sqlalchemy import Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.bulk import InsertRows, write
+from bot.bulk import InsertRows
 from bot.outbound.sql import dialect_name
 from models.outbox import OutboxMessage
 
@@ -114,11 +114,6 @@ def queue_rows(rows: Sequence[Mapping[str, Any]]) -> InsertRows:
     A row whose ``dedupe_key`` is already queued is skipped, as with :func:`enqueue`.
     """
     return InsertRows(_OUTBOX, rows, skip_conflicts_on="dedupe_key")
-
-
-async def enqueue_rows(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Queue many prepared rows (from :func:`outbox_params`) in one statement."""
-    await write(session, queue_rows(rows))
 
 
 async def enqueue(

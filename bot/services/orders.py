@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import texts
-from bot.bulk import insert_many
+from bot.bulk import InsertRows, write
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.calendar import WorkCalendar
@@ -24,7 +24,7 @@ from bot.domain.dispatch import CATEGORY_NAMES, ROLE_NAMES, Decision, Place, dec
 from bot.domain.orders import OPEN, Action, Status, check, target
 from bot.domain.permissions import may_act
 from bot.domain.timers import Sla, TimerState, plan
-from bot.outbound import enqueue, enqueue_rows, outbox_params
+from bot.outbound import enqueue, outbox_params, queue_rows
 from bot.services.roster_cache import RosterCache, RosterView, card
 from models.community import Member
 from models.orders import Order, OrderEvent
@@ -267,10 +267,10 @@ class OrderDesk:
         return events, pushes
 
     async def flush_buffers(self) -> None:
-        """Write the buffered history and pushes (``buffered=True``), one statement each."""
+        """Write the buffered history and pushes (``buffered=True``): one statement on
+        PostgreSQL."""
         events, pushes = self.take_buffers()
-        await insert_many(self.session, _EVENTS, events)
-        await enqueue_rows(self.session, pushes)
+        await write(self.session, InsertRows(_EVENTS, events), queue_rows(pushes))
 
     def _fields(self, order: OrderLike, state: str, place: str | None = None) -> dict[str, object]:
         """Template fields for outside the 48-hour window (each cut to 20 characters).

@@ -155,6 +155,12 @@ def _span(delta: timedelta) -> str:
     return f"{hours // 24}天"
 
 
+def _facts(order: Order | DueOrder) -> TimerFacts:
+    # a row is read as is; an ORM order through timer_state(), which fills in what an
+    # order not yet flushed still lacks (escalation_level before its default applies)
+    return timer_state(order) if isinstance(order, Order) else order
+
+
 async def act(
     desk: OrderDesk,
     order: Order | DueOrder,
@@ -166,7 +172,7 @@ async def act(
     ``due``: what is due, when the caller has worked it out. Only an ORM order can be handed
     on (the dispatcher needs it); the tick sends those through the ORM.
     """
-    state: TimerFacts = timer_state(order) if isinstance(order, Order) else order
+    state = _facts(order)
     if due is None:
         due = plan(state, desk.sla, now)[0]
     view = await desk.roster()
@@ -264,9 +270,7 @@ async def act(
         order.updated_at = now
         if note:
             desk._event(order, "system", f"timer:{what.value}", before, note)
-    order.next_timer_at = plan(
-        timer_state(order) if isinstance(order, Order) else order, desk.sla, now
-    )[1]
+    order.next_timer_at = plan(_facts(order), desk.sla, now)[1]
     order.timer_lease_until = None
     return due
 
