@@ -29,6 +29,24 @@ ROOT = Path(__file__).resolve().parent.parent
 INTENTS = set(_INTENTS)
 CATEGORIES = set(_CATEGORIES)
 EXPECT_KEYS = {"intent", "category", "urgent", "address", "phones", "preferred_time"}
+OPTIONAL_EXPECT_KEYS = {"hazard"}
+HAZARDS = {
+    "fire",
+    "gas",
+    "electric",
+    "flood",
+    "structure",
+    "medical",
+    "lift",
+    "trapped",
+    "child",
+    "missing",
+    "welfare",
+    "violence",
+    "self_harm",
+    "drowning",
+    "animal",
+}
 ADDRESS_KEYS = ("building", "unit", "room")
 PART_RE = re.compile(r"[A-Z]?[1-9]\d{0,4}|[A-Z]")
 PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{9,11}|[2-9]\d{6,7}")
@@ -71,7 +89,7 @@ def check_record(record: Any) -> list[str]:
     if not isinstance(expect, dict):
         return [*problems, "expect missing or not an object"]
     missing = EXPECT_KEYS - set(expect)
-    extra = set(expect) - EXPECT_KEYS
+    extra = set(expect) - EXPECT_KEYS - OPTIONAL_EXPECT_KEYS
     if missing:
         problems.append(f"expect lacks {sorted(missing)}")
     if extra:
@@ -86,6 +104,13 @@ def check_record(record: Any) -> list[str]:
         problems.append(f"category {category!r} on a non-order ({intent})")
     if not isinstance(expect.get("urgent"), bool):
         problems.append("urgent is not a boolean")
+    hazard = expect.get("hazard")
+    if expect.get("urgent") is True and "hazard" in expect and hazard not in HAZARDS:
+        problems.append(f"urgent with hazard {hazard!r}")
+    if expect.get("urgent") is False and hazard is not None:
+        problems.append(f"hazard {hazard!r} on a message that is not urgent")
+    if record.get("lookalike") is True and expect.get("urgent") is True:
+        problems.append("a look-alike cannot be urgent")
     address = expect.get("address")
     if address is not None:
         if not isinstance(address, dict) or set(address) != set(ADDRESS_KEYS):
