@@ -23,12 +23,13 @@ from bot.keys import CLOCK, CODEC, CONFIG, DISPATCHER, ENGINE, HTTP, METRICS, SC
 from bot.messages import Incoming, Reply
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.outbound import enqueue
-from bot.outbound.runtime import deliver_due, outbound_ctx
+from bot.outbound.runtime import REDIS, deliver_due, outbound_ctx
 from bot.services import conversation
 from bot.services.digest import digest_tick
 from bot.services.roster_cache import RosterCache
 from bot.services.timers import order_timer_tick
 from bot.wechat.inbound import InboundCodec
+from bot.wechat.spool import Spool
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def create_app(
     app[ROSTER] = RosterCache()
 
     from handlers import build_dispatcher
+    from handlers.resident import held_reply
 
     app[DISPATCHER] = build_dispatcher()
 
@@ -70,7 +72,10 @@ def create_app(
             extra={"config": config, "roster": app[ROSTER]},
             prefetchers=[conversation.prefetch],
             linger=0.001,
+            spool=Spool(config.server.spool_path(config.database.url)),
+            held_reply=held_reply,
         )
+        app[webhook.PROCESSOR].start()  # replays what an earlier run left in the spool
         yield
         await app[webhook.PROCESSOR].stop()
         await engine.dispose()
@@ -153,15 +158,32 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
+    """Ready when every dependency the configuration uses answers: the database, and Redis
+    when ``redis.url`` is set (pushes stall without it)."""
+    checks: dict[str, str] = {}
     try:
         async with asyncio.timeout(2):
             async with request.app[ENGINE].connect() as conn:
                 await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
     except Exception as exc:
-        return web.json_response(
-            {"status": "unavailable", "database": type(exc).__name__}, status=503
-        )
-    return web.json_response({"status": "ready", "database": "ok"})
+        checks["database"] = type(exc).__name__
+    redis = request.app.get(REDIS)
+    if redis is not None:
+        try:
+            async with asyncio.timeout(2):
+                await redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = type(exc).__name__
+    processor = request.app.get(webhook.PROCESSOR)
+    if processor is not None and processor.spool is not None:
+        held = processor.spool.count()
+        if held:
+            checks["held_messages"] = str(held)
+    ready = all(v == "ok" for k, v in checks.items() if k in ("database", "redis"))
+    body = {"status": "ready" if ready else "unavailable", **checks}
+    return web.json_response(body, status=200 if ready else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NoReturn
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, require_real_secrets
 
 
 class UsageError(Exception):
@@ -83,7 +83,9 @@ def run(argv: Sequence[str]) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
-        return _serve(load_config(args.config), args.host, args.port)
+        config = load_config(args.config)
+        require_real_secrets(config)
+        return _serve(config, args.host, args.port)
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 

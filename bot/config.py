@@ -55,6 +55,21 @@ class ServerConfig:
     # WeChat waits 5 s; past this budget we answer "success" and deliver the reply later.
     reply_budget: timedelta = timedelta(seconds=4)
     max_body_bytes: int = 64 * 1024
+    # Where messages wait while the database is away (see bot/wechat/spool.py); None: beside
+    # the SQLite file, or ./data/spool/<database name> for PostgreSQL.
+    spool_dir: str | None = None
+
+    def spool_path(self, database_url: str) -> Path:
+        if self.spool_dir:
+            return Path(self.spool_dir).expanduser()
+        from sqlalchemy.engine import make_url
+
+        url = make_url(database_url)
+        name = url.database or "default"
+        if url.get_backend_name() == "sqlite" and name != ":memory:":
+            db = Path(name).expanduser()
+            return db.parent / f"{db.stem}-spool"
+        return Path("data") / "spool" / Path(name).name
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,7 @@ _KNOWN: dict[str, set[str] | None] = {
         "timestamp_window",
         "reply_budget",
         "max_body_bytes",
+        "spool_dir",
     },
     "wechat": {
         "appid",
@@ -242,6 +258,7 @@ def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = Non
         timestamp_window=_dur(s, "server", "timestamp_window", timedelta(minutes=5)),
         reply_budget=_dur(s, "server", "reply_budget", timedelta(seconds=4)),
         max_body_bytes=_int(s, "server", "max_body_bytes", 64 * 1024, 1024, 16 * 1024 * 1024),
+        spool_dir=_str(s, "server", "spool_dir", "") or None,
     )
 
     w = _section(data, "wechat")
@@ -433,6 +450,56 @@ def _menu(raw: object) -> dict[str, Any] | None:
     if not 1 <= len(buttons) <= 3:
         raise ConfigError("menu.button: WeChat menus have 1 to 3 top-level buttons")
     return {"button": [_button(b, f"menu.button[{i}]", top=True) for i, b in enumerate(buttons)]}
+
+
+# Values published in this repository or commonly used as placeholders. A live service with
+# one of them accepts messages anybody can sign.
+_PLACEHOLDER_TOKENS = frozenset(
+    {
+        "change-me",
+        "changeme",
+        "token",
+        "test",
+        "test-token",
+        "demo",
+        "mulin-demo-token",
+        "your-token",
+        "weixin",
+        "wechat",
+        "123456",
+        "mulin",
+    }
+)
+_PLACEHOLDER_SECRETS = frozenset({"change-me", "changeme", "secret", "test-secret", "demo-secret"})
+_PUBLISHED_AES_KEYS = frozenset(
+    {
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",  # config.example.yaml and the sandbox
+        "Q2hhbmdlTWVDaGFuZ2VNZUNoYW5nZU1lQ2hhbmdlTWU",  # the test suite's
+    }
+)
+
+
+def require_real_secrets(config: Config) -> None:
+    """``mulin serve`` only: refuse example, placeholder and weak secrets (one line naming the
+    key). The sandbox (``mulin demo``) is the only thing that runs on demo values."""
+    w = config.wechat
+    token = w.token
+    if token.lower() in _PLACEHOLDER_TOKENS or len(token) < 8 or len(set(token)) < 4:
+        raise ConfigError(
+            "wechat.token: a placeholder or weak token (at least 8 characters, not the example's);"
+            " set the token from the WeChat console, e.g. in MULIN_WECHAT__TOKEN"
+        )
+    aes = w.encoding_aes_key
+    if aes and (aes in _PUBLISHED_AES_KEYS or len(set(aes)) < 12):
+        raise ConfigError(
+            "wechat.encoding_aes_key: this key is published or too regular; generate a new"
+            " EncodingAESKey in the WeChat console and set it (MULIN_WECHAT__ENCODING_AES_KEY)"
+        )
+    if not w.secret or w.secret.lower() in _PLACEHOLDER_SECRETS:
+        raise ConfigError(
+            "wechat.secret: the AppSecret is empty or a placeholder; replies and pushes need it"
+            " (set MULIN_WECHAT__SECRET)"
+        )
 
 
 def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> Config:

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 from bot import sqlite_fused
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT = 5.0  # seconds
+PG_COMMAND_TIMEOUT = 30.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -43,15 +45,24 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             async_creator=creator,
             pool_size=kwargs.pop("pool_size", 5),
             max_overflow=kwargs.pop("max_overflow", 0),
+            hide_parameters=True,  # errors must not carry message text into the log
             **kwargs,
         )
         _tune_sqlite(engine)
         return engine
+    connect_args = kwargs.pop("connect_args", {})
+    # A database that stops answering must fail a statement in bounded time, so the inbound
+    # side can hold messages and the ticks can move on; nothing we run takes this long.
+    connect_args.setdefault("timeout", PG_CONNECT_TIMEOUT)
+    connect_args.setdefault("command_timeout", PG_COMMAND_TIMEOUT)
     return create_async_engine(
         url,
         pool_size=kwargs.pop("pool_size", 10),
         max_overflow=kwargs.pop("max_overflow", 10),
         pool_pre_ping=True,
+        pool_timeout=kwargs.pop("pool_timeout", 10),
+        hide_parameters=True,  # errors must not carry message text into the log
+        connect_args=connect_args,
         **kwargs,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from bot import texts
 from bot.clock import Clock
 from bot.dispatcher.core import Dispatcher
 from bot.messages import Incoming, Reply
+from bot.storage_errors import OutageLog, is_outage, short
+from bot.wechat.spool import Spool
 from models.inbound import InboundMessage, WeChatUser
 from models.repo import dialect_insert
 
@@ -54,15 +57,20 @@ LateSink = Callable[[AsyncSession, Incoming, Reply, int], Awaitable[None]]
 class Ticket:
     """Shared between the HTTP request and the unit of work: who answers the resident."""
 
-    def __init__(self) -> None:
-        self.state = "running"  # -> "passive" (reply goes in the HTTP response) or "late"
+    def __init__(self, state: str = "running") -> None:
+        # -> "passive" (the reply goes in the HTTP response), "late" (the HTTP response went
+        # first; the reply goes through the outbox) or "held" (late, and already in the spool)
+        self.state = state
 
 
 @dataclass(frozen=True)
 class Outcome:
     reply: Reply | None
     duplicate: bool = False
-    mode: str = "none"
+    mode: str = "none"  # passive | deferred | none | error | held
+    # False: neither the database nor the spool has the message; WeChat must not get a 200.
+    stored: bool = True
+    refused: bool = False  # a replayed signature with another body: answered 403
 
 
 @dataclass
@@ -71,17 +79,23 @@ class _Job:
     ticket: Ticket
     future: asyncio.Future[Outcome]
     started: float = field(default_factory=time.perf_counter)
+    replay: bool = False  # taken from the spool: never held again while the backlog drains
+
+
+HeldReply = Callable[[Incoming], Reply | None]
 
 
 class InboundProcessor:
     """Handles deliveries in small batches: one transaction, one INSERT for the batch.
 
-    Through aiosqlite every statement is a thread round trip (~0.6 ms on this machine kind), so
-    a transaction per message capped the webhook near 130 msgs/s. Units of work that arrive
-    together now share one transaction and one multi-row statement for storage, which is
-    group commit; each message still gets its own handler run and its own outcome. If any
-    handler fails, the batch is rolled back and its messages are redone one per transaction,
-    so one bad message never takes its neighbours' effects with it.
+    Units of work that arrive together share one transaction and one multi-row statement for
+    storage (group commit); each message still gets its own handler run and its own outcome.
+    If a handler fails, the batch is rolled back and its messages are redone one per
+    transaction, so one bad message never takes its neighbours' effects with it.
+
+    When the database cannot be reached, messages go to the local spool (when configured)
+    and are answered only once they are there; they are replayed, oldest first, when the
+    database is back. Without a spool the outcome says "not stored" and WeChat gets no 200.
     """
 
     def __init__(
@@ -96,6 +110,9 @@ class InboundProcessor:
         writers: int | None = None,
         prefetchers: list[Prefetch] | None = None,
         linger: float = 0.0,
+        spool: Spool | None = None,
+        held_reply: HeldReply | None = None,
+        replay_interval: float = 1.0,
     ) -> None:
         self.sessions = sessions
         self.dispatcher = dispatcher
@@ -106,6 +123,13 @@ class InboundProcessor:
         # Called once per batch with its senders, so handlers need no round trip per message.
         self.prefetchers = prefetchers or []
         self.linger = linger
+        self.spool = spool
+        self.held_reply = held_reply or (lambda _message: None)
+        self.replay_interval = replay_interval
+        self.outage = OutageLog("database", log)
+        self.held = 0  # messages written to the spool by this process
+        self.replayed = 0
+        self._backlog = False  # the spool holds messages older than anything new
         bind = sessions.kw.get("bind")
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         # SQLite has one writer at a time: a single batch writer never collides with itself
@@ -113,6 +137,7 @@ class InboundProcessor:
         self.writers = writers or (1 if sqlite else 4)
         self._queue: asyncio.Queue[_Job] | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._owner = f"{os.getpid()}-{id(self):x}"
 
     # -- lifecycle -------------------------------------------------------------------------
     def _ensure_started(self) -> asyncio.Queue[_Job]:
@@ -122,7 +147,14 @@ class InboundProcessor:
                 asyncio.create_task(self._writer(), name=f"inbound-writer-{i}")
                 for i in range(self.writers)
             ]
+            if self.spool is not None:
+                self._backlog = self.spool.count() > 0
+                self._tasks.append(asyncio.create_task(self._replayer(), name="inbound-replay"))
         return self._queue
+
+    def start(self) -> None:
+        """Start the writers now (and replay what an earlier run left in the spool)."""
+        self._ensure_started()
 
     async def stop(self) -> None:
         if self._queue is not None:
@@ -132,15 +164,39 @@ class InboundProcessor:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks, self._queue = [], None
 
-    def submit(self, message: Incoming, ticket: Ticket | None = None) -> asyncio.Future[Outcome]:
+    def submit(
+        self, message: Incoming, ticket: Ticket | None = None, *, replay: bool = False
+    ) -> asyncio.Future[Outcome]:
         """Queue one delivery; the future resolves when its unit of work has committed."""
         queue = self._ensure_started()
-        job = _Job(message, ticket or Ticket(), asyncio.get_running_loop().create_future())
+        job = _Job(
+            message, ticket or Ticket(), asyncio.get_running_loop().create_future(), replay=replay
+        )
         queue.put_nowait(job)
         return job.future
 
     async def process(self, message: Incoming, ticket: Ticket | None = None) -> Outcome:
         return await self.submit(message, ticket)
+
+    async def hold(self, message: Incoming) -> bool:
+        """Put a message whose unit of work is slow into the spool; True when it is durable.
+
+        The webhook calls this when the reply budget runs out, so WeChat is answered only for
+        what is safely kept. If the slow unit of work commits after all, the replay is a
+        duplicate and changes nothing.
+        """
+        if self.spool is None:
+            return False
+        try:
+            await self.spool.put(message)
+        except OSError as exc:
+            log.error("could not hold message in the spool: %s", short(exc))
+            return False
+        self.held += 1
+        return True
+
+    def _holding(self, job: _Job) -> bool:
+        return self.spool is not None and not job.replay and (self.outage.active or self._backlog)
 
     async def _writer(self) -> None:
         assert self._queue is not None
@@ -154,17 +210,10 @@ class InboundProcessor:
             while len(batch) < self.batch_size and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
-                try:
-                    outcomes = await self._run_batch(batch)
-                except Exception:
-                    if len(batch) == 1:
-                        raise
-                    log.warning(
-                        "a batch of %d failed; handling its messages one by one", len(batch)
-                    )
-                    outcomes = [await self._run_one(job) for job in batch]
-            except Exception:
-                outcomes = [await self._failed(batch[0])]
+                outcomes = await self._handle(batch)
+            except Exception as exc:  # never leave a delivery without an answer
+                log.error("inbound batch failed: %s", short(exc))
+                outcomes = [Outcome(None, stored=False) for _ in batch]
             finally:
                 for _ in batch:
                     queue.task_done()
@@ -172,15 +221,114 @@ class InboundProcessor:
                 if not job.future.done():
                     job.future.set_result(outcome)
 
+    async def _handle(self, batch: list[_Job]) -> list[Outcome]:
+        held = [i for i, job in enumerate(batch) if self._holding(job)]
+        outcomes: dict[int, Outcome] = {i: await self._hold_job(batch[i]) for i in held}
+        rest = [i for i in range(len(batch)) if i not in outcomes]
+        if rest:
+            jobs = [batch[i] for i in rest]
+            try:
+                done = await self._run_batch(jobs)
+            except Exception as exc:
+                if is_outage(exc):
+                    self._outage(exc)
+                    done = [await self._hold_job(job) for job in jobs]
+                elif len(jobs) == 1:
+                    done = [await self._failed(jobs[0], exc)]
+                else:
+                    log.warning(
+                        "a batch of %d failed (%s); handling its messages one by one",
+                        len(jobs),
+                        short(exc),
+                    )
+                    done = [await self._run_one(job) for job in jobs]
+            outcomes.update(zip(rest, done, strict=True))
+        return [outcomes[i] for i in range(len(batch))]
+
+    def _outage(self, exc: BaseException) -> None:
+        where = f"; holding inbound messages in {self.spool.directory}" if self.spool else ""
+        self.outage.failed(exc, where)
+
+    async def _hold_job(self, job: _Job) -> Outcome:
+        if job.replay:
+            return Outcome(None, stored=False)  # still in the spool: released by the replayer
+        if job.ticket.state == "held":
+            return Outcome(None, mode="held")  # the webhook already put it in the spool
+        if not await self.hold(job.message):
+            return Outcome(None, stored=False)
+        # Messages that arrive after this one wait behind it until the spool is drained, so a
+        # resident's later message is never handled before an earlier one.
+        self._backlog = True
+        return Outcome(self.held_reply(job.message), mode="held")
+
     async def _run_one(self, job: _Job) -> Outcome:
         try:
             return (await self._run_batch([job]))[0]
-        except Exception:
-            return await self._failed(job)
+        except Exception as exc:
+            if is_outage(exc):
+                self._outage(exc)
+                return await self._hold_job(job)
+            return await self._failed(job, exc)
 
-    async def _failed(self, job: _Job) -> Outcome:
-        log.exception("handler failed for %s (%s)", job.message.dedupe_key, job.message.msg_type)
-        return await self._store_failed(job.message)
+    async def _failed(self, job: _Job, error: BaseException) -> Outcome:
+        log.error(
+            "handler failed for %s (%s)",
+            job.message.dedupe_key,
+            job.message.msg_type,
+            exc_info=error,
+        )
+        try:
+            return await self._store_failed(job.message)
+        except Exception as exc:
+            if not is_outage(exc):
+                log.error("could not store failed message %s: %s", job.message.dedupe_key, exc)
+            self._outage(exc)
+            return await self._hold_job(job)
+
+    # -- the spool's replay ----------------------------------------------------------------
+    async def _replayer(self) -> None:
+        assert self.spool is not None
+        spool = self.spool
+        pause = self.replay_interval
+        while True:
+            await asyncio.sleep(pause)
+            try:
+                claimed = await spool.claim(self.batch_size, self._owner)
+                if not claimed:
+                    self._backlog = False
+                    if self.outage.active and await self._probe():
+                        self.outage.recovered()
+                    continue
+                futures = [
+                    self.submit(item.message, Ticket("late"), replay=True) for item in claimed
+                ]
+                outcomes = await asyncio.gather(*futures)
+                ok = 0
+                for item, outcome in zip(claimed, outcomes, strict=True):
+                    if outcome.stored:
+                        await spool.done(item)
+                        ok += 1
+                    else:
+                        await spool.release(item)
+                self.replayed += ok
+                if ok == len(claimed):
+                    self.outage.recovered(f"; replaying held messages ({self.replayed} so far)")
+                    pause = 0  # keep draining
+                else:
+                    pause = min(max(pause, self.replay_interval) * 2, 10 * self.replay_interval)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the replayer must outlive any single failure
+                log.error("spool replay failed: %s", short(exc))
+                pause = 5 * self.replay_interval
+
+    async def _probe(self) -> bool:
+        try:
+            async with asyncio.timeout(5), self.sessions() as session, session.begin():
+                await session.execute(select(1))
+        except Exception:
+            return False
+        return True
 
     # -- one transaction -------------------------------------------------------------------
     async def _run_batch(self, batch: list[_Job]) -> list[Outcome]:
@@ -209,7 +357,7 @@ class InboundProcessor:
                     inbound_id=row_id,
                     **self.extra,
                 )
-                if job.ticket.state == "late":
+                if job.ticket.state in ("late", "held"):
                     mode = "deferred" if reply else "none"
                     if reply and self.late_sink is not None:
                         await self.late_sink(session, job.message, reply, row_id)
@@ -244,6 +392,7 @@ class InboundProcessor:
             "received_at": now,
             "reply_mode": mode,
             "reply_text": texts.SYSTEM_ERROR if mode == "error" else None,
+            "replay_key": message.replay_key,
         }
 
     async def _insert_many(self, session: AsyncSession, messages: list[Incoming]) -> dict[str, int]:
@@ -252,7 +401,9 @@ class InboundProcessor:
         # rows as "insertmanyvalues"; a literal multi-row VALUES was recompiled per batch.
         stmt = (
             dialect_insert(session, _INBOUND)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            # No conflict target: a repeated dedupe key (WeChat's retry) and a repeated
+            # replay key (a captured signature reused with another body) are both skipped.
+            .on_conflict_do_nothing()
             .returning(_INBOUND.c.dedupe_key, _INBOUND.c.id)
         )
         rows = [self._row(m, "none", now) for m in messages]
@@ -264,7 +415,7 @@ class InboundProcessor:
         stmt = (
             dialect_insert(session, _INBOUND)
             .values(self._row(message, mode, self.clock.now()))
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .on_conflict_do_nothing()
             .returning(InboundMessage.id)
         )
         return (await session.execute(stmt)).scalar_one_or_none()
@@ -280,7 +431,9 @@ class InboundProcessor:
             interacted = interacted or m.msg_type != "event" or (m.event or "") in _INTERACTIONS
             latest[m.openid] = (following, interacted)
         groups: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
-        for openid, (following, interacted) in latest.items():
+        # In openid order, as the outbox updates them: no two transactions lock the same
+        # users crosswise.
+        for openid, (following, interacted) in sorted(latest.items()):
             groups.setdefault((following is not None, interacted), []).append(
                 {
                     "openid": openid,
@@ -313,20 +466,21 @@ class InboundProcessor:
                     )
                 )
             ).one_or_none()
-        if row is None:  # pragma: no cover - the first delivery's row is committed by now
-            return Outcome(None, True, "none")
+        if row is None:
+            # Not stored, yet skipped: its signature was already used with another message.
+            return Outcome(None, False, "none", refused=True)
         mode, text = row
         if mode in ("passive", "error") and text is not None:
             return Outcome(Reply(text=text), True, mode)
         return Outcome(None, True, mode)
 
     async def _store_failed(self, message: Incoming) -> Outcome:
-        """The handlers failed: keep the message anyway and tell the user plainly."""
-        try:
-            async with self.sessions() as session, session.begin():
-                row_id = await self._insert(session, message, "error")
-            if row_id is None:
-                return await self._replay(message)
-        except Exception:
-            log.exception("could not store failed message %s", message.dedupe_key)
+        """The handlers failed: keep the message anyway and tell the user plainly.
+
+        Raises when the message cannot be stored either, so the caller can hold it.
+        """
+        async with self.sessions() as session, session.begin():
+            row_id = await self._insert(session, message, "error")
+        if row_id is None:
+            return await self._replay(message)
         return Outcome(Reply(text=texts.SYSTEM_ERROR), False, "error")

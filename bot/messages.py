@@ -27,6 +27,9 @@ class Incoming:
     longitude: float | None = None
     label: str | None = None
     fields: dict[str, str] = field(default_factory=dict)  # every top-level XML field
+    # Identifies the signed request that carried it (timestamp, nonce, signatures): a second
+    # message under the same key is a replay of a captured request.
+    replay_key: str | None = None
 
     @property
     def dedupe_key(self) -> str:

@@ -5,7 +5,12 @@ Keep them short, warm and plain: many readers are elderly and read on a phone.
 
 from __future__ import annotations
 
-SYSTEM_ERROR = "抱歉，系统刚才开了个小差，您的消息已经记下了，我们会尽快处理。"
+SYSTEM_ERROR = (
+    "抱歉，系统刚才出了点问题，没能自动处理这条消息。消息已经保存，工作人员会查看并跟进。"
+)
+# The database was away: the message is kept on the server's disk and handled when it is back.
+HELD = "消息已收到。系统正在恢复，稍后会处理并回复您，请不要重复发送。"
+HELD_URGENT = "消息已收到。系统正在恢复，已优先记下。{advice}"
 
 WELCOME = (
     "您好，欢迎关注睦邻！\n"
@@ -60,8 +65,7 @@ BIND_NEEDS_ADDRESS = "请按“绑定 3栋2单元501”的格式告诉我们您�
 
 NO_ORDERS = "您还没有报过事。有需要直接发消息给我们就行。"
 ORDERS_HEADER = "您最近的工单："
-ORDER_NOT_FOUND = "没有找到工单 #{number}，请核对单号。"
-ORDER_NOT_YOURS = "工单 #{number} 不是您提交的，无法操作。"
+ORDER_NOT_FOUND = "没有找到您的工单 #{number}，请核对单号；发“查询”可以看您最近的工单。"
 CANCEL_WHICH = "您有几张未完成的工单，请回复“取消 #单号”，比如“取消 #{number}”。"
 CANCEL_NOTHING = "您没有可以取消的工单。"
 CANCELLED = "工单 #{number} 已取消。"
@@ -97,7 +101,12 @@ MEMBER_NEW_ORDER = "新工单 #{number}（{category}{urgent}）：{place}{summar
 MEMBER_URGENT_FYI = "紧急工单 #{number}（{category}）：{place}{summary}\n已派给{who}，请关注。"
 MEMBER_CANCELLED = "工单 #{number} 居民已取消，无需再处理。"
 MEMBER_BOUND = "绑定成功！{name}（{roles}），以后新工单会发到这里。发“待办”看您手上的工单。"
-MEMBER_BAD_CODE = "邀请码不对或已使用，请向社区核对。"
+MEMBER_BAD_CODE = "邀请码不对、已使用或已过期，请向社区工作人员核对。"
+MEMBER_BIND_LOCKED = "邀请码输错次数太多，绑定暂停一段时间。请稍后再试，或直接联系社区工作人员。"
+STAFF_INVITE_BURST = (
+    "【安全提醒】最近 {minutes} 分钟内有 {count} 次输错成员邀请码，"
+    "成员绑定已暂停到 {until}。如果不是本社区成员在操作，可能有人在猜邀请码，请留意。"
+)
 MEMBER_ALREADY_BOUND = "这个微信已经绑定为 {name}。"
 MEMBER_ONLY = "这个指令是给居民代表、网格长和社区干事用的。"
 MEMBER_USAGE = {
@@ -110,7 +119,8 @@ MEMBER_USAGE = {
 }
 MEMBER_ACCEPTED = "已接单 #{number}：{place}{summary}。办理中可回复“进度 {number} 说明”，办完回复“完成 {number}”。"
 MEMBER_TAKEN = "工单 #{number} 已被{who}接单了。"
-MEMBER_NOT_YOUR_SCOPE = "工单 #{number} 不在您负责的范围内，不能操作。"
+MEMBER_ORDER_UNKNOWN = "没有找到您能处理的工单 #{number}，请核对单号；发“待办”看您手上的工单。"
+MEMBER_NOT_HOLDER = "工单 #{number} 不在您手上，不能退单。"
 MEMBER_PROGRESS_OK = "已记录工单 #{number} 的进展，并告知了居民。"
 MEMBER_RESOLVED_OK = "工单 #{number} 已办结，辛苦了！居民会收到回访。"
 MEMBER_DECLINED_OK = "已退单 #{number}，{next}。"

@@ -58,14 +58,27 @@ async def receive(request: web.Request) -> web.Response:
         # Already committing its passive reply: give it the rest of WeChat's five seconds.
         done, _ = await asyncio.wait({task}, timeout=max(0.1, 4.8 - budget))
     if not done:
+        # Out of time, and not committed yet: answer only if the message is safe in the
+        # spool; otherwise let WeChat retry (the retry is a duplicate if this one commits).
         ticket.state = "late"
         app[_TASKS].add(task)
         task.add_done_callback(app[_TASKS].discard)
         metrics.late_replies.inc()
-        metrics.count("late")
-        return web.Response(text="success")
+        if await app[PROCESSOR].hold(decoded.incoming):
+            ticket.state = "held"
+            metrics.count("late")
+            return web.Response(text="success")
+        metrics.count("unstored")
+        return web.Response(status=503, text="not stored yet; retry")
     outcome: Outcome = task.result()
     metrics.handler_seconds.observe(time.perf_counter() - started)
+    if outcome.refused:
+        metrics.count("replayed")
+        log.info("webhook refused: replayed signature with another body (403)")
+        return web.Response(status=403, text="replayed request")
+    if not outcome.stored:
+        metrics.count("unstored")
+        return web.Response(status=503, text="not stored; retry")
     if outcome.duplicate:
         metrics.duplicates.inc()
     metrics.count("duplicate" if outcome.duplicate else outcome.mode)

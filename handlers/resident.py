@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from bot.dispatcher.filters import Command, HasText, MsgType
 from bot.domain.dispatch import Place
 from bot.domain.emergency import emergency_numbers
 from bot.intake import ParseResult, parse
-from bot.messages import Incoming
+from bot.messages import Incoming, Reply
 from bot.services import conversation
 from bot.services.orders import NewOrder, OrderDesk
 from bot.services.roster_cache import RosterCache
@@ -94,6 +94,20 @@ async def _create(desk: OrderDesk, message: Incoming, new: NewOrder, inbound_id:
     if new.urgent:
         parts.append(texts.URGENT_NOTED)
     return "\n".join(parts)
+
+
+def held_reply(message: Incoming) -> Reply | None:
+    """The answer to a message kept in the spool while the database is away: no order number
+    yet, but an emergency still gets its numbers at once."""
+    if message.msg_type == "event":
+        return None
+    text = message.text
+    if text:
+        parsed = parse(text, datetime.now(UTC))
+        numbers = emergency_numbers(text) if parsed.urgent else []
+        if numbers:
+            return Reply(text=texts.HELD_URGENT.format(advice=texts.emergency_first(numbers)))
+    return Reply(text=texts.HELD)
 
 
 def texts_role(roles: list[str] | None) -> list[str]:

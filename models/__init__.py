@@ -6,6 +6,7 @@ from models.community import Building, Community, Grid, Member, Resident
 from models.inbound import InboundMessage, WeChatUser
 from models.orders import Conversation, Order, OrderEvent
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
+from models.throttle import Throttle
 from models.visits import JobMark, Visit
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "OutboundCounter",
     "OutboxMessage",
     "Resident",
+    "Throttle",
     "UTCDateTime",
     "Visit",
     "WeChatToken",

@@ -59,6 +59,8 @@ class Member(Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     openid: Mapped[str | None] = mapped_column(String(64), unique=True)
     invite_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # A code works once and only until then; a roster import issues a fresh one afterwards.
+    invite_expires_at: Mapped[datetime | None]
     on_duty: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     last_assigned_at: Mapped[datetime | None]

@@ -30,8 +30,14 @@ class InboundMessage(Base):
     reply_mode: Mapped[str] = mapped_column(String(16), default="none")
     reply_text: Mapped[str | None] = mapped_column(Text)
     handled_ms: Mapped[int | None] = mapped_column(Integer)
+    # The signed request's identity (see bot.wechat.inbound.replay_key); unique, so a captured
+    # signature cannot carry a second message within the timestamp window.
+    replay_key: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_inbound_messages_received_at", "received_at"),)
+    __table_args__ = (
+        Index("ix_inbound_messages_received_at", "received_at"),
+        Index("uq_inbound_messages_replay_key", "replay_key", unique=True),
+    )
 
 
 class WeChatUser(Base):

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "undeliverable")
+# unconfirmed: a customer-service message whose answer from WeChat was lost; perhaps
+# delivered, never resent (those have no idempotency key).
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "undeliverable", "unconfirmed")
 
 
 class OutboxMessage(Base):
@@ -38,6 +40,11 @@ class OutboxMessage(Base):
     wechat_msgid: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # The last attempts: [{"n", "at", "result", "channel", "error"}], newest last.
+    attempt_log: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Set to the channel just before a send, cleared when its result is recorded: a row
+    # claimed again with this set was being sent when its worker stopped.
+    in_flight: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 

@@ -9,6 +9,10 @@ from bot.config import Config, build_config
 TOKEN = "test-token"
 AES_KEY = "Q2hhbmdlTWVDaGFuZ2VNZUNoYW5nZU1lQ2hhbmdlTWU"  # 43 characters
 APPID = "wx1234567890abcdef"
+# `mulin serve` refuses placeholder and published secrets: real-looking ones for its tests.
+LIVE_TOKEN = "Tk7qM2wp9XzR4vLd"
+LIVE_AES_KEY = "Vq3ZpL8sWm2xKc7NbR4tYh9uJd6fGa1eHs5oPi0kTlw"  # 43 characters
+LIVE_SECRET = "3f9c2b7e81d54a60b2c7e9d1f0a8b6c4"
 
 
 def make_config(db_url: str, mode: str = "plain", **server: Any) -> Config:

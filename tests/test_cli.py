@@ -11,7 +11,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.support import child_env, free_port, wait_http
+from tests.support import LIVE_SECRET, LIVE_TOKEN, child_env, free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,9 @@ def write_config(tmp_path: Path, extra: str = "", db: str | None = None) -> Path
     path = tmp_path / "config.yaml"
     url = db or f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
     path.write_text(
-        f"wechat: {{token: t, mode: plain}}\ndatabase: {{url: '{url}'}}\n{extra}", encoding="utf-8"
+        f"wechat: {{token: {LIVE_TOKEN}, secret: {LIVE_SECRET}, mode: plain}}\n"
+        f"database: {{url: '{url}'}}\n{extra}",
+        encoding="utf-8",
     )
     return path
 
@@ -152,8 +154,9 @@ def test_menu_sync_publishes_the_configured_menu(tmp_path: Path) -> None:
                 " {name: 服务, sub_button: [{type: view, name: 社区主页, url: 'http://127.0.0.1/'}]}]}\n",
             )
             text = cfg.read_text(encoding="utf-8").replace(
-                "wechat: {token: t, mode: plain}",
-                f"wechat: {{token: t, mode: plain, appid: wx1, secret: s1, api_base: 'http://127.0.0.1:{port}'}}",
+                f"wechat: {{token: {LIVE_TOKEN}, secret: {LIVE_SECRET}, mode: plain}}",
+                f"wechat: {{token: {LIVE_TOKEN}, mode: plain, appid: wx1, secret: s1,"
+                f" api_base: 'http://127.0.0.1:{port}'}}",
             )
             cfg.write_text(text, encoding="utf-8")
             result = mulin("menu", "sync", "--config", str(cfg))

@@ -21,10 +21,19 @@ import pytest
 
 from bot.db import create_engine, session_factory
 from bot.wechat.platform_sim import WeChatPlatform
-from tests.support import AES_KEY, APPID, TOKEN, child_env, free_port, seed_roster, wait_http
+from tests.support import (
+    APPID,
+    LIVE_AES_KEY,
+    LIVE_TOKEN,
+    child_env,
+    free_port,
+    seed_roster,
+    wait_http,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "e2e-secret"
+SECRET = "e2e-secret-4b1f9a7c"
+TOKEN, AES_KEY = LIVE_TOKEN, LIVE_AES_KEY
 
 
 class Stack:

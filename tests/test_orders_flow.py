@@ -154,12 +154,21 @@ async def test_concurrent_accept_has_exactly_one_winner(chat: Chat) -> None:
 async def test_roles_and_scope_are_enforced(chat: Chat) -> None:
     n = number_in(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
     assert "居民代表" in await chat.say(RESIDENT, f"接单 {n}")  # a resident cannot accept
-    assert "不在您负责的范围" in await chat.say("o_m07", f"接单 {n}")  # another grid's rep
-    assert "不在您负责的范围" in await chat.say("o_m05", f"接单 {n}")  # same building, other unit
+    # Out of scope reads exactly like a number that does not exist: nothing to probe with.
+    missing = await chat.say("o_m07", "接单 999999")
+    assert "没有找到" in missing
+    assert await chat.say("o_m07", f"接单 {n}") == missing.replace("999999", str(n))
+    assert await chat.say("o_m05", f"接单 {n}") == missing.replace("999999", str(n))
     assert "还没有接单" in await chat.say("o_m02", f"完成 {n}")  # illegal transition
     assert "用法" in await chat.say("o_m02", "进度")
-    assert "没有找到工单" in await chat.say("o_m02", "接单 999999")
     assert (await chat.order(n)).status == "assigned"
+
+
+async def test_out_of_scope_accept_does_not_reveal_the_holder(chat: Chat) -> None:
+    n = number_in(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
+    assert (await chat.say("o_m02", f"接单 {n}")).startswith("已接单")
+    reply = await chat.say("o_m07", f"接单 {n}")  # another grid's representative
+    assert "李建国" not in reply and "已被" not in reply and "没有找到" in reply
 
 
 async def test_report_without_address_asks_once_then_creates(chat: Chat) -> None:
@@ -205,7 +214,10 @@ async def test_cancel_status_and_attachments(chat: Chat) -> None:
     assert any("取消" in t for t in await chat.pushed("o_m02"))
     assert "已取消" in await chat.say("o_m02", f"接单 {n}")
     assert [a for a, _, _ in await chat.history(n)] == ["receive", "assign", "attach", "cancel"]
-    assert "不是您提交的" in await chat.say("o_other", f"取消 {n}")
+    # Someone else's order and a missing one get the same answer.
+    assert await chat.say("o_other", f"取消 {n}") == (
+        await chat.say("o_other", "取消 999999")
+    ).replace("999999", str(n))
 
 
 async def test_off_duty_members_are_skipped(chat: Chat) -> None:

@@ -28,7 +28,15 @@ from bot.db import create_engine, session_factory
 from models.community import Member
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
-from tests.support import APPID, TOKEN, child_env, free_port, seed_roster, wait_http
+from tests.support import (
+    APPID,
+    LIVE_SECRET,
+    LIVE_TOKEN,
+    child_env,
+    free_port,
+    seed_roster,
+    wait_http,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS = 300
@@ -45,7 +53,7 @@ class Processes:
         self.config.write_text(
             "\n".join(
                 [
-                    f"wechat: {{token: {TOKEN}, appid: {APPID}, secret: s, mode: plain,",
+                    f"wechat: {{token: {LIVE_TOKEN}, appid: {APPID}, secret: {LIVE_SECRET}, mode: plain,",
                     f"         api_base: 'http://127.0.0.1:{self.api_port}',",
                     "         templates: {reminder: TPL_REMIND}}",
                     f"database: {{url: '{self.db_url}'}}",
@@ -110,7 +118,7 @@ def procs(tmp_path: Path, db_url: str) -> Iterator[Processes]:
                 "--appid",
                 APPID,
                 "--secret",
-                "s",
+                LIVE_SECRET,
             ],
             "fake_api",
             f"http://127.0.0.1:{p.api_port}/_fake/stats",

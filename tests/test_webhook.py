@@ -289,7 +289,7 @@ async def test_handler_failure_keeps_the_message_and_answers_plainly(
     xml = wx.text("o_user_1", "门锁坏了")
     status, body = await post(client, wx.deliver(xml))
     reply = wx.open_reply(body)
-    assert status == 200 and reply is not None and "记下" in reply["Content"]
+    assert status == 200 and reply is not None and "已经保存" in reply["Content"]
     rows = await stored(client)
     assert [(r.content, r.reply_mode) for r in rows] == [("门锁坏了", "error")]
     status, body = await post(client, wx.deliver(xml))  # WeChat's retry: same answer, one row

@@ -84,6 +84,7 @@ def outbox_params(
     template_url: str | None = None,
     not_before: datetime | None = None,
     now: datetime | None = None,
+    at_least_once: bool = False,
 ) -> dict[str, Any]:
     """One outbox row's values, validated (see :func:`enqueue`)."""
     if not purpose or len(purpose) > 32:
@@ -95,6 +96,8 @@ def outbox_params(
     payload = build_payload(
         text=text, news=news, template_fields=template_fields, template_url=template_url
     )
+    if at_least_once:
+        payload["at_least_once"] = True
     created = now or datetime.now(UTC)
     return {
         "purpose": purpose,
@@ -128,6 +131,7 @@ async def enqueue(
     template_url: str | None = None,
     not_before: datetime | None = None,
     now: datetime | None = None,
+    at_least_once: bool = False,
 ) -> int | None:
     """Queue one message; returns its id, or None when ``dedupe_key`` was already queued.
 
@@ -135,6 +139,9 @@ async def enqueue(
     ``template_fields`` (the template's keys → values, each cut to 20 characters) as the
     template configured for ``purpose`` outside it. Give both when either may be needed.
     Nothing is committed here: the row lands or vanishes with the caller's transaction.
+    ``at_least_once``: if WeChat's answer to a customer-service send is lost, send it again
+    (a possible duplicate is better than a miss: alerts about urgent orders); otherwise such a
+    message is sent at most once (see bot/outbound/worker.py).
     """
     params = outbox_params(
         purpose=purpose,
@@ -146,6 +153,7 @@ async def enqueue(
         template_url=template_url,
         not_before=not_before,
         now=now,
+        at_least_once=at_least_once,
     )
     stmt = _INSERT["postgresql" if dialect_name(session) == "postgresql" else "sqlite"]
     return cast(int | None, (await session.execute(stmt, params)).scalar())

@@ -24,6 +24,7 @@ log = logging.getLogger("mulin.outbox")
 
 WECHAT_API = web.AppKey("wechat_api", WeChatClient)
 OUTBOX_WORKER = web.AppKey("outbox_worker", OutboxWorker)
+REDIS: web.AppKey[Any] = web.AppKey("redis")  # the Redis client, when redis.url is set
 
 
 def build_client(
@@ -66,7 +67,11 @@ def _redis(config: Config) -> Any | None:
         return None
     from redis.asyncio import Redis
 
-    return Redis.from_url(config.redis.url)
+    # Short timeouts: a Redis that stops answering must fail sends fast (they are retried
+    # within seconds) instead of holding the outbox's leases.
+    return Redis.from_url(
+        config.redis.url, socket_timeout=3, socket_connect_timeout=3, health_check_interval=15
+    )
 
 
 async def outbound_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -84,6 +89,8 @@ async def outbound_ctx(app: web.Application) -> AsyncIterator[None]:
     worker = build_worker(client, config, sessions, redis, clock)
     app[WECHAT_API] = client
     app[OUTBOX_WORKER] = worker
+    if redis is not None:
+        app[REDIS] = redis
     try:
         yield
     finally:

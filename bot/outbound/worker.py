@@ -3,8 +3,17 @@
 Claiming is one statement (``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED])
 RETURNING …``), so concurrent workers — in one process or many — never claim a row twice. A
 claim is a lease: if the worker dies, the rows become due again when ``lease_until`` passes.
-Delivery is at-least-once; template messages carry a ``client_msg_id`` derived from the dedupe
-key so WeChat drops a resend of a message it already accepted.
+
+Each claim is one attempt, counted in ``attempts`` and written to ``attempt_log``; the API client
+makes exactly one exchange per attempt, so nothing is retried out of sight. What a lost answer
+(the request may have reached WeChat) means depends on the kind of message:
+- template messages are at-least-once: they carry a ``client_msg_id`` derived from the dedupe
+  key, WeChat drops a resend of one it already accepted, so resending is safe;
+- customer-service messages have no such key and are at-most-once: a lost answer ends the row
+  as ``unconfirmed`` (perhaps delivered, never resent) — except rows queued ``at_least_once``
+  (alerts about urgent orders), where a duplicate is better than a miss: those are resent.
+A lease that runs out (the worker died mid-send) is the same unknown: customer-service rows
+that are not at-least-once are then ended as ``unconfirmed`` rather than sent again.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.outbound import channel as ch
 from bot.outbound.limits import SendLimits
+from bot.storage_errors import OutageLog, short
 from bot.wechat.api import WeChatClient
 from bot.wechat.errors import (
     NOT_FOLLOWING,
@@ -56,7 +66,9 @@ class OutboxSettings:
     batch_size: int = 100
     concurrency: int = 32
     lease: timedelta = timedelta(seconds=60)
-    backoff: tuple[float, ...] = (30, 120, 600, 1800, 3600)  # seconds; the last one repeats
+    backoff: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600)  # seconds; the last one repeats
+    # Our own side failed (Redis, the token store): nothing was sent; try again soon.
+    local_retry: float = 5.0
     max_attempts: int = 8
     tick_budget: float = 4.0  # seconds one tick may keep claiming further batches
     # Batches in flight at once in one process: one claims and records while the other sends.
@@ -73,6 +85,14 @@ class Claimed:
     payload: dict[str, Any]
     dedupe_key: str
     attempts: int  # including this one
+    attempt_log: list[dict[str, Any]] | None = None
+    # The channel a worker was sending on when it stopped without recording the result
+    # (its lease ran out): that attempt's fate is unknown.
+    in_flight: str | None = None
+
+    @property
+    def at_least_once(self) -> bool:
+        return bool(self.payload.get("at_least_once"))
 
 
 @dataclass
@@ -122,6 +142,7 @@ class OutboxWorker:
         self._inflight: set[str] = set()  # recipients of the batches being sent
         self._closing = False
         self.totals: dict[str, int] = defaultdict(int)
+        self.dependencies = OutageLog("outbound dependencies (Redis / database)", log)
 
     # --- public --------------------------------------------------------------------------
 
@@ -177,10 +198,21 @@ class OutboxWorker:
         if not rows:
             return 0
         try:
-            jobs = await self._plan(rows)
-            await self._apply_limits(jobs)
+            jobs = [_Job(row, ch.Undeliverable("")) for row in rows]
+            try:
+                jobs = await self._plan(rows)
+                await self._apply_limits(jobs)
+            except Exception as exc:
+                # Redis or the database behind the limits is away: nothing was sent, so the
+                # rows go back at once instead of sitting leased until the lease runs out.
+                self.dependencies.failed(exc, "; pushes wait and are retried every few seconds")
+                for job in jobs:
+                    job.outcome = job.outcome or self._local_failure(str(short(exc)))
+            else:
+                self.dependencies.recovered()
+            await self._mark_in_flight(jobs)
             await self._send_all(jobs)
-            await self._record(jobs)
+            await self._with_deadlock_retry(lambda: self._record(jobs))
         finally:
             self._inflight -= recipients
         for job in jobs:
@@ -190,6 +222,22 @@ class OutboxWorker:
 
     async def claim(self, limit: int, exclude: Set[str] = frozenset()) -> list[Claimed]:
         """Lease up to ``limit`` due rows in one atomic statement (not to ``exclude``)."""
+        return await self._with_deadlock_retry(lambda: self._claim(limit, exclude))
+
+    async def _with_deadlock_retry(self, work: Any, attempts: int = 3) -> Any:
+        """PostgreSQL may pick this transaction as a deadlock victim (seen once right after a
+        database stall): the statement is safe to run again, so it is, quietly, and counted."""
+        for attempt in range(attempts):
+            try:
+                return await work()
+            except Exception as exc:
+                if not _is_deadlock(exc) or attempt == attempts - 1:
+                    raise
+                self.totals["deadlock_retries"] += 1
+                await asyncio.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    async def _claim(self, limit: int, exclude: Set[str]) -> list[Claimed]:
         now = self._clock.now()
         t = _OUTBOX
         due = or_(
@@ -212,7 +260,14 @@ class OutboxWorker:
                     attempts=t.c.attempts + 1,
                 )
                 .returning(
-                    t.c.id, t.c.purpose, t.c.recipient, t.c.payload, t.c.dedupe_key, t.c.attempts
+                    t.c.id,
+                    t.c.purpose,
+                    t.c.recipient,
+                    t.c.payload,
+                    t.c.dedupe_key,
+                    t.c.attempts,
+                    t.c.attempt_log,
+                    t.c.in_flight,
                 )
             )
             result = await session.execute(stmt)
@@ -236,6 +291,15 @@ class OutboxWorker:
         planned: dict[str, int] = defaultdict(int)
         jobs: list[_Job] = []
         for row in rows:
+            if row.in_flight == "custom" and not row.at_least_once:
+                jobs.append(_Job(row, ch.Undeliverable("")))
+                jobs[-1].outcome = Outcome(
+                    "unconfirmed",
+                    "the worker stopped while sending; a customer-service message is sent at"
+                    " most once, so it is not sent again",
+                    channel="custom",
+                )
+                continue
             if row.attempts > self.settings.max_attempts:
                 plan: ch.Plan = ch.Undeliverable("")
                 job = _Job(row, plan)
@@ -296,6 +360,27 @@ class OutboxWorker:
             give_back_attempt=True,
         )
 
+    async def _mark_in_flight(self, jobs: list[_Job]) -> None:
+        """Say on each row which channel is about to be tried, before anything is sent.
+
+        If this process dies before recording the results, the next worker knows the send
+        had begun (and on which channel), and applies that kind's rule for an unknown outcome.
+        """
+        by_channel: dict[str, list[int]] = defaultdict(list)
+        for job in jobs:
+            if job.outcome is None and job.plan.channel is not None:
+                by_channel[job.plan.channel].append(job.row.id)
+        if not by_channel:
+            return
+        t = _OUTBOX
+        async with self._sessions.begin() as session:
+            for channel, ids in sorted(by_channel.items()):
+                await session.execute(
+                    update(t)
+                    .where(t.c.id.in_(sorted(ids)), t.c.leased_by == self.worker_id)
+                    .values(in_flight=channel)
+                )
+
     async def _send_all(self, jobs: list[_Job]) -> None:
         groups: dict[str, list[_Job]] = defaultdict(list)
         for job in jobs:
@@ -322,7 +407,7 @@ class OutboxWorker:
         try:
             if isinstance(plan, ch.CustomPlan):
                 try:
-                    await self._client.send_custom(plan.body)
+                    await self._client.send_custom(plan.body, once=True)
                     return Outcome("sent", channel="custom", window_send=True)
                 except PermanentError as exc:
                     if exc.errcode not in (OUT_OF_WINDOW, WINDOW_COUNT):
@@ -342,6 +427,7 @@ class OutboxWorker:
                 plan.fields,
                 url=plan.url,
                 client_msg_id=client_msg_id(job.row.dedupe_key),
+                once=True,
             )
             return Outcome("sent", channel="template", msgid=msgid)
         except QuotaExceeded as exc:
@@ -353,10 +439,22 @@ class OutboxWorker:
         except PermanentError as exc:
             status = "undeliverable" if exc.errcode in RECIPIENT_REFUSED else "failed"
             return Outcome(status, str(exc), channel=plan.channel)
-        except (TransientError, TokenError) as exc:
+        except TransientError as exc:
+            if exc.maybe_delivered and plan.channel == "custom" and not job.row.at_least_once:
+                return Outcome(
+                    "unconfirmed",
+                    f"WeChat's answer was lost ({exc}); customer-service messages are sent at"
+                    " most once, so it is not sent again",
+                    channel="custom",
+                )
+            return self._retry_later(job.row, str(exc), channel=plan.channel)
+        except TokenError as exc:
             return self._retry_later(job.row, str(exc))
-        except Exception as exc:  # a bug must not leave the row leased forever
-            log.exception("outbox %s: unexpected error", job.row.id)
+        except Exception as exc:
+            if _is_local_outage(exc):  # Redis or the token table: nothing went out
+                self.dependencies.failed(exc, "; pushes wait and are retried every few seconds")
+                return self._local_failure(short(exc))
+            log.exception("outbox %s: unexpected error", job.row.id)  # a bug: keep the row alive
             return self._retry_later(job.row, f"unexpected {type(exc).__name__}: {exc}")
 
     async def _take_fallback_slot(self) -> None:
@@ -368,13 +466,24 @@ class OutboxWorker:
         if wait > 0:
             await asyncio.sleep(wait)
 
-    def _retry_later(self, row: Claimed, error: str) -> Outcome:
+    def _retry_later(self, row: Claimed, error: str, channel: str | None = None) -> Outcome:
         if row.attempts >= self.settings.max_attempts:
-            return Outcome("failed", f"gave up after {row.attempts} attempts: {error}")
+            return Outcome("failed", f"gave up after {row.attempts} attempts: {error}", channel)
         steps = self.settings.backoff
         delay = steps[min(row.attempts - 1, len(steps) - 1)] * random.uniform(0.9, 1.1)
         return Outcome(
-            "pending", error, next_attempt_at=self._clock.now() + timedelta(seconds=delay)
+            "pending",
+            error,
+            channel=channel,
+            next_attempt_at=self._clock.now() + timedelta(seconds=delay),
+        )
+
+    def _local_failure(self, error: str) -> Outcome:
+        return Outcome(
+            "pending",
+            f"not sent: {error}",
+            next_attempt_at=self._clock.now() + timedelta(seconds=self.settings.local_retry),
+            give_back_attempt=True,
         )
 
     # --- recording -----------------------------------------------------------------------
@@ -384,7 +493,9 @@ class OutboxWorker:
         t = _OUTBOX
         params: list[dict[str, Any]] = []
         window_sends: list[dict[str, Any]] = []
-        for job in jobs:
+        # Rows and users in one fixed order: two transactions touching the same rows never
+        # wait on each other crosswise (the inbound side upserts users in openid order too).
+        for job in sorted(jobs, key=lambda j: j.row.id):
             o = job.outcome
             assert o is not None
             params.append(
@@ -398,6 +509,7 @@ class OutboxWorker:
                     "b_channel": o.channel,
                     "b_msgid": o.msgid,
                     "b_sent": now if o.status == "sent" else None,
+                    "b_log": _logged(job.row, o, now),
                 }
             )
             if o.window_send:
@@ -425,8 +537,11 @@ class OutboxWorker:
                 channel=bindparam("b_channel"),
                 wechat_msgid=bindparam("b_msgid"),
                 sent_at=bindparam("b_sent", type_=UTCDateTime()),
+                attempt_log=bindparam("b_log", type_=_OUTBOX.c.attempt_log.type),
+                in_flight=None,
             )
         )
+        window_sends.sort(key=lambda p: p["b_openid"])
         async with self._sessions.begin() as session:
             conn = await session.connection()
             await conn.execute(stmt, params)
@@ -437,3 +552,40 @@ class OutboxWorker:
                     .values(window_sends=_USERS.c.window_sends + 1),
                     window_sends,
                 )
+
+
+_LOG_KEEP = 10  # attempts kept per row; `attempts` still counts them all
+
+
+def _logged(row: Claimed, outcome: Outcome, now: datetime) -> list[dict[str, Any]]:
+    """The row's attempt log with this attempt added (a deferral before sending is no attempt)."""
+    entries = list(row.attempt_log or [])
+    if outcome.give_back_attempt:
+        return entries[-_LOG_KEEP:]
+    entry: dict[str, Any] = {"n": row.attempts, "at": now.isoformat(), "result": outcome.status}
+    if outcome.channel:
+        entry["channel"] = outcome.channel
+    if outcome.error:
+        entry["error"] = outcome.error[:300]
+    return [*entries, entry][-_LOG_KEEP:]
+
+
+def _is_deadlock(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(
+        getattr(orig, "__cause__", None), "sqlstate", None
+    )
+    return code == "40P01" or "deadlock detected" in str(exc)
+
+
+def _is_local_outage(exc: BaseException) -> bool:
+    from bot.storage_errors import is_outage
+
+    if is_outage(exc):
+        return True
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    return isinstance(exc, RedisConnectionError | RedisTimeoutError)

@@ -233,9 +233,14 @@ class OrderDesk:
         text: str,
         key: str,
         fields: dict[str, object] | None = None,
+        *,
+        urgent: bool = False,
     ) -> None:
+        """Queue a push. Pushes to members about urgent orders are at-least-once: a lost answer
+        from WeChat means sending again (a duplicate beats a missed emergency)."""
         if not openid:
             return
+        at_least_once = urgent and purpose in ("order_assigned", "reminder")
         if self.outbox_buffer is not None:
             self.outbox_buffer.append(
                 outbox_params(
@@ -245,6 +250,7 @@ class OrderDesk:
                     template_fields=fields,
                     dedupe_key=key,
                     now=self.clock.now(),
+                    at_least_once=at_least_once,
                 )
             )
             return
@@ -256,6 +262,7 @@ class OrderDesk:
             template_fields=fields,
             dedupe_key=key,
             now=self.clock.now(),
+            at_least_once=at_least_once,
         )
 
     def take_buffers(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -424,6 +431,7 @@ class OrderDesk:
             ),
             f"order:{order.id}:v{order.version}:assign:{member.key}",
             self._fields(order, "待接单"),
+            urgent=order.urgent,
         )
         for key in decision.also_notify:
             leader = view.by_key.get(key)
@@ -440,6 +448,7 @@ class OrderDesk:
                     ),
                     f"order:{order.id}:urgent-fyi:{key}",
                     self._fields(order, "紧急"),
+                    urgent=True,
                 )
 
     async def _tell_grid_leader(self, order: OrderLike, text: str, key: str) -> Member | None:
@@ -450,7 +459,12 @@ class OrderDesk:
         if leader is None or not leader.active:
             return None
         await self._tell(
-            leader.openid, "reminder", text, f"{key}:{leader.key}", self._fields(order, "催办")
+            leader.openid,
+            "reminder",
+            text,
+            f"{key}:{leader.key}",
+            self._fields(order, "催办"),
+            urgent=getattr(order, "urgent", False),
         )
         return leader
 
@@ -460,13 +474,26 @@ class OrderDesk:
         for m in view.by_key.values():
             if m.active and "staff" in (m.roles or []):
                 await self._tell(
-                    m.openid, "reminder", text, f"{key}:{m.key}", self._fields(order, "催办")
+                    m.openid,
+                    "reminder",
+                    text,
+                    f"{key}:{m.key}",
+                    self._fields(order, "催办"),
+                    urgent=getattr(order, "urgent", False),
                 )
                 told += 1
         return told
 
     # -- members ---------------------------------------------------------------------------
-    async def _member_may(self, member: Member, order: Order, action: Action) -> None:
+    async def _member_order(self, member: Member, number: int, action: Action) -> Order:
+        """The order a member names, if it is theirs to act on.
+
+        A missing order and one outside the member's scope get the same answer, so a member
+        cannot learn which numbers exist, nor who holds an order elsewhere.
+        """
+        order = await self.session.get(Order, number)
+        if order is None:
+            raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         view = await self.roster()
         place = place_of(order)
         allowed = may_act(
@@ -478,7 +505,8 @@ class OrderDesk:
             grid=view.index.grid_for(place),
         )
         if not allowed:
-            raise Refused(texts.MEMBER_NOT_YOUR_SCOPE.format(number=order.id))
+            raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
+        return order
 
     def _refusal(self, action: Action, order: Order) -> None:
         refusal = check(action, Status(order.status))
@@ -507,10 +535,9 @@ class OrderDesk:
         return True
 
     async def accept(self, member: Member, number: int) -> str:
-        order = await self.order(number)
+        order = await self._member_order(member, number, Action.ACCEPT)
         if order.status in ASSIGNED_STATUSES[1:] and order.assignee_id is not None:
             return await self._taken(order)
-        await self._member_may(member, order, Action.ACCEPT)
         self._refusal(Action.ACCEPT, order)
         before, now = order.status, self.clock.now()
         if not await self._save(
@@ -542,8 +569,7 @@ class OrderDesk:
     async def _simple(
         self, member: Member, number: int, action: Action, note: str, event_note: str
     ) -> Order:
-        order = await self.order(number)
-        await self._member_may(member, order, action)
+        order = await self._member_order(member, number, action)
         self._refusal(action, order)
         before, now = order.status, self.clock.now()
         values: dict[str, Any] = {"status": target(action).value, "updated_at": now}
@@ -604,11 +630,10 @@ class OrderDesk:
         return texts.MEMBER_ESCALATED_OK.format(number=order.id)
 
     async def decline(self, member: Member, number: int, reason: str) -> str:
-        order = await self.order(number)
-        await self._member_may(member, order, Action.DECLINE)
+        order = await self._member_order(member, number, Action.DECLINE)
         self._refusal(Action.DECLINE, order)
         if order.assignee_id != member.id:
-            raise Refused(texts.MEMBER_NOT_YOUR_SCOPE.format(number=order.id))
+            raise Refused(texts.MEMBER_NOT_HOLDER.format(number=order.id))
         order.declined_by = [*(order.declined_by or []), member.id]
         nxt = await self.dispatch(
             order,
@@ -626,8 +651,7 @@ class OrderDesk:
         return texts.MEMBER_DECLINED_OK.format(number=order.id, next=follow)
 
     async def reassign(self, member: Member, number: int, target_text: str) -> str:
-        order = await self.order(number)
-        await self._member_may(member, order, Action.REASSIGN)
+        order = await self._member_order(member, number, Action.REASSIGN)
         self._refusal(Action.REASSIGN, order)
         view = await self.roster()
         wanted = target_text.strip()
@@ -742,9 +766,11 @@ class OrderDesk:
                 return texts.CANCEL_WHICH.format(number=open_orders[0].id)
             order = open_orders[0]
         else:
-            order = await self.order(number)
-            if order.resident_openid != openid:
-                raise Refused(texts.ORDER_NOT_YOURS.format(number=number))
+            # Missing and someone else's get one answer: numbers are not a way to probe.
+            found = await self.session.get(Order, number)
+            if found is None or found.resident_openid != openid:
+                raise Refused(texts.ORDER_NOT_FOUND.format(number=number))
+            order = found
         self._refusal(Action.CANCEL, order)
         before, now = order.status, self.clock.now()
         assignee = order.assignee_id

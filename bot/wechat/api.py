@@ -1,9 +1,12 @@
 """A thin async client for the WeChat Official Account API, on aiohttp.
 
 Every call has a timeout and a bounded number of attempts:
-- 40001/42001/40014 (token invalid or expired): refresh the token once, retry at once;
+- 40001/42001/40014 (token invalid or expired): refresh the token once, retry at once (WeChat
+  refused the request, so nothing was carried out);
 - -1 (busy), HTTP 5xx, timeouts, connection errors, malformed answers: exponential backoff with
-  jitter, at most ``RetryPolicy.attempts`` tries, then ``TransientError``;
+  jitter, at most ``RetryPolicy.attempts`` tries, then ``TransientError``. Message sends are
+  the exception: they make one exchange (``once``) and leave retrying to the outbox, which
+  records every attempt and decides per kind whether a lost answer may be sent again;
 - 45009 (daily quota): ``QuotaExceeded`` carrying the next 00:00 Asia/Shanghai;
 - any other error code (45015, 43004, 43101, 45047, ...): ``PermanentError`` with the code.
 Logs never contain the secret or a token, and phone numbers in logged payloads are masked.
@@ -108,9 +111,15 @@ class WeChatClient:
 
     # --- public API --------------------------------------------------------------------------
 
-    async def send_custom(self, message: Mapping[str, Any]) -> dict[str, Any]:
-        """A customer-service message (``touser``, ``msgtype`` and the type's body)."""
-        return await self._call("POST", "/cgi-bin/message/custom/send", body=message)
+    async def send_custom(
+        self, message: Mapping[str, Any], *, once: bool = False
+    ) -> dict[str, Any]:
+        """A customer-service message (``touser``, ``msgtype`` and the type's body).
+
+        WeChat has no idempotency key for these: with ``once`` a transport failure is raised
+        at once (``TransientError.maybe_delivered`` says whether it may have gone out).
+        """
+        return await self._call("POST", "/cgi-bin/message/custom/send", body=message, once=once)
 
     async def send_text(self, openid: str, content: str) -> dict[str, Any]:
         return await self.send_custom(
@@ -137,6 +146,7 @@ class WeChatClient:
         *,
         url: str | None = None,
         client_msg_id: str | None = None,
+        once: bool = False,
     ) -> str:
         """A template message; returns WeChat's msgid. ``client_msg_id`` makes retries idempotent."""
         body: dict[str, Any] = {
@@ -148,7 +158,7 @@ class WeChatClient:
             body["url"] = url
         if client_msg_id:
             body["client_msg_id"] = client_msg_id[:64]
-        data = await self._call("POST", "/cgi-bin/message/template/send", body=body)
+        data = await self._call("POST", "/cgi-bin/message/template/send", body=body, once=once)
         return str(data.get("msgid", ""))
 
     async def create_menu(self, menu: Mapping[str, Any]) -> None:
@@ -197,6 +207,7 @@ class WeChatClient:
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
         auth: bool = True,
+        once: bool = False,
     ) -> dict[str, Any]:
         failures = 0
         refreshed = False
@@ -211,6 +222,8 @@ class WeChatClient:
                 data = await self._request(method, path, query, body)
                 code = _errcode(data)
             except TransientError as exc:
+                if once:
+                    raise
                 last = exc
             else:
                 if code == 0:
@@ -228,7 +241,9 @@ class WeChatClient:
                 if code != BUSY:
                     log.warning("wechat %s: error %s %s", path, code, errmsg)
                     raise PermanentError(code, errmsg)
-                last = TransientError(f"WeChat busy (-1): {errmsg}", BUSY)
+                last = TransientError(f"WeChat busy (-1): {errmsg}", BUSY, maybe_delivered=False)
+                if once:
+                    raise last
             failures += 1
             if failures >= self.retry.attempts:
                 break
@@ -267,6 +282,11 @@ class WeChatClient:
             ) as resp:
                 raw = await resp.read()
                 status = resp.status
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            # No connection was made: WeChat never saw the request.
+            raise TransientError(
+                f"connection failed before sending: {type(exc).__name__}", maybe_delivered=False
+            ) from None
         except TimeoutError:
             raise TransientError(f"timed out after {self._timeout.total}s") from None
         except aiohttp.ClientError as exc:

@@ -28,10 +28,18 @@ class WeChatError(Exception):
 
 
 class TransientError(WeChatError):
-    """Network errors, timeouts, HTTP 5xx, busy (-1), malformed answers: retried and still failing.
+    """Network errors, timeouts, HTTP 5xx, busy (-1), malformed answers.
 
-    Whether the message reached WeChat is unknown; a later retry is the right move.
+    ``maybe_delivered`` is False only when WeChat cannot have acted on the request (the
+    connection was never made, or WeChat answered "busy"); otherwise the request may have
+    been carried out and only its answer was lost.
     """
+
+    def __init__(
+        self, message: str, errcode: int | None = None, *, maybe_delivered: bool = True
+    ) -> None:
+        super().__init__(message, errcode)
+        self.maybe_delivered = maybe_delivered
 
 
 class PermanentError(WeChatError):

@@ -60,7 +60,8 @@ ERRMSG = {
     47001: "data format error",
     47003: "argument invalid!",
 }
-FAULT_KINDS = ("latency", "stall", "http", "malformed", "errcode", "drop")
+LOSE_ANSWER = web.RequestKey("lose_answer", bool)
+FAULT_KINDS = ("latency", "stall", "http", "malformed", "errcode", "drop", "lose_answer")
 _TOKEN_FORM = re.compile(r"^\d+_[A-Za-z0-9_-]{20,}$")
 WINDOW = timedelta(hours=48)
 WINDOW_SENDS = 5
@@ -73,7 +74,9 @@ class Fault:
 
     kinds: ``latency``/``stall`` (sleep ``seconds``, then answer normally), ``http`` (answer HTTP
     ``status``), ``malformed`` (a non-JSON body), ``errcode`` (answer ``errcode`` without doing
-    anything), ``drop`` (close the connection without answering).
+    anything), ``drop`` (close the connection without answering), ``lose_answer`` (carry the
+    request out — a message is sent — then close the connection instead of answering: the
+    response lost on the way back).
     ``path`` is matched as a prefix; None matches every ``/cgi-bin/`` request.
     """
 
@@ -240,6 +243,9 @@ class FakeWeChat:
                 if request.transport is not None:
                     request.transport.close()
                 raise asyncio.CancelledError
+            if fault.kind == "lose_answer":
+                request[LOSE_ANSWER] = True
+                continue
             return _err(fault.errcode)
         return None
 
@@ -406,7 +412,14 @@ def create_app(fake: FakeWeChat | None = None) -> web.Application:
             return await handler(request)
         state.requests[request.path] += 1
         injected = await state.apply_faults(request)
-        return injected if injected is not None else await handler(request)
+        if injected is not None:
+            return injected
+        response = await handler(request)
+        if request.get(LOSE_ANSWER):
+            if request.transport is not None:
+                request.transport.close()
+            raise asyncio.CancelledError
+        return response
 
     def authed(fn: Callable[[web.Request], Awaitable[web.Response]]) -> Handler:
         async def wrapper(request: web.Request) -> web.StreamResponse:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
@@ -92,13 +93,16 @@ class InboundCodec:
             raise Rejected(400, "body is not UTF-8") from None
         if encrypted:
             text = self._decrypt(query, text)
-        return Decoded(self._parse(text), encrypted)
+        incoming = self._parse(text)
+        return Decoded(replace(incoming, replay_key=replay_key(query)), encrypted)
 
     def _decrypt(self, query: Mapping[str, str], text: str) -> str:
         assert self._crypto is not None  # config validation requires the key outside plain
-        outer = _parse_xml(text)
-        encrypt = outer.get("Encrypt")
-        if not isinstance(encrypt, str) or not encrypt:
+        # The signature is checked on the Encrypt element found by a regular expression,
+        # before any XML parser sees the unauthenticated body.
+        found = _ENCRYPT.search(text)
+        encrypt = (found.group(1) or found.group(2) or "").strip() if found else ""
+        if not encrypt:
             raise Rejected(400, "no Encrypt element")
         msg_sig = query.get("msg_signature", "")
         expected = _sha1(
@@ -106,9 +110,10 @@ class InboundCodec:
         )
         if not hmac.compare_digest(expected.encode(), msg_sig.encode()):
             raise Rejected(403, "bad msg_signature")
+        _parse_xml(text)  # authenticated now; still refuse a malformed envelope
         try:
             plain = self._crypto.decrypt_message(
-                outer, msg_sig, query.get("timestamp", ""), query.get("nonce", "")
+                {"Encrypt": encrypt}, msg_sig, query.get("timestamp", ""), query.get("nonce", "")
             )
         except Exception:
             # wrong key, wrong appid, truncated or padded garbage: wechatpy raises a zoo of
@@ -136,8 +141,11 @@ class InboundCodec:
         if raw_type == "event":
             msg_type = "event"
             event = str(getattr(msg, "event", None) or doc.get("Event") or "").lower() or None
+            event = event[:_EVENT_MAX] if event else None
         elif msg_type == "unknown":
             msg_type = raw_type or "unknown"
+        if len(msg_type) > _TYPE_MAX:  # signed, but nothing WeChat sends: keep it storable
+            msg_type = "unknown"
         content = fields.get("Content")
         if raw_type == "voice":
             content = fields.get("Recognition") or None
@@ -146,7 +154,7 @@ class InboundCodec:
             raise Rejected(400, "bad MsgId")
         return Incoming(
             openid=openid,
-            account=fields.get("ToUserName", ""),
+            account=fields.get("ToUserName", "")[:_ACCOUNT_MAX],
             msg_type=msg_type,
             created_at=created,
             raw_xml=xml,
@@ -158,8 +166,8 @@ class InboundCodec:
             pic_url=fields.get("PicUrl") or None,
             url=fields.get("Url") or None,
             title=fields.get("Title") or None,
-            latitude=_float(fields.get("Location_X") or fields.get("Latitude")),
-            longitude=_float(fields.get("Location_Y") or fields.get("Longitude")),
+            latitude=_coordinate(fields.get("Location_X") or fields.get("Latitude"), 90),
+            longitude=_coordinate(fields.get("Location_Y") or fields.get("Longitude"), 180),
             label=fields.get("Label") or None,
             fields=fields,
         )
@@ -176,15 +184,28 @@ class InboundCodec:
 
 
 _DECLARATIONS = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_ENCRYPT = re.compile(r"<Encrypt>\s*(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<]*))\s*</Encrypt>")
+# The columns the fields land in; a longer value is signed but nothing WeChat sends.
+_TYPE_MAX, _EVENT_MAX, _ACCOUNT_MAX = 32, 64, 64
+# WeChat's deepest documented element is four levels down (SendPicsInfo/PicList/item/…).
+MAX_DEPTH = 8
 
 
-def _element(node: ElementTree.Element) -> Any:
+def replay_key(query: Mapping[str, str]) -> str:
+    """What identifies one signed request: a second body under it is a replay."""
+    parts = (query.get(k, "") for k in ("timestamp", "nonce", "signature", "msg_signature"))
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def _element(node: ElementTree.Element, depth: int = 0) -> Any:
     children = list(node)
     if not children:
         return node.text
+    if depth >= MAX_DEPTH:
+        raise Rejected(400, "XML nested too deeply")
     out: dict[str, Any] = {}
     for child in children:
-        value = _element(child)
+        value = _element(child, depth + 1)
         if child.tag in out:  # repeated elements (e.g. <item>) become a list, as in xmltodict
             previous = out[child.tag]
             out[child.tag] = [*previous, value] if isinstance(previous, list) else [previous, value]
@@ -211,13 +232,15 @@ def _parse_xml(text: str) -> dict[str, Any]:
     return doc
 
 
-def _float(value: str | None) -> float | None:
+def _coordinate(value: str | None, limit: float) -> float | None:
+    """A latitude or longitude, or None for anything that is not a finite value in range."""
     if value is None:
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         return None
+    return number if math.isfinite(number) and -limit <= number <= limit else None
 
 
 def _wechatpy_message(doc: dict[str, Any]) -> Any:

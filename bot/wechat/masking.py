@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+from bot.logsetup import mask_phone_numbers
+
 _SECRET_KEYS = frozenset({"secret", "access_token", "appsecret", "token"})
 
 
@@ -17,7 +17,7 @@ def mask_secret(value: str) -> str:
 
 
 def mask_phones(text: str) -> str:
-    return _PHONE.sub(r"\1****\2", text)
+    return mask_phone_numbers(text)
 
 
 def mask_payload(value: Any) -> Any:

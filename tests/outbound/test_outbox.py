@@ -16,7 +16,7 @@ from bot.outbound import enqueue
 from bot.outbound.limits import SqlSendLimits
 from bot.outbound.worker import OutboxSettings, OutboxWorker
 from bot.wechat.api import WeChatClient
-from bot.wechat.fake_api import FakeWeChat
+from bot.wechat.fake_api import FakeWeChat, Fault
 from models.inbound import WeChatUser
 from models.outbox import OutboxMessage
 from tests.outbound.support import APPID, MakeClient, OutboxDB
@@ -215,13 +215,16 @@ async def test_transient_failure_backs_off_then_delivers(
     await w.drain()
     r = await row(sessions, "k1")
     assert r.status == "pending" and r.attempts == 1 and "busy" in (r.last_error or "")
-    assert timedelta(seconds=25) < r.next_attempt_at - clock.now() < timedelta(seconds=35)
+    # one exchange per attempt: the client no longer retries inside the call
+    assert fake.requests["/cgi-bin/message/template/send"] == 1
+    assert timedelta(seconds=4) < r.next_attempt_at - clock.now() < timedelta(seconds=6)
     fake.clear_faults()
     assert await w.drain() == 0  # not due yet
-    clock.advance(timedelta(seconds=40))
+    clock.advance(timedelta(seconds=10))
     await w.drain()
     r = await row(sessions, "k1")
     assert (r.status, r.attempts) == ("sent", 2) and len(fake.messages) == 1
+    assert [e["result"] for e in r.attempt_log or []] == ["pending", "sent"]
 
 
 async def test_gives_up_after_max_attempts(
@@ -327,3 +330,110 @@ async def test_send_rate_is_held_across_two_workers(
     # (the slot is reserved before the database answers), hence 10% slack below.
     assert span >= 39 / rate * 0.9
     assert span < 39 / rate * 1.6
+
+
+# --- a lost answer: each kind's rule (docs/security.md, "Delivery") ---------------------------
+async def test_lost_answer_to_a_customer_service_message_is_not_resent(
+    sessions: Sessions, client: WeChatClient, fake: FakeWeChat
+) -> None:
+    clock = FakeClock()
+    await add_user(sessions, "oResident", clock.now())
+    fake.inject(Fault("lose_answer", path=SEND, times=4))
+    for n in range(4):
+        await put(sessions, clock.now(), text=f"第{n}条", dedupe_key=f"k{n}")
+    w = worker(sessions, client, clock=clock)
+    for _ in range(5):
+        await w.drain()
+        clock.advance(timedelta(hours=1))
+    assert len(fake.sent("oResident")) == 4  # each went out once, none twice
+    for n in range(4):
+        r = await row(sessions, f"k{n}")
+        assert (r.status, r.attempts) == ("unconfirmed", 1)
+        assert [e["result"] for e in r.attempt_log or []] == ["unconfirmed"]
+
+
+async def test_lost_answer_to_a_template_is_resent_and_wechat_keeps_one(
+    sessions: Sessions, client: WeChatClient, fake: FakeWeChat
+) -> None:
+    clock = FakeClock()
+    fake.inject(Fault("lose_answer", path="/cgi-bin/message/template/send", times=1))
+    await put(sessions, clock.now(), template_fields=FIELDS, dedupe_key="t1")
+    w = worker(sessions, client, clock=clock)
+    await w.drain()
+    r = await row(sessions, "t1")
+    assert (r.status, r.attempts) == ("pending", 1)
+    clock.advance(timedelta(minutes=1))
+    await w.drain()
+    r = await row(sessions, "t1")
+    assert (r.status, r.attempts) == ("sent", 2)
+    assert fake.requests["/cgi-bin/message/template/send"] == 2
+    assert len(fake.messages) == 1  # the resend carried the same client_msg_id
+
+
+async def test_lost_answer_to_an_urgent_alert_is_resent(
+    sessions: Sessions, client: WeChatClient, fake: FakeWeChat
+) -> None:
+    clock = FakeClock()
+    await add_user(sessions, "oMember", clock.now())
+    fake.inject(Fault("lose_answer", path=SEND, times=1))
+    await put(
+        sessions,
+        clock.now(),
+        recipient="oMember",
+        purpose="order_assigned",
+        text="紧急工单",
+        dedupe_key="u1",
+        at_least_once=True,
+    )
+    w = worker(sessions, client, clock=clock)
+    await w.drain()
+    clock.advance(timedelta(minutes=1))
+    await w.drain()
+    r = await row(sessions, "u1")
+    assert (r.status, r.attempts) == ("sent", 2)
+    assert len(fake.sent("oMember")) == 2  # documented: a duplicate rather than a miss
+
+
+async def test_a_worker_that_died_mid_send_leaves_customer_service_messages_unconfirmed(
+    sessions: Sessions, client: WeChatClient, fake: FakeWeChat
+) -> None:
+    clock = FakeClock()
+    await add_user(sessions, "oResident", clock.now())
+    await put(sessions, clock.now(), text="你好", dedupe_key="d1")
+    await put(sessions, clock.now(), template_fields=FIELDS, dedupe_key="d2", recipient="oOther")
+    # A worker claimed both and marked them in flight, then died (nothing recorded).
+    dead = worker(sessions, client, clock=clock)
+    rows = await dead.claim(10)
+    jobs = await dead._plan(rows)
+    await dead._mark_in_flight(jobs)
+    clock.advance(timedelta(minutes=2))  # the lease runs out
+    await worker(sessions, client, clock=clock).drain()
+    r1, r2 = await row(sessions, "d1"), await row(sessions, "d2")
+    assert r1.status == "unconfirmed" and fake.sent("oResident") == []
+    assert r2.status == "sent" and len(fake.sent("oOther")) == 1  # templates are safe to resend
+
+
+class _BrokenLimits(SqlSendLimits):
+    broken = True
+
+    async def take_quota(self, channel: str, n: int, now: datetime) -> int:
+        if self.broken:
+            raise ConnectionError("redis is away")
+        return await super().take_quota(channel, n, now)
+
+
+async def test_limits_store_away_sends_nothing_and_retries_in_seconds(
+    sessions: Sessions, client: WeChatClient, fake: FakeWeChat
+) -> None:
+    clock = FakeClock()
+    await put(sessions, clock.now(), template_fields=FIELDS, dedupe_key="r1")
+    limits = _BrokenLimits(sessions, APPID, 0.0)
+    w = OutboxWorker(sessions, client, templates=TEMPLATES, limits=limits, clock=clock)
+    await w.drain()
+    r = await row(sessions, "r1")
+    assert (r.status, r.attempts) == ("pending", 0)  # not left leased, attempt given back
+    assert r.next_attempt_at - clock.now() <= timedelta(seconds=5)
+    limits.broken = False
+    clock.advance(timedelta(seconds=6))
+    await w.drain()
+    assert (await row(sessions, "r1")).status == "sent"
