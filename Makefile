@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench install browser clean
+.PHONY: demo test lint fmt bench fuzz install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# A longer fuzz round than CI's 5,000 requests (same seed, same assertions).
+fuzz: $(STAMP)
+	MULIN_FUZZ_COUNT=$${MULIN_FUZZ_COUNT:-50000} $(BIN)/pytest -q -s tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

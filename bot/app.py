@@ -13,7 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import migrate, webhook
+from bot import logsetup, migrate, webhook
 from bot.broadcasts import broadcast_tick_app
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -28,6 +28,7 @@ from bot.services import conversation
 from bot.services.digest import digest_tick
 from bot.services.roster_cache import RosterCache
 from bot.services.timers import order_timer_tick
+from bot.storage_errors import OutageLog, is_outage
 from bot.wechat.inbound import InboundCodec
 from bot.wechat.spool import Spool
 
@@ -45,6 +46,7 @@ def create_app(
     run_migrations: bool = True,
     start_scheduler: bool = True,
 ) -> web.Application:
+    logsetup.quiet_protocol_errors()
     app = web.Application(client_max_size=config.server.max_body_bytes)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
@@ -123,11 +125,20 @@ def create_app(
 
 
 def _guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaitable[None]]:
+    """A tick that never takes the scheduler down. A database outage is logged once when it
+    starts and once when it ends, not with a traceback every few seconds."""
+    outage = OutageLog(f"tick {name}: database", log)
+
     async def run() -> None:
         try:
             await tick(app)
-        except Exception:
-            log.exception("tick %s failed", name)
+        except Exception as exc:
+            if is_outage(exc):
+                outage.failed(exc)
+            else:
+                log.exception("tick %s failed", name)
+        else:
+            outage.recovered()
 
     return run
 

@@ -375,9 +375,30 @@ class InboundProcessor:
                 )
             if updates:
                 await (await session.connection()).execute(_UPDATE_REPLY, updates)
+        await self._missed_passive_replies(batch, fresh, outcomes)
         for index in duplicates:
             outcomes[index] = await self._replay(batch[index].message)
         return [outcomes[i] for i in range(len(batch))]
+
+    async def _missed_passive_replies(
+        self, batch: list[_Job], fresh: list[tuple[int, _Job, int]], outcomes: dict[int, Outcome]
+    ) -> None:
+        """Replies meant for the HTTP response whose commit outlasted WeChat's patience: the
+        webhook has answered without them, so they go out through the outbox instead."""
+        missed = [
+            (job, outcomes[index].reply, row_id)
+            for index, job, row_id in fresh
+            if job.ticket.state in ("late", "held") and outcomes[index].mode == "passive"
+        ]
+        if not missed or self.late_sink is None:
+            return
+        try:
+            async with self.sessions() as session, session.begin():
+                for job, reply, row_id in missed:
+                    if reply is not None:
+                        await self.late_sink(session, job.message, reply, row_id)
+        except Exception as exc:
+            log.error("could not queue %d late replies: %s", len(missed), short(exc))
 
     def _row(self, message: Incoming, mode: str, now: datetime) -> dict[str, Any]:
         return {

@@ -46,4 +46,35 @@ def configure(level: int = logging.INFO) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick otherwise
+    quiet_protocol_errors()
+    # A line per tick otherwise, and a warning every interval while a tick waits on a stalled
+    # database ("skipped: maximum number of running instances"): the tick's own outage line
+    # says what matters.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+
+
+class _ProtocolErrorFilter(logging.Filter):
+    """aiohttp logs every malformed HTTP request (an over-long URL, a broken request line) as
+    an ERROR with a traceback: anyone could fill the log that way. Such a request already got
+    its 400; one INFO line without the traceback says enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg = "malformed HTTP request refused (%s): %s"
+            record.args = (exc.code, type(exc).__name__)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+_PROTOCOL_FILTER = _ProtocolErrorFilter()
+
+
+def quiet_protocol_errors() -> None:
+    """Install the filter on aiohttp's server logger (idempotent)."""
+    server = logging.getLogger("aiohttp.server")
+    if _PROTOCOL_FILTER not in server.filters:
+        server.addFilter(_PROTOCOL_FILTER)

@@ -16,6 +16,7 @@ from bot.wechat.inbound import Rejected
 log = logging.getLogger(__name__)
 
 PROCESSOR = web.AppKey("processor", InboundProcessor)
+_PASSIVE_LIMIT = 4.3  # seconds: WeChat gives up at 5, network included
 # handling that outlived its request
 _TASKS: web.AppKey[set[asyncio.Future[Outcome]]] = web.AppKey("webhook_tasks")
 
@@ -55,8 +56,9 @@ async def receive(request: web.Request) -> web.Response:
     budget = config.server.reply_budget.total_seconds()
     done, _ = await asyncio.wait({task}, timeout=budget)
     if not done and ticket.state == "passive":
-        # Already committing its passive reply: give it the rest of WeChat's five seconds.
-        done, _ = await asyncio.wait({task}, timeout=max(0.1, 4.8 - budget))
+        # Already committing its passive reply: give it a little more of WeChat's five seconds,
+        # leaving room to hold the message and answer if the commit is stuck.
+        done, _ = await asyncio.wait({task}, timeout=max(0.05, _PASSIVE_LIMIT - budget))
     if not done:
         # Out of time, and not committed yet: answer only if the message is safe in the
         # spool; otherwise let WeChat retry (the retry is a duplicate if this one commits).

@@ -31,6 +31,7 @@ from bot.broadcasts.send import fire, record_occurrences
 from bot.clock import Clock
 from bot.config import Config
 from bot.outbound.sql import dialect_name
+from bot.storage_errors import is_outage
 from models.broadcasts import BroadcastRule
 
 log = logging.getLogger("mulin.broadcasts")
@@ -83,7 +84,9 @@ async def broadcast_tick(
     for rule_id in claimed:
         try:
             queued += await _process(sessions, rule_id, token, now, config)
-        except Exception:  # one broken rule must not stop the others; its lease runs out
+        except Exception as exc:  # one broken rule must not stop the others; its lease runs out
+            if is_outage(exc):
+                raise  # the database is away: the tick's caller logs that once
             log.exception("broadcast rule %s failed; retried when its lease runs out", rule_id)
     return queued
 

@@ -35,6 +35,7 @@ from bot.domain.timers import Due, TimerFacts, plan, resolve_deadline
 from bot.outbound import queue_rows
 from bot.services.orders import OrderDesk, place_text, timer_state
 from bot.services.roster_cache import RosterCache
+from bot.storage_errors import is_outage
 from models.base import UTCDateTime
 from models.orders import Order, OrderEvent
 
@@ -392,7 +393,9 @@ async def order_timer_tick(
     now = clock.now()
     try:
         return await _tick_in_one_transaction(sessions, clock, config, roster, now, limit, batch)
-    except Exception:
+    except Exception as exc:
+        if is_outage(exc):
+            raise  # the database is away: one by one would fail the same way
         log.exception("timer batch failed; handling the due orders one by one")
     async with sessions() as session, session.begin():
         ids = await claim_due(session, now, limit)
