@@ -437,3 +437,32 @@ async def test_limits_store_away_sends_nothing_and_retries_in_seconds(
     clock.advance(timedelta(seconds=6))
     await w.drain()
     assert (await row(sessions, "r1")).status == "sent"
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+async def test_a_deadlock_victim_is_retried_quietly_and_counted(
+    sessions: Sessions, client: WeChatClient
+) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    w = worker(sessions, client)
+    calls = 0
+
+    async def claim_once_a_victim() -> str:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise DBAPIError("UPDATE outbox …", None, _Deadlock("deadlock detected"))
+        return "claimed"
+
+    assert await w._with_deadlock_retry(claim_once_a_victim) == "claimed"
+    assert calls == 2 and w.totals["deadlock_retries"] == 1
+
+    async def always_broken() -> None:
+        raise DBAPIError("UPDATE outbox …", None, ValueError("not a deadlock"))
+
+    with pytest.raises(DBAPIError):
+        await w._with_deadlock_retry(always_broken)
