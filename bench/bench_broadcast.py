@@ -35,8 +35,8 @@ from bot.broadcasts import broadcast_tick, ops  # noqa: E402
 from bot.broadcasts.rules import parse_rules  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import build_config  # noqa: E402
-from bot.db import create_engine, session_factory  # noqa: E402
-from bot.migrate import upgrade  # noqa: E402
+from bot.storage.engine import create_engine, session_factory  # noqa: E402
+from bot.storage.migrations import upgrade  # noqa: E402
 from models.community import Resident  # noqa: E402
 from models.outbox import OutboxMessage  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Dispatch decision time with 2,000 members and 10,000 households.
 
-Measures ``bot.domain.dispatch.decide`` over a district-sized roster index (the decision
+Measures ``bot.orders.dispatch.decide`` over a district-sized roster index (the decision
 itself, with open-order counts given), and building the index from scratch (what a roster
 reload costs). Baseline in the same run: a dict lookup per order (the floor of any router).
 Target: p99 <= 2 ms per decision.
@@ -12,7 +12,7 @@ import random
 import statistics
 import time
 
-from bot.domain.dispatch import (
+from bot.orders.dispatch import (
     CATEGORY_NAMES,
     HouseholdPattern,
     MemberCard,

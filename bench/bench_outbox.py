@@ -29,13 +29,13 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.db import create_engine, session_factory  # noqa: E402
-from bot.migrate import upgrade  # noqa: E402
-from bot.outbound import enqueue  # noqa: E402
-from bot.outbound.limits import SqlSendLimits  # noqa: E402
-from bot.outbound.sql_tokens import SqlTokenStore  # noqa: E402
-from bot.outbound.worker import OutboxSettings, OutboxWorker  # noqa: E402
+from bot.outbox import enqueue  # noqa: E402
+from bot.outbox.limits import SqlSendLimits  # noqa: E402
+from bot.outbox.worker import OutboxSettings, OutboxWorker  # noqa: E402
+from bot.storage.engine import create_engine, session_factory  # noqa: E402
+from bot.storage.migrations import upgrade  # noqa: E402
 from bot.wechat.api import WeChatClient  # noqa: E402
+from bot.wechat.token_store_sql import SqlTokenStore  # noqa: E402
 
 APPID = "wx0000000000000000"
 SECRET = "bench-secret"
@@ -114,7 +114,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     fake = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "bot.wechat.fake_api", "--port", str(port), "--secret", SECRET),
+        *(sys.executable, "-m", "bot.sandbox.fake_wechat", "--port", str(port), "--secret", SECRET),
         cwd=ROOT,
     )
     engine = create_engine(db_url)

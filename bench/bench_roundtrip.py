@@ -19,7 +19,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.loadgen import ROOT, free_port, start_server
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.sandbox.platform import WeChatPlatform
 
 TOKEN = "bench-token"
 # Representatives of the demo roster and the units they cover (bot/sandbox/demo_roster.yaml).

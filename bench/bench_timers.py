@@ -24,15 +24,15 @@ from sqlalchemy import Table, bindparam, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot import heap
 from bot.clock import FakeClock
 from bot.config import build_config
-from bot.db import create_engine, session_factory
-from bot.migrate import upgrade
-from bot.roster import import_roster
-from bot.roster_io import read_roster
-from bot.services.roster_cache import RosterCache
-from bot.services.timers import order_timer_tick
+from bot.observability import heap
+from bot.roster.apply import import_roster
+from bot.roster.cache import RosterCache
+from bot.roster.formats import read_roster
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.migrations import upgrade
+from bot.ticks.order_timers import order_timer_tick
 from models.orders import Order
 
 ROOT = Path(__file__).resolve().parent.parent

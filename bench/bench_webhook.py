@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.loadgen import ROOT, LoadResult, free_port, run_load, start_server
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.sandbox.platform import WeChatPlatform
 
 TOKEN = "bench-token"
 TARGET_RATE = 1500.0

@@ -14,7 +14,7 @@ from urllib.request import urlopen
 
 import aiohttp
 
-from bot.wechat.platform_sim import Delivery
+from bot.sandbox.platform import Delivery
 
 ROOT = Path(__file__).resolve().parent.parent
 

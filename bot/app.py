@@ -13,23 +13,25 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import logsetup, migrate, webhook
 from bot.broadcasts import broadcast_tick_app
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.db import create_engine, session_factory
-from bot.inbound_service import InboundProcessor, LateSink
 from bot.keys import CLOCK, CODEC, CONFIG, DISPATCHER, ENGINE, HTTP, METRICS, SCHEDULER, SESSIONS
 from bot.messages import Incoming, Reply
-from bot.metrics import CONTENT_TYPE, Metrics
-from bot.outbound import enqueue
-from bot.outbound.runtime import REDIS, deliver_due, outbound_ctx
-from bot.services import conversation
-from bot.services.digest import digest_tick
-from bot.services.roster_cache import RosterCache
-from bot.services.timers import order_timer_tick
-from bot.storage_errors import OutageLog, is_outage
+from bot.observability import logs as logsetup
+from bot.observability.metrics import CONTENT_TYPE, Metrics
+from bot.outbox import enqueue
+from bot.outbox.runtime import REDIS, deliver_due, outbound_ctx
+from bot.roster.cache import RosterCache
+from bot.chat import conversation
+from bot.storage import migrations as migrate
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.outages import OutageLog, is_outage
+from bot.ticks.digest import digest_tick
+from bot.ticks.order_timers import order_timer_tick
+from bot.wechat import webhook
 from bot.wechat.inbound import InboundCodec
+from bot.wechat.processor import InboundProcessor, LateSink
 from bot.wechat.spool import Spool
 
 log = logging.getLogger(__name__)

@@ -359,7 +359,7 @@ def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = Non
 
 
 def _working_time(sl: dict[str, Any]) -> dict[str, Any]:
-    from bot.domain.calendar import DAY_NAMES, parse_dates, parse_hours
+    from bot.orders.calendar import DAY_NAMES, parse_dates, parse_hours
 
     out: dict[str, Any] = {}
     if sl.get("working_hours"):
@@ -392,7 +392,7 @@ def _working_time(sl: dict[str, Any]) -> dict[str, Any]:
     out["holiday_calendar"] = calendar
     out["configured_days"] = own_holidays | own_workdays
     if calendar == "mainland":
-        from bot.mainland_holidays import merge
+        from bot.orders.holidays import merge
 
         out["holidays"], out["extra_workdays"] = merge(own_holidays, own_workdays)
     return out

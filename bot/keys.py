@@ -14,8 +14,8 @@ from bot.config import Config
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from bot.dispatcher.core import Dispatcher
-    from bot.metrics import Metrics
+    from bot.chat.router import Dispatcher
+    from bot.observability.metrics import Metrics
     from bot.wechat.inbound import InboundCodec
 
 if TYPE_CHECKING:

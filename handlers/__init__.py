@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.dispatcher.core import Dispatcher, Next
+from bot.chat.router import Dispatcher, Next
 from bot.messages import Incoming, Reply
-from bot.services.orders import OrderDesk, Refused
+from bot.orders.service import OrderDesk, Refused
 
 
 async def refusals_as_replies(nxt: Next, message: Incoming, data: dict[str, Any]) -> Reply | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.dispatcher.core import Router
-from bot.dispatcher.filters import Command
+from bot.chat.filters import Command
+from bot.chat.router import Router
 
 router = Router("common")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot import texts
-from bot.dispatcher.core import Router
-from bot.dispatcher.filters import Event, EventKey
+from bot.chat.filters import Event, EventKey
+from bot.chat.router import Router
 from bot.messages import Incoming
-from bot.services.orders import OrderDesk
+from bot.orders.service import OrderDesk
 
 router = Router("events")
 

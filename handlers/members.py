@@ -10,17 +10,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts, throttle
+from bot import texts
+from bot.chat.filters import Command
+from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
-from bot.dispatcher.core import Router
-from bot.dispatcher.filters import Command
 from bot.messages import Incoming
-from bot.outbound import enqueue
-from bot.services.digest import log_visit
-from bot.services.orders import OrderDesk, role_text
-from bot.services.roster_cache import RosterCache
-from bot.throttle import Limit
+from bot.orders.service import OrderDesk, role_text
+from bot.outbox import enqueue
+from bot.roster.cache import RosterCache
+from bot.storage import throttle
+from bot.storage.throttle import Limit
+from bot.ticks.digest import log_visit
 from models.community import Member
 
 log = logging.getLogger(__name__)

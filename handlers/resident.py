@@ -6,21 +6,21 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.chat import conversation
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.chat.filters import Command, HasText, MsgType
+from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
-from bot.dispatcher.core import Router
-from bot.dispatcher.filters import Command, HasText, MsgType
-from bot.domain.dispatch import Place
-from bot.domain.emergency import emergency_numbers
 from bot.intake import ParseResult, parse
 from bot.messages import Incoming, Reply
-from bot.services import conversation
-from bot.services.orders import NewOrder, OrderDesk
-from bot.services.roster_cache import RosterCache
+from bot.orders.dispatch import Place
+from bot.orders.emergency import emergency_numbers
+from bot.orders.service import NewOrder, OrderDesk
+from bot.roster.cache import RosterCache
 from models.community import Resident
 from models.orders import Order, OrderEvent
 
@@ -111,7 +111,7 @@ def held_reply(message: Incoming) -> Reply | None:
 
 
 def texts_role(roles: list[str] | None) -> list[str]:
-    from bot.domain.dispatch import ROLE_NAMES
+    from bot.orders.dispatch import ROLE_NAMES
 
     return [ROLE_NAMES.get(r, r) for r in roles or []] or ["社区成员"]
 

@@ -48,7 +48,7 @@ class Order(Base):
     escalate_at: Mapped[datetime | None]
     resolve_deadline: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(Integer)
-    # Timers (see bot.domain.timers): the next moment anything is due, and what was done.
+    # Timers (see bot.orders.timers): the next moment anything is due, and what was done.
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
     timer_lease_until: Mapped[datetime | None]
     accept_reminded_at: Mapped[datetime | None]

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.config import ConfigError, build_config, require_real_secrets
 from bot.keys import SESSIONS
-from bot.logsetup import MaskingFormatter, mask
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.observability.logs import MaskingFormatter, mask
+from bot.sandbox.platform import WeChatPlatform
 from models.community import Community, Member
 from models.outbox import OutboxMessage
 from tests.support import APPID, LIVE_AES_KEY, LIVE_SECRET, LIVE_TOKEN, TOKEN, make_config
@@ -177,7 +177,7 @@ def test_masking_hides_phones_and_rooms_in_every_form(text: str, secret: str) ->
 async def test_database_errors_do_not_carry_parameters_into_logs(db_url: str) -> None:
     from sqlalchemy import text
 
-    from bot.db import create_engine
+    from bot.storage.engine import create_engine
 
     engine = create_engine(db_url)
     try:

@@ -1,4 +1,4 @@
-"""Bulk writes (bot.bulk) on a real database: what lands is exactly what was asked for."""
+"""Bulk writes (bot.storage.bulk) on a real database: what lands is exactly what was asked for."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.bulk import InsertRows, UpdateRows, WriteBehind, insert_many, write
-from bot.db import create_engine, session_factory
-from bot.migrate import upgrade
+from bot.storage.bulk import InsertRows, UpdateRows, WriteBehind, insert_many, write
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.migrations import upgrade
 from models.outbox import OutboxMessage
 
 OUTBOX = cast(Table, OutboxMessage.__table__)

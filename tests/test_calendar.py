@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Config, ConfigError, build_config
-from bot.domain.calendar import WorkCalendar, parse_dates
-from bot.domain.timers import Due, Sla, TimerState, plan
-from bot.services.orders import sla_of
+from bot.orders.calendar import WorkCalendar, parse_dates
+from bot.orders.service import sla_of
+from bot.orders.timers import Due, Sla, TimerState, plan
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar(
@@ -125,7 +125,7 @@ def test_operator_dates_win_over_the_official_ones() -> None:
 
 
 def test_operator_is_warned_about_a_year_without_dates() -> None:
-    from bot.mainland_holidays import coverage_warning, official_days
+    from bot.orders.holidays import coverage_warning, official_days
 
     last = official_days().last_year
     assert last >= 2026

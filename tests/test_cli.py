@@ -132,7 +132,7 @@ def test_menu_sync_publishes_the_configured_menu(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-m",
-                "bot.wechat.fake_api",
+                "bot.sandbox.fake_wechat",
                 "--port",
                 str(port),
                 "--appid",

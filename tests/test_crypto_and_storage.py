@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from wechatpy.crypto import WeChatCrypto
 
-from bot.db import create_engine, session_factory
-from bot.logsetup import MaskingFormatter, mask
-from bot.migrate import upgrade
-from bot.wechat import wxcrypto
+from bot.observability.logs import MaskingFormatter, mask
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.migrations import upgrade
+from bot.wechat import crypto as wxcrypto
 from models.inbound import WeChatUser
 from tests.support import AES_KEY, APPID, TOKEN
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.dispatcher.core import Dispatcher, Router
-from bot.dispatcher.filters import Command, Event, HasText, MsgType
+from bot.chat.filters import Command, Event, HasText, MsgType
+from bot.chat.router import Dispatcher, Router
 from bot.messages import Incoming, Reply
 
 

@@ -19,8 +19,8 @@ from typing import Any, BinaryIO
 import aiohttp
 import pytest
 
-from bot.db import create_engine, session_factory
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.sandbox.platform import WeChatPlatform
+from bot.storage.engine import create_engine, session_factory
 from tests.support import (
     APPID,
     LIVE_AES_KEY,
@@ -113,7 +113,7 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         s.start(
             [
                 "-m",
-                "bot.wechat.fake_api",
+                "bot.sandbox.fake_wechat",
                 "--port",
                 str(s.api_port),
                 "--appid",

@@ -21,9 +21,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
-from bot.logsetup import MaskingFormatter
-from bot.wechat import wxcrypto
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.observability.logs import MaskingFormatter
+from bot.sandbox.platform import WeChatPlatform
+from bot.wechat import crypto as wxcrypto
 from tests.support import AES_KEY, APPID, TOKEN, make_config
 from tests.wechat_samples import samples
 

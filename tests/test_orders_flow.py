@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.keys import SESSIONS
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.sandbox.platform import WeChatPlatform
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
 from tests.support import APPID, TOKEN, make_config, seed_roster
@@ -242,7 +242,7 @@ async def test_accepts_in_overlapping_transactions_have_one_winner(chat: Chat) -
     """Two units of work that both read the order as unaccepted: the second write loses cleanly."""
     from bot.app import ROSTER
     from bot.keys import CLOCK, CONFIG
-    from bot.services.orders import OrderDesk
+    from bot.orders.service import OrderDesk
     from models.community import Member
 
     n = number_in(await chat.say(RESIDENT, "1栋2单元302 跳闸了"))

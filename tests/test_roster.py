@@ -16,9 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import migrate
-from bot.db import create_engine
-from bot.roster import (
+from bot.roster.apply import (
     INVITE_ALPHABET,
     ImportSummary,
     import_roster,
@@ -26,7 +24,7 @@ from bot.roster import (
     run_roster_export,
     run_roster_import,
 )
-from bot.roster_io import (
+from bot.roster.formats import (
     Roster,
     RosterFileError,
     RosterInvalid,
@@ -34,6 +32,8 @@ from bot.roster_io import (
     parse_roster,
     read_roster,
 )
+from bot.storage import migrations as migrate
+from bot.storage.engine import create_engine
 from models.community import Building, Community, Grid, Member
 from models.orders import Order
 from tests.support import make_config

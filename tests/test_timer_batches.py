@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.config import Config
-from bot.db import create_engine, session_factory
-from bot.migrate import upgrade
-from bot.services.roster_cache import RosterCache
-from bot.services.timers import order_timer_tick
+from bot.roster.cache import RosterCache
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.migrations import upgrade
+from bot.ticks.order_timers import order_timer_tick
 from models.community import Member
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
@@ -259,7 +259,7 @@ async def test_a_failure_in_a_later_batch_loses_nothing(
 
 @pytest.mark.parametrize("total", [0, 1, 49, 50, 51, 260, 1000, 1013])
 def test_batches_cover_every_row_once_and_end_small(total: int) -> None:
-    from bot.services.timers import _batches
+    from bot.ticks.order_timers import _batches
 
     slices = _batches(total, 250)
     covered = [i for a, b in slices for i in range(a, b)]

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from bot.app import ROSTER, create_app
 from bot.clock import FakeClock
-from bot.db import create_engine, session_factory
-from bot.domain.timers import Due, Sla, TimerState, plan
 from bot.keys import CONFIG, SESSIONS
-from bot.services.roster_cache import RosterCache
-from bot.services.timers import order_timer_tick
+from bot.orders.timers import Due, Sla, TimerState, plan
+from bot.roster.cache import RosterCache
+from bot.storage.engine import create_engine, session_factory
+from bot.ticks.order_timers import order_timer_tick
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
 from tests.support import make_config, seed_roster
@@ -220,7 +220,7 @@ async def test_three_processes_send_each_timer_once(
 
 
 async def test_visits_and_weekly_digest_once(world: World) -> None:
-    from bot.services.digest import digest_tick, parse_duration_minutes
+    from bot.ticks.digest import digest_tick, parse_duration_minutes
 
     assert parse_duration_minutes("2小时 3栋入户") == (120, "3栋入户")
     assert parse_duration_minutes("90分钟") == (90, "")
@@ -274,7 +274,7 @@ async def test_conversation_survives_restart_and_expires(
 
 
 async def test_crash_after_claim_loses_nothing(world: World, db_url: str) -> None:
-    from bot.services.timers import LEASE, claim_due
+    from bot.ticks.order_timers import LEASE, claim_due
 
     await world.chat.say(RESIDENT, "1栋1单元101 水管漏了")
     world.clock.set(START + timedelta(minutes=31))
@@ -325,7 +325,7 @@ async def test_working_hours_hold_non_urgent_timers_over_the_weekend(
 
 
 async def test_a_broken_order_does_not_hold_up_the_others(world: World) -> None:
-    from bot.services.timers import LEASE
+    from bot.ticks.order_timers import LEASE
 
     good = number_in(await world.chat.say(RESIDENT, "1栋1单元101 楼道灯坏了"))
     async with world.sessions() as s, s.begin():

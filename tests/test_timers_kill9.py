@@ -24,7 +24,7 @@ from urllib.request import urlopen
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import create_engine, session_factory
+from bot.storage.engine import create_engine, session_factory
 from models.community import Member
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
@@ -112,7 +112,7 @@ def procs(tmp_path: Path, db_url: str) -> Iterator[Processes]:
         p.start(
             [
                 "-m",
-                "bot.wechat.fake_api",
+                "bot.sandbox.fake_wechat",
                 "--port",
                 str(p.api_port),
                 "--appid",

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.keys import DISPATCHER, SESSIONS
 from bot.messages import Incoming, Reply
-from bot.wechat import wxcrypto
-from bot.wechat.platform_sim import Delivery, WeChatPlatform
+from bot.sandbox.platform import Delivery, WeChatPlatform
+from bot.wechat import crypto as wxcrypto
 from models.inbound import InboundMessage, WeChatUser
 from tests.support import AES_KEY, APPID, TOKEN, make_config
 from tests.wechat_samples import EXPECTED, samples

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.keys import SESSIONS
-from bot.wechat.platform_sim import Delivery, WeChatPlatform, next_msg_id
+from bot.sandbox.platform import Delivery, WeChatPlatform, next_msg_id
 from models.inbound import InboundMessage
 from models.orders import Order
 from models.outbox import OutboxMessage

@@ -15,7 +15,7 @@ from bot.broadcasts.cli import (
     run_broadcast_command,
     run_residents_import,
 )
-from bot.broadcasts.tick import broadcast_tick, broadcast_tick_app
+from bot.ticks.broadcasts import broadcast_tick, broadcast_tick_app
 
 __all__ = [
     "add_broadcast_parser",

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.dispatch import ROLE_NAMES, ROLES
+from bot.orders.dispatch import ROLE_NAMES, ROLES
 from models.community import Building, Grid, Member, Resident
 from models.inbound import WeChatUser
 

@@ -244,8 +244,8 @@ def _run_db(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    from bot import migrate
-    from bot.db import create_engine, session_factory
+    from bot.storage import migrations as migrate
+    from bot.storage.engine import create_engine, session_factory
 
     async def go() -> list[str]:
         engine = create_engine(config.database.url)

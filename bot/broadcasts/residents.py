@@ -27,7 +27,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.outbound.sql import dialect_name
+from bot.storage.dialect import dialect_name
 from models.community import Resident
 
 COLUMNS = ("openid", "building", "unit", "room", "birth_date", "tags", "name")

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcasts import eligibility
 from bot.broadcasts.audience import parse_audience, recipients
 from bot.broadcasts.message import render, render_fields, values
-from bot.outbound.enqueue import _INSERT, build_payload
-from bot.outbound.sql import dialect_name
+from bot.outbox.write import _INSERT, build_payload
+from bot.storage.dialect import dialect_name
 from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
 
 PURPOSE = "broadcast"
@@ -44,7 +44,7 @@ async def enqueue_many(
 ) -> int:
     """Queue ``payload`` for every recipient in one executemany; returns the rows added.
 
-    Same statement and columns as :func:`bot.outbound.enqueue.enqueue` (``ON CONFLICT
+    Same statement and columns as :func:`bot.outbox.write.enqueue` (``ON CONFLICT
     (dedupe_key) DO NOTHING``): a recipient already queued under this key is left alone.
     """
     if not recipients:

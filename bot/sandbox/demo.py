@@ -10,12 +10,12 @@ from aiohttp import web
 
 from bot.app import ROSTER, create_app
 from bot.config import TEMPLATE_PURPOSES, Config, DatabaseConfig, ServerConfig, WeChatConfig
-from bot.domain.dispatch import ROLE_NAMES
 from bot.keys import ENGINE
-from bot.roster import import_roster
-from bot.roster_io import Roster, read_roster
+from bot.orders.dispatch import ROLE_NAMES
+from bot.roster.apply import import_roster
+from bot.roster.formats import Roster, read_roster
 from bot.sandbox import routes
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.sandbox.platform import WeChatPlatform
 
 # Fixed, public demo credentials: the sandbox is never exposed beyond loopback.
 DEMO_TOKEN = "mulin-demo-token"
@@ -73,8 +73,8 @@ def build_demo_app(config: Config) -> web.Application:
     )
     routes.setup(app, platform, demo_users(roster))
     try:
-        from bot.wechat.fake_api import FakeWeChat
-        from bot.wechat.fake_api import create_app as create_fake_api
+        from bot.sandbox.fake_wechat import FakeWeChat
+        from bot.sandbox.fake_wechat import create_app as create_fake_api
     except ImportError:  # pragma: no cover - outbound module not installed
         pass
     else:
@@ -84,7 +84,7 @@ def build_demo_app(config: Config) -> web.Application:
 
 
 def run_demo(host: str, port: int, data_dir: str) -> int:
-    from bot import logsetup
+    from bot.observability import logs as logsetup
 
     logsetup.configure()
     config = demo_config(host, port, data_dir)

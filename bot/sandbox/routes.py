@@ -2,7 +2,7 @@
 
 The page never talks to the webhook's internals: the server plays WeChat's part (sign, encrypt,
 POST to the webhook over loopback, open the encrypted reply) with the independent platform-side
-implementation in ``bot.wechat.platform_sim``.
+implementation in ``bot.sandbox.platform``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.keys import CONFIG, HTTP
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.sandbox.platform import WeChatPlatform
 
 PLATFORM = web.AppKey("sandbox_platform", WeChatPlatform)
 USERS = web.AppKey("sandbox_users", list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.logsetup import mask_phone_numbers
+from bot.observability.logs import mask_phone_numbers
 
 _SECRET_KEYS = frozenset({"secret", "access_token", "appsecret", "token"})
 

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.broadcasts import ops
 from bot.broadcasts.rules import parse_rules
 from bot.config import Config
-from bot.db import create_engine, session_factory
-from bot.migrate import upgrade
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.migrations import upgrade
 from models.broadcasts import BroadcastOccurrence, BroadcastRule
 from models.community import Resident
 from models.inbound import WeChatUser

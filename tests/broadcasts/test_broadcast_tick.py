@@ -288,7 +288,7 @@ async def test_three_concurrent_tickers_send_each_occurrence_once(db: DB) -> Non
 
 
 async def test_a_crashed_claimer_is_taken_over_after_its_lease(db: DB) -> None:
-    from bot.broadcasts.tick import LEASE, claim_due
+    from bot.ticks.broadcasts import LEASE, claim_due
 
     sessions = db.sessions()
     clock = FakeClock(local(2026, 8, 31, 12))

@@ -19,9 +19,9 @@ from typing import Any, BinaryIO
 import aiohttp
 from sqlalchemy import select
 
-from bot.db import create_engine, session_factory
-from bot.migrate import upgrade
-from bot.wechat.platform_sim import WeChatPlatform
+from bot.sandbox.platform import WeChatPlatform
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.migrations import upgrade
 from models.inbound import InboundMessage
 from models.orders import Order
 from tests.support import (
@@ -91,7 +91,7 @@ class Service:
             "fake_api",
             [
                 "-m",
-                "bot.wechat.fake_api",
+                "bot.sandbox.fake_wechat",
                 "--port",
                 str(self.fake_port),
                 "--appid",

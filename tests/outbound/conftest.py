@@ -14,10 +14,10 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import create_engine
-from bot.migrate import upgrade
+from bot.sandbox.fake_wechat import FakeWeChat, create_app
+from bot.storage.engine import create_engine
+from bot.storage.migrations import upgrade
 from bot.wechat.api import RetryPolicy, WeChatClient
-from bot.wechat.fake_api import FakeWeChat, create_app
 from bot.wechat.tokens import TokenStore
 from tests.outbound.support import (
     APPID,

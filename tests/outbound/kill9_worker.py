@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import aiohttp
 
-from bot.db import create_engine, session_factory
-from bot.outbound.sql_tokens import SqlTokenStore
-from bot.outbound.worker import OutboxSettings, OutboxWorker
+from bot.outbox.worker import OutboxSettings, OutboxWorker
+from bot.storage.engine import create_engine, session_factory
 from bot.wechat.api import WeChatClient
+from bot.wechat.token_store_sql import SqlTokenStore
 
 APPID = "wx0000000000000000"
 SECRET = "fake-secret-0123456789abcdef"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db import create_engine, session_factory
+from bot.storage.engine import create_engine, session_factory
 from bot.wechat.api import RetryPolicy, WeChatClient
 
 PG_URL = os.environ.get("MULIN_TEST_POSTGRES_URL")

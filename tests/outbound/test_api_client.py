@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FakeClock
+from bot.sandbox.fake_wechat import FakeWeChat, Fault
 from bot.wechat.api import WeChatClient
 from bot.wechat.errors import (
     PermanentError,
@@ -19,7 +20,6 @@ from bot.wechat.errors import (
     TransientError,
     next_beijing_midnight,
 )
-from bot.wechat.fake_api import FakeWeChat, Fault
 from tests.outbound.support import SECRET, MakeClient
 
 SEND = "/cgi-bin/message/custom/send"

@@ -13,11 +13,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import create_engine, session_factory
-from bot.migrate import upgrade
-from bot.outbound import enqueue
-from bot.outbound.worker import OutboxSettings, OutboxWorker
-from bot.wechat.fake_api import FakeWeChat, Fault
+from bot.outbox import enqueue
+from bot.outbox.worker import OutboxSettings, OutboxWorker
+from bot.sandbox.fake_wechat import FakeWeChat, Fault
+from bot.storage.engine import create_engine, session_factory
+from bot.storage.migrations import upgrade
 from models.outbox import OutboxMessage
 from tests.outbound.support import MakeClient
 

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
-from bot.outbound import enqueue
-from bot.outbound.limits import SqlSendLimits
-from bot.outbound.worker import OutboxSettings, OutboxWorker
+from bot.outbox import enqueue
+from bot.outbox.limits import SqlSendLimits
+from bot.outbox.worker import OutboxSettings, OutboxWorker
+from bot.sandbox.fake_wechat import FakeWeChat, Fault
 from bot.wechat.api import WeChatClient
-from bot.wechat.fake_api import FakeWeChat, Fault
 from models.inbound import WeChatUser
 from models.outbox import OutboxMessage
 from tests.outbound.support import APPID, MakeClient, OutboxDB
@@ -113,7 +113,7 @@ async def test_enqueue_vanishes_with_the_callers_rollback(sessions: Sessions) ->
 
 
 def test_enqueue_refuses_an_empty_message() -> None:
-    from bot.outbound.enqueue import build_payload
+    from bot.outbox.write import build_payload
 
     with pytest.raises(ValueError, match="needs text"):
         build_payload(text=None, news=None, template_fields=None, template_url=None)

@@ -15,10 +15,10 @@ from aiohttp import web
 
 from bot.config import Config, DatabaseConfig, WeChatConfig
 from bot.keys import CONFIG, ENGINE
-from bot.migrate import upgrade
-from bot.outbound import enqueue
-from bot.outbound.runtime import OUTBOX_WORKER, WECHAT_API, deliver_due, outbound_ctx, sync_menu
-from bot.wechat.fake_api import FakeWeChat
+from bot.outbox import enqueue
+from bot.outbox.runtime import OUTBOX_WORKER, WECHAT_API, deliver_due, outbound_ctx, sync_menu
+from bot.sandbox.fake_wechat import FakeWeChat
+from bot.storage.migrations import upgrade
 from tests.outbound.support import APPID, SECRET, OutboxDB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +121,7 @@ async def test_fake_api_runs_standalone() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.wechat.fake_api", "--port", str(port), cwd=ROOT
+        sys.executable, "-m", "bot.sandbox.fake_wechat", "--port", str(port), cwd=ROOT
     )
     try:
         async with aiohttp.ClientSession() as http:

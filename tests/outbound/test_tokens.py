@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.outbound.sql_tokens import SqlTokenStore
-from bot.wechat.fake_api import FakeWeChat, Fault
+from bot.sandbox.fake_wechat import FakeWeChat, Fault
+from bot.wechat.token_store_sql import SqlTokenStore
 from bot.wechat.tokens import RedisTokenStore, TokenStore
 from tests.outbound.support import APPID, REDIS_URL, MakeClient, OutboxDB
 

@@ -1,0 +1,245 @@
+"""Argument parsing and the ``mulin`` subcommands.
+
+User mistakes (bad flags, bad configuration) print one line on stderr and exit 2; other
+failures exit 1. No tracebacks for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NoReturn
+
+from bot.config import Config, ConfigError, load_config, require_real_secrets
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="mulin", description="睦邻 — neighbourhood service orders over WeChat")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    serve = sub.add_parser("serve", help="run the service: webhook, admin, scheduler ticks")
+    serve.add_argument("--config", required=True, help="path to the YAML configuration")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    demo = sub.add_parser("demo", help="run the sandbox: no WeChat account needed")
+    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--data", default="./data", help="directory for the demo database")
+
+    parse = sub.add_parser("parse", help="intake parser: JSON lines in, JSON lines out")
+    parse.add_argument("--now", help="ISO 8601 time that relative times are resolved against")
+
+    roster = sub.add_parser("roster", help="community roster in and out")
+    rsub = roster.add_subparsers(dest="roster_command", required=True, parser_class=_Parser)
+    rin = rsub.add_parser("import", help="import a roster file (YAML, CSV or XLSX)")
+    rin.add_argument("file")
+    rin.add_argument("--config", required=True)
+    rout = rsub.add_parser("export", help="export the roster (YAML, CSV or XLSX)")
+    rout.add_argument("--config", required=True)
+    rout.add_argument("--format", choices=["yaml", "csv", "xlsx"])
+    rout.add_argument("--output", help="write to this file instead of standard output")
+    rout.add_argument("--community", help="community code (when there are several)")
+
+    from bot.broadcasts import add_broadcast_parser, add_residents_parser
+
+    add_broadcast_parser(sub)
+    add_residents_parser(sub)
+
+    menu = sub.add_parser("menu", help="the account's menu")
+    msub = menu.add_subparsers(dest="menu_command", required=True, parser_class=_Parser)
+    msync = msub.add_parser("sync", help="publish the menu: section of the config to WeChat")
+    msync.add_argument("--config", required=True)
+
+    db = sub.add_parser("db", help="database maintenance")
+    dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    up = dbsub.add_parser("upgrade", help="apply migrations")
+    up.add_argument("--config", required=True)
+    return p
+
+
+def run(argv: Sequence[str]) -> int:
+    try:
+        args = build_parser().parse_args(list(argv))
+        return _dispatch(args)
+    except (UsageError, ConfigError) as exc:
+        print(f"mulin: {exc}" if not str(exc).startswith("mulin") else str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        config = load_config(args.config)
+        require_real_secrets(config)
+        return _serve(config, args.host, args.port)
+    if args.command == "demo":
+        from bot.sandbox.demo import run_demo
+
+        return run_demo(host=args.host, port=args.port, data_dir=args.data)
+    if args.command == "parse":
+        return _parse(args.now)
+    if args.command == "roster":
+        from bot.roster.apply import run_roster_export, run_roster_import
+
+        config = load_config(args.config)
+        if args.roster_command == "import":
+            return run_roster_import(args.file, config, sys.stdout, sys.stderr)
+        return run_roster_export(
+            config,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            output=args.output,
+            community=args.community,
+        )
+    if args.command == "broadcast":
+        from bot.broadcasts import run_broadcast_command
+
+        broadcast_config = load_config(args.config) if getattr(args, "config", None) else None
+        return run_broadcast_command(args, broadcast_config, sys.stdout, sys.stderr)
+    if args.command == "residents":
+        from bot.broadcasts import run_residents_import
+
+        return run_residents_import(args.file, load_config(args.config), sys.stdout, sys.stderr)
+    if args.command == "menu":
+        return _menu_sync(load_config(args.config))
+    if args.command == "db" and args.db_command == "upgrade":
+        return _db_upgrade(load_config(args.config))
+    raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+def _port(value: int | None, default: int) -> int:
+    port = default if value is None else value
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port: must be between 0 and 65535, got {port}")
+    return port
+
+
+def _serve(config: Config, host: str | None, port: int | None) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+    from bot.observability import heap
+    from bot.observability import logs as logsetup
+
+    logsetup.configure()
+    use_fast_event_loop()
+    _warn_about_holidays(config)
+    app = create_app(config)
+
+    async def settle_heap(_: web.Application) -> None:
+        # last of the startup steps: the database, clients and scheduler are up by now
+        heap.warm_up()
+        heap.settle()
+
+    app.on_startup.append(settle_heap)
+    try:
+        web.run_app(
+            app,
+            host=host or config.server.host,
+            port=_port(port, config.server.port),
+            print=lambda msg: print(msg, file=sys.stderr),
+        )
+    except OSError as exc:
+        print(f"mulin: cannot start: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _warn_about_holidays(config: Config) -> None:
+    import logging
+
+    from bot.orders.holidays import coverage_warning
+
+    sla = config.sla
+    warning = coverage_warning(
+        sla.working_hours is not None,
+        sla.holiday_calendar,
+        sla.configured_days,
+        datetime.now(config.tz).date(),
+    )
+    if warning:
+        logging.getLogger("mulin").warning(warning)
+
+
+def use_fast_event_loop() -> None:
+    """uvloop where available: the HTTP side costs about half as much CPU per request."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - e.g. on Windows
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
+def _db_upgrade(config: Config) -> int:
+    from bot.storage import migrations as migrate
+    from bot.storage.engine import create_engine
+
+    async def go() -> None:
+        engine = create_engine(config.database.url)
+        try:
+            await migrate.upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(go())
+    except (OSError, ConnectionError) as exc:
+        print(f"mulin: database unreachable: {exc}", file=sys.stderr)
+        return 1
+    print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def _menu_sync(config: Config) -> int:
+    from bot.outbox.runtime import sync_menu
+    from bot.storage import migrations as migrate
+    from bot.storage.engine import create_engine
+
+    if not config.menu:
+        raise UsageError("menu: the configuration has no menu section to publish")
+    menu = config.menu
+
+    async def go() -> None:
+        engine = create_engine(config.database.url)
+        try:
+            await migrate.upgrade(engine)  # the shared access token lives in the database
+        finally:
+            await engine.dispose()
+        await sync_menu(config, menu)
+
+    try:
+        asyncio.run(go())
+    except Exception as exc:  # the API's refusal or an unreachable server: one line, no trace
+        print(f"mulin: menu sync failed: {exc}", file=sys.stderr)
+        return 1
+    print("menu published", file=sys.stderr)
+    return 0
+
+
+def _parse(now_text: str | None) -> int:
+    default_now: datetime | None = None
+    if now_text:
+        try:
+            default_now = datetime.fromisoformat(now_text)
+        except ValueError:
+            raise UsageError(f"--now: not an ISO 8601 time: {now_text!r}") from None
+        if default_now.tzinfo is None:
+            raise UsageError("--now: needs a UTC offset, e.g. 2026-11-20T10:00:00+08:00")
+    from bot.intake.cli import run_parse
+
+    return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now)

@@ -1,0 +1,151 @@
+"""Which order timers are due, decided without I/O.
+
+The clock starts when the resident writes (``created_at``), not when someone accepts: the
+escalation and resolution deadlines run from there. Only the accept reminder and the hand-on
+run from the current assignment, so each member in the chain gets the same time to answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from bot.orders.calendar import WorkCalendar
+from bot.orders.lifecycle import ACTIVE, Status
+
+
+class Due(StrEnum):
+    REMIND_ACCEPT = "remind_accept"  # the assignee has not accepted within accept_within
+    HAND_ON = "hand_on"  # still not accepted after a second accept_within: next in the chain
+    ESCALATE_GRID = "escalate_grid"  # not accepted by escalate_after: the grid leader is told
+    ESCALATE_STAFF = "escalate_staff"  # ... and after twice that, community staff
+    REMIND_RESOLVE = "remind_resolve"  # the resolution deadline is near
+    OVERDUE = "overdue"  # the resolution deadline has passed
+    SURVEY = "survey"  # survey_after a resolution, ask the resident once
+    CLOSE_UNRATED = "close_unrated"  # no answer to the survey in time
+
+
+@dataclass(frozen=True)
+class Sla:
+    accept_within: timedelta
+    escalate_after: timedelta
+    resolve_urgent: timedelta
+    resolve_default: timedelta
+    survey_after: timedelta
+    survey_timeout: timedelta
+    # How long before the resolution deadline the reminder goes out (a share of the window).
+    remind_share: float = 0.2
+    # Working hours for non-urgent orders; None counts the wall clock.
+    calendar: WorkCalendar | None = None
+
+    def after(self, start: datetime, delta: timedelta, urgent: bool) -> datetime:
+        if self.calendar is None or urgent:
+            return start + delta
+        return self.calendar.add(start, delta)
+
+
+class TimerFacts(Protocol):
+    """What the timers read from an order (a :class:`TimerState`, an order row, an ORM order)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def urgent(self) -> bool: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def assigned_at(self) -> datetime | None: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+    @property
+    def accept_reminded_at(self) -> datetime | None: ...
+    @property
+    def escalation_level(self) -> int: ...
+    @property
+    def resolve_reminded_at(self) -> datetime | None: ...
+    @property
+    def overdue_at(self) -> datetime | None: ...
+    @property
+    def survey_sent_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class TimerState:
+    status: str
+    urgent: bool
+    created_at: datetime
+    assigned_at: datetime | None = None
+    resolved_at: datetime | None = None
+    accept_reminded_at: datetime | None = None
+    escalation_level: int = 0
+    resolve_reminded_at: datetime | None = None
+    overdue_at: datetime | None = None
+    survey_sent_at: datetime | None = None
+
+
+_KNOWN = frozenset(Status)
+_UNACCEPTED = frozenset({Status.RECEIVED, Status.ASSIGNED})
+_RUNNING = _UNACCEPTED | ACTIVE  # the resolution deadline applies
+
+
+def _window(state: TimerFacts, sla: Sla) -> timedelta:
+    return sla.resolve_urgent if state.urgent else sla.resolve_default
+
+
+def resolve_deadline(state: TimerFacts, sla: Sla) -> datetime:
+    return sla.after(state.created_at, _window(state, sla), state.urgent)
+
+
+def plan(state: TimerFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:
+    """The timers due at ``now`` (in the order to act on them) and when the next one falls.
+
+    Runs twice for every order a tick handles (what is due, then when the next timer falls),
+    so it compares the status as the stored string: Status is a StrEnum, and building the
+    enum member was a tenth of the tick.
+    """
+    status = state.status
+    if status not in _KNOWN:  # a row written by a newer version: leave it alone, loudly
+        raise ValueError(f"unknown order status {status!r}")
+    due: list[Due] = []
+    upcoming: list[datetime] = []
+
+    def check(when: datetime, what: Due) -> None:
+        if when <= now:
+            due.append(what)
+        else:
+            upcoming.append(when)
+
+    urgent = state.urgent
+    unaccepted = status in _UNACCEPTED
+    if status == Status.ASSIGNED and state.assigned_at is not None:
+        hand_on = sla.after(state.assigned_at, 2 * sla.accept_within, urgent)
+        if hand_on <= now:
+            due.append(Due.HAND_ON)  # after downtime a late reminder would only add noise
+        else:
+            upcoming.append(hand_on)
+            if state.accept_reminded_at is None:
+                check(sla.after(state.assigned_at, sla.accept_within, urgent), Due.REMIND_ACCEPT)
+    if unaccepted:
+        if state.escalation_level < 1:
+            check(sla.after(state.created_at, sla.escalate_after, urgent), Due.ESCALATE_GRID)
+        if state.escalation_level < 2:
+            check(sla.after(state.created_at, 2 * sla.escalate_after, urgent), Due.ESCALATE_STAFF)
+    if status in _RUNNING:
+        deadline = resolve_deadline(state, sla)
+        window = _window(state, sla)
+        if state.overdue_at is None:
+            if deadline <= now:
+                due.append(Due.OVERDUE)
+            else:
+                upcoming.append(deadline)
+                if state.resolve_reminded_at is None:
+                    remind_at = sla.after(state.created_at, window * (1 - sla.remind_share), urgent)
+                    check(remind_at, Due.REMIND_RESOLVE)
+    if status == Status.RESOLVED and state.resolved_at is not None:
+        if state.survey_sent_at is None:
+            check(state.resolved_at + sla.survey_after, Due.SURVEY)
+        else:
+            check(state.survey_sent_at + sla.survey_timeout, Due.CLOSE_UNRATED)
+    return due, min(upcoming) if upcoming else None

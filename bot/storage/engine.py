@@ -1,0 +1,93 @@
+"""Database engine and sessions for SQLite (embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bot.storage import sqlite_fused
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT = 5.0  # seconds
+PG_COMMAND_TIMEOUT = 30.0
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the directory of a file-backed SQLite database (``./data`` by default)."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    if is_sqlite(url):
+        ensure_sqlite_dir(url)
+        database = make_url(url).database or ":memory:"
+
+        async def creator() -> Any:
+            return await sqlite_fused.connect(database, SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+        engine = create_async_engine(
+            url,
+            async_creator=creator,
+            pool_size=kwargs.pop("pool_size", 5),
+            max_overflow=kwargs.pop("max_overflow", 0),
+            hide_parameters=True,  # errors must not carry message text into the log
+            **kwargs,
+        )
+        _tune_sqlite(engine)
+        return engine
+    connect_args = kwargs.pop("connect_args", {})
+    # A database that stops answering must fail a statement in bounded time, so the inbound
+    # side can hold messages and the ticks can move on; nothing we run takes this long.
+    connect_args.setdefault("timeout", PG_CONNECT_TIMEOUT)
+    connect_args.setdefault("command_timeout", PG_COMMAND_TIMEOUT)
+    return create_async_engine(
+        url,
+        pool_size=kwargs.pop("pool_size", 10),
+        max_overflow=kwargs.pop("max_overflow", 10),
+        pool_pre_ping=True,
+        pool_timeout=kwargs.pop("pool_timeout", 10),
+        hide_parameters=True,  # errors must not carry message text into the log
+        connect_args=connect_args,
+        **kwargs,
+    )
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so we can BEGIN IMMEDIATE ourselves.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A deferred transaction that reads and then writes can fail with "database is locked"
+        # without waiting when another connection is writing; IMMEDIATE takes the write lock
+        # up front, so concurrent units of work queue on busy_timeout instead.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

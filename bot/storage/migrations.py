@@ -1,0 +1,59 @@
+"""Apply Alembic migrations (``mulin db upgrade`` and at ``serve`` start)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "models" / "migrations"
+# Several `mulin serve` processes may start together on one PostgreSQL database.
+_PG_LOCK_ID = 0x6D756C696E  # "mulin"
+
+
+def alembic_config() -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _upgrade(sync_conn: Any, revision: str) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = sync_conn
+    command.upgrade(cfg, revision)
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+        await conn.run_sync(_upgrade, revision)
+
+
+def revision_autogenerate(sync_conn: Any, message: str) -> None:
+    """Developer helper: write a new migration from the models (``python -m bot.storage.migrations``)."""
+    cfg = alembic_config()
+    cfg.attributes["connection"] = sync_conn
+    command.revision(cfg, message=message, autogenerate=True)
+
+
+if __name__ == "__main__":  # pragma: no cover - developer tool
+    import asyncio
+    import sys
+
+    from bot.storage.engine import create_engine
+
+    async def _main() -> None:
+        engine = create_engine("sqlite+aiosqlite:///./data/autogen.db")
+        await upgrade(engine)
+        async with engine.begin() as conn:
+            await conn.run_sync(
+                revision_autogenerate, sys.argv[1] if len(sys.argv) > 1 else "change"
+            )
+        await engine.dispose()
+
+    asyncio.run(_main())
