@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts import broadcast_tick_app
+from bot.chat import conversation
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.keys import CLOCK, CODEC, CONFIG, DISPATCHER, ENGINE, HTTP, METRICS, SCHEDULER, SESSIONS
@@ -23,7 +24,6 @@ from bot.observability.metrics import CONTENT_TYPE, Metrics
 from bot.outbox import enqueue
 from bot.outbox.runtime import REDIS, deliver_due, outbound_ctx
 from bot.roster.cache import RosterCache
-from bot.chat import conversation
 from bot.storage import migrations as migrate
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.outages import OutageLog, is_outage

@@ -107,6 +107,7 @@ STAFF_INVITE_BURST = (
     "【安全提醒】最近 {minutes} 分钟内有 {count} 次输错成员邀请码，"
     "成员绑定已暂停到 {until}。如果不是本社区成员在操作，可能有人在猜邀请码，请留意。"
 )
+STAFF_INVITE_BURST_FIELDS = ("成员绑定暂停", "邀请码多次输错")
 MEMBER_ALREADY_BOUND = "这个微信已经绑定为 {name}。"
 MEMBER_ONLY = "这个指令是给居民代表、网格长和社区干事用的。"
 MEMBER_USAGE = {
@@ -146,6 +147,29 @@ ORDER_REFUSALS = {
 NEXT_ASSIGNEE = "已转给{who}"
 NEXT_NOBODY = "暂时没有其他人可派，社区会统一安排"
 
+
+# --- the order's history, as staff read it on the order page ------------------------------------
+HISTORY_RECEIVED = "受理：居民报事"
+HISTORY_ACCEPTED = "{name} 接单"
+HISTORY_RESOLVED = "已办结"
+HISTORY_ESCALATED = "吹哨：{note}"
+HISTORY_REASSIGNED = "{by} 转派给 {to}"
+HISTORY_DECLINED = "{name} 退单（{reason}）；"
+HISTORY_CANCELLED = "居民取消"
+HISTORY_RATED_LOW = "评价 {score} 分：不满意"
+HISTORY_RATED = "评价 {score} 分"
+HISTORY_REOPENED = "居民不满意，重办；"
+HISTORY_ASSIGNED = "派给 {name}：{why}"
+HISTORY_NOBODY = "暂时没有可以派单的人，等待社区统一安排"
+HISTORY_REMIND_ACCEPT = "提醒 {name} 接单"
+HISTORY_ESCALATE_GRID = "催办：通知网格长 {name}"
+HISTORY_ESCALATE_NOBODY = "催办：没有网格长可通知"
+HISTORY_ESCALATE_STAFF = "催办升级：通知社区干事 {count} 人"
+HISTORY_REMIND_RESOLVE = "提醒临近办理时限"
+HISTORY_OVERDUE = "已超过办理时限"
+HISTORY_SURVEY = "回访：请居民评价"
+HISTORY_ATTACHED_IMAGE = "图片"
+HISTORY_ATTACHED_PLACE = "位置"
 
 # --- timers: reminders, escalations, follow-up -----------------------------------------------
 TIMER_REMIND_ACCEPT = "提醒：工单 #{number}（{category}）{place}{summary}\n派给您已经{minutes}分钟了，还没有接单。回复“接单 {number}”接单，不归您管请回复“退单 {number} 原因”。"
@@ -187,6 +211,7 @@ BROADCAST_LIVING_ALONE = (
 # --- visits and the weekly digest ------------------------------------------------------------
 VISIT_USAGE = "用法：走访 时长 [说明]，比如“走访 2小时 3栋入户”或“走访 90分钟”。"
 VISIT_LOGGED = "已记录走访 {duration}。本周累计 {count} 次、{hours} 小时（每周至少 {need_count} 次、{need_hours} 小时）。"
+DIGEST_TITLE = "每周网格简报"
 DIGEST_HEADER = "【每周简报】{grid}，{date}"
 DIGEST_OPEN = "未办结工单 {open} 张，其中超时 {overdue} 张："
 DIGEST_NONE_OPEN = "没有未办结的工单，辛苦了！"

@@ -1,4 +1,8 @@
-"""Thin chat handlers, one module per audience, included into the dispatcher in priority order."""
+"""Thin chat handlers, one module per audience, included into the dispatcher in priority order.
+
+A handler reads what a filter found, calls a service (the order service, the roster), and
+words the reply from bot.texts. No SQL here.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Any
 
 from bot.chat.router import Dispatcher, Next
 from bot.messages import Incoming, Reply
-from bot.orders.service import OrderDesk, Refused
+from bot.orders.service import OrderService, Refused
 
 
 async def refusals_as_replies(nxt: Next, message: Incoming, data: dict[str, Any]) -> Reply | None:
@@ -17,10 +21,12 @@ async def refusals_as_replies(nxt: Next, message: Incoming, data: dict[str, Any]
         return Reply(text=refusal.reply)
 
 
-async def order_desk(nxt: Next, message: Incoming, data: dict[str, Any]) -> Reply | None:
-    """Handlers ask for ``desk`` by name: the order desk of this unit of work."""
+async def order_service(nxt: Next, message: Incoming, data: dict[str, Any]) -> Reply | None:
+    """Handlers ask for ``orders`` by name: the order service of this unit of work."""
     if "session" in data and "roster" in data:
-        data["desk"] = OrderDesk(data["session"], data["clock"], data["config"], data["roster"])
+        data["orders"] = OrderService(
+            data["session"], data["clock"], data["config"], data["roster"]
+        )
     return await nxt(message, data)
 
 
@@ -29,7 +35,7 @@ def build_dispatcher() -> Dispatcher:
 
     dp = Dispatcher()
     dp.middleware(refusals_as_replies)
-    dp.middleware(order_desk)
+    dp.middleware(order_service)
     dp.include_router(events.router)
     dp.include_router(common.router)
     dp.include_router(members.router)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from bot import texts
 from bot.chat.filters import Event, EventKey
 from bot.chat.router import Router
+from bot.config import Config
 from bot.messages import Incoming
-from bot.orders.service import OrderDesk
+from bot.orders import queries
+from bot.orders.service import OrderService
+from handlers import replies
 
 router = Router("events")
 
@@ -27,8 +30,9 @@ async def on_report_click() -> str:
 
 
 @router.event(Event("click"), EventKey("MY_ORDERS"))
-async def on_my_orders_click(message: Incoming, desk: OrderDesk) -> str:
-    return await desk.resident_orders(message.openid)
+async def on_my_orders_click(message: Incoming, orders: OrderService, config: Config) -> str:
+    found = await queries.resident_orders(orders.session, message.openid)
+    return replies.resident_orders(found, await orders.roster(), config.tz)
 
 
 @router.event(Event("click"))

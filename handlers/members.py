@@ -1,13 +1,15 @@
-"""Commands for representatives, grid leaders, building leaders and staff."""
+"""Commands for representatives, grid leaders, building leaders and staff.
+
+Each command is one handler. ``AsMember`` lets only a bound member through (and hands the
+member to the handler); ``OrderArgs`` reads ``#1024 说明``. A command that fails either filter
+falls through to the usage and members-only answers at the end.
+"""
 
 from __future__ import annotations
 
-import logging
 import re
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -16,18 +18,18 @@ from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
 from bot.messages import Incoming
-from bot.orders.service import OrderDesk, role_text
-from bot.outbox import enqueue
+from bot.orders import queries
+from bot.orders.notices import role_text, who
+from bot.orders.service import OrderService
+from bot.roster import binding, visits
 from bot.roster.cache import RosterCache
-from bot.storage import throttle
-from bot.storage.throttle import Limit
-from bot.ticks.digest import log_visit
+from handlers import replies
 from models.community import Member
 
-log = logging.getLogger(__name__)
 router = Router("members")
 
 _NUMBER = re.compile(r"^#?\s*(\d{1,12})(?:\s+|[,，:：]\s*|$)(.*)$", re.S)
+_ORDER_COMMANDS = ("接单", "进度", "完成", "办结", "退单", "转派", "吹哨")
 
 
 def split_number(args: str) -> tuple[int, str] | None:
@@ -37,11 +39,25 @@ def split_number(args: str) -> tuple[int, str] | None:
     return int(m.group(1)), m.group(2).strip()
 
 
-# Guessing a 6-character code (32**6 ≈ 1.07e9) is hopeless within these limits: a user gets
-# 5 tries an hour, and everyone together 30 per 10 minutes before binding pauses for all.
-INVITE_PER_USER = Limit(failures=5, window=timedelta(hours=1), lock_for=timedelta(hours=1))
-INVITE_OVERALL = Limit(failures=30, window=timedelta(minutes=10), lock_for=timedelta(minutes=15))
-_ALL = "invite:*"
+class AsMember:
+    """Matches a message from a bound, active member; injects ``member``."""
+
+    async def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        found = await data["orders"].member_by_openid(message.openid)
+        return {"member": found} if found is not None else False
+
+
+class OrderArgs:
+    """``接单 1024`` / ``进度 #1024 说明``: injects ``number`` and ``note``."""
+
+    def __init__(self, *, note: bool = False) -> None:
+        self.note = note
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        parsed = split_number(data.get("args", ""))
+        if parsed is None or (self.note and not parsed[1]):
+            return False
+        return {"number": parsed[0], "note": parsed[1]}
 
 
 @router.message(Command("代表绑定", "成员绑定"))
@@ -53,116 +69,81 @@ async def bind_member(
     roster: RosterCache,
     config: Config,
 ) -> str:
-    existing = (
-        await session.execute(select(Member).where(Member.openid == message.openid))
-    ).scalar_one_or_none()
-    if existing is not None:
-        return texts.MEMBER_ALREADY_BOUND.format(name=existing.name)
-    now = clock.now()
-    mine = f"invite:{message.openid}"
-    if await throttle.locked_until(session, mine, now) or await throttle.locked_until(
-        session, _ALL, now
-    ):
-        return texts.MEMBER_BIND_LOCKED
-    code = args.strip().upper()
-    member = (
-        (
-            await session.execute(
-                select(Member).where(
-                    Member.invite_code == code,
-                    Member.active.is_(True),
-                    Member.openid.is_(None),
-                    Member.invite_expires_at > now,
-                )
-            )
-        ).scalar_one_or_none()
-        if code and len(code) <= 16
-        else None
+    result = await binding.bind(session, clock, config, roster, message.openid, args)
+    if result.already is not None:
+        return texts.MEMBER_ALREADY_BOUND.format(name=result.already.name)
+    if result.member is not None:
+        return texts.MEMBER_BOUND.format(name=result.member.name, roles=role_text(result.member))
+    return texts.MEMBER_BIND_LOCKED if result.locked else texts.MEMBER_BAD_CODE
+
+
+@router.message(Command("接单"), AsMember(), OrderArgs())
+async def accept(member: Member, number: int, orders: OrderService) -> str:
+    done = await orders.accept(member, number)
+    order = done.order
+    if done.taken_by is not None:
+        return texts.MEMBER_TAKEN.format(number=order.id, who=who(done.taken_by))
+    return texts.MEMBER_ACCEPTED.format(
+        number=order.id, place=replies.place_text(order), summary=order.summary
     )
-    if member is None:
-        return await _bad_code(message, session, clock, roster, config)
-    member.openid = message.openid
-    member.invite_code = None
-    member.invite_expires_at = None
-    member.updated_at = now
-    await throttle.clear(session, mine)
-    roster.invalidate()
-    return texts.MEMBER_BOUND.format(name=member.name, roles=role_text(member))
 
 
-async def _bad_code(
-    message: Incoming, session: AsyncSession, clock: Clock, roster: RosterCache, config: Config
+@router.message(Command("进度"), AsMember(), OrderArgs(note=True))
+async def progress(member: Member, number: int, note: str, orders: OrderService) -> str:
+    order = await orders.progress(member, number, note)
+    return texts.MEMBER_PROGRESS_OK.format(number=order.id)
+
+
+@router.message(Command("完成", "办结"), AsMember(), OrderArgs())
+async def resolve(member: Member, number: int, note: str, orders: OrderService) -> str:
+    order = await orders.resolve(member, number, note)
+    return texts.MEMBER_RESOLVED_OK.format(number=order.id)
+
+
+@router.message(Command("退单"), AsMember(), OrderArgs(note=True))
+async def decline(member: Member, number: int, note: str, orders: OrderService) -> str:
+    nxt = await orders.decline(member, number, note)
+    follow = texts.NEXT_ASSIGNEE.format(who=who(nxt)) if nxt is not None else texts.NEXT_NOBODY
+    return texts.MEMBER_DECLINED_OK.format(number=number, next=follow)
+
+
+@router.message(Command("转派"), AsMember(), OrderArgs(note=True))
+async def reassign(member: Member, number: int, note: str, orders: OrderService) -> str:
+    new = await orders.reassign(member, number, note)
+    return texts.MEMBER_REASSIGNED_OK.format(number=number, who=who(new))
+
+
+@router.message(Command("吹哨"), AsMember(), OrderArgs(note=True))
+async def escalate(member: Member, number: int, note: str, orders: OrderService) -> str:
+    order = await orders.escalate(member, number, note)
+    return texts.MEMBER_ESCALATED_OK.format(number=order.id)
+
+
+@router.message(Command("待办"), AsMember())
+async def to_do(member: Member, orders: OrderService) -> str:
+    return replies.member_open(await queries.held_by(orders.session, member.id))
+
+
+@router.message(Command("上岗", "下岗"), AsMember())
+async def duty(member: Member, command: str, orders: OrderService) -> str:
+    on = command == "上岗"
+    await orders.set_duty(member, on)
+    return texts.MEMBER_ON_DUTY if on else texts.MEMBER_OFF_DUTY
+
+
+@router.message(Command("走访"), AsMember())
+async def visit(
+    member: Member, args: str, session: AsyncSession, clock: Clock, config: Config
 ) -> str:
-    now = clock.now()
-    _, user_locked = await throttle.record_failure(
-        session, f"invite:{message.openid}", INVITE_PER_USER, now
-    )
-    _, all_locked = await throttle.record_failure(session, _ALL, INVITE_OVERALL, now)
-    if user_locked is not None:
-        log.warning("invite codes: one WeChat user locked out after repeated wrong codes")
-    if all_locked is not None:
-        log.warning(
-            "invite codes: %d wrong codes within %s; binding paused for everyone until %s",
-            INVITE_OVERALL.failures,
-            INVITE_OVERALL.window,
-            all_locked.isoformat(timespec="minutes"),
-        )
-        await _alert_staff(session, clock, roster, config, all_locked)
-    if user_locked is not None or all_locked is not None:
-        return texts.MEMBER_BIND_LOCKED
-    return texts.MEMBER_BAD_CODE
+    return await visits.log_visit(session, clock, config, member, args)
 
 
-async def _alert_staff(
-    session: AsyncSession, clock: Clock, roster: RosterCache, config: Config, until: datetime
-) -> None:
-    view = await roster.get(session)
-    local = until.astimezone(config.tz)
-    text = texts.STAFF_INVITE_BURST.format(
-        count=INVITE_OVERALL.failures,
-        minutes=int(INVITE_OVERALL.window.total_seconds() // 60),
-        until=local.strftime("%H:%M"),
-    )
-    for m in view.by_key.values():
-        if m.active and m.openid and "staff" in (m.roles or []):
-            await enqueue(
-                session,
-                purpose="reminder",
-                recipient=m.openid,
-                text=text,
-                template_fields={"thing1": "成员绑定暂停", "thing2": "邀请码多次输错"},
-                dedupe_key=f"invite-burst:{until.isoformat()}:{m.key}",
-                now=clock.now(),
-            )
+@router.message(Command(*_ORDER_COMMANDS), AsMember())
+async def usage(command: str) -> str:
+    """A member's order command whose number or note is missing."""
+    return texts.MEMBER_USAGE["完成" if command == "办结" else command]
 
 
-_ACTIONS = ("接单", "进度", "完成", "办结", "退单", "转派", "吹哨")
-
-
-@router.message(Command(*_ACTIONS, "待办", "上岗", "下岗", "走访"))
-async def member_command(message: Incoming, command: str, args: str, desk: OrderDesk) -> str:
-    member = await desk.member_by_openid(message.openid)
-    if member is None:
-        return texts.MEMBER_ONLY
-    if command == "待办":
-        return await desk.member_open(member)
-    if command in ("上岗", "下岗"):
-        return await desk.set_duty(member, command == "上岗")
-    if command == "走访":
-        return await log_visit(desk.session, desk.clock, desk.config, member, args)
-    name = "完成" if command == "办结" else command
-    parsed = split_number(args)
-    needs_note = name in ("进度", "退单", "转派", "吹哨")
-    if parsed is None or (needs_note and not parsed[1]):
-        return texts.MEMBER_USAGE[name]
-    number, note = parsed
-    handlers: dict[str, Any] = {
-        "接单": lambda: desk.accept(member, number),
-        "进度": lambda: desk.progress(member, number, note),
-        "完成": lambda: desk.resolve(member, number, note),
-        "退单": lambda: desk.decline(member, number, note),
-        "转派": lambda: desk.reassign(member, number, note),
-        "吹哨": lambda: desk.escalate(member, number, note),
-    }
-    result: str = await handlers[name]()
-    return result
+@router.message(Command(*_ORDER_COMMANDS, "待办", "上岗", "下岗", "走访"))
+async def members_only() -> str:
+    return texts.MEMBER_ONLY

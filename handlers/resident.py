@@ -6,26 +6,30 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.chat import conversation
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.chat.filters import Command, HasText, MsgType
+from bot.chat import conversation
+from bot.chat.conversation import Pending
+from bot.chat.filters import Command, HasText, MsgType, State
 from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
 from bot.intake import ParseResult, parse
 from bot.messages import Incoming, Reply
-from bot.orders.dispatch import Place
+from bot.orders import queries
+from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.emergency import emergency_numbers
-from bot.orders.service import NewOrder, OrderDesk
+from bot.orders.service import NewOrder, OrderService, Refused
+from bot.roster import residents
 from bot.roster.cache import RosterCache
+from handlers import replies
 from models.community import Resident
-from models.orders import Order, OrderEvent
+from models.orders import Order
 
 router = Router("resident")
 
+ASK_ADDRESS = "await_address"
 ATTACH_WINDOW = timedelta(minutes=10)
 RATING_WINDOW = timedelta(days=14)
 _ORDER_NUMBER = re.compile(r"#?\s*(\d{1,12})")
@@ -50,10 +54,6 @@ _GREETING = re.compile(r"^(您好|你好|在吗|早上好|上午好|下午好|�
 
 def _local_now(clock: Clock, config: Config) -> datetime:
     return clock.now().astimezone(config.tz)
-
-
-async def _resident(session: AsyncSession, openid: str) -> Resident | None:
-    return await session.get(Resident, openid)
 
 
 def _place(parsed: ParseResult, home: Resident | None) -> Place | None:
@@ -82,9 +82,10 @@ def _new_order(text: str, parsed: ParseResult, place: Place) -> NewOrder:
     )
 
 
-async def _create(desk: OrderDesk, message: Incoming, new: NewOrder, inbound_id: int | None) -> str:
-    order, member = await desk.report(message.openid, new, inbound_id)
-    who = f"{member.name}（{'、'.join(texts_role(member.roles))}）" if member else None
+async def _create(orders: OrderService, openid: str, new: NewOrder, inbound_id: int | None) -> str:
+    order, member = await orders.report(openid, new, inbound_id)
+    roles = "、".join(ROLE_NAMES.get(r, r) for r in member.roles or []) if member else ""
+    who = f"{member.name}（{roles or '社区成员'}）" if member else None
     parts = []
     if new.urgent:
         numbers = emergency_numbers(new.text)
@@ -110,23 +111,49 @@ def held_reply(message: Incoming) -> Reply | None:
     return Reply(text=texts.HELD)
 
 
-def texts_role(roles: list[str] | None) -> list[str]:
-    from bot.orders.dispatch import ROLE_NAMES
-
-    return [ROLE_NAMES.get(r, r) for r in roles or []] or ["社区成员"]
-
-
 # -- shortcuts -----------------------------------------------------------------------------
 @router.message(Command("查询", "我的工单", "工单"))
-async def my_orders(message: Incoming, desk: OrderDesk) -> str:
-    return await desk.resident_orders(message.openid)
+async def my_orders(message: Incoming, orders: OrderService, config: Config) -> str:
+    found = await queries.resident_orders(orders.session, message.openid)
+    return replies.resident_orders(found, await orders.roster(), config.tz)
+
+
+async def _cancel(orders: OrderService, openid: str, number: int | None) -> str:
+    if number is None:
+        open_orders = await queries.open_orders_of(orders.session, openid)
+        if not open_orders:
+            return texts.CANCEL_NOTHING
+        if len(open_orders) > 1:
+            return texts.CANCEL_WHICH.format(number=open_orders[0].id)
+        order: Order | None = open_orders[0]
+    else:
+        order = await queries.find(orders.session, number)
+        if order is None:
+            raise Refused(texts.ORDER_NOT_FOUND.format(number=number))
+    assert order is not None
+    await orders.cancel(openid, order)
+    return texts.CANCELLED.format(number=order.id)
 
 
 @router.message(Command("取消", "撤销", "撤回"))
-async def cancel(message: Incoming, args: str, desk: OrderDesk) -> str:
+async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
     m = _ORDER_NUMBER.search(args)
-    await conversation.forget(desk.session, message.openid)
-    return await desk.cancel(message.openid, int(m.group(1)) if m else None)
+    await conversation.forget(orders.session, message.openid)
+    return await _cancel(orders, message.openid, int(m.group(1)) if m else None)
+
+
+async def _bind(
+    openid: str, parsed: ParseResult, session: AsyncSession, clock: Clock, roster: RosterCache
+) -> str:
+    a = parsed.address
+    if a is None or a.building is None:
+        return texts.BIND_NEEDS_ADDRESS
+    view = await roster.get(session)
+    if view.buildings and a.building.upper() not in view.buildings:
+        return texts.UNKNOWN_BUILDING.format(building=a.building)
+    place = Place(a.building, a.unit, a.room)
+    await residents.register_home(session, openid, place, clock.now())
+    return texts.BOUND.format(place=place.label())
 
 
 @router.message(Command("绑定", "登记地址", "登记"))
@@ -139,124 +166,57 @@ async def bind(
     roster: RosterCache,
 ) -> str:
     parsed = parse(args or message.text, _local_now(clock, config))
-    return await _bind(message, parsed, session, clock, config, roster)
+    return await _bind(message.openid, parsed, session, clock, roster)
 
 
-async def _bind(
+# -- the address question --------------------------------------------------------------------
+def _answer_place(message: Incoming, parsed: ParseResult) -> Place | None:
+    """The place an answer gives (``Place()``: the resident would rather not say)."""
+    if parsed.address is not None and parsed.address.building is not None:
+        return Place(parsed.address.building, parsed.address.unit, parsed.address.room)
+    return Place() if message.text.strip() in _SKIP else None
+
+
+def _new_matter(message: Incoming, parsed: ParseResult) -> bool:
+    text = message.text.strip()
+    return parsed.intent in ("cancel", "status", "help") or (
+        parsed.intent == "order" and len(text) > 8 and parsed.category not in (None, "other")
+    )
+
+
+@router.message(MsgType("text", "voice"), HasText(), State(ASK_ADDRESS))
+async def answer_address(
     message: Incoming,
-    parsed: ParseResult,
-    session: AsyncSession,
+    pending: Pending,
+    orders: OrderService,
     clock: Clock,
     config: Config,
-    roster: RosterCache,
-) -> str:
-    a = parsed.address
-    if a is None or a.building is None:
-        return texts.BIND_NEEDS_ADDRESS
-    view = await roster.get(session)
-    if view.buildings and a.building.upper() not in view.buildings:
-        return texts.UNKNOWN_BUILDING.format(building=a.building)
-    now = clock.now()
-    resident = await _resident(session, message.openid)
-    if resident is None:
-        resident = Resident(openid=message.openid, tags=[], created_at=now, updated_at=now)
-        session.add(resident)
-    resident.building, resident.unit, resident.room = a.building, a.unit, a.room
-    resident.updated_at = now
-    await session.flush()
-    return texts.BOUND.format(place=Place(a.building, a.unit, a.room).label())
-
-
-# -- free text -----------------------------------------------------------------------------
-@router.message(MsgType("text", "voice"), HasText())
-async def on_text(
-    message: Incoming,
-    session: AsyncSession,
-    clock: Clock,
-    config: Config,
-    roster: RosterCache,
-    desk: OrderDesk,
     inbound_id: int | None = None,
 ) -> str:
-    text = message.text
-    now = clock.now()
-    pending = await conversation.current(session, message.openid, now)
-    parsed = parse(text, _local_now(clock, config))
-    if pending is not None and pending.state == "await_address":
-        answer = await _answer_address(desk, message, pending.data, parsed, inbound_id)
-        if answer is not None:
-            return answer
-
-    rating = _rating(text)
-    if rating is not None:
-        order = await desk.latest_resolved(message.openid, RATING_WINDOW)
-        if order is not None:
-            return await desk.rate(message.openid, order, rating)
-
-    intent = parsed.intent
-    if intent == "bind":
-        return await _bind(message, parsed, session, clock, config, roster)
-    if intent == "status":
-        return await desk.resident_orders(message.openid)
-    if intent == "cancel":
-        m = _ORDER_NUMBER.search(text)
-        return await desk.cancel(message.openid, int(m.group(1)) if m else None)
-    if intent == "help":
-        return texts.HELP
-    if intent == "chat":
-        return texts.GREETING_REPLY if _GREETING.match(text.strip()) else texts.CHAT_REPLY
-
-    home = await _resident(session, message.openid)
-    place = _place(parsed, home)
-    new = _new_order(text, parsed, place or Place())
-    if place is None and not parsed.urgent:
+    """The resident was asked for an address; the pending report is created with the answer."""
+    session, data = orders.session, pending.data
+    parsed = parse(message.text, _local_now(clock, config))
+    place = _answer_place(message, parsed)
+    if place is None and _new_matter(message, parsed):
+        await conversation.forget(session, message.openid)  # the old report is dropped
+        return await on_text(message, orders, clock, config, inbound_id)
+    if place is None and int(data.get("tries", 0)) < 1:
         await conversation.remember(
-            session,
-            message.openid,
-            "await_address",
-            {"text": text, "inbound_id": inbound_id, "tries": 0},
-            now,
-        )
-        return texts.ASK_ADDRESS
-    return await _create(desk, message, new, inbound_id)
-
-
-async def _answer_address(
-    desk: OrderDesk,
-    message: Incoming,
-    data: dict[str, Any],
-    parsed: ParseResult,
-    inbound_id: int | None,
-) -> str | None:
-    """The resident was asked for an address; None means "not an answer, handle normally"."""
-    session, clock, config = desk.session, desk.clock, desk.config
-    original = str(data.get("text") or "")
-    first = parse(original, _local_now(clock, config))
-    text = message.text.strip()
-    if parsed.address is not None and parsed.address.building is not None:
-        place = Place(parsed.address.building, parsed.address.unit, parsed.address.room)
-    elif text in _SKIP:
-        place = Place()
-    elif parsed.intent in ("cancel", "status", "help") or (
-        parsed.intent == "order" and len(text) > 8 and parsed.category not in (None, "other")
-    ):
-        await conversation.forget(session, message.openid)
-        return None  # a new matter, not an address: the old report is dropped on purpose
-    elif int(data.get("tries", 0)) < 1:
-        await conversation.remember(
-            session, message.openid, "await_address", {**data, "tries": 1}, clock.now()
+            session, message.openid, ASK_ADDRESS, {**data, "tries": 1}, clock.now()
         )
         return texts.ASK_ADDRESS_AGAIN
-    else:
-        place = Place()  # asked twice: take the report without an address rather than lose it
+    place = place or Place()  # asked twice: take the report without an address, not lose it
     await conversation.forget(session, message.openid)
+    original = str(data.get("text") or "")
+    first = parse(original, _local_now(clock, config))
     source = data.get("inbound_id")
     new = _new_order(original, first, place)
-    reply = await _create(desk, message, new, int(source) if source else inbound_id)
+    reply = await _create(orders, message.openid, new, int(source) if source else inbound_id)
     return (texts.ADDRESS_SKIPPED + reply) if place == Place() else reply
 
 
-def _rating(text: str) -> int | None:
+# -- satisfaction ----------------------------------------------------------------------------
+def rating_of(text: str) -> int | None:
     m = _RATING.match(text)
     if not m:
         return None
@@ -265,36 +225,72 @@ def _rating(text: str) -> int | None:
     return _RATING_WORDS[m.group(2)]
 
 
+class SurveyAnswer:
+    """A rating (1–5, 满意, 不满意…) while one of the resident's orders awaits a verdict;
+    injects ``score`` and ``order``."""
+
+    async def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        score = rating_of(message.text)
+        if score is None:
+            return False
+        since = data["clock"].now() - RATING_WINDOW
+        order = await queries.latest_resolved(data["session"], message.openid, since)
+        return {"score": score, "order": order} if order is not None else False
+
+
+@router.message(MsgType("text", "voice"), HasText(), SurveyAnswer())
+async def rate(message: Incoming, score: int, order: Order, orders: OrderService) -> str:
+    if await orders.rate(message.openid, order, score):
+        return texts.RATE_LOW.format(number=order.id)
+    return texts.RATED
+
+
+# -- free text -----------------------------------------------------------------------------
+@router.message(MsgType("text", "voice"), HasText())
+async def on_text(
+    message: Incoming,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None = None,
+) -> str:
+    text, session = message.text, orders.session
+    parsed = parse(text, _local_now(clock, config))
+    intent = parsed.intent
+    if intent == "bind":
+        return await _bind(message.openid, parsed, session, clock, orders.roster_cache)
+    if intent == "status":
+        return await my_orders(message, orders, config)
+    if intent == "cancel":
+        m = _ORDER_NUMBER.search(text)
+        return await _cancel(orders, message.openid, int(m.group(1)) if m else None)
+    if intent == "help":
+        return texts.HELP
+    if intent == "chat":
+        return texts.GREETING_REPLY if _GREETING.match(text.strip()) else texts.CHAT_REPLY
+    home = await residents.home_of(session, message.openid)
+    place = _place(parsed, home)
+    if place is None and not parsed.urgent:
+        await conversation.remember(
+            session,
+            message.openid,
+            ASK_ADDRESS,
+            {"text": text, "inbound_id": inbound_id, "tries": 0},
+            clock.now(),
+        )
+        return texts.ASK_ADDRESS
+    new = _new_order(text, parsed, place or Place())
+    return await _create(orders, message.openid, new, inbound_id)
+
+
 # -- pictures, places and everything else ---------------------------------------------------
-async def _recent_order(session: AsyncSession, openid: str, now: datetime) -> Order | None:
-    return (
-        await session.execute(
-            select(Order)
-            .where(Order.resident_openid == openid, Order.created_at >= now - ATTACH_WINDOW)
-            .order_by(Order.created_at.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-
-
 async def _attach(
-    session: AsyncSession, clock: Clock, message: Incoming, kind: str, data: dict[str, Any]
+    orders: OrderService, message: Incoming, kind: str, data: dict[str, Any]
 ) -> Order | None:
-    order = await _recent_order(session, message.openid, clock.now())
-    if order is None:
-        return None
-    session.add(
-        OrderEvent(
-            order_id=order.id,
-            at=clock.now(),
-            actor=f"resident:{message.openid}",
-            action="attach",
-            from_status=order.status,
-            to_status=order.status,
-            note="图片" if kind == "image" else "位置",
-            data={"kind": kind, **data},
-        )
-    )
+    since = orders.clock.now() - ATTACH_WINDOW
+    order = await queries.latest_since(orders.session, message.openid, since)
+    if order is not None:
+        await orders.attach(order, message.openid, kind, data)
     return order
 
 
@@ -304,22 +300,16 @@ async def on_silent_voice() -> str:
 
 
 @router.message(MsgType("image"))
-async def on_image(message: Incoming, session: AsyncSession, clock: Clock) -> str:
-    order = await _attach(
-        session, clock, message, "image", {"pic_url": message.pic_url, "media_id": message.media_id}
-    )
+async def on_image(message: Incoming, orders: OrderService) -> str:
+    data = {"pic_url": message.pic_url, "media_id": message.media_id}
+    order = await _attach(orders, message, "image", data)
     return texts.ATTACHED_IMAGE.format(number=order.id) if order else texts.RECEIVED_IMAGE
 
 
 @router.message(MsgType("location"))
-async def on_location(message: Incoming, session: AsyncSession, clock: Clock) -> str:
-    order = await _attach(
-        session,
-        clock,
-        message,
-        "location",
-        {"lat": message.latitude, "lon": message.longitude, "label": message.label},
-    )
+async def on_location(message: Incoming, orders: OrderService) -> str:
+    data = {"lat": message.latitude, "lon": message.longitude, "label": message.label}
+    order = await _attach(orders, message, "location", data)
     return texts.ATTACHED_LOCATION.format(number=order.id) if order else texts.RECEIVED_LOCATION
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import Config, ConfigError, build_config
 from bot.orders.calendar import WorkCalendar, parse_dates
-from bot.orders.service import sla_of
-from bot.orders.timers import Due, Sla, TimerState, plan
+from bot.orders.sla import sla_of
+from bot.orders.state import OrderRow
+from bot.orders.timers import Due, Sla, plan
 
 SH = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar(
@@ -21,6 +23,11 @@ CAL = WorkCalendar(
     holidays=parse_dates(["2026-10-01..2026-10-07"]),
     extra_workdays=parse_dates(["2026-10-10"]),  # a Saturday worked in exchange
 )
+
+
+def row(status: str, urgent: bool, created_at: datetime, **kw: Any) -> OrderRow:
+    """An order as the timers see it (only what they read)."""
+    return OrderRow(0, status, urgent, created_at, **kw)
 
 
 def sh(*args: int) -> datetime:
@@ -51,7 +58,7 @@ def test_urgent_orders_keep_the_wall_clock() -> None:
         calendar=CAL,
     )
     friday_night = sh(2026, 11, 20, 22, 0).astimezone(UTC)
-    normal = TimerState("assigned", False, friday_night, assigned_at=friday_night)
+    normal = row("assigned", False, friday_night, assigned_at=friday_night)
     urgent = replace(normal, urgent=True)
     assert plan(normal, sla, friday_night)[1] == sh(2026, 11, 23, 9, 0)  # Monday 08:30 + 30 min
     assert plan(urgent, sla, friday_night)[1] == friday_night + timedelta(minutes=30)
@@ -99,14 +106,10 @@ def test_mainland_holidays_and_make_up_workdays_by_default() -> None:
     assert date(2026, 10, 10) in cfg.sla.extra_workdays  # the Saturday worked in exchange
     desk_sla = sla_of(cfg)  # what the order desk builds from this configuration
     # Reported on the evening before National Day: the half hour to accept runs on Thursday 8 Oct.
-    state = TimerState(
-        "assigned", False, sh(2026, 9, 30, 20, 0), assigned_at=sh(2026, 9, 30, 20, 0)
-    )
+    state = row("assigned", False, sh(2026, 9, 30, 20, 0), assigned_at=sh(2026, 9, 30, 20, 0))
     assert plan(state, desk_sla, sh(2026, 9, 30, 20, 0))[1] == sh(2026, 10, 8, 9, 0)
     # Reported on Friday 9 Oct at 17:20: ten minutes that day, twenty on the make-up Saturday.
-    late = TimerState(
-        "assigned", False, sh(2026, 10, 9, 17, 20), assigned_at=sh(2026, 10, 9, 17, 20)
-    )
+    late = row("assigned", False, sh(2026, 10, 9, 17, 20), assigned_at=sh(2026, 10, 9, 17, 20))
     assert plan(late, desk_sla, sh(2026, 10, 9, 17, 20))[1] == sh(2026, 10, 10, 8, 50)
     # Without the mainland calendar, 1 October is an ordinary Thursday.
     plain = _shanghai_config(holiday_calendar="none")

@@ -242,7 +242,8 @@ async def test_accepts_in_overlapping_transactions_have_one_winner(chat: Chat) -
     """Two units of work that both read the order as unaccepted: the second write loses cleanly."""
     from bot.app import ROSTER
     from bot.keys import CLOCK, CONFIG
-    from bot.orders.service import OrderDesk
+    from bot.orders import queries
+    from bot.orders.service import OrderService, Refused
     from models.community import Member
 
     n = number_in(await chat.say(RESIDENT, "1栋2单元302 跳闸了"))
@@ -251,12 +252,16 @@ async def test_accepts_in_overlapping_transactions_have_one_winner(chat: Chat) -
 
     async def accept(openid: str, hold: float) -> str:
         async with app[SESSIONS]() as s, s.begin():
-            desk = OrderDesk(s, app[CLOCK], app[CONFIG], app[ROSTER])
-            await desk.order(n)  # read the order before the other commits
+            orders = OrderService(s, app[CLOCK], app[CONFIG], app[ROSTER])
+            await queries.find(s, n)  # read the order before the other commits
             member = (await s.execute(select(Member).where(Member.openid == openid))).scalar_one()
             if hold == 0:
                 await first_done.wait()
-            reply = await desk.accept(member, n)
+            try:
+                done = await orders.accept(member, n)
+                reply = "已被接" if done.taken_by is not None else "已接单"
+            except Refused as refused:
+                reply = refused.reply
             if hold:
                 first_done.set()
                 await asyncio.sleep(hold)  # keep the row locked a moment on PostgreSQL

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from bot.app import ROSTER, create_app
 from bot.clock import FakeClock
 from bot.keys import CONFIG, SESSIONS
-from bot.orders.timers import Due, Sla, TimerState, plan
+from bot.orders.state import OrderRow
+from bot.orders.timers import Due, Sla, plan
 from bot.roster.cache import RosterCache
 from bot.storage.engine import create_engine, session_factory
 from bot.ticks.order_timers import order_timer_tick
@@ -37,19 +38,24 @@ SLA = Sla(
 )
 
 
+def row(status: str, urgent: bool, created_at: datetime, **kw: Any) -> OrderRow:
+    """An order as the timers see it (only what they read)."""
+    return OrderRow(0, status, urgent, created_at, **kw)
+
+
 def test_plan_is_pure_and_ordered() -> None:
-    s = TimerState("assigned", False, START, assigned_at=START)
+    s = row("assigned", False, START, assigned_at=START)
     assert plan(s, SLA, START) == ([], START + timedelta(minutes=30))
     due, nxt = plan(s, SLA, START + timedelta(minutes=31))
     assert due == [Due.REMIND_ACCEPT] and nxt == START + timedelta(hours=1)
     due, _ = plan(s, SLA, START + timedelta(hours=5))  # after downtime: hand on, both escalations
     assert due == [Due.HAND_ON, Due.ESCALATE_GRID, Due.ESCALATE_STAFF]
-    accepted = TimerState("accepted", False, START, assigned_at=START, escalation_level=0)
+    accepted = row("accepted", False, START, assigned_at=START, escalation_level=0)
     due, nxt = plan(accepted, SLA, START + timedelta(hours=3))
     assert due == [] and nxt == START + timedelta(days=3) - timedelta(days=3) * 0.2
-    done = TimerState("resolved", False, START, resolved_at=START + timedelta(hours=1))
+    done = row("resolved", False, START, resolved_at=START + timedelta(hours=1))
     assert plan(done, SLA, START + timedelta(hours=26))[0] == [Due.SURVEY]
-    closed = TimerState("closed", False, START)
+    closed = row("closed", False, START)
     assert plan(closed, SLA, START + timedelta(days=30)) == ([], None)
 
 
@@ -220,7 +226,8 @@ async def test_three_processes_send_each_timer_once(
 
 
 async def test_visits_and_weekly_digest_once(world: World) -> None:
-    from bot.ticks.digest import digest_tick, parse_duration_minutes
+    from bot.roster.visits import parse_duration_minutes
+    from bot.ticks.digest import digest_tick
 
     assert parse_duration_minutes("2小时 3栋入户") == (120, "3栋入户")
     assert parse_duration_minutes("90分钟") == (90, "")

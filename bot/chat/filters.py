@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.chat import conversation
 from bot.messages import Incoming
 
 
@@ -55,10 +56,15 @@ class Command:
         return {"command": m.group("cmd"), "args": (m.group("args") or "").strip()}
 
 
-class Regex:
-    def __init__(self, pattern: str) -> None:
-        self.pattern = re.compile(pattern)
+class State:
+    """Matches when the sender's conversation waits in one of ``states`` (a question the bot
+    asked, like "which building?"); injects ``pending``. As aiogram's ``StateFilter``."""
 
-    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
-        m = self.pattern.search(message.text)
-        return {"match": m} if m else False
+    def __init__(self, *states: str) -> None:
+        self.states = frozenset(states)
+
+    async def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        pending = await conversation.current(data["session"], message.openid, data["clock"].now())
+        if pending is None or pending.state not in self.states:
+            return False
+        return {"pending": pending}

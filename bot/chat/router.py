@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.messages import Incoming, Reply
 
@@ -22,6 +22,7 @@ FilterResult = bool | dict[str, Any]
 Filter = Callable[[Incoming, dict[str, Any]], FilterResult | Awaitable[FilterResult]]
 Next = Callable[[Incoming, dict[str, Any]], Awaitable[Reply | None]]
 Middleware = Callable[[Next, Incoming, dict[str, Any]], Awaitable[Reply | None]]
+H = TypeVar("H", bound=Handler)
 
 
 @dataclass
@@ -59,16 +60,16 @@ class Router:
         self._handlers: list[_Registered] = []
         self._children: list[Router] = []
 
-    def message(self, *filters: Filter) -> Callable[[Handler], Handler]:
+    def message(self, *filters: Filter) -> Callable[[H], H]:
         """Register a handler for user messages (text, voice, image, location, ...)."""
         return self._register("message", filters)
 
-    def event(self, *filters: Filter) -> Callable[[Handler], Handler]:
+    def event(self, *filters: Filter) -> Callable[[H], H]:
         """Register a handler for events (subscribe, CLICK, LOCATION, ...)."""
         return self._register("event", filters)
 
-    def _register(self, kind: str, filters: tuple[Filter, ...]) -> Callable[[Handler], Handler]:
-        def deco(callback: Handler) -> Handler:
+    def _register(self, kind: str, filters: tuple[Filter, ...]) -> Callable[[H], H]:
+        def deco(callback: H) -> H:
             self._handlers.append(_Registered(callback, filters, kind))
             return callback
 

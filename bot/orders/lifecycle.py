@@ -1,15 +1,25 @@
-"""The order lifecycle as a pure state machine (no I/O).
+"""The order lifecycle as pure functions: state in, change and its consequences out.
 
 受理 received → 派单 assigned → 接单 accepted → 办理 in_progress → 反馈 resolved → 评价 closed,
-with 退单 declined (back to assigned, to the next responsible), 转派 reassigned, 吹哨 escalated,
-重办 reopened and 取消 cancelled. Every transition names who may make it; the service layer
-records each one as an order event.
+with 退单 declined (to the next responsible), 转派 reassigned, 吹哨 escalated, 重办 reopened and
+取消 cancelled, plus what the timers do (reminders, hand-ons, escalations, the follow-up).
+
+Each transition takes what it needs of the order (:class:`OrderFacts`) and returns a
+:class:`Change`: the column values to write (the status among them), the history entries and
+the notices (who is told what). The order service applies a change in one place; chat, the
+timer tick and the console all go through these functions, so the rules, the history and the
+notifications are the same whoever acts. Nothing here does I/O.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
+
+from bot import texts
+from bot.orders.state import OrderFacts
 
 
 class Status(StrEnum):
@@ -40,6 +50,10 @@ OPEN = frozenset(
     {Status.RECEIVED, Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED}
 )
 ACTIVE = frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED})
+OPEN_VALUES = tuple(s.value for s in OPEN)
+HELD_VALUES = tuple(  # someone holds the order (it counts against their cap)
+    s.value for s in (Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED)
+)
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
@@ -48,18 +62,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.PROGRESS: (ACTIVE, Status.IN_PROGRESS),
     Action.RESOLVE: (ACTIVE, Status.RESOLVED),
     Action.DECLINE: (frozenset({Status.ASSIGNED, Status.ACCEPTED}), Status.ASSIGNED),
-    Action.REASSIGN: (
-        frozenset(
-            {
-                Status.RECEIVED,
-                Status.ASSIGNED,
-                Status.ACCEPTED,
-                Status.IN_PROGRESS,
-                Status.ESCALATED,
-            }
-        ),
-        Status.ASSIGNED,
-    ),
+    Action.REASSIGN: (OPEN, Status.ASSIGNED),
     Action.ESCALATE: (ACTIVE, Status.ESCALATED),
     Action.REOPEN: (frozenset({Status.RESOLVED, Status.CLOSED}), Status.ASSIGNED),
     Action.CLOSE: (frozenset({Status.RESOLVED}), Status.CLOSED),
@@ -67,12 +70,13 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
 }
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Exception):
     """Why an action cannot happen; ``code`` picks the plain-Chinese reply in bot.texts."""
 
-    code: str
-    status: Status
+    def __init__(self, code: str, status: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
 
 
 def check(action: Action, current: Status) -> Refusal | None:
@@ -94,5 +98,220 @@ def check(action: Action, current: Status) -> Refusal | None:
     return Refusal("illegal", current)
 
 
+def require(action: Action, status: str) -> None:
+    """Raise the refusal when ``action`` cannot start from ``status``."""
+    refusal = check(action, Status(status))
+    if refusal is not None:
+        raise refusal
+
+
 def target(action: Action) -> Status:
     return TRANSITIONS[action][1]
+
+
+# --- what a change causes --------------------------------------------------------------------
+class Tell(StrEnum):
+    """Kinds of notice; bot.orders.notices words each one and picks its channel."""
+
+    ASSIGNED = "assigned"  # a member is given the order
+    URGENT_FYI = "urgent_fyi"  # the grid leader hears of an urgent order given to someone else
+    HANDED_TO_YOU = "handed_to_you"  # a member reassigned it to you
+    RESIDENT_ACCEPTED = "resident_accepted"
+    RESIDENT_PROGRESS = "resident_progress"
+    RESIDENT_RESOLVED = "resident_resolved"
+    RESIDENT_HANDED_ON = "resident_handed_on"
+    RESIDENT_ESCALATED = "resident_escalated"
+    ESCALATION_FYI = "escalation_fyi"  # 吹哨: grid leader and staff
+    CANCELLED = "cancelled"  # the holder hears the resident cancelled
+    REOPEN_FYI = "reopen_fyi"  # the grid leader hears of a low rating
+    REMIND_ACCEPT = "remind_accept"
+    ESCALATE_GRID = "escalate_grid"
+    ESCALATE_STAFF = "escalate_staff"
+    REMIND_RESOLVE = "remind_resolve"
+    OVERDUE = "overdue"
+    OVERDUE_FYI = "overdue_fyi"
+    SURVEY = "survey"
+
+
+# Recipients: the resident, one member by roster key, or everyone in a role for the place.
+RESIDENT = "resident"
+GRID_LEADER = "grid_leader"
+STAFF = "staff"
+
+
+def member(key: str) -> str:
+    return f"member:{key}"
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    action: str
+    note: str = ""
+    data: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: Tell
+    to: str  # RESIDENT, GRID_LEADER, STAFF or member(key)
+    data: dict[str, Any] = field(default_factory=dict)
+    skip: tuple[str, ...] = ()  # member keys not to tell (e.g. whoever caused it)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Column values to write, and what the change causes."""
+
+    values: dict[str, Any]
+    history: tuple[History, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+    def then(self, other: Change) -> Change:
+        """This change followed by ``other``, written as one."""
+        return Change(
+            {**self.values, **other.values},
+            self.history + other.history,
+            self.notices + other.notices,
+        )
+
+
+# --- members and residents -------------------------------------------------------------------
+def assign(
+    o: OrderFacts,
+    action: Action,
+    member_id: int,
+    member_key: str,
+    reason: str,
+    level: str,
+    now: datetime,
+    also_notify: tuple[str, ...] = (),
+) -> Change:
+    """Give the order to a member (dispatch, a decline's next member, a hand-on, a reopen)."""
+    notices = [Notice(Tell.ASSIGNED, member(member_key))]
+    notices += [Notice(Tell.URGENT_FYI, member(k), {"holder": member_key}) for k in also_notify]
+    return Change(
+        {
+            "status": target(action).value,
+            "assignee_id": member_id,
+            "assigned_at": now,
+            "updated_at": now,
+            "accept_reminded_at": None,  # the new assignee gets the full time to answer
+        },
+        (History(action.value, reason, {"level": level}),),
+        tuple(notices),
+    )
+
+
+def leave_unassigned(action: Action, reason: str, now: datetime) -> Change:
+    """Nobody can take the order: it waits with nobody holding it."""
+    return Change(
+        {"status": Status.RECEIVED.value, "assignee_id": None, "updated_at": now},
+        (History(action.value, reason),),
+    )
+
+
+def accept(o: OrderFacts, member_id: int, member_key: str, name: str, now: datetime) -> Change:
+    require(Action.ACCEPT, o.status)
+    return Change(
+        {
+            "status": Status.ACCEPTED.value,
+            "assignee_id": member_id,
+            "accepted_at": now,
+            "updated_at": now,
+        },
+        (History(Action.ACCEPT.value, texts.HISTORY_ACCEPTED.format(name=name)),),
+        (Notice(Tell.RESIDENT_ACCEPTED, RESIDENT, {"member": member_key}),),
+    )
+
+
+def progress(o: OrderFacts, note: str, now: datetime) -> Change:
+    require(Action.PROGRESS, o.status)
+    return Change(
+        {"status": Status.IN_PROGRESS.value, "updated_at": now},
+        (History(Action.PROGRESS.value, note),),
+        (Notice(Tell.RESIDENT_PROGRESS, RESIDENT, {"note": note}),),
+    )
+
+
+def resolve(o: OrderFacts, note: str, now: datetime) -> Change:
+    require(Action.RESOLVE, o.status)
+    return Change(
+        {"status": Status.RESOLVED.value, "resolved_at": now, "updated_at": now},
+        (History(Action.RESOLVE.value, note or texts.HISTORY_RESOLVED),),
+        (Notice(Tell.RESIDENT_RESOLVED, RESIDENT, {"note": note}),),
+    )
+
+
+def escalate(o: OrderFacts, by_key: str, note: str, now: datetime) -> Change:
+    require(Action.ESCALATE, o.status)
+    fyi = {"by": by_key, "note": note}
+    return Change(
+        {"status": Status.ESCALATED.value, "updated_at": now},
+        (History(Action.ESCALATE.value, texts.HISTORY_ESCALATED.format(note=note)),),
+        (
+            Notice(Tell.ESCALATION_FYI, GRID_LEADER, fyi, skip=(by_key,)),
+            Notice(Tell.ESCALATION_FYI, STAFF, fyi, skip=(by_key,)),
+            Notice(Tell.RESIDENT_ESCALATED, RESIDENT),
+        ),
+    )
+
+
+def decline(o: OrderFacts, member_id: int) -> Change:
+    """The holder gives the order back; the service dispatches it to the next member."""
+    require(Action.DECLINE, o.status)
+    return Change({"declined_by": [*(o.declined_by or []), member_id]})
+
+
+def reassign(
+    o: OrderFacts, by_key: str, by_name: str, to_id: int, to_key: str, to_name: str, now: datetime
+) -> Change:
+    require(Action.REASSIGN, o.status)
+    return Change(
+        {
+            "status": Status.ASSIGNED.value,
+            "assignee_id": to_id,
+            "assigned_at": now,
+            "accepted_at": None,
+            "accept_reminded_at": None,
+            "updated_at": now,
+        },
+        (History(Action.REASSIGN.value, texts.HISTORY_REASSIGNED.format(by=by_name, to=to_name)),),
+        (
+            Notice(Tell.HANDED_TO_YOU, member(to_key), {"by": by_key}),
+            Notice(Tell.RESIDENT_HANDED_ON, RESIDENT, {"member": to_key}),
+        ),
+    )
+
+
+def cancel(o: OrderFacts, holder_key: str | None, now: datetime) -> Change:
+    require(Action.CANCEL, o.status)
+    notices = (Notice(Tell.CANCELLED, member(holder_key)),) if holder_key else ()
+    return Change(
+        {"status": Status.CANCELLED.value, "updated_at": now, "closed_at": now},
+        (History(Action.CANCEL.value, texts.HISTORY_CANCELLED),),
+        notices,
+    )
+
+
+def rate_low(o: OrderFacts, score: int, now: datetime) -> Change:
+    """An unsatisfied verdict: the order is done again (重办); the service dispatches it."""
+    require(Action.REOPEN, o.status)
+    return Change(
+        {
+            "rating": score,
+            "updated_at": now,
+            "overdue_at": None,
+            "resolve_reminded_at": None,
+            "survey_sent_at": None,
+        },
+        (History("rate", texts.HISTORY_RATED_LOW.format(score=score)),),
+        (Notice(Tell.REOPEN_FYI, GRID_LEADER, {"score": score}),),
+    )
+
+
+def rate_and_close(o: OrderFacts, score: int, now: datetime) -> Change:
+    require(Action.CLOSE, o.status)
+    return Change(
+        {"status": Status.CLOSED.value, "rating": score, "closed_at": now, "updated_at": now},
+        (History(Action.CLOSE.value, texts.HISTORY_RATED.format(score=score)),),
+    )

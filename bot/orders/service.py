@@ -1,15 +1,17 @@
-"""The order desk: creating, dispatching and moving orders, and telling people about it.
+"""The order service: load an order, check who may act, apply the lifecycle's change.
 
-Runs inside the caller's unit of work (one transaction per inbound message), so the order,
-its history and every notification it causes (outbox rows) commit together or not at all.
+Runs inside the caller's unit of work (one transaction per inbound message, per console
+action, per timer batch), so the order, its history and every notice it causes (outbox rows)
+commit together or not at all. :meth:`OrderService.apply` is the only path from a change to
+the database: chat handlers, the timer tick and the console all end there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cached_property
-from typing import Any, Protocol, cast
+from typing import Any
 
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,24 +20,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import texts
 from bot.clock import Clock
 from bot.config import Config
-from bot.orders.calendar import WorkCalendar
-from bot.orders.dispatch import CATEGORY_NAMES, ROLE_NAMES, Decision, Place, decide
-from bot.orders.lifecycle import OPEN, Action, Status, check, target
+from bot.orders import lifecycle as lc
+from bot.orders.dispatch import Decision, Place, decide
+from bot.orders.lifecycle import Action, Change, Refusal, Status
+from bot.orders.notices import Notices, grid_leader, staff
 from bot.orders.permissions import may_act
-from bot.orders.timers import Sla, TimerState, plan
-from bot.outbox import enqueue, outbox_params, queue_rows
+from bot.orders.sla import sla_of
+from bot.orders.state import OrderFacts, write
+from bot.orders.timers import Due, Sla, TimerContext, plan, timer_change
 from bot.roster.cache import RosterCache, RosterView, card
-from bot.storage.bulk import InsertRows, write
 from models.community import Member
 from models.orders import Order, OrderEvent
 
-_EVENTS = cast(Table, OrderEvent.__table__)
-
-OPEN_STATUSES = tuple(s.value for s in OPEN)
-ASSIGNED_STATUSES = tuple(
-    s.value for s in (Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED)
-)
 OPEN_CAP = 20  # open orders per member before dispatch passes them over
+_MEMBERS: Table = Member.__table__  # type: ignore[assignment]
 
 
 class Refused(Exception):
@@ -58,81 +56,22 @@ class NewOrder:
     preferred_end: datetime | None = None
 
 
-def timer_state(order: Order) -> TimerState:
-    return TimerState(
-        status=order.status,
-        urgent=order.urgent,
-        created_at=order.created_at,
-        assigned_at=order.assigned_at,
-        resolved_at=order.resolved_at,
-        accept_reminded_at=order.accept_reminded_at,
-        escalation_level=order.escalation_level or 0,
-        resolve_reminded_at=order.resolve_reminded_at,
-        overdue_at=order.overdue_at,
-        survey_sent_at=order.survey_sent_at,
-    )
+@dataclass(frozen=True)
+class Accepted:
+    order: Order
+    taken_by: Member | None = None  # someone else holds it already
 
 
-class OrderLike(Protocol):
-    """What telling people about an order reads: an ORM order, or a row the timer tick read."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def category(self) -> str: ...
-    @property
-    def summary(self) -> str: ...
-    @property
-    def building(self) -> str | None: ...
-    @property
-    def unit(self) -> str | None: ...
-    @property
-    def room(self) -> str | None: ...
-
-
-def place_of(order: OrderLike) -> Place:
+def place_of(order: OrderFacts) -> Place:
     return Place(order.building, order.unit, order.room)
 
 
-def place_text(order: OrderLike) -> str:
-    label = place_of(order).label()
-    return f"{label} " if label else ""
+def _refused(refusal: Refusal, number: int) -> Refused:
+    status = texts.STATUS_NAMES.get(refusal.status, refusal.status)
+    return Refused(texts.ORDER_REFUSALS[refusal.code].format(number=number, status=status))
 
 
-def role_text(member: Member) -> str:
-    return "、".join(ROLE_NAMES.get(r, r) for r in member.roles or []) or "社区成员"
-
-
-def who(member: Member) -> str:
-    return f" {member.name}（{role_text(member)}）"
-
-
-def sla_of(config: Config) -> Sla:
-    """The timer rules the ``sla`` settings describe (working calendar included)."""
-    c = config.sla
-    return Sla(
-        accept_within=c.accept_within,
-        escalate_after=c.escalate_after,
-        resolve_urgent=c.resolve_within_urgent,
-        resolve_default=c.resolve_within_default,
-        survey_after=c.survey_after,
-        survey_timeout=c.survey_timeout,
-        calendar=None
-        if c.working_hours is None
-        else WorkCalendar(
-            tz=config.tz,
-            opens=c.working_hours[0],
-            closes=c.working_hours[1],
-            workdays=c.workdays,
-            holidays=c.holidays,
-            extra_workdays=c.extra_workdays,
-        ),
-    )
-
-
-class OrderDesk:
+class OrderService:
     def __init__(
         self,
         session: AsyncSession,
@@ -140,37 +79,87 @@ class OrderDesk:
         config: Config,
         roster: RosterCache,
         *,
-        buffered: bool = False,
+        collect: bool = False,
     ) -> None:
         self.session = session
         self.clock = clock
         self.config = config
         self.roster_cache = roster
-        # Bulk work (the timer tick) buffers its pushes and history entries and writes each kind
-        # with one statement (``flush_buffers``); building an ORM object per entry cost more
-        # than everything else the tick does for an order.
-        self.outbox_buffer: list[dict[str, Any]] | None = [] if buffered else None
-        self.event_buffer: list[dict[str, Any]] | None = [] if buffered else None
+        # Bulk work (the timer tick) collects its history entries and pushes and writes each
+        # kind with one statement; an ORM object per entry cost more than the rest of a tick.
+        self.notices = Notices(session, config.tz, clock.now, collect=collect)
+        self.history: list[dict[str, Any]] | None = [] if collect else None
         self._view: RosterView | None = None
 
-    # -- timers ----------------------------------------------------------------------------
     @cached_property
     def sla(self) -> Sla:
-        """Built once per desk (one unit of work): every save and timer decision reads it."""
+        """Built once per unit of work: every save and timer decision reads it."""
         return sla_of(self.config)
 
-    def reschedule(self, order: Order) -> None:
-        """Set when the order's next timer falls (the tick acts on it then)."""
-        _, upcoming = plan(timer_state(order), self.sla, self.clock.now())
-        order.next_timer_at = upcoming
-
-    # -- lookups ---------------------------------------------------------------------------
     async def roster(self) -> RosterView:
-        """The roster as this unit of work sees it: looked up once (a tick asks per order)."""
+        """The roster as this unit of work sees it: looked up once."""
         if self._view is None:
             self._view = await self.roster_cache.get(self.session)
         return self._view
 
+    # -- the one writer ------------------------------------------------------------------------
+    async def apply(self, order: Any, change: Change, actor: str) -> bool:
+        """Write ``change`` onto ``order``, record its history and send its notices.
+
+        An ORM order is written in a savepoint and flushed: False when someone else changed it
+        first (nothing is written then). A plain row (bulk work) is changed in memory; its
+        caller writes it with the history and pushes :meth:`take_collected` hands over.
+        """
+        before = order.status
+        if isinstance(order, Order):
+            try:
+                # The savepoint opens before anything changes: opening it flushes pending
+                # work, and a stale order must not be dirty then or the whole unit would fail.
+                async with self.session.begin_nested():
+                    write(order, change.values)
+                    self.reschedule(order)
+                    await self.session.flush()
+            except StaleDataError:
+                await self.session.refresh(order)
+                return False
+        else:
+            write(order, change.values)
+        for entry in change.history:
+            self._record(order, actor, entry, before)
+        if change.notices:
+            view = await self.roster()
+            await self.notices.send(order, change.notices, view, getattr(order, "version", 0))
+        return True
+
+    def reschedule(self, order: Any) -> None:
+        """Set when the order's next timer falls (the tick acts on it then)."""
+        order.next_timer_at = plan(order, self.sla, self.clock.now())[1]
+
+    def _record(self, order: Any, actor: str, entry: lc.History, before: str | None) -> None:
+        row = {
+            "order_id": order.id,
+            "at": self.clock.now(),
+            "actor": actor,
+            "action": entry.action,
+            "from_status": before,
+            "to_status": order.status,
+            "note": entry.note,
+            "data": entry.data,
+        }
+        if self.history is not None:
+            self.history.append(row)
+        else:
+            self.session.add(OrderEvent(**row))
+
+    def take_collected(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The collected history entries and pushes (``collect=True``), for a bulk write."""
+        events, self.history = self.history or [], ([] if self.history is not None else None)
+        pushes = self.notices.collected or []
+        if self.notices.collected is not None:
+            self.notices.collected = []
+        return events, pushes
+
+    # -- lookups -------------------------------------------------------------------------------
     async def member_by_openid(self, openid: str) -> Member | None:
         return (
             await self.session.execute(
@@ -178,313 +167,6 @@ class OrderDesk:
             )
         ).scalar_one_or_none()
 
-    async def order(self, number: int) -> Order:
-        order = await self.session.get(Order, number)
-        if order is None:
-            raise Refused(texts.ORDER_NOT_FOUND.format(number=number))
-        return order
-
-    async def open_counts(self, view: RosterView, keys: set[str]) -> dict[str, int]:
-        """Open orders held by each of ``keys`` (only the candidates: the table can be large)."""
-        ids = [view.by_key[k].id for k in keys if k in view.by_key]
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Order.assignee_id, func.count())
-            .where(Order.status.in_(ASSIGNED_STATUSES), Order.assignee_id.in_(ids))
-            .group_by(Order.assignee_id)
-        )
-        counts: dict[str, int] = {}
-        for member_id, n in rows.all():
-            key = view.key_of(member_id)
-            if key:
-                counts[key] = n
-        return counts
-
-    # -- history and notifications ---------------------------------------------------------
-    def _event(
-        self,
-        order: OrderLike,
-        actor: str,
-        action: str,
-        before: str | None,
-        note: str = "",
-        data: dict[str, Any] | None = None,
-    ) -> None:
-        row = {
-            "order_id": order.id,
-            "at": self.clock.now(),
-            "actor": actor,
-            "action": action,
-            "from_status": before,
-            "to_status": order.status,
-            "note": note,
-            "data": data,
-        }
-        if self.event_buffer is not None:
-            self.event_buffer.append(row)
-        else:
-            self.session.add(OrderEvent(**row))
-
-    async def _tell(
-        self,
-        openid: str | None,
-        purpose: str,
-        text: str,
-        key: str,
-        fields: dict[str, object] | None = None,
-        *,
-        urgent: bool = False,
-    ) -> None:
-        """Queue a push. Pushes to members about urgent orders are at-least-once: a lost answer
-        from WeChat means sending again (a duplicate beats a missed emergency)."""
-        if not openid:
-            return
-        at_least_once = urgent and purpose in ("order_assigned", "reminder")
-        if self.outbox_buffer is not None:
-            self.outbox_buffer.append(
-                outbox_params(
-                    purpose=purpose,
-                    recipient=openid,
-                    text=text,
-                    template_fields=fields,
-                    dedupe_key=key,
-                    now=self.clock.now(),
-                    at_least_once=at_least_once,
-                )
-            )
-            return
-        await enqueue(
-            self.session,
-            purpose=purpose,
-            recipient=openid,
-            text=text,
-            template_fields=fields,
-            dedupe_key=key,
-            now=self.clock.now(),
-            at_least_once=at_least_once,
-        )
-
-    def take_buffers(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The buffered history entries and pushes (``buffered=True``), for the caller to write."""
-        if self.event_buffer is None or self.outbox_buffer is None:
-            return [], []  # not buffered: everything went to the session as it happened
-        events, self.event_buffer = self.event_buffer, []
-        pushes, self.outbox_buffer = self.outbox_buffer, []
-        return events, pushes
-
-    async def flush_buffers(self) -> None:
-        """Write the buffered history and pushes (``buffered=True``): one statement on
-        PostgreSQL."""
-        events, pushes = self.take_buffers()
-        await write(self.session, InsertRows(_EVENTS, events), queue_rows(pushes))
-
-    def _fields(self, order: OrderLike, state: str, place: str | None = None) -> dict[str, object]:
-        """Template fields for outside the 48-hour window (each cut to 20 characters).
-
-        ``place``: the order's place_text(), when the caller has it already.
-        """
-        return {
-            "character_string1": f"#{order.id}",
-            "thing2": CATEGORY_NAMES.get(order.category, order.category),
-            "thing3": ((place_text(order) if place is None else place) + order.summary).strip(),
-            "phrase4": state,
-        }
-
-    async def _tell_resident(self, order: Order, text: str, state: str) -> None:
-        await self._tell(
-            order.resident_openid,
-            "order_update",
-            text,
-            f"order:{order.id}:v{order.version}:resident:{state}",
-            self._fields(order, state),
-        )
-
-    # -- creating and dispatching ----------------------------------------------------------
-    async def report(
-        self, openid: str, new: NewOrder, source_message_id: int | None = None
-    ) -> tuple[Order, Member | None]:
-        now = self.clock.now()
-        sla = self.config.sla
-        order = Order(
-            resident_openid=openid,
-            building=new.place.building,
-            unit=new.place.unit,
-            room=new.place.room,
-            category=new.category,
-            urgent=new.urgent,
-            text=new.text,
-            summary=new.summary[:100] or new.text[:30],
-            phones=list(new.phones),
-            preferred_start=new.preferred_start,
-            preferred_end=new.preferred_end,
-            status=Status.RECEIVED.value,
-            declined_by=[],
-            source_message_id=source_message_id,
-            created_at=now,
-            updated_at=now,
-            accept_deadline=now + sla.accept_within,
-            escalate_at=now + sla.escalate_after,
-            resolve_deadline=now
-            + (sla.resolve_within_urgent if new.urgent else sla.resolve_within_default),
-        )
-        view, decision = await self._decide(order, ())
-        member = view.by_key.get(decision.member_id) if decision.member_id else None
-        if member is not None:  # one INSERT for a new order that already has its assignee
-            self._set_assignee(order, member, Status.ASSIGNED, now)
-        order.escalation_level = 0
-        self.reschedule(order)
-        self.session.add(order)
-        await self.session.flush()
-        self.session.add(
-            OrderEvent(
-                order_id=order.id,
-                at=now,
-                actor=f"resident:{openid}",
-                action="receive",
-                from_status=None,
-                to_status=Status.RECEIVED.value,
-                note="受理：居民报事",
-            )
-        )
-        await self._record_decision(
-            order, view, decision, member, Action.ASSIGN, "system", "", Status.RECEIVED.value
-        )
-        return order, member
-
-    async def _decide(self, order: Order, exclude: tuple[str, ...]) -> tuple[RosterView, Decision]:
-        view = await self.roster()
-        declined = {view.key_of(i) for i in order.declined_by or []}
-        place = place_of(order)
-        candidates = {k for _, ids, _ in view.index.chain(place, order.category) for k in ids}
-        decision = decide(
-            view.index,
-            place,
-            order.category,
-            urgent=order.urgent,
-            exclude=tuple(k for k in (*exclude, *declined) if k),
-            open_counts=await self.open_counts(view, candidates),
-            last_assigned=self.roster_cache.last_assigned,
-            cap=OPEN_CAP,
-        )
-        return view, decision
-
-    def _set_assignee(self, order: Order, member: Member, status: Status, now: datetime) -> None:
-        order.status = status.value
-        order.assignee_id = member.id
-        order.assigned_at = now
-        order.updated_at = now
-        order.accept_reminded_at = None  # the new assignee gets the full time to answer
-        self.roster_cache.note_assigned(member.key, now)
-
-    async def dispatch(
-        self,
-        order: Order,
-        *,
-        exclude: tuple[str, ...] = (),
-        action: Action = Action.ASSIGN,
-        actor: str = "system",
-        prefix: str = "",
-    ) -> Member | None:
-        view, decision = await self._decide(order, exclude)
-        before = order.status
-        member = view.by_key.get(decision.member_id) if decision.member_id else None
-        if member is None:
-            order.status = Status.RECEIVED.value
-            order.assignee_id = None
-        else:
-            self._set_assignee(order, member, target(action), self.clock.now())
-        self.reschedule(order)
-        await self.session.flush()
-        await self._record_decision(order, view, decision, member, action, actor, prefix, before)
-        return member
-
-    async def _record_decision(
-        self,
-        order: Order,
-        view: RosterView,
-        decision: Decision,
-        member: Member | None,
-        action: Action,
-        actor: str,
-        prefix: str,
-        before: str,
-    ) -> None:
-        """The decision into the order's history, and the pushes it causes."""
-        if member is None:
-            self._event(order, actor, action.value, before, prefix + decision.reason)
-            return
-        self._event(
-            order, actor, action.value, before, prefix + decision.reason, {"level": decision.level}
-        )
-        urgent = "，紧急" if order.urgent else ""
-        category = CATEGORY_NAMES.get(order.category, order.category)
-        await self._tell(
-            member.openid,
-            "order_assigned",
-            texts.MEMBER_NEW_ORDER.format(
-                number=order.id,
-                category=category,
-                urgent=urgent,
-                place=place_text(order),
-                summary=order.summary,
-            ),
-            f"order:{order.id}:v{order.version}:assign:{member.key}",
-            self._fields(order, "待接单"),
-            urgent=order.urgent,
-        )
-        for key in decision.also_notify:
-            leader = view.by_key.get(key)
-            if leader is not None:
-                await self._tell(
-                    leader.openid,
-                    "order_assigned",
-                    texts.MEMBER_URGENT_FYI.format(
-                        number=order.id,
-                        category=category,
-                        place=place_text(order),
-                        summary=order.summary,
-                        who=who(member),
-                    ),
-                    f"order:{order.id}:urgent-fyi:{key}",
-                    self._fields(order, "紧急"),
-                    urgent=True,
-                )
-
-    async def _tell_grid_leader(self, order: OrderLike, text: str, key: str) -> Member | None:
-        view = await self.roster()
-        grid = view.index.grid_for(place_of(order))
-        leader_key = view.index.grid_leader.get(grid) if grid else None
-        leader = view.by_key.get(leader_key) if leader_key else None
-        if leader is None or not leader.active:
-            return None
-        await self._tell(
-            leader.openid,
-            "reminder",
-            text,
-            f"{key}:{leader.key}",
-            self._fields(order, "催办"),
-            urgent=getattr(order, "urgent", False),
-        )
-        return leader
-
-    async def _tell_staff(self, order: OrderLike, text: str, key: str) -> int:
-        view = await self.roster()
-        told = 0
-        for m in view.by_key.values():
-            if m.active and "staff" in (m.roles or []):
-                await self._tell(
-                    m.openid,
-                    "reminder",
-                    text,
-                    f"{key}:{m.key}",
-                    self._fields(order, "催办"),
-                    urgent=getattr(order, "urgent", False),
-                )
-                told += 1
-        return told
-
-    # -- members ---------------------------------------------------------------------------
     async def _member_order(self, member: Member, number: int, action: Action) -> Order:
         """The order a member names, if it is theirs to act on.
 
@@ -508,341 +190,302 @@ class OrderDesk:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         return order
 
-    def _refusal(self, action: Action, order: Order) -> None:
-        refusal = check(action, Status(order.status))
-        if refusal is not None:
-            raise Refused(
-                texts.ORDER_REFUSALS[refusal.code].format(
-                    number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)
-                )
-            )
+    async def _open_counts(self, view: RosterView, keys: set[str]) -> dict[str, int]:
+        """Open orders held by each of ``keys`` (only the candidates: the table can be large)."""
+        ids = [view.by_key[k].id for k in keys if k in view.by_key]
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Order.assignee_id, func.count())
+            .where(Order.status.in_(lc.HELD_VALUES), Order.assignee_id.in_(ids))
+            .group_by(Order.assignee_id)
+        )
+        counts: dict[str, int] = {}
+        for member_id, n in rows.all():
+            key = view.key_of(member_id)
+            if key:
+                counts[key] = n
+        return counts
 
-    async def _save(self, order: Order, **values: Any) -> bool:
-        """Apply ``values`` to the order and flush; False when someone else changed it first.
-
-        The savepoint opens before anything changes: opening it flushes pending work, so a
-        stale order must not be dirty yet or the conflict would break the whole transaction.
-        """
-        try:
-            async with self.session.begin_nested():
-                for name, value in values.items():
-                    setattr(order, name, value)
-                self.reschedule(order)
-                await self.session.flush()
-        except StaleDataError:
-            await self.session.refresh(order)
-            return False
-        return True
-
-    async def accept(self, member: Member, number: int) -> str:
-        order = await self._member_order(member, number, Action.ACCEPT)
-        if order.status in ASSIGNED_STATUSES[1:] and order.assignee_id is not None:
-            return await self._taken(order)
-        self._refusal(Action.ACCEPT, order)
-        before, now = order.status, self.clock.now()
-        if not await self._save(
-            order,
-            status=Status.ACCEPTED.value,
-            assignee_id=member.id,
-            accepted_at=now,
+    # -- creating and dispatching --------------------------------------------------------------
+    async def report(
+        self, openid: str, new: NewOrder, source_message_id: int | None = None
+    ) -> tuple[Order, Member | None]:
+        now = self.clock.now()
+        order = Order(
+            resident_openid=openid,
+            building=new.place.building,
+            unit=new.place.unit,
+            room=new.place.room,
+            category=new.category,
+            urgent=new.urgent,
+            text=new.text,
+            summary=new.summary[:100] or new.text[:30],
+            phones=list(new.phones),
+            preferred_start=new.preferred_start,
+            preferred_end=new.preferred_end,
+            status=Status.RECEIVED.value,
+            declined_by=[],
+            escalation_level=0,
+            source_message_id=source_message_id,
+            created_at=now,
             updated_at=now,
-        ):
-            return await self._taken(order)
-        self._event(order, f"member:{member.key}", "accept", before, f"{member.name} 接单")
-        await self._tell_resident(
-            order, texts.RESIDENT_ACCEPTED.format(number=order.id, who=who(member)), "已接单"
         )
-        return texts.MEMBER_ACCEPTED.format(
-            number=order.id, place=place_text(order), summary=order.summary
+        self.session.add(order)
+        await self.session.flush()
+        self._record(
+            order, f"resident:{openid}", lc.History("receive", texts.HISTORY_RECEIVED), None
         )
+        member = await self.dispatch(order)
+        return order, member
 
-    async def _taken(self, order: Order) -> str:
+    async def _decide(
+        self, order: Order, exclude: tuple[str, ...], declined_ids: list[int]
+    ) -> tuple[RosterView, Decision]:
         view = await self.roster()
-        holder = view.by_id.get(order.assignee_id) if order.assignee_id else None
-        if order.status in ASSIGNED_STATUSES[1:] and holder is not None:
-            return texts.MEMBER_TAKEN.format(number=order.id, who=who(holder))
-        self._refusal(Action.ACCEPT, order)
-        return texts.ORDER_REFUSALS["illegal"].format(
-            number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)
+        declined = {view.key_of(i) for i in declined_ids}
+        place = place_of(order)
+        candidates = {k for _, ids, _ in view.index.chain(place, order.category) for k in ids}
+        decision = decide(
+            view.index,
+            place,
+            order.category,
+            urgent=order.urgent,
+            exclude=tuple(k for k in (*exclude, *declined) if k),
+            open_counts=await self._open_counts(view, candidates),
+            last_assigned=self.roster_cache.last_assigned,
+            cap=OPEN_CAP,
+        )
+        return view, decision
+
+    async def dispatch(
+        self,
+        order: Order,
+        *,
+        exclude: tuple[str, ...] = (),
+        action: Action = Action.ASSIGN,
+        actor: str = "system",
+        prefix: str = "",
+        first: Change | None = None,
+    ) -> Member | None:
+        """Give the order to the next member of its chain (or leave it with nobody).
+
+        ``first``: a change that leads to this dispatch (a decline, a low rating), written
+        together with it.
+        """
+        declined = (first.values if first else {}).get("declined_by", order.declined_by)
+        view, decision = await self._decide(order, exclude, declined or [])
+        member = view.by_key.get(decision.member_id) if decision.member_id else None
+        now = self.clock.now()
+        if member is None:
+            change = lc.leave_unassigned(action, prefix + decision.reason, now)
+        else:
+            change = lc.assign(
+                order,
+                action,
+                member.id,
+                member.key,
+                prefix + decision.reason,
+                decision.level,
+                now,
+                decision.also_notify,
+            )
+            self.roster_cache.note_assigned(member.key, now)
+            member.last_assigned_at = now
+        await self.apply(order, first.then(change) if first else change, actor)
+        if member is not None:
+            await self._note_assigned(member, now)
+        return member
+
+    async def _note_assigned(self, member: Member, now: datetime) -> None:
+        """Turn-taking is fair across processes: the time each member was last given an
+        order is kept on the roster, not only in this process's memory."""
+        await self.session.execute(
+            _MEMBERS.update().where(_MEMBERS.c.id == member.id).values(last_assigned_at=now)
         )
 
-    async def _simple(
-        self, member: Member, number: int, action: Action, note: str, event_note: str
-    ) -> Order:
+    # -- members -------------------------------------------------------------------------------
+    def _require(self, action: Action, order: Order) -> None:
+        try:
+            lc.require(action, order.status)
+        except Refusal as refusal:
+            raise _refused(refusal, order.id) from None
+
+    async def _holder(self, order: Order) -> Member | None:
+        view = await self.roster()
+        return view.by_id.get(order.assignee_id) if order.assignee_id else None
+
+    async def accept(self, member: Member, number: int) -> Accepted:
+        order = await self._member_order(member, number, Action.ACCEPT)
+        if order.status in lc.HELD_VALUES[1:] and order.assignee_id is not None:
+            return await self._taken(order)
+        self._require(Action.ACCEPT, order)
+        change = lc.accept(order, member.id, member.key, member.name, self.clock.now())
+        if not await self.apply(order, change, f"member:{member.key}"):
+            return await self._taken(order)  # someone accepted it a moment earlier
+        return Accepted(order)
+
+    async def _taken(self, order: Order) -> Accepted:
+        holder = await self._holder(order)
+        if order.status in lc.HELD_VALUES[1:] and holder is not None:
+            return Accepted(order, holder)
+        self._require(Action.ACCEPT, order)
+        raise _refused(Refusal("illegal", order.status), order.id)
+
+    async def _member_step(self, member: Member, number: int, action: Action, note: str) -> Order:
         order = await self._member_order(member, number, action)
-        self._refusal(action, order)
-        before, now = order.status, self.clock.now()
-        values: dict[str, Any] = {"status": target(action).value, "updated_at": now}
-        if action == Action.RESOLVE:
-            values["resolved_at"] = now
-        if not await self._save(order, **values):
-            raise Refused(
-                texts.ORDER_REFUSALS["illegal"].format(
-                    number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)
-                )
-            )
-        self._event(order, f"member:{member.key}", action.value, before, event_note or note)
+        self._require(action, order)
+        now = self.clock.now()
+        if action == Action.PROGRESS:
+            change = lc.progress(order, note, now)
+        elif action == Action.RESOLVE:
+            change = lc.resolve(order, note, now)
+        else:
+            change = lc.escalate(order, member.key, note, now)
+        if not await self.apply(order, change, f"member:{member.key}"):
+            raise _refused(Refusal("illegal", order.status), order.id)
         return order
 
-    async def progress(self, member: Member, number: int, note: str) -> str:
-        order = await self._simple(member, number, Action.PROGRESS, note, note)
-        await self._tell_resident(
-            order, texts.RESIDENT_PROGRESS.format(number=order.id, note=note), "办理中"
-        )
-        return texts.MEMBER_PROGRESS_OK.format(number=order.id)
+    async def progress(self, member: Member, number: int, note: str) -> Order:
+        return await self._member_step(member, number, Action.PROGRESS, note)
 
-    async def resolve(self, member: Member, number: int, note: str) -> str:
-        order = await self._simple(member, number, Action.RESOLVE, note, note or "已办结")
-        await self._tell_resident(
-            order,
-            texts.RESIDENT_RESOLVED.format(number=order.id, note=f"：{note}" if note else ""),
-            "已办结",
-        )
-        return texts.MEMBER_RESOLVED_OK.format(number=order.id)
+    async def resolve(self, member: Member, number: int, note: str) -> Order:
+        return await self._member_step(member, number, Action.RESOLVE, note)
 
-    async def escalate(self, member: Member, number: int, note: str) -> str:
-        order = await self._simple(member, number, Action.ESCALATE, note, f"吹哨：{note}")
-        view = await self.roster()
-        grid = view.index.grid_for(place_of(order))
-        told: set[str] = {member.key}
-        recipients = [view.index.grid_leader.get(grid)] if grid else []
-        recipients += [m.key for m in view.by_key.values() if "staff" in (m.roles or [])]
-        for key in recipients:
-            target_member = view.by_key.get(key) if key else None
-            if target_member is None or target_member.key in told or not target_member.active:
-                continue
-            told.add(target_member.key)
-            await self._tell(
-                target_member.openid,
-                "reminder",
-                texts.MEMBER_ESCALATION_FYI.format(
-                    number=order.id,
-                    category=CATEGORY_NAMES.get(order.category, order.category),
-                    place=place_text(order),
-                    summary=order.summary,
-                    who=who(member),
-                    note=note,
-                ),
-                f"order:{order.id}:v{order.version}:escalate:{target_member.key}",
-                self._fields(order, "吹哨上报"),
-            )
-        await self._tell_resident(order, texts.RESIDENT_ESCALATED.format(number=order.id), "已上报")
-        return texts.MEMBER_ESCALATED_OK.format(number=order.id)
+    async def escalate(self, member: Member, number: int, note: str) -> Order:
+        return await self._member_step(member, number, Action.ESCALATE, note)
 
-    async def decline(self, member: Member, number: int, reason: str) -> str:
+    async def decline(self, member: Member, number: int, reason: str) -> Member | None:
+        """Give the order back; returns whoever gets it next (None: nobody for now)."""
         order = await self._member_order(member, number, Action.DECLINE)
-        self._refusal(Action.DECLINE, order)
+        self._require(Action.DECLINE, order)
         if order.assignee_id != member.id:
             raise Refused(texts.MEMBER_NOT_HOLDER.format(number=order.id))
-        order.declined_by = [*(order.declined_by or []), member.id]
         nxt = await self.dispatch(
             order,
             action=Action.DECLINE,
             actor=f"member:{member.key}",
-            prefix=f"{member.name} 退单（{reason}）；",
+            prefix=texts.HISTORY_DECLINED.format(name=member.name, reason=reason),
+            first=lc.decline(order, member.id),
         )
         if nxt is not None:
-            await self._tell_resident(
-                order, texts.RESIDENT_HANDED_ON.format(number=order.id, who=who(nxt)), "已转派"
+            change = Change(
+                {}, (), (lc.Notice(lc.Tell.RESIDENT_HANDED_ON, lc.RESIDENT, {"member": nxt.key}),)
             )
-            follow = texts.NEXT_ASSIGNEE.format(who=who(nxt))
-        else:
-            follow = texts.NEXT_NOBODY
-        return texts.MEMBER_DECLINED_OK.format(number=order.id, next=follow)
+            await self.apply(order, change, f"member:{member.key}")
+        return nxt
 
-    async def reassign(self, member: Member, number: int, target_text: str) -> str:
+    async def reassign(self, member: Member, number: int, wanted: str) -> Member:
         order = await self._member_order(member, number, Action.REASSIGN)
-        self._refusal(Action.REASSIGN, order)
+        self._require(Action.REASSIGN, order)
         view = await self.roster()
-        wanted = target_text.strip()
-        candidates = [
+        wanted = wanted.strip()
+        found = [
             m
             for m in view.by_key.values()
             if m.active and (m.key.lower() == wanted.lower() or m.name == wanted)
         ]
-        if not candidates:
+        if not found:
             raise Refused(texts.MEMBER_REASSIGN_UNKNOWN.format(name=wanted))
-        if len(candidates) > 1:
+        if len(found) > 1:
             raise Refused(texts.MEMBER_REASSIGN_AMBIGUOUS.format(name=wanted, number=order.id))
-        new = candidates[0]
-        before, now = order.status, self.clock.now()
-        if not await self._save(
-            order,
-            status=Status.ASSIGNED.value,
-            assignee_id=new.id,
-            assigned_at=now,
-            accepted_at=None,
-            accept_reminded_at=None,
-            updated_at=now,
-        ):
-            return await self._taken(order)
-        self._event(
-            order, f"member:{member.key}", "reassign", before, f"{member.name} 转派给 {new.name}"
+        new = found[0]
+        change = lc.reassign(
+            order, member.key, member.name, new.id, new.key, new.name, self.clock.now()
         )
-        await self._tell(
-            new.openid,
-            "order_assigned",
-            texts.MEMBER_HANDED_TO_YOU.format(
-                who=who(member),
-                number=order.id,
-                category=CATEGORY_NAMES.get(order.category, order.category),
-                place=place_text(order),
-                summary=order.summary,
-            ),
-            f"order:{order.id}:v{order.version}:assign:{new.key}",
-            self._fields(order, "待接单"),
-        )
-        await self._tell_resident(
-            order, texts.RESIDENT_HANDED_ON.format(number=order.id, who=who(new)), "已转派"
-        )
-        return texts.MEMBER_REASSIGNED_OK.format(number=order.id, who=who(new))
-
-    async def member_open(self, member: Member) -> str:
-        rows = (
-            await self.session.execute(
-                select(Order)
-                .where(Order.assignee_id == member.id, Order.status.in_(ASSIGNED_STATUSES))
-                .order_by(Order.urgent.desc(), Order.created_at)
-                .limit(20)
+        if not await self.apply(order, change, f"member:{member.key}"):
+            holder = await self._holder(order)
+            raise Refused(
+                texts.MEMBER_TAKEN.format(number=order.id, who=f" {holder.name}")
+                if holder is not None
+                else texts.ORDER_REFUSALS["illegal"].format(
+                    number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)
+                )
             )
-        ).scalars()
-        lines = [
-            f"#{o.id} {texts.STATUS_NAMES[o.status]}{' 紧急' if o.urgent else ''} "
-            f"{place_text(o)}{o.summary}"
-            for o in rows
-        ]
-        if not lines:
-            return texts.MEMBER_NO_OPEN
-        return "\n".join([texts.MEMBER_OPEN_HEADER, *lines])
+        return new
 
-    async def set_duty(self, member: Member, on: bool) -> str:
+    async def set_duty(self, member: Member, on: bool) -> None:
         member.on_duty = on
         member.updated_at = self.clock.now()
         await self.session.flush()
         self.roster_cache.invalidate()
         self._view = None
-        return texts.MEMBER_ON_DUTY if on else texts.MEMBER_OFF_DUTY
 
-    # -- residents -------------------------------------------------------------------------
-    async def resident_orders(self, openid: str, limit: int = 5) -> str:
-        rows = list(
-            (
-                await self.session.execute(
-                    select(Order)
-                    .where(Order.resident_openid == openid)
-                    .order_by(Order.created_at.desc(), Order.id.desc())
-                    .limit(limit)
-                )
-            ).scalars()
+    # -- residents -------------------------------------------------------------------------------
+    async def cancel(self, openid: str, order: Order) -> None:
+        if order.resident_openid != openid:
+            raise Refused(texts.ORDER_NOT_FOUND.format(number=order.id))
+        self._require(Action.CANCEL, order)
+        holder = await self._holder(order)
+        change = lc.cancel(order, holder.key if holder else None, self.clock.now())
+        if not await self.apply(order, change, f"resident:{openid}"):
+            raise _refused(Refusal("illegal", order.status), order.id)
+
+    async def rate(self, openid: str, order: Order, score: int) -> bool:
+        """The resident's verdict; True when it reopened the order (a low score)."""
+        now = self.clock.now()
+        actor = f"resident:{openid}"
+        if score > 2:
+            self._require(Action.CLOSE, order)
+            await self.apply(order, lc.rate_and_close(order, score, now), actor)
+            return False
+        self._require(Action.REOPEN, order)
+        low = lc.rate_low(order, score, now)
+        await self.dispatch(
+            order,
+            action=Action.REOPEN,
+            actor=actor,
+            prefix=texts.HISTORY_REOPENED,
+            first=Change(low.values, low.history),
         )
-        if not rows:
-            return texts.NO_ORDERS
+        await self.apply(order, Change({}, (), low.notices), actor)  # told after: new version
+        return True
+
+    async def attach(self, order: Order, openid: str, kind: str, data: dict[str, Any]) -> None:
+        """A picture or a place the resident sent after the report."""
+        note = texts.HISTORY_ATTACHED_IMAGE if kind == "image" else texts.HISTORY_ATTACHED_PLACE
+        entry = lc.History("attach", note, {"kind": kind, **data})
+        self._record(order, f"resident:{openid}", entry, order.status)
+
+    # -- timers --------------------------------------------------------------------------------
+    async def run_timers(self, order: Any, now: datetime, due: list[Due] | None = None) -> list[Due]:
+        """Do whatever is due on this order now and set its next timer; returns what was done.
+
+        Everything due is written as one change (the order's version moves once). A hand-on
+        needs the ORM order (it goes through dispatch); the tick loads those.
+        """
+        if due is None:
+            due = plan(order, self.sla, now)[0]
         view = await self.roster()
-        lines = [texts.ORDERS_HEADER]
-        for o in rows:
-            holder = view.by_id.get(o.assignee_id) if o.assignee_id else None
-            by = f"，{holder.name}" if holder and o.status in ASSIGNED_STATUSES else ""
-            local = o.created_at.astimezone(self.config.tz).strftime("%m-%d %H:%M")
-            lines.append(f"#{o.id} {texts.STATUS_NAMES[o.status]}{by}｜{o.summary}（{local}）")
-        return "\n".join(lines)
-
-    async def open_orders_of(self, openid: str) -> list[Order]:
-        return list(
-            (
-                await self.session.execute(
-                    select(Order)
-                    .where(Order.resident_openid == openid, Order.status.in_(OPEN_STATUSES))
-                    .order_by(Order.created_at.desc())
-                )
-            ).scalars()
-        )
-
-    async def cancel(self, openid: str, number: int | None) -> str:
-        if number is None:
-            open_orders = await self.open_orders_of(openid)
-            if not open_orders:
-                return texts.CANCEL_NOTHING
-            if len(open_orders) > 1:
-                return texts.CANCEL_WHICH.format(number=open_orders[0].id)
-            order = open_orders[0]
-        else:
-            # Missing and someone else's get one answer: numbers are not a way to probe.
-            found = await self.session.get(Order, number)
-            if found is None or found.resident_openid != openid:
-                raise Refused(texts.ORDER_NOT_FOUND.format(number=number))
-            order = found
-        self._refusal(Action.CANCEL, order)
-        before, now = order.status, self.clock.now()
-        assignee = order.assignee_id
-        if not await self._save(
-            order, status=Status.CANCELLED.value, updated_at=now, closed_at=now
-        ):
-            raise Refused(
-                texts.ORDER_REFUSALS["illegal"].format(
-                    number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)
-                )
+        holder = view.by_id.get(order.assignee_id) if order.assignee_id else None
+        change = Change({"timer_lease_until": None})
+        for what in due:
+            if what == Due.HAND_ON:
+                continue
+            leader = grid_leader(view, order) if what == Due.ESCALATE_GRID else None
+            context = TimerContext(
+                holder_key=holder.key if holder else None,
+                holder_name=holder.name if holder else None,
+                grid_leader_name=leader.name if leader else None,
+                staff_count=len(staff(view)) if what == Due.ESCALATE_STAFF else 0,
             )
-        self._event(order, f"resident:{openid}", "cancel", before, "居民取消")
-        if assignee is not None:
-            view = await self.roster()
-            holder = view.by_id.get(assignee)
-            if holder is not None:
-                await self._tell(
-                    holder.openid,
-                    "order_update",
-                    texts.MEMBER_CANCELLED.format(number=order.id),
-                    f"order:{order.id}:cancel:{holder.key}",
-                    self._fields(order, "已取消"),
-                )
-        return texts.CANCELLED.format(number=order.id)
-
-    async def latest_resolved(self, openid: str, within: timedelta) -> Order | None:
-        since = self.clock.now() - within
-        return (
-            await self.session.execute(
-                select(Order)
-                .where(
-                    Order.resident_openid == openid,
-                    Order.status == Status.RESOLVED.value,
-                    Order.resolved_at >= since,
-                )
-                .order_by(Order.resolved_at.desc())
-                .limit(1)
-            )
-        ).scalar_one_or_none()
-
-    async def rate(self, openid: str, order: Order, score: int) -> str:
-        before, now = order.status, self.clock.now()
-        order.rating = score
-        order.updated_at = now
-        if score <= 2:
-            self._refusal(Action.REOPEN, order)
-            await self.session.flush()
-            self._event(order, f"resident:{openid}", "rate", before, f"评价 {score} 分：不满意")
-            order.overdue_at = None
-            order.resolve_reminded_at = None
-            order.survey_sent_at = None
+            step = timer_change(order, what, self.sla, now, context)
+            if step is not None:
+                change = change.then(step)
+        if Due.HAND_ON in due:
+            if not isinstance(order, Order):
+                raise TypeError("a hand-on needs the ORM order: dispatch changes it")
+            declined = [*(order.declined_by or [])]
+            if order.assignee_id is not None:
+                declined.append(order.assignee_id)
             await self.dispatch(
                 order,
-                action=Action.REOPEN,
-                actor=f"resident:{openid}",
-                prefix="居民不满意，重办；",
+                exclude=(holder.key,) if holder is not None else (),
+                prefix=texts.TIMER_HANDED_ON,
+                first=change.then(Change({"declined_by": declined})),
             )
-            await self._tell_grid_leader(
-                order,
-                texts.REOPEN_GRID_FYI.format(
-                    number=order.id,
-                    category=CATEGORY_NAMES.get(order.category, order.category),
-                    place=place_text(order),
-                    summary=order.summary,
-                    score=score,
-                ),
-                f"order:{order.id}:v{order.version}:reopen-fyi",
-            )
-            return texts.RATE_LOW.format(number=order.id)
-        order.status = Status.CLOSED.value
-        order.closed_at = now
-        self.reschedule(order)
-        await self.session.flush()
-        self._event(order, f"resident:{openid}", "close", before, f"评价 {score} 分")
-        return texts.RATED
+        else:
+            await self.apply(order, change, "system")
+        if not isinstance(order, Order):
+            order.next_timer_at = plan(order, self.sla, now)[1]
+        return due

@@ -10,10 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
+from bot import texts
 from bot.orders.calendar import WorkCalendar
-from bot.orders.lifecycle import ACTIVE, Status
+from bot.orders.lifecycle import (
+    ACTIVE,
+    GRID_LEADER,
+    RESIDENT,
+    STAFF,
+    Change,
+    History,
+    Notice,
+    Status,
+    Tell,
+    member,
+)
+from bot.orders.state import OrderFacts
 
 
 class Due(StrEnum):
@@ -46,59 +58,20 @@ class Sla:
         return self.calendar.add(start, delta)
 
 
-class TimerFacts(Protocol):
-    """What the timers read from an order (a :class:`TimerState`, an order row, an ORM order)."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def urgent(self) -> bool: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def assigned_at(self) -> datetime | None: ...
-    @property
-    def resolved_at(self) -> datetime | None: ...
-    @property
-    def accept_reminded_at(self) -> datetime | None: ...
-    @property
-    def escalation_level(self) -> int: ...
-    @property
-    def resolve_reminded_at(self) -> datetime | None: ...
-    @property
-    def overdue_at(self) -> datetime | None: ...
-    @property
-    def survey_sent_at(self) -> datetime | None: ...
-
-
-@dataclass(frozen=True)
-class TimerState:
-    status: str
-    urgent: bool
-    created_at: datetime
-    assigned_at: datetime | None = None
-    resolved_at: datetime | None = None
-    accept_reminded_at: datetime | None = None
-    escalation_level: int = 0
-    resolve_reminded_at: datetime | None = None
-    overdue_at: datetime | None = None
-    survey_sent_at: datetime | None = None
-
-
 _KNOWN = frozenset(Status)
 _UNACCEPTED = frozenset({Status.RECEIVED, Status.ASSIGNED})
 _RUNNING = _UNACCEPTED | ACTIVE  # the resolution deadline applies
 
 
-def _window(state: TimerFacts, sla: Sla) -> timedelta:
+def _window(state: OrderFacts, sla: Sla) -> timedelta:
     return sla.resolve_urgent if state.urgent else sla.resolve_default
 
 
-def resolve_deadline(state: TimerFacts, sla: Sla) -> datetime:
+def resolve_deadline(state: OrderFacts, sla: Sla) -> datetime:
     return sla.after(state.created_at, _window(state, sla), state.urgent)
 
 
-def plan(state: TimerFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:
+def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:
     """The timers due at ``now`` (in the order to act on them) and when the next one falls.
 
     Runs twice for every order a tick handles (what is due, then when the next timer falls),
@@ -149,3 +122,84 @@ def plan(state: TimerFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
         else:
             check(state.survey_sent_at + sla.survey_timeout, Due.CLOSE_UNRATED)
     return due, min(upcoming) if upcoming else None
+
+
+# --- what each timer does ------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TimerContext:
+    """What a timer's change needs of the roster, looked up by the service."""
+
+    holder_key: str | None = None
+    holder_name: str | None = None
+    grid_leader_name: str | None = None
+    staff_count: int = 0
+
+
+def timer_change(
+    o: OrderFacts, due: Due, sla: Sla, now: datetime, ctx: TimerContext
+) -> Change | None:
+    """The change one due timer makes (None for a hand-on: the service dispatches those)."""
+    done = f"timer:{due.value}"
+    holder = member(ctx.holder_key) if ctx.holder_key else None
+    if due == Due.REMIND_ACCEPT:
+        if holder is None or o.assigned_at is None:
+            return Change({"updated_at": now})
+        minutes = int((now - o.assigned_at).total_seconds() // 60)
+        return Change(
+            {"accept_reminded_at": now, "updated_at": now},
+            (History(done, texts.HISTORY_REMIND_ACCEPT.format(name=ctx.holder_name)),),
+            (Notice(Tell.REMIND_ACCEPT, holder, {"minutes": minutes}),),
+        )
+    if due == Due.ESCALATE_GRID:
+        leader = ctx.grid_leader_name
+        return Change(
+            {"escalation_level": max(o.escalation_level or 0, 1), "updated_at": now},
+            (
+                History(
+                    done,
+                    texts.HISTORY_ESCALATE_GRID.format(name=leader)
+                    if leader
+                    else texts.HISTORY_ESCALATE_NOBODY,
+                ),
+            ),
+            (Notice(Tell.ESCALATE_GRID, GRID_LEADER, _elapsed(o, now, ctx)),),
+        )
+    if due == Due.ESCALATE_STAFF:
+        return Change(
+            {"escalation_level": 2, "updated_at": now},
+            (History(done, texts.HISTORY_ESCALATE_STAFF.format(count=ctx.staff_count)),),
+            (Notice(Tell.ESCALATE_STAFF, STAFF, _elapsed(o, now, ctx)),),
+        )
+    if due == Due.REMIND_RESOLVE:
+        deadline = resolve_deadline(o, sla)  # from when the resident wrote
+        data = {"deadline": deadline, "now": now}
+        reminder = (Notice(Tell.REMIND_RESOLVE, holder, data),) if holder else ()
+        return Change(
+            {"resolve_reminded_at": now, "updated_at": now},
+            (History(done, texts.HISTORY_REMIND_RESOLVE),),
+            reminder,
+        )
+    if due == Due.OVERDUE:
+        data = {"deadline": resolve_deadline(o, sla)}
+        tells: tuple[Notice, ...] = (Notice(Tell.OVERDUE, holder, data),) if holder else ()
+        return Change(
+            {"overdue_at": now, "updated_at": now},
+            (History(done, texts.HISTORY_OVERDUE),),
+            (*tells, Notice(Tell.OVERDUE_FYI, GRID_LEADER, data)),
+        )
+    if due == Due.SURVEY:
+        return Change(
+            {"survey_sent_at": now, "updated_at": now},
+            (History(done, texts.HISTORY_SURVEY),),
+            (Notice(Tell.SURVEY, RESIDENT),),
+        )
+    if due == Due.CLOSE_UNRATED:
+        return Change(
+            {"status": Status.CLOSED.value, "closed_at": now, "updated_at": now},
+            (History(done, texts.SURVEY_CLOSED_NOTE),),
+        )
+    return None  # Due.HAND_ON
+
+
+def _elapsed(o: OrderFacts, now: datetime, ctx: TimerContext) -> dict[str, object]:
+    return {"elapsed": now - o.created_at, "holder_name": ctx.holder_name}

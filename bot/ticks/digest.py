@@ -2,104 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.clock import Clock
 from bot.config import Config
-from bot.intake.numerals import to_int
 from bot.orders.lifecycle import OPEN
-from bot.orders.service import place_text
+from bot.orders.notices import place_text
 from bot.outbox import enqueue
+from bot.outbox.templates import digest_fields
 from bot.roster.cache import RosterCache
+from bot.roster.visits import DUTY_HOURS, DUTY_VISITS, hours_text, visits_between, week_start
 from models.community import Member
 from models.orders import Order
 from models.repo import dialect_insert
-from models.visits import JobMark, Visit
+from models.visits import JobMark
 
-# Duty of a grid leader (DOMAIN.md): at least 3 visits and 12 hours a week.
-DUTY_VISITS = 3
-DUTY_HOURS = 12
 DIGEST_HOUR = 8  # Monday 08:00 local time
-_DURATION = re.compile(
-    r"^\s*(?P<n>\d+(?:\.\d+)?|[一两二三四五六七八九十半]+)\s*(?P<unit>个?小时|钟头|h|H|分钟|分|min)(?P<half>半)?\s*(?P<note>.*)$",
-    re.S,
-)
-
-
-def parse_duration_minutes(text: str) -> tuple[int, str] | None:
-    m = _DURATION.match(text)
-    if not m:
-        return None
-    raw = m.group("n")
-    if raw[0].isdigit():
-        value = float(raw)
-    elif raw == "半":
-        value = 0.5
-    else:
-        value = float(to_int(raw) or 0)
-    if m.group("half"):
-        value += 0.5
-    minutes = (
-        int(value * 60)
-        if "时" in m.group("unit") or m.group("unit") in ("h", "H", "钟头")
-        else int(value)
-    )
-    if not 1 <= minutes <= 24 * 60:
-        return None
-    return minutes, m.group("note").strip()
-
-
-def week_start(now: datetime, config: Config) -> datetime:
-    local = now.astimezone(config.tz)
-    monday = (local - timedelta(days=local.weekday())).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    return monday
-
-
-async def visits_between(
-    session: AsyncSession, member_id: int, start: datetime, end: datetime
-) -> tuple[int, int]:
-    row = (
-        await session.execute(
-            select(func.count(Visit.id), func.coalesce(func.sum(Visit.minutes), 0)).where(
-                Visit.member_id == member_id, Visit.at >= start, Visit.at < end
-            )
-        )
-    ).one()
-    return int(row[0]), int(row[1])
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:.1f}".rstrip("0").rstrip(".")
-
-
-async def log_visit(
-    session: AsyncSession, clock: Clock, config: Config, member: Member, args: str
-) -> str:
-    parsed = parse_duration_minutes(args)
-    if parsed is None:
-        return texts.VISIT_USAGE
-    minutes, note = parsed
-    now = clock.now()
-    session.add(Visit(member_id=member.id, at=now, minutes=minutes, note=note))
-    await session.flush()
-    start = week_start(now, config)
-    count, total = await visits_between(session, member.id, start, start + timedelta(days=7))
-    duration = f"{_hours(minutes)} 小时" if minutes >= 60 else f"{minutes} 分钟"
-    return texts.VISIT_LOGGED.format(
-        duration=duration,
-        count=count,
-        hours=_hours(total),
-        need_count=DUTY_VISITS,
-        need_hours=DUTY_HOURS,
-    )
 
 
 async def claim_period(session: AsyncSession, name: str, period: str, now: datetime) -> bool:
@@ -153,7 +76,7 @@ async def digest_for(
     lines.append(
         texts.DIGEST_VISITS.format(
             count=count,
-            hours=_hours(minutes),
+            hours=hours_text(minutes),
             need_count=DUTY_VISITS,
             need_hours=DUTY_HOURS,
             verdict=texts.DIGEST_VISITS_OK if ok else texts.DIGEST_VISITS_SHORT,
@@ -193,7 +116,7 @@ async def digest_tick(
                 purpose="reminder",
                 recipient=leader.openid,
                 text=body,
-                template_fields={"thing1": "每周网格简报", "time2": local.strftime("%Y-%m-%d")},
+                template_fields=digest_fields(texts.DIGEST_TITLE, local.strftime("%Y-%m-%d")),
                 dedupe_key=f"digest:{period}:{leader.key}",
                 now=now,
             )

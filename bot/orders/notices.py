@@ -1,0 +1,300 @@
+"""Notices: who is told what about an order, in which words, through which outbox row.
+
+The lifecycle says *that* someone is told (:class:`~bot.orders.lifecycle.Notice`); this module
+finds the person on the roster, words the message (every sentence comes from bot.texts), picks
+the template fields for outside WeChat's 48-hour window and the dedupe key that keeps it to one
+message per cause, and writes the outbox row — or, for bulk work, collects the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.orders.dispatch import CATEGORY_NAMES, ROLE_NAMES, Place
+from bot.orders.lifecycle import GRID_LEADER, RESIDENT, STAFF, Notice, Tell
+from bot.orders.state import OrderFacts
+from bot.outbox import enqueue, outbox_params
+from bot.outbox.templates import order_fields
+from bot.roster.cache import RosterView
+from models.community import Member
+
+
+def place_text(order: OrderFacts) -> str:
+    label = Place(order.building, order.unit, order.room).label()
+    return f"{label} " if label else ""
+
+
+def role_text(m: Member) -> str:
+    return "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []) or "社区成员"
+
+
+def who(m: Member | None) -> str:
+    return f" {m.name}（{role_text(m)}）" if m is not None else ""
+
+
+def span(delta: timedelta) -> str:
+    minutes = max(1, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}分钟"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours}小时"
+    return f"{hours // 24}天"
+
+
+@lru_cache(maxsize=4096)
+def _local_minute(minute: int, tz: tzinfo) -> str:
+    t = datetime.fromtimestamp(minute * 60, tz)
+    return f"{t.month:02d}月{t.day:02d}日 {t.hour:02d}:{t.minute:02d}"
+
+
+def local_time(when: datetime, tz: tzinfo) -> str:
+    # a tick words hundreds of deadlines, most of them within the same few minutes
+    return _local_minute(int(when.timestamp()) // 60, tz)
+
+
+@dataclass(frozen=True, slots=True)
+class _Say:
+    """How one kind of notice is worded, carried and keyed."""
+
+    purpose: str  # the outbox purpose (and template)
+    state: str  # the template's state field
+    text: Callable[[_Context], str]
+    key: Callable[[_Context], str]
+
+
+@dataclass(slots=True)
+class _Context:
+    order: OrderFacts
+    notice: Notice
+    to: Member | None  # None for the resident
+    view: RosterView
+    tz: tzinfo
+    version: int
+    common: dict[str, Any]
+
+    def member(self, name: str) -> Member | None:
+        key = self.notice.data.get(name)
+        return self.view.by_key.get(key) if key else None
+
+    def who(self, name: str) -> str:
+        return who(self.member(name))
+
+    @property
+    def n(self) -> int:
+        return self.order.id
+
+    @property
+    def to_key(self) -> str:
+        return self.to.key if self.to is not None else "resident"
+
+
+def _resident(state: str, text: Callable[[_Context], str]) -> _Say:
+    return _Say("order_update", state, text, lambda c: f"order:{c.n}:v{c.version}:resident:{state}")
+
+
+def _timer_deadline(c: _Context) -> str:
+    return local_time(c.notice.data["deadline"], c.tz)
+
+
+_SAY: dict[Tell, _Say] = {
+    Tell.ASSIGNED: _Say(
+        "order_assigned",
+        "待接单",
+        lambda c: texts.MEMBER_NEW_ORDER.format(
+            **c.common, urgent="，紧急" if c.order.urgent else ""
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
+    ),
+    Tell.URGENT_FYI: _Say(
+        "order_assigned",
+        "紧急",
+        lambda c: texts.MEMBER_URGENT_FYI.format(**c.common, who=c.who("holder")),
+        lambda c: f"order:{c.n}:urgent-fyi:{c.to_key}",
+    ),
+    Tell.HANDED_TO_YOU: _Say(
+        "order_assigned",
+        "待接单",
+        lambda c: texts.MEMBER_HANDED_TO_YOU.format(**c.common, who=c.who("by")),
+        lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
+    ),
+    Tell.RESIDENT_ACCEPTED: _resident(
+        "已接单", lambda c: texts.RESIDENT_ACCEPTED.format(number=c.n, who=c.who("member"))
+    ),
+    Tell.RESIDENT_PROGRESS: _resident(
+        "办理中", lambda c: texts.RESIDENT_PROGRESS.format(number=c.n, note=c.notice.data["note"])
+    ),
+    Tell.RESIDENT_RESOLVED: _resident(
+        "已办结",
+        lambda c: texts.RESIDENT_RESOLVED.format(
+            number=c.n, note=f"：{c.notice.data['note']}" if c.notice.data.get("note") else ""
+        ),
+    ),
+    Tell.RESIDENT_HANDED_ON: _resident(
+        "已转派", lambda c: texts.RESIDENT_HANDED_ON.format(number=c.n, who=c.who("member"))
+    ),
+    Tell.RESIDENT_ESCALATED: _resident(
+        "已上报", lambda c: texts.RESIDENT_ESCALATED.format(number=c.n)
+    ),
+    Tell.ESCALATION_FYI: _Say(
+        "reminder",
+        "吹哨上报",
+        lambda c: texts.MEMBER_ESCALATION_FYI.format(
+            **c.common, who=c.who("by"), note=c.notice.data["note"]
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:escalate:{c.to_key}",
+    ),
+    Tell.CANCELLED: _Say(
+        "order_update",
+        "已取消",
+        lambda c: texts.MEMBER_CANCELLED.format(number=c.n),
+        lambda c: f"order:{c.n}:cancel:{c.to_key}",
+    ),
+    Tell.REOPEN_FYI: _Say(
+        "reminder",
+        "催办",
+        lambda c: texts.REOPEN_GRID_FYI.format(**c.common, score=c.notice.data["score"]),
+        lambda c: f"order:{c.n}:v{c.version}:reopen-fyi:{c.to_key}",
+    ),
+    Tell.REMIND_ACCEPT: _Say(
+        "reminder",
+        "待接单",
+        lambda c: texts.TIMER_REMIND_ACCEPT.format(**c.common, minutes=c.notice.data["minutes"]),
+        lambda c: f"order:{c.n}:remind-accept:{_stamp(c.order.assigned_at)}",
+    ),
+    Tell.ESCALATE_GRID: _Say(
+        "reminder",
+        "催办",
+        lambda c: texts.TIMER_ESCALATE_GRID.format(
+            **c.common,
+            hours=span(c.notice.data["elapsed"]),
+            holder=c.notice.data.get("holder_name") or texts.TIMER_NOBODY,
+        ),
+        lambda c: f"order:{c.n}:escalate_grid:{c.to_key}",
+    ),
+    Tell.ESCALATE_STAFF: _Say(
+        "reminder",
+        "催办",
+        lambda c: texts.TIMER_ESCALATE_STAFF.format(
+            **c.common, hours=span(c.notice.data["elapsed"])
+        ),
+        lambda c: f"order:{c.n}:escalate_staff:{c.to_key}",
+    ),
+    Tell.REMIND_RESOLVE: _Say(
+        "reminder",
+        "临近时限",
+        lambda c: texts.TIMER_REMIND_RESOLVE.format(
+            **c.common,
+            left=span(c.notice.data["deadline"] - c.notice.data["now"]),
+            deadline=_timer_deadline(c),
+        ),
+        lambda c: f"order:{c.n}:remind-resolve",
+    ),
+    Tell.OVERDUE: _Say(
+        "reminder",
+        "已超时",
+        lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
+        lambda c: f"order:{c.n}:overdue",
+    ),
+    Tell.OVERDUE_FYI: _Say(
+        "reminder",
+        "催办",
+        lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
+        lambda c: f"order:{c.n}:overdue-fyi:{c.to_key}",
+    ),
+    Tell.SURVEY: _Say(
+        "survey",
+        "请评价",
+        lambda c: texts.SURVEY.format(number=c.n, summary=c.order.summary),
+        lambda c: f"order:{c.n}:survey",
+    ),
+}
+
+
+def _stamp(when: datetime | None) -> str:
+    return f"{when.timestamp():.0f}" if when is not None else "0"
+
+
+def grid_leader(view: RosterView, order: OrderFacts) -> Member | None:
+    """The grid leader of the order's place, if there is an active one."""
+    grid = view.index.grid_for(Place(order.building, order.unit, order.room))
+    key = view.index.grid_leader.get(grid) if grid else None
+    leader = view.by_key.get(key) if key else None
+    return leader if leader is not None and leader.active else None
+
+
+def staff(view: RosterView) -> list[Member]:
+    return [m for m in view.by_key.values() if m.active and "staff" in (m.roles or [])]
+
+
+class Notices:
+    """Turns an order's notices into outbox rows in the caller's unit of work.
+
+    With ``collect`` the rows are kept for the caller to write in bulk (the timer tick).
+    """
+
+    def __init__(
+        self, session: AsyncSession, tz: tzinfo, now: Callable[[], datetime], *, collect: bool
+    ) -> None:
+        self.session = session
+        self.tz = tz
+        self.now = now
+        self.collected: list[dict[str, Any]] | None = [] if collect else None
+
+    def recipients(
+        self, order: OrderFacts, notice: Notice, view: RosterView
+    ) -> list[Member | None]:
+        """Members to tell (None stands for the resident), without those to skip."""
+        if notice.to == RESIDENT:
+            return [None]
+        if notice.to == GRID_LEADER:
+            found = [grid_leader(view, order)]
+        elif notice.to == STAFF:
+            found = list(staff(view))
+        else:
+            found = [view.by_key.get(notice.to.removeprefix("member:"))]
+        return [m for m in found if m is not None and m.key not in notice.skip]
+
+    async def send(
+        self, order: OrderFacts, notices: Iterable[Notice], view: RosterView, version: int
+    ) -> None:
+        common = {
+            "number": order.id,
+            "category": CATEGORY_NAMES.get(order.category, order.category),
+            "place": place_text(order),
+            "summary": order.summary,
+        }
+        told: set[str] = set()
+        for notice in notices:
+            say = _SAY[notice.kind]
+            for to in self.recipients(order, notice, view):
+                openid = order.resident_openid if to is None else to.openid
+                if not openid or (notice.kind == Tell.ESCALATION_FYI and openid in told):
+                    continue
+                told.add(openid)
+                context = _Context(order, notice, to, view, self.tz, version, common)
+                await self._queue(order, say, context, openid)
+
+    async def _queue(self, order: OrderFacts, say: _Say, c: _Context, openid: str) -> None:
+        what = (c.common["place"] + order.summary).strip()
+        params: dict[str, Any] = {
+            "purpose": say.purpose,
+            "recipient": openid,
+            "text": say.text(c),
+            "template_fields": order_fields(order.id, c.common["category"], what, say.state),
+            "dedupe_key": say.key(c),
+            "now": self.now(),
+            # a missed emergency costs more than a duplicate: see bot/outbox/worker.py
+            "at_least_once": order.urgent and say.purpose in ("order_assigned", "reminder"),
+        }
+        if self.collected is not None:
+            self.collected.append(outbox_params(**params))
+        else:
+            await enqueue(self.session, **params)

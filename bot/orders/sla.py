@@ -1,0 +1,29 @@
+"""The timer rules the ``sla`` settings describe, working calendar included."""
+
+from __future__ import annotations
+
+from bot.config import Config
+from bot.orders.calendar import WorkCalendar
+from bot.orders.timers import Sla
+
+
+def sla_of(config: Config) -> Sla:
+    c = config.sla
+    return Sla(
+        accept_within=c.accept_within,
+        escalate_after=c.escalate_after,
+        resolve_urgent=c.resolve_within_urgent,
+        resolve_default=c.resolve_within_default,
+        survey_after=c.survey_after,
+        survey_timeout=c.survey_timeout,
+        calendar=None
+        if c.working_hours is None
+        else WorkCalendar(
+            tz=config.tz,
+            opens=c.working_hours[0],
+            closes=c.working_hours[1],
+            workdays=c.workdays,
+            holidays=c.holidays,
+            extra_workdays=c.extra_workdays,
+        ),
+    )

@@ -1,0 +1,117 @@
+"""An order's two shapes, and the one place a change is written onto either.
+
+- ``models.orders.Order``: the ORM order, for a unit of work that changes a few orders;
+- :class:`OrderRow`: the same columns as a plain row, for work over many orders at once (the
+  timer tick reads and writes them in bulk).
+
+Both satisfy :class:`OrderFacts`, which is all the pure lifecycle and timer rules read.
+:func:`write` is the only code that sets an order's columns from a change — the status among
+them — whatever the shape and whoever acted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class OrderFacts(Protocol):
+    """What the lifecycle and the timers read of an order."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def urgent(self) -> bool: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def building(self) -> str | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def room(self) -> str | None: ...
+    @property
+    def resident_openid(self) -> str: ...
+    @property
+    def assignee_id(self) -> int | None: ...
+    @property
+    def declined_by(self) -> list[int]: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def assigned_at(self) -> datetime | None: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+    @property
+    def accept_reminded_at(self) -> datetime | None: ...
+    @property
+    def escalation_level(self) -> int: ...
+    @property
+    def resolve_reminded_at(self) -> datetime | None: ...
+    @property
+    def overdue_at(self) -> datetime | None: ...
+    @property
+    def survey_sent_at(self) -> datetime | None: ...
+
+
+@dataclass(slots=True)
+class OrderRow:
+    """An order as a plain row. ``changes()`` says what a bulk UPDATE must set afterwards."""
+
+    id: int
+    status: str
+    urgent: bool
+    created_at: datetime
+    assigned_at: datetime | None = None
+    resolved_at: datetime | None = None
+    accept_reminded_at: datetime | None = None
+    escalation_level: int = 0
+    resolve_reminded_at: datetime | None = None
+    overdue_at: datetime | None = None
+    survey_sent_at: datetime | None = None
+    closed_at: datetime | None = None
+    assignee_id: int | None = None
+    resident_openid: str = ""
+    category: str = "other"
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    summary: str = ""
+    updated_at: datetime | None = None
+    next_timer_at: datetime | None = None
+    timer_lease_until: datetime | None = None
+    declined_by: list[int] = field(default_factory=list)
+    version: int = 0
+    _read: tuple[Any, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def read(cls, row: Sequence[Any]) -> OrderRow:
+        """A row selected with :data:`ROW_COLUMNS` (in that order)."""
+        order = cls(*row)
+        order._read = tuple(row)
+        return order
+
+    def changes(self) -> dict[str, Any]:
+        """The columns changed since :meth:`read`, with the id."""
+        out: dict[str, Any] = {"id": self.id}
+        for at, name in enumerate(ROW_COLUMNS):
+            value = getattr(self, name)
+            if at >= len(self._read) or value != self._read[at]:
+                out[name] = value
+        return out
+
+
+# What :meth:`OrderRow.read` expects, in order: the row's fields up to the version.
+ROW_COLUMNS = tuple(f.name for f in fields(OrderRow) if not f.name.startswith("_"))
+
+
+def write(order: Any, values: Mapping[str, Any]) -> None:
+    """Set the change's columns on an ORM order or a row: the status is only ever set here."""
+    for name, value in values.items():
+        setattr(order, name, value)

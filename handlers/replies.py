@@ -1,0 +1,38 @@
+"""Chat wording of what the read side returns: lists of orders for residents and members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from bot import texts
+from bot.orders.lifecycle import HELD_VALUES
+from bot.orders.notices import place_text, who
+from bot.roster.cache import RosterView
+from models.orders import Order
+
+
+def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> str:
+    if not orders:
+        return texts.NO_ORDERS
+    lines = [texts.ORDERS_HEADER]
+    for o in orders:
+        holder = view.by_id.get(o.assignee_id) if o.assignee_id else None
+        by = f"，{holder.name}" if holder and o.status in HELD_VALUES else ""
+        local = o.created_at.astimezone(tz).strftime("%m-%d %H:%M")
+        lines.append(f"#{o.id} {texts.STATUS_NAMES[o.status]}{by}｜{o.summary}（{local}）")
+    return "\n".join(lines)
+
+
+def member_open(orders: Sequence[Order]) -> str:
+    if not orders:
+        return texts.MEMBER_NO_OPEN
+    lines = [
+        f"#{o.id} {texts.STATUS_NAMES[o.status]}{' 紧急' if o.urgent else ''} "
+        f"{place_text(o)}{o.summary}"
+        for o in orders
+    ]
+    return "\n".join([texts.MEMBER_OPEN_HEADER, *lines])
+
+
+__all__ = ["member_open", "place_text", "resident_orders", "who"]
