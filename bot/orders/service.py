@@ -448,7 +448,9 @@ class OrderService:
         self._record(order, f"resident:{openid}", entry, order.status)
 
     # -- timers --------------------------------------------------------------------------------
-    async def run_timers(self, order: Any, now: datetime, due: list[Due] | None = None) -> list[Due]:
+    async def run_timers(
+        self, order: Any, now: datetime, due: list[Due] | None = None
+    ) -> list[Due]:
         """Do whatever is due on this order now and set its next timer; returns what was done.
 
         Everything due is written as one change (the order's version moves once). A hand-on
