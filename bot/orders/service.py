@@ -489,5 +489,5 @@ class OrderService:
         else:
             await self.apply(order, change, "system")
         if not isinstance(order, Order):
-            order.next_timer_at = plan(order, self.sla, now)[1]
+            write(order, {"next_timer_at": plan(order, self.sla, now)[1]})
         return due

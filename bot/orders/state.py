@@ -88,23 +88,32 @@ class OrderRow:
     timer_lease_until: datetime | None = None
     declined_by: list[int] = field(default_factory=list)
     version: int = 0
-    _read: tuple[Any, ...] = field(default=(), repr=False)
+    _read: dict[str, Any] = field(default_factory=dict, repr=False)
+    _written: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def read(cls, row: Sequence[Any]) -> OrderRow:
         """A row selected with :data:`ROW_COLUMNS` (in that order)."""
-        order = cls(*row)
-        order._read = tuple(row)
-        return order
+        return cls(*row)
 
     def changes(self) -> dict[str, Any]:
-        """The columns changed since :meth:`read`, with the id."""
+        """The columns :func:`write` or the caller changed since :meth:`read`, with the id."""
         out: dict[str, Any] = {"id": self.id}
-        for at, name in enumerate(ROW_COLUMNS):
+        written = self._written
+        for name in ROW_COLUMNS:  # a fixed order: rows changed alike share one statement
+            if name not in written:
+                continue
             value = getattr(self, name)
-            if at >= len(self._read) or value != self._read[at]:
+            if name not in self._read or value != self._read[name]:
                 out[name] = value
         return out
+
+    def set(self, name: str, value: Any) -> None:
+        """Change a column, remembering what it held when read."""
+        if name not in self._read:
+            self._read[name] = getattr(self, name)
+        self._written.add(name)
+        setattr(self, name, value)
 
 
 # What :meth:`OrderRow.read` expects, in order: the row's fields up to the version.
@@ -113,5 +122,9 @@ ROW_COLUMNS = tuple(f.name for f in fields(OrderRow) if not f.name.startswith("_
 
 def write(order: Any, values: Mapping[str, Any]) -> None:
     """Set the change's columns on an ORM order or a row: the status is only ever set here."""
-    for name, value in values.items():
-        setattr(order, name, value)
+    if isinstance(order, OrderRow):
+        for name, value in values.items():
+            order.set(name, value)
+    else:
+        for name, value in values.items():
+            setattr(order, name, value)
