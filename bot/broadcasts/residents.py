@@ -24,10 +24,9 @@ from typing import Any, cast
 
 import yaml
 from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage.dialect import dialect_name
+from bot.storage.dialect import dialect_insert
 from models.community import Resident
 
 COLUMNS = ("openid", "building", "unit", "room", "birth_date", "tags", "name")
@@ -202,9 +201,7 @@ async def import_residents(
                     await session.execute(select(Resident.openid).where(Resident.openid.in_(chunk)))
                 ).scalars()
             )
-        insert = (postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert)(
-            _RESIDENTS
-        )
+        insert = dialect_insert(session, _RESIDENTS)
         update_cols = [c for c in data.columns if c != "openid"]
         set_ = {c: insert.excluded[c] for c in update_cols}
         set_["updated_at"] = insert.excluded["updated_at"]

@@ -10,23 +10,19 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcasts import eligibility
 from bot.broadcasts.audience import parse_audience, recipients
 from bot.broadcasts.message import render, render_fields, values
-from bot.outbox.write import _INSERT, build_payload
-from bot.storage.dialect import dialect_name
+from bot.outbox import write
+from bot.outbox.write import build_payload
+from bot.storage.dialect import dialect_insert
 from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
 
 PURPOSE = "broadcast"
 _OCC = cast(Table, BroadcastOccurrence.__table__)
 _RECEIPTS = cast(Table, BroadcastReceipt.__table__)
-
-
-def _insert(dialect: str, table: Table) -> Any:
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def dedupe_key(rule_id: int, key: str, openid: str) -> str:
@@ -42,14 +38,9 @@ async def enqueue_many(
     now: datetime,
     purpose: str = PURPOSE,
 ) -> int:
-    """Queue ``payload`` for every recipient in one executemany; returns the rows added.
-
-    Same statement and columns as :func:`bot.outbox.write.enqueue` (``ON CONFLICT
-    (dedupe_key) DO NOTHING``): a recipient already queued under this key is left alone.
-    """
-    if not recipients:
-        return 0
-    params = [
+    """Queue ``payload`` for every recipient through the outbox's one write path; returns the
+    rows added (a recipient already queued under this key is left alone)."""
+    rows = [
         {
             "purpose": purpose,
             "recipient": openid,
@@ -62,9 +53,7 @@ async def enqueue_many(
         }
         for openid in recipients
     ]
-    stmt = _INSERT["postgresql" if dialect_name(session) == "postgresql" else "sqlite"]
-    result = await session.execute(stmt, params)
-    return len(result.all())
+    return await write.enqueue_many(session, rows)
 
 
 async def record_occurrences(
@@ -77,9 +66,7 @@ async def record_occurrences(
     """Skipped occurrences: a row each (``ON CONFLICT DO NOTHING``), nothing sent."""
     if not rows:
         return
-    stmt = _insert(dialect_name(session), _OCC).on_conflict_do_nothing(
-        index_elements=["rule_id", "key"]
-    )
+    stmt = dialect_insert(session, _OCC).on_conflict_do_nothing(index_elements=["rule_id", "key"])
     await session.execute(
         stmt,
         [
@@ -136,7 +123,7 @@ async def _claim_receipts(
     if not openids:
         return []
     stmt = (
-        _insert(dialect_name(session), _RECEIPTS)
+        dialect_insert(session, _RECEIPTS)
         .values(
             rule_id=bindparam("rule_id"),
             openid=bindparam("openid"),
@@ -173,7 +160,7 @@ async def fire(
 ) -> int | None:
     """Send one occurrence; returns messages queued, or None when it had already happened."""
     stmt = (
-        _insert(dialect_name(session), _OCC)
+        dialect_insert(session, _OCC)
         .values(
             rule_id=rule.id,
             key=key,

@@ -9,8 +9,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.dialect import dialect_insert
 from models.orders import Conversation
-from models.repo import dialect_insert
 
 DEFAULT_TTL = timedelta(minutes=30)
 

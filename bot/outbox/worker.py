@@ -201,6 +201,9 @@ class OutboxWorker:
             jobs = [_Job(row, ch.Undeliverable("")) for row in rows]
             try:
                 jobs = await self._plan(rows)
+                # Marked before the send slots are reserved: a slot is a moment in time,
+                # and a round trip after reserving it would push the first sends late.
+                await self._mark_in_flight(jobs)
                 await self._apply_limits(jobs)
             except Exception as exc:
                 # Redis or the database behind the limits is away: nothing was sent, so the
@@ -210,7 +213,6 @@ class OutboxWorker:
                     job.outcome = job.outcome or self._local_failure(str(short(exc)))
             else:
                 self.dependencies.recovered()
-            await self._mark_in_flight(jobs)
             await self._send_all(jobs)
             await self._with_deadlock_retry(lambda: self._record(jobs))
         finally:

@@ -24,11 +24,13 @@ from typing import Any
 
 import orjson
 from sqlalchemy import JSON, String, Table, TextClause, bindparam, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.types import TypeDecorator
+
+from bot.storage.dialect import insert_for
 
 _PG = postgresql.dialect()
 
@@ -204,7 +206,9 @@ async def _pg_write(where: AsyncSession | AsyncConnection, writes: Sequence[Writ
 # -- elsewhere: executemany ------------------------------------------------------------------
 @cache
 def _insert_many(table: Table, names: tuple[str, ...], skip_conflicts_on: str | None) -> Insert:
-    stmt = sqlite.insert(table).values({n: bindparam(n, type_=table.c[n].type) for n in names})
+    stmt = insert_for("sqlite", table).values(
+        {n: bindparam(n, type_=table.c[n].type) for n in names}
+    )
     if skip_conflicts_on:
         stmt = stmt.on_conflict_do_nothing(index_elements=[skip_conflicts_on])
     return stmt

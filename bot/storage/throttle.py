@@ -14,7 +14,7 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.repo import dialect_insert
+from bot.storage.dialect import dialect_insert
 from models.throttle import Throttle
 
 _TABLE = cast(Table, Throttle.__table__)

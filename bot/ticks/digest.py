@@ -17,9 +17,9 @@ from bot.outbox import enqueue
 from bot.outbox.templates import digest_fields
 from bot.roster.cache import RosterCache
 from bot.roster.visits import DUTY_HOURS, DUTY_VISITS, hours_text, visits_between, week_start
+from bot.storage.dialect import dialect_insert
 from models.community import Member
 from models.orders import Order
-from models.repo import dialect_insert
 from models.visits import JobMark
 
 DIGEST_HOUR = 8  # Monday 08:00 local time

@@ -23,10 +23,10 @@ from bot import texts
 from bot.chat.router import Dispatcher
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
+from bot.storage.dialect import dialect_insert
 from bot.storage.outages import OutageLog, is_outage, short
 from bot.wechat.spool import Spool
 from models.inbound import InboundMessage, WeChatUser
-from models.repo import dialect_insert
 
 log = logging.getLogger(__name__)
 
