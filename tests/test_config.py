@@ -79,6 +79,14 @@ def test_durations() -> None:
             parse_duration(bad, "k")
 
 
+@pytest.mark.parametrize("bare", [30, 1.5, "30"])
+def test_a_bare_number_is_not_a_duration(bare: object) -> None:
+    # "accept_within: 30" was once read as 30 seconds: a unit is required, and named
+    with pytest.raises(ConfigError) as err:
+        build_config({**GOOD, "sla": {"accept_within": bare}}, environ={})
+    assert str(err.value).startswith("sla.accept_within") and "30m" in str(err.value)
+
+
 def test_load_config_file_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "nope.yaml", environ={})

@@ -1,0 +1,40 @@
+"""Configuration: YAML plus ``MULIN_<SECTION>__<KEY>`` environment overrides.
+
+The schema is declared once (bot/config/schema.py); the loader walks it. Validated once at
+start; every problem is reported as a single line naming the key, so an operator never has to
+read a traceback to find a typo.
+"""
+
+from bot.config.fields import ConfigError, parse_duration
+from bot.config.loading import build_config, load_config
+from bot.config.schema import (
+    MODES,
+    TEMPLATE_PURPOSES,
+    AdminConfig,
+    Config,
+    DatabaseConfig,
+    RedisConfig,
+    SchedulerConfig,
+    ServerConfig,
+    SlaConfig,
+    WeChatConfig,
+)
+from bot.config.secrets import require_real_secrets
+
+__all__ = [
+    "MODES",
+    "TEMPLATE_PURPOSES",
+    "AdminConfig",
+    "Config",
+    "ConfigError",
+    "DatabaseConfig",
+    "RedisConfig",
+    "SchedulerConfig",
+    "ServerConfig",
+    "SlaConfig",
+    "WeChatConfig",
+    "build_config",
+    "load_config",
+    "parse_duration",
+    "require_real_secrets",
+]

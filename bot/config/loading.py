@@ -1,0 +1,110 @@
+"""Reading the configuration: YAML plus ``MULIN_<SECTION>__<KEY>`` environment overrides,
+validated against the schema once at start; every problem is one line naming the key."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from bot.config.fields import ConfigError
+from bot.config.menu import check_menu
+from bot.config.schema import Config
+from bot.config.working_time import with_calendar
+
+ENV_PREFIX = "MULIN_"
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _readable(cls: type) -> list[Any]:
+    return [f for f in fields(cls) if not f.metadata.get("derived")]
+
+
+def _env_overrides(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """Apply MULIN_SECTION__KEY[__SUBKEY] variables onto the raw mapping."""
+    top = {f.name for f in fields(Config)}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or name.startswith("MULIN_TEST_"):
+            continue
+        path = [p.lower() for p in name[len(ENV_PREFIX) :].split("__") if p]
+        if not path or path[0] not in top:
+            continue  # other MULIN_* variables (e.g. tooling) are not configuration
+        node = raw
+        for part in path[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = {}
+                node[part] = child
+            node = child
+        node[path[-1]] = yaml.safe_load(value) if value.strip() else ""
+
+
+def _section(cls: type, raw: Any, where: str) -> Any:
+    """One section (a schema dataclass) from its raw mapping."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {type(raw).__name__}")
+    known = _readable(cls)
+    names = {f.name for f in known}
+    for key in raw:
+        if key not in names:
+            raise ConfigError(f"{where}.{key}: unknown key (allowed: {', '.join(sorted(names))})")
+    values: dict[str, Any] = {}
+    hints = _hints(cls)
+    for f in known:
+        key = f"{where}.{f.name}" if where else f.name
+        if is_dataclass(hints[f.name]):
+            values[f.name] = _section(hints[f.name], raw.get(f.name), key)
+        elif f.name in raw:
+            parse = f.metadata.get("parse")
+            values[f.name] = parse(raw[f.name], key) if parse else raw[f.name]
+    return cls(**values)
+
+
+def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Config:
+    data: dict[str, Any] = dict(raw)
+    _env_overrides(data, os.environ if environ is None else environ)
+    menu = check_menu(data.pop("menu", None))
+    top = {f.name for f in _readable(Config)}
+    for key in data:
+        if key not in top:
+            raise ConfigError(f"{key}: unknown section (allowed: {', '.join(sorted(top))})")
+    config: Config = _section(Config, data, "")
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"timezone: unknown time zone {config.timezone!r}") from None
+    config.wechat.check()
+    return replace(config, sla=with_calendar(config.sla), menu=menu)
+
+
+def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> Config:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"--config: file not found: {p}") from None
+    except OSError as exc:
+        raise ConfigError(f"--config: cannot read {p}: {exc.strerror}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"--config: {p} is not valid YAML{where}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"--config: {p} must contain a mapping of sections")
+    return build_config(raw, environ)
