@@ -31,12 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.broadcasts import broadcast_tick, ops  # noqa: E402
+from bot.broadcasts import ops  # noqa: E402
 from bot.broadcasts.rules import parse_rules  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.config import build_config  # noqa: E402
 from bot.storage.engine import create_engine, session_factory  # noqa: E402
 from bot.storage.migrations import upgrade  # noqa: E402
+from bot.ticks.broadcasts import broadcast_tick  # noqa: E402
 from models.community import Resident  # noqa: E402
 from models.outbox import OutboxMessage  # noqa: E402
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -16,10 +16,8 @@ if TYPE_CHECKING:
 
     from bot.chat.router import Dispatcher
     from bot.observability.metrics import Metrics
+    from bot.roster.cache import RosterCache
     from bot.wechat.inbound import InboundCodec
-
-if TYPE_CHECKING:
-    pass
 
 CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)
@@ -30,3 +28,6 @@ SCHEDULER: web.AppKey[AsyncIOScheduler] = web.AppKey("scheduler")
 DISPATCHER: web.AppKey[Dispatcher] = web.AppKey("dispatcher")
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 CODEC: web.AppKey[InboundCodec] = web.AppKey("codec")
+ROSTER: web.AppKey[RosterCache] = web.AppKey("roster")
+# (name, coroutine function taking the app) pairs the scheduler runs every scheduler.tick
+TICKS: web.AppKey[list[tuple[str, Any]]] = web.AppKey("ticks")

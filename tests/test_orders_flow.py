@@ -240,8 +240,7 @@ async def test_low_rating_reopens(chat: Chat) -> None:
 
 async def test_accepts_in_overlapping_transactions_have_one_winner(chat: Chat) -> None:
     """Two units of work that both read the order as unaccepted: the second write loses cleanly."""
-    from bot.app import ROSTER
-    from bot.keys import CLOCK, CONFIG
+    from bot.keys import CLOCK, CONFIG, ROSTER
     from bot.orders import queries
     from bot.orders.service import OrderService, Refused
     from models.community import Member

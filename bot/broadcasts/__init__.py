@@ -2,7 +2,7 @@
 
 Public entry points:
 
-- :func:`broadcast_tick` / :func:`broadcast_tick_app` — the scheduler tick;
+- the scheduler tick is bot.ticks.broadcasts;
 - :func:`add_broadcast_parser`, :func:`run_broadcast_command`, :func:`run_broadcast` —
   ``mulin broadcast …``;
 - :func:`add_residents_parser`, :func:`run_residents_import` — ``mulin residents import``.
@@ -15,13 +15,10 @@ from bot.broadcasts.cli import (
     run_broadcast_command,
     run_residents_import,
 )
-from bot.ticks.broadcasts import broadcast_tick, broadcast_tick_app
 
 __all__ = [
     "add_broadcast_parser",
     "add_residents_parser",
-    "broadcast_tick",
-    "broadcast_tick_app",
     "run_broadcast",
     "run_broadcast_command",
     "run_residents_import",

@@ -206,9 +206,9 @@ def _db_upgrade(config: Config) -> int:
 
 
 def _menu_sync(config: Config) -> int:
-    from bot.outbox.runtime import sync_menu
     from bot.storage import migrations as migrate
     from bot.storage.engine import create_engine
+    from bot.ticks.outbox import sync_menu
 
     if not config.menu:
         raise UsageError("menu: the configuration has no menu section to publish")

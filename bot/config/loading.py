@@ -15,8 +15,7 @@ import yaml
 
 from bot.config.fields import ConfigError
 from bot.config.menu import check_menu
-from bot.config.schema import Config
-from bot.config.working_time import with_calendar
+from bot.config.schema import Config, SlaConfig
 
 ENV_PREFIX = "MULIN_"
 
@@ -108,3 +107,15 @@ def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> C
     if not isinstance(raw, dict):
         raise ConfigError(f"--config: {p} must contain a mapping of sections")
     return build_config(raw, environ)
+
+
+def with_calendar(sla: SlaConfig) -> SlaConfig:
+    """The operator's dates on top of the built-in mainland calendar (theirs win)."""
+    own_holidays, own_workdays = sla.holidays, sla.extra_workdays
+    merged = replace(sla, configured_days=own_holidays | own_workdays)
+    if sla.holiday_calendar != "mainland":
+        return merged
+    from bot.orders.holidays import merge
+
+    holidays, workdays = merge(own_holidays, own_workdays)
+    return replace(merged, holidays=holidays, extra_workdays=workdays)

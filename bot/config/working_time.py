@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.config.fields import ConfigError
 from bot.orders.calendar import DAY_NAMES, parse_dates, parse_hours
-
-if TYPE_CHECKING:
-    from bot.config.schema import SlaConfig
 
 
 def hours(value: Any, key: str) -> tuple[time, time] | None:
@@ -37,15 +33,3 @@ def dates(value: Any, key: str) -> frozenset[date]:
         return parse_dates(value)
     except ValueError as exc:
         raise ConfigError(f"{key}: {exc}") from None
-
-
-def with_calendar(sla: SlaConfig) -> SlaConfig:
-    """The operator's dates on top of the built-in mainland calendar (theirs win)."""
-    own_holidays, own_workdays = sla.holidays, sla.extra_workdays
-    merged = replace(sla, configured_days=own_holidays | own_workdays)
-    if sla.holiday_calendar != "mainland":
-        return merged
-    from bot.orders.holidays import merge
-
-    holidays, workdays = merge(own_holidays, own_workdays)
-    return replace(merged, holidays=holidays, extra_workdays=workdays)

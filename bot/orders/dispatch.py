@@ -124,10 +124,10 @@ class RosterIndex:
     grid_of_building: dict[str, str]
     grid_names: dict[str, str] = field(default_factory=dict)
     grid_leader: dict[str, str] = field(default_factory=dict)  # grid code -> member id
-    _reps: dict[str, list[tuple[HouseholdPattern, str]]] = field(default_factory=dict)
-    _building_leaders: dict[str, list[str]] = field(default_factory=dict)
-    _category: dict[str, list[str]] = field(default_factory=dict)
-    _staff: list[str] = field(default_factory=list)
+    reps: dict[str, list[tuple[HouseholdPattern, str]]] = field(default_factory=dict)
+    building_leaders: dict[str, list[str]] = field(default_factory=dict)
+    category_members: dict[str, list[str]] = field(default_factory=dict)
+    staff: list[str] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -154,11 +154,11 @@ class RosterIndex:
                 for g in m.grids:
                     leaders.setdefault(g, m.id)
             if "staff" in m.roles:
-                index._staff.append(m.id)
+                index.staff.append(m.id)
         for cat, role in DEFAULT_ROLE_FOR_CATEGORY.items():
             if cat not in category:
                 category[cat] = [m.id for m in index.members.values() if role in m.roles]
-        index._reps, index._building_leaders, index._category = (
+        index.reps, index.building_leaders, index.category_members = (
             dict(reps),
             dict(bleaders),
             dict(category),
@@ -174,32 +174,32 @@ class RosterIndex:
     def chain(self, place: Place, category: str | None) -> list[tuple[str, list[str], str]]:
         """The links of the chain for this place: (level, member ids, reason template)."""
         links: list[tuple[str, list[str], str]] = []
-        if category and self._category.get(category):
+        if category and self.category_members.get(category):
             links.append(
                 (
                     "category",
-                    self._category[category],
+                    self.category_members[category],
                     f"负责{CATEGORY_NAMES.get(category, category)}类事项",
                 )
             )
         if place.building:
             scored = [
-                (p.matches(place), mid) for p, mid in self._reps.get(place.building.upper(), ())
+                (p.matches(place), mid) for p, mid in self.reps.get(place.building.upper(), ())
             ]
             scored = [(s, mid) for s, mid in scored if s]
             if scored:
                 best = max(s for s, _ in scored)
                 ids = list(dict.fromkeys(mid for s, mid in scored if s == best))
                 links.append(("representative", ids, f"{place.label()}的居民代表"))
-            bl = self._building_leaders.get(place.building.upper())
+            bl = self.building_leaders.get(place.building.upper())
             if bl:
                 links.append(("building_leader", bl, f"{place.building}栋的楼栋长"))
         grid = self.grid_for(place)
         if grid and grid in self.grid_leader:
             name = self.grid_names.get(grid, grid)
             links.append(("grid_leader", [self.grid_leader[grid]], f"{name}的网格长"))
-        if self._staff:
-            links.append(("staff", self._staff, "社区干事"))
+        if self.staff:
+            links.append(("staff", self.staff, "社区干事"))
         return links
 
 

@@ -2,314 +2,35 @@
 
 Runs inside the caller's unit of work (one transaction per inbound message, per console
 action, per timer batch), so the order, its history and every notice it causes (outbox rows)
-commit together or not at all. :meth:`OrderService.apply` is the only path from a change to
-the database: chat handlers, the timer tick and the console all end there.
+commit together or not at all. Every action ends in :meth:`OrderCore.apply`, the only path
+from a change to the database: chat handlers, the timer tick and the console all go there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Table, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
-
 from bot import texts
-from bot.clock import Clock
-from bot.config import Config
 from bot.orders import lifecycle as lc
-from bot.orders.dispatch import Decision, Place, decide
-from bot.orders.lifecycle import Action, Change, Refusal, Status
-from bot.orders.notices import Notices, grid_leader, staff
-from bot.orders.permissions import may_act
-from bot.orders.sla import sla_of
-from bot.orders.state import OrderFacts, write
-from bot.orders.timers import Due, Sla, TimerContext, plan, timer_change
-from bot.roster.cache import RosterCache, RosterView, card
+from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
+from bot.orders.lifecycle import Action, Change, Refusal
+from bot.orders.notices import grid_leader, staff
+from bot.orders.state import write
+from bot.orders.timers import Due, TimerContext, plan, timer_change
 from models.community import Member
-from models.orders import Order, OrderEvent
+from models.orders import Order
 
-OPEN_CAP = 20  # open orders per member before dispatch passes them over
-_MEMBERS: Table = Member.__table__  # type: ignore[assignment]
-
-
-class Refused(Exception):
-    """A plain-Chinese answer to the person who asked for something that cannot happen."""
-
-    def __init__(self, reply: str) -> None:
-        super().__init__(reply)
-        self.reply = reply
+__all__ = ["Accepted", "NewOrder", "OrderService", "Refused"]
 
 
-@dataclass(frozen=True)
-class NewOrder:
-    text: str
-    category: str
-    urgent: bool
-    summary: str
-    place: Place
-    phones: tuple[str, ...] = ()
-    preferred_start: datetime | None = None
-    preferred_end: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Accepted:
-    order: Order
-    taken_by: Member | None = None  # someone else holds it already
-
-
-def place_of(order: OrderFacts) -> Place:
-    return Place(order.building, order.unit, order.room)
-
-
-def _refused(refusal: Refusal, number: int) -> Refused:
-    status = texts.STATUS_NAMES.get(refusal.status, refusal.status)
-    return Refused(texts.ORDER_REFUSALS[refusal.code].format(number=number, status=status))
-
-
-class OrderService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        config: Config,
-        roster: RosterCache,
-        *,
-        collect: bool = False,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.config = config
-        self.roster_cache = roster
-        # Bulk work (the timer tick) collects its history entries and pushes and writes each
-        # kind with one statement; an ORM object per entry cost more than the rest of a tick.
-        self.notices = Notices(session, config.tz, clock.now, collect=collect)
-        self.history: list[dict[str, Any]] | None = [] if collect else None
-        self._view: RosterView | None = None
-
-    @cached_property
-    def sla(self) -> Sla:
-        """Built once per unit of work: every save and timer decision reads it."""
-        return sla_of(self.config)
-
-    async def roster(self) -> RosterView:
-        """The roster as this unit of work sees it: looked up once."""
-        if self._view is None:
-            self._view = await self.roster_cache.get(self.session)
-        return self._view
-
-    # -- the one writer ------------------------------------------------------------------------
-    async def apply(self, order: Any, change: Change, actor: str) -> bool:
-        """Write ``change`` onto ``order``, record its history and send its notices.
-
-        An ORM order is written in a savepoint and flushed: False when someone else changed it
-        first (nothing is written then). A plain row (bulk work) is changed in memory; its
-        caller writes it with the history and pushes :meth:`take_collected` hands over.
-        """
-        before = order.status
-        if isinstance(order, Order):
-            try:
-                # The savepoint opens before anything changes: opening it flushes pending
-                # work, and a stale order must not be dirty then or the whole unit would fail.
-                async with self.session.begin_nested():
-                    write(order, change.values)
-                    self.reschedule(order)
-                    await self.session.flush()
-            except StaleDataError:
-                await self.session.refresh(order)
-                return False
-        else:
-            write(order, change.values)
-        for entry in change.history:
-            self._record(order, actor, entry, before)
-        if change.notices:
-            view = await self.roster()
-            await self.notices.send(order, change.notices, view, getattr(order, "version", 0))
-        return True
-
-    def reschedule(self, order: Any) -> None:
-        """Set when the order's next timer falls (the tick acts on it then)."""
-        order.next_timer_at = plan(order, self.sla, self.clock.now())[1]
-
-    def _record(self, order: Any, actor: str, entry: lc.History, before: str | None) -> None:
-        row = {
-            "order_id": order.id,
-            "at": self.clock.now(),
-            "actor": actor,
-            "action": entry.action,
-            "from_status": before,
-            "to_status": order.status,
-            "note": entry.note,
-            "data": entry.data,
-        }
-        if self.history is not None:
-            self.history.append(row)
-        else:
-            self.session.add(OrderEvent(**row))
-
-    def take_collected(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The collected history entries and pushes (``collect=True``), for a bulk write."""
-        events, self.history = self.history or [], ([] if self.history is not None else None)
-        pushes = self.notices.collected or []
-        if self.notices.collected is not None:
-            self.notices.collected = []
-        return events, pushes
-
-    # -- lookups -------------------------------------------------------------------------------
-    async def member_by_openid(self, openid: str) -> Member | None:
-        return (
-            await self.session.execute(
-                select(Member).where(Member.openid == openid, Member.active.is_(True))
-            )
-        ).scalar_one_or_none()
-
-    async def _member_order(self, member: Member, number: int, action: Action) -> Order:
-        """The order a member names, if it is theirs to act on.
-
-        A missing order and one outside the member's scope get the same answer, so a member
-        cannot learn which numbers exist, nor who holds an order elsewhere.
-        """
-        order = await self.session.get(Order, number)
-        if order is None:
-            raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
-        view = await self.roster()
-        place = place_of(order)
-        allowed = may_act(
-            card(member),
-            action,
-            is_assignee=order.assignee_id == member.id,
-            place=place,
-            category=order.category,
-            grid=view.index.grid_for(place),
-        )
-        if not allowed:
-            raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
-        return order
-
-    async def _open_counts(self, view: RosterView, keys: set[str]) -> dict[str, int]:
-        """Open orders held by each of ``keys`` (only the candidates: the table can be large)."""
-        ids = [view.by_key[k].id for k in keys if k in view.by_key]
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Order.assignee_id, func.count())
-            .where(Order.status.in_(lc.HELD_VALUES), Order.assignee_id.in_(ids))
-            .group_by(Order.assignee_id)
-        )
-        counts: dict[str, int] = {}
-        for member_id, n in rows.all():
-            key = view.key_of(member_id)
-            if key:
-                counts[key] = n
-        return counts
-
-    # -- creating and dispatching --------------------------------------------------------------
-    async def report(
-        self, openid: str, new: NewOrder, source_message_id: int | None = None
-    ) -> tuple[Order, Member | None]:
-        now = self.clock.now()
-        order = Order(
-            resident_openid=openid,
-            building=new.place.building,
-            unit=new.place.unit,
-            room=new.place.room,
-            category=new.category,
-            urgent=new.urgent,
-            text=new.text,
-            summary=new.summary[:100] or new.text[:30],
-            phones=list(new.phones),
-            preferred_start=new.preferred_start,
-            preferred_end=new.preferred_end,
-            status=Status.RECEIVED.value,
-            declined_by=[],
-            escalation_level=0,
-            source_message_id=source_message_id,
-            created_at=now,
-            updated_at=now,
-        )
-        self.session.add(order)
-        await self.session.flush()
-        self._record(
-            order, f"resident:{openid}", lc.History("receive", texts.HISTORY_RECEIVED), None
-        )
-        member = await self.dispatch(order)
-        return order, member
-
-    async def _decide(
-        self, order: Order, exclude: tuple[str, ...], declined_ids: list[int]
-    ) -> tuple[RosterView, Decision]:
-        view = await self.roster()
-        declined = {view.key_of(i) for i in declined_ids}
-        place = place_of(order)
-        candidates = {k for _, ids, _ in view.index.chain(place, order.category) for k in ids}
-        decision = decide(
-            view.index,
-            place,
-            order.category,
-            urgent=order.urgent,
-            exclude=tuple(k for k in (*exclude, *declined) if k),
-            open_counts=await self._open_counts(view, candidates),
-            last_assigned=self.roster_cache.last_assigned,
-            cap=OPEN_CAP,
-        )
-        return view, decision
-
-    async def dispatch(
-        self,
-        order: Order,
-        *,
-        exclude: tuple[str, ...] = (),
-        action: Action = Action.ASSIGN,
-        actor: str = "system",
-        prefix: str = "",
-        first: Change | None = None,
-    ) -> Member | None:
-        """Give the order to the next member of its chain (or leave it with nobody).
-
-        ``first``: a change that leads to this dispatch (a decline, a low rating), written
-        together with it.
-        """
-        declined = (first.values if first else {}).get("declined_by", order.declined_by)
-        view, decision = await self._decide(order, exclude, declined or [])
-        member = view.by_key.get(decision.member_id) if decision.member_id else None
-        now = self.clock.now()
-        if member is None:
-            change = lc.leave_unassigned(action, prefix + decision.reason, now)
-        else:
-            change = lc.assign(
-                order,
-                action,
-                member.id,
-                member.key,
-                prefix + decision.reason,
-                decision.level,
-                now,
-                decision.also_notify,
-            )
-            self.roster_cache.note_assigned(member.key, now)
-            member.last_assigned_at = now
-        await self.apply(order, first.then(change) if first else change, actor)
-        if member is not None:
-            await self._note_assigned(member, now)
-        return member
-
-    async def _note_assigned(self, member: Member, now: datetime) -> None:
-        """Turn-taking is fair across processes: the time each member was last given an
-        order is kept on the roster, not only in this process's memory."""
-        await self.session.execute(
-            _MEMBERS.update().where(_MEMBERS.c.id == member.id).values(last_assigned_at=now)
-        )
-
+class OrderService(OrderCore):
     # -- members -------------------------------------------------------------------------------
     def _require(self, action: Action, order: Order) -> None:
         try:
             lc.require(action, order.status)
         except Refusal as refusal:
-            raise _refused(refusal, order.id) from None
+            raise refused(refusal, order.id) from None
 
     async def _holder(self, order: Order) -> Member | None:
         view = await self.roster()
@@ -330,7 +51,7 @@ class OrderService:
         if order.status in lc.HELD_VALUES[1:] and holder is not None:
             return Accepted(order, holder)
         self._require(Action.ACCEPT, order)
-        raise _refused(Refusal("illegal", order.status), order.id)
+        raise refused(Refusal("illegal", order.status), order.id)
 
     async def _member_step(self, member: Member, number: int, action: Action, note: str) -> Order:
         order = await self._member_order(member, number, action)
@@ -343,7 +64,7 @@ class OrderService:
         else:
             change = lc.escalate(order, member.key, note, now)
         if not await self.apply(order, change, f"member:{member.key}"):
-            raise _refused(Refusal("illegal", order.status), order.id)
+            raise refused(Refusal("illegal", order.status), order.id)
         return order
 
     async def progress(self, member: Member, number: int, note: str) -> Order:
@@ -419,7 +140,7 @@ class OrderService:
         holder = await self._holder(order)
         change = lc.cancel(order, holder.key if holder else None, self.clock.now())
         if not await self.apply(order, change, f"resident:{openid}"):
-            raise _refused(Refusal("illegal", order.status), order.id)
+            raise refused(Refusal("illegal", order.status), order.id)
 
     async def rate(self, openid: str, order: Order, score: int) -> bool:
         """The resident's verdict; True when it reopened the order (a low score)."""

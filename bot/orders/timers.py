@@ -135,70 +135,94 @@ class TimerContext:
     staff_count: int = 0
 
 
+def _remind_accept(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    if ctx.holder_key is None or o.assigned_at is None:
+        return Change({"updated_at": now})
+    minutes = int((now - o.assigned_at).total_seconds() // 60)
+    return Change(
+        {"accept_reminded_at": now, "updated_at": now},
+        (History("timer:remind_accept", texts.HISTORY_REMIND_ACCEPT.format(name=ctx.holder_name)),),
+        (Notice(Tell.REMIND_ACCEPT, member(ctx.holder_key), {"minutes": minutes}),),
+    )
+
+
+def _escalate_grid(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    leader = ctx.grid_leader_name
+    note = (
+        texts.HISTORY_ESCALATE_GRID.format(name=leader) if leader else texts.HISTORY_ESCALATE_NOBODY
+    )
+    return Change(
+        {"escalation_level": max(o.escalation_level or 0, 1), "updated_at": now},
+        (History("timer:escalate_grid", note),),
+        (Notice(Tell.ESCALATE_GRID, GRID_LEADER, _elapsed(o, now, ctx)),),
+    )
+
+
+def _escalate_staff(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    return Change(
+        {"escalation_level": 2, "updated_at": now},
+        (
+            History(
+                "timer:escalate_staff", texts.HISTORY_ESCALATE_STAFF.format(count=ctx.staff_count)
+            ),
+        ),
+        (Notice(Tell.ESCALATE_STAFF, STAFF, _elapsed(o, now, ctx)),),
+    )
+
+
+def _remind_resolve(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    data = {"deadline": resolve_deadline(o, sla), "now": now}  # from when the resident wrote
+    holder = ctx.holder_key
+    return Change(
+        {"resolve_reminded_at": now, "updated_at": now},
+        (History("timer:remind_resolve", texts.HISTORY_REMIND_RESOLVE),),
+        (Notice(Tell.REMIND_RESOLVE, member(holder), data),) if holder else (),
+    )
+
+
+def _overdue(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    data = {"deadline": resolve_deadline(o, sla)}
+    holder = ctx.holder_key
+    tells: tuple[Notice, ...] = (Notice(Tell.OVERDUE, member(holder), data),) if holder else ()
+    return Change(
+        {"overdue_at": now, "updated_at": now},
+        (History("timer:overdue", texts.HISTORY_OVERDUE),),
+        (*tells, Notice(Tell.OVERDUE_FYI, GRID_LEADER, data)),
+    )
+
+
+def _survey(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    return Change(
+        {"survey_sent_at": now, "updated_at": now},
+        (History("timer:survey", texts.HISTORY_SURVEY),),
+        (Notice(Tell.SURVEY, RESIDENT),),
+    )
+
+
+def _close_unrated(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    return Change(
+        {"status": Status.CLOSED.value, "closed_at": now, "updated_at": now},
+        (History("timer:close_unrated", texts.SURVEY_CLOSED_NOTE),),
+    )
+
+
+_CHANGES = {
+    Due.REMIND_ACCEPT: _remind_accept,
+    Due.ESCALATE_GRID: _escalate_grid,
+    Due.ESCALATE_STAFF: _escalate_staff,
+    Due.REMIND_RESOLVE: _remind_resolve,
+    Due.OVERDUE: _overdue,
+    Due.SURVEY: _survey,
+    Due.CLOSE_UNRATED: _close_unrated,
+}
+
+
 def timer_change(
     o: OrderFacts, due: Due, sla: Sla, now: datetime, ctx: TimerContext
 ) -> Change | None:
     """The change one due timer makes (None for a hand-on: the service dispatches those)."""
-    done = f"timer:{due.value}"
-    holder = member(ctx.holder_key) if ctx.holder_key else None
-    if due == Due.REMIND_ACCEPT:
-        if holder is None or o.assigned_at is None:
-            return Change({"updated_at": now})
-        minutes = int((now - o.assigned_at).total_seconds() // 60)
-        return Change(
-            {"accept_reminded_at": now, "updated_at": now},
-            (History(done, texts.HISTORY_REMIND_ACCEPT.format(name=ctx.holder_name)),),
-            (Notice(Tell.REMIND_ACCEPT, holder, {"minutes": minutes}),),
-        )
-    if due == Due.ESCALATE_GRID:
-        leader = ctx.grid_leader_name
-        return Change(
-            {"escalation_level": max(o.escalation_level or 0, 1), "updated_at": now},
-            (
-                History(
-                    done,
-                    texts.HISTORY_ESCALATE_GRID.format(name=leader)
-                    if leader
-                    else texts.HISTORY_ESCALATE_NOBODY,
-                ),
-            ),
-            (Notice(Tell.ESCALATE_GRID, GRID_LEADER, _elapsed(o, now, ctx)),),
-        )
-    if due == Due.ESCALATE_STAFF:
-        return Change(
-            {"escalation_level": 2, "updated_at": now},
-            (History(done, texts.HISTORY_ESCALATE_STAFF.format(count=ctx.staff_count)),),
-            (Notice(Tell.ESCALATE_STAFF, STAFF, _elapsed(o, now, ctx)),),
-        )
-    if due == Due.REMIND_RESOLVE:
-        deadline = resolve_deadline(o, sla)  # from when the resident wrote
-        data = {"deadline": deadline, "now": now}
-        reminder = (Notice(Tell.REMIND_RESOLVE, holder, data),) if holder else ()
-        return Change(
-            {"resolve_reminded_at": now, "updated_at": now},
-            (History(done, texts.HISTORY_REMIND_RESOLVE),),
-            reminder,
-        )
-    if due == Due.OVERDUE:
-        data = {"deadline": resolve_deadline(o, sla)}
-        tells: tuple[Notice, ...] = (Notice(Tell.OVERDUE, holder, data),) if holder else ()
-        return Change(
-            {"overdue_at": now, "updated_at": now},
-            (History(done, texts.HISTORY_OVERDUE),),
-            (*tells, Notice(Tell.OVERDUE_FYI, GRID_LEADER, data)),
-        )
-    if due == Due.SURVEY:
-        return Change(
-            {"survey_sent_at": now, "updated_at": now},
-            (History(done, texts.HISTORY_SURVEY),),
-            (Notice(Tell.SURVEY, RESIDENT),),
-        )
-    if due == Due.CLOSE_UNRATED:
-        return Change(
-            {"status": Status.CLOSED.value, "closed_at": now, "updated_at": now},
-            (History(done, texts.SURVEY_CLOSED_NOTE),),
-        )
-    return None  # Due.HAND_ON
+    make = _CHANGES.get(due)
+    return make(o, sla, now, ctx) if make is not None else None
 
 
 def _elapsed(o: OrderFacts, now: datetime, ctx: TimerContext) -> dict[str, object]:

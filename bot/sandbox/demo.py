@@ -8,9 +8,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import ROSTER, create_app
+from bot.app import create_app
 from bot.config import TEMPLATE_PURPOSES, Config, DatabaseConfig, ServerConfig, WeChatConfig
-from bot.keys import ENGINE
+from bot.keys import ENGINE, ROSTER
 from bot.orders.dispatch import ROLE_NAMES
 from bot.roster.apply import import_roster
 from bot.roster.formats import Roster, read_roster

@@ -147,7 +147,7 @@ class FakeWeChat:
         self.token_fetches = 0  # new tokens issued
         self.menu: dict[str, Any] | None = None
         self._tokens: dict[str, _Token] = {}
-        self._current: _Token | None = None
+        self.current: _Token | None = None
         self._client_msg_ids: dict[str, int] = {}
         self._seq = 0
         self._msgid = 1_000_000
@@ -193,14 +193,14 @@ class FakeWeChat:
 
     def issue_token(self) -> _Token:
         now = self.clock.now()
-        if self._current is not None and self._current.retired_at is None:
-            self._current.retired_at = now + timedelta(seconds=self.grace)
+        if self.current is not None and self.current.retired_at is None:
+            self.current.retired_at = now + timedelta(seconds=self.grace)
         self._seq += 1
         token = _Token(
             f"{self._seq}_{secrets.token_urlsafe(48)}", now + timedelta(seconds=self.token_ttl)
         )
         self._tokens[token.value] = token
-        self._current = token
+        self.current = token
         self.token_fetches += 1
         return token
 
@@ -218,7 +218,7 @@ class FakeWeChat:
             return 40001
         return 0
 
-    def _token_answer(self, token: _Token) -> dict[str, Any]:
+    def token_answer(self, token: _Token) -> dict[str, Any]:
         remaining = int((token.expires_at - self.clock.now()).total_seconds())
         return {"access_token": token.value, "expires_in": max(remaining, 0)}
 
@@ -436,7 +436,7 @@ def create_app(fake: FakeWeChat | None = None) -> web.Application:
             return _err(40013)
         if q.get("secret") != state.secret:
             return _err(40125)
-        return _json(state._token_answer(state.issue_token()))
+        return _json(state.token_answer(state.issue_token()))
 
     async def stable_token(request: web.Request) -> web.Response:
         body = await _json_body(request)
@@ -448,11 +448,11 @@ def create_app(fake: FakeWeChat | None = None) -> web.Application:
             return _err(40013)
         if body.get("secret") != state.secret:
             return _err(40125)
-        current = state._current
+        current = state.current
         usable = current is not None and state.check_token(current.value) == 0
         if body.get("force_refresh") or not usable or current is None:
             current = state.issue_token()
-        return _json(state._token_answer(current))
+        return _json(state.token_answer(current))
 
     async def posted(
         request: web.Request, fn: Callable[[dict[str, Any]], dict[str, Any]]

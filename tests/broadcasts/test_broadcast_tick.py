@@ -7,8 +7,9 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-from bot.broadcasts import broadcast_tick, ops
+from bot.broadcasts import ops
 from bot.clock import FakeClock
+from bot.ticks.broadcasts import broadcast_tick
 from tests.broadcasts.support import (
     DB,
     SH,

@@ -16,9 +16,9 @@ from aiohttp import web
 from bot.config import Config, DatabaseConfig, WeChatConfig
 from bot.keys import CONFIG, ENGINE
 from bot.outbox import enqueue
-from bot.outbox.runtime import OUTBOX_WORKER, WECHAT_API, deliver_due, outbound_ctx, sync_menu
 from bot.sandbox.fake_wechat import FakeWeChat
 from bot.storage.migrations import upgrade
+from bot.ticks.outbox import OUTBOX_WORKER, WECHAT_API, deliver_due, outbound_ctx, sync_menu
 from tests.outbound.support import APPID, SECRET, OutboxDB
 
 ROOT = Path(__file__).resolve().parents[2]
