@@ -24,6 +24,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Set
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
