@@ -11,9 +11,6 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
@@ -23,23 +20,16 @@ from bot import texts
 from bot.chat.router import Dispatcher
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
-from bot.storage.dialect import dialect_insert
 from bot.storage.outages import OutageLog, is_outage, short
+from bot.wechat import inbound_store
 from bot.wechat.spool import Spool
-from models.inbound import InboundMessage, WeChatUser
+from bot.wechat.unit import HeldReply, Job, LateSink, Outcome, Prefetch, Ticket
+from models.inbound import InboundMessage
 
 log = logging.getLogger(__name__)
 
-# Only these open WeChat's 48-hour customer-service window.
-_INTERACTIONS = frozenset({"subscribe", "subscribe_scan", "scan", "click"})
-# Events WeChat sends about a user without the user doing anything.
-_NOT_FROM_USER = frozenset(
-    {"templatesendjobfinish", "masssendjobfinish", "subscribe_msg_sent_event"}
-)
 
-_NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 _INBOUND = cast(Table, InboundMessage.__table__)
-_USERS = cast(Table, WeChatUser.__table__)
 _UPDATE_REPLY = (
     _INBOUND.update()  # a Core statement: executemany, no ORM session synchronisation
     .where(_INBOUND.c.id == bindparam("b_id"))
@@ -49,40 +39,6 @@ _UPDATE_REPLY = (
         handled_ms=bindparam("b_ms"),
     )
 )
-
-Prefetch = Callable[[AsyncSession, list[str]], Awaitable[None]]
-LateSink = Callable[[AsyncSession, Incoming, Reply, int], Awaitable[None]]
-
-
-class Ticket:
-    """Shared between the HTTP request and the unit of work: who answers the resident."""
-
-    def __init__(self, state: str = "running") -> None:
-        # -> "passive" (the reply goes in the HTTP response), "late" (the HTTP response went
-        # first; the reply goes through the outbox) or "held" (late, and already in the spool)
-        self.state = state
-
-
-@dataclass(frozen=True)
-class Outcome:
-    reply: Reply | None
-    duplicate: bool = False
-    mode: str = "none"  # passive | deferred | none | error | held
-    # False: neither the database nor the spool has the message; WeChat must not get a 200.
-    stored: bool = True
-    refused: bool = False  # a replayed signature with another body: answered 403
-
-
-@dataclass
-class _Job:
-    message: Incoming
-    ticket: Ticket
-    future: asyncio.Future[Outcome]
-    started: float = field(default_factory=time.perf_counter)
-    replay: bool = False  # taken from the spool: never held again while the backlog drains
-
-
-HeldReply = Callable[[Incoming], Reply | None]
 
 
 class InboundProcessor:
@@ -135,12 +91,12 @@ class InboundProcessor:
         # SQLite has one writer at a time: a single batch writer never collides with itself
         # (collisions fall back to SQLite's busy handler, which sleeps in growing steps).
         self.writers = writers or (1 if sqlite else 4)
-        self._queue: asyncio.Queue[_Job] | None = None
+        self._queue: asyncio.Queue[Job] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._owner = f"{os.getpid()}-{id(self):x}"
 
     # -- lifecycle -------------------------------------------------------------------------
-    def _ensure_started(self) -> asyncio.Queue[_Job]:
+    def _ensure_started(self) -> asyncio.Queue[Job]:
         if self._queue is None:
             self._queue = asyncio.Queue()
             self._tasks = [
@@ -169,7 +125,7 @@ class InboundProcessor:
     ) -> asyncio.Future[Outcome]:
         """Queue one delivery; the future resolves when its unit of work has committed."""
         queue = self._ensure_started()
-        job = _Job(
+        job = Job(
             message, ticket or Ticket(), asyncio.get_running_loop().create_future(), replay=replay
         )
         queue.put_nowait(job)
@@ -195,7 +151,7 @@ class InboundProcessor:
         self.held += 1
         return True
 
-    def _holding(self, job: _Job) -> bool:
+    def _holding(self, job: Job) -> bool:
         return self.spool is not None and not job.replay and (self.outage.active or self._backlog)
 
     async def _writer(self) -> None:
@@ -221,7 +177,7 @@ class InboundProcessor:
                 if not job.future.done():
                     job.future.set_result(outcome)
 
-    async def _handle(self, batch: list[_Job]) -> list[Outcome]:
+    async def _handle(self, batch: list[Job]) -> list[Outcome]:
         held = [i for i, job in enumerate(batch) if self._holding(job)]
         outcomes: dict[int, Outcome] = {i: await self._hold_job(batch[i]) for i in held}
         rest = [i for i in range(len(batch)) if i not in outcomes]
@@ -249,7 +205,7 @@ class InboundProcessor:
         where = f"; holding inbound messages in {self.spool.directory}" if self.spool else ""
         self.outage.failed(exc, where)
 
-    async def _hold_job(self, job: _Job) -> Outcome:
+    async def _hold_job(self, job: Job) -> Outcome:
         if job.replay:
             return Outcome(None, stored=False)  # still in the spool: released by the replayer
         if job.ticket.state == "held":
@@ -261,7 +217,7 @@ class InboundProcessor:
         self._backlog = True
         return Outcome(self.held_reply(job.message), mode="held")
 
-    async def _run_one(self, job: _Job) -> Outcome:
+    async def _run_one(self, job: Job) -> Outcome:
         try:
             return (await self._run_batch([job]))[0]
         except Exception as exc:
@@ -270,7 +226,7 @@ class InboundProcessor:
                 return await self._hold_job(job)
             return await self._failed(job, exc)
 
-    async def _failed(self, job: _Job, error: BaseException) -> Outcome:
+    async def _failed(self, job: Job, error: BaseException) -> Outcome:
         log.error(
             "handler failed for %s (%s)",
             job.message.dedupe_key,
@@ -331,12 +287,14 @@ class InboundProcessor:
         return True
 
     # -- one transaction -------------------------------------------------------------------
-    async def _run_batch(self, batch: list[_Job]) -> list[Outcome]:
+    async def _run_batch(self, batch: list[Job]) -> list[Outcome]:
         outcomes: dict[int, Outcome] = {}
         duplicates: list[int] = []
         async with self.sessions() as session, session.begin():
-            ids = await self._insert_many(session, [job.message for job in batch])
-            fresh: list[tuple[int, _Job, int]] = []
+            ids = await inbound_store.insert_many(
+                session, [job.message for job in batch], self.clock.now()
+            )
+            fresh: list[tuple[int, Job, int]] = []
             claimed: set[str] = set()
             for index, job in enumerate(batch):
                 key = job.message.dedupe_key
@@ -345,7 +303,9 @@ class InboundProcessor:
                     fresh.append((index, job, ids[key]))
                 else:
                     duplicates.append(index)
-            await self._touch_users(session, [job.message for _, job, _ in fresh])
+            await inbound_store.touch_users(
+                session, [job.message for _, job, _ in fresh], self.clock.now()
+            )
             for prefetch in self.prefetchers:
                 await prefetch(session, [job.message.openid for _, job, _ in fresh])
             updates: list[dict[str, Any]] = []
@@ -381,7 +341,7 @@ class InboundProcessor:
         return [outcomes[i] for i in range(len(batch))]
 
     async def _missed_passive_replies(
-        self, batch: list[_Job], fresh: list[tuple[int, _Job, int]], outcomes: dict[int, Outcome]
+        self, batch: list[Job], fresh: list[tuple[int, Job, int]], outcomes: dict[int, Outcome]
     ) -> None:
         """Replies meant for the HTTP response whose commit outlasted WeChat's patience: the
         webhook has answered without them, so they go out through the outbox instead."""
@@ -400,93 +360,9 @@ class InboundProcessor:
         except Exception as exc:
             log.error("could not queue %d late replies: %s", len(missed), short(exc))
 
-    def _row(self, message: Incoming, mode: str, now: datetime) -> dict[str, Any]:
-        return {
-            "dedupe_key": message.dedupe_key,
-            "openid": message.openid,
-            "account": message.account,
-            "msg_type": message.msg_type,
-            "event": message.event,
-            "content": message.content,
-            "raw_xml": message.raw_xml,
-            "created_at": message.created_at,
-            "received_at": now,
-            "reply_mode": mode,
-            "reply_text": texts.SYSTEM_ERROR if mode == "error" else None,
-            "replay_key": message.replay_key,
-        }
-
-    async def _insert_many(self, session: AsyncSession, messages: list[Incoming]) -> dict[str, int]:
-        now = self.clock.now()
-        # One statement shape for every batch size: SQLAlchemy compiles it once and sends the
-        # rows as "insertmanyvalues"; a literal multi-row VALUES was recompiled per batch.
-        stmt = (
-            dialect_insert(session, _INBOUND)
-            # No conflict target: a repeated dedupe key (WeChat's retry) and a repeated
-            # replay key (a captured signature reused with another body) are both skipped.
-            .on_conflict_do_nothing()
-            .returning(_INBOUND.c.dedupe_key, _INBOUND.c.id)
-        )
-        rows = [self._row(m, "none", now) for m in messages]
-        # Core statements go straight to the connection: the ORM session adds nothing here.
-        conn = await session.connection()
-        return {key: row_id for key, row_id in (await conn.execute(stmt, rows)).all()}
-
-    async def _insert(self, session: AsyncSession, message: Incoming, mode: str) -> int | None:
-        stmt = (
-            dialect_insert(session, _INBOUND)
-            .values(self._row(message, mode, self.clock.now()))
-            .on_conflict_do_nothing()
-            .returning(InboundMessage.id)
-        )
-        return (await session.execute(stmt)).scalar_one_or_none()
-
-    async def _touch_users(self, session: AsyncSession, messages: list[Incoming]) -> None:
-        """Record who wrote: following or not, and when they last opened the 48-hour window."""
-        now = self.clock.now()
-        latest: dict[str, tuple[bool | None, bool]] = {}
-        for m in messages:
-            following, interacted = latest.get(m.openid, (None, False))
-            if m.event not in _NOT_FROM_USER:
-                following = m.event != "unsubscribe"
-            interacted = interacted or m.msg_type != "event" or (m.event or "") in _INTERACTIONS
-            latest[m.openid] = (following, interacted)
-        groups: dict[tuple[bool, bool], list[dict[str, Any]]] = {}
-        # In openid order, as the outbox updates them: no two transactions lock the same
-        # users crosswise.
-        for openid, (following, interacted) in sorted(latest.items()):
-            groups.setdefault((following is not None, interacted), []).append(
-                {
-                    "openid": openid,
-                    "following": True if following is None else following,
-                    "first_seen_at": now,
-                    "last_interaction_at": now if interacted else _NEVER,
-                    "window_sends": 0,
-                }
-            )
-        for (sets_following, interacted), rows in groups.items():
-            stmt = dialect_insert(session, _USERS)
-            set_: dict[str, Any] = {}
-            if sets_following:
-                set_["following"] = stmt.excluded.following
-            if interacted:
-                set_["last_interaction_at"] = stmt.excluded.last_interaction_at
-                set_["window_sends"] = 0
-            if set_:
-                stmt = stmt.on_conflict_do_update(index_elements=["openid"], set_=set_)
-            else:
-                stmt = stmt.on_conflict_do_nothing(index_elements=["openid"])
-            await (await session.connection()).execute(stmt, rows)
-
     async def _replay(self, message: Incoming) -> Outcome:
         async with self.sessions() as session:
-            row = (
-                await session.execute(
-                    select(InboundMessage.reply_mode, InboundMessage.reply_text).where(
-                        InboundMessage.dedupe_key == message.dedupe_key
-                    )
-                )
-            ).one_or_none()
+            row = await inbound_store.first_answer(session, message)
         if row is None:
             # Not stored, yet skipped: its signature was already used with another message.
             return Outcome(None, False, "none", refused=True)
@@ -501,7 +377,7 @@ class InboundProcessor:
         Raises when the message cannot be stored either, so the caller can hold it.
         """
         async with self.sessions() as session, session.begin():
-            row_id = await self._insert(session, message, "error")
+            row_id = await inbound_store.insert_one(session, message, "error", self.clock.now())
         if row_id is None:
             return await self._replay(message)
         return Outcome(Reply(text=texts.SYSTEM_ERROR), False, "error")

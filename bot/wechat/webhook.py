@@ -11,7 +11,8 @@ from aiohttp import web
 
 from bot.keys import CODEC, CONFIG, METRICS
 from bot.wechat.inbound import Rejected
-from bot.wechat.processor import InboundProcessor, Outcome, Ticket
+from bot.wechat.processor import InboundProcessor
+from bot.wechat.unit import Outcome, Ticket
 
 log = logging.getLogger(__name__)
 
