@@ -18,13 +18,11 @@ Run standalone: ``python -m bot.sandbox.fake_wechat --port 9100``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import re
 import secrets
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,6 +58,21 @@ ERRMSG = {
     47001: "data format error",
     47003: "argument invalid!",
 }
+
+
+def errbody(code: int) -> dict[str, Any]:
+    return {"errcode": code, "errmsg": "ok" if code == 0 else ERRMSG.get(code, "error")}
+
+
+def json_response(data: dict[str, Any]) -> web.Response:
+    # WeChat answers JSON with a text/plain content type on several endpoints.
+    return web.Response(text=json.dumps(data, ensure_ascii=False), content_type="application/json")
+
+
+def error_response(code: int) -> web.Response:
+    return json_response(errbody(code))
+
+
 LOSE_ANSWER = web.RequestKey("lose_answer", bool)
 FAULT_KINDS = ("latency", "stall", "http", "malformed", "errcode", "drop", "lose_answer")
 _TOKEN_FORM = re.compile(r"^\d+_[A-Za-z0-9_-]{20,}$")
@@ -246,7 +259,7 @@ class FakeWeChat:
             if fault.kind == "lose_answer":
                 request[LOSE_ANSWER] = True
                 continue
-            return _err(fault.errcode)
+            return error_response(fault.errcode)
         return None
 
     # --- message rules --------------------------------------------------------------------
@@ -273,27 +286,27 @@ class FakeWeChat:
         msgtype = str(body.get("msgtype") or "")
         user = self._user(touser)
         if user is None:
-            return _errbody(40003)
+            return errbody(40003)
         content = body.get(msgtype)
         if not isinstance(content, dict):
-            return _errbody(47001)
+            return errbody(47001)
         if msgtype == "text" and not str(content.get("content") or "").strip():
-            return _errbody(44004)
+            return errbody(44004)
         if msgtype == "news":
             articles = content.get("articles")
             if not isinstance(articles, list) or not articles:
-                return _errbody(44003)
+                return errbody(44003)
             if len(articles) > 1:
-                return _errbody(45008)
+                return errbody(45008)
         if not user.subscribe:
-            return _errbody(45015)
+            return errbody(45015)
         if user.last_interaction is not None:
             if self.clock.now() - user.last_interaction > WINDOW:
-                return _errbody(45015)
+                return errbody(45015)
             if user.window_sends >= WINDOW_SENDS:
-                return _errbody(45047)
+                return errbody(45047)
         if self._quota_used():
-            return _errbody(45009)
+            return errbody(45009)
         user.window_sends += 1
         self._record("custom", touser, msgtype, body)
         return {"errcode": 0, "errmsg": "ok"}
@@ -303,23 +316,23 @@ class FakeWeChat:
         template_id = str(body.get("template_id") or "")
         user = self._user(touser)
         if user is None:
-            return _errbody(40003)
+            return errbody(40003)
         if not template_id or (self.templates is not None and template_id not in self.templates):
-            return _errbody(40037)
+            return errbody(40037)
         data = body.get("data")
         if not isinstance(data, dict):
-            return _errbody(47001)
+            return errbody(47001)
         for key, item in data.items():
             value = item.get("value") if isinstance(item, dict) else None
             if not isinstance(value, str) or len(value) > FIELD_MAX:
                 return {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value invalid"}
         if not user.subscribe:
-            return _errbody(43004)
+            return errbody(43004)
         client_msg_id = body.get("client_msg_id")
         if isinstance(client_msg_id, str) and client_msg_id in self._client_msg_ids:
             return {"errcode": 0, "errmsg": "ok", "msgid": self._client_msg_ids[client_msg_id]}
         if self._quota_used():
-            return _errbody(45009)
+            return errbody(45009)
         msg = self._record("template", touser, "template", body)
         if isinstance(client_msg_id, str) and client_msg_id:
             self._client_msg_ids[client_msg_id] = msg.msgid
@@ -328,13 +341,13 @@ class FakeWeChat:
     def menu_create(self, body: dict[str, Any]) -> dict[str, Any]:
         buttons = body.get("button")
         if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
-            return _errbody(40016)
+            return errbody(40016)
         for button in buttons:
             if not isinstance(button, dict) or not button.get("name"):
-                return _errbody(40016)
+                return errbody(40016)
             subs = button.get("sub_button")
             if subs is not None and (not isinstance(subs, list) or len(subs) > 5):
-                return _errbody(40017)
+                return errbody(40017)
             if subs is None and button.get("type") not in (
                 "click",
                 "view",
@@ -349,16 +362,16 @@ class FakeWeChat:
                 "article_id",
                 "article_view_limited",
             ):
-                return _errbody(40017)
+                return errbody(40017)
         self.menu = body
-        return _errbody(0)
+        return errbody(0)
 
     def user_info(self, openid: str) -> dict[str, Any]:
         if not openid:
-            return _errbody(41009)
+            return errbody(41009)
         user = self._user(openid)
         if user is None:
-            return _errbody(40003)
+            return errbody(40003)
         if not user.subscribe:
             return {"subscribe": 0, "openid": openid}
         return {
@@ -374,194 +387,3 @@ class FakeWeChat:
             "qr_scene": 0,
             "qr_scene_str": "",
         }
-
-
-def _errbody(code: int) -> dict[str, Any]:
-    return {"errcode": code, "errmsg": "ok" if code == 0 else ERRMSG.get(code, "error")}
-
-
-def _err(code: int) -> web.Response:
-    return _json(_errbody(code))
-
-
-def _json(data: dict[str, Any]) -> web.Response:
-    # WeChat answers JSON with a text/plain content type on several endpoints.
-    return web.Response(text=json.dumps(data, ensure_ascii=False), content_type="application/json")
-
-
-FAKE_WECHAT = web.AppKey("fake_wechat", FakeWeChat)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-async def _json_body(request: web.Request) -> dict[str, Any] | None:
-    raw = await request.read()
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def create_app(fake: FakeWeChat | None = None) -> web.Application:
-    """The fake API as an aiohttp application; its state is ``app[FAKE_WECHAT]``."""
-    state = fake or FakeWeChat()
-
-    @web.middleware
-    async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not request.path.startswith("/cgi-bin/"):
-            return await handler(request)
-        state.requests[request.path] += 1
-        injected = await state.apply_faults(request)
-        if injected is not None:
-            return injected
-        response = await handler(request)
-        if request.get(LOSE_ANSWER):
-            if request.transport is not None:
-                request.transport.close()
-            raise asyncio.CancelledError
-        return response
-
-    def authed(fn: Callable[[web.Request], Awaitable[web.Response]]) -> Handler:
-        async def wrapper(request: web.Request) -> web.StreamResponse:
-            code = state.check_token(request.query.get("access_token"))
-            return _err(code) if code else await fn(request)
-
-        return wrapper
-
-    async def token(request: web.Request) -> web.Response:
-        q = request.query
-        if q.get("grant_type") != "client_credential":
-            return _err(40002)
-        if q.get("appid") != state.appid:
-            return _err(40013)
-        if q.get("secret") != state.secret:
-            return _err(40125)
-        return _json(state.token_answer(state.issue_token()))
-
-    async def stable_token(request: web.Request) -> web.Response:
-        body = await _json_body(request)
-        if body is None:
-            return _err(47001)
-        if body.get("grant_type") != "client_credential":
-            return _err(40002)
-        if body.get("appid") != state.appid:
-            return _err(40013)
-        if body.get("secret") != state.secret:
-            return _err(40125)
-        current = state.current
-        usable = current is not None and state.check_token(current.value) == 0
-        if body.get("force_refresh") or not usable or current is None:
-            current = state.issue_token()
-        return _json(state.token_answer(current))
-
-    async def posted(
-        request: web.Request, fn: Callable[[dict[str, Any]], dict[str, Any]]
-    ) -> web.Response:
-        body = await _json_body(request)
-        return (
-            _err(44002 if not await request.read() else 47001) if body is None else _json(fn(body))
-        )
-
-    async def custom_send(request: web.Request) -> web.Response:
-        return await posted(request, state.custom_send)
-
-    async def template_send(request: web.Request) -> web.Response:
-        return await posted(request, state.template_send)
-
-    async def menu_create(request: web.Request) -> web.Response:
-        return await posted(request, state.menu_create)
-
-    async def menu_get(request: web.Request) -> web.Response:
-        return _json({"menu": state.menu}) if state.menu else _err(46003)
-
-    async def user_info(request: web.Request) -> web.Response:
-        return _json(state.user_info(request.query.get("openid", "")))
-
-    # --- inspection and control ------------------------------------------------------------
-
-    async def messages(request: web.Request) -> web.Response:
-        touser = request.query.get("touser")
-        return _json({"messages": [m.as_json() for m in state.sent(touser)]})
-
-    async def stats(request: web.Request) -> web.Response:
-        return _json(state.stats())
-
-    async def add_fault(request: web.Request) -> web.Response:
-        body = await _json_body(request)
-        if body is None:
-            raise web.HTTPBadRequest(text="expected a JSON object")
-        if body.get("kind") == "quota":
-            state.quota_after = int(body.get("after", 0))
-            return _json({"ok": True, "quota_after": state.quota_after})
-        try:
-            fault = state.inject(Fault(**body))
-        except (TypeError, ValueError) as exc:
-            raise web.HTTPBadRequest(text=str(exc)) from None
-        return _json({"ok": True, "fault": asdict(fault)})
-
-    async def clear_faults(request: web.Request) -> web.Response:
-        state.clear_faults()
-        state.quota_after = None
-        return _json({"ok": True})
-
-    async def add_user(request: web.Request) -> web.Response:
-        body = await _json_body(request)
-        if body is None or not body.get("openid"):
-            raise web.HTTPBadRequest(text="expected {openid, subscribe?, last_interaction?}")
-        last = body.get("last_interaction")
-        when = (
-            state.clock.now() if last == "now" else datetime.fromisoformat(last) if last else None
-        )
-        user = state.add_user(
-            str(body["openid"]),
-            nickname=str(body.get("nickname", "")),
-            subscribe=bool(body.get("subscribe", True)),
-            last_interaction=when,
-        )
-        return _json({"ok": True, "openid": user.openid})
-
-    async def reset(request: web.Request) -> web.Response:
-        state.reset()
-        return _json({"ok": True})
-
-    app = web.Application(middlewares=[faults])
-    app[FAKE_WECHAT] = state
-    app.router.add_get("/cgi-bin/token", token)
-    app.router.add_post("/cgi-bin/stable_token", stable_token)
-    app.router.add_post("/cgi-bin/message/custom/send", authed(custom_send))
-    app.router.add_post("/cgi-bin/message/template/send", authed(template_send))
-    app.router.add_post("/cgi-bin/menu/create", authed(menu_create))
-    app.router.add_get("/cgi-bin/menu/get", authed(menu_get))
-    app.router.add_get("/cgi-bin/user/info", authed(user_info))
-    app.router.add_get("/_fake/messages", messages)
-    app.router.add_get("/_fake/stats", stats)
-    app.router.add_post("/_fake/faults", add_fault)
-    app.router.add_delete("/_fake/faults", clear_faults)
-    app.router.add_post("/_fake/users", add_user)
-    app.router.add_post("/_fake/reset", reset)
-    return app
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Run the fake WeChat API on loopback.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=9100)
-    parser.add_argument("--appid", default="wx0000000000000000")
-    parser.add_argument("--secret", default="fake-secret")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every call")
-    args = parser.parse_args(argv)
-    fake = FakeWeChat(appid=args.appid, secret=args.secret)
-    if args.latency > 0:
-        fake.inject(Fault("latency", times=None, seconds=args.latency))
-    loop = None
-    try:  # a faster loop when available, so the fake is not the bottleneck of a benchmark
-        import uvloop
-
-        loop = uvloop.new_event_loop()
-    except ImportError:
-        pass
-    web.run_app(create_app(fake), host=args.host, port=args.port, print=None, loop=loop)
-
-
-if __name__ == "__main__":
-    main()
