@@ -29,7 +29,7 @@ from bot.config import build_config
 from bot.observability import heap
 from bot.roster.apply import import_roster
 from bot.roster.cache import RosterCache
-from bot.roster.formats import read_roster
+from bot.roster.files import read_roster
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.migrations import upgrade
 from bot.ticks.order_timers import order_timer_tick

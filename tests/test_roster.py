@@ -16,15 +16,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.roster.apply import (
-    INVITE_ALPHABET,
-    ImportSummary,
-    import_roster,
-    load_roster,
-    run_roster_export,
-    run_roster_import,
-)
-from bot.roster.formats import (
+from bot.roster.apply import INVITE_ALPHABET, ImportSummary, import_roster
+from bot.roster.cli import run_roster_export, run_roster_import
+from bot.roster.export import load_roster
+from bot.roster.files import (
     Roster,
     RosterFileError,
     RosterInvalid,

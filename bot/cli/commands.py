@@ -93,7 +93,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "parse":
         return _parse(args.now)
     if args.command == "roster":
-        from bot.roster.apply import run_roster_export, run_roster_import
+        from bot.roster.cli import run_roster_export, run_roster_import
 
         config = load_config(args.config)
         if args.roster_command == "import":

@@ -1,6 +1,6 @@
 """The community roster in the database: import (apply) a roster file, export it back.
 
-File formats and validation live in ``bot.roster.formats``; see ``docs/roster.md`` for the operator's
+File formats and validation live in ``bot.roster.files``; see ``docs/roster.md`` for the operator's
 view. Import rules:
 
 - One transaction: a roster is applied whole or not at all.
@@ -14,32 +14,21 @@ view. Import rules:
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.config import Config
-from bot.roster.formats import (
-    FORMATS,
+from bot.roster.files import (
     GridSpec,
     MemberSpec,
     Roster,
-    RosterFileError,
     RosterInvalid,
-    detect_format,
-    dump_roster,
-    natural_key,
-    natural_sorted,
     problem,
-    read_roster,
 )
 from models.community import Building, Community, Grid, Member
 
@@ -327,206 +316,3 @@ def new_invite_code(taken: set[str]) -> str:
         code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
         if code not in taken:
             return code
-
-
-# --- export ------------------------------------------------------------------------------------
-
-
-async def load_roster(session: AsyncSession, community: str | None = None) -> Roster:
-    """The active roster of ``community`` (the only one when None) as a Roster."""
-    found = await _export_community(session, community)
-    grids = await _active_grids(session, found.id)
-    query = select(Member).where(Member.community_id == found.id, Member.active.is_(True))
-    members = sorted((await session.execute(query)).scalars(), key=lambda m: natural_key(m.key))
-    return Roster(found.code, found.name, tuple(grids), tuple(_spec(m) for m in members))
-
-
-async def _export_community(session: AsyncSession, code: str | None) -> Community:
-    query = select(Community).order_by(Community.code)
-    if code is not None:
-        query = query.where(Community.code == code)
-    found = list((await session.execute(query)).scalars())
-    if not found:
-        raise NoRoster(
-            f"no community {code!r} in the database" if code else "no roster imported yet"
-        )
-    if len(found) > 1:
-        codes = ", ".join(c.code for c in found)
-        raise NoRoster(f"several communities in the database ({codes}): name one with --community")
-    return found[0]
-
-
-async def _active_grids(session: AsyncSession, community_id: int) -> list[GridSpec]:
-    query = select(Grid).where(Grid.community_id == community_id, Grid.active.is_(True))
-    grids = sorted((await session.execute(query)).scalars(), key=lambda g: natural_key(g.code))
-    query_b = select(Building).where(Building.community_id == community_id)
-    numbers: dict[int, list[str]] = {}
-    for b in (await session.execute(query_b)).scalars():
-        if b.grid_id is not None:
-            numbers.setdefault(b.grid_id, []).append(b.number)
-    return [
-        GridSpec(g.code, g.name, tuple(natural_sorted(numbers.get(g.id, []))), g.leader_key)
-        for g in grids
-    ]
-
-
-def _spec(m: Member) -> MemberSpec:
-    return MemberSpec(
-        key=m.key,
-        name=m.name,
-        phone=m.phone,
-        roles=tuple(m.roles or []),
-        grids=tuple(m.grids or []),
-        buildings=tuple(m.buildings or []),
-        households=tuple(m.households or []),
-        categories=tuple(m.categories or []),
-        openid=m.openid,
-        on_duty=None if m.on_duty else False,  # as a file says it: only "off duty" is written
-    )
-
-
-async def export_roster(engine: AsyncEngine, fmt: str, community: str | None = None) -> bytes:
-    async with AsyncSession(engine) as session:
-        roster = await load_roster(session, community)
-    return dump_roster(roster, fmt)
-
-
-# --- command line ------------------------------------------------------------------------------
-
-
-_DB_ERRORS = (OSError, DBAPIError)
-
-
-def _db_failure(exc: BaseException) -> str:
-    """One line for a database failure (no SQL, no traceback)."""
-    unreachable = isinstance(exc, OSError | OperationalError | InterfaceError)
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        exc = exc.orig
-    lines = str(exc).strip().splitlines()
-    detail = lines[0] if lines else type(exc).__name__
-    return f"mulin: {'database unreachable' if unreachable else 'database error'}: {detail}"
-
-
-async def _with_engine(url: str, work: Any) -> Any:
-    from bot.storage import migrations as migrate
-    from bot.storage.engine import create_engine
-
-    engine = create_engine(url)
-    try:
-        await migrate.upgrade(engine)
-        return await work(engine)
-    finally:
-        await engine.dispose()
-
-
-def run_roster_import(path: str, config: Config, out: TextIO, err: TextIO) -> int:
-    """``mulin roster import FILE``: 0 imported, 2 the file is wrong, 1 the database failed."""
-    try:
-        roster = read_roster(path)
-    except RosterFileError as exc:
-        print(f"mulin: {exc}", file=err)
-        return 2
-    except RosterInvalid as exc:
-        return _report_invalid(path, exc, err)
-
-    async def work(engine: AsyncEngine) -> ImportSummary:
-        return await import_roster(engine, roster)
-
-    try:
-        summary: ImportSummary = asyncio.run(_with_engine(config.database.url, work))
-    except RosterInvalid as exc:
-        return _report_invalid(path, exc, err)
-    except _DB_ERRORS as exc:
-        print(_db_failure(exc), file=err)
-        return 1
-    for line in summary.lines():
-        print(line, file=out)
-    return 0
-
-
-def _report_invalid(path: str, exc: RosterInvalid, err: TextIO) -> int:
-    for line in exc.errors:
-        print(line, file=err)
-    print(f"mulin: {len(exc.errors)} problem(s) in {path}; nothing was imported", file=err)
-    return 2
-
-
-def run_roster_export(
-    config: Config,
-    fmt: str | None,
-    out: TextIO,
-    err: TextIO,
-    *,
-    output: str | None = None,
-    community: str | None = None,
-) -> int:
-    """``mulin roster export [--format F] [--output FILE] [--community CODE]``.
-
-    Without ``--output`` the roster goes to ``out`` (XLSX to ``out.buffer``, refused on a
-    terminal); the format defaults to the output file's extension, else YAML.
-    """
-    try:
-        fmt = _export_format(fmt, output)
-        if fmt == "xlsx" and output is None:
-            _binary_stream(out)  # fail before touching the database
-    except ValueError as exc:
-        print(f"mulin: {exc}", file=err)
-        return 2
-
-    async def work(engine: AsyncEngine) -> bytes:
-        return await export_roster(engine, fmt, community)
-
-    try:
-        data: bytes = asyncio.run(_with_engine(config.database.url, work))
-    except NoRoster as exc:
-        print(f"mulin: {exc}", file=err)
-        return 1
-    except _DB_ERRORS as exc:
-        print(_db_failure(exc), file=err)
-        return 1
-    return _write_export(data, fmt, out, err, output)
-
-
-def _export_format(fmt: str | None, output: str | None) -> str:
-    if fmt is not None:
-        if fmt.lower() not in FORMATS:
-            raise ValueError(f"--format: expected yaml, csv or xlsx, got {fmt!r}")
-        return fmt.lower()
-    if output is not None:
-        try:
-            return detect_format(output)
-        except RosterFileError as exc:
-            raise ValueError(f"--output: {exc}") from None
-    return "yaml"
-
-
-def _binary_stream(out: TextIO) -> BinaryIO:
-    buffer = getattr(out, "buffer", None)
-    if buffer is None:
-        raise ValueError("--format xlsx: this output takes text only; use --output FILE")
-    if out.isatty():
-        raise ValueError(
-            "--format xlsx: will not write a workbook to a terminal; use --output FILE"
-        )
-    return buffer
-
-
-def _write_export(data: bytes, fmt: str, out: TextIO, err: TextIO, output: str | None) -> int:
-    if output is not None:
-        payload = b"\xef\xbb\xbf" + data if fmt == "csv" else data  # BOM: Excel reads UTF-8
-        try:
-            Path(output).write_bytes(payload)
-        except OSError as exc:
-            print(f"mulin: --output: cannot write {output}: {exc.strerror or exc}", file=err)
-            return 1
-        print(f"roster written to {output}", file=err)
-        return 0
-    if fmt == "xlsx":
-        out.flush()
-        buffer = _binary_stream(out)
-        buffer.write(data)
-        buffer.flush()
-    else:
-        out.write(data.decode("utf-8"))
-        out.flush()
-    return 0

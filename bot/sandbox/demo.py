@@ -13,7 +13,7 @@ from bot.config import TEMPLATE_PURPOSES, Config, DatabaseConfig, ServerConfig, 
 from bot.keys import ENGINE, ROSTER
 from bot.orders.dispatch import ROLE_NAMES
 from bot.roster.apply import import_roster
-from bot.roster.formats import Roster, read_roster
+from bot.roster.files import Roster, read_roster
 from bot.sandbox import routes
 from bot.sandbox.platform import WeChatPlatform
 
