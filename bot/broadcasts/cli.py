@@ -25,8 +25,7 @@ from typing import Any, NoReturn, TextIO
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.broadcasts import ops
@@ -39,7 +38,9 @@ from bot.broadcasts.residents import (
 from bot.broadcasts.rules import RulesFileError, RulesInvalid, read_rules
 from bot.broadcasts.schedule import DEFAULT_LATE_RECURRING
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, UsageError
+from bot.storage.engine import session_factory
+from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 from models.broadcasts import BroadcastRule
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -58,13 +59,9 @@ See docs/broadcasts.md for the rules file.
 """
 
 
-class _UsageError(Exception):
-    pass
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{self.prog}: {message}")
 
 
 def _add_subcommands(bsub: Any, config_required: bool) -> None:
@@ -147,7 +144,7 @@ def run_broadcast(
     """``mulin broadcast ARGS`` with the configuration already loaded."""
     try:
         ns = build_parser().parse_args(list(args))
-    except _UsageError as exc:
+    except UsageError as exc:
         print(f"mulin: {exc}", file=err)
         return 2
     return run_broadcast_command(ns, config, out, err, clock=clock)
@@ -172,17 +169,8 @@ def run_broadcast_command(
     now = (clock or SystemClock()).now()
     specs = None
     if command == "add":
-        try:
-            specs = read_rules(args.file, tz)
-        except RulesFileError as exc:
-            print(f"mulin: {exc}", file=err)
-            return 2
-        except RulesInvalid as exc:
-            for line in exc.errors:
-                print(line, file=err)
-            print(
-                f"mulin: {len(exc.errors)} problem(s) in {args.file}; nothing was added", file=err
-            )
+        specs = _read_specs(args.file, tz, err)
+        if specs is None:
             return 2
     if command == "preview" and args.first < 0:
         print("mulin broadcast preview: --first must not be negative", file=err)
@@ -194,28 +182,45 @@ def run_broadcast_command(
             return [
                 f"added rule {r.id}: {r.name} (next run {_when(r.next_run_at, tz)})" for r in rules
             ]
-        if command == "list":
-            return _list_lines(await ops.list_rules(sessions, include_removed=args.all), tz)
-        if command == "show":
-            return _show_lines(await ops.show_rule(sessions, args.id, now, tz), tz)
-        if command in ("enable", "disable"):
-            rule = await ops.set_enabled(sessions, args.id, command == "enable", now, tz)
-            return [f"rule {rule.id} {command}d (next run {_when(rule.next_run_at, tz)})"]
-        if command == "remove":
-            rule = await ops.remove_rule(sessions, args.id, now)
-            return [f"rule {rule.id} removed: {rule.name}"]
-        if command == "preview":
-            return _preview_lines(
-                await ops.preview_rule(sessions, args.id, now, tz, first=args.first)
-            )
-        if command == "run":
-            queued = await ops.run_rule_now(sessions, args.id, now, tz)
-            if queued is None:
-                return [f"rule {args.id} was already run at this time; nothing sent"]
-            return [f"rule {args.id}: {queued} message(s) queued"]
-        raise _UsageError(f"mulin broadcast: unknown command {command!r}")  # pragma: no cover
+        return await _rule_command(sessions, command, args, now, tz)
 
     return _run_db(config, work, out, err)
+
+
+def _read_specs(path: str, tz: ZoneInfo, err: TextIO) -> list[Any] | None:
+    """The rules in a file, or None after printing every problem."""
+    try:
+        return list(read_rules(path, tz))
+    except RulesFileError as exc:
+        print(f"mulin: {exc}", file=err)
+    except RulesInvalid as exc:
+        for line in exc.errors:
+            print(line, file=err)
+        print(f"mulin: {len(exc.errors)} problem(s) in {path}; nothing was added", file=err)
+    return None
+
+
+async def _rule_command(
+    sessions: Sessions, command: str, args: argparse.Namespace, now: datetime, tz: ZoneInfo
+) -> list[str]:
+    if command == "list":
+        return _list_lines(await ops.list_rules(sessions, include_removed=args.all), tz)
+    if command == "show":
+        return _show_lines(await ops.show_rule(sessions, args.id, now, tz), tz)
+    if command in ("enable", "disable"):
+        rule = await ops.set_enabled(sessions, args.id, command == "enable", now, tz)
+        return [f"rule {rule.id} {command}d (next run {_when(rule.next_run_at, tz)})"]
+    if command == "remove":
+        rule = await ops.remove_rule(sessions, args.id, now)
+        return [f"rule {rule.id} removed: {rule.name}"]
+    if command == "preview":
+        return _preview_lines(await ops.preview_rule(sessions, args.id, now, tz, first=args.first))
+    if command == "run":
+        queued = await ops.run_rule_now(sessions, args.id, now, tz)
+        if queued is None:
+            return [f"rule {args.id} was already run at this time; nothing sent"]
+        return [f"rule {args.id}: {queued} message(s) queued"]
+    raise UsageError(f"mulin broadcast: unknown command {command!r}")  # pragma: no cover
 
 
 def run_residents_import(path: str, config: Config, out: TextIO, err: TextIO) -> int:
@@ -244,25 +249,16 @@ def _run_db(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    from bot.storage import migrations as migrate
-    from bot.storage.engine import create_engine, session_factory
-
-    async def go() -> list[str]:
-        engine = create_engine(config.database.url)
-        try:
-            await migrate.upgrade(engine, "heads")
-            return await work(session_factory(engine))
-        finally:
-            await engine.dispose()
+    async def run(engine: AsyncEngine) -> list[str]:
+        return await work(session_factory(engine))
 
     try:
-        lines = asyncio.run(go())
+        lines = asyncio.run(with_database(config.database.url, run))
     except ops.UnknownRule as exc:
         print(f"mulin: {exc}", file=err)
         return 2
-    except (OSError, DBAPIError) as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        print(f"mulin: database error: {detail[0] if detail else type(exc).__name__}", file=err)
+    except DATABASE_ERRORS as exc:
+        print(failure_line(exc), file=err)
         return 1
     for line in lines:
         print(line, file=out)

@@ -11,13 +11,12 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from bot.config import Config, ConfigError, load_config, require_real_secrets
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
-
-class UsageError(Exception):
-    pass
+from bot.config import Config, ConfigError, UsageError, load_config, require_real_secrets
 
 
 class _Parser(argparse.ArgumentParser):
@@ -186,44 +185,34 @@ def use_fast_event_loop() -> None:
 
 
 def _db_upgrade(config: Config) -> int:
-    from bot.storage import migrations as migrate
-    from bot.storage.engine import create_engine
+    from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
-    async def go() -> None:
-        engine = create_engine(config.database.url)
-        try:
-            await migrate.upgrade(engine)
-        finally:
-            await engine.dispose()
+    async def nothing(_: object) -> None:
+        return None
 
     try:
-        asyncio.run(go())
-    except (OSError, ConnectionError) as exc:
-        print(f"mulin: database unreachable: {exc}", file=sys.stderr)
+        asyncio.run(with_database(config.database.url, nothing))
+    except DATABASE_ERRORS as exc:
+        print(failure_line(exc), file=sys.stderr)
         return 1
     print("database is up to date", file=sys.stderr)
     return 0
 
 
 def _menu_sync(config: Config) -> int:
-    from bot.storage import migrations as migrate
-    from bot.storage.engine import create_engine
+    from bot.storage.runner import with_database
     from bot.ticks.outbox import sync_menu
 
     if not config.menu:
         raise UsageError("menu: the configuration has no menu section to publish")
     menu = config.menu
 
-    async def go() -> None:
-        engine = create_engine(config.database.url)
-        try:
-            await migrate.upgrade(engine)  # the shared access token lives in the database
-        finally:
-            await engine.dispose()
-        await sync_menu(config, menu)
+    async def publish(engine: AsyncEngine) -> None:
+        # migrated first: the shared access token lives in the database
+        await sync_menu(config, menu, engine)
 
     try:
-        asyncio.run(go())
+        asyncio.run(with_database(config.database.url, publish))
     except Exception as exc:  # the API's refusal or an unreachable server: one line, no trace
         print(f"mulin: menu sync failed: {exc}", file=sys.stderr)
         return 1

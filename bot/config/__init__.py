@@ -5,7 +5,7 @@ start; every problem is reported as a single line naming the key, so an operator
 read a traceback to find a typo.
 """
 
-from bot.config.fields import ConfigError, parse_duration
+from bot.config.fields import ConfigError, UsageError, parse_duration
 from bot.config.loading import build_config, load_config
 from bot.config.schema import (
     MODES,
@@ -32,6 +32,7 @@ __all__ = [
     "SchedulerConfig",
     "ServerConfig",
     "SlaConfig",
+    "UsageError",
     "WeChatConfig",
     "build_config",
     "load_config",

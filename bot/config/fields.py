@@ -20,6 +20,10 @@ class ConfigError(ValueError):
     """A configuration problem; ``str()`` is the one line shown to the operator."""
 
 
+class UsageError(Exception):
+    """A command used wrongly (a flag, an argument); ``str()`` is the one line shown."""
+
+
 def setting(default: Any, parse: Parser, **kw: Any) -> Any:
     """A dataclass field read from the file by ``parse`` (the schema lives in the field)."""
     if isinstance(default, dict | list | set):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import BinaryIO, TextIO
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Config
@@ -20,33 +19,9 @@ from bot.roster.files import (
     detect_format,
     read_roster,
 )
+from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
 # --- command line ------------------------------------------------------------------------------
-
-
-_DB_ERRORS = (OSError, DBAPIError)
-
-
-def _db_failure(exc: BaseException) -> str:
-    """One line for a database failure (no SQL, no traceback)."""
-    unreachable = isinstance(exc, OSError | OperationalError | InterfaceError)
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        exc = exc.orig
-    lines = str(exc).strip().splitlines()
-    detail = lines[0] if lines else type(exc).__name__
-    return f"mulin: {'database unreachable' if unreachable else 'database error'}: {detail}"
-
-
-async def _with_engine(url: str, work: Any) -> Any:
-    from bot.storage import migrations as migrate
-    from bot.storage.engine import create_engine
-
-    engine = create_engine(url)
-    try:
-        await migrate.upgrade(engine)
-        return await work(engine)
-    finally:
-        await engine.dispose()
 
 
 def run_roster_import(path: str, config: Config, out: TextIO, err: TextIO) -> int:
@@ -63,11 +38,11 @@ def run_roster_import(path: str, config: Config, out: TextIO, err: TextIO) -> in
         return await import_roster(engine, roster)
 
     try:
-        summary: ImportSummary = asyncio.run(_with_engine(config.database.url, work))
+        summary: ImportSummary = asyncio.run(with_database(config.database.url, work))
     except RosterInvalid as exc:
         return _report_invalid(path, exc, err)
-    except _DB_ERRORS as exc:
-        print(_db_failure(exc), file=err)
+    except DATABASE_ERRORS as exc:
+        print(failure_line(exc), file=err)
         return 1
     for line in summary.lines():
         print(line, file=out)
@@ -107,12 +82,12 @@ def run_roster_export(
         return await export_roster(engine, fmt, community)
 
     try:
-        data: bytes = asyncio.run(_with_engine(config.database.url, work))
+        data: bytes = asyncio.run(with_database(config.database.url, work))
     except NoRoster as exc:
         print(f"mulin: {exc}", file=err)
         return 1
-    except _DB_ERRORS as exc:
-        print(_db_failure(exc), file=err)
+    except DATABASE_ERRORS as exc:
+        print(failure_line(exc), file=err)
         return 1
     return _write_export(data, fmt, out, err, output)
 

@@ -8,14 +8,14 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.keys import CLOCK, CONFIG, ENGINE, HTTP, SESSIONS
 from bot.outbox.limits import RedisSendLimits, SendLimits, SqlSendLimits
 from bot.outbox.worker import OutboxSettings, OutboxWorker
-from bot.storage.engine import create_engine, session_factory
+from bot.storage.engine import session_factory
 from bot.wechat.api import WeChatClient
 from bot.wechat.token_store_sql import SqlTokenStore
 from bot.wechat.tokens import RedisTokenStore, TokenStore
@@ -106,9 +106,8 @@ async def deliver_due(app: web.Application) -> int:
     return await app[OUTBOX_WORKER].tick()
 
 
-async def sync_menu(config: Config, menu: Mapping[str, Any]) -> None:
+async def sync_menu(config: Config, menu: Mapping[str, Any], engine: AsyncEngine) -> None:
     """``mulin menu sync``: publish the ``menu:`` config section as the account's menu."""
-    engine = create_engine(config.database.url)
     redis = _redis(config)
     try:
         async with aiohttp.ClientSession() as http:
@@ -117,4 +116,3 @@ async def sync_menu(config: Config, menu: Mapping[str, Any]) -> None:
     finally:
         if redis is not None:
             await redis.aclose()
-        await engine.dispose()

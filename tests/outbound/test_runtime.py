@@ -68,14 +68,16 @@ async def test_sync_menu_publishes_the_menu(
     db = OutboxDB("sqlite", f"sqlite+aiosqlite:///{tmp_path / 'menu.db'}")
     engine = db.engine()
     await upgrade(engine)
-    await engine.dispose()
     menu = {
         "button": [
             {"type": "click", "name": "我要点单", "key": "ORDER"},
             {"name": "我的", "sub_button": [{"type": "click", "name": "工单", "key": "MINE"}]},
         ]
     }
-    await sync_menu(config(db, api_base), menu)
+    try:
+        await sync_menu(config(db, api_base), menu, engine)
+    finally:
+        await engine.dispose()
     assert fake.menu == menu
 
 
