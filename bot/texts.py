@@ -148,6 +148,64 @@ NEXT_ASSIGNEE = "已转给{who}"
 NEXT_NOBODY = "暂时没有其他人可派，社区会统一安排"
 
 
+# --- names of roles, categories and places ---------------------------------------------------
+ROLE_NAMES = {
+    "representative": "居民代表",
+    "grid_leader": "网格长",
+    "building_leader": "楼栋长",
+    "staff": "社区干事",
+    "mediator": "调解员",
+    "volunteer": "志愿者",
+}
+CATEGORY_NAMES = {
+    "repair": "维修",
+    "elderly": "助老",
+    "paperwork": "代办",
+    "dispute": "纠纷调解",
+    "sanitation": "环境卫生",
+    "safety": "安全隐患",
+    "parking": "停车充电",
+    "childcare": "托管教育",
+    "suggestion": "建议议事",
+    "other": "其他",
+}
+SOME_MEMBER = "社区成员"  # a member with no role on the roster
+BUILDING = "{building}栋"
+UNIT = "{unit}单元"
+URGENT_MARK = "，紧急"
+URGENT_TAG = " 紧急"
+OVERDUE_TAG = "【超时】"
+YOUR_GRID = "您的网格"
+MINUTES = "{n}分钟"
+HOURS = "{n}小时"
+DAYS = "{n}天"
+MINUTES_SPACED = "{n} 分钟"
+HOURS_SPACED = "{n} 小时"
+MONTH_DAY = "{month}月{day}日"
+MONTH_DAY_TIME = "{month:02d}月{day:02d}日 {hour:02d}:{minute:02d}"
+
+# --- dispatch: why the order went to whom (the order's history) --------------------------------
+CHAIN_CATEGORY = "负责{category}类事项"
+CHAIN_REPRESENTATIVE = "{place}的居民代表"
+CHAIN_BUILDING_LEADER = "{building}栋的楼栋长"
+CHAIN_GRID_LEADER = "{grid}的网格长"
+CHAIN_STAFF = "社区干事"
+
+# --- the state a template message shows (WeChat's "phrase" field) -------------------------------
+STATE_TO_ACCEPT = "待接单"
+STATE_URGENT = "紧急"
+STATE_ACCEPTED = "已接单"
+STATE_IN_PROGRESS = "办理中"
+STATE_RESOLVED = "已办结"
+STATE_HANDED_ON = "已转派"
+STATE_ESCALATED = "已上报"
+STATE_WHISTLE = "吹哨上报"
+STATE_CANCELLED = "已取消"
+STATE_CHASED = "催办"
+STATE_NEAR_DEADLINE = "临近时限"
+STATE_OVERDUE = "已超时"
+STATE_RATE = "请评价"
+
 # --- the order's history, as staff read it on the order page ------------------------------------
 HISTORY_RECEIVED = "受理：居民报事"
 HISTORY_ACCEPTED = "{name} 接单"

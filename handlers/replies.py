@@ -28,7 +28,7 @@ def member_open(orders: Sequence[Order]) -> str:
     if not orders:
         return texts.MEMBER_NO_OPEN
     lines = [
-        f"#{o.id} {texts.STATUS_NAMES[o.status]}{' 紧急' if o.urgent else ''} "
+        f"#{o.id} {texts.STATUS_NAMES[o.status]}{texts.URGENT_TAG if o.urgent else ''} "
         f"{place_text(o)}{o.summary}"
         for o in orders
     ]

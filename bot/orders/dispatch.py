@@ -13,27 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-ROLE_NAMES = {
-    "representative": "居民代表",
-    "grid_leader": "网格长",
-    "building_leader": "楼栋长",
-    "staff": "社区干事",
-    "mediator": "调解员",
-    "volunteer": "志愿者",
-}
+from bot import texts
+
+ROLE_NAMES = texts.ROLE_NAMES
+CATEGORY_NAMES = texts.CATEGORY_NAMES
 ROLES = frozenset(ROLE_NAMES)
-CATEGORY_NAMES = {
-    "repair": "维修",
-    "elderly": "助老",
-    "paperwork": "代办",
-    "dispute": "纠纷调解",
-    "sanitation": "环境卫生",
-    "safety": "安全隐患",
-    "parking": "停车充电",
-    "childcare": "托管教育",
-    "suggestion": "建议议事",
-    "other": "其他",
-}
 # Roles that take a category by default when nobody is designated for it explicitly.
 DEFAULT_ROLE_FOR_CATEGORY = {"dispute": "mediator", "paperwork": "staff"}
 
@@ -47,9 +31,9 @@ class Place:
     def label(self) -> str:
         parts = []
         if self.building:
-            parts.append(f"{self.building}栋")
+            parts.append(texts.BUILDING.format(building=self.building))
         if self.unit:
-            parts.append(f"{self.unit}单元")
+            parts.append(texts.UNIT.format(unit=self.unit))
         if self.room:
             parts.append(self.room)
         return "".join(parts)
@@ -179,7 +163,7 @@ class RosterIndex:
                 (
                     "category",
                     self.category_members[category],
-                    f"负责{CATEGORY_NAMES.get(category, category)}类事项",
+                    texts.CHAIN_CATEGORY.format(category=CATEGORY_NAMES.get(category, category)),
                 )
             )
         if place.building:
@@ -190,16 +174,26 @@ class RosterIndex:
             if scored:
                 best = max(s for s, _ in scored)
                 ids = list(dict.fromkeys(mid for s, mid in scored if s == best))
-                links.append(("representative", ids, f"{place.label()}的居民代表"))
+                links.append(
+                    ("representative", ids, texts.CHAIN_REPRESENTATIVE.format(place=place.label()))
+                )
             bl = self.building_leaders.get(place.building.upper())
             if bl:
-                links.append(("building_leader", bl, f"{place.building}栋的楼栋长"))
+                links.append(
+                    (
+                        "building_leader",
+                        bl,
+                        texts.CHAIN_BUILDING_LEADER.format(building=place.building),
+                    )
+                )
         grid = self.grid_for(place)
         if grid and grid in self.grid_leader:
             name = self.grid_names.get(grid, grid)
-            links.append(("grid_leader", [self.grid_leader[grid]], f"{name}的网格长"))
+            links.append(
+                ("grid_leader", [self.grid_leader[grid]], texts.CHAIN_GRID_LEADER.format(grid=name))
+            )
         if self.staff:
-            links.append(("staff", self.staff, "社区干事"))
+            links.append(("staff", self.staff, texts.CHAIN_STAFF))
         return links
 
 
@@ -218,7 +212,7 @@ def decide(
     counts = open_counts or {}
     idle = last_assigned or {}
     chosen: str | None = None
-    reason = "暂时没有可以派单的人，等待社区统一安排"
+    reason = texts.HISTORY_NOBODY
     level = "none"
     for link_level, ids, why in index.chain(place, category):
         available = [
@@ -232,7 +226,7 @@ def decide(
         ]
         if available:
             chosen = min(available, key=lambda mid: (counts.get(mid, 0), idle.get(mid, 0.0), mid))
-            reason = f"派给 {index.members[chosen].name}：{why}"
+            reason = texts.HISTORY_ASSIGNED.format(name=index.members[chosen].name, why=why)
             level = link_level
             break
     notify: tuple[str, ...] = ()

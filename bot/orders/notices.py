@@ -32,7 +32,7 @@ def place_text(order: OrderFacts) -> str:
 
 
 def role_text(m: Member) -> str:
-    return "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []) or "社区成员"
+    return "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []) or texts.SOME_MEMBER
 
 
 def who(m: Member | None) -> str:
@@ -42,17 +42,17 @@ def who(m: Member | None) -> str:
 def span(delta: timedelta) -> str:
     minutes = max(1, int(delta.total_seconds() // 60))
     if minutes < 60:
-        return f"{minutes}分钟"
+        return texts.MINUTES.format(n=minutes)
     hours = minutes // 60
     if hours < 48:
-        return f"{hours}小时"
-    return f"{hours // 24}天"
+        return texts.HOURS.format(n=hours)
+    return texts.DAYS.format(n=hours // 24)
 
 
 @lru_cache(maxsize=4096)
 def _local_minute(minute: int, tz: tzinfo) -> str:
     t = datetime.fromtimestamp(minute * 60, tz)
-    return f"{t.month:02d}月{t.day:02d}日 {t.hour:02d}:{t.minute:02d}"
+    return texts.MONTH_DAY_TIME.format(month=t.month, day=t.day, hour=t.hour, minute=t.minute)
 
 
 def local_time(when: datetime, tz: tzinfo) -> str:
@@ -107,45 +107,48 @@ def _timer_deadline(c: _Context) -> str:
 _SAY: dict[Tell, _Say] = {
     Tell.ASSIGNED: _Say(
         "order_assigned",
-        "待接单",
+        texts.STATE_TO_ACCEPT,
         lambda c: texts.MEMBER_NEW_ORDER.format(
-            **c.common, urgent="，紧急" if c.order.urgent else ""
+            **c.common, urgent=texts.URGENT_MARK if c.order.urgent else ""
         ),
         lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
     ),
     Tell.URGENT_FYI: _Say(
         "order_assigned",
-        "紧急",
+        texts.STATE_URGENT,
         lambda c: texts.MEMBER_URGENT_FYI.format(**c.common, who=c.who("holder")),
         lambda c: f"order:{c.n}:urgent-fyi:{c.to_key}",
     ),
     Tell.HANDED_TO_YOU: _Say(
         "order_assigned",
-        "待接单",
+        texts.STATE_TO_ACCEPT,
         lambda c: texts.MEMBER_HANDED_TO_YOU.format(**c.common, who=c.who("by")),
         lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
     ),
     Tell.RESIDENT_ACCEPTED: _resident(
-        "已接单", lambda c: texts.RESIDENT_ACCEPTED.format(number=c.n, who=c.who("member"))
+        texts.STATE_ACCEPTED,
+        lambda c: texts.RESIDENT_ACCEPTED.format(number=c.n, who=c.who("member")),
     ),
     Tell.RESIDENT_PROGRESS: _resident(
-        "办理中", lambda c: texts.RESIDENT_PROGRESS.format(number=c.n, note=c.notice.data["note"])
+        texts.STATE_IN_PROGRESS,
+        lambda c: texts.RESIDENT_PROGRESS.format(number=c.n, note=c.notice.data["note"]),
     ),
     Tell.RESIDENT_RESOLVED: _resident(
-        "已办结",
+        texts.STATE_RESOLVED,
         lambda c: texts.RESIDENT_RESOLVED.format(
             number=c.n, note=f"：{c.notice.data['note']}" if c.notice.data.get("note") else ""
         ),
     ),
     Tell.RESIDENT_HANDED_ON: _resident(
-        "已转派", lambda c: texts.RESIDENT_HANDED_ON.format(number=c.n, who=c.who("member"))
+        texts.STATE_HANDED_ON,
+        lambda c: texts.RESIDENT_HANDED_ON.format(number=c.n, who=c.who("member")),
     ),
     Tell.RESIDENT_ESCALATED: _resident(
-        "已上报", lambda c: texts.RESIDENT_ESCALATED.format(number=c.n)
+        texts.STATE_ESCALATED, lambda c: texts.RESIDENT_ESCALATED.format(number=c.n)
     ),
     Tell.ESCALATION_FYI: _Say(
         "reminder",
-        "吹哨上报",
+        texts.STATE_WHISTLE,
         lambda c: texts.MEMBER_ESCALATION_FYI.format(
             **c.common, who=c.who("by"), note=c.notice.data["note"]
         ),
@@ -153,25 +156,25 @@ _SAY: dict[Tell, _Say] = {
     ),
     Tell.CANCELLED: _Say(
         "order_update",
-        "已取消",
+        texts.STATE_CANCELLED,
         lambda c: texts.MEMBER_CANCELLED.format(number=c.n),
         lambda c: f"order:{c.n}:cancel:{c.to_key}",
     ),
     Tell.REOPEN_FYI: _Say(
         "reminder",
-        "催办",
+        texts.STATE_CHASED,
         lambda c: texts.REOPEN_GRID_FYI.format(**c.common, score=c.notice.data["score"]),
         lambda c: f"order:{c.n}:v{c.version}:reopen-fyi:{c.to_key}",
     ),
     Tell.REMIND_ACCEPT: _Say(
         "reminder",
-        "待接单",
+        texts.STATE_TO_ACCEPT,
         lambda c: texts.TIMER_REMIND_ACCEPT.format(**c.common, minutes=c.notice.data["minutes"]),
         lambda c: f"order:{c.n}:remind-accept:{_stamp(c.order.assigned_at)}",
     ),
     Tell.ESCALATE_GRID: _Say(
         "reminder",
-        "催办",
+        texts.STATE_CHASED,
         lambda c: texts.TIMER_ESCALATE_GRID.format(
             **c.common,
             hours=span(c.notice.data["elapsed"]),
@@ -181,7 +184,7 @@ _SAY: dict[Tell, _Say] = {
     ),
     Tell.ESCALATE_STAFF: _Say(
         "reminder",
-        "催办",
+        texts.STATE_CHASED,
         lambda c: texts.TIMER_ESCALATE_STAFF.format(
             **c.common, hours=span(c.notice.data["elapsed"])
         ),
@@ -189,7 +192,7 @@ _SAY: dict[Tell, _Say] = {
     ),
     Tell.REMIND_RESOLVE: _Say(
         "reminder",
-        "临近时限",
+        texts.STATE_NEAR_DEADLINE,
         lambda c: texts.TIMER_REMIND_RESOLVE.format(
             **c.common,
             left=span(c.notice.data["deadline"] - c.notice.data["now"]),
@@ -199,19 +202,19 @@ _SAY: dict[Tell, _Say] = {
     ),
     Tell.OVERDUE: _Say(
         "reminder",
-        "已超时",
+        texts.STATE_OVERDUE,
         lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
         lambda c: f"order:{c.n}:overdue",
     ),
     Tell.OVERDUE_FYI: _Say(
         "reminder",
-        "催办",
+        texts.STATE_CHASED,
         lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
         lambda c: f"order:{c.n}:overdue-fyi:{c.to_key}",
     ),
     Tell.SURVEY: _Say(
         "survey",
-        "请评价",
+        texts.STATE_RATE,
         lambda c: texts.SURVEY.format(number=c.n, summary=c.order.summary),
         lambda c: f"order:{c.n}:survey",
     ),

@@ -84,7 +84,11 @@ async def log_visit(
     await session.flush()
     start = week_start(now, config)
     count, total = await visits_between(session, member.id, start, start + timedelta(days=7))
-    duration = f"{hours_text(minutes)} 小时" if minutes >= 60 else f"{minutes} 分钟"
+    duration = (
+        texts.HOURS_SPACED.format(n=hours_text(minutes))
+        if minutes >= 60
+        else texts.MINUTES_SPACED.format(n=minutes)
+    )
     return texts.VISIT_LOGGED.format(
         duration=duration,
         count=count,

@@ -55,14 +55,18 @@ async def digest_for(
         if buildings
         else []
     )
-    names = "、".join(view.index.grid_names.get(g, g) for g in sorted(grids)) or "您的网格"
+    names = "、".join(view.index.grid_names.get(g, g) for g in sorted(grids)) or texts.YOUR_GRID
     local = now.astimezone(config.tz)
-    lines = [texts.DIGEST_HEADER.format(grid=names, date=f"{local.month}月{local.day}日")]
+    lines = [
+        texts.DIGEST_HEADER.format(
+            grid=names, date=texts.MONTH_DAY.format(month=local.month, day=local.day)
+        )
+    ]
     overdue = [o for o in rows if o.overdue_at is not None]
     if rows:
         lines.append(texts.DIGEST_OPEN.format(open=len(rows), overdue=len(overdue)))
         for o in rows[:8]:
-            flag = "【超时】" if o.overdue_at is not None else ""
+            flag = texts.OVERDUE_TAG if o.overdue_at is not None else ""
             lines.append(f"#{o.id} {flag}{texts.STATUS_NAMES[o.status]} {place_text(o)}{o.summary}")
         if len(rows) > 8:
             lines.append(texts.DIGEST_MORE.format(more=len(rows) - 8))
