@@ -44,9 +44,6 @@ class Order(Base):
     accepted_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    accept_deadline: Mapped[datetime | None]
-    escalate_at: Mapped[datetime | None]
-    resolve_deadline: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(Integer)
     # Timers (see bot.orders.timers): the next moment anything is due, and what was done.
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
