@@ -13,6 +13,9 @@ import pytest
 
 from tests.support import LIVE_SECRET, LIVE_TOKEN, child_env, free_port, wait_http
 
+# starts processes (or a browser): not part of the fast inner loop
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

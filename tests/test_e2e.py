@@ -31,6 +31,9 @@ from tests.support import (
     wait_http,
 )
 
+# starts processes (or a browser): not part of the fast inner loop
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "e2e-secret-4b1f9a7c"
 TOKEN, AES_KEY = LIVE_TOKEN, LIVE_AES_KEY

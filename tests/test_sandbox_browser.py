@@ -11,6 +11,9 @@ import pytest
 
 from tests.support import child_env, free_port, wait_http
 
+# starts processes (or a browser): not part of the fast inner loop
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 

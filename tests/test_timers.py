@@ -159,6 +159,7 @@ async def test_restart_does_not_resend(world: World, db_url: str) -> None:
     assert await world.count("o_m02", "提醒") == 1
 
 
+@pytest.mark.slow
 async def test_three_processes_send_each_timer_once(
     aiohttp_client: ClientFactory, db_url: str
 ) -> None:

@@ -38,6 +38,9 @@ from tests.support import (
     wait_http,
 )
 
+# starts processes (or a browser): not part of the fast inner loop
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS = 300
 SPREAD = timedelta(seconds=4)  # the reminders fall due one after another over this span

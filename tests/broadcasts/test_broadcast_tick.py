@@ -7,6 +7,8 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from bot.broadcasts import ops
 from bot.clock import FakeClock
 from bot.ticks.broadcasts import broadcast_tick
@@ -251,6 +253,7 @@ async def test_audiences(db: DB) -> None:
     assert (await ops.preview_rule(sessions, 1, clock.now(), SH)).first[0] == ("r1", "1-2-301")
 
 
+@pytest.mark.slow
 async def test_three_concurrent_tickers_send_each_occurrence_once(db: DB) -> None:
     setup = db.sessions()
     clock = FakeClock(local(2026, 11, 1, 8))

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,6 +21,9 @@ from bot.storage.engine import create_engine, session_factory
 from bot.storage.migrations import upgrade
 from models.outbox import OutboxMessage
 from tests.outbound.support import MakeClient
+
+# starts processes (or a browser): not part of the fast inner loop
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 200

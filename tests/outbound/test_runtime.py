@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from bot.config import Config, DatabaseConfig, WeChatConfig
@@ -118,6 +119,7 @@ async def test_fake_http_controls(api_base: str, fake: FakeWeChat) -> None:
         assert bad.status == 400
 
 
+@pytest.mark.slow
 async def test_fake_api_runs_standalone() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
