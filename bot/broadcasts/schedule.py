@@ -12,7 +12,7 @@ import re
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -141,7 +141,3 @@ def occurrence_key(kind: str, at: datetime, tz: ZoneInfo) -> str:
     if kind == "eligibility":
         return at.astimezone(tz).date().isoformat()
     return at.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%MZ")
-
-
-def local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tz)

@@ -26,7 +26,6 @@ from bot.config.working_time import dates, day_names, hours
 
 MODES = ("plain", "compatible", "safe")
 TEMPLATE_PURPOSES = ("order_assigned", "order_update", "reminder", "survey", "broadcast")
-DATABASE_URLS = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 
 
 @dataclass(frozen=True)

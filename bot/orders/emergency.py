@@ -13,7 +13,6 @@ _POLICE = re.compile(
     r"偷|盗|抢|打架|打人|砍|刀|走失|走丢|失踪|找不到人|不见了|小孩.*(窗|阳台)|跳楼|家暴|撬"
 )
 _TRAPPED = re.compile(r"困|关在电梯|电梯.*(卡|停).*人|人.*电梯.*(卡|停)")
-_WATER = re.compile(r"爆管|水管爆|淹|漫|水漫|喷水")
 
 
 def emergency_numbers(text: str) -> list[str]:
@@ -28,7 +27,3 @@ def emergency_numbers(text: str) -> list[str]:
     if not found and _TRAPPED.search(text):
         found.append("119")  # lift rescue is the fire service's job
     return found
-
-
-def is_water_emergency(text: str) -> bool:
-    return bool(_WATER.search(text))

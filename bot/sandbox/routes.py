@@ -19,7 +19,6 @@ from bot.sandbox.platform import WeChatPlatform
 
 PLATFORM = web.AppKey("sandbox_platform", WeChatPlatform)
 USERS = web.AppKey("sandbox_users", list)
-OUTBOX_VIEW = web.AppKey("sandbox_outbox_view", object)
 
 
 @dataclass(frozen=True)

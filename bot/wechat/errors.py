@@ -16,7 +16,6 @@ OUT_OF_WINDOW = 45015  # 48-hour window passed, or the user unfollowed
 NOT_FOLLOWING = 43004
 REFUSED = 43101  # the user refused this subscription message
 WINDOW_COUNT = 45047  # customer-service message count used up
-NOT_RETRIED = frozenset({OUT_OF_WINDOW, NOT_FOLLOWING, REFUSED, WINDOW_COUNT})
 
 
 class WeChatError(Exception):
