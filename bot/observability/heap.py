@@ -2,8 +2,7 @@
 
 CPython's full (oldest-generation) collection walks every tracked object. In `mulin serve`
 that is the whole application — SQLAlchemy's mappers and caches, aiohttp, the intake model —
-and one such pass took ~33 ms on this project's VM, landing on a timer tick or a webhook
-reply about every fifth tick. Objects alive once the process has started live until it ends:
+and such a pass is long enough to be felt when it lands on a timer tick or a webhook reply. Objects alive once the process has started live until it ends:
 ``gc.freeze()`` moves them out of the collector's way, so later full passes only look at what
 came after.
 """

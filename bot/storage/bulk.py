@@ -2,11 +2,10 @@
 
 On PostgreSQL every column travels as one array and the statement reads them back with
 ``unnest``: one statement, one plan, one executor run for the whole batch. The executemany
-alternative sends one Bind/Execute per row; for 1,000 rows the server spent ~1.4x as long on
-it, and SQLAlchemy's per-row parameter processing cost as much again in Python. A column with
+alternative sends one Bind/Execute per row, and SQLAlchemy processes the parameters of every
+row in Python. A column with
 the same value in every row (the time of the tick, "pending", "system") goes as one value, not
-as an array: asyncpg encodes array elements one by one, ~1 µs each for timestamps, and a batch
-has thousands. Several writes go as one statement (data-modifying WITH clauses), so a batch
+as an array: asyncpg encodes array elements one by one, and a batch has thousands. Several writes go as one statement (data-modifying WITH clauses), so a batch
 costs one round trip and can run while the caller works on the next one (:class:`WriteBehind`).
 Elsewhere (SQLite, in process) a plain executemany per write is already the fast path.
 

@@ -1,8 +1,7 @@
 """An aiosqlite connection that makes one thread round trip per statement, not four.
 
 SQLAlchemy's aiosqlite adapter opens a cursor, executes, fetches and closes through
-aiosqlite, and each of those is a hop to aiosqlite's worker thread and back (~0.6 ms each on
-this machine kind). Here a statement executes *and* fetches in one hop; opening and closing
+aiosqlite, and each of those is a hop to aiosqlite's worker thread and back. Here a statement executes *and* fetches in one hop; opening and closing
 the cursor cost nothing. Everything still runs on aiosqlite's own thread, one connection per
 thread, so SQLite's threading rules and aiosqlite's ordering guarantees are unchanged.
 """

@@ -7,10 +7,9 @@ each timer did is recorded on the order (reminded, escalation level, overdue, su
 order's version is bumped with every write, and every push has a dedupe key — so each
 reminder, escalation and follow-up goes out once.
 
-Where the time goes (1,000 due orders on PostgreSQL, this project's 2-core VM): reading them
-~6 ms; deciding and wording each order's messages ~45 ms of Python; writing orders, history and
-pushes ~35 ms in the database. The writes go in batches, each batch one statement sent while
-the next batch is worked out (bot.storage.bulk), so the database's part mostly overlaps the Python.
+The writes go in batches, each batch one statement sent while the next batch is worked out
+(bot.storage.bulk), so the database's part mostly overlaps the Python (the README's benchmark
+table says how long each part takes).
 """
 
 from __future__ import annotations
