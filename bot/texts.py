@@ -34,6 +34,18 @@ RECEIVED_LOCATION = "位置收到了。请再说说需要帮什么忙。"
 RECEIVED_LINK = "链接收到了，谢谢分享。"
 RECEIVED_MEDIA = "收到了。如果要报事，请用文字或语音说说是什么情况。"
 VOICE_UNRECOGNISED = "抱歉，这条语音没听清，麻烦您再说一遍，或者打字告诉我们。"
+MEMBER_HELP = (
+    "成员指令（单号前的 # 可写可不写）：\n"
+    "· 接单 1024 —— 接下工单\n"
+    "· 进度 1024 说明 —— 记录进展，居民会收到\n"
+    "· 完成 1024 [说明] —— 办结，居民会被请求评价\n"
+    "· 退单 1024 原因 —— 不归您管，转给下一位\n"
+    "· 转派 1024 姓名或编号 —— 转给指定的人\n"
+    "· 吹哨 1024 原因 —— 需要街道或部门协调\n"
+    "· 待办 —— 您手上未办结的工单\n"
+    "· 上岗 / 下岗 —— 下岗期间不再派新单\n"
+    "· 走访 2小时 3栋入户 —— 记录网格走访"
+)
 REPORT_HINT = "请直接发文字或语音说说什么事、在哪栋楼几单元几号，比如“3栋2单元501厨房水管漏水了”。有照片也可以接着发。"
 MENU_UNKNOWN = "这个功能还在准备中，您可以直接发文字告诉我们需要什么帮助。"
 
@@ -57,7 +69,7 @@ def emergency_first(numbers: list[str]) -> str:
     return f"情况紧急请先拨打 {listed}！"
 
 
-URGENT_NOTED = "我们已按紧急工单处理，同时通知了网格长。"
+URGENT_NOTED = "我们已按紧急工单处理，网格长和社区工作人员会马上跟进。"
 
 BOUND = "地址登记好了：{place}。以后报事不用再说地址。"
 BIND_NEEDS_ADDRESS = "请按“绑定 3栋2单元501”的格式告诉我们您家的地址。"
@@ -96,7 +108,15 @@ RESIDENT_HANDED_ON = "您的工单 #{number} 已转给{who}处理。"
 RESIDENT_ESCALATED = "您的工单 #{number} 社区已上报相关部门协调处理，有结果会告诉您。"
 
 # --- members -------------------------------------------------------------------------------
-MEMBER_NEW_ORDER = "新工单 #{number}（{category}{urgent}）：{place}{summary}\n回复“接单 {number}”接单；不归您管的回复“退单 {number} 原因”。"
+MEMBER_NEW_ORDER = (
+    "{urgent_head}新工单 #{number}（{category}）：{place}{summary}{details}\n"
+    "回复“接单 {number}”接单；不归您管的回复“退单 {number} 原因”。"
+)
+URGENT_HEAD = "【紧急】"
+ORDER_DETAIL_TIME = "\n居民方便的时间：{when}"
+ORDER_DETAIL_PHONE = "\n联系电话：{phones}"
+ORDER_DETAIL_TEXT = "\n居民原话：{text}"
+ACCEPT_HINT = "回复接单{number}"  # a template field: at most 20 characters
 MEMBER_URGENT_FYI = "紧急工单 #{number}（{category}）：{place}{summary}\n已派给{who}，请关注。"
 MEMBER_CANCELLED = "工单 #{number} 居民已取消，无需再处理。"
 MEMBER_BOUND = "绑定成功！{name}（{roles}），以后新工单会发到这里。发“待办”看您手上的工单。"
@@ -130,7 +150,12 @@ MEMBER_REASSIGN_AMBIGUOUS = "有好几位叫“{name}”，请用编号，比如
 MEMBER_ESCALATED_OK = "工单 #{number} 已吹哨上报，网格长和社区干事已收到。"
 MEMBER_ESCALATION_FYI = "吹哨：工单 #{number}（{category}）{place}{summary}\n{who}上报原因：{note}"
 MEMBER_HANDED_TO_YOU = (
-    "{who}把工单 #{number} 转给了您（{category}）：{place}{summary}\n回复“接单 {number}”接单。"
+    "{urgent_head}{who}把工单 #{number} 转给了您（{category}）：{place}{summary}{details}\n"
+    "回复“接单 {number}”接单。"
+)
+MEMBER_UNASSIGNED = (
+    "{urgent_head}工单 #{number}（{category}）：{place}{summary}{details}\n"
+    "暂时派不出去：{reason}。请安排人手，可回复“转派 {number} 姓名”。"
 )
 MEMBER_NO_OPEN = "您手上没有待办的工单。"
 MEMBER_OPEN_HEADER = "您的待办工单："
@@ -171,7 +196,6 @@ CATEGORY_NAMES = {
 SOME_MEMBER = "社区成员"  # a member with no role on the roster
 BUILDING = "{building}栋"
 UNIT = "{unit}单元"
-URGENT_MARK = "，紧急"
 URGENT_TAG = " 紧急"
 OVERDUE_TAG = "【超时】"
 YOUR_GRID = "您的网格"
@@ -193,6 +217,8 @@ CHAIN_STAFF = "社区干事"
 # --- the state a template message shows (WeChat's "phrase" field) -------------------------------
 STATE_TO_ACCEPT = "待接单"
 STATE_URGENT = "紧急"
+STATE_URGENT_TO_ACCEPT = "紧急待接单"
+STATE_UNASSIGNED = "待安排"
 STATE_ACCEPTED = "已接单"
 STATE_IN_PROGRESS = "办理中"
 STATE_RESOLVED = "已办结"
@@ -217,7 +243,12 @@ HISTORY_RATED_LOW = "评价 {score} 分：不满意"
 HISTORY_RATED = "评价 {score} 分"
 HISTORY_REOPENED = "居民不满意，重办；"
 HISTORY_ASSIGNED = "派给 {name}：{why}"
-HISTORY_NOBODY = "暂时没有可以派单的人，等待社区统一安排"
+HISTORY_NOBODY = "暂时没有可以派单的人，已通知社区工作人员安排"
+HISTORY_SKIPPED = "（跳过：{names}）"
+SKIP_INACTIVE = "已离开名册"
+SKIP_UNREACHABLE = "未绑定微信"
+SKIP_OFF_DUTY = "已下岗"
+SKIP_AT_CAP = "手上工单已满"
 HISTORY_REMIND_ACCEPT = "提醒 {name} 接单"
 HISTORY_ESCALATE_GRID = "催办：通知网格长 {name}"
 HISTORY_ESCALATE_NOBODY = "催办：没有网格长可通知"

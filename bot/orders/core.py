@@ -280,7 +280,7 @@ class OrderCore:
         member = view.by_key.get(decision.member_id) if decision.member_id else None
         now = self.clock.now()
         if member is None:
-            change = lc.leave_unassigned(action, prefix + decision.reason, now)
+            change = lc.leave_unassigned(action, prefix + decision.reason, now, urgent=order.urgent)
         else:
             change = lc.assign(
                 order,

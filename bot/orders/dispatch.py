@@ -92,6 +92,7 @@ class MemberCard:
     categories: frozenset[str] = frozenset()
     on_duty: bool = True
     active: bool = True
+    reachable: bool = True  # bound to a WeChat user: a push can reach them
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,19 @@ class RosterIndex:
         return links
 
 
+def _why_not(m: MemberCard | None, count: int, cap: int) -> str | None:
+    """Why a member of the chain cannot take the order now (None: they can)."""
+    if m is None or not m.active:
+        return texts.SKIP_INACTIVE
+    if not m.reachable:
+        return texts.SKIP_UNREACHABLE
+    if not m.on_duty:
+        return texts.SKIP_OFF_DUTY
+    if count >= cap:
+        return texts.SKIP_AT_CAP
+    return None
+
+
 def decide(
     index: RosterIndex,
     place: Place,
@@ -208,31 +222,44 @@ def decide(
     last_assigned: Mapping[str, float] | None = None,
     cap: int = 20,
 ) -> Decision:
+    """The first link of the chain with someone who can take the order; members passed over
+    for a reason of their own (unbound, off duty, at their cap) are named in the history."""
     excluded = set(exclude)
     counts = open_counts or {}
     idle = last_assigned or {}
     chosen: str | None = None
     reason = texts.HISTORY_NOBODY
     level = "none"
+    skipped: dict[str, str] = {}
     for link_level, ids, why in index.chain(place, category):
-        available = [
-            mid
-            for mid in ids
-            if mid not in excluded
-            and (m := index.members.get(mid)) is not None
-            and m.active
-            and m.on_duty
-            and counts.get(mid, 0) < cap
-        ]
+        available = []
+        for mid in ids:
+            if mid in excluded:
+                continue
+            problem = _why_not(index.members.get(mid), counts.get(mid, 0), cap)
+            if problem is None:
+                available.append(mid)
+            elif mid in index.members and problem != texts.SKIP_INACTIVE:
+                skipped.setdefault(mid, problem)
         if available:
             chosen = min(available, key=lambda mid: (counts.get(mid, 0), idle.get(mid, 0.0), mid))
             reason = texts.HISTORY_ASSIGNED.format(name=index.members[chosen].name, why=why)
             level = link_level
             break
-    notify: tuple[str, ...] = ()
-    if urgent:
-        grid = index.grid_for(place)
-        leader = index.grid_leader.get(grid) if grid else None
-        if leader and leader != chosen and leader in index.members and index.members[leader].active:
-            notify = (leader,)
-    return Decision(chosen, reason, level, notify)
+    if skipped:
+        names = "、".join(f"{index.members[k].name}{v}" for k, v in skipped.items())
+        reason += texts.HISTORY_SKIPPED.format(names=names)
+    return Decision(chosen, reason, level, _also_notify(index, place, urgent, chosen))
+
+
+def _also_notify(
+    index: RosterIndex, place: Place, urgent: bool, chosen: str | None
+) -> tuple[str, ...]:
+    """For an urgent order, the grid leader hears of it too (if not the one chosen)."""
+    if not urgent:
+        return ()
+    grid = index.grid_for(place)
+    leader = index.grid_leader.get(grid) if grid else None
+    if leader and leader != chosen and leader in index.members and index.members[leader].active:
+        return (leader,)
+    return ()

@@ -130,6 +130,7 @@ class Tell(StrEnum):
     REMIND_RESOLVE = "remind_resolve"
     OVERDUE = "overdue"
     OVERDUE_FYI = "overdue_fyi"
+    UNASSIGNED = "unassigned"  # nobody in the chain can take it: staff (and the grid leader)
     SURVEY = "survey"
 
 
@@ -202,11 +203,16 @@ def assign(
     )
 
 
-def leave_unassigned(action: Action, reason: str, now: datetime) -> Change:
-    """Nobody can take the order: it waits with nobody holding it."""
+def leave_unassigned(action: Action, reason: str, now: datetime, *, urgent: bool) -> Change:
+    """Nobody in the chain can take the order: staff hear at once, with the reason; for an
+    urgent order the grid leader too, so it always reaches a person."""
+    tell = [Notice(Tell.UNASSIGNED, STAFF, {"reason": reason})]
+    if urgent:
+        tell.insert(0, Notice(Tell.UNASSIGNED, GRID_LEADER, {"reason": reason}))
     return Change(
         {"status": Status.RECEIVED.value, "assignee_id": None, "updated_at": now},
         (History(action.value, reason),),
+        tuple(tell),
     )
 
 

@@ -8,6 +8,7 @@ message per cause, and writes the outbox row — or, for bulk work, collects the
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -109,7 +110,9 @@ _SAY: dict[Tell, _Say] = {
         "order_assigned",
         texts.STATE_TO_ACCEPT,
         lambda c: texts.MEMBER_NEW_ORDER.format(
-            **c.common, urgent=texts.URGENT_MARK if c.order.urgent else ""
+            **c.common,
+            urgent_head=texts.URGENT_HEAD if c.order.urgent else "",
+            details=details(c.order, c.tz),
         ),
         lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
     ),
@@ -122,7 +125,12 @@ _SAY: dict[Tell, _Say] = {
     Tell.HANDED_TO_YOU: _Say(
         "order_assigned",
         texts.STATE_TO_ACCEPT,
-        lambda c: texts.MEMBER_HANDED_TO_YOU.format(**c.common, who=c.who("by")),
+        lambda c: texts.MEMBER_HANDED_TO_YOU.format(
+            **c.common,
+            who=c.who("by"),
+            urgent_head=texts.URGENT_HEAD if c.order.urgent else "",
+            details=details(c.order, c.tz),
+        ),
         lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
     ),
     Tell.RESIDENT_ACCEPTED: _resident(
@@ -212,6 +220,17 @@ _SAY: dict[Tell, _Say] = {
         lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
         lambda c: f"order:{c.n}:overdue-fyi:{c.to_key}",
     ),
+    Tell.UNASSIGNED: _Say(
+        "reminder",
+        texts.STATE_UNASSIGNED,
+        lambda c: texts.MEMBER_UNASSIGNED.format(
+            **c.common,
+            urgent_head=texts.URGENT_HEAD if c.order.urgent else "",
+            reason=c.notice.data["reason"],
+            details=details(c.order, c.tz),
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:nobody:{c.to_key}",
+    ),
     Tell.SURVEY: _Say(
         "survey",
         texts.STATE_RATE,
@@ -221,8 +240,41 @@ _SAY: dict[Tell, _Say] = {
 }
 
 
+def details(order: OrderFacts, tz: tzinfo) -> str:
+    """What a member needs to act that the summary leaves out: when the resident is free,
+    a phone number, and the resident's own words."""
+    out = ""
+    start, end = getattr(order, "preferred_start", None), getattr(order, "preferred_end", None)
+    if start is not None and end is not None:
+        out += texts.ORDER_DETAIL_TIME.format(when=time_span(start, end, tz))
+    phones = getattr(order, "phones", None)
+    if phones:
+        out += texts.ORDER_DETAIL_PHONE.format(phones="、".join(phones))
+    text = (getattr(order, "text", None) or "").strip()
+    if text and text != order.summary:
+        out += texts.ORDER_DETAIL_TEXT.format(text=text if len(text) <= 120 else text[:119] + "…")
+    return out
+
+
+def time_span(start: datetime, end: datetime, tz: tzinfo) -> str:
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    day = texts.MONTH_DAY.format(month=a.month, day=a.day)
+    if (b - a).total_seconds() >= 86400 and a.hour == 0 and a.minute == 0:
+        return day if (b - a).days <= 1 else f"{day}起{(b - a).days}天"
+    return f"{day} {a:%H:%M}-{b:%H:%M}"
+
+
 def _stamp(when: datetime | None) -> str:
     return f"{when.timestamp():.0f}" if when is not None else "0"
+
+
+# When one person gets several notices about an order at once, the message is carried as the
+# most pressing of them (a new order before a reminder before an update).
+_PRIORITY = {"order_assigned": 0, "reminder": 1, "order_update": 2, "survey": 3}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
 def grid_leader(view: RosterView, order: OrderFacts) -> Member | None:
@@ -268,34 +320,52 @@ class Notices:
     async def send(
         self, order: OrderFacts, notices: Iterable[Notice], view: RosterView, version: int
     ) -> None:
+        """Queue the notices of one change. One person gets one push per order per change:
+        when a hand-on and an escalation both reach the same grid leader, it is one message
+        that says both."""
         common = {
             "number": order.id,
             "category": CATEGORY_NAMES.get(order.category, order.category),
             "place": place_text(order),
             "summary": order.summary,
         }
-        told: set[str] = set()
+        per_person: dict[str, list[tuple[_Say, _Context]]] = {}
         for notice in notices:
             say = _SAY[notice.kind]
             for to in self.recipients(order, notice, view):
                 openid = order.resident_openid if to is None else to.openid
-                if not openid or (notice.kind == Tell.ESCALATION_FYI and openid in told):
+                if not openid:
                     continue
-                told.add(openid)
                 context = _Context(order, notice, to, view, self.tz, version, common)
-                await self._queue(order, say, context, openid)
+                per_person.setdefault(openid, []).append((say, context))
+        for openid, said in per_person.items():
+            await self._queue(order, said, openid)
 
-    async def _queue(self, order: OrderFacts, say: _Say, c: _Context, openid: str) -> None:
-        what = (c.common["place"] + order.summary).strip()
+    async def _queue(
+        self, order: OrderFacts, said: list[tuple[_Say, _Context]], openid: str
+    ) -> None:
+        said = sorted(said, key=lambda sc: _PRIORITY.get(sc[0].purpose, 9))
+        say, first = said[0]
+        what = (first.common["place"] + order.summary).strip()
+        state = say.state
+        hint = None
+        if say.purpose == "order_assigned" and first.notice.kind != Tell.URGENT_FYI:
+            state = texts.STATE_URGENT_TO_ACCEPT if order.urgent else state
+            hint = texts.ACCEPT_HINT.format(number=order.id)
+        keys = [s.key(c) for s, c in said]
+        key = keys[0] if len(keys) == 1 else f"{keys[0]}+{_digest('|'.join(keys))}"
         params: dict[str, Any] = {
             "purpose": say.purpose,
             "recipient": openid,
-            "text": say.text(c),
-            "template_fields": order_fields(order.id, c.common["category"], what, say.state),
-            "dedupe_key": say.key(c),
+            "text": "\n\n".join(dict.fromkeys(s.text(c) for s, c in said)),
+            "template_fields": order_fields(
+                order.id, first.common["category"], what, state, hint=hint
+            ),
+            "dedupe_key": key,
             "now": self.now(),
             # a missed emergency costs more than a duplicate: see bot/outbox/worker.py
-            "at_least_once": order.urgent and say.purpose in ("order_assigned", "reminder"),
+            "at_least_once": order.urgent
+            and any(s.purpose in ("order_assigned", "reminder") for s, _ in said),
         }
         if self.collected is not None:
             self.collected.append(outbox_params(**params))

@@ -30,6 +30,7 @@ def card(m: Member) -> MemberCard:
         categories=frozenset(m.categories or []),
         on_duty=m.on_duty,
         active=m.active,
+        reachable=bool(m.openid),
     )
 
 
