@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Protocol
 
+from .dialect import to_mandarin
+
 #: Longest text analysed; longer messages are cut (a resident's message is far shorter).
 MAX_ANALYSED_CHARS = 1000
 
@@ -97,5 +99,5 @@ def normalize(text: str) -> str:
         # "垃 圾 没 人 收": letter-spaced writing, the spaces carry nothing
         text = _SPACED_RE.sub("", text)
     if any(ord(ch) > 0x2E7F for ch in text):
-        text = _t2s().convert(text)
+        text = to_mandarin(_t2s().convert(text))
     return text[:MAX_ANALYSED_CHARS]
