@@ -75,9 +75,19 @@ def _best_order(probs: dict[str, float]) -> str:
 
 
 def classify(
-    text: str, signals: Signals, model: LinearModel | None = None
+    text: str,
+    signals: Signals,
+    model: LinearModel | None = None,
+    feats: frozenset[str] | None = None,
+    urgent: bool | None = None,
 ) -> tuple[str, str | None]:
-    """(intent, category) for ``text`` (normalised, extracted spans masked)."""
+    """(intent, category) for ``text`` (normalised, extracted spans masked).
+
+    ``feats`` are the message's model features when already computed; ``urgent``
+    is the danger decision (by default the rules' one, ``signals.urgent``).
+    """
+    if urgent is None:
+        urgent = signals.urgent
     if not _CONTENT_RE.search(text):
         return ("bind", None) if signals.has_address else ("chat", None)
     if model is None:
@@ -86,16 +96,18 @@ def classify(
         label = _fallback(text)
         probs = {label: 1.0}
     else:
-        probs = model.probabilities(extract_features(text, signals))
+        if feats is None:
+            feats = frozenset(extract_features(text, signals))
+        probs = model.softmax(feats, "intent")
         label = max(probs, key=lambda k: probs[k])
     if _COMMAND_RE.match(text) or (
-        _CANCEL_END_RE.search(text) and not signals.urgent and not _HOWTO_RE.search(text)
+        _CANCEL_END_RE.search(text) and not urgent and not _HOWTO_RE.search(text)
     ):
         label = "cancel"
     elif (
         _HOWTO_RE.search(text)
         and not signals.has_address
-        and not signals.urgent
+        and not urgent
         and signals.residual_len <= _HOWTO_MAX_RESIDUAL
         and (label not in ("status", "cancel") or _HOW_LOOK_RE.search(text))
     ):
@@ -112,6 +124,6 @@ def classify(
     if label == "bind" and signals.residual_len > _BIND_MAX_RESIDUAL:
         # a need is stated beside the address: it is an order, not a registration
         label = _best_other(probs, "bind")
-    if signals.urgent and label in ("chat", "help", "bind", "status"):
+    if urgent and label in ("chat", "help", "bind", "status"):
         label = _best_order(probs) if model is not None else "order:safety"
     return split_label(label)

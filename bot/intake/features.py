@@ -33,6 +33,8 @@ class Signals:
     urgent: bool = False
     residual_len: int = 0
     urgent_kind: str | None = None
+    cues: tuple[str, ...] = ()
+    hazard_words: tuple[str, ...] = ()
 
 
 def model_text(text: str) -> str:
@@ -76,6 +78,10 @@ def extract_features(text: str, signals: Signals) -> list[str]:
         feats.append("s:urgent")
         appliance = "+app" if _APPLIANCE_RE.search(body) else ""
         feats.append(f"uk:{signals.urgent_kind}{appliance}")
+    for cue in signals.cues:
+        feats.append("u:" + cue)
+    for kind in signals.hazard_words:
+        feats.append("hz:" + kind)
     bucket = (
         "0"
         if signals.residual_len == 0
