@@ -33,6 +33,8 @@ _TOKEN_RE = re.compile(
             # 5-2-501 (building-unit-room)
             r"(?P<d3>(?<![0-9A-Za-z./\-])(?P<d3b>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<d3u>\d{1,2})"
             r"\s?-\s?(?P<d3r>\d{3,4})(?![0-9\-]))",
+            # 8-1单元 (building-unit)
+            r"(?P<du>(?<![0-9A-Za-z./\-])(?P<dub>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<duu>\d{1,2})\s?(?:单元|门))",
             # 5-501 (building-room)
             r"(?P<d2>(?<![0-9A-Za-z./\-])(?P<d2b>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<d2r>\d{3,4})"
             r"(?![0-9\-]))",
@@ -68,7 +70,11 @@ _DELIM = " ,.!?;:，。！？；：、()（）\n"
 _NOT_ADDRESS_BEFORE = re.compile(
     r"(?:车位|车库|停车位|车牌|尾号|编号|单号|工单|#)[号是在为:]{0,2}\s?$"
 )
-_KINDS = ("d3", "d2", "bld", "unit", "room", "floor", "num", "ebld", "eunit", "eroom")
+_COMMAND_BEFORE = re.compile(
+    r"(?:取消|撤销|撤回|删除|删掉|作废|查询|查一下|查|进度|工单|单号|订单|编号|第)[号是为:：\s#]{0,3}$"
+)
+_COMMAND_AFTER = re.compile(r"\s?(?:号?(?:工单|单子|订单)|的?进度|取消|撤销|撤回|作废|怎么样了)")
+_KINDS = ("d3", "du", "d2", "bld", "unit", "room", "floor", "num", "ebld", "eunit", "eroom")
 _CANON = {"ebld": "bld", "eunit": "unit", "eroom": "room"}
 _ORDER = {"bld": 0, "unit": 1, "floor": 2, "room": 3, "num": 3}
 
@@ -96,6 +102,15 @@ class _Chain:
         before = text[max(0, self.start - 8) : self.start]
         if _NOT_ADDRESS_BEFORE.search(text[max(0, self.start - 16) : self.start].replace(" ", "")):
             return False
+        if (
+            self.building is None
+            and self.unit is None
+            and (
+                _COMMAND_BEFORE.search(text[max(0, self.start - 8) : self.start])
+                or _COMMAND_AFTER.match(text, self.end)
+            )
+        ):
+            return False  # 取消 1024, #1024 进度: an order number, not a flat
         if self.building or self.unit or "room" in self.kinds:
             return True
         if self.room and "floor" in self.kinds:
@@ -162,6 +177,13 @@ def _chains(text: str) -> list[_Chain]:
             current.end = m.end()
             current.kinds.append("room")
             last_order = _ORDER["room"]
+            continue
+        if kind == "du":
+            if current is not None:
+                chains.append(current)
+            current = _Chain(m.start(), m.end(), _part(m.group("dub")), _part(m.group("duu")))
+            current.kinds.extend(["bld", "unit"])
+            last_order = _ORDER["unit"]
             continue
         if kind in ("d3", "d2"):
             if current is not None:

@@ -47,6 +47,20 @@ def _t2s() -> _Converter:
     return converter
 
 
+# Voice input writes 栋 as 动 / 洞 / 冻 and 单元 as 单员: read them as meant, but only right
+# after a building number of one or two digits (so 一动不动 and phones read aloud with 洞
+# for zero are left alone).
+_HOMOPHONE_HINT = re.compile("[动洞冻员]")
+_HOMOPHONE_RE = re.compile(
+    r"(?<![0-9零〇一二三四五六七八九十两幺洞])(?P<n>\d{1,2}|[一二三四五六七八九两幺]{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?)\s?"
+    r"(?:(?P<b>[动洞冻])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$))|(?P<u>单员))"
+)
+
+
+def _homophone(match: re.Match[str]) -> str:
+    return match.group("n") + ("栋" if match.group("b") else "单元")
+
+
 def _entity(match: re.Match[str]) -> str:
     token = match.group(0)
     if token in _ENTITIES:
@@ -100,4 +114,6 @@ def normalize(text: str) -> str:
         text = _SPACED_RE.sub("", text)
     if any(ord(ch) > 0x2E7F for ch in text):
         text = to_mandarin(_t2s().convert(text))
+    if _HOMOPHONE_HINT.search(text):
+        text = _HOMOPHONE_RE.sub(_homophone, text)
     return text[:MAX_ANALYSED_CHARS]
