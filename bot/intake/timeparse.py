@@ -241,6 +241,10 @@ def _resolve_day(m: re.Match[str], today: date) -> _Day | None:
         return None
 
 
+# two neighbouring numerals read as a range of hours: 两三点, 三四点, 七八点, 十一二点
+_PAIR_RE = re.compile(r"(十?[一两二三四五六七八九])([二三四五六七八九十])")
+
+
 def _interval(
     m: re.Match[str], day_info: _Day, now: datetime, day_only: bool = False
 ) -> tuple[datetime, datetime] | None:
@@ -252,6 +256,10 @@ def _interval(
     minute_a = int(m.group("amm")) if m.group("amm") else _minute(m.group("am"))
     hour_b = _hour(m.group("bh") or m.group("bhh"))
     minute_b = int(m.group("bmm")) if m.group("bmm") else _minute(m.group("bm"))
+    pair = _PAIR_RE.fullmatch(m.group("ah") or "")
+    if pair is not None and pair.group(0) != "二十" and hour_b is None and not m.group("am"):
+        # 两三点 = from two to three o'clock, not 23:00
+        hour_a, hour_b, minute_b = to_int(pair.group(1)), to_int(pair.group(2)), 0
     part2 = m.group("part2")
     if part2 in _NIGHT:
         return None
