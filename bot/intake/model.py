@@ -69,7 +69,8 @@ class LinearModel:
                 raise ValueError(f"model shape mismatch in head {name}")
             shared = {value: value * SCALE for value in set(q)}
             cells = iter(map(shared.__getitem__, q))
-            self._head_rows[name] = dict(zip(features, zip(*[cells] * (b - a)), strict=True))
+            grouped = zip(*[cells] * (b - a), strict=True)  # one tuple per feature
+            self._head_rows[name] = dict(zip(features, grouped, strict=True))
 
     @classmethod
     def from_rows(
@@ -123,7 +124,8 @@ class LinearModel:
         scale = 1.0 / math.sqrt(len(unique)) if self.meta.get("l2") else 1.0
         if b - a == 1:
             return [bias[0] + scale * sum(row[0] for row in rows)]
-        return [c + scale * sum(column) for c, column in zip(bias, zip(*rows), strict=True)]
+        columns = zip(*rows, strict=True)
+        return [c + scale * sum(column) for c, column in zip(bias, columns, strict=True)]
 
     def head_labels(self, head: str) -> tuple[str, ...]:
         start, end = self.heads[head]
