@@ -135,6 +135,13 @@ _RULE_HAZARD = {
 }
 
 
+def _only_over(cues: tuple[str, ...]) -> bool:
+    """The rules found danger words, all of them already over (put out, found, fixed),
+    and none live."""
+    over = "fixed" in cues or any(c.startswith("dead:") and c.endswith(":fixed") for c in cues)
+    return over and "now" not in cues and not any(c.startswith("live:") for c in cues)
+
+
 def _danger(
     a: Analysis, model: LinearModel | None
 ) -> tuple[str | None, str | None, frozenset[str] | None]:
@@ -147,6 +154,8 @@ def _danger(
         kind = a.signals.urgent_kind
         return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), feats
     band = danger_band(model.sigmoid(feats, "urgent"), model.meta)
+    if band == "urgent" and _only_over(a.signals.cues):
+        band = "possible"  # 火已经灭了, 已经找到了: the danger the message names is over
     if band is None or "hazard" not in model.heads:
         return band, None, feats
     probs = model.softmax(feats, "hazard")
