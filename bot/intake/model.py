@@ -7,8 +7,8 @@ in order), the heads as ``[name, first column, end column]``, biases, ``meta`` (
 decision thresholds chosen at training time) and, per head, the features that weigh in
 it (joined by newlines) with a base64 blob of the zlib-compressed weight matrix (one row
 per feature, one column per label of the head) quantised to little-endian int16
-(``weight = q * scale``).  Loading builds, per head, a dict (feature → tuple of weights)
-sharing one float object per distinct weight.
+(``weight = q * scale``).  Loading builds, per head, a dict (feature →
+tuple of quantised weights, one shared int object per distinct value).
 """
 
 from __future__ import annotations
@@ -51,26 +51,24 @@ class LinearModel:
             raise ValueError("model heads out of range")
         self.meta: dict[str, float] = {k: float(v) for k, v in (meta or {}).items()}
         self._tables = {name: (list(f), q) for name, (f, q) in tables.items()}
-        # per head: feature → that head's weights, built at C speed (one shared float object
-        # per distinct quantised value)
-        self._head_rows: dict[str, dict[str, tuple[float, ...]]] = {}
+        # per head: feature → tuple of its quantised weights in that head (one shared int
+        # object per distinct value); the garbage collector is paused while the tuples are
+        # made, or it would walk the growing heap many times for nothing
+        self._rows: dict[str, dict[str, tuple[int, ...]]] = {}
         enabled = gc.isenabled()
-        gc.disable()  # a few hundred thousand new tuples would trigger many useless GC passes
+        gc.disable()
         try:
-            self._build_rows()
+            for name, (a, b) in self.heads.items():
+                features, q = self._tables.get(name, ([], array("h")))
+                if len(q) != len(features) * (b - a):
+                    raise ValueError(f"model shape mismatch in head {name}")
+                shared = {value: value for value in set(q)}
+                cells = iter(map(shared.__getitem__, q))
+                grouped = zip(*[cells] * (b - a), strict=True)  # one tuple per feature
+                self._rows[name] = dict(zip(features, grouped, strict=True))
         finally:
             if enabled:
                 gc.enable()
-
-    def _build_rows(self) -> None:
-        for name, (a, b) in self.heads.items():
-            features, q = self._tables.get(name, ([], array("h")))
-            if len(q) != len(features) * (b - a):
-                raise ValueError(f"model shape mismatch in head {name}")
-            shared = {value: value * SCALE for value in set(q)}
-            cells = iter(map(shared.__getitem__, q))
-            grouped = zip(*[cells] * (b - a), strict=True)  # one tuple per feature
-            self._head_rows[name] = dict(zip(features, grouped, strict=True))
 
     @classmethod
     def from_rows(
@@ -100,7 +98,7 @@ class LinearModel:
 
     @property
     def n_features(self) -> int:
-        return len({f for rows in self._head_rows.values() for f in rows})
+        return len({f for rows in self._rows.values() for f in rows})
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Every column's score (all heads, in label order)."""
@@ -117,11 +115,11 @@ class LinearModel:
         the bias."""
         a, b = self.heads[head]
         bias = self.bias[a:b]
-        table = self._head_rows[head]
+        table = self._rows[head]
         rows = list(map(table.__getitem__, table.keys() & unique))
         if not rows:
             return list(bias)
-        scale = 1.0 / math.sqrt(len(unique)) if self.meta.get("l2") else 1.0
+        scale = SCALE / math.sqrt(len(unique)) if self.meta.get("l2") else SCALE
         if b - a == 1:
             return [bias[0] + scale * sum(row[0] for row in rows)]
         columns = zip(*rows, strict=True)
