@@ -23,6 +23,26 @@ _APPLIANCE_RE = re.compile(
 )
 
 
+# whole-message cues (bot.intake.urgency) that mark a look-alike rather than a danger now
+_LOOKALIKE_CUES = frozenset(
+    {
+        "hyp",
+        "past",
+        "fixed",
+        "neg",
+        "cook",
+        "paper",
+        "exclaim",
+        "drill",
+        "news",
+        "q",
+        "rust",
+        "old",
+        "sleepy",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Signals:
     """What the rule-based extractors found, fed to the model as flags."""
@@ -80,8 +100,17 @@ def extract_features(text: str, signals: Signals) -> list[str]:
         feats.append(f"uk:{signals.urgent_kind}{appliance}")
     for cue in signals.cues:
         feats.append("u:" + cue)
+    # hazard × context: "gas words, happening now" and "gas words, in a hypothesis" are
+    # different things, which a linear model can only learn from their conjunction
+    context = [cue for cue in signals.cues if ":" not in cue]
+    clean = _LOOKALIKE_CUES.isdisjoint(context)
     for kind in signals.hazard_words:
         feats.append("hz:" + kind)
+        feats.extend(f"x:{kind}&{cue}" for cue in context)
+        if clean:
+            feats.append(f"x:{kind}&clean")
+    if clean:
+        feats.append("x:clean")
     bucket = (
         "0"
         if signals.residual_len == 0
