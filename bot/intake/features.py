@@ -69,16 +69,10 @@ def extract_features(text: str, signals: Signals) -> list[str]:
     """Feature strings for ``text`` (normalised, with extracted spans masked)."""
     body = model_text(text)
     padded = f"^{body}$"
-    feats: list[str] = []
     n = len(padded)
-    for i in range(n):
-        ch = padded[i]
-        if ch not in _SKIP_UNIGRAMS:
-            feats.append(ch)
-        if i + 2 <= n:
-            feats.append(padded[i : i + 2])
-        if i + 3 <= n:
-            feats.append(padded[i : i + 3])
+    feats = [ch for ch in padded if ch not in _SKIP_UNIGRAMS]
+    feats += [padded[i : i + 2] for i in range(n - 1)]
+    feats += [padded[i : i + 3] for i in range(n - 2)]
     for word in _LATIN_RE.findall(body):
         feats.append("w:" + word[:12])
     hits = lexicon_hits(body)

@@ -50,22 +50,29 @@ class LinearModel:
         if any(not 0 <= a < b <= width for a, b in self.heads.values()):
             raise ValueError("model heads out of range")
         self.meta: dict[str, float] = {k: float(v) for k, v in (meta or {}).items()}
-        self._tables = {name: (list(f), q) for name, (f, q) in tables.items()}
         # per head: feature → tuple of its quantised weights in that head (one shared int
-        # object per distinct value); the garbage collector is paused while the tuples are
-        # made, or it would walk the growing heap many times for nothing
+        # object per distinct value, one string object per feature across the heads), and
+        # for one-column heads feature → int; the garbage collector is paused while the
+        # tuples are made, or it would walk the growing heap many times for nothing
         self._rows: dict[str, dict[str, tuple[int, ...]]] = {}
+        self._scalar: dict[str, dict[str, int]] = {}
+        names: dict[str, str] = {}
         enabled = gc.isenabled()
         gc.disable()
         try:
             for name, (a, b) in self.heads.items():
-                features, q = self._tables.get(name, ([], array("h")))
+                features, q = tables.get(name, ([], array("h")))
                 if len(q) != len(features) * (b - a):
                     raise ValueError(f"model shape mismatch in head {name}")
+                keys = [names.setdefault(f, f) for f in features]
                 shared = {value: value for value in set(q)}
+                if b - a == 1:
+                    self._scalar[name] = dict(zip(keys, map(shared.__getitem__, q), strict=True))
+                    self._rows[name] = {}
+                    continue
                 cells = iter(map(shared.__getitem__, q))
                 grouped = zip(*[cells] * (b - a), strict=True)  # one tuple per feature
-                self._rows[name] = dict(zip(features, grouped, strict=True))
+                self._rows[name] = dict(zip(keys, grouped, strict=True))
         finally:
             if enabled:
                 gc.enable()
@@ -98,7 +105,10 @@ class LinearModel:
 
     @property
     def n_features(self) -> int:
-        return len({f for rows in self._rows.values() for f in rows})
+        return len(
+            {f for rows in self._rows.values() for f in rows}
+            | {f for rows in self._scalar.values() for f in rows}
+        )
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Every column's score (all heads, in label order)."""
@@ -115,13 +125,14 @@ class LinearModel:
         the bias."""
         a, b = self.heads[head]
         bias = self.bias[a:b]
+        scale = SCALE / math.sqrt(len(unique) or 1) if self.meta.get("l2") else SCALE
+        scalar = self._scalar.get(head)
+        if scalar is not None:
+            return [bias[0] + scale * sum(map(scalar.__getitem__, scalar.keys() & unique))]
         table = self._rows[head]
         rows = list(map(table.__getitem__, table.keys() & unique))
         if not rows:
             return list(bias)
-        scale = SCALE / math.sqrt(len(unique)) if self.meta.get("l2") else SCALE
-        if b - a == 1:
-            return [bias[0] + scale * sum(row[0] for row in rows)]
         columns = zip(*rows, strict=True)
         return [c + scale * sum(column) for c, column in zip(bias, columns, strict=True)]
 
@@ -147,8 +158,15 @@ class LinearModel:
 
     def to_json(self) -> dict[str, Any]:
         tables: dict[str, dict[str, str]] = {}
-        for name, (features, q) in self._tables.items():
-            data = array("h", q)
+        for name in self.heads:
+            data = array("h")
+            if name in self._scalar:
+                features = sorted(self._scalar[name])
+                data.extend(self._scalar[name][f] for f in features)
+            else:
+                features = sorted(self._rows[name])
+                for f in features:
+                    data.extend(self._rows[name][f])
             if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
                 data.byteswap()
             tables[name] = {

@@ -158,6 +158,8 @@ def _danger(
         band = "possible"  # 火已经灭了, 已经找到了: the danger the message names is over
     if band is None or "hazard" not in model.heads:
         return band, None, feats
+    if band == "possible" and not a.signals.hazard_words:
+        return band, None, feats  # unsure and no kind named: no hazard (see below)
     probs = model.softmax(feats, "hazard")
     best: str | None = max(probs, key=probs.__getitem__).split(":", 1)[1]
     if band == "possible" and best not in a.signals.hazard_words:
