@@ -8,13 +8,12 @@ decision thresholds chosen at training time) and, per head, the features that we
 it (joined by newlines) with a base64 blob of the zlib-compressed weight matrix (one row
 per feature, one column per label of the head) quantised to little-endian int16
 (``weight = q * scale``).  Loading builds, per head, a dict (feature →
-tuple of quantised weights, one shared int object per distinct value).
+its row's quantised weights packed into one int, see ``LinearModel.__init__``).
 """
 
 from __future__ import annotations
 
 import base64
-import gc
 import json
 import math
 import sys
@@ -28,6 +27,8 @@ from typing import Any
 MODEL_FORMAT = "mulin-intake-linear/4"
 MODEL_RESOURCE = "data/intake_model.json"
 SCALE = 1 / 2048
+_OFFSET = 1 << 15  # added to each packed weight so that every lane is non-negative
+_LANE = (1 << 32) - 1
 
 
 class LinearModel:
@@ -50,32 +51,32 @@ class LinearModel:
         if any(not 0 <= a < b <= width for a, b in self.heads.values()):
             raise ValueError("model heads out of range")
         self.meta: dict[str, float] = {k: float(v) for k, v in (meta or {}).items()}
-        # per head: feature → tuple of its quantised weights in that head (one shared int
-        # object per distinct value, one string object per feature across the heads), and
-        # for one-column heads feature → int; the garbage collector is paused while the
-        # tuples are made, or it would walk the growing heap many times for nothing
-        self._rows: dict[str, dict[str, tuple[int, ...]]] = {}
+        # Per head, feature → its quantised weights in that head packed into one Python
+        # int: lane k (32 bits) holds ``q + 2**15`` for column k.  Summing the packed rows
+        # of a message is one C-level ``sum``; each lane then holds the column's sum plus
+        # ``n * 2**15``, with no carry between lanes below 65,536 rows.  One-column heads
+        # keep plain ints.  Feature strings are shared across the heads.
+        self._packed: dict[str, dict[str, int]] = {}
         self._scalar: dict[str, dict[str, int]] = {}
         names: dict[str, str] = {}
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            for name, (a, b) in self.heads.items():
-                features, q = tables.get(name, ([], array("h")))
-                if len(q) != len(features) * (b - a):
-                    raise ValueError(f"model shape mismatch in head {name}")
-                keys = [names.setdefault(f, f) for f in features]
-                shared = {value: value for value in set(q)}
-                if b - a == 1:
-                    self._scalar[name] = dict(zip(keys, map(shared.__getitem__, q), strict=True))
-                    self._rows[name] = {}
-                    continue
-                cells = iter(map(shared.__getitem__, q))
-                grouped = zip(*[cells] * (b - a), strict=True)  # one tuple per feature
-                self._rows[name] = dict(zip(keys, grouped, strict=True))
-        finally:
-            if enabled:
-                gc.enable()
+        for name, (a, b) in self.heads.items():
+            features, q = tables.get(name, ([], array("h")))
+            width = b - a
+            if len(q) != len(features) * width:
+                raise ValueError(f"model shape mismatch in head {name}")
+            keys = [names.setdefault(f, f) for f in features]
+            if width == 1:
+                self._scalar[name] = dict(zip(keys, q, strict=True))
+                continue
+            lanes = array("I", (v + _OFFSET for v in q))
+            if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+                lanes.byteswap()
+            raw = lanes.tobytes()
+            step = 4 * width
+            self._packed[name] = {
+                key: int.from_bytes(raw[i * step : (i + 1) * step], "little")
+                for i, key in enumerate(keys)
+            }
 
     @classmethod
     def from_rows(
@@ -106,7 +107,7 @@ class LinearModel:
     @property
     def n_features(self) -> int:
         return len(
-            {f for rows in self._rows.values() for f in rows}
+            {f for rows in self._packed.values() for f in rows}
             | {f for rows in self._scalar.values() for f in rows}
         )
 
@@ -129,12 +130,13 @@ class LinearModel:
         scalar = self._scalar.get(head)
         if scalar is not None:
             return [bias[0] + scale * sum(map(scalar.__getitem__, scalar.keys() & unique))]
-        table = self._rows[head]
-        rows = list(map(table.__getitem__, table.keys() & unique))
-        if not rows:
+        table = self._packed[head]
+        keys = table.keys() & unique
+        if not keys:
             return list(bias)
-        columns = zip(*rows, strict=True)
-        return [c + scale * sum(column) for c, column in zip(bias, columns, strict=True)]
+        total = sum(map(table.__getitem__, keys))
+        base = len(keys) * _OFFSET
+        return [c + scale * (((total >> (32 * k)) & _LANE) - base) for k, c in enumerate(bias)]
 
     def head_labels(self, head: str) -> tuple[str, ...]:
         start, end = self.heads[head]
@@ -164,9 +166,11 @@ class LinearModel:
                 features = sorted(self._scalar[name])
                 data.extend(self._scalar[name][f] for f in features)
             else:
-                features = sorted(self._rows[name])
+                width = self.heads[name][1] - self.heads[name][0]
+                features = sorted(self._packed[name])
                 for f in features:
-                    data.extend(self._rows[name][f])
+                    packed = self._packed[name][f]
+                    data.extend(((packed >> (32 * k)) & _LANE) - _OFFSET for k in range(width))
             if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
                 data.byteswap()
             tables[name] = {
