@@ -135,6 +135,11 @@ _RULE_HAZARD = {
 }
 
 
+_CRY_RE = re.compile(
+    r"^\s*(?:救命|救救我|救救|快来人|来人啊|来人|help|sos)(?:\s*(?:啊|呀|[!！。.]))*\s*$", re.I
+)
+
+
 def _only_over(cues: tuple[str, ...]) -> bool:
     """The rules found danger words, all of them already over (put out, found, fixed),
     and none live."""
@@ -184,7 +189,10 @@ def _parse(text: str, now: datetime | None, model: LinearModel | None) -> ParseR
         model = load_model()
     band, hazard, feats = _danger(a, model)
     intent, category = classify(a.masked, a.signals, model, feats, urgent=band == "urgent")
-    if intent == "cancel" or (intent == "chat" and band != "urgent"):
+    if _CRY_RE.match(a.norm):
+        # a bare cry for help says nothing else: someone must look at it
+        intent, category, band = "order", "safety", band or "possible"
+    elif intent == "cancel" or (intent == "chat" and band != "urgent"):
         band = hazard = None
     time_match = a.time
     preferred = (

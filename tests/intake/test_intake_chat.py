@@ -50,3 +50,8 @@ def test_only_chat_has_a_chat_kind() -> None:
 @pytest.mark.parametrize("text", ["家里没热水了", "楼道灯不亮", "门口的垃圾好几天没人收"])
 def test_a_problem_is_an_order_without_a_request(text: str) -> None:
     assert parse(text).intent == "order"
+
+
+def test_asking_someone_to_come_and_look_is_not_a_how_to_question() -> None:
+    assert parse("我妈有点头晕，你们能不能来看看").intent == "order"
+    assert parse("怎么看工单进度").intent == "help"

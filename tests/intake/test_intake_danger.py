@@ -117,3 +117,10 @@ def test_every_hazard_has_advice() -> None:
         numbers, advice = advice_for(hazard)
         assert advice and advice != advice_for(None)[1]
         assert all(n.isdigit() for n in numbers)
+
+
+@pytest.mark.parametrize("text", ["救命", "救命啊！！", "SOS", "快来人"])
+def test_a_bare_cry_for_help_is_never_dropped(text: str) -> None:
+    result = parse(text)
+    assert result.intent == "order"
+    assert result.danger in ("urgent", "possible")
