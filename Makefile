@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench fuzz install browser clean
+.PHONY: demo test lint fmt bench fuzz install browser clean train loo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The intake model: scikit-learn is needed for training only (extra "train").
+train: $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,train]'
+	$(BIN)/python scripts/train_intake.py
+
+loo: $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,train]'
+	$(BIN)/python scripts/loo_eval.py
 
 # A longer fuzz round than CI's 5,000 requests (same seed, same assertions).
 fuzz: $(STAMP)

@@ -1,43 +1,87 @@
 #!/usr/bin/env python
-"""Train the intake classifier offline and export ``bot/intake/data/intake_model.json``.
+"""Train the intake model offline and export ``bot/intake/data/intake_model.json``.
 
-Reads every ``corpus/intake/*.jsonl``; splits 70/15/15 by a hash of the id; trains a
-multinomial logistic regression (AdaGrad SGD, L2, fixed seed) on the train split over
-the features of :mod:`bot.intake.features`; prunes tiny weights; exports; then prints
-per-field metrics of the full parser on dev and test, and the confusion matrices.
+Reads every writer of the corpus (``corpus/intake/*.jsonl``, writer = file stem, and
+``corpus/intake/writers/*.jsonl``, writer = the ``writer`` field).  One set of features
+(:mod:`bot.intake.features`) feeds three heads of one linear model, each a logistic
+regression fitted with scikit-learn on L2-normalised binary features:
 
-    .venv/bin/python scripts/train_intake.py [--epochs 12] [--no-export] [--all]
+* ``intent``: the joint ``order:<category>`` / intent label (multinomial);
+* ``urgent``: danger now or not (binary, errors weighted towards recall);
+* ``hazard``: the kind of danger, fitted on the urgent messages that name one.
+
+The danger thresholds are chosen inside the training data only, by a fixed rule over
+out-of-fold probabilities (grouped k-fold by writer, see :func:`choose_thresholds`), and
+shipped in the model file.  Small weights are pruned.  scikit-learn and numpy are needed
+here only (``pip install -e '.[train]'``); the parser reads the exported JSON.
+
+    .venv/bin/python scripts/train_intake.py [--no-export] [--output PATH]
+
+``scripts/loo_eval.py`` imports :func:`fit` so that every fold trains exactly like this.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
-import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.intake import parse  # noqa: E402
+import numpy as np  # noqa: E402
+from scipy.sparse import csr_matrix  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
 from bot.intake.classify import CATEGORIES, INTENTS, LABELS  # noqa: E402
-from bot.intake.evaluation import (  # noqa: E402
-    Metrics,
-    confusion_table,
-    load_jsonl,
-    record_now,
-    split_of,
-)
+from bot.intake.danger import HAZARDS  # noqa: E402
+from bot.intake.evaluation import load_jsonl, record_now  # noqa: E402
 from bot.intake.features import extract_features  # noqa: E402
 from bot.intake.model import LinearModel  # noqa: E402
 from bot.intake.parser import analyse  # noqa: E402
 
 MODEL_PATH = ROOT / "bot" / "intake" / "data" / "intake_model.json"
+CORPUS = ROOT / "corpus" / "intake"
+
+ALL_LABELS = (*LABELS, "urgent", *(f"hazard:{h}" for h in HAZARDS))
+HEADS = {
+    "intent": (0, len(LABELS)),
+    "urgent": (len(LABELS), len(LABELS) + 1),
+    "hazard": (len(LABELS) + 1, len(ALL_LABELS)),
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    min_count: int = 2
+    c_intent: float = 20.0
+    c_urgent: float = 100.0
+    c_hazard: float = 20.0
+    urgent_weight: float = 2.0  # an urgent message's error counts this many times
+    prune: float = 0.05  # smaller weights are dropped
+    max_features: int = 16000  # the features with the largest weights are kept
+    folds: int = 4  # grouped folds (by writer) for choosing the thresholds
+    # fixed rule for the thresholds, on out-of-fold probabilities of the training writers
+    urgent_recall: float = 0.98
+    possible_recall: float = 0.995
+    min_urgent: int = 20  # writers with fewer urgent messages give no usable recall figure
+    seed: int = 1729
+
+
+@dataclass(frozen=True)
+class Example:
+    rid: str
+    writer: str
+    feats: tuple[str, ...]
+    joint: int
+    urgent: bool
+    hazard: int | None
 
 
 def joint_label(expect: dict[str, Any]) -> str | None:
@@ -48,146 +92,214 @@ def joint_label(expect: dict[str, Any]) -> str | None:
     return intent if intent in INTENTS else None
 
 
-def featurize(record: dict[str, Any]) -> list[str]:
-    a = analyse(record["text"], record_now(record))
-    return extract_features(a.masked, a.signals)
-
-
-def train(
-    data: list[tuple[list[str], int]],
-    n_labels: int,
-    epochs: int,
-    lr: float,
-    l2: float,
-    min_count: int,
-    seed: int,
-    prune: float = 0.05,
-) -> LinearModel:
-    counts: Counter[str] = Counter()
-    for feats, _ in data:
-        counts.update(set(feats))
-    vocab = {f for f, c in counts.items() if c >= min_count}
-    examples = [(sorted(set(f) & vocab), y) for f, y in data]
-    weights: dict[str, list[float]] = {f: [0.0] * n_labels for f in vocab}
-    grads: dict[str, list[float]] = {f: [1e-8] * n_labels for f in vocab}
-    bias = [0.0] * n_labels
-    bias_g = [1e-8] * n_labels
-    rng = random.Random(seed)
-    order = list(range(len(examples)))
-    for _epoch in range(epochs):
-        rng.shuffle(order)
-        for idx in order:
-            feats, y = examples[idx]
-            scores = bias[:]
-            for f in feats:
-                row = weights[f]
-                for k in range(n_labels):
-                    scores[k] += row[k]
-            top = max(scores)
-            exps = [math.exp(s - top) for s in scores]
-            total = sum(exps)
-            g = [e / total for e in exps]
-            g[y] -= 1.0
-            for k in range(n_labels):
-                bias_g[k] += g[k] * g[k]
-                bias[k] -= lr * g[k] / math.sqrt(bias_g[k])
-            for f in feats:
-                row = weights[f]
-                acc = grads[f]
-                for k in range(n_labels):
-                    grad = g[k] + l2 * row[k]
-                    if grad == 0.0:
-                        continue
-                    acc[k] += grad * grad
-                    row[k] -= lr * grad / math.sqrt(acc[k])
-    pruned: dict[str, list[tuple[int, float]]] = {}
-    for f, row in weights.items():
-        kept = [(k, w) for k, w in enumerate(row) if abs(w) >= prune]
-        if kept:
-            pruned[f] = kept
-    return LinearModel.from_rows(LABELS, [round(b, 4) for b in bias], pruned)
-
-
-def evaluate(records: list[dict[str, Any]], model: LinearModel) -> Metrics:
-    metrics = Metrics()
-    for record in records:
-        got = parse(record["text"], record_now(record), model=model).to_dict()
-        metrics.add(record["expect"], got)
-    return metrics
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "intake")
-    ap.add_argument("--epochs", type=int, default=40)
-    ap.add_argument("--lr", type=float, default=0.02)
-    ap.add_argument("--l2", type=float, default=1e-4)
-    ap.add_argument("--min-count", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=1729)
-    ap.add_argument("--no-export", action="store_true")
-    ap.add_argument("--all", action="store_true", help="train on every split (no honest metrics)")
-    ap.add_argument(
-        "--final",
-        action="store_true",
-        help="after the honest train-only evaluation, export a model retrained on train+dev",
-    )
-    ap.add_argument("--output", type=Path, default=MODEL_PATH)
-    args = ap.parse_args(argv)
-
+def load_corpus(corpus: Path = CORPUS) -> list[dict[str, Any]]:
+    """Every labelled record, with ``_writer`` set (``writer`` field, else file stem)."""
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for path in sorted(args.corpus.glob("*.jsonl")):
+    paths = sorted(corpus.glob("*.jsonl")) + sorted((corpus / "writers").glob("*.jsonl"))
+    for path in paths:
         for record in load_jsonl(path):
             rid = str(record.get("id"))
             expect = record.get("expect")
             if rid in seen or not isinstance(expect, dict) or joint_label(expect) is None:
                 continue
             seen.add(rid)
+            record["_writer"] = str(record.get("writer") or path.stem)
             records.append(record)
-    splits: dict[str, list[dict[str, Any]]] = {"train": [], "dev": [], "test": []}
-    for record in records:
-        splits[split_of(str(record["id"]))].append(record)
-    print(
-        f"corpus: {len(records)} messages "
-        f"(train {len(splits['train'])}, dev {len(splits['dev'])}, test {len(splits['test'])})"
+    return records
+
+
+def featurize(record: dict[str, Any]) -> list[str]:
+    a = analyse(record["text"], record_now(record))
+    return extract_features(a.masked, a.signals)
+
+
+def example(record: dict[str, Any]) -> Example:
+    expect = record["expect"]
+    hazard = expect.get("hazard")
+    return Example(
+        str(record["id"]),
+        record["_writer"],
+        tuple(sorted(set(featurize(record)))),
+        LABELS.index(str(joint_label(expect))),
+        bool(expect.get("urgent")),
+        HAZARDS.index(hazard) if hazard in HAZARDS else None,
     )
-    train_records = records if args.all else splits["train"]
-    label_index = {label: i for i, label in enumerate(LABELS)}
 
-    def fit(chosen: list[dict[str, Any]]) -> LinearModel:
-        started = time.perf_counter()
-        data = [(featurize(r), label_index[str(joint_label(r["expect"]))]) for r in chosen]
-        model = train(data, len(LABELS), args.epochs, args.lr, args.l2, args.min_count, args.seed)
-        print(
-            f"trained on {len(data)} messages in {time.perf_counter() - started:.1f}s: "
-            f"{model.n_features} features kept"
-        )
-        return model
 
-    def report(model: LinearModel, names: tuple[str, ...], note: str) -> None:
-        for name in names:
-            metrics = evaluate(splits[name], model)
-            print(metrics.format(f"{name}{note}"))
-            print("  intent confusion (rows expected, columns predicted)")
-            print(
-                "    " + confusion_table(metrics.intent_confusion, INTENTS).replace("\n", "\n    ")
-            )
-            print("  category confusion (orders)")
-            print(
-                "    "
-                + confusion_table(metrics.category_confusion, CATEGORIES).replace("\n", "\n    ")
-            )
+def _matrix(examples: Sequence[Example], vocab: dict[str, int]) -> csr_matrix:
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, ex in enumerate(examples):
+        weight = 1.0 / np.sqrt(max(1, len(ex.feats)))  # as LinearModel.scores with l2
+        for f in ex.feats:
+            j = vocab.get(f)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+                vals.append(weight)
+    return csr_matrix((vals, (rows, cols)), shape=(len(examples), len(vocab)))
 
-    model = fit(train_records)
-    report(model, ("dev", "test"), " (model trained on train)")
-    if args.final and not args.all:
-        model = fit(splits["train"] + splits["dev"])
-        report(model, ("test",), " (final model, trained on train+dev)")
+
+def _vocab(examples: Sequence[Example], min_count: int) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for ex in examples:
+        counts.update(ex.feats)
+    return {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= min_count))}
+
+
+def _urgent_fit(x: csr_matrix, y: np.ndarray, p: Params) -> LogisticRegression:
+    model = LogisticRegression(
+        C=p.c_urgent,
+        solver="liblinear",
+        intercept_scaling=10.0,
+        class_weight={True: p.urgent_weight, False: 1.0},
+        max_iter=2000,
+    )
+    model.fit(x, y)
+    return model
+
+
+def oof_urgent(examples: Sequence[Example], p: Params) -> np.ndarray:
+    """Out-of-fold urgent probabilities: writers split into ``p.folds`` groups."""
+    writers = sorted({ex.writer for ex in examples})
+    # deterministic grouping: writers dealt round-robin in order of size
+    sizes = Counter(ex.writer for ex in examples)
+    ordered = sorted(writers, key=lambda w: (-sizes[w], w))
+    group = {w: i % p.folds for i, w in enumerate(ordered)}
+    out = np.zeros(len(examples))
+    for k in range(p.folds):
+        train = [ex for ex in examples if group[ex.writer] != k]
+        test_idx = [i for i, ex in enumerate(examples) if group[ex.writer] == k]
+        if not train or not test_idx:
+            continue
+        vocab = _vocab(train, p.min_count)
+        model = _urgent_fit(_matrix(train, vocab), np.array([ex.urgent for ex in train]), p)
+        probs = model.predict_proba(_matrix([examples[i] for i in test_idx], vocab))[:, 1]
+        out[test_idx] = probs
+    return out
+
+
+def threshold_for_recall(probs: np.ndarray, truth: np.ndarray, recall: float) -> float:
+    """The highest threshold whose recall on (probs, truth) is at least ``recall``."""
+    positives = np.sort(probs[truth])
+    if len(positives) == 0:
+        return 0.5
+    allowed_misses = int(np.floor((1.0 - recall) * len(positives)))
+    return float(positives[allowed_misses])
+
+
+def choose_thresholds(examples: Sequence[Example], p: Params) -> dict[str, float]:
+    """The fixed rule, on out-of-fold probabilities of the training writers only (never a
+    held-out writer): ``urgent_threshold`` is the highest threshold at which *every*
+    training writer with at least ``p.min_urgent`` urgent messages reaches
+    ``p.urgent_recall``; ``possible_threshold`` likewise for ``p.possible_recall``.  Taking
+    the worst writer rather than the pooled figure keeps the hard styles (fragments,
+    dialect, petitions) above the line when one of them is the writer left out."""
+    probs = oof_urgent(examples, p)
+    truth = np.array([ex.urgent for ex in examples])
+    writers = np.array([ex.writer for ex in examples])
+    urgent: list[float] = []
+    possible: list[float] = []
+    for writer in sorted(set(writers)):
+        mask = writers == writer
+        if truth[mask].sum() < p.min_urgent:
+            continue
+        urgent.append(threshold_for_recall(probs[mask], truth[mask], p.urgent_recall))
+        possible.append(threshold_for_recall(probs[mask], truth[mask], p.possible_recall))
+    if not urgent:
+        return {"urgent_threshold": 0.5, "possible_threshold": 0.2}
+    low = min(urgent)
+    return {"urgent_threshold": low, "possible_threshold": min(low, min(possible))}
+
+
+def fit(examples: Sequence[Example], p: Params = Params(), thresholds: bool = True) -> LinearModel:
+    """The shipped model's training: every head, thresholds, pruning."""
+    vocab = _vocab(examples, p.min_count)
+    x = _matrix(examples, vocab)
+    n_feat = len(vocab)
+    weights = np.zeros((n_feat, len(ALL_LABELS)))
+    bias = np.zeros(len(ALL_LABELS))
+
+    intent = LogisticRegression(C=p.c_intent, max_iter=3000)
+    y_joint = np.array([ex.joint for ex in examples])
+    intent.fit(x, y_joint)
+    a, _ = HEADS["intent"]
+    for row, label in enumerate(intent.classes_):
+        weights[:, a + int(label)] = intent.coef_[row]
+        bias[a + int(label)] = intent.intercept_[row]
+    missing = set(range(len(LABELS))) - {int(c) for c in intent.classes_}
+    for label in missing:
+        bias[a + label] = -30.0
+
+    urgent = _urgent_fit(x, np.array([ex.urgent for ex in examples]), p)
+    u, _ = HEADS["urgent"]
+    weights[:, u] = urgent.coef_[0]
+    bias[u] = urgent.intercept_[0]
+
+    hz_idx = [i for i, ex in enumerate(examples) if ex.hazard is not None]
+    h, _ = HEADS["hazard"]
+    if hz_idx:
+        hazard = LogisticRegression(C=p.c_hazard, max_iter=3000)
+        hazard.fit(x[hz_idx], np.array([examples[i].hazard for i in hz_idx]))
+        classes = [int(c) for c in hazard.classes_]
+        if len(classes) == 2:  # sklearn gives one row for two classes
+            weights[:, h + classes[1]] = hazard.coef_[0]
+            bias[h + classes[1]] = hazard.intercept_[0]
+        else:
+            for row, label in enumerate(classes):
+                weights[:, h + label] = hazard.coef_[row]
+                bias[h + label] = hazard.intercept_[row]
+        for label in set(range(len(HAZARDS))) - set(classes):
+            bias[h + label] = -30.0
+
+    meta: dict[str, float] = {"l2": 1.0}
+    if thresholds:
+        meta.update(choose_thresholds(examples, p))
+    else:
+        meta.update({"urgent_threshold": 0.5, "possible_threshold": 0.2})
+    names = sorted(vocab, key=vocab.__getitem__)
+    rows: dict[str, list[tuple[int, float]]] = {}
+    mask = np.abs(weights) >= p.prune
+    strength = np.where(mask, np.abs(weights), 0.0).max(axis=1)
+    keep = np.argsort(-strength, kind="stable")[: p.max_features]
+    keep = keep[strength[keep] > 0]
+    for j in sorted(keep):
+        cols = np.nonzero(mask[j])[0]
+        rows[names[j]] = [(int(k), float(weights[j, k])) for k in cols]
+    return LinearModel.from_rows(ALL_LABELS, [round(float(b), 4) for b in bias], rows, HEADS, meta)
+
+
+def examples_of(records: Sequence[dict[str, Any]]) -> list[Example]:
+    return [example(r) for r in records]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--output", type=Path, default=MODEL_PATH)
+    args = ap.parse_args(argv)
+
+    records = load_corpus(args.corpus)
+    writers = Counter(r["_writer"] for r in records)
+    print(f"corpus: {len(records)} messages by {len(writers)} writers")
+    started = time.perf_counter()
+    examples = examples_of(records)
+    model = fit(examples)
+    print(
+        f"trained on {len(examples)} messages in {time.perf_counter() - started:.1f}s: "
+        f"{model.n_features} features kept; thresholds "
+        + ", ".join(f"{k} {v:.4f}" for k, v in sorted(model.meta.items()))
+    )
+    print("honest figures: scripts/loo_eval.py (leave one writer out)")
     if not args.no_export:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":"))
         args.output.write_text(payload + "\n", encoding="utf-8")
-        print(f"exported {args.output.relative_to(ROOT)} ({len(payload.encode()) / 1024:.0f} KiB)")
+        size = len(payload.encode()) / 1024
+        print(f"exported {args.output.relative_to(ROOT)} ({size:.0f} KiB)")
     return 0
 
 

@@ -3,12 +3,24 @@
 >>> from bot.intake import parse
 >>> parse("3栋2单元501厨房水管漏水了").to_dict()["address"]
 {'building': '3', 'unit': '2', 'room': '501'}
+>>> advice_for("lift")[0]
+('96333', '119')
 """
 
 from __future__ import annotations
 
 from .address import Address
+from .chat import CHAT_KINDS
+from .danger import HAZARDS, advice_for
 from .parser import parse
 from .result import ParseResult, PreferredTime
 
-__all__ = ["Address", "ParseResult", "PreferredTime", "parse"]
+__all__ = [
+    "CHAT_KINDS",
+    "HAZARDS",
+    "Address",
+    "ParseResult",
+    "PreferredTime",
+    "advice_for",
+    "parse",
+]

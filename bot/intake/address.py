@@ -31,10 +31,12 @@ _TOKEN_RE = re.compile(
     + "|".join(
         (
             # 5-2-501 (building-unit-room)
-            r"(?P<d3>(?<![0-9A-Za-z./\-])(?P<d3b>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<d3u>\d{1,2})"
+            r"(?P<d3>(?<![0-9A-Za-z./\-])(?P<d3b>[A-Za-z]?\d{1,3}|[A-Za-z])#?\s?-\s?(?P<d3u>\d{1,2})"
             r"\s?-\s?(?P<d3r>\d{3,4})(?![0-9\-]))",
+            # 8-1单元 (building-unit)
+            r"(?P<du>(?<![0-9A-Za-z./\-])(?P<dub>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<duu>\d{1,2})\s?(?:单元|门))",
             # 5-501 (building-room)
-            r"(?P<d2>(?<![0-9A-Za-z./\-])(?P<d2b>[A-Za-z]?\d{1,3}|[A-Za-z])\s?-\s?(?P<d2r>\d{3,4})"
+            r"(?P<d2>(?<![0-9A-Za-z./\-])(?P<d2b>[A-Za-z]?\d{1,3}|[A-Za-z])#?\s?-\s?(?P<d2r>\d{3,4})"
             r"(?![0-9\-]))",
             # 3栋 / 7号楼 / A座 / 12幢 / 5号(302)
             rf"(?P<bld>(?P<bn>{_NUM})\s?(?:号楼|号栋|号幢|#\s?(?:楼|栋|幢)?|栋楼(?![道梯下上顶里])|幢楼(?![道梯下上顶里])|栋|幢|座(?![机位谈])"
@@ -57,18 +59,22 @@ _TOKEN_RE = re.compile(
 )
 _GAP_RE = re.compile(r"[\s,、]{0,2}")
 _HOME_CUE_RE = re.compile(
-    r"(?:我家|我们家|俺家|家住|住在|我住|住|本人|我是|我们是|绑定|登记|地址|家里是|家是|房号|门牌号?|房间号?)"
-    r"[是在为:]{0,2}\s?(?:在|是)?\s?$"
+    r"(?:我家|我们家|俺家|我屋|我屋里|屋里|家住|住在|我住|住|本人|我是|我们是|绑定|登记|地址|家里是|家是"
+    r"|房号|门牌号?|房间号?)[是在为:]{0,2}\s?(?:在|是)?\s?$"
 )
 _BARE_CUE_RE = re.compile(
-    r"(?:我家|我们家|俺家|家住|住在|我住|住|我是|我们是|绑定|登记|地址|房号|门牌号?|房间号?|房子)"
-    r"[是在为:]{0,2}\s?$"
+    r"(?:我家|我们家|俺家|我屋|我屋里|屋里|家住|住在|我住|住|我是|我们是|绑定|登记|地址|房号|门牌号?"
+    r"|房间号?|房子)[是在为:]{0,2}\s?$"
 )
 _DELIM = " ,.!?;:，。！？；：、()（）\n"
 _NOT_ADDRESS_BEFORE = re.compile(
     r"(?:车位|车库|停车位|车牌|尾号|编号|单号|工单|#)[号是在为:]{0,2}\s?$"
 )
-_KINDS = ("d3", "d2", "bld", "unit", "room", "floor", "num", "ebld", "eunit", "eroom")
+_COMMAND_BEFORE = re.compile(
+    r"(?:取消|撤销|撤回|删除|删掉|作废|查询|查一下|查|进度|工单|单号|订单|编号|第)[号是为:：\s#]{0,3}$"
+)
+_COMMAND_AFTER = re.compile(r"\s?(?:号?(?:工单|单子|订单)|的?进度|取消|撤销|撤回|作废|怎么样了)")
+_KINDS = ("d3", "du", "d2", "bld", "unit", "room", "floor", "num", "ebld", "eunit", "eroom")
 _CANON = {"ebld": "bld", "eunit": "unit", "eroom": "room"}
 _ORDER = {"bld": 0, "unit": 1, "floor": 2, "room": 3, "num": 3}
 
@@ -96,6 +102,15 @@ class _Chain:
         before = text[max(0, self.start - 8) : self.start]
         if _NOT_ADDRESS_BEFORE.search(text[max(0, self.start - 16) : self.start].replace(" ", "")):
             return False
+        if (
+            self.building is None
+            and self.unit is None
+            and (
+                _COMMAND_BEFORE.search(text[max(0, self.start - 8) : self.start])
+                or _COMMAND_AFTER.match(text, self.end)
+            )
+        ):
+            return False  # 取消 1024, #1024 进度: an order number, not a flat
         if self.building or self.unit or "room" in self.kinds:
             return True
         if self.room and "floor" in self.kinds:
@@ -162,6 +177,13 @@ def _chains(text: str) -> list[_Chain]:
             current.end = m.end()
             current.kinds.append("room")
             last_order = _ORDER["room"]
+            continue
+        if kind == "du":
+            if current is not None:
+                chains.append(current)
+            current = _Chain(m.start(), m.end(), _part(m.group("dub")), _part(m.group("duu")))
+            current.kinds.extend(["bld", "unit"])
+            last_order = _ORDER["unit"]
             continue
         if kind in ("d3", "d2"):
             if current is not None:

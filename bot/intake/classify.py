@@ -38,7 +38,7 @@ _CANCEL_END_RE = re.compile(
 )
 _HOWTO_RE = re.compile(
     r"(?:怎么|怎样|如何|在哪里?|为什么要|能不能|能否|可以|要不要|能用)"
-    r".{0,4}(?:绑定|解绑|取消|查询?|看|报修|提交|操作|使用|填|写|语音|打字)"
+    r".{0,4}(?:绑定|解绑|取消|查询?|(?<![来去帮看])看(?!看|病|医生)|报修|提交|操作|使用|填|写|语音|打字)"
     r"|(?:绑定|报修|工单|单号).{0,6}(?:怎么|怎样|如何|在哪|流程|要不要|是什么)"
     r"|使用说明|操作指南|帮助|菜单"
 )
@@ -75,9 +75,19 @@ def _best_order(probs: dict[str, float]) -> str:
 
 
 def classify(
-    text: str, signals: Signals, model: LinearModel | None = None
+    text: str,
+    signals: Signals,
+    model: LinearModel | None = None,
+    feats: frozenset[str] | None = None,
+    urgent: bool | None = None,
 ) -> tuple[str, str | None]:
-    """(intent, category) for ``text`` (normalised, extracted spans masked)."""
+    """(intent, category) for ``text`` (normalised, extracted spans masked).
+
+    ``feats`` are the message's model features when already computed; ``urgent``
+    is the danger decision (by default the rules' one, ``signals.urgent``).
+    """
+    if urgent is None:
+        urgent = signals.urgent
     if not _CONTENT_RE.search(text):
         return ("bind", None) if signals.has_address else ("chat", None)
     if model is None:
@@ -86,16 +96,18 @@ def classify(
         label = _fallback(text)
         probs = {label: 1.0}
     else:
-        probs = model.probabilities(extract_features(text, signals))
+        if feats is None:
+            feats = frozenset(extract_features(text, signals))
+        probs = model.softmax(feats, "intent")
         label = max(probs, key=lambda k: probs[k])
     if _COMMAND_RE.match(text) or (
-        _CANCEL_END_RE.search(text) and not signals.urgent and not _HOWTO_RE.search(text)
+        _CANCEL_END_RE.search(text) and not urgent and not _HOWTO_RE.search(text)
     ):
         label = "cancel"
     elif (
         _HOWTO_RE.search(text)
         and not signals.has_address
-        and not signals.urgent
+        and not urgent
         and signals.residual_len <= _HOWTO_MAX_RESIDUAL
         and (label not in ("status", "cancel") or _HOW_LOOK_RE.search(text))
     ):
@@ -112,6 +124,6 @@ def classify(
     if label == "bind" and signals.residual_len > _BIND_MAX_RESIDUAL:
         # a need is stated beside the address: it is an order, not a registration
         label = _best_other(probs, "bind")
-    if signals.urgent and label in ("chat", "help", "bind", "status"):
+    if urgent and label in ("chat", "help", "bind", "status"):
         label = _best_order(probs) if model is not None else "order:safety"
     return split_label(label)

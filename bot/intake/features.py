@@ -23,6 +23,26 @@ _APPLIANCE_RE = re.compile(
 )
 
 
+# whole-message cues (bot.intake.urgency) that mark a look-alike rather than a danger now
+_LOOKALIKE_CUES = frozenset(
+    {
+        "hyp",
+        "past",
+        "fixed",
+        "neg",
+        "cook",
+        "paper",
+        "exclaim",
+        "drill",
+        "news",
+        "q",
+        "rust",
+        "old",
+        "sleepy",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Signals:
     """What the rule-based extractors found, fed to the model as flags."""
@@ -33,6 +53,8 @@ class Signals:
     urgent: bool = False
     residual_len: int = 0
     urgent_kind: str | None = None
+    cues: tuple[str, ...] = ()
+    hazard_words: tuple[str, ...] = ()
 
 
 def model_text(text: str) -> str:
@@ -47,16 +69,10 @@ def extract_features(text: str, signals: Signals) -> list[str]:
     """Feature strings for ``text`` (normalised, with extracted spans masked)."""
     body = model_text(text)
     padded = f"^{body}$"
-    feats: list[str] = []
     n = len(padded)
-    for i in range(n):
-        ch = padded[i]
-        if ch not in _SKIP_UNIGRAMS:
-            feats.append(ch)
-        if i + 2 <= n:
-            feats.append(padded[i : i + 2])
-        if i + 3 <= n:
-            feats.append(padded[i : i + 3])
+    feats = [ch for ch in padded if ch not in _SKIP_UNIGRAMS]
+    feats += [padded[i : i + 2] for i in range(n - 1)]
+    feats += [padded[i : i + 3] for i in range(n - 2)]
     for word in _LATIN_RE.findall(body):
         feats.append("w:" + word[:12])
     hits = lexicon_hits(body)
@@ -76,6 +92,19 @@ def extract_features(text: str, signals: Signals) -> list[str]:
         feats.append("s:urgent")
         appliance = "+app" if _APPLIANCE_RE.search(body) else ""
         feats.append(f"uk:{signals.urgent_kind}{appliance}")
+    for cue in signals.cues:
+        feats.append("u:" + cue)
+    # hazard × context: "gas words, happening now" and "gas words, in a hypothesis" are
+    # different things, which a linear model can only learn from their conjunction
+    context = [cue for cue in signals.cues if ":" not in cue]
+    clean = _LOOKALIKE_CUES.isdisjoint(context)
+    for kind in signals.hazard_words:
+        feats.append("hz:" + kind)
+        feats.extend(f"x:{kind}&{cue}" for cue in context)
+        if clean:
+            feats.append(f"x:{kind}&clean")
+    if clean:
+        feats.append("x:clean")
     bucket = (
         "0"
         if signals.residual_len == 0

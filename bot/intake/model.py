@@ -1,9 +1,14 @@
 """The shipped linear classifier: loaded once, lazily, from ``data/intake_model.json``.
 
-File format (JSON): label names, biases, the feature strings joined by newlines, and a
-base64 blob of the weight matrix (one row per feature, one column per label) quantised
-to little-endian int16 (``weight = q * scale``).  Loading builds a dict (feature → row)
-and one tuple per row sharing a float object per distinct weight: a few MB, ~20 ms.
+One weight matrix serves several *heads* that share the features: ``intent`` (the joint
+``order:<category>`` / intent softmax), ``urgent`` (one logit: danger now) and ``hazard``
+(softmax over the danger kinds).  File format (JSON): label names (every head's columns,
+in order), the heads as ``[name, first column, end column]``, biases, ``meta`` (the
+decision thresholds chosen at training time) and, per head, the features that weigh in
+it (joined by newlines) with a base64 blob of the zlib-compressed weight matrix (one row
+per feature, one column per label of the head) quantised to little-endian int16
+(``weight = q * scale``).  Loading builds, per head, a dict (feature →
+its row's quantised weights packed into one int, see ``LinearModel.__init__``).
 """
 
 from __future__ import annotations
@@ -12,34 +17,66 @@ import base64
 import json
 import math
 import sys
+import zlib
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-MODEL_FORMAT = "mulin-intake-linear/3"
+MODEL_FORMAT = "mulin-intake-linear/4"
 MODEL_RESOURCE = "data/intake_model.json"
 SCALE = 1 / 2048
+_OFFSET = 1 << 15  # added to each packed weight so that every lane is non-negative
+_LANE = (1 << 32) - 1
 
 
 class LinearModel:
-    """Multinomial logistic regression over sparse binary features."""
+    """Logistic-regression heads over shared sparse binary features."""
 
     def __init__(
-        self, labels: Sequence[str], bias: Sequence[float], features: Sequence[str], q: array[int]
+        self,
+        labels: Sequence[str],
+        bias: Sequence[float],
+        tables: Mapping[str, tuple[Sequence[str], array[int]]],
+        heads: Mapping[str, tuple[int, int]] | None = None,
+        meta: Mapping[str, float] | None = None,
     ) -> None:
         width = len(labels)
-        if len(q) != width * len(features) or len(bias) != width:
+        if len(bias) != width:
             raise ValueError("model shape mismatch")
         self.labels = tuple(labels)
         self.bias = tuple(float(b) for b in bias)
-        self._features = list(features)
-        self._q = q
-        self._index = {feat: row for row, feat in enumerate(features)}
-        shared = {value: value * SCALE for value in set(q)}
-        get = shared.__getitem__
-        self._rows = [tuple(map(get, q[i : i + width])) for i in range(0, len(q), width)]
+        self.heads: dict[str, tuple[int, int]] = dict(heads or {"intent": (0, width)})
+        if any(not 0 <= a < b <= width for a, b in self.heads.values()):
+            raise ValueError("model heads out of range")
+        self.meta: dict[str, float] = {k: float(v) for k, v in (meta or {}).items()}
+        # Per head, feature → its quantised weights in that head packed into one Python
+        # int: lane k (32 bits) holds ``q + 2**15`` for column k.  Summing the packed rows
+        # of a message is one C-level ``sum``; each lane then holds the column's sum plus
+        # ``n * 2**15``, with no carry between lanes below 65,536 rows.  One-column heads
+        # keep plain ints.  Feature strings are shared across the heads.
+        self._packed: dict[str, dict[str, int]] = {}
+        self._scalar: dict[str, dict[str, int]] = {}
+        names: dict[str, str] = {}
+        for name, (a, b) in self.heads.items():
+            features, q = tables.get(name, ([], array("h")))
+            width = b - a
+            if len(q) != len(features) * width:
+                raise ValueError(f"model shape mismatch in head {name}")
+            keys = [names.setdefault(f, f) for f in features]
+            if width == 1:
+                self._scalar[name] = dict(zip(keys, q, strict=True))
+                continue
+            lanes = array("I", (v + _OFFSET for v in q))
+            if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+                lanes.byteswap()
+            raw = lanes.tobytes()
+            step = 4 * width
+            self._packed[name] = {
+                key: int.from_bytes(raw[i * step : (i + 1) * step], "little")
+                for i, key in enumerate(keys)
+            }
 
     @classmethod
     def from_rows(
@@ -47,63 +84,129 @@ class LinearModel:
         labels: Sequence[str],
         bias: Sequence[float],
         rows: Mapping[str, Sequence[tuple[int, float]]],
+        heads: Mapping[str, tuple[int, int]] | None = None,
+        meta: Mapping[str, float] | None = None,
     ) -> LinearModel:
         """Build from ``feature → [(label index, weight), …]`` (used by training)."""
-        width = len(labels)
-        features: list[str] = []
-        q = array("h")
-        for feat in sorted(rows):
-            cells = [0] * width
-            for k, weight in rows[feat]:
-                cells[k] = max(-32767, min(32767, round(weight / SCALE)))
-            if any(cells):
-                features.append(feat)
-                q.extend(cells)
-        return cls(labels, bias, features, q)
+        heads = dict(heads or {"intent": (0, len(labels))})
+        tables: dict[str, tuple[list[str], array[int]]] = {}
+        for name, (a, b) in heads.items():
+            features: list[str] = []
+            q = array("h")
+            for feat in sorted(rows):
+                cells = [0] * (b - a)
+                for k, weight in rows[feat]:
+                    if a <= k < b:
+                        cells[k - a] = max(-32767, min(32767, round(weight / SCALE)))
+                if any(cells):
+                    features.append(feat)
+                    q.extend(cells)
+            tables[name] = (features, q)
+        return cls(labels, bias, tables, heads, meta)
 
     @property
     def n_features(self) -> int:
-        return len(self._features)
+        return len(
+            {f for rows in self._packed.values() for f in rows}
+            | {f for rows in self._scalar.values() for f in rows}
+        )
 
     def scores(self, features: Iterable[str]) -> list[float]:
-        index, dense = self._index, self._rows
-        rows = [dense[r] for f in set(features) if (r := index.get(f)) is not None]
-        if not rows:
-            return list(self.bias)
-        return [
-            b + sum(column) for b, column in zip(self.bias, zip(*rows, strict=True), strict=True)
-        ]
+        """Every column's score (all heads, in label order)."""
+        unique = set(features)
+        out: list[float] = []
+        for name in sorted(self.heads, key=lambda h: self.heads[h][0]):
+            out.extend(self.head_scores(unique, name))
+        return out
 
-    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
-        scores = self.scores(features)
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
+    def head_scores(self, unique: Collection[str], head: str) -> list[float]:
+        """Scores of one head's columns for a *set* of features.  With ``meta["l2"]`` set,
+        the binary feature vector is L2-normalised (each present feature weighs
+        ``1 / sqrt(number of features)``), so a three-word fragment is not drowned by
+        the bias."""
+        a, b = self.heads[head]
+        bias = self.bias[a:b]
+        scale = SCALE / math.sqrt(len(unique) or 1) if self.meta.get("l2") else SCALE
+        scalar = self._scalar.get(head)
+        if scalar is not None:
+            return [bias[0] + scale * sum(map(scalar.__getitem__, scalar.keys() & unique))]
+        table = self._packed[head]
+        keys = table.keys() & unique
+        if not keys:
+            return list(bias)
+        total = sum(map(table.__getitem__, keys))
+        base = len(keys) * _OFFSET
+        return [c + scale * (((total >> (32 * k)) & _LANE) - base) for k, c in enumerate(bias)]
+
+    def head_labels(self, head: str) -> tuple[str, ...]:
+        start, end = self.heads[head]
+        return self.labels[start:end]
+
+    def softmax(self, unique: Collection[str], head: str) -> dict[str, float]:
+        """Probabilities of ``head``'s labels for a set of features."""
+        part = self.head_scores(unique, head)
+        top = max(part)
+        exps = [math.exp(s - top) for s in part]
         total = sum(exps)
-        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+        return dict(zip(self.head_labels(head), (e / total for e in exps), strict=True))
+
+    def sigmoid(self, unique: Collection[str], head: str) -> float:
+        """Probability of a one-column (binary) head for a set of features."""
+        z = self.head_scores(unique, head)[0]
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def probabilities(self, features: Iterable[str], head: str = "intent") -> dict[str, float]:
+        return self.softmax(set(features), head)
 
     def to_json(self) -> dict[str, Any]:
-        q = array("h", self._q)
-        if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
-            q.byteswap()
+        tables: dict[str, dict[str, str]] = {}
+        for name in self.heads:
+            data = array("h")
+            if name in self._scalar:
+                features = sorted(self._scalar[name])
+                data.extend(self._scalar[name][f] for f in features)
+            else:
+                width = self.heads[name][1] - self.heads[name][0]
+                features = sorted(self._packed[name])
+                for f in features:
+                    packed = self._packed[name][f]
+                    data.extend(((packed >> (32 * k)) & _LANE) - _OFFSET for k in range(width))
+            if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+                data.byteswap()
+            tables[name] = {
+                "features": "\n".join(features),
+                "weights": base64.b64encode(zlib.compress(data.tobytes(), 9)).decode("ascii"),
+            }
         return {
             "format": MODEL_FORMAT,
             "labels": list(self.labels),
+            "heads": [[name, a, b] for name, (a, b) in self.heads.items()],
+            "meta": {k: round(v, 6) for k, v in sorted(self.meta.items())},
             "bias": [round(b, 4) for b in self.bias],
             "scale": SCALE,
-            "features": "\n".join(self._features),
-            "weights": base64.b64encode(q.tobytes()).decode("ascii"),
+            "tables": tables,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinearModel:
         if data.get("format") != MODEL_FORMAT or data.get("scale") != SCALE:
             raise ValueError(f"unknown model format {data.get('format')!r}")
-        features = str(data["features"]).split("\n") if data["features"] else []
-        q = array("h")
-        q.frombytes(base64.b64decode(data["weights"]))
-        if sys.byteorder != "little":  # pragma: no cover
-            q.byteswap()
-        return cls([str(x) for x in data["labels"]], list(data["bias"]), features, q)
+        tables: dict[str, tuple[list[str], array[int]]] = {}
+        for name, table in (data.get("tables") or {}).items():
+            features = str(table["features"]).split("\n") if table["features"] else []
+            q = array("h")
+            q.frombytes(zlib.decompress(base64.b64decode(table["weights"])))
+            if sys.byteorder != "little":  # pragma: no cover
+                q.byteswap()
+            tables[str(name)] = (features, q)
+        heads = {str(name): (int(a), int(b)) for name, a, b in data.get("heads") or []}
+        return cls(
+            [str(x) for x in data["labels"]],
+            list(data["bias"]),
+            tables,
+            heads or None,
+            data.get("meta") or {},
+        )
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Protocol
 
+from .dialect import to_mandarin
+
 #: Longest text analysed; longer messages are cut (a resident's message is far shorter).
 MAX_ANALYSED_CHARS = 1000
 
@@ -43,6 +45,44 @@ def _t2s() -> _Converter:
         return _Identity()
     converter: _Converter = opencc.OpenCC("t2s")
     return converter
+
+
+# Voice input writes 栋 as 动 / 洞 / 冻 and 单元 as 单员: read them as meant, but only right
+# after a building number of one or two digits (so 一动不动 and phones read aloud with 洞
+# for zero are left alone).  Also 两单元 after a building (unit 2).
+_HOMOPHONE_HINT = re.compile("[动洞冻员两]")
+_BUILDING_NUMBER = (
+    r"(?:\d{1,2}|[一二三四五六七八九两幺]{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?)"
+)
+_HOMOPHONE_RE = re.compile(
+    rf"(?<![0-9零〇一二三四五六七八九十两幺])(?P<n>{_BUILDING_NUMBER})\s?"
+    r"(?P<b>[动洞冻])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$))"
+    rf"|(?P<un>{_BUILDING_NUMBER})\s?单员"
+    r"|(?<=[栋幢座])\s?(?P<two>两)(?=单元)"
+)
+
+
+def _homophone(match: re.Match[str]) -> str:
+    if match.group("b"):
+        return match.group("n") + "栋"
+    if match.group("un"):
+        return match.group("un") + "单元"
+    return match.group(0).replace("两", "二")
+
+
+# Numbers written digit by digit in Chinese between dashes (五-三-六零一 = 5-3-601) and the
+# banker's numerals (贰拾栋叁单元) are read as ordinary numbers; both keep the text's length.
+_CN_DIGIT = "零〇一二三四五六七八九幺洞两"
+_CN_DASHED_RE = re.compile(
+    rf"(?<![{_CN_DIGIT}十])[{_CN_DIGIT}]{{1,3}}\s?-\s?[{_CN_DIGIT}]{{1,2}}(?:\s?-\s?[{_CN_DIGIT}]{{3,4}})?"
+    rf"(?![{_CN_DIGIT}十])"
+)
+_TO_DIGIT = str.maketrans("零〇一二三四五六七八九幺洞两", "00123456789102")
+_FINANCIAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰", "一二三四五六七八九十百")
+
+
+def _dashed(match: re.Match[str]) -> str:
+    return match.group(0).translate(_TO_DIGIT)
 
 
 def _entity(match: re.Match[str]) -> str:
@@ -97,5 +137,10 @@ def normalize(text: str) -> str:
         # "垃 圾 没 人 收": letter-spaced writing, the spaces carry nothing
         text = _SPACED_RE.sub("", text)
     if any(ord(ch) > 0x2E7F for ch in text):
-        text = _t2s().convert(text)
+        text = to_mandarin(_t2s().convert(text))
+    text = text.translate(_FINANCIAL)
+    if _HOMOPHONE_HINT.search(text):
+        text = _HOMOPHONE_RE.sub(_homophone, text)
+    if "-" in text:
+        text = _CN_DASHED_RE.sub(_dashed, text)
     return text[:MAX_ANALYSED_CHARS]

@@ -8,15 +8,17 @@ from datetime import datetime
 from functools import lru_cache
 
 from .address import Address, AddressMatch, choose_address, find_addresses
+from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
-from .features import MASK, Signals
-from .model import LinearModel
+from .danger import danger_band, hazard_words
+from .features import MASK, Signals, extract_features
+from .model import LinearModel, load_model
 from .normalize import normalize
 from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
 from .summary import summarize
 from .timeparse import TZ, TimeMatch, find_preferred_time
-from .urgency import urgency_kind
+from .urgency import urgency_cues
 
 _FILLER_RE = re.compile(
     r"[\s,，.。!！?？;；:：~…、()\-#"
@@ -66,7 +68,7 @@ def analyse(text: str, now: datetime | None = None) -> Analysis:
     address = choose_address(address_matches)
     masked = _mask(masked, [(a.start, a.end) for a in address_matches])
     time_match = find_preferred_time(masked, _now(now))
-    kind = urgency_kind(masked)
+    kind, cues = urgency_cues(masked)
     urgent = kind is not None
     residual = _FILLER_RE.sub("", masked)
     signals = Signals(
@@ -76,6 +78,8 @@ def analyse(text: str, now: datetime | None = None) -> Analysis:
         urgent=urgent,
         residual_len=len(residual),
         urgent_kind=kind,
+        cues=cues,
+        hazard_words=hazard_words(masked),
     )
     return Analysis(
         norm, masked, phone_matches, address_matches, address, time_match, urgent, signals
@@ -115,10 +119,81 @@ def parse(
     return _parse(text, now, model)
 
 
+# the rules' danger kinds (used only when no model is shipped) as hazard kinds
+_RULE_HAZARD = {
+    "fire": "fire",
+    "smoke": "fire",
+    "spark": "electric",
+    "gas": "gas",
+    "fall": "medical",
+    "help": "medical",
+    "trapped": "trapped",
+    "lift": "lift",
+    "flood": "flood",
+    "violence": "violence",
+    "missing": "missing",
+}
+
+
+_CRY_RE = re.compile(
+    r"^\s*(?:救命|救救我|救救|快来人|来人啊|来人|help|sos)(?:\s*(?:啊|呀|[!！。.]))*\s*$", re.I
+)
+
+
+def _only_over(cues: tuple[str, ...]) -> bool:
+    """The rules found danger words, all of them already over (put out, found, fixed),
+    and none live."""
+    over = "fixed" in cues or any(c.startswith("dead:") and c.endswith(":fixed") for c in cues)
+    return over and "now" not in cues and not any(c.startswith("live:") for c in cues)
+
+
+def _danger(
+    a: Analysis, model: LinearModel | None
+) -> tuple[str | None, str | None, frozenset[str] | None]:
+    """(danger band, hazard kind, the message's feature set) of an analysed message."""
+    if model is None:
+        kind = a.signals.urgent_kind
+        return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), None
+    feats = frozenset(extract_features(a.masked, a.signals))
+    if "urgent" not in model.heads:
+        kind = a.signals.urgent_kind
+        return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), feats
+    band = danger_band(model.sigmoid(feats, "urgent"), model.meta)
+    if band == "urgent" and _only_over(a.signals.cues):
+        band = "possible"  # 火已经灭了, 已经找到了: the danger the message names is over
+    if band is None or "hazard" not in model.heads:
+        return band, None, feats
+    if band == "possible" and not a.signals.hazard_words:
+        return band, None, feats  # unsure and no kind named: no hazard (see below)
+    probs = model.softmax(feats, "hazard")
+    best: str | None = max(probs, key=probs.__getitem__).split(":", 1)[1]
+    if band == "possible" and best not in a.signals.hazard_words:
+        # unsure, and the text does not name that kind: no emergency number is suggested
+        best = None
+    return band, best, feats
+
+
 def _parse(text: str, now: datetime | None, model: LinearModel | None) -> ParseResult:
     a = analyse(text, now)
-    intent, category = classify(a.masked, a.signals, model)
-    urgent = a.urgent and intent != "cancel"
+    if is_gibberish(a.norm) or is_exclamation(a.norm):
+        return ParseResult(
+            intent="chat",
+            category=None,
+            urgent=False,
+            address=None,
+            phones=tuple(p.number for p in a.phones),
+            summary=summarize(a.norm, [(p.start, p.end) for p in a.phones]),
+            chat_kind=chat_kind(text, a.norm),
+        )
+    if model is None:
+        model = load_model()
+    band, hazard, feats = _danger(a, model)
+    intent, category = classify(a.masked, a.signals, model, feats, urgent=band == "urgent")
+    if _CRY_RE.match(a.norm):
+        # a bare cry for help says nothing else: someone must look at it
+        intent, category, band = "order", "safety", band or "possible"
+    elif intent == "cancel" or (intent == "chat" and band != "urgent"):
+        band = hazard = None
     time_match = a.time
     preferred = (
         None
@@ -131,9 +206,12 @@ def _parse(text: str, now: datetime | None, model: LinearModel | None) -> ParseR
     return ParseResult(
         intent=intent,
         category=category,
-        urgent=urgent,
+        urgent=band == "urgent",
         address=a.address,
         phones=tuple(p.number for p in a.phones),
         preferred_time=preferred,
         summary=summarize(a.norm, spans),
+        hazard=hazard,
+        danger=band,
+        chat_kind=chat_kind(text, a.norm) if intent == "chat" else None,
     )

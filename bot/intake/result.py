@@ -28,9 +28,17 @@ class ParseResult:
     phones: tuple[str, ...] = field(default_factory=tuple)
     preferred_time: PreferredTime | None = None
     summary: str = ""
+    #: kind of danger (one of ``danger.HAZARDS``) when ``danger`` is set, else ``None``
+    hazard: str | None = None
+    #: ``"urgent"`` (danger now, same as ``urgent``), ``"possible"`` (the detector is
+    #: unsure: a short safety reply and a grid-leader alert) or ``None``
+    danger: str | None = None
+    #: for intent ``chat``: "thanks", "greeting", "ack", "rating" or "unclear"; else ``None``
+    chat_kind: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Contract fields, in contract order (without ``id``)."""
+        """Contract fields, in contract order (without ``id``), then the danger and chat
+        fields added later (``hazard``, ``danger``, ``chat_kind``)."""
         return {
             "intent": self.intent,
             "category": self.category,
@@ -41,4 +49,7 @@ class ParseResult:
             if self.preferred_time is None
             else self.preferred_time.to_dict(),
             "summary": self.summary,
+            "hazard": self.hazard,
+            "danger": self.danger,
+            "chat_kind": self.chat_kind,
         }

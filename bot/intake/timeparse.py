@@ -108,18 +108,19 @@ _AFTER_APPOINT = re.compile(r"预约|约")
 _COME = r"(?<![回起出下进原本后将未带外])来(?!不来)"
 _STRONG_CUE = re.compile(
     _COME
-    + r"|上门|过来|(?<!一个人)在家|方便|有空|预约|约|联系|回电|回个?电话|打电话|打我电话|打给我|给我打"
+    + r"|上门|过来|(?<!一个人)在家|在屋|方便|有空|预约|约|联系|回电|回个?电话|打电话|打我电话|打给我|给我打"
     r"|派人|派个|安排|等你|等着|送到|送过来|送上|陪|接一下|接回|接送|到家|过去|去社区|赶到|能到|想用"
 )
 _WEAK_CUE = re.compile(
     r"可以|能|行|要|帮|送|需要|麻烦|请|去买|去拿|带|都行|ok|有人|都在|我在|开门|找人|找一下|去交|去开|最好|希望|尽量|有时间"
+    r"|(?:我|就|再)?(?:过)?去(?:办|问|报名|登记|领|取|一趟|社区|$)"
 )
 _STRICT_CUE = re.compile(
     _COME
-    + r"|上门|过来|(?<!一个人)在家(?!里)|家里有人|有人在家|方便|有空|预约|约|联系|回电|回个?电话"
+    + r"|上门|过来|(?<!一个人)在家(?!里)|在屋(?!里)|家里有人|有人在家|方便|有空|预约|约|联系|回电|回个?电话"
     r"|打电话|打给我|给我打|打我电话|打我手机|帮|送|能到|赶到|过去|我在|在.{0,3}等"
 )
-_POST_PRESENT = re.compile(r"^\s?(?:都|我|家里|店里)?(?:有人|在家(?!里)|都在)")
+_POST_PRESENT = re.compile(r"^\s?(?:都|我|家里|店里)?(?:有人|在家(?!里)|在屋(?!里)|都在)")
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,10 @@ def _resolve_day(m: re.Match[str], today: date) -> _Day | None:
         return None
 
 
+# two neighbouring numerals read as a range of hours: 两三点, 三四点, 七八点, 十一二点
+_PAIR_RE = re.compile(r"(十?[一两二三四五六七八九])([二三四五六七八九十])")
+
+
 def _interval(
     m: re.Match[str], day_info: _Day, now: datetime, day_only: bool = False
 ) -> tuple[datetime, datetime] | None:
@@ -252,6 +257,10 @@ def _interval(
     minute_a = int(m.group("amm")) if m.group("amm") else _minute(m.group("am"))
     hour_b = _hour(m.group("bh") or m.group("bhh"))
     minute_b = int(m.group("bmm")) if m.group("bmm") else _minute(m.group("bm"))
+    pair = _PAIR_RE.fullmatch(m.group("ah") or "")
+    if pair is not None and pair.group(0) != "二十" and hour_b is None and not m.group("am"):
+        # 两三点 = from two to three o'clock, not 23:00
+        hour_a, hour_b, minute_b = to_int(pair.group(1)), to_int(pair.group(2)), 0
     part2 = m.group("part2")
     if part2 in _NIGHT:
         return None

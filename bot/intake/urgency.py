@@ -98,6 +98,7 @@ _DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 _DANGER = tuple((kind, re.compile(pattern), trigger) for kind, pattern, trigger in _DANGER_KINDS)
+_DANGER_SETS = tuple((kind, pattern, frozenset(trigger)) for kind, pattern, trigger in _DANGER)
 _MISSING = re.compile(
     r"走丢|走失|(?<!看)不见了|找不到了|找不着了|失踪|联系不上|没回来|没回家|迷路|一直没回"
     r"|找不到(?:妈妈|爸爸|家长|家人|大人)"
@@ -131,16 +132,112 @@ def _clause(clauses: Clauses, start: int, end: int) -> tuple[str, str]:
     return clauses.text[left:start], clauses.text[end:right]
 
 
-def _live(clauses: Clauses, start: int, end: int, fixed: bool) -> bool:
+def _why_dead(clauses: Clauses, start: int, end: int, fixed: bool) -> str | None:
+    """``None`` when the danger at ``text[start:end]`` is live, else why it is not."""
     text = clauses.text
     pre, post = _clause(clauses, start, end)
     if _HYPOTHETICAL.search(pre + text[start:end]) or _HYPOTHETICAL.match(post):
-        return False
+        return "hyp"
     if _NEGATED.search(pre) or _POST_CANCEL.search(post[:8]):
-        return False
+        return "neg"
     if _PAST.search(pre) and not _STILL.search(pre + post):
-        return False
-    return not (fixed and not _STILL.search(post))
+        return "past"
+    if fixed and not _STILL.search(post):
+        return "fixed"
+    return None
+
+
+def _live(clauses: Clauses, start: int, end: int, fixed: bool) -> bool:
+    return _why_dead(clauses, start, end, fixed) is None
+
+
+# Whole-message cues for the model: tense, who is in danger, and the look-alike contexts of
+# LABELLING.md (cooking smoke, 急 about paperwork, exclamations, drills, news from elsewhere).
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        (
+            "now",
+            r"现在|正在|还在|一直在|马上|赶紧|赶快|快来|快点|快派|快救|救命|救救|刚刚|刚才|这会|此刻|眼看",
+        ),
+        (
+            "help",
+            r"救命|救救|帮帮|快来人|来人啊|怎么办|咋办|咋整|么样搞|怎么搞|报警|打110|打119|打120",
+        ),
+        ("person", _PEOPLE + r"|一个人住|独居|邻居|有人|人在"),
+        ("child", r"孩子|小孩|娃|宝宝|伢|儿子|女儿|孙子|孙女|小朋友|学生"),
+        ("elder", r"老人|爷爷|奶奶|外婆|外公|姥|爹爹|娭毑|老伴|老太|老头|大爷|大妈|阿婆|阿公|独居"),
+        (
+            "unreach",
+            r"打不通|没人接|不接|联系不上|没回|没开门|没人应|敲门|没动静|没反应|好几天没|几天没",
+        ),
+        ("hyp", _HYPOTHETICAL.pattern),
+        ("past", _PAST.pattern),
+        ("fixed", _FIXED.pattern),
+        ("neg", r"没有(?:着火|冒烟|漏|人受伤|受伤|危险)|不是(?:着火|煤气)|没事|不严重|不急|不着急"),
+        ("cook", r"做饭|炒菜|烧菜|煎|炸东西|油烟|烧烤|烤肉|熏|炖|煮|烧水|做菜"),
+        ("paper", r"材料|截止|证明|低保|办理|盖章|审核|手续|申请|补贴|医保|社保|证件|表格"),
+        ("exclaim", r"热死|笑死|累死|困死|烦死|气死|吓死我|饿死|冷死|臭死|忙死|死了都|要死了啊"),
+        ("sleepy", r"困了|好困|犯困|困得|困死|太困|瞌睡"),
+        ("drill", r"演练|演习|培训|讲座|宣传|知识|检查|巡查|排查"),
+        ("news", r"新闻|报道|听说|网上|视频|别的小区|隔壁小区|外地|老家|电视上|朋友圈|群里说"),
+        ("old", r"血迹|以前的|那次|去年|上个月|已经走了|救护车走了|过去了"),
+        ("rust", r"生锈|锈了|老化|旧了|该换"),
+        ("q", r"吗[?？]?$|[?？]$|请问|咨询|怎么申请|怎么办理|能不能|可不可以"),
+    )
+)
+
+
+def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """(kind of the first live danger or ``None``, cue features for the model).
+
+    Cue features: ``live:<kind>`` for each live danger pattern, ``dead:<kind>:<why>``
+    for a danger pattern cancelled by hypothesis, negation, past or a fix, and the
+    whole-message cues above.
+    """
+    if not text:
+        return None, ()
+    fixed = bool(_FIXED.search(text))
+    clauses = Clauses(text, spaces=False)
+    found: list[tuple[int, int, str]] = []
+    chars = set(text)
+    for kind, pattern, trigger in _DANGER_SETS:
+        if not trigger.isdisjoint(chars):
+            found.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
+    first: str | None = None
+    cues: set[str] = set()
+    for start, end, kind in sorted(found):
+        why = _why_dead(clauses, start, end, fixed)
+        if why is None:
+            cues.add("live:" + kind)
+            if first is None:
+                first = kind
+        else:
+            cues.add(f"dead:{kind}:{why}")
+    if _PEOPLE_RE.search(text):
+        spaced = Clauses(text, spaces=True)
+        for m in _MISSING.finditer(text):
+            pre, post = _clause(spaced, m.start(), m.end())
+            if _THING_RE.search(pre + post):
+                continue
+            why = _why_dead(clauses, m.start(), m.end(), fixed)
+            if why is None:
+                cues.add("live:missing")
+                first = first or "missing"
+            else:
+                cues.add("dead:missing:" + why)
+    if _ELDER_RE.search(text):
+        for m in _UNANSWERED.finditer(text):
+            why = _why_dead(clauses, m.start(), m.end(), fixed)
+            if why is None:
+                cues.add("live:unanswered")
+                first = first or "missing"
+            else:
+                cues.add("dead:unanswered:" + why)
+    for name, pattern in _CUES:
+        if pattern.search(text):
+            cues.add(name)
+    return first, tuple(sorted(cues))
 
 
 def is_urgent(text: str) -> bool:
@@ -151,25 +248,4 @@ def is_urgent(text: str) -> bool:
 def urgency_kind(text: str) -> str | None:
     """The kind of the first live danger (fire, smoke, gas, spark, fall, help, trapped,
     lift, flood, violence, missing), or ``None`` when nothing urgent is reported."""
-    if not text:
-        return None
-    fixed = bool(_FIXED.search(text))
-    clauses = Clauses(text, spaces=False)
-    found: list[tuple[int, int, str]] = []
-    for kind, pattern, trigger in _DANGER:
-        if any(ch in text for ch in trigger):
-            found.extend((m.start(), m.end(), kind) for m in pattern.finditer(text))
-    for start, end, kind in sorted(found):
-        if _live(clauses, start, end, fixed):
-            return kind
-    if _PEOPLE_RE.search(text):
-        spaced = Clauses(text, spaces=True)
-        for m in _MISSING.finditer(text):
-            pre, post = _clause(spaced, m.start(), m.end())
-            if not _THING_RE.search(pre + post) and _live(clauses, m.start(), m.end(), fixed):
-                return "missing"
-    if _ELDER_RE.search(text):
-        for m in _UNANSWERED.finditer(text):
-            if _live(clauses, m.start(), m.end(), fixed):
-                return "missing"
-    return None
+    return urgency_cues(text)[0]

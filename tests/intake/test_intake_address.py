@@ -92,3 +92,35 @@ def test_first_place_when_home_not_stated() -> None:
 )
 def test_more_address_forms(text: str, expected: tuple[str | None, str | None, str | None]) -> None:
     assert addr(text) == dict(zip(("building", "unit", "room"), expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8-1单元的楼道灯坏了", ("8", "1", None)),
+        ("8-1单元502 暖气不热", ("8", "1", "502")),
+        ("3#楼下水道堵了", ("3", None, None)),
+        ("三动二单员四零二 水管漏了", ("3", "2", "402")),
+        ("三洞一单元 灯坏了", ("3", "1", None)),
+        ("五冻302 没水了", ("5", None, "302")),
+        ("幺号楼二单元 门禁坏了", ("1", "2", None)),
+        ("楼上5栋2单元702漏水到我家，我是5栋2单元602", ("5", "2", "602")),
+    ],
+)
+def test_voice_and_dash_forms(
+    text: str, expected: tuple[str | None, str | None, str | None]
+) -> None:
+    assert addr(text) == dict(zip(("building", "unit", "room"), expected, strict=True))
+
+
+@pytest.mark.parametrize(
+    "text", ["取消 1024", "1024取消", "#1024 进度", "取消1024号工单", "查询 2048"]
+)
+def test_order_numbers_in_commands_are_not_addresses(text: str) -> None:
+    result = parse(text)
+    assert result.address is None
+    assert result.intent in ("cancel", "status")
+
+
+def test_a_voice_typed_still_is_not_a_building() -> None:
+    assert addr("老人躺在床上一动不动") is None

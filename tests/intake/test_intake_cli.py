@@ -51,7 +51,21 @@ def test_output_contract_and_now() -> None:
                 "end": "2026-11-21T12:00:00+08:00",
             },
             "summary": "厨房水管漏水",
+            "hazard": None,
+            "danger": None,
+            "chat_kind": None,
         }
+    ]
+    assert list(rows[0])[:9] == [
+        "id",
+        "intent",
+        "category",
+        "urgent",
+        "address",
+        "phones",
+        "preferred_time",
+        "summary",
+        "hazard",
     ]
 
 

@@ -10,7 +10,18 @@ from bot.intake.classify import CATEGORIES, INTENTS
 from bot.intake.normalize import normalize
 from bot.intake.numerals import to_number_string
 
-CONTRACT_KEYS = ["intent", "category", "urgent", "address", "phones", "preferred_time", "summary"]
+CONTRACT_KEYS = [
+    "intent",
+    "category",
+    "urgent",
+    "address",
+    "phones",
+    "preferred_time",
+    "summary",
+    "hazard",
+    "danger",
+    "chat_kind",
+]
 
 
 def check_contract(result: ParseResult) -> dict[str, object]:
@@ -22,6 +33,10 @@ def check_contract(result: ParseResult) -> dict[str, object]:
     else:
         assert data["category"] is None
     assert isinstance(data["urgent"], bool)
+    assert data["urgent"] is (data["danger"] == "urgent")
+    assert data["danger"] in (None, "urgent", "possible")
+    assert data["hazard"] is None or data["danger"] is not None
+    assert (data["chat_kind"] is not None) is (data["intent"] == "chat")
     assert isinstance(data["summary"], str)
     assert len(data["summary"]) <= 30
     json.dumps(data, ensure_ascii=False)

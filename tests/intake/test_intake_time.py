@@ -71,3 +71,20 @@ def test_naive_now_is_shanghai() -> None:
 def test_part_of_day_already_over_means_tomorrow() -> None:
     evening = datetime.fromisoformat("2026-11-20T20:00:00+08:00")
     assert pt("上午来吧", evening) == (iso("21", "08:00"), iso("21", "12:00"))
+
+
+def test_two_neighbouring_hours_are_a_range(friday: datetime) -> None:
+    result = parse("明天下午两三点有空，来修一下空调", friday).preferred_time
+    assert result is not None
+    assert (result.start, result.end) == ("2026-11-21T14:00:00+08:00", "2026-11-21T15:00:00+08:00")
+    morning = parse("明天上午九十点来吧", friday).preferred_time
+    assert morning is not None
+    assert (morning.start, morning.end) == (
+        "2026-11-21T09:00:00+08:00",
+        "2026-11-21T10:00:00+08:00",
+    )
+
+
+def test_the_time_of_the_problem_is_not_an_appointment(friday: datetime) -> None:
+    assert parse("每天晚上十点楼上就开始吵", friday).preferred_time is None
+    assert parse("昨晚开始就没水了", friday).preferred_time is None

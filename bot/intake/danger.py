@@ -1,0 +1,154 @@
+"""Danger: the kinds of hazard, the words that name them, the danger band and the advice.
+
+The decision itself is the model's (``urgent`` head: danger now, ``hazard`` head: which
+kind), fed with the rule cues of :mod:`bot.intake.urgency` and the hazard words below.
+This module turns its probabilities into the three-way band
+
+* ``"urgent"``: danger to life or property now (``ParseResult.urgent`` is true);
+* ``"possible"``: the detector is unsure; the bot answers with a short safety line and
+  alerts the grid leader, never with an emergency number for paperwork;
+* ``None``: no danger.
+
+:func:`advice_for` is the one place that says which emergency numbers go with a kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+HAZARDS = (
+    "fire",
+    "gas",
+    "electric",
+    "flood",
+    "structure",
+    "medical",
+    "lift",
+    "trapped",
+    "child",
+    "missing",
+    "welfare",
+    "violence",
+    "self_harm",
+    "drowning",
+    "animal",
+)
+
+# Words that name (or describe the state of) each kind of danger: model features only,
+# never a decision on their own.  General vocabulary, in simplified Chinese (the
+# normaliser converts traditional characters and written Cantonese first).
+_HAZARD_WORDS: dict[str, str] = {
+    "fire": r"着火|著火|起火|失火|火灾|火苗|明火|大火|火光|火势|冒烟|浓烟|黑烟|烟雾|焦味|焦糊|糊味|烧焦"
+    r"|烧着|烧起来|正在烧|烧了|着了|燃|火|烟",
+    "gas": r"煤气|燃气|天然气|液化气|瓦斯|臭鸡蛋|漏气|嘶嘶|报警器",
+    "electric": r"火花|电火花|漏电|触电|电到|被电|电线|电缆|电箱|配电|短路|噼啪|滋滋|带电|电闸|插座|冒蓝光",
+    "flood": r"爆管|爆了|爆裂|喷水|水喷|往外喷|淹|进水|灌水|漫|积水|水往|阀门|总阀|水管|水喉|关不住|止不住",
+    "structure": r"塌|坍|裂缝|开裂|裂开|掉下来|要掉|往下掉|摇摇|晃|歪|倾斜|脱落|砸|松动|外机|广告牌|招牌"
+    r"|脚手架|棚架|水箱|水塔|花盆|玻璃|石屎|墙皮|天花",
+    "medical": r"摔倒|跌倒|摔了|倒地|倒了|晕|昏迷|不省人事|没呼吸|没气|抽搐|吐血|流血|出血|血|心脏|胸口"
+    r"|中风|脑梗|心梗|噎|吞了|中毒|过敏|休克|白沫|起不来|叫不醒|没反应|不动|喘不|呼吸",
+    "lift": r"电梯|电悌|梯|轿厢",
+    "trapped": r"压住|压着|卡住|卡在|困住|被困|困在|出不来|挂在|吊在|锁在|关在|反锁|上不来|爬不",
+    "child": r"小孩|孩子|娃|宝宝|幼儿|小朋友|细路|儿子|女儿|孙子|孙女|学生",
+    "missing": r"走丢|走失|找不到|不见了|没回来|没回家|未回|失踪|痴呆|认知障碍|脑退化|迷路",
+    "welfare": r"独居|一个人住|好几天|几天没|没人接|打不通|不接|敲门|没开门|报纸|牛奶|信箱|堆在门口|臭味"
+    r"|联系不上|没动静|没见",
+    "violence": r"打人|打架|砍|刀|撬|入室|小偷|抢|动手|威胁|家暴|打老婆|打孩子|尖叫|砸门|闯|打起来|揍|掐",
+    "self_harm": r"不想活|活不下去|想死|自杀|跳楼|要跳|往下跳|割腕|割自己|划自己|吞药|烧炭|轻生|一了百了"
+    r"|活够了|想不开|遗书|死了算了|结束生命",
+    "drowning": r"落水|溺水|掉河|掉湖|掉水|掉进|河里|湖里|池里|塘里|泳池|水库|扑腾|沉下去|冰窟窿|沉了",
+    "animal": r"狗|咬|蛇|马蜂|蜂窝|野猪|猴子|疯狗",
+}
+_HAZARD_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _HAZARD_WORDS.items())
+
+
+def hazard_words(text: str) -> tuple[str, ...]:
+    """The hazard kinds whose words occur in ``text`` (normalised)."""
+    return tuple(kind for kind, pattern in _HAZARD_RES if pattern.search(text))
+
+
+def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:
+    """``"urgent"``, ``"possible"`` or ``None`` from the urgent head's probability and the
+    thresholds chosen at training time (``meta``)."""
+    if p_urgent >= meta.get("urgent_threshold", 0.5):
+        return "urgent"
+    if p_urgent >= meta.get("possible_threshold", 0.2):
+        return "possible"
+    return None
+
+
+# kind → (numbers to call, what to do first).  The Chinese sentences live here for now;
+# the main branch keeps user-facing sentences in bot/texts.py and the integrator moves them.
+ADVICE: dict[str, tuple[tuple[str, ...], str]] = {
+    "fire": (
+        ("119",),
+        "请立即拨打119火警电话；用湿毛巾捂住口鼻，弯腰沿楼梯撤离，不要乘电梯。",
+    ),
+    "gas": (
+        ("119",),
+        "请立即离开房间，不要开关电灯电器、不要点火或在室内打电话；到室外安全处再拨打119。",
+    ),
+    "electric": (
+        ("119",),
+        "请先拉下电闸切断电源，不要用手碰电线或触电的人；起火或有人触电请拨打119。",
+    ),
+    "flood": (
+        (),
+        "请马上关闭进水总阀，远离泡水的插座和电器，必要时拉下电闸；我们已通知物业和网格员。",
+    ),
+    "structure": (
+        ("119", "110"),
+        "请立即远离可能掉落或倒塌的地方，提醒旁人绕行，并拨打119或110。",
+    ),
+    "medical": (
+        ("120",),
+        "请立即拨打120急救电话；不要随意搬动摔倒或昏迷的人，保持呼吸通畅，等救护车到。",
+    ),
+    "lift": (
+        ("96333", "119"),
+        "被困电梯请按轿厢里的警铃，或拨打96333电梯应急救援电话，也可拨打119求助；"
+        "保持冷静，不要扒门或爬出轿厢。",
+    ),
+    "trapped": (
+        ("119", "120"),
+        "请立即拨打119请求救援，有人受伤同时拨打120；不要贸然搬动被压住的人。",
+    ),
+    "child": (
+        ("110", "119"),
+        "请立即拨打110或119；不要大声惊吓孩子，能安全靠近就先把孩子带离危险的地方。",
+    ),
+    "missing": (
+        ("110",),
+        "请立即拨打110报警，说清走失者的年龄、衣着和最后出现的地方；我们会请网格员一起找。",
+    ),
+    "welfare": (
+        ("110", "120"),
+        "请拨打110请民警上门查看，如发现有人倒地或不适同时拨打120；我们会请网格员尽快上门。",
+    ),
+    "violence": (
+        ("110",),
+        "请立即拨打110报警，先保护好自己，远离动手或持械的人，不要上前阻拦。",
+    ),
+    "self_harm": (
+        ("110", "120", "12356"),
+        "请立即拨打110和120，陪在对方身边不要离开，移开危险物品；心理援助热线12356。",
+    ),
+    "drowning": (
+        ("110", "120"),
+        "请立即拨打110和120并大声呼救，向落水的人抛绳子、竹竿或救生圈；不会游泳不要下水。",
+    ),
+    "animal": (
+        ("110", "120"),
+        "请远离动物、关好门窗；有人被咬伤流血请拨打120，动物仍在伤人请拨打110。",
+    ),
+}
+NO_HAZARD_ADVICE = "如果有人身危险，请直接拨打紧急电话；我们已请网格员跟进。"
+
+
+def advice_for(hazard: str | None) -> tuple[tuple[str, ...], str]:
+    """(emergency numbers, short advice in Chinese) for a hazard kind; for ``None`` or an
+    unknown kind no number at all (paperwork never gets a fire-brigade line)."""
+    if hazard is None or hazard not in ADVICE:
+        return (), NO_HAZARD_ADVICE
+    return ADVICE[hazard]

@@ -1,0 +1,57 @@
+"""Every message gets a reading: chat kinds, gibberish, problems without a request."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intake import parse
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("谢谢你们", "thanks"),
+        ("辛苦了👍", "thanks"),
+        ("您好", "greeting"),
+        ("在吗", "greeting"),
+        ("好的", "ack"),
+        ("收到", "ack"),
+        ("👍", "ack"),
+        ("5", "rating"),
+        ("满意", "rating"),
+        ("不满意", "rating"),
+        ("asdfghjkl qwerty 123", "unclear"),
+        ("。。。", "unclear"),
+        ("？？？", "unclear"),
+        ("😂😂", "unclear"),
+        ("啊啊啊", "unclear"),
+    ],
+)
+def test_chat_kinds(text: str, kind: str) -> None:
+    result = parse(text)
+    assert result.intent == "chat"
+    assert result.chat_kind == kind
+    assert result.category is None
+    assert result.urgent is False
+
+
+def test_gibberish_is_never_an_order_or_an_address() -> None:
+    for text in ("asdfghjkl qwerty 123", "qwe 502", "zxcv", "!!!???"):
+        result = parse(text)
+        assert result.intent == "chat"
+        assert result.address is None
+
+
+def test_only_chat_has_a_chat_kind() -> None:
+    assert parse("3栋2单元501厨房水管漏水了").chat_kind is None
+    assert parse("取消 1024").chat_kind is None
+
+
+@pytest.mark.parametrize("text", ["家里没热水了", "楼道灯不亮", "门口的垃圾好几天没人收"])
+def test_a_problem_is_an_order_without_a_request(text: str) -> None:
+    assert parse(text).intent == "order"
+
+
+def test_asking_someone_to_come_and_look_is_not_a_how_to_question() -> None:
+    assert parse("我妈有点头晕，你们能不能来看看").intent == "order"
+    assert parse("怎么看工单进度").intent == "help"

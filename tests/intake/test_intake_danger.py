@@ -1,0 +1,126 @@
+"""Danger band, hazard kinds, look-alikes and the advice a resident is given."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.intake import parse
+from bot.intake.danger import HAZARDS, advice_for
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("楼道里的纸箱烧起来了，黑烟好大，12号楼", "fire"),
+        ("厨房一股臭鸡蛋味，煤气表在嘶嘶响", "gas"),
+        ("插座冒火花了还有焦味 3栋201", "electric"),
+        ("水管爆了，水哗哗往外喷，关不住", "flood"),
+        ("楼顶的水箱在晃，下面有小孩在玩", "structure"),
+        ("我老伴在卫生间摔倒了，起不来，叫他也没反应", "medical"),
+        ("电梯卡在两层中间，里面有人出不来，5号楼", "lift"),
+        ("孩子爬到窗台外面去了，窗户没有防护栏", "child"),
+        ("我爸有老年痴呆，早上出门到现在还没回来", "missing"),
+        ("对门独居的王奶奶三天没开门了，打电话也没人接，门口的牛奶都没拿", "welfare"),
+        ("楼下有人拿刀砍人", "violence"),
+        ("邻居小姑娘站在天台边上哭，说不想活了", "self_harm"),
+        ("小区湖里有人掉进去了，在扑腾，爬不上来", "drowning"),
+        ("一条大狗在咬小孩，流了好多血", "animal"),
+    ],
+)
+def test_danger_now_is_urgent_with_its_kind(text: str, hazard: str) -> None:
+    result = parse(text)
+    assert result.urgent is True
+    assert result.danger == "urgent"
+    assert result.hazard == hazard
+    assert result.intent == "order"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上次着火以后楼道的灯一直是黑的，麻烦修一下",  # past event
+        "万一着火了怎么办，楼道里全是杂物",  # hypothetical
+        "灭火器过期了，能不能换新的",  # prevention
+        "没有冒烟，就是空调有点响",  # negation
+        "急！低保的材料明天就截止了，还差一个证明",  # 急 about paperwork
+        "救命 这个人脸识别老是过不了",  # 救命 as an exclamation
+        "今天热死了，物业能不能把楼道窗户打开",  # 死 in 热死了
+        "下周三小区搞消防演练，几点开始",  # a drill
+        "新闻上说别的小区电动车着火了，我们这边车棚要注意",  # news from elsewhere
+    ],
+)
+def test_look_alikes_are_not_urgent(text: str) -> None:
+    result = parse(text)
+    assert result.urgent is False
+    assert result.danger != "urgent"
+
+
+def test_possible_band_never_urgent_and_never_a_fire_line_without_fire() -> None:
+    for text in ("急！低保的材料明天就截止了", "我妈有点头晕，你们能不能来看看", "家里没热水了"):
+        result = parse(text)
+        assert result.urgent is (result.danger == "urgent")
+        if result.danger != "urgent":
+            numbers, _ = advice_for(result.hazard)
+            assert "119" not in numbers
+
+
+def test_cancel_is_never_urgent() -> None:
+    result = parse("取消 #1024 水管已经修好了")
+    assert result.intent == "cancel"
+    assert result.urgent is False
+    assert result.danger is None
+
+
+@pytest.mark.parametrize(
+    ("hazard", "number"),
+    [
+        ("fire", "119"),
+        ("gas", "119"),
+        ("electric", "119"),
+        ("medical", "120"),
+        ("missing", "110"),
+        ("violence", "110"),
+        ("self_harm", "12356"),
+        ("drowning", "120"),
+        ("trapped", "119"),
+        ("lift", "96333"),
+    ],
+)
+def test_advice_names_the_right_number(hazard: str, number: str) -> None:
+    numbers, advice = advice_for(hazard)
+    assert number in numbers
+    assert number in advice
+
+
+def test_lift_is_never_a_fire_alarm_and_paperwork_gets_no_number() -> None:
+    numbers, advice = advice_for("lift")
+    assert "火警" not in advice
+    assert numbers[0] == "96333"
+    assert advice_for(None)[0] == ()
+    assert advice_for("paperwork")[0] == ()
+
+
+def test_gas_advice_says_leave_and_no_switches() -> None:
+    _, advice = advice_for("gas")
+    assert "离开" in advice
+    assert "开关" in advice
+
+
+def test_flood_advice_shuts_the_valve_without_an_emergency_line() -> None:
+    numbers, advice = advice_for("flood")
+    assert numbers == ()
+    assert "阀" in advice
+
+
+def test_every_hazard_has_advice() -> None:
+    for hazard in HAZARDS:
+        numbers, advice = advice_for(hazard)
+        assert advice and advice != advice_for(None)[1]
+        assert all(n.isdigit() for n in numbers)
+
+
+@pytest.mark.parametrize("text", ["救命", "救命啊！！", "SOS", "快来人"])
+def test_a_bare_cry_for_help_is_never_dropped(text: str) -> None:
+    result = parse(text)
+    assert result.intent == "order"
+    assert result.danger in ("urgent", "possible")
