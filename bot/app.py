@@ -74,7 +74,7 @@ def _database_ctx(run_migrations: bool) -> Callable[[web.Application], AsyncIter
 
 
 def _processor(app: web.Application) -> InboundProcessor:
-    from handlers.resident import held_reply
+    from handlers.reports import held_reply
 
     config = app[CONFIG]
     return InboundProcessor(

@@ -63,10 +63,29 @@ def order_created(number: int, who: str | None) -> str:
     return f"已收到，工单号 #{number}。社区会尽快安排人处理，有进展会通知您。"
 
 
-def emergency_first(numbers: list[str]) -> str:
-    names = {"119": "119（火警）", "120": "120（急救）", "110": "110（报警）"}
-    listed = "、".join(names[n] for n in numbers)
-    return f"情况紧急请先拨打 {listed}！"
+EMERGENCY_LINES = {
+    "119": "119（消防救援）",
+    "120": "120（急救）",
+    "110": "110（报警）",
+    "96333": "96333（电梯应急救援）",
+    "12356": "12356（心理援助热线）",
+}
+
+
+def emergency_first(numbers: tuple[str, ...] | list[str], tip: str = "") -> str:
+    """The first lines of the answer to an emergency: whom to call, what to do first."""
+    if not numbers:
+        return tip
+    listed = "、".join(EMERGENCY_LINES.get(n, n) for n in numbers)
+    return f"情况紧急请先拨打 {listed}！{tip}"
+
+
+def possible_danger(numbers: tuple[str, ...] | list[str], tip: str) -> str:
+    """A report that may be dangerous: a short safety line, never a number that does not fit."""
+    if numbers:
+        listed = "、".join(EMERGENCY_LINES.get(n, n) for n in numbers)
+        return f"如果现场有危险，请先拨打 {listed}。网格长会马上联系您核实。"
+    return f"{tip}网格长会马上联系您核实。"
 
 
 URGENT_NOTED = "我们已按紧急工单处理，网格长和社区工作人员会马上跟进。"
@@ -81,6 +100,25 @@ CANCEL_WHICH = "您有几张未完成的工单，请回复“取消 #单号”�
 CANCEL_NOTHING = "您没有可以取消的工单。"
 CANCELLED = "工单 #{number} 已取消。"
 CHAT_REPLY = "不客气～有需要随时发消息给我们，比如“3栋2单元501楼道灯坏了”。"
+ACK_REPLY = "好的。有需要随时发消息给我们。"
+UNCLEAR_REPLY = (
+    "没太看明白您的意思。这里可以报修、请人帮忙、办事咨询、反映邻里和环境问题，"
+    "直接说遇到了什么事就行，比如“3栋2单元501厨房水管漏水了”。发“帮助”看更多。"
+)
+NO_SURVEY_REPLY = "谢谢！目前没有需要您评价的工单。有需要随时发消息给我们。"
+WHICH_SURVEY = "您有几张工单等着评价：{orders}。请回复“#单号 分数”，比如“#{number} 5”。"
+ALREADY_HANDLING = "这个问题已在工单 #{number} 中处理，有进展会通知您。"
+REPORT_LIMIT = (
+    "您这一小时已经报了好几件事，我们正在逐一处理，稍后再发新的事情吧。"
+    "如果情况紧急，请直接说明，或拨打 110 / 119 / 120。"
+)
+HOME_REMEMBERED = "\n（已记下您家的地址：{place}，下次报事不用再说；不对的话发“绑定 新地址”修改。）"
+HOME_OFFER = "\n以后都用 {place} 作为您家的地址吗？回复“是”。"
+HOME_CONFIRMED = "好的，以后都用 {place}。"
+URGENT_ASK_ADDRESS = "\n请告诉我们具体在哪栋楼几单元几号，比如“3栋2单元501”，我们好马上找到您。"
+ADDRESS_ADDED = "地址已补充到工单 #{number}：{place}。负责的同志会按这个地址过来。"
+PENDING_STILL = "\n（您刚才说的事还在等地址：“{summary}”。回复地址，或回复“跳过”先不写。）"
+PENDING_FILED = "您刚才说的“{summary}”已先登记为工单 #{number}（还没有地址，社区会联系您确认）。\n"
 GREETING_REPLY = "您好！有什么需要帮忙的，直接说就行，比如“3栋2单元501厨房水管漏水了”。"
 ATTACHED_IMAGE = "图片已附在工单 #{number} 上，处理的同志能看到。"
 ATTACHED_LOCATION = "位置已附在工单 #{number} 上。"
@@ -157,6 +195,12 @@ MEMBER_UNASSIGNED = (
     "{urgent_head}工单 #{number}（{category}）：{place}{summary}{details}\n"
     "暂时派不出去：{reason}。请安排人手，可回复“转派 {number} 姓名”。"
 )
+MEMBER_POSSIBLE_DANGER = (
+    "【请核实】工单 #{number}（{category}）：{place}{summary}{details}\n"
+    "居民的描述可能有危险，请尽快联系确认；确有危险请协助拨打紧急电话。"
+)
+MEMBER_PLACE_ADDED = "工单 #{number} 居民补充了地址：{place}{summary}"
+MEMBER_LINKED = "工单 #{number}（{place}{summary}）又有居民反映：{text}\n办理进展会同时告诉他们。"
 MEMBER_NO_OPEN = "您手上没有待办的工单。"
 MEMBER_OPEN_HEADER = "您的待办工单："
 MEMBER_ON_DUTY = "已上岗，新工单会派给您。"
@@ -219,6 +263,9 @@ STATE_TO_ACCEPT = "待接单"
 STATE_URGENT = "紧急"
 STATE_URGENT_TO_ACCEPT = "紧急待接单"
 STATE_UNASSIGNED = "待安排"
+STATE_CHECK = "请核实"
+STATE_PLACE = "补充地址"
+STATE_LINKED = "多人反映"
 STATE_ACCEPTED = "已接单"
 STATE_IN_PROGRESS = "办理中"
 STATE_RESOLVED = "已办结"
@@ -257,6 +304,9 @@ HISTORY_REMIND_RESOLVE = "提醒临近办理时限"
 HISTORY_OVERDUE = "已超过办理时限"
 HISTORY_SURVEY = "回访：请居民评价"
 HISTORY_ATTACHED_IMAGE = "图片"
+HISTORY_PLACE_ADDED = "居民补充地址：{place}"
+HISTORY_REPEATED = "居民再次反映：{text}"
+HISTORY_LINKED = "又有居民反映同一问题：{text}"
 HISTORY_ATTACHED_PLACE = "位置"
 
 # --- timers: reminders, escalations, follow-up -----------------------------------------------

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import texts
+from bot.chat import conversation
 from bot.chat.router import Dispatcher, Next
 from bot.messages import Incoming, Reply
 from bot.orders.service import OrderService, Refused
@@ -30,14 +32,38 @@ async def order_service(nxt: Next, message: Incoming, data: dict[str, Any]) -> R
     return await nxt(message, data)
 
 
+async def waiting_report_reminder(
+    nxt: Next, message: Incoming, data: dict[str, Any]
+) -> Reply | None:
+    """A report waiting for its address is never dropped by another message: when a command
+    is answered while it waits, the answer reminds the resident of it."""
+    session, clock = data.get("session"), data.get("clock")
+    if session is None or clock is None or message.msg_type == "event":
+        return await nxt(message, data)
+    before = await conversation.current(session, message.openid, clock.now())
+    reply = await nxt(message, data)
+    if before is None or before.state != "await_address" or reply is None or reply.text is None:
+        return reply
+    after = await conversation.current(session, message.openid, clock.now())
+    if after is not None and after.data == before.data:
+        summary = str(before.data.get("text") or "")[:20]
+        return Reply(text=reply.text + texts.PENDING_STILL.format(summary=summary))
+    return reply
+
+
 def build_dispatcher() -> Dispatcher:
-    from handlers import common, events, members, resident
+    from handlers import attachments, common, events, members, questions, resident, survey
 
     dp = Dispatcher()
     dp.middleware(refusals_as_replies)
     dp.middleware(order_service)
+    dp.middleware(waiting_report_reminder)
     dp.include_router(events.router)
-    dp.include_router(common.router)
     dp.include_router(members.router)
-    dp.include_router(resident.router)
+    dp.include_router(common.router)
+    dp.include_router(resident.commands)
+    dp.include_router(questions.router)
+    dp.include_router(survey.router)
+    dp.include_router(resident.reports)
+    dp.include_router(attachments.router)
     return dp

@@ -19,8 +19,10 @@ async def on_subscribe() -> str:
     return texts.WELCOME
 
 
-@router.event(Event("click"), EventKey("HELP", "help"))
-async def on_help_click() -> str:
+@router.event(Event("click"), EventKey("HELP", "help", "MEMBER_HELP"))
+async def on_help_click(message: Incoming, orders: OrderService) -> str:
+    if await orders.member_by_openid(message.openid) is not None:
+        return texts.MEMBER_HELP + "\n\n" + texts.HELP
     return texts.HELP
 
 

@@ -77,6 +77,11 @@ async def bind_member(
     return texts.MEMBER_BIND_LOCKED if result.locked else texts.MEMBER_BAD_CODE
 
 
+@router.message(Command("帮助", "help", "菜单", "?", "？", "成员帮助"), AsMember())
+async def member_help() -> str:
+    return texts.MEMBER_HELP + "\n\n" + texts.HELP
+
+
 @router.message(Command("接单"), AsMember(), OrderArgs())
 async def accept(member: Member, number: int, orders: OrderService) -> str:
     done = await orders.accept(member, number)

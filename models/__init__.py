@@ -4,7 +4,7 @@ from models.base import Base, UTCDateTime
 from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
 from models.community import Building, Community, Grid, Member, Resident
 from models.inbound import InboundMessage, WeChatUser
-from models.orders import Conversation, Order, OrderEvent
+from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
 from models.throttle import Throttle
 from models.visits import JobMark, Visit
@@ -23,6 +23,7 @@ __all__ = [
     "Member",
     "Order",
     "OrderEvent",
+    "OrderFollower",
     "OutboundCounter",
     "OutboxMessage",
     "Resident",

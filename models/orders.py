@@ -29,6 +29,9 @@ class Order(Base):
     room: Mapped[str | None] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(String(16))
     urgent: Mapped[bool] = mapped_column(default=False)
+    danger: Mapped[str | None] = mapped_column(String(16))  # "urgent" / "possible", as read
+    hazard: Mapped[str | None] = mapped_column(String(16))  # the kind of danger
+    merged_into: Mapped[int | None] = mapped_column(BigInteger)  # a duplicate joined to it
     text: Mapped[str] = mapped_column(Text)  # exactly as the resident wrote it
     summary: Mapped[str] = mapped_column(String(100))
     phones: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -74,6 +77,17 @@ class OrderEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class OrderFollower(Base):
+    """A resident who reported the same problem: told about the order's progress too."""
+
+    __tablename__ = "order_followers"
+
+    order_id: Mapped[int] = mapped_column(_ID, ForeignKey("orders.id"), primary_key=True)
+    openid: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    since: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text, default="")
 
 
 class Conversation(Base):

@@ -144,6 +144,15 @@ class SlaConfig:
 
 
 @dataclass(frozen=True)
+class ReportsConfig:
+    # The same problem again (same resident, or a neighbour at the same building, same
+    # category, similar words) within this window joins the open order.
+    duplicate_window: timedelta = setting(timedelta(hours=24), duration)
+    # Reports a resident may open per hour; an urgent report is never held back.
+    per_hour: int = setting(10, whole(1, 1000))
+
+
+@dataclass(frozen=True)
 class SchedulerConfig:
     tick: timedelta = setting(timedelta(seconds=5), duration)
 
@@ -164,6 +173,7 @@ class Config:
     redis: RedisConfig = field(default_factory=RedisConfig)
     timezone: str = setting("Asia/Shanghai", text(empty_ok=False))
     sla: SlaConfig = field(default_factory=SlaConfig)
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     menu: Mapping[str, Any] | None = field(default=None, metadata={"raw": True})

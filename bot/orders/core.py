@@ -23,14 +23,14 @@ from bot.config import Config
 from bot.orders import lifecycle as lc
 from bot.orders.dispatch import Decision, Place, decide
 from bot.orders.lifecycle import Action, Change, Refusal, Status
-from bot.orders.notices import Notices
+from bot.orders.notices import FOLLOWER_KINDS, Notices
 from bot.orders.permissions import may_act
 from bot.orders.sla import sla_of
 from bot.orders.state import OrderFacts, write
 from bot.orders.timers import Sla, plan
 from bot.roster.cache import RosterCache, RosterView, card
 from models.community import Member
-from models.orders import Order, OrderEvent
+from models.orders import Order, OrderEvent, OrderFollower
 
 OPEN_CAP = 20  # open orders per member before dispatch passes them over
 _MEMBERS: Table = Member.__table__  # type: ignore[assignment]
@@ -54,6 +54,8 @@ class NewOrder:
     phones: tuple[str, ...] = ()
     preferred_start: datetime | None = None
     preferred_end: datetime | None = None
+    danger: str | None = None  # "urgent" / "possible", as the parser read it
+    hazard: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,13 @@ class OrderCore:
             self._record(order, actor, entry, before)
         if change.notices:
             view = await self.roster()
-            await self.notices.send(order, change.notices, view, getattr(order, "version", 0))
+            followers = (
+                await self.followers(order.id)
+                if any(n.kind in FOLLOWER_KINDS for n in change.notices)
+                else []
+            )
+            version = getattr(order, "version", 0)
+            await self.notices.send(order, change.notices, view, version, followers)
         return True
 
     def reschedule(self, order: Any) -> None:
@@ -160,6 +168,13 @@ class OrderCore:
         if self.notices.collected is not None:
             self.notices.collected = []
         return events, pushes
+
+    async def followers(self, order_id: int) -> list[str]:
+        """Residents who reported the same problem (they hear about its progress)."""
+        rows = await self.session.execute(
+            select(OrderFollower.openid).where(OrderFollower.order_id == order_id)
+        )
+        return list(rows.scalars())
 
     # -- lookups -------------------------------------------------------------------------------
     async def member_by_openid(self, openid: str) -> Member | None:
@@ -226,6 +241,8 @@ class OrderCore:
             phones=list(new.phones),
             preferred_start=new.preferred_start,
             preferred_end=new.preferred_end,
+            danger=new.danger,
+            hazard=new.hazard,
             status=Status.RECEIVED.value,
             declined_by=[],
             escalation_level=0,
@@ -239,6 +256,8 @@ class OrderCore:
             order, f"resident:{openid}", lc.History("receive", texts.HISTORY_RECEIVED), None
         )
         member = await self.dispatch(order)
+        if new.danger == "possible":
+            await self.apply(order, lc.possible_danger(new.hazard), "system")
         return order, member
 
     async def _decide(

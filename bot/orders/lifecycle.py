@@ -130,7 +130,10 @@ class Tell(StrEnum):
     REMIND_RESOLVE = "remind_resolve"
     OVERDUE = "overdue"
     OVERDUE_FYI = "overdue_fyi"
-    UNASSIGNED = "unassigned"  # nobody in the chain can take it: staff (and the grid leader)
+    UNASSIGNED = "unassigned"
+    POSSIBLE_DANGER = "possible_danger"  # the grid leader checks a report that may be dangerous
+    PLACE_ADDED = "place_added"  # the holder hears the address the resident gave later
+    LINKED = "linked"  # the holder hears another resident reported the same problem  # nobody in the chain can take it: staff (and the grid leader)
     SURVEY = "survey"
 
 
@@ -138,6 +141,7 @@ class Tell(StrEnum):
 RESIDENT = "resident"
 GRID_LEADER = "grid_leader"
 STAFF = "staff"
+HOLDER = "holder"  # whoever holds the order now
 
 
 def member(key: str) -> str:
@@ -321,3 +325,34 @@ def rate_and_close(o: OrderFacts, score: int, now: datetime) -> Change:
         {"status": Status.CLOSED.value, "rating": score, "closed_at": now, "updated_at": now},
         (History(Action.CLOSE.value, texts.HISTORY_RATED.format(score=score)),),
     )
+
+
+def possible_danger(hazard: str | None) -> Change:
+    """A report the danger detector is unsure of: the grid leader (or staff) looks at once."""
+    return Change(
+        {}, (), (Notice(Tell.POSSIBLE_DANGER, GRID_LEADER, {"hazard": hazard, "or_staff": True}),)
+    )
+
+
+def add_place(
+    o: OrderFacts,
+    building: str | None,
+    unit: str | None,
+    room: str | None,
+    label: str,
+    now: datetime,
+) -> Change:
+    """The resident gives the address after the report (an emergency is sent out first)."""
+    holder = o.assignee_id
+    return Change(
+        {"building": building, "unit": unit, "room": room, "updated_at": now},
+        (History("place", texts.HISTORY_PLACE_ADDED.format(place=label)),),
+        (Notice(Tell.PLACE_ADDED, GRID_LEADER if holder is None else HOLDER),),
+    )
+
+
+def link_report(o: OrderFacts, text: str, same_resident: bool, now: datetime) -> Change:
+    """The same problem reported again: history, and the holder hears of a new neighbour."""
+    note = texts.HISTORY_REPEATED if same_resident else texts.HISTORY_LINKED
+    tells = () if same_resident else (Notice(Tell.LINKED, HOLDER, {"text": text}),)
+    return Change({"updated_at": now}, (History("linked", note.format(text=text[:60])),), tells)

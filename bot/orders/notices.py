@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.orders.dispatch import CATEGORY_NAMES, ROLE_NAMES, Place
-from bot.orders.lifecycle import GRID_LEADER, RESIDENT, STAFF, Notice, Tell
+from bot.orders.lifecycle import GRID_LEADER, HOLDER, RESIDENT, STAFF, Notice, Tell
 from bot.orders.state import OrderFacts
 from bot.outbox import enqueue, outbox_params
 from bot.outbox.templates import order_fields
@@ -75,7 +75,8 @@ class _Say:
 class _Context:
     order: OrderFacts
     notice: Notice
-    to: Member | None  # None for the resident
+    to: Member | None  # None for a resident
+    openid: str
     view: RosterView
     tz: tzinfo
     version: int
@@ -94,11 +95,17 @@ class _Context:
 
     @property
     def to_key(self) -> str:
-        return self.to.key if self.to is not None else "resident"
+        if self.to is not None:
+            return self.to.key
+        if self.openid == self.order.resident_openid:
+            return "resident"
+        return f"follower:{self.openid[-24:]}"
 
 
 def _resident(state: str, text: Callable[[_Context], str]) -> _Say:
-    return _Say("order_update", state, text, lambda c: f"order:{c.n}:v{c.version}:resident:{state}")
+    return _Say(
+        "order_update", state, text, lambda c: f"order:{c.n}:v{c.version}:{c.to_key}:{state}"
+    )
 
 
 def _timer_deadline(c: _Context) -> str:
@@ -231,6 +238,24 @@ _SAY: dict[Tell, _Say] = {
         ),
         lambda c: f"order:{c.n}:v{c.version}:nobody:{c.to_key}",
     ),
+    Tell.POSSIBLE_DANGER: _Say(
+        "reminder",
+        texts.STATE_CHECK,
+        lambda c: texts.MEMBER_POSSIBLE_DANGER.format(**c.common, details=details(c.order, c.tz)),
+        lambda c: f"order:{c.n}:possible-danger:{c.to_key}",
+    ),
+    Tell.PLACE_ADDED: _Say(
+        "order_update",
+        texts.STATE_PLACE,
+        lambda c: texts.MEMBER_PLACE_ADDED.format(**c.common),
+        lambda c: f"order:{c.n}:v{c.version}:place:{c.to_key}",
+    ),
+    Tell.LINKED: _Say(
+        "order_update",
+        texts.STATE_LINKED,
+        lambda c: texts.MEMBER_LINKED.format(**c.common, text=c.notice.data["text"][:60]),
+        lambda c: f"order:{c.n}:v{c.version}:linked:{c.to_key}",
+    ),
     Tell.SURVEY: _Say(
         "survey",
         texts.STATE_RATE,
@@ -268,6 +293,18 @@ def _stamp(when: datetime | None) -> str:
     return f"{when.timestamp():.0f}" if when is not None else "0"
 
 
+# What residents who reported the same problem also hear (not the survey: only the
+# reporter rates).
+FOLLOWER_KINDS = frozenset(
+    {
+        Tell.RESIDENT_ACCEPTED,
+        Tell.RESIDENT_PROGRESS,
+        Tell.RESIDENT_RESOLVED,
+        Tell.RESIDENT_HANDED_ON,
+        Tell.RESIDENT_ESCALATED,
+    }
+)
+
 # When one person gets several notices about an order at once, the message is carried as the
 # most pressing of them (a new order before a reminder before an update).
 _PRIORITY = {"order_assigned": 0, "reminder": 1, "order_update": 2, "survey": 3}
@@ -304,21 +341,34 @@ class Notices:
         self.collected: list[dict[str, Any]] | None = [] if collect else None
 
     def recipients(
-        self, order: OrderFacts, notice: Notice, view: RosterView
-    ) -> list[Member | None]:
-        """Members to tell (None stands for the resident), without those to skip."""
+        self, order: OrderFacts, notice: Notice, view: RosterView, followers: list[str]
+    ) -> list[tuple[str, Member | None]]:
+        """(openid, member) for everyone to tell (member None: a resident), without those to
+        skip. Residents who reported the same problem hear about its progress too."""
         if notice.to == RESIDENT:
-            return [None]
+            also = followers if notice.kind in FOLLOWER_KINDS else []
+            return [(openid, None) for openid in [order.resident_openid, *also] if openid]
         if notice.to == GRID_LEADER:
             found = [grid_leader(view, order)]
+            if found == [None] and notice.data.get("or_staff"):
+                found = list(staff(view))
         elif notice.to == STAFF:
             found = list(staff(view))
+        elif notice.to == HOLDER:
+            found = [view.by_id.get(order.assignee_id) if order.assignee_id else None]
         else:
             found = [view.by_key.get(notice.to.removeprefix("member:"))]
-        return [m for m in found if m is not None and m.key not in notice.skip]
+        return [
+            (m.openid, m) for m in found if m is not None and m.openid and m.key not in notice.skip
+        ]
 
     async def send(
-        self, order: OrderFacts, notices: Iterable[Notice], view: RosterView, version: int
+        self,
+        order: OrderFacts,
+        notices: Iterable[Notice],
+        view: RosterView,
+        version: int,
+        followers: list[str] | None = None,
     ) -> None:
         """Queue the notices of one change. One person gets one push per order per change:
         when a hand-on and an escalation both reach the same grid leader, it is one message
@@ -332,11 +382,8 @@ class Notices:
         per_person: dict[str, list[tuple[_Say, _Context]]] = {}
         for notice in notices:
             say = _SAY[notice.kind]
-            for to in self.recipients(order, notice, view):
-                openid = order.resident_openid if to is None else to.openid
-                if not openid:
-                    continue
-                context = _Context(order, notice, to, view, self.tz, version, common)
+            for openid, to in self.recipients(order, notice, view, followers or []):
+                context = _Context(order, notice, to, openid, view, self.tz, version, common)
                 per_person.setdefault(openid, []).append((say, context))
         for openid, said in per_person.items():
             await self._queue(order, said, openid)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
@@ -46,20 +46,20 @@ async def held_by(session: AsyncSession, member_id: int, limit: int = 20) -> lis
     return list(rows.scalars())
 
 
-async def latest_resolved(session: AsyncSession, openid: str, since: datetime) -> Order | None:
-    """The resident's most recently resolved order awaiting a verdict (resolved after ``since``)."""
-    return (
-        await session.execute(
-            select(Order)
-            .where(
-                Order.resident_openid == openid,
-                Order.status == Status.RESOLVED.value,
-                Order.resolved_at >= since,
-            )
-            .order_by(Order.resolved_at.desc())
-            .limit(1)
+async def awaiting_rating(session: AsyncSession, openid: str, since: datetime) -> list[Order]:
+    """The resident's resolved orders awaiting a verdict (resolved after ``since``), newest
+    first."""
+    rows = await session.execute(
+        select(Order)
+        .where(
+            Order.resident_openid == openid,
+            Order.status == Status.RESOLVED.value,
+            Order.resolved_at >= since,
         )
-    ).scalar_one_or_none()
+        .order_by(Order.resolved_at.desc())
+        .limit(10)
+    )
+    return list(rows.scalars())
 
 
 async def latest_since(session: AsyncSession, openid: str, since: datetime) -> Order | None:
@@ -72,3 +72,41 @@ async def latest_since(session: AsyncSession, openid: str, since: datetime) -> O
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+async def open_candidates(
+    session: AsyncSession,
+    openid: str,
+    building: str | None,
+    category: str,
+    since: datetime,
+    limit: int = 50,
+) -> list[Order]:
+    """Open orders a new report could be a repeat of: the same resident's, or the same
+    building's, of the same category, opened since ``since``; newest first."""
+    same_place = Order.building == building if building else Order.resident_openid == openid
+    rows = await session.execute(
+        select(Order)
+        .where(
+            Order.status.in_(OPEN_VALUES),
+            Order.category == category,
+            Order.created_at >= since,
+            Order.merged_into.is_(None),
+            (Order.resident_openid == openid) | same_place,
+        )
+        .order_by(Order.created_at.desc())
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def reports_since(session: AsyncSession, openid: str, since: datetime) -> int:
+    """Orders this resident opened since ``since`` (the hourly limit)."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Order)
+            .where(Order.resident_openid == openid, Order.created_at >= since)
+        )
+        or 0
+    )

@@ -8,20 +8,32 @@ from a change to the database: chat handlers, the timer tick and the console all
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy import Table
 
 from bot import texts
 from bot.orders import lifecycle as lc
+from bot.orders import queries
 from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
+from bot.orders.dispatch import Place
+from bot.orders.duplicates import same_problem
 from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.notices import grid_leader, staff
 from bot.orders.state import write
 from bot.orders.timers import Due, TimerContext, plan, timer_change
+from bot.storage.dialect import dialect_insert
 from models.community import Member
-from models.orders import Order
+from models.orders import Order, OrderFollower
+
+_FOLLOWERS: Table = OrderFollower.__table__  # type: ignore[assignment]
 
 __all__ = ["Accepted", "NewOrder", "OrderService", "Refused"]
+
+
+def _elsewhere(a: str | None, b: str | None) -> bool:
+    return bool(a and b and a.upper() != b.upper())
 
 
 class OrderService(OrderCore):
@@ -133,6 +145,55 @@ class OrderService(OrderCore):
         self._view = None
 
     # -- residents -------------------------------------------------------------------------------
+    async def repeat_of(self, openid: str, new: NewOrder) -> Order | None:
+        """An open order this report repeats: the resident's own, or a neighbour's at the same
+        building, same category, similar words, within ``reports.duplicate_window``."""
+        since = self.clock.now() - self.config.reports.duplicate_window
+        found = await queries.open_candidates(
+            self.session, openid, new.place.building, new.category, since
+        )
+        for order in found:
+            if (
+                _elsewhere(order.building, new.place.building)
+                or _elsewhere(order.unit, new.place.unit)
+                or _elsewhere(order.room, new.place.room)
+            ):
+                continue  # another building, stairwell or home: another problem
+            if same_problem(order.text, new.text) or same_problem(order.summary, new.summary):
+                return order
+        return None
+
+    async def join(self, order: Order, openid: str, text: str) -> None:
+        """The report joins ``order``: the resident follows its progress; no new push."""
+        same = order.resident_openid == openid
+        if not same:
+            await self.session.execute(
+                dialect_insert(self.session, _FOLLOWERS)
+                .values(order_id=order.id, openid=openid, since=self.clock.now(), text=text)
+                .on_conflict_do_nothing()
+            )
+        await self.apply(
+            order, lc.link_report(order, text, same, self.clock.now()), f"resident:{openid}"
+        )
+
+    async def over_hourly_limit(self, openid: str) -> bool:
+        since = self.clock.now() - timedelta(hours=1)
+        opened = await queries.reports_since(self.session, openid, since)
+        return opened >= self.config.reports.per_hour
+
+    async def add_place(self, order: Order, openid: str, place: Place) -> None:
+        """The address of an order that was sent out before the resident gave it; an order
+        nobody holds is dispatched again now that its place is known."""
+        change = lc.add_place(
+            order, place.building, place.unit, place.room, place.label(), self.clock.now()
+        )
+        if order.status == lc.Status.RECEIVED.value:
+            write(order, change.values)  # dispatch looks at the place
+            told = Change({}, change.history, change.notices)
+            await self.dispatch(order, actor=f"resident:{openid}", first=told)
+        else:
+            await self.apply(order, change, f"resident:{openid}")
+
     async def cancel(self, openid: str, order: Order) -> None:
         if order.resident_openid != openid:
             raise Refused(texts.ORDER_NOT_FOUND.format(number=order.id))

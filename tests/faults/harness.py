@@ -254,7 +254,7 @@ async def settle(service: Service, http: aiohttp.ClientSession, within: float = 
 def report_text(i: int) -> str:
     """Half reports (each must become exactly one order), half chat."""
     if i % 2 == 0:
-        return f"{i % 3 + 1}栋1单元{101 + i % 9}水管漏水了 编号{i}"
+        return f"{i + 1}栋1单元{101 + i % 9}水管漏水了 编号{i}"  # each a problem of its own
     return f"你好 编号{i}"
 
 

@@ -161,7 +161,7 @@ async def test_redis_cut_pushes_resume_promptly_and_readiness_tells(tmp_path: Pa
             before = len(await service.fake_messages(http))
             proxy.refuse()
             sender = WeChatSender(service, http)
-            await sender.run(3, 20, lambda i: f"{i % 3 + 1}栋1单元10{i % 9 + 1}灯坏了 编号{i}")
+            await sender.run(3, 20, lambda i: f"{i + 1}栋1单元101灯坏了 编号{i}")
             await sender.finish()
             status, body = await service.ready(http)
             assert status == 503 and body.get("redis") != "ok"
@@ -206,7 +206,7 @@ async def test_lost_api_answers_send_no_customer_service_message_twice(tmp_path:
             await asyncio.sleep(1)
             proxy.drop_answers()
             sender = WeChatSender(service, http)
-            await sender.run(3, 20, lambda i: f"{i % 3 + 1}栋1单元10{i % 9 + 1}灯坏了 编号{i}")
+            await sender.run(3, 20, lambda i: f"{i + 1}栋1单元101灯坏了 编号{i}")
             await sender.finish()
             await asyncio.sleep(2)
             proxy.restore()

@@ -1,0 +1,138 @@
+"""Answers to the questions the bot asked (conversation state, as aiogram's ``StateFilter``):
+which address a report is about, where an emergency is, whether to keep a new address.
+
+Nothing is lost while a question is open: a command is answered as usual and the question
+stays (handlers/__init__.py adds a reminder); a new matter files the waiting report without an
+address first, and says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import texts
+from bot.chat import conversation
+from bot.chat.conversation import Pending
+from bot.chat.filters import HasText, MsgType, State
+from bot.chat.router import Router
+from bot.clock import Clock
+from bot.config import Config
+from bot.intake import ParseResult, parse
+from bot.messages import Incoming
+from bot.orders import queries
+from bot.orders.dispatch import Place
+from bot.orders.service import OrderService
+from bot.roster import residents
+from handlers.reports import (
+    ASK_ADDRESS,
+    ASK_PLACE_FOR,
+    CONFIRM_HOME,
+    create,
+    local_now,
+    new_order,
+)
+from handlers.resident import on_text
+
+router = Router("questions")
+
+_SKIP = {"跳过", "不用", "不方便", "不说了"}
+_YES = {"是", "是的", "好", "好的", "对", "嗯", "可以", "行", "yes", "ok"}
+
+
+def _place_in(message: Incoming, parsed: ParseResult) -> Place | None:
+    if parsed.address is not None and parsed.address.building is not None:
+        return Place(parsed.address.building, parsed.address.unit, parsed.address.room)
+    return None
+
+
+def _new_matter(message: Incoming, parsed: ParseResult) -> bool:
+    text = message.text.strip()
+    return parsed.intent in ("cancel", "status", "help", "bind") or (
+        parsed.intent == "order" and len(text) > 8 and parsed.category not in (None, "other")
+    )
+
+
+@router.message(MsgType("text", "voice"), HasText(), State(ASK_ADDRESS))
+async def answer_address(
+    message: Incoming,
+    pending: Pending,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None = None,
+) -> str:
+    """The resident was asked for an address; the waiting report is created with the answer
+    — or without one, when the resident would rather not say, or has moved on."""
+    session, data = orders.session, pending.data
+    parsed = parse(message.text, local_now(clock, config))
+    place = _place_in(message, parsed)
+    skip = message.text.strip() in _SKIP
+    if place is None and not skip and _new_matter(message, parsed):
+        filed = await _file_waiting(orders, message, data, clock, config)
+        return filed + await on_text(message, orders, clock, config, inbound_id)
+    if place is None and not skip and int(data.get("tries", 0)) < 1:
+        await conversation.remember(
+            session, message.openid, ASK_ADDRESS, {**data, "tries": 1}, clock.now()
+        )
+        return texts.ASK_ADDRESS_AGAIN
+    await conversation.forget(session, message.openid)
+    original = str(data.get("text") or "")
+    first = parse(original, local_now(clock, config))
+    source = data.get("inbound_id")
+    new = new_order(original, first, place or Place())
+    reply, _ = await create(orders, message, new, int(source) if source else inbound_id)
+    return (texts.ADDRESS_SKIPPED + reply) if place is None else reply
+
+
+async def _file_waiting(
+    orders: OrderService, message: Incoming, data: dict[str, Any], clock: Clock, config: Config
+) -> str:
+    """The waiting report, created without an address (staff will ask), before a new matter."""
+    await conversation.forget(orders.session, message.openid)
+    original = str(data.get("text") or "")
+    first = parse(original, local_now(clock, config))
+    source = data.get("inbound_id")
+    _, order = await create(
+        orders, message, new_order(original, first, Place()), int(source) if source else None
+    )
+    if order is None:
+        return ""
+    return texts.PENDING_FILED.format(summary=order.summary, number=order.id)
+
+
+@router.message(MsgType("text", "voice"), HasText(), State(ASK_PLACE_FOR))
+async def answer_place(
+    message: Incoming,
+    pending: Pending,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None = None,
+) -> str:
+    """Where the emergency reported a moment ago is; anything else is handled as usual."""
+    await conversation.forget(orders.session, message.openid)
+    parsed = parse(message.text, local_now(clock, config))
+    place = _place_in(message, parsed)
+    order = await queries.find(orders.session, int(pending.data.get("order_id") or 0))
+    if place is None or order is None:
+        return await on_text(message, orders, clock, config, inbound_id)
+    await orders.add_place(order, message.openid, place)
+    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
+
+
+@router.message(MsgType("text", "voice"), HasText(), State(CONFIRM_HOME))
+async def confirm_home(
+    message: Incoming,
+    pending: Pending,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None = None,
+) -> str:
+    await conversation.forget(orders.session, message.openid)
+    if message.text.strip().lower().rstrip("。!！") not in _YES:
+        return await on_text(message, orders, clock, config, inbound_id)
+    d = pending.data
+    place = Place(d.get("building"), d.get("unit"), d.get("room"))
+    await residents.register_home(orders.session, message.openid, place, clock.now())
+    return texts.HOME_CONFIRMED.format(place=place.label())

@@ -1,0 +1,151 @@
+"""What a resident's report becomes: a new order, a repeat of an open one, or a question.
+
+Shared by the free-text handler and the questions that lead back to a report (the address).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot import texts
+from bot.chat import conversation
+from bot.clock import Clock
+from bot.config import Config
+from bot.intake import ParseResult, advice_for, parse
+from bot.messages import Incoming, Reply
+from bot.orders.dispatch import ROLE_NAMES, Place
+from bot.orders.service import NewOrder, OrderService
+from bot.roster import residents
+from models.community import Resident
+from models.orders import Order
+
+ASK_ADDRESS = "await_address"  # a report waits for the resident's address
+ASK_PLACE_FOR = "await_place_for"  # an emergency went out first; its address comes now
+CONFIRM_HOME = "confirm_home"  # "以后都用 … 吗？"
+
+
+def local_now(clock: Clock, config: Config) -> datetime:
+    return clock.now().astimezone(config.tz)
+
+
+def place_of(parsed: ParseResult, home: Resident | None) -> Place | None:
+    if parsed.address is not None:
+        a = parsed.address
+        if a.building is None and home is not None and home.building and a.room:
+            # "1502的…" from someone whose building we know
+            return Place(home.building, a.unit or home.unit, a.room)
+        return Place(a.building, a.unit, a.room)
+    if home is not None and home.building:
+        return Place(home.building, home.unit, home.room)
+    return None
+
+
+def new_order(text: str, parsed: ParseResult, place: Place) -> NewOrder:
+    pt = parsed.preferred_time
+    return NewOrder(
+        text=text,
+        category=parsed.category or "other",
+        urgent=parsed.urgent,
+        summary=parsed.summary or text.strip()[:30],
+        place=place,
+        phones=parsed.phones,
+        preferred_start=datetime.fromisoformat(pt.start) if pt else None,
+        preferred_end=datetime.fromisoformat(pt.end) if pt else None,
+        danger=parsed.danger,
+        hazard=parsed.hazard,
+    )
+
+
+def safety_lines(parsed: ParseResult) -> str:
+    """What to do first: the emergency numbers that fit the kind of danger (one table:
+    bot.intake.advice_for), or a short line for a report that may be dangerous."""
+    numbers, tip = advice_for(parsed.hazard)
+    if parsed.danger == "urgent":
+        return texts.emergency_first(numbers, tip)
+    if parsed.danger == "possible":
+        return texts.possible_danger(numbers, tip)
+    return ""
+
+
+async def create(
+    orders: OrderService, message: Incoming, new: NewOrder, inbound_id: int | None
+) -> tuple[str, Order | None]:
+    """A new order, or the open order it repeats; the reply says which (and the order)."""
+    openid = message.openid
+    repeat = await orders.repeat_of(openid, new)
+    if repeat is not None:
+        await orders.join(repeat, openid, new.text)
+        return texts.ALREADY_HANDLING.format(number=repeat.id), repeat
+    if not new.urgent and await orders.over_hourly_limit(openid):
+        return texts.REPORT_LIMIT, None
+    order, member = await orders.report(openid, new, inbound_id)
+    roles = "、".join(ROLE_NAMES.get(r, r) for r in member.roles or []) if member else ""
+    who = f"{member.name}（{roles or texts.SOME_MEMBER}）" if member else None
+    parts = [texts.order_created(order.id, who)]
+    if new.urgent:
+        parts.append(texts.URGENT_NOTED)
+    return "\n".join(parts), order
+
+
+async def report(
+    orders: OrderService,
+    message: Incoming,
+    parsed: ParseResult,
+    clock: Clock,
+    inbound_id: int | None,
+) -> str:
+    """A report in free text: created now if its place is known (or it cannot wait), else
+    kept while the resident is asked for the address."""
+    session, openid, text = orders.session, message.openid, message.text
+    home = await residents.home_of(session, openid)
+    place = place_of(parsed, home)
+    safety = safety_lines(parsed)
+    if place is None and not parsed.urgent:
+        data = {"text": text, "inbound_id": inbound_id, "tries": 0}
+        await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
+        return _join(safety, texts.ASK_ADDRESS)
+    new = new_order(text, parsed, place or Place())
+    reply, order = await create(orders, message, new, inbound_id)
+    if place is None and order is not None:  # an emergency: out first, the address after
+        data = {"order_id": order.id}
+        await conversation.remember(session, openid, ASK_PLACE_FOR, data, clock.now())
+        reply += texts.URGENT_ASK_ADDRESS
+    elif parsed.address is not None and place is not None:
+        reply += await remember_home(orders, openid, home, place, clock)
+    return _join(safety, reply)
+
+
+async def remember_home(
+    orders: OrderService, openid: str, home: Resident | None, place: Place, clock: Clock
+) -> str:
+    """A full address in a report: kept as the resident's home when none is on file and the
+    building is on the roster; offered when it differs from the one on file."""
+    if place.building is None or place.room is None:
+        return ""
+    view = await orders.roster()
+    if view.buildings and place.building.upper() not in view.buildings:
+        return ""
+    if home is None or not home.building:
+        await residents.register_home(orders.session, openid, place, clock.now())
+        return texts.HOME_REMEMBERED.format(place=place.label())
+    if (home.building, home.unit, home.room) == (place.building, place.unit, place.room):
+        return ""
+    data = {"building": place.building, "unit": place.unit, "room": place.room}
+    await conversation.remember(orders.session, openid, CONFIRM_HOME, data, clock.now())
+    return texts.HOME_OFFER.format(place=place.label())
+
+
+def held_reply(message: Incoming) -> Reply | None:
+    """The answer to a message kept in the spool while the database is away: no order number
+    yet, but an emergency still gets its numbers at once."""
+    if message.msg_type == "event":
+        return None
+    if message.text:
+        parsed = parse(message.text, datetime.now(UTC))
+        if parsed.danger == "urgent":
+            return Reply(text=texts.HELD_URGENT.format(advice=safety_lines(parsed)))
+    return Reply(text=texts.HELD)
+
+
+def _join(first: str, rest: str) -> str:
+    return f"{first}\n{rest}" if first else rest

@@ -1,0 +1,74 @@
+"""Answers to the satisfaction question: 1–5, 满意, 不满意 …, or ``#12 5`` naming the order."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from bot import texts
+from bot.chat.filters import HasText, MsgType
+from bot.chat.router import Router
+from bot.messages import Incoming
+from bot.orders import queries
+from bot.orders.service import OrderService
+from models.orders import Order
+
+router = Router("survey")
+
+RATING_WINDOW = timedelta(days=14)
+_RATING = re.compile(
+    r"^\s*(?:#?\s*(?P<number>\d{1,12})(?:\s*[号:：,，]\s*|\s+))??"
+    r"(?:(?P<digit>[1-5一二三四五])\s*(?:分|星)?"
+    r"|(?P<word>非常满意|很满意|满意|一般|还行|不满意|很不满意|没修好|没解决))\s*[。.!！]*\s*$"
+)
+_WORDS = {
+    "非常满意": 5,
+    "很满意": 5,
+    "满意": 5,
+    "一般": 3,
+    "还行": 3,
+    "不满意": 1,
+    "很不满意": 1,
+    "没修好": 1,
+    "没解决": 1,
+}
+_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def rating_of(text: str) -> tuple[int | None, int] | None:
+    """(order number named, score), or None when the text is not a rating."""
+    m = _RATING.match(text)
+    if not m:
+        return None
+    digit, word = m.group("digit"), m.group("word")
+    score = _WORDS[word] if word else (_CN_DIGIT.get(digit) or int(digit))
+    number = int(m.group("number")) if m.group("number") else None
+    return number, score
+
+
+class SurveyAnswer:
+    """A rating while one or more of the resident's orders await a verdict; injects
+    ``score`` and ``waiting`` (the orders it may be about, newest first)."""
+
+    async def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        found = rating_of(message.text)
+        if found is None:
+            return False
+        number, score = found
+        since = data["clock"].now() - RATING_WINDOW
+        waiting = await queries.awaiting_rating(data["session"], message.openid, since)
+        if number is not None:
+            waiting = [o for o in waiting if o.id == number]
+        return {"score": score, "waiting": waiting} if waiting else False
+
+
+@router.message(MsgType("text", "voice"), HasText(), SurveyAnswer())
+async def rate(message: Incoming, score: int, waiting: list[Order], orders: OrderService) -> str:
+    if len(waiting) > 1:
+        listed = "、".join(f"#{o.id}（{o.summary}）" for o in waiting[:5])
+        return texts.WHICH_SURVEY.format(orders=listed, number=waiting[0].id)
+    order = waiting[0]
+    if await orders.rate(message.openid, order, score):
+        return texts.RATE_LOW.format(number=order.id)
+    return texts.RATED
