@@ -107,13 +107,13 @@ UNCLEAR_REPLY = (
 )
 NO_SURVEY_REPLY = "谢谢！目前没有需要您评价的工单。有需要随时发消息给我们。"
 WHICH_SURVEY = "您有几张工单等着评价：{orders}。请回复“#单号 分数”，比如“#{number} 5”。"
-ALREADY_HANDLING = "这个问题已在工单 #{number} 中处理，有进展会通知您。"
+ALREADY_HANDLING = "这个问题已在 #{number} 中处理，有进展会通知您。"
 REPORT_LIMIT = (
     "您这一小时已经报了好几件事，我们正在逐一处理，稍后再发新的事情吧。"
     "如果情况紧急，请直接说明，或拨打 110 / 119 / 120。"
 )
 HOME_REMEMBERED = "\n（已记下您家的地址：{place}，下次报事不用再说；不对的话发“绑定 新地址”修改。）"
-HOME_OFFER = "\n以后都用 {place} 作为您家的地址吗？回复“是”。"
+HOME_OFFER = "\n以后都用 {place} 吗？回复“是”，以后报事就不用再说地址。"
 HOME_CONFIRMED = "好的，以后都用 {place}。"
 URGENT_ASK_ADDRESS = "\n请告诉我们具体在哪栋楼几单元几号，比如“3栋2单元501”，我们好马上找到您。"
 ADDRESS_ADDED = "地址已补充到工单 #{number}：{place}。负责的同志会按这个地址过来。"
@@ -142,6 +142,7 @@ RESIDENT_PROGRESS = "您的工单 #{number} 有新进展：{note}"
 RESIDENT_RESOLVED = (
     "您的工单 #{number} 已办结{note}。\n满意吗？回复 1-5 分（5 分最满意），或回复“满意”“不满意”。"
 )
+FOLLOWER_RESOLVED = "您反映的问题（工单 #{number}）已办结{note}。如果还没解决，请再告诉我们。"
 RESIDENT_HANDED_ON = "您的工单 #{number} 已转给{who}处理。"
 RESIDENT_ESCALATED = "您的工单 #{number} 社区已上报相关部门协调处理，有结果会告诉您。"
 
@@ -154,7 +155,7 @@ URGENT_HEAD = "【紧急】"
 ORDER_DETAIL_TIME = "\n居民方便的时间：{when}"
 ORDER_DETAIL_PHONE = "\n联系电话：{phones}"
 ORDER_DETAIL_TEXT = "\n居民原话：{text}"
-ACCEPT_HINT = "回复接单{number}"  # a template field: at most 20 characters
+ACCEPT_HINT = "回复接单{number}或退单{number}"  # a template field: at most 20 characters
 MEMBER_URGENT_FYI = "紧急工单 #{number}（{category}）：{place}{summary}\n已派给{who}，请关注。"
 MEMBER_CANCELLED = "工单 #{number} 居民已取消，无需再处理。"
 MEMBER_BOUND = "绑定成功！{name}（{roles}），以后新工单会发到这里。发“待办”看您手上的工单。"
@@ -180,7 +181,7 @@ MEMBER_TAKEN = "工单 #{number} 已被{who}接单了。"
 MEMBER_ORDER_UNKNOWN = "没有找到您能处理的工单 #{number}，请核对单号；发“待办”看您手上的工单。"
 MEMBER_NOT_HOLDER = "工单 #{number} 不在您手上，不能退单。"
 MEMBER_PROGRESS_OK = "已记录工单 #{number} 的进展，并告知了居民。"
-MEMBER_RESOLVED_OK = "工单 #{number} 已办结，辛苦了！居民会收到回访。"
+MEMBER_RESOLVED_OK = "工单 #{number} 已办结，辛苦了！已请居民评价。"
 MEMBER_DECLINED_OK = "已退单 #{number}，{next}。"
 MEMBER_REASSIGNED_OK = "已把工单 #{number} 转给{who}。"
 MEMBER_REASSIGN_UNKNOWN = "没有找到“{name}”，请用花名册上的姓名或编号。"
@@ -189,7 +190,7 @@ MEMBER_ESCALATED_OK = "工单 #{number} 已吹哨上报，网格长和社区干�
 MEMBER_ESCALATION_FYI = "吹哨：工单 #{number}（{category}）{place}{summary}\n{who}上报原因：{note}"
 MEMBER_HANDED_TO_YOU = (
     "{urgent_head}{who}把工单 #{number} 转给了您（{category}）：{place}{summary}{details}\n"
-    "回复“接单 {number}”接单。"
+    "回复“接单 {number}”接单；不归您管的回复“退单 {number} 原因”。"
 )
 MEMBER_UNASSIGNED = (
     "{urgent_head}工单 #{number}（{category}）：{place}{summary}{details}\n"
@@ -200,7 +201,6 @@ MEMBER_POSSIBLE_DANGER = (
     "居民的描述可能有危险，请尽快联系确认；确有危险请协助拨打紧急电话。"
 )
 MEMBER_PLACE_ADDED = "工单 #{number} 居民补充了地址：{place}{summary}"
-MEMBER_LINKED = "工单 #{number}（{place}{summary}）又有居民反映：{text}\n办理进展会同时告诉他们。"
 MEMBER_NO_OPEN = "您手上没有待办的工单。"
 MEMBER_OPEN_HEADER = "您的待办工单："
 MEMBER_ON_DUTY = "已上岗，新工单会派给您。"
@@ -265,7 +265,6 @@ STATE_URGENT_TO_ACCEPT = "紧急待接单"
 STATE_UNASSIGNED = "待安排"
 STATE_CHECK = "请核实"
 STATE_PLACE = "补充地址"
-STATE_LINKED = "多人反映"
 STATE_ACCEPTED = "已接单"
 STATE_IN_PROGRESS = "办理中"
 STATE_RESOLVED = "已办结"
@@ -317,7 +316,8 @@ TIMER_ESCALATE_STAFF = "催办升级：工单 #{number}（{category}）{place}{s
 TIMER_REMIND_RESOLVE = "提醒：工单 #{number}（{category}）{place}{summary}\n办理时限还剩{left}，到 {deadline} 截止。办完请回复“完成 {number}”。"
 TIMER_OVERDUE = "超时：工单 #{number}（{category}）{place}{summary}\n已超过办理时限（{deadline}），请尽快处理并回复进度。"
 TIMER_NOBODY = "暂无人接"
-SURVEY = "您好！您的工单 #{number}（{summary}）已经办结一天了。\n问题解决了吗？请回复 1-5 分（5 分最满意），或者回复“满意”“不满意”。没修好也请告诉我们。"
+# The completion notice asks for the rating; this goes once, a day later, only when none came.
+SURVEY = "您好！您的工单 #{number}（{summary}）办结一天了，还没收到您的评价。\n问题解决了吗？回复 1-5 分（5 分最满意），或者回复“满意”“不满意”。没修好也请告诉我们。"
 SURVEY_CLOSED_NOTE = "回访无回复，自动结单（未评价）"
 REOPEN_GRID_FYI = (
     "重办：工单 #{number}（{category}）{place}{summary}\n居民评价 {score} 分，已重新派出，请跟进。"
@@ -328,6 +328,9 @@ REOPEN_GRID_FYI = (
 # and {age} in eligibility rules.
 BROADCAST_WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 BROADCAST_DATE = "{month}月{day}日"
+PREVIEW_UNKNOWN = "未登记姓名和地址的居民"
+PREVIEW_NO_BUILDING = "未登记楼栋"
+PREVIEW_MEMBER = "{name}（{roles}）"
 BROADCAST_SENIOR_CARD = (
     "您好！您今年满{age}周岁了，可以申请老年人免费乘车卡（敬老卡），请带身份证到社区服务站办理。"
 )

@@ -19,8 +19,8 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.messages import Incoming
 from bot.orders import queries
-from bot.orders.notices import role_text, who
 from bot.orders.service import OrderService
+from bot.orders.wording import role_text, who
 from bot.roster import binding, visits
 from bot.roster.cache import RosterCache
 from handlers import replies

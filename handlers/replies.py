@@ -7,7 +7,7 @@ from datetime import tzinfo
 
 from bot import texts
 from bot.orders.lifecycle import HELD_VALUES
-from bot.orders.notices import place_text, who
+from bot.orders.wording import place_text, who
 from bot.roster.cache import RosterView
 from models.orders import Order
 

@@ -104,3 +104,18 @@ def test_example_config_is_valid() -> None:
     example = Path(__file__).resolve().parent.parent / "config.example.yaml"
     cfg = load_config(example, environ={"MULIN_WECHAT__TOKEN": "t"})
     assert cfg.wechat.mode in ("plain", "compatible", "safe")
+
+
+def test_example_config_does_not_share_the_demo_database(tmp_path: Path) -> None:
+    """A first `mulin roster import --config config.yaml` must not land in the sandbox's data."""
+    from bot.sandbox.demo import demo_config
+
+    example = Path(__file__).resolve().parent.parent / "config.example.yaml"
+    cfg = load_config(example, environ={"MULIN_WECHAT__TOKEN": "t"})
+    demo = demo_config("127.0.0.1", 8080, "./data")
+    assert cfg.database.url != demo.database.url
+    assert (
+        Path(cfg.database.url.split("///", 1)[1]).resolve()
+        != Path(demo.database.url.split("///", 1)[1]).resolve()
+    )
+    assert cfg.reports.max_open_per_member == 20 and cfg.reports.per_hour == 10

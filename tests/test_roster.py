@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.orders.dispatch import CATEGORY_NAMES, ROLE_NAMES
 from bot.roster.apply import INVITE_ALPHABET, ImportSummary, import_roster
 from bot.roster.cli import run_roster_export, run_roster_import
 from bot.roster.export import load_roster
@@ -602,7 +603,7 @@ def test_cli_export(db_url: str, tmp_path: Path) -> None:
     assert parse_roster(out.getvalue().encode(), "yaml") == expected
     out = io.StringIO()
     assert run_roster_export(config, "CSV", out, io.StringIO()) == 0
-    assert out.getvalue().startswith("kind,id,name,")
+    assert out.getvalue().startswith("类型,编号,名称,电话,角色,")
     assert parse_roster(out.getvalue().encode(), "csv") == expected
 
     binary = io.BytesIO()
@@ -613,7 +614,7 @@ def test_cli_export(db_url: str, tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     err = io.StringIO()
     assert run_roster_export(config, None, io.StringIO(), err, output=str(target)) == 0
-    assert target.read_bytes().startswith(b"\xef\xbb\xbfkind,")
+    assert target.read_bytes().startswith("\ufeff类型,".encode())
     assert read_roster(target) == expected
     assert err.getvalue() == f"roster written to {target}\n"
 
@@ -638,3 +639,32 @@ async def _load_url(url: str) -> Roster:
             return await load_roster(s)
     finally:
         await eng.dispose()
+
+
+def test_export_speaks_the_office_language_and_imports_back_unchanged(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Staff open exports in Excel: Chinese headers and values, as they were typed in."""
+    config = make_config(db_url)
+    data = base()
+    for member in data["members"]:
+        member["roles"] = [ROLE_NAMES[r] for r in member.get("roles", [])]
+        if "categories" in member:
+            member["categories"] = [CATEGORY_NAMES[c] for c in member["categories"]]
+    assert _run_import(write_yaml(tmp_path / "r.yaml", data), db_url)[0] == 0
+    expected = asyncio.run(_load_url(db_url))
+    for fmt in ("yaml", "csv"):
+        out = io.StringIO()
+        assert run_roster_export(config, fmt, out, io.StringIO()) == 0
+        text = out.getvalue()
+        assert "网格长" in text and "代办" in text and "居民代表" in text, text
+        for english in ("grid_leader", "representative", "paperwork", "member,", "grid,"):
+            assert english not in text
+        assert parse_roster(text.encode(), fmt) == expected
+    target = tmp_path / "花名册.xlsx"
+    assert run_roster_export(config, None, io.StringIO(), io.StringIO(), output=str(target)) == 0
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(target).worksheets[0]
+    assert [c.value for c in sheet[1]][:5] == ["类型", "编号", "名称", "电话", "角色"]
+    assert read_roster(target) == expected

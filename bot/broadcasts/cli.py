@@ -214,7 +214,9 @@ async def _rule_command(
         rule = await ops.remove_rule(sessions, args.id, now)
         return [f"rule {rule.id} removed: {rule.name}"]
     if command == "preview":
-        return _preview_lines(await ops.preview_rule(sessions, args.id, now, tz, first=args.first))
+        return _preview_lines(
+            await ops.preview_rule(sessions, args.id, now, tz, first=args.first), tz
+        )
     if command == "run":
         queued = await ops.run_rule_now(sessions, args.id, now, tz)
         if queued is None:
@@ -346,12 +348,17 @@ def _show_lines(detail: ops.RuleDetail, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def _preview_lines(preview: ops.Preview) -> list[str]:
+def _preview_lines(preview: ops.Preview, tz: ZoneInfo) -> list[str]:
     r = preview.rule
     lines = [f"rule {r.id} ({r.name}) would go to {preview.count} recipient(s) now"]
+    lines.append(f"message (as at {_when(preview.at, tz)}):")
+    lines.extend(f"  {line}" for line in preview.text.splitlines())
+    if preview.by_building:
+        counted = ", ".join(f"{label} {n}" for label, n in preview.by_building)
+        lines.append(f"residents by building: {counted}")
     if preview.first:
         lines.append(f"first {len(preview.first)}:")
-        lines.extend(f"  {openid}  {who}".rstrip() for openid, who in preview.first)
+        lines.extend(f"  {who}" for who in preview.first)
     return lines
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,9 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import texts
+from bot.broadcasts import message
 from bot.broadcasts.rules import RuleSpec
 from bot.broadcasts.schedule import build_trigger, next_after, upcoming
 from bot.broadcasts.send import audience_for, fire
+from bot.roster.files import natural_key
 from models.broadcasts import BroadcastOccurrence, BroadcastRule
 from models.community import Member, Resident
 
@@ -134,9 +138,14 @@ async def remove_rule(
 
 @dataclass(frozen=True)
 class Preview:
+    """What staff check before a rule goes out: the words, and who (never openids)."""
+
     rule: BroadcastRule
     count: int
-    first: list[tuple[str, str]]  # (openid, who: address or member name)
+    text: str  # the message as it would read at the next run (or now)
+    at: datetime
+    first: list[str]  # "张阿姨 3栋2单元501", "李建国（居民代表）", or 未登记地址的居民
+    by_building: list[tuple[str, int]]  # ("3栋", 12), ..., ("未登记楼栋", 3)
 
 
 async def preview_rule(
@@ -150,18 +159,56 @@ async def preview_rule(
     async with sessions() as session:
         rule = await _get(session, rule_id)
         openids = await audience_for(session, rule, now, tz)
-        shown = openids[:first]
-        who: dict[str, str] = {}
-        if shown:
-            for r in (
-                await session.execute(select(Resident).where(Resident.openid.in_(shown)))
-            ).scalars():
-                who[r.openid] = "-".join(p for p in (r.building, r.unit, r.room) if p)
-            for m in (
-                await session.execute(select(Member).where(Member.openid.in_(shown)))
-            ).scalars():
-                who[m.openid or ""] = m.name
-        return Preview(rule, len(openids), [(o, who.get(o, "")) for o in shown])
+        people = await _people(session, openids)
+        at = rule.next_run_at if rule.enabled and rule.next_run_at else now
+        age = int((rule.condition or {})["turns_age"]) if rule.kind == "eligibility" else None
+        text = message.render(rule.text, message.values(at, tz, age))
+        buildings: Counter[str] = Counter()
+        for o in openids:
+            person = people.get(o)
+            if person is not None and person.is_member:
+                continue  # members are named in the list, not counted as households
+            building = person.building if person else None
+            label = texts.BUILDING.format(building=building) if building else None
+            buildings[label or texts.PREVIEW_NO_BUILDING] += 1
+        ordered = sorted(buildings.items(), key=lambda kv: natural_key(kv[0]))
+        shown = [people[o].label if o in people else texts.PREVIEW_UNKNOWN for o in openids[:first]]
+        return Preview(rule, len(openids), text, at, shown, ordered)
+
+
+@dataclass(frozen=True)
+class _Person:
+    label: str
+    building: str | None
+    is_member: bool
+
+
+async def _people(session: AsyncSession, openids: list[str]) -> dict[str, _Person]:
+    found: dict[str, _Person] = {}
+    for start in range(0, len(openids), 1000):  # bounded IN lists, whatever the audience size
+        chunk = openids[start : start + 1000]
+        for r in (
+            await session.execute(select(Resident).where(Resident.openid.in_(chunk)))
+        ).scalars():
+            place = _place(r.building, r.unit, r.room)
+            label = " ".join(p for p in (r.name, place) if p) or texts.PREVIEW_UNKNOWN
+            found[r.openid] = _Person(label, r.building, False)
+        for m in (await session.execute(select(Member).where(Member.openid.in_(chunk)))).scalars():
+            roles = "、".join(texts.ROLE_NAMES.get(x, x) for x in m.roles or [])
+            label = texts.PREVIEW_MEMBER.format(name=m.name, roles=roles or texts.SOME_MEMBER)
+            found[m.openid or ""] = _Person(label, None, True)
+    return found
+
+
+def _place(building: str | None, unit: str | None, room: str | None) -> str:
+    parts = []
+    if building:
+        parts.append(texts.BUILDING.format(building=building))
+    if unit:
+        parts.append(texts.UNIT.format(unit=unit))
+    if room:
+        parts.append(room)
+    return "".join(parts)
 
 
 async def run_rule_now(

@@ -150,6 +150,8 @@ class ReportsConfig:
     duplicate_window: timedelta = setting(timedelta(hours=24), duration)
     # Reports a resident may open per hour; an urgent report is never held back.
     per_hour: int = setting(10, whole(1, 1000))
+    # Open orders a member may hold before dispatch passes them over for the next in the chain.
+    max_open_per_member: int = setting(20, whole(1, 10000))
 
 
 @dataclass(frozen=True)

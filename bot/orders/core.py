@@ -32,7 +32,6 @@ from bot.roster.cache import RosterCache, RosterView, card
 from models.community import Member
 from models.orders import Order, OrderEvent, OrderFollower
 
-OPEN_CAP = 20  # open orders per member before dispatch passes them over
 _MEMBERS: Table = Member.__table__  # type: ignore[assignment]
 
 
@@ -275,7 +274,7 @@ class OrderCore:
             exclude=tuple(k for k in (*exclude, *declined) if k),
             open_counts=await self._open_counts(view, candidates),
             last_assigned=self.roster_cache.last_assigned,
-            cap=OPEN_CAP,
+            cap=self.config.reports.max_open_per_member,
         )
         return view, decision
 

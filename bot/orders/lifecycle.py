@@ -130,10 +130,9 @@ class Tell(StrEnum):
     REMIND_RESOLVE = "remind_resolve"
     OVERDUE = "overdue"
     OVERDUE_FYI = "overdue_fyi"
-    UNASSIGNED = "unassigned"
+    UNASSIGNED = "unassigned"  # nobody in the chain can take it: staff (and the grid leader)
     POSSIBLE_DANGER = "possible_danger"  # the grid leader checks a report that may be dangerous
     PLACE_ADDED = "place_added"  # the holder hears the address the resident gave later
-    LINKED = "linked"  # the holder hears another resident reported the same problem  # nobody in the chain can take it: staff (and the grid leader)
     SURVEY = "survey"
 
 
@@ -352,7 +351,7 @@ def add_place(
 
 
 def link_report(o: OrderFacts, text: str, same_resident: bool, now: datetime) -> Change:
-    """The same problem reported again: history, and the holder hears of a new neighbour."""
+    """The same problem reported again: on the order's history only. The holder is not
+    pushed again (a flood of repeats must not become a flood of pushes); the board shows it."""
     note = texts.HISTORY_REPEATED if same_resident else texts.HISTORY_LINKED
-    tells = () if same_resident else (Notice(Tell.LINKED, HOLDER, {"text": text}),)
-    return Change({"updated_at": now}, (History("linked", note.format(text=text[:60])),), tells)
+    return Change({"updated_at": now}, (History("linked", note.format(text=text[:60])),))

@@ -11,54 +11,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
-from functools import lru_cache
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.orders.dispatch import CATEGORY_NAMES, ROLE_NAMES, Place
+from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.lifecycle import GRID_LEADER, HOLDER, RESIDENT, STAFF, Notice, Tell
 from bot.orders.state import OrderFacts
+from bot.orders.wording import details, local_time, place_text, span, who
 from bot.outbox import enqueue, outbox_params
 from bot.outbox.templates import order_fields
 from bot.roster.cache import RosterView
 from models.community import Member
-
-
-def place_text(order: OrderFacts) -> str:
-    label = Place(order.building, order.unit, order.room).label()
-    return f"{label} " if label else ""
-
-
-def role_text(m: Member) -> str:
-    return "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []) or texts.SOME_MEMBER
-
-
-def who(m: Member | None) -> str:
-    return f" {m.name}（{role_text(m)}）" if m is not None else ""
-
-
-def span(delta: timedelta) -> str:
-    minutes = max(1, int(delta.total_seconds() // 60))
-    if minutes < 60:
-        return texts.MINUTES.format(n=minutes)
-    hours = minutes // 60
-    if hours < 48:
-        return texts.HOURS.format(n=hours)
-    return texts.DAYS.format(n=hours // 24)
-
-
-@lru_cache(maxsize=4096)
-def _local_minute(minute: int, tz: tzinfo) -> str:
-    t = datetime.fromtimestamp(minute * 60, tz)
-    return texts.MONTH_DAY_TIME.format(month=t.month, day=t.day, hour=t.hour, minute=t.minute)
-
-
-def local_time(when: datetime, tz: tzinfo) -> str:
-    # a tick words hundreds of deadlines, most of them within the same few minutes
-    return _local_minute(int(when.timestamp()) // 60, tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +116,10 @@ _SAY: dict[Tell, _Say] = {
     ),
     Tell.RESIDENT_RESOLVED: _resident(
         texts.STATE_RESOLVED,
-        lambda c: texts.RESIDENT_RESOLVED.format(
+        # only the reporter is asked to rate; neighbours who joined hear that it is done
+        lambda c: (
+            texts.RESIDENT_RESOLVED if c.to_key == "resident" else texts.FOLLOWER_RESOLVED
+        ).format(
             number=c.n, note=f"：{c.notice.data['note']}" if c.notice.data.get("note") else ""
         ),
     ),
@@ -250,12 +219,6 @@ _SAY: dict[Tell, _Say] = {
         lambda c: texts.MEMBER_PLACE_ADDED.format(**c.common),
         lambda c: f"order:{c.n}:v{c.version}:place:{c.to_key}",
     ),
-    Tell.LINKED: _Say(
-        "order_update",
-        texts.STATE_LINKED,
-        lambda c: texts.MEMBER_LINKED.format(**c.common, text=c.notice.data["text"][:60]),
-        lambda c: f"order:{c.n}:v{c.version}:linked:{c.to_key}",
-    ),
     Tell.SURVEY: _Say(
         "survey",
         texts.STATE_RATE,
@@ -263,30 +226,6 @@ _SAY: dict[Tell, _Say] = {
         lambda c: f"order:{c.n}:survey",
     ),
 }
-
-
-def details(order: OrderFacts, tz: tzinfo) -> str:
-    """What a member needs to act that the summary leaves out: when the resident is free,
-    a phone number, and the resident's own words."""
-    out = ""
-    start, end = getattr(order, "preferred_start", None), getattr(order, "preferred_end", None)
-    if start is not None and end is not None:
-        out += texts.ORDER_DETAIL_TIME.format(when=time_span(start, end, tz))
-    phones = getattr(order, "phones", None)
-    if phones:
-        out += texts.ORDER_DETAIL_PHONE.format(phones="、".join(phones))
-    text = (getattr(order, "text", None) or "").strip()
-    if text and text != order.summary:
-        out += texts.ORDER_DETAIL_TEXT.format(text=text if len(text) <= 120 else text[:119] + "…")
-    return out
-
-
-def time_span(start: datetime, end: datetime, tz: tzinfo) -> str:
-    a, b = start.astimezone(tz), end.astimezone(tz)
-    day = texts.MONTH_DAY.format(month=a.month, day=a.day)
-    if (b - a).total_seconds() >= 86400 and a.hour == 0 and a.minute == 0:
-        return day if (b - a).days <= 1 else f"{day}起{(b - a).days}天"
-    return f"{day} {a:%H:%M}-{b:%H:%M}"
 
 
 def _stamp(when: datetime | None) -> str:

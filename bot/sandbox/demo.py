@@ -24,7 +24,7 @@ DEMO_APPID = "wx00demo00000000"
 
 
 def demo_config(host: str, port: int, data_dir: str) -> Config:
-    db_path = Path(data_dir).resolve() / "mulin.db"
+    db_path = Path(data_dir).resolve() / "demo.db"
     return Config(
         server=ServerConfig(host=host, port=port),
         wechat=WeChatConfig(

@@ -12,7 +12,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.config import Config
 from bot.orders.lifecycle import OPEN
-from bot.orders.notices import place_text
+from bot.orders.wording import place_text
 from bot.outbox import enqueue
 from bot.outbox.templates import digest_fields
 from bot.roster.cache import RosterCache

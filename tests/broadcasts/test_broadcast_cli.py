@@ -85,9 +85,15 @@ def test_add_list_show_preview_run_disable(db_url: str, tmp_path: Path) -> None:
     code, out_text, _ = cli(db_url, "preview", "1")
     assert code == 0
     assert out_text.splitlines()[0] == "rule 1 (居民议事会提醒) would go to 2 recipient(s) now"
-    assert "  oA  3-2-501" in out_text.splitlines()
+    # staff check names, buildings and the words themselves; openids mean nothing to them
+    lines = out_text.splitlines()
+    assert "  3栋2单元501" in lines and "  4栋1单元101" in lines
+    assert "  本月居民议事会9月1日（星期二）晚上19:30召开，欢迎参加。" in lines
+    assert "residents by building: 3栋 1, 4栋 1" in lines
+    assert "oA" not in out_text and "oB" not in out_text and "{date}" not in out_text
     code, out_text, _ = cli(db_url, "preview", "2", now=(2026, 9, 1, 8))
-    assert "would go to 1 recipient(s)" in out_text and "oA" in out_text
+    assert "would go to 1 recipient(s)" in out_text and "3栋2单元501" in out_text
+    assert "满65周岁" in out_text and "oA" not in out_text
 
     code, out_text, _ = cli(db_url, "run", "1", now=(2026, 8, 25, 10))
     assert (code, out_text.strip()) == (0, "rule 1: 2 message(s) queued")

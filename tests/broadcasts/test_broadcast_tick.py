@@ -250,7 +250,7 @@ async def test_audiences(db: DB) -> None:
         assert await ops.run_rule_now(sessions, r.id, clock.now(), SH) == len(openids)
         sent = sorted(o.recipient for o in await outbox(sessions) if f"bc:{r.id}:" in o.dedupe_key)
         assert sent == openids, audience
-    assert (await ops.preview_rule(sessions, 1, clock.now(), SH)).first[0] == ("r1", "1-2-301")
+    assert (await ops.preview_rule(sessions, 1, clock.now(), SH)).first[0] == "1栋2单元301"
 
 
 @pytest.mark.slow

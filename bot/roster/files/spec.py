@@ -55,8 +55,27 @@ HEADER_ALIASES = {
     "类别": "categories",
     "网格长": "leader",
     "在岗": "on_duty",
+    "微信openid": "openid",
+    "微信": "openid",
+}
+# The header office staff see in an exported CSV or XLSX; each one reads back through
+# HEADER_ALIASES, so an export imports back unchanged.
+CHINESE_HEADERS = {
+    "kind": "类型",
+    "id": "编号",
+    "name": "名称",
+    "phone": "电话",
+    "roles": "角色",
+    "grids": "网格",
+    "buildings": "楼栋",
+    "households": "住户",
+    "categories": "类别",
+    "leader": "网格长",
+    "openid": "微信openid",
+    "on_duty": "在岗",
 }
 KIND_ALIASES = {"社区": "community", "网格": "grid", "成员": "member"}
+KIND_NAMES = {v: k for k, v in KIND_ALIASES.items()}
 LIST_SEPARATORS = re.compile(r"[;；、,，\s]+")
 MAX_CODE = 32
 MAX_ID = 64

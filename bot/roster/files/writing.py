@@ -8,8 +8,11 @@ from typing import Any
 
 import yaml
 
+from bot.orders.dispatch import CATEGORY_NAMES, ROLE_NAMES
 from bot.roster.files.spec import (
+    CHINESE_HEADERS,
     COLUMNS,
+    KIND_NAMES,
     GridSpec,
     MemberSpec,
     Roster,
@@ -37,10 +40,13 @@ def _member_data(m: MemberSpec) -> dict[str, Any]:
     data: dict[str, Any] = {"id": m.key, "name": m.name}
     if m.phone:
         data["phone"] = m.phone
-    data["roles"] = list(m.roles)
-    for name in ("grids", "buildings", "households", "categories"):
+    # Roles and categories as the office names them (网格长, 代办); the import reads both.
+    data["roles"] = [ROLE_NAMES.get(r, r) for r in m.roles]
+    for name in ("grids", "buildings", "households"):
         if getattr(m, name):
             data[name] = list(getattr(m, name))
+    if m.categories:
+        data["categories"] = [CATEGORY_NAMES.get(c, c) for c in m.categories]
     if m.openid:
         data["openid"] = m.openid
     if m.on_duty is False:
@@ -50,16 +56,23 @@ def _member_data(m: MemberSpec) -> dict[str, Any]:
 
 def flat_rows(roster: Roster) -> list[list[str]]:
     """The flat form: header, the community, the grids, the members (all cells text)."""
-    rows = [list(COLUMNS), _row(kind="community", id=roster.code, name=roster.name)]
+    header = [CHINESE_HEADERS[c] for c in COLUMNS]
+    rows = [header, _row(kind=KIND_NAMES["community"], id=roster.code, name=roster.name)]
     for g in roster.grids:
         rows.append(
-            _row(kind="grid", id=g.code, name=g.name, buildings=g.buildings, leader=g.leader or "")
+            _row(
+                kind=KIND_NAMES["grid"],
+                id=g.code,
+                name=g.name,
+                buildings=g.buildings,
+                leader=g.leader or "",
+            )
         )
     for m in roster.members:
         data = _member_data(m)
-        data["kind"] = "member"
+        data["kind"] = KIND_NAMES["member"]
         if "on_duty" in data:
-            data["on_duty"] = "no"
+            data["on_duty"] = "否"
         rows.append(_row(**data))
     return rows
 
@@ -100,7 +113,7 @@ def _xlsx_bytes(rows: list[list[str]]) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "roster"
+    sheet.title = "花名册"
     for row in rows:
         sheet.append(row)
     for column in sheet.iter_cols():

@@ -1,0 +1,70 @@
+"""How an order reads in a message: its place, a member's roles, spans and local times, the
+details a member needs to act. Pure; every sentence comes from bot.texts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
+
+from bot import texts
+from bot.orders.dispatch import ROLE_NAMES, Place
+from bot.orders.state import OrderFacts
+from models.community import Member
+
+
+def place_text(order: OrderFacts) -> str:
+    label = Place(order.building, order.unit, order.room).label()
+    return f"{label} " if label else ""
+
+
+def role_text(m: Member) -> str:
+    return "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []) or texts.SOME_MEMBER
+
+
+def who(m: Member | None) -> str:
+    return f" {m.name}（{role_text(m)}）" if m is not None else ""
+
+
+def span(delta: timedelta) -> str:
+    minutes = max(1, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return texts.MINUTES.format(n=minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return texts.HOURS.format(n=hours)
+    return texts.DAYS.format(n=hours // 24)
+
+
+@lru_cache(maxsize=4096)
+def _local_minute(minute: int, tz: tzinfo) -> str:
+    t = datetime.fromtimestamp(minute * 60, tz)
+    return texts.MONTH_DAY_TIME.format(month=t.month, day=t.day, hour=t.hour, minute=t.minute)
+
+
+def local_time(when: datetime, tz: tzinfo) -> str:
+    # a tick words hundreds of deadlines, most of them within the same few minutes
+    return _local_minute(int(when.timestamp()) // 60, tz)
+
+
+def details(order: OrderFacts, tz: tzinfo) -> str:
+    """What a member needs to act that the summary leaves out: when the resident is free,
+    a phone number, and the resident's own words."""
+    out = ""
+    start, end = getattr(order, "preferred_start", None), getattr(order, "preferred_end", None)
+    if start is not None and end is not None:
+        out += texts.ORDER_DETAIL_TIME.format(when=time_span(start, end, tz))
+    phones = getattr(order, "phones", None)
+    if phones:
+        out += texts.ORDER_DETAIL_PHONE.format(phones="、".join(phones))
+    text = (getattr(order, "text", None) or "").strip()
+    if text and text != order.summary:
+        out += texts.ORDER_DETAIL_TEXT.format(text=text if len(text) <= 120 else text[:119] + "…")
+    return out
+
+
+def time_span(start: datetime, end: datetime, tz: tzinfo) -> str:
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    day = texts.MONTH_DAY.format(month=a.month, day=a.day)
+    if (b - a).total_seconds() >= 86400 and a.hour == 0 and a.minute == 0:
+        return day if (b - a).days <= 1 else f"{day}起{(b - a).days}天"
+    return f"{day} {a:%H:%M}-{b:%H:%M}"

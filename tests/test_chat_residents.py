@@ -1,0 +1,152 @@
+"""Residents in chat (issue 14): one order per problem, a report limit, the home address kept,
+and a satisfaction question that is asked once and understood."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from bot.keys import SESSIONS
+from models.orders import Order
+from tests.test_chat_members import Members, start
+from tests.test_orders_flow import number_in
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+A, B, C = "o_res_a", "o_res_b", "o_res_c"
+
+
+@pytest.fixture
+async def chat(aiohttp_client: ClientFactory, db_url: str) -> Members:
+    return await start(aiohttp_client, db_url)
+
+
+async def orders_count(chat: Members) -> int:
+    async with chat.app[SESSIONS]() as s:
+        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+# --- one order per problem ---------------------------------------------------------------------
+
+
+async def test_the_same_report_again_joins_the_open_order(chat: Members) -> None:
+    n = number_in(await chat.say(A, "1栋1单元101厨房水管漏水了"))
+    again = await chat.say(A, "1栋1单元101 厨房的水管漏水了！！")
+    assert f"已在 #{n} 中处理" in again and "有进展会通知您" in again
+    assert await orders_count(chat) == 1
+    assert len(await chat.about("o_m02", n)) == 1  # the member is not pushed again
+
+
+async def test_a_neighbours_report_of_the_same_problem_joins_and_hears_the_progress(
+    chat: Members,
+) -> None:
+    n = number_in(await chat.say(A, "1栋1单元楼道的灯坏了，晚上黑漆漆的"))
+    joined = await chat.say(B, "1栋1单元楼道灯坏了好几天了")
+    assert f"已在 #{n} 中处理" in joined
+    assert len(await chat.about("o_m02", n)) == 1
+    other = await chat.say(C, "1栋2单元楼道灯坏了")  # another stairwell: another problem
+    assert f"#{n}" not in other and await orders_count(chat) == 2
+    await chat.say("o_m02", f"接单 {n}")
+    await chat.say("o_m02", f"进度 {n} 明天上午换灯泡")
+    for resident in (A, B):
+        heard = await chat.about(resident, n)
+        assert any("接单" in t for t in heard) and any("换灯泡" in t for t in heard), resident
+    await chat.say("o_m02", f"完成 {n}")
+    assert any("满意吗" in t for t in await chat.about(A, n))
+    assert not any("满意吗" in t for t in await chat.about(B, n))  # only the reporter rates
+
+
+async def test_five_hundred_reports_in_a_minute_do_not_swamp_the_area(chat: Members) -> None:
+    problems = ["厨房水管漏水", "门锁坏了", "卫生间灯不亮", "墙皮掉了", "暖气不热", "窗户关不上"]
+    replies = []
+    for i in range(500):
+        room = 101 + i % 4
+        replies.append(await chat.say(A, f"1栋1单元{room}{problems[i % len(problems)]}"))
+    opened = await orders_count(chat)
+    assert opened <= 10  # reports.per_hour
+    limited = [r for r in replies if "稍后" in r]
+    assert limited and all("工单号" not in r for r in limited)
+    assert len(await chat.chat.pushed("o_m02")) == opened  # one push per real order
+    # a real neighbour's report in the same stairwell still reaches a person
+    n = number_in(await chat.say(B, "1栋1单元104家里跳闸了，整屋没电"))
+    order = await chat.chat.order(n)
+    assert order.status == "assigned" and order.assignee_id is not None
+    # and an emergency from the flooder is never held back by the limit
+    urgent = await chat.say(A, "1栋1单元101家里冒烟了有焦糊味")
+    assert "工单号" in urgent and "119" in urgent
+
+
+async def test_the_limit_is_per_hour(chat: Members) -> None:
+    for i in range(10):
+        assert "工单号" in await chat.say(A, f"{i + 1}栋1单元101门锁坏了")
+    assert "稍后" in await chat.say(A, "1栋2单元201墙皮掉了")
+    chat.clock.set(chat.clock.now() + timedelta(hours=1, minutes=1))
+    assert "工单号" in await chat.say(A, "1栋2单元201墙皮掉了")
+
+
+# --- the home address ------------------------------------------------------------------------
+
+
+async def test_an_address_in_a_report_is_kept_for_the_next_one(chat: Members) -> None:
+    first = await chat.say(A, "3栋2单元501厨房水管漏水了")
+    assert "已记下您家的地址" in first
+    second = await chat.say(A, "卫生间的灯也不亮了")
+    n = number_in(second)  # no question about the address this time
+    order = await chat.chat.order(n)
+    assert (order.building, order.unit, order.room) == ("3", "2", "501")
+
+
+async def test_a_different_address_is_offered_and_kept_after_yes(chat: Members) -> None:
+    await chat.say(A, "绑定 3栋2单元501")
+    reply = await chat.say(A, "2栋1单元302门锁坏了，我在这边租了一套")
+    assert "以后都用 2栋1单元302 吗？回复“是”" in reply
+    assert "2栋1单元302" in await chat.say(A, "是")
+    n = number_in(await chat.say(A, "厨房下水道堵了"))
+    order = await chat.chat.order(n)
+    assert (order.building, order.unit, order.room) == ("2", "1", "302")
+
+
+# --- the satisfaction question ---------------------------------------------------------------
+
+
+async def test_the_completion_notice_asks_and_the_reminder_comes_only_without_a_rating(
+    chat: Members,
+) -> None:
+    rated = number_in(await chat.say(A, "1栋1单元101马桶堵了"))
+    quiet = number_in(await chat.say(B, "1栋1单元102门锁坏了"))
+    for n in (rated, quiet):
+        await chat.say("o_m02", f"接单 {n}")
+        await chat.say("o_m02", f"完成 {n}")
+    assert any("满意吗" in t for t in await chat.about(A, rated))
+    assert "谢谢" in await chat.say(A, "5")
+    await chat.tick_at(timedelta(hours=25))
+    await chat.tick_at(timedelta(hours=26))
+    assert not any("还没收到您的评价" in t for t in await chat.about(A, rated))
+    reminders = [t for t in await chat.about(B, quiet) if "还没收到您的评价" in t]
+    assert len(reminders) == 1  # one reminder, once
+
+
+async def test_with_two_surveys_open_a_bare_rating_asks_which(chat: Members) -> None:
+    first = number_in(await chat.say(A, "1栋1单元101马桶堵了"))
+    second = number_in(await chat.say(A, "1栋1单元101阳台晾衣架坏了"))
+    for n in (first, second):
+        await chat.say("o_m02", f"接单 {n}")
+        await chat.say("o_m02", f"完成 {n}")
+    which = await chat.say(A, "5")
+    assert f"#{first}" in which and f"#{second}" in which and "分数" in which
+    assert (await chat.chat.order(first)).rating is None
+    assert "谢谢" in await chat.say(A, f"#{second} 4")
+    assert (await chat.chat.order(second)).rating == 4
+    assert "谢谢" in await chat.say(A, "满意")  # one left: no question any more
+    assert (await chat.chat.order(first)).rating == 5
+
+
+async def test_a_rating_with_nothing_to_rate_is_not_an_order(chat: Members) -> None:
+    for text in ("不满意", "3", "满意"):
+        reply = await chat.say(A, text)
+        assert "没有需要您评价的工单" in reply and "工单号" not in reply
+    assert await orders_count(chat) == 0
