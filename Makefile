@@ -20,9 +20,9 @@ demo: $(STAMP)
 
 # Browser tests use Debian's Chromium (Playwright cannot download its own here).
 browser:
-	@test -x /usr/bin/chromium || { \
-	  echo "installing Debian chromium for the browser tests"; \
-	  (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null) || \
+	@{ test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "color emoji"; } || { \
+	  echo "installing Debian chromium and fonts (Chinese, colour emoji) for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei fonts-noto-color-emoji >/dev/null) || \
 	  echo "could not install chromium: browser tests will fail"; }
 
 test: $(STAMP) browser

@@ -194,7 +194,7 @@ MEMBER_HANDED_TO_YOU = (
 )
 MEMBER_UNASSIGNED = (
     "{urgent_head}工单 #{number}（{category}）：{place}{summary}{details}\n"
-    "暂时派不出去：{reason}。请安排人手，可回复“转派 {number} 姓名”。"
+    "暂时派不出去：{reason}。请安排人手：回复“转派 {number} 姓名”，或回复“接单 {number}”自己接。"
 )
 MEMBER_POSSIBLE_DANGER = (
     "【请核实】工单 #{number}（{category}）：{place}{summary}{details}\n"
@@ -262,6 +262,7 @@ CHAIN_STAFF = "社区干事"
 STATE_TO_ACCEPT = "待接单"
 STATE_URGENT = "紧急"
 STATE_URGENT_TO_ACCEPT = "紧急待接单"
+STATE_REMIND_ACCEPT = "超时未接单"
 STATE_UNASSIGNED = "待安排"
 STATE_CHECK = "请核实"
 STATE_PLACE = "补充地址"

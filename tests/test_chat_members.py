@@ -172,6 +172,9 @@ async def test_an_order_nobody_can_take_reaches_staff_at_once_with_the_reason(
     staff = await members.about("o_m03", second)  # off duty, but staff must arrange it
     assert len(staff) == 1 and "派不出去" in staff[0] and "手上工单已满" in staff[0]
     assert "转派" in staff[0]
+    # staff may take it themselves, as the notice invites
+    assert (await members.say("o_m03", f"接单 {second}")).startswith("已接单")
+    assert (await members.chat.order(second)).status == "accepted"
 
 
 async def test_an_urgent_order_nobody_can_take_reaches_the_grid_leader_and_staff_at_once(

@@ -32,7 +32,7 @@ def order(status: str = "assigned", **kw: object) -> OrderRow:
 ALL = list(Status)
 ALLOWED = {
     Action.ASSIGN: {"received", "assigned"},
-    Action.ACCEPT: {"assigned"},
+    Action.ACCEPT: {"received", "assigned"},  # received: nobody could be given it
     Action.PROGRESS: {"accepted", "in_progress", "escalated"},
     Action.RESOLVE: {"accepted", "in_progress", "escalated"},
     Action.DECLINE: {"assigned", "accepted"},

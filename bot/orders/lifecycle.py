@@ -58,7 +58,9 @@ HELD_VALUES = tuple(  # someone holds the order (it counts against their cap)
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status]] = {
     Action.ASSIGN: (frozenset({Status.RECEIVED, Status.ASSIGNED}), Status.ASSIGNED),
-    Action.ACCEPT: (frozenset({Status.ASSIGNED}), Status.ACCEPTED),
+    # a received order nobody could be given may be taken by a member in scope (staff, the
+    # grid leader) who reads the "nobody to assign" notice
+    Action.ACCEPT: (frozenset({Status.RECEIVED, Status.ASSIGNED}), Status.ACCEPTED),
     Action.PROGRESS: (ACTIVE, Status.IN_PROGRESS),
     Action.RESOLVE: (ACTIVE, Status.RESOLVED),
     Action.DECLINE: (frozenset({Status.ASSIGNED, Status.ACCEPTED}), Status.ASSIGNED),

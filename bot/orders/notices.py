@@ -152,7 +152,7 @@ _SAY: dict[Tell, _Say] = {
     ),
     Tell.REMIND_ACCEPT: _Say(
         "reminder",
-        texts.STATE_TO_ACCEPT,
+        texts.STATE_REMIND_ACCEPT,
         lambda c: texts.TIMER_REMIND_ACCEPT.format(**c.common, minutes=c.notice.data["minutes"]),
         lambda c: f"order:{c.n}:remind-accept:{_stamp(c.order.assigned_at)}",
     ),
@@ -243,6 +243,9 @@ FOLLOWER_KINDS = frozenset(
         Tell.RESIDENT_ESCALATED,
     }
 )
+
+# Notices that ask the member to take the order: the template carries how to answer.
+_TO_ACCEPT = frozenset({Tell.ASSIGNED, Tell.HANDED_TO_YOU, Tell.REMIND_ACCEPT})
 
 # When one person gets several notices about an order at once, the message is carried as the
 # most pressing of them (a new order before a reminder before an update).
@@ -337,6 +340,7 @@ class Notices:
         hint = None
         if say.purpose == "order_assigned" and first.notice.kind != Tell.URGENT_FYI:
             state = texts.STATE_URGENT_TO_ACCEPT if order.urgent else state
+        if any(c.notice.kind in _TO_ACCEPT for _, c in said):
             hint = texts.ACCEPT_HINT.format(number=order.id)
         keys = [s.key(c) for s, c in said]
         key = keys[0] if len(keys) == 1 else f"{keys[0]}+{_digest('|'.join(keys))}"

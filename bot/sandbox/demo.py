@@ -15,7 +15,11 @@ from bot.orders.dispatch import ROLE_NAMES
 from bot.roster.apply import import_roster
 from bot.roster.files import Roster, read_roster
 from bot.sandbox import routes
+from bot.sandbox.fake_wechat import FakeWeChat, SentMessage
+from bot.sandbox.fake_wechat import create_app as create_fake_api
+from bot.sandbox.fast_forward import DemoClock
 from bot.sandbox.platform import WeChatPlatform
+from bot.sandbox.transcript import Transcript, push_text
 
 # Fixed, public demo credentials: the sandbox is never exposed beyond loopback.
 DEMO_TOKEN = "mulin-demo-token"
@@ -43,6 +47,8 @@ def demo_config(host: str, port: int, data_dir: str) -> Config:
 
 
 DEMO_ROSTER = Path(__file__).resolve().parent / "demo_roster.yaml"
+TRANSCRIPT_FILE = "sandbox-chat.jsonl"
+CLOCK_FILE = "demo-clock.json"
 
 
 def demo_users(roster: Roster) -> list[routes.SandboxUser]:
@@ -54,9 +60,15 @@ def demo_users(roster: Roster) -> list[routes.SandboxUser]:
     return users
 
 
-def build_demo_app(config: Config) -> web.Application:
-    app = create_app(config)
+def build_demo_app(config: Config, data_dir: Path | None = None) -> web.Application:
+    """The service on a clock the visitor may fast-forward, the sandbox page with each user's
+    chat kept under ``data_dir`` (beside the demo database when not given), the fake API."""
+    if data_dir is None:
+        data_dir = Path(config.database.url.split("///", 1)[-1]).parent
+    clock = DemoClock(data_dir / CLOCK_FILE)
+    app = create_app(config, clock=clock)
     roster = read_roster(DEMO_ROSTER)
+    transcript = Transcript(data_dir / TRANSCRIPT_FILE)
 
     async def load_demo_community(app: web.Application) -> AsyncIterator[None]:
         # Idempotent: restarting the demo keeps its orders and changes nothing here.
@@ -71,15 +83,14 @@ def build_demo_app(config: Config) -> web.Application:
         encoding_aes_key=config.wechat.encoding_aes_key,
         mode=config.wechat.mode,
     )
-    routes.setup(app, platform, demo_users(roster))
-    try:
-        from bot.sandbox.fake_wechat import FakeWeChat
-        from bot.sandbox.fake_wechat import create_app as create_fake_api
-    except ImportError:  # pragma: no cover - outbound module not installed
-        pass
-    else:
-        fake = FakeWeChat(appid=config.wechat.appid, secret=config.wechat.secret)
-        app.add_subapp("/_wechat", create_fake_api(fake))
+    routes.setup(app, platform, demo_users(roster), transcript, clock)
+    fake = FakeWeChat(clock=clock, appid=config.wechat.appid, secret=config.wechat.secret)
+
+    def show_push(message: SentMessage) -> None:
+        transcript.add(message.touser, "push", push_text(message.body), message.at)
+
+    fake.listeners.append(show_push)
+    app.add_subapp("/_wechat", create_fake_api(fake))
     return app
 
 
@@ -91,7 +102,7 @@ def run_demo(host: str, port: int, data_dir: str) -> int:
     url = f"http://{host}:{port}/sandbox"
     try:
         web.run_app(
-            build_demo_app(config),
+            build_demo_app(config, Path(data_dir)),
             host=host,
             port=port,
             print=lambda _msg: print(f"睦邻 sandbox: {url}  (Ctrl+C to stop)", flush=True),

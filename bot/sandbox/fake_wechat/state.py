@@ -23,6 +23,7 @@ import json
 import re
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -151,6 +152,8 @@ class FakeWeChat:
 
     def __post_init__(self) -> None:
         self.users: dict[str, FakeUser] = {}
+        # called with each message WeChat accepted (the sandbox shows it in the user's chat)
+        self.listeners: list[Callable[[SentMessage], None]] = []
         self.reset()
 
     def reset(self) -> None:
@@ -279,6 +282,8 @@ class FakeWeChat:
             len(self.messages) + 1, kind, touser, msgtype, body, self._msgid, self.clock.now()
         )
         self.messages.append(msg)
+        for listener in self.listeners:
+            listener(msg)
         return msg
 
     def custom_send(self, body: dict[str, Any]) -> dict[str, Any]:
