@@ -55,15 +55,15 @@ def build_dispatcher() -> Dispatcher:
     from handlers import attachments, common, events, members, questions, resident, survey
 
     dp = Dispatcher()
+    dp.middleware(waiting_report_reminder)  # outermost: it also sees refusals as replies
     dp.middleware(refusals_as_replies)
     dp.middleware(order_service)
-    dp.middleware(waiting_report_reminder)
     dp.include_router(events.router)
     dp.include_router(members.router)
     dp.include_router(common.router)
     dp.include_router(resident.commands)
+    dp.include_router(survey.router)  # only when an order awaits a rating
     dp.include_router(questions.router)
-    dp.include_router(survey.router)
     dp.include_router(resident.reports)
     dp.include_router(attachments.router)
     return dp

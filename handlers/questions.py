@@ -36,6 +36,7 @@ from handlers.resident import on_text
 router = Router("questions")
 
 _SKIP = {"跳过", "不用", "不方便", "不说了"}
+_SMALL_TALK = {"thanks", "greeting", "ack", "rating"}
 _YES = {"是", "是的", "好", "好的", "对", "嗯", "可以", "行", "yes", "ok"}
 
 
@@ -67,6 +68,10 @@ async def answer_address(
     parsed = parse(message.text, local_now(clock, config))
     place = _place_in(message, parsed)
     skip = message.text.strip() in _SKIP
+    if place is None and not skip and parsed.intent == "chat" and parsed.chat_kind in _SMALL_TALK:
+        # thanks, a greeting, a rating with nothing to rate: answered as such; the question
+        # stays open and the answer reminds the resident of it (handlers/__init__.py)
+        return await on_text(message, orders, clock, config, inbound_id)
     if place is None and not skip and _new_matter(message, parsed):
         filed = await _file_waiting(orders, message, data, clock, config)
         return filed + await on_text(message, orders, clock, config, inbound_id)

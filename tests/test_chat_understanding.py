@@ -1,0 +1,114 @@
+"""What a new resident tried in the sandbox (issue 13), through the webhook: emergencies get the
+right numbers and reach a person before any question, every message gets a sensible answer,
+and nothing is lost while a question is open."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from bot.keys import SESSIONS
+from models.orders import Order
+from tests.test_chat_members import Members, start
+from tests.test_orders_flow import number_in
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+NEW = "o_new_resident"  # no address on file
+
+
+@pytest.fixture
+async def chat(aiohttp_client: ClientFactory, db_url: str) -> Members:
+    return await start(aiohttp_client, db_url)
+
+
+async def orders(chat: Members) -> list[Order]:
+    async with chat.app[SESSIONS]() as s:
+        return list((await s.execute(select(Order).order_by(Order.id))).scalars())
+
+
+async def count(chat: Members) -> int:
+    async with chat.app[SESSIONS]() as s:
+        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+@pytest.mark.parametrize("text", ["楼道里有很大的烟味", "闻到一股烧焦的味道，不知道哪家"])
+async def test_a_smell_of_smoke_gets_fire_advice_and_a_person_before_any_question(
+    chat: Members, text: str
+) -> None:
+    reply = await chat.say(NEW, text)
+    assert "119" in reply
+    assert "哪栋楼" not in reply.split("工单号")[0]  # not asked first
+    n = number_in(reply.split("工单号")[1])  # the order exists already
+    order = await chat.chat.order(n)
+    assert order.danger in ("urgent", "possible")
+    leaders = await chat.about("o_m01", n) + await chat.about("o_m04", n)
+    staff = await chat.about("o_m03", n)
+    assert leaders or staff  # someone is alerted at once, address or not
+    assert "楼" in reply.split("工单号")[1]  # the address question comes after
+    answer = await chat.say(NEW, "2栋1单元")
+    assert f"#{n}" in answer
+    order = await chat.chat.order(n)
+    assert (order.building, order.unit) == ("2", "1")
+
+
+async def test_a_person_trapped_in_a_lift_is_given_the_lift_rescue_line(chat: Members) -> None:
+    reply = await chat.say(NEW, "3栋电梯卡在两层中间了，我孙子关在里面出不来")
+    assert "96333" in reply and "火警" not in reply
+    n = number_in(reply.split("工单号")[1])
+    assert (await chat.chat.order(n)).urgent
+
+
+async def test_no_hot_water_is_a_request_not_thanks(chat: Members) -> None:
+    reply = await chat.say(NEW, "家里没热水了")
+    assert "不客气" not in reply
+    assert "哪栋楼" in reply or "工单号" in reply  # treated as a report
+
+
+@pytest.mark.parametrize("text", ["啊啊啊啊", "。。。", "🙂", "asdfghjkl qwerty 123", "？？"])
+async def test_noise_is_answered_plainly_and_never_becomes_an_order(
+    chat: Members, text: str
+) -> None:
+    reply = await chat.say(NEW, text)
+    assert "不客气" not in reply and "工单号" not in reply and "哪栋楼" not in reply
+    assert "报修" in reply or "帮助" in reply  # says what the account can do
+    assert await count(chat) == 0
+
+
+@pytest.mark.parametrize("text", ["谢谢", "谢谢你们，辛苦了", "好的谢谢"])
+async def test_thanks_are_answered_with_you_are_welcome(chat: Members, text: str) -> None:
+    reply = await chat.say(NEW, text)
+    assert "不客气" in reply and await count(chat) == 0
+
+
+@pytest.mark.parametrize(
+    "between",
+    ["取消 99", "查询", "帮助", "取消", "5", "接单 12", "你好"],
+)
+async def test_nothing_is_lost_while_the_address_question_is_open(
+    chat: Members, between: str
+) -> None:
+    asked = await chat.say(NEW, "楼道里的灯坏了好几天了")
+    assert "哪栋楼" in asked
+    answer = await chat.say(NEW, between)
+    assert answer  # every message is answered
+    assert "楼道里的灯坏了" in answer  # and the resident is told the report still waits
+    created = await chat.say(NEW, "3栋2单元501")
+    n = number_in(created)
+    order = await chat.chat.order(n)
+    assert (order.building, order.unit, order.room) == ("3", "2", "501")
+    assert "楼道" in order.text
+    assert f"#{n}" in await chat.say(NEW, "查询")
+
+
+async def test_a_new_matter_while_the_address_is_asked_files_the_first_one(
+    chat: Members,
+) -> None:
+    await chat.say(NEW, "楼道里的灯坏了好几天了")
+    reply = await chat.say(NEW, "还有我家厨房水管也漏水了")
+    assert "已先登记为工单" in reply  # the first report is filed without an address, and said so
+    filed = await orders(chat)
+    assert len(filed) >= 1 and "楼道" in filed[0].text
