@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -165,12 +166,15 @@ async def test_three_processes_send_each_timer_once(
 ) -> None:
     clock = FakeClock(START)
     config = make_config(db_url, "plain")
+    # Sixty open orders on one representative: lift the per-member cap so every order
+    # stays with them and each one escalates to the grid leader exactly once.
+    config = replace(config, reports=replace(config.reports, max_open_per_member=100))
     app = create_app(config, clock=clock, start_scheduler=False)
     client = await aiohttp_client(app)
     await seed_roster(app[SESSIONS], START)
     chat = Chat(client)
     for i in range(60):
-        await chat.say(f"o_r{i}", f"1栋1单元{101 + i} 水管漏了")
+        await chat.say(f"o_r{i}", f"1栋1单元{101 + i} 厨房水龙头坏了")
     for i in range(20):  # done at once: these get the follow-up survey, then close unrated
         n = number_in(await chat.say(f"o_s{i}", f"1栋3单元{301 + i} 灯不亮"))
         assert "已接单" in await chat.say("o_m05", f"接单 {n}")

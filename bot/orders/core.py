@@ -319,7 +319,14 @@ class OrderCore:
 
     async def _note_assigned(self, member: Member, now: datetime) -> None:
         """Turn-taking is fair across processes: the time each member was last given an
-        order is kept on the roster, not only in this process's memory."""
-        await self.session.execute(
-            _MEMBERS.update().where(_MEMBERS.c.id == member.id).values(last_assigned_at=now)
-        )
+        order is kept on the roster, not only in this process's memory.
+
+        On PostgreSQL the row is skipped when another transaction holds it: that one is giving
+        the same member an order at the same moment and writes nearly the same time, and
+        waiting for it would let two batches that assign members in different orders deadlock.
+        """
+        target = _MEMBERS.c.id == member.id
+        if self.session.get_bind().dialect.name == "postgresql":
+            free = select(_MEMBERS.c.id).where(target).with_for_update(skip_locked=True)
+            target = _MEMBERS.c.id.in_(free.scalar_subquery())
+        await self.session.execute(_MEMBERS.update().where(target).values(last_assigned_at=now))

@@ -237,14 +237,21 @@ async def stored(direct_db_url: str) -> tuple[list[str], list[str]]:
     return [m or "" for m in messages], orders
 
 
-async def settle(service: Service, http: aiohttp.ClientSession, within: float = 60) -> None:
-    """Wait until the service is ready and its spool is empty."""
-    deadline = time.monotonic() + within
+async def settle(service: Service, http: aiohttp.ClientSession, within: float = 180) -> None:
+    """Wait until the service is ready and its spool is empty.
+
+    Draining ~1,800 held reports takes ~25 s on a quiet 2-core machine; CI runs this after
+    the rest of the suite on the same cores, so the bound is generous: the assertion is that
+    nothing is lost, and the drain time is printed as a figure.
+    """
+    began = time.monotonic()
+    deadline = began + within
     while True:
         status, body = await service.ready(http)
         spool = service.tmp / "spool"
         held = list(spool.glob("*.msg*")) if spool.is_dir() else []
         if status == 200 and "held_messages" not in body and not held:
+            print(f"settled {time.monotonic() - began:.1f} s after the load ended")
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"never settled: {status} {body} {len(held)} held")
