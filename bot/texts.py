@@ -117,6 +117,12 @@ HOME_OFFER = "\n以后都用 {place} 吗？回复“是”，以后报事就不�
 HOME_CONFIRMED = "好的，以后都用 {place}。"
 URGENT_ASK_ADDRESS = "\n请告诉我们具体在哪栋楼几单元几号，比如“3栋2单元501”，我们好马上找到您。"
 ADDRESS_ADDED = "地址已补充到工单 #{number}：{place}。负责的同志会按这个地址过来。"
+ESTATE_CHOICES = "您是哪个小区的？{options}？"
+ASK_ESTATE = "收到！{choices}回复小区名就行，我们马上派人。"
+BIND_NAME_ESTATE = "{question}\n请带上小区名再发一次，比如“绑定 青和居3栋2单元501”。"
+ASK_ESTATE_AGAIN = "没看出是哪个小区。"  # followed by ESTATE_CHOICES
+ESTATE_SKIPPED = "好的，先不分小区记下了，工作人员会跟您核实。\n"
+PENDING_ESTATE = "\n（您刚才说的事还在等小区名：“{summary}”。回复小区名就行。）"
 PENDING_STILL = "\n（您刚才说的事还在等地址：“{summary}”。回复地址，或回复“跳过”先不写。）"
 PENDING_FILED = "您刚才说的“{summary}”已先登记为工单 #{number}（还没有地址，社区会联系您确认）。\n"
 GREETING_REPLY = "您好！有什么需要帮忙的，直接说就行，比如“3栋2单元501厨房水管漏水了”。"
@@ -257,6 +263,7 @@ CHAIN_REPRESENTATIVE = "{place}的居民代表"
 CHAIN_BUILDING_LEADER = "{building}栋的楼栋长"
 CHAIN_GRID_LEADER = "{grid}的网格长"
 CHAIN_STAFF = "社区干事"
+CHAIN_STREET = "街道工作人员"
 
 # --- the state a template message shows (WeChat's "phrase" field) -------------------------------
 STATE_TO_ACCEPT = "待接单"

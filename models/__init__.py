@@ -2,7 +2,7 @@
 
 from models.base import Base, UTCDateTime
 from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
-from models.community import Building, Community, Grid, Member, Resident
+from models.community import Building, Community, Estate, Grid, Member, Resident, Street
 from models.inbound import InboundMessage, WeChatUser
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
@@ -17,6 +17,7 @@ __all__ = [
     "Building",
     "Community",
     "Conversation",
+    "Estate",
     "Grid",
     "InboundMessage",
     "JobMark",
@@ -27,6 +28,7 @@ __all__ = [
     "OutboundCounter",
     "OutboxMessage",
     "Resident",
+    "Street",
     "Throttle",
     "UTCDateTime",
     "Visit",
