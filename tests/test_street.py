@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.app import ROSTER, create_app
 from bot.clock import FakeClock
-from bot.keys import SESSIONS
+from bot.keys import CONFIG, SESSIONS
 from bot.roster.apply import apply_roster
 from bot.roster.files import RosterInvalid
 from bot.roster.files.street import street_rosters
@@ -203,3 +203,58 @@ def test_a_household_in_two_estates_must_name_one() -> None:
     with pytest.raises(RosterInvalid) as info:
         street_rosters(doc, "street.yaml")
     assert any("QHJ:3-*-*" in e and "QHJ2:3-*-*" in e for e in info.value.errors)
+
+
+async def test_broadcasts_reach_the_street_a_community_an_estate_a_grid_or_a_building(
+    street: Street3,
+) -> None:
+    from bot.broadcasts import ops
+    from bot.broadcasts.rules import parse_rules
+    from models.outbox import OutboxMessage
+
+    for openid, home in (("o_q1", "青和居3栋1单元101"), ("o_q2", "青和2栋1单元101")):
+        assert "青和居" in await street.say(openid, f"绑定 {home}")
+    for openid, home in (("o_d1", "东亭3栋1单元101"), ("o_d2", "东亭小区4栋2单元202")):
+        assert "东亭" in await street.say(openid, f"绑定 {home}")
+    expected = {
+        "street": ["o_d1", "o_d2", "o_q1", "o_q2"],
+        "community:dt": ["o_d1", "o_d2"],
+        "community:qhj": ["o_q1", "o_q2"],
+        "estate:青和居": ["o_q1", "o_q2"],
+        "estate:东亭小区": ["o_d1", "o_d2"],
+        "grid:dt/G01": ["o_d1", "o_d2"],
+        "grid:qhj/G01": ["o_q1", "o_q2"],
+        "building:dt/3": ["o_d1"],
+        "building:3": ["o_d1", "o_q1"],
+        "community:nowhere": [],
+    }
+    sessions, tz = street.app[SESSIONS], street.app[CONFIG].tz
+    for audience, openids in expected.items():
+        spec = {
+            "name": audience,
+            "audience": audience,
+            "text": "议事会提醒",
+            "schedule": {"day_of_week": "mon", "hour": 9},
+        }
+        (rule,) = await ops.add_rules(sessions, parse_rules([spec], tz), START, tz)
+        assert await ops.run_rule_now(sessions, rule.id, START, tz) == len(openids), audience
+        async with sessions() as s:
+            keys = select(OutboxMessage.recipient).where(
+                OutboxMessage.dedupe_key.like(f"bc:{rule.id}:%")
+            )
+            assert sorted((await s.execute(keys)).scalars()) == openids, audience
+
+
+async def test_a_community_with_estates_exports_and_imports_back_unchanged(
+    street: Street3,
+) -> None:
+    from bot.roster.export import load_roster
+    from bot.roster.files import dump_roster, parse_roster
+
+    async with street.app[SESSIONS]() as s:
+        exported = await load_roster(s, "dt")
+    text = dump_roster(exported, "yaml")
+    assert "东亭花园" in text.decode() and "DT:3" in text.decode()
+    again = parse_roster(text, "yaml", "export.yaml")
+    assert again.estates == exported.estates and again.grids == exported.grids
+    assert [m.households for m in again.members] == [m.households for m in exported.members]

@@ -87,6 +87,9 @@ def run_roster_export(
     except NoRoster as exc:
         print(f"mulin: {exc}", file=err)
         return 1
+    except ValueError as exc:
+        print(f"mulin: {exc}", file=err)
+        return 2
     except DATABASE_ERRORS as exc:
         print(failure_line(exc), file=err)
         return 1
