@@ -258,3 +258,16 @@ async def test_a_community_with_estates_exports_and_imports_back_unchanged(
     again = parse_roster(text, "yaml", "export.yaml")
     assert again.estates == exported.estates and again.grids == exported.grids
     assert [m.households for m in again.members] == [m.households for m in exported.members]
+
+
+async def test_a_grid_leaders_digest_lists_only_their_own_communitys_orders(
+    street: Street3,
+) -> None:
+    from bot.ticks.digest import digest_for
+
+    a = number_in(await street.say("o_r9", "青和居3栋1单元101 门锁坏了"))
+    b = number_in(await street.say("o_r10", "东亭3栋1单元101 门锁坏了"))
+    async with street.app[SESSIONS]() as s:
+        leader = (await s.execute(select(Member).where(Member.key == "b01"))).scalar_one()
+        digest = await digest_for(s, street.app[CONFIG], street.app[ROSTER], leader, START)
+    assert f"#{b}" in digest and f"#{a}" not in digest and "东亭一网格" in digest
