@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dbsub.add_parser("upgrade", help="apply migrations")
     up.add_argument("--config", required=True)
+    from bot.cli.database import add_db_parsers
+
+    add_db_parsers(dbsub)
     return p
 
 
@@ -126,6 +129,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":
         return _db_upgrade(load_config(args.config))
+    if args.command == "db":
+        from bot.cli.database import run_db_command
+
+        return run_db_command(args, load_config(args.config), sys.stdout, sys.stderr)
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
 
 
