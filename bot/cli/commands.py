@@ -150,7 +150,7 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
     from bot.observability import heap
     from bot.observability import logs as logsetup
 
-    logsetup.configure()
+    logsetup.configure(config.logging.level, config.logging.format)
     use_fast_event_loop()
     _warn_about_holidays(config)
     app = create_app(config)
