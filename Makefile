@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint fmt bench fuzz install browser clean train loo
+.PHONY: demo test lint fmt bench fuzz install browser deploy-tools clean train loo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,17 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei fonts-noto-color-emoji >/dev/null) || \
 	  echo "could not install chromium: browser tests will fail"; }
 
-test: $(STAMP) browser
+# The deployment tests check deploy/ with Debian's own tools: nginx -t and a live TLS proxy,
+# promtool (package prometheus), systemd-analyze, pg_dump/pg_restore for the backup drill.
+deploy-tools:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v promtool >/dev/null && \
+	  command -v systemd-analyze >/dev/null && command -v pg_dump >/dev/null && command -v openssl >/dev/null || { \
+	  echo "installing Debian nginx, prometheus (promtool), systemd, postgresql-client, openssl for the deployment tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    nginx prometheus systemd postgresql-client openssl >/dev/null) || \
+	  echo "could not install the deployment tools: tests/test_deploy.py will fail under CI"; }
+
+test: $(STAMP) browser deploy-tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.keys import ENGINE, METRICS
+from bot.keys import CLOCK, ENGINE, METRICS
 from bot.observability.metrics import CONTENT_TYPE
 from bot.ticks.outbox import REDIS
 from bot.wechat import webhook
@@ -51,7 +51,14 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    body = request.app[METRICS].render()
+    app = request.app
+    gauges = app[METRICS].gauges
+    try:
+        async with asyncio.timeout(2):
+            await gauges.refresh(app[ENGINE], app[CLOCK].now())
+    except Exception:  # the database is away: mulin_database_up says so, the rest stays
+        gauges.database_up.set(0)
+    body = app[METRICS].render()
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
 

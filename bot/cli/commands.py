@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_broadcast_parser(sub)
     add_residents_parser(sub)
 
+    from bot.privacy import add_privacy_parser
+
+    add_privacy_parser(sub)
+
     menu = sub.add_parser("menu", help="the account's menu")
     msub = menu.add_subparsers(dest="menu_command", required=True, parser_class=_Parser)
     msync = msub.add_parser("sync", help="publish the menu: section of the config to WeChat")
@@ -68,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dbsub.add_parser("upgrade", help="apply migrations")
     up.add_argument("--config", required=True)
+    from bot.cli.database import add_db_parsers
+
+    add_db_parsers(dbsub)
     return p
 
 
@@ -116,10 +123,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.broadcasts import run_residents_import
 
         return run_residents_import(args.file, load_config(args.config), sys.stdout, sys.stderr)
+    if args.command == "privacy":
+        from bot.privacy import run_privacy_command
+
+        return run_privacy_command(args, load_config(args.config), sys.stdout, sys.stderr)
     if args.command == "menu":
         return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":
         return _db_upgrade(load_config(args.config))
+    if args.command == "db":
+        from bot.cli.database import run_db_command
+
+        return run_db_command(args, load_config(args.config), sys.stdout, sys.stderr)
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
 
 
@@ -137,7 +152,7 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
     from bot.observability import heap
     from bot.observability import logs as logsetup
 
-    logsetup.configure()
+    logsetup.configure(config.logging.level, config.logging.format)
     use_fast_event_loop()
     _warn_about_holidays(config)
     app = create_app(config)

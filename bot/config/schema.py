@@ -168,6 +168,22 @@ class AdminConfig:
 
 
 @dataclass(frozen=True)
+class PrivacyConfig:
+    # Inbound message bodies (text, raw XML, our reply) older than this are removed daily;
+    # the row stays (time, type, who) so counts and duplicate checks still hold.
+    retain_messages: timedelta = setting(timedelta(days=365), duration)
+    # Closed or cancelled orders older than this lose their text, phones and room;
+    # category, building, grid and times stay, so the figures stay correct.
+    retain_closed: timedelta = setting(timedelta(days=730), duration)
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    format: str = setting("text", choice("text", "json"))
+    level: str = setting("info", choice("debug", "info", "warning", "error"))
+
+
+@dataclass(frozen=True)
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     wechat: WeChatConfig = field(default_factory=WeChatConfig)
@@ -178,6 +194,8 @@ class Config:
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
     menu: Mapping[str, Any] | None = field(default=None, metadata={"raw": True})
 
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from bot.observability.gauges import Gauges
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
@@ -33,6 +35,8 @@ class Metrics:
             "Replies that missed the passive-reply budget and went out later",
             registry=self.registry,
         )
+
+        self.gauges = Gauges(self.registry)  # read from the database at each scrape
 
         self._outcomes: dict[str, Counter] = {}
 

@@ -19,6 +19,7 @@ from bot.ticks.broadcasts import broadcast_tick_app
 from bot.ticks.digest import digest_tick
 from bot.ticks.order_timers import order_timer_tick
 from bot.ticks.outbox import deliver_due
+from bot.ticks.privacy import privacy_prune_tick
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def register(app: web.Application) -> None:
         ("order_timers", order_timers),
         ("weekly_digest", weekly_digest),
         ("broadcasts", broadcast_tick_app),
+        ("privacy_prune", privacy_prune_tick),
     ]
 
 

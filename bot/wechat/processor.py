@@ -20,6 +20,7 @@ from bot import texts
 from bot.chat.router import Dispatcher
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
+from bot.observability.logs import context as log_context
 from bot.storage.outages import OutageLog, is_outage, short
 from bot.wechat import inbound_store
 from bot.wechat.spool import Spool
@@ -310,13 +311,14 @@ class InboundProcessor:
                 await prefetch(session, [job.message.openid for _, job, _ in fresh])
             updates: list[dict[str, Any]] = []
             for index, job, row_id in fresh:
-                reply = await self.dispatcher.feed(
-                    job.message,
-                    session=session,
-                    clock=self.clock,
-                    inbound_id=row_id,
-                    **self.extra,
-                )
+                with log_context(msg=row_id):  # every line of this unit of work names it
+                    reply = await self.dispatcher.feed(
+                        job.message,
+                        session=session,
+                        clock=self.clock,
+                        inbound_id=row_id,
+                        **self.extra,
+                    )
                 if job.ticket.state in ("late", "held"):
                     mode = "deferred" if reply else "none"
                     if reply and self.late_sink is not None:

@@ -1,0 +1,206 @@
+"""The shipped deployment files work: nginx accepts deploy/nginx.conf and proxies the webhook
+over TLS to a running service, promtool accepts deploy/alerts.yml (and its unit tests pass),
+the alerts use only metrics the service exports, and systemd-analyze accepts the units.
+
+The tools come from Debian (`make deploy-tools`, a prerequisite of `make test`). Missing, these
+tests are skipped loudly on a workstation and FAIL under CI (the CI variable set)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from bot.app import create_app
+from tests.support import APPID, TOKEN, free_port, make_config
+from tests.test_orders_flow import WeChatPlatform
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+ServerFactory = Callable[..., Awaitable[TestServer]]
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or next(
+        (p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.access(p, os.X_OK)), None
+    )
+    if found:
+        return found
+    message = f"{name} is not installed: run `make deploy-tools` (Debian packages)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(f"*** NOT TESTED *** {message}")
+
+
+# --- nginx -----------------------------------------------------------------------------------
+
+
+def nginx_site(tmp: Path, upstream_port: int, http_port: int, https_port: int) -> Path:
+    """deploy/nginx.conf with a self-signed certificate, loopback ports and paths under tmp."""
+    key, cert = str(tmp / "key.pem"), str(tmp / "cert.pem")
+    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subprocess.run(
+        [*openssl, "-keyout", key, "-out", cert, "-subj", "/CN=mulin.test"],
+        check=True,
+        capture_output=True,
+    )
+    (tmp / "logs").mkdir()
+    site = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    replacements = {
+        "/etc/letsencrypt/live/mulin.example.org/fullchain.pem": str(tmp / "cert.pem"),
+        "/etc/letsencrypt/live/mulin.example.org/privkey.pem": str(tmp / "key.pem"),
+        "/var/log/nginx/": f"{tmp}/logs/",
+        "127.0.0.1:8080": f"127.0.0.1:{upstream_port}",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+    }
+    for old, new in replacements.items():
+        assert old in site, old
+        site = site.replace(old, new)
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    (tmp / "site.conf").write_text(site, encoding="utf-8")
+    temp = " ".join(
+        f"{k}_temp_path {tmp}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    main = tmp / "main.conf"
+    main.write_text(
+        f"pid {tmp}/nginx.pid;\nerror_log {tmp}/logs/error.log;\nevents {{}}\n"
+        f"http {{\n access_log {tmp}/logs/access.log;\n {temp}\n include {tmp}/site.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    return main
+
+
+def test_nginx_accepts_the_shipped_site(tmp_path: Path) -> None:
+    nginx = tool("nginx")
+    main = nginx_site(tmp_path, 8080, free_port(), free_port())
+    done = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(main)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "test is successful" in done.stderr and "[warn]" not in done.stderr, done.stderr
+
+
+@pytest.fixture
+def nginx_running(tmp_path: Path) -> Iterator[Callable[[int], tuple[int, int]]]:
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(upstream_port: int) -> tuple[int, int]:
+        nginx = tool("nginx")
+        http_port, https_port = free_port(), free_port()
+        main = nginx_site(tmp_path, upstream_port, http_port, https_port)
+        log = tmp_path / "nginx.out"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [
+                    nginx,
+                    "-p",
+                    str(tmp_path),
+                    "-c",
+                    str(main),
+                    "-g",
+                    "daemon off; master_process off;",
+                ],
+                stderr=out,
+            )
+        procs.append(proc)
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "nginx.pid").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        return http_port, https_port
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+async def test_nginx_proxies_the_webhook_over_tls(
+    aiohttp_server: ServerFactory,
+    tmp_path: Path,
+    nginx_running: Callable[[int], tuple[int, int]],
+) -> None:
+    app = create_app(make_config(f"sqlite+aiosqlite:///{tmp_path / 'n.db'}"), start_scheduler=False)
+    server = await aiohttp_server(app)
+    http_port, https_port = nginx_running(server.port)
+    tls = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+    tls.check_hostname = False
+    base = f"https://127.0.0.1:{https_port}"
+    wx = WeChatPlatform(token=TOKEN, appid=APPID, mode="plain")
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=tls)) as http:
+        d = wx.deliver(wx.text("o_nginx_1", "帮助"))
+        async with http.post(f"{base}/wechat", params=d.params, data=d.body) as resp:
+            assert resp.status == 200
+            assert (wx.open_reply(await resp.text()) or {}).get("Content")
+        async with http.get(f"{base}/readyz") as resp:
+            assert resp.status == 200
+        async with http.get(f"{base}/metrics") as resp:  # from loopback: allowed
+            assert resp.status == 200 and "mulin_database_up 1.0" in await resp.text()
+        async with http.get(f"{base}/sandbox") as resp:
+            assert resp.status == 404
+        big = wx.deliver(wx.text("o_nginx_1", "长" * 40_000))
+        async with http.post(f"{base}/wechat", params=big.params, data=big.body) as resp:
+            assert resp.status == 413
+        async with http.get(f"http://127.0.0.1:{http_port}/wechat", allow_redirects=False) as resp:
+            assert resp.status == 301 and resp.headers["Location"].startswith("https://")
+
+
+# --- Prometheus rules ------------------------------------------------------------------------
+
+
+def test_promtool_accepts_the_alert_rules_and_their_tests() -> None:
+    promtool = tool("promtool")
+    check = subprocess.run(
+        [promtool, "check", "rules", str(DEPLOY / "alerts.yml")], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    test = subprocess.run(
+        [promtool, "test", "rules", "alerts_test.yml"], cwd=DEPLOY, capture_output=True, text=True
+    )
+    assert test.returncode == 0, test.stdout + test.stderr
+
+
+async def test_the_alerts_use_only_metrics_the_service_exports(
+    aiohttp_server: ServerFactory, tmp_path: Path
+) -> None:
+    app = create_app(make_config(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"), start_scheduler=False)
+    server = await aiohttp_server(app)
+    async with aiohttp.ClientSession() as http, http.get(f"{server.make_url('/metrics')}") as resp:
+        exported = set(re.findall(r"^# TYPE (mulin_\w+) ", await resp.text(), re.M))
+    used = set(re.findall(r"\b(mulin_\w+)", (DEPLOY / "alerts.yml").read_text(encoding="utf-8")))
+    suffixes = re.compile(r"_(bucket|sum|count|total|created)$")
+    missing = {m for m in used if m not in exported and suffixes.sub("", m) not in exported}
+    assert used and not missing, missing
+
+
+# --- systemd ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["mulin.service", "mulin@8080.service"])
+def test_systemd_accepts_the_units(tmp_path: Path, unit: str) -> None:
+    analyze = tool("systemd-analyze")
+    mulin = Path(sys.executable).with_name("mulin")
+    assert mulin.exists(), "the mulin entry point: pip install -e ."
+    for name in ("mulin.service", "mulin@.service"):
+        text = (DEPLOY / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(
+            text.replace("/srv/mulin/.venv/bin/mulin", str(mulin)), encoding="utf-8"
+        )
+    done = subprocess.run(
+        [analyze, "verify", str(tmp_path / unit)], cwd=tmp_path, capture_output=True, text=True
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    mine = [line for line in output.splitlines() if "mulin" in line]
+    assert not mine, output

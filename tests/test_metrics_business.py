@@ -1,0 +1,52 @@
+"""/metrics carries what the alert rules in deploy/alerts.yml watch: open, overdue and urgent
+unaccepted orders, the outbox's backlog and the timers' lag, read from the database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from tests.test_chat_members import Members, start
+from tests.test_orders_flow import number_in
+from tests.test_timers import START
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+async def scrape(members: Members) -> dict[str, float]:
+    text = await (await members.chat.client.get("/metrics")).text()
+    found = {}
+    for line in text.splitlines():
+        m = re.match(r"^(mulin_[a-z_]+(?:\{[^}]*\})?) (\S+)$", line)
+        if m:
+            found[m.group(1)] = float(m.group(2))
+    return found
+
+
+async def test_business_metrics_follow_the_orders(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    members = await start(aiohttp_client, db_url)
+    empty = await scrape(members)
+    assert empty["mulin_database_up"] == 1 and empty["mulin_timer_lag_seconds"] == 0
+    assert empty['mulin_orders_open{status="assigned"}'] == 0
+
+    urgent = number_in(await members.say("o_res_u", "1栋1单元101家里冒烟了有焦糊味"))
+    plain = number_in(await members.say("o_res_p", "1栋2单元201门锁坏了"))
+    await members.say("o_m02", f"接单 {plain}")
+    members.clock.set(START + timedelta(minutes=40))  # past the accept deadline, no tick ran
+    m = await scrape(members)
+    assert m['mulin_orders_open{status="assigned"}'] == 1
+    assert m['mulin_orders_open{status="accepted"}'] == 1
+    assert m["mulin_orders_urgent_unaccepted"] == 1
+    assert abs(m["mulin_orders_urgent_unaccepted_oldest_seconds"] - 2400) < 5
+    assert m["mulin_outbox_pending"] >= 2 and m["mulin_outbox_oldest_due_seconds"] >= 2395
+    assert m["mulin_timer_lag_seconds"] > 0
+    await members.say("o_m02", f"接单 {urgent}")
+    after = await scrape(members)
+    assert after["mulin_orders_urgent_unaccepted"] == 0
+    assert after["mulin_orders_urgent_unaccepted_oldest_seconds"] == 0

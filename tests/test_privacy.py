@@ -1,0 +1,205 @@
+"""Residents' personal information (个人信息保护法): `mulin privacy export`, `erase` and
+`prune` on a real SQLite database that residents filled through the webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select, text, update
+
+from bot.app import create_app
+from bot.cli.commands import run
+from bot.clock import FakeClock
+from bot.keys import CONFIG, SESSIONS
+from bot.privacy import ERASED_TEXT
+from bot.privacy.retention import RETAINED_TEXT
+from bot.ticks.privacy import daily_prune
+from models import Base
+from models.inbound import InboundMessage
+from models.orders import Order
+from tests.support import APPID, TOKEN, make_config, seed_roster
+from tests.test_orders_flow import Chat, number_in
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+A, B = "oResidentAaaa1", "oResidentBbbb2"
+PHONE = "13912345678"
+
+
+class Place:
+    def __init__(self, chat: Chat, config: Path) -> None:
+        self.chat, self.config = chat, config
+        self.app = chat.client.app
+
+    async def mulin(self, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = await asyncio.to_thread(run, [*args, "--config", str(self.config)])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    async def dump(self) -> str:
+        """Every row of every table, as text: what is held, whoever holds it."""
+        parts = []
+        async with self.app[SESSIONS]() as s:
+            for table in Base.metadata.sorted_tables:
+                rows = (await s.execute(select(table))).all()
+                parts.append(f"{table.name}: {[tuple(r) for r in rows]}")
+        return "\n".join(parts)
+
+
+@pytest.fixture
+async def place(aiohttp_client: ClientFactory, tmp_path: Path) -> Place:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
+    app = create_app(make_config(url, "plain"), start_scheduler=False)
+    client = await aiohttp_client(app)
+    await seed_roster(app[SESSIONS], datetime.now(UTC))
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"wechat: {{appid: {APPID}, token: {TOKEN}, mode: plain}}\n"
+        f"database: {{url: '{url}'}}\nprivacy: {{retain_messages: 30d, retain_closed: 60d}}\n",
+        encoding="utf-8",
+    )
+    return Place(Chat(client), config)
+
+
+async def fill(place: Place) -> int:
+    """A reports with a phone number, B joins as a neighbour, the member works on it."""
+    chat = place.chat
+    await chat.say(A, "绑定 1栋1单元101")
+    n = number_in(await chat.say(A, f"1栋1单元楼道的灯坏了，晚上黑漆漆的，电话{PHONE}"))
+    assert f"#{n}" in await chat.say(B, "1栋1单元楼道灯坏了好几天了")
+    await chat.say("o_m02", f"接单 {n}")
+    await chat.say("o_m02", f"进度 {n} 明天上午换灯泡")
+    await chat.say(A, "我的工单")
+    return n
+
+
+async def test_export_holds_everything_about_the_resident(
+    place: Place, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    n = await fill(place)
+    out_file = tmp_path / "a.json"
+    code, _, err = await place.mulin(
+        "privacy", "export", "--openid", A, "--output", str(out_file), capsys=capsys
+    )
+    assert code == 0, err
+    data = json.loads(out_file.read_text(encoding="utf-8"))
+    assert data["openid"] == A and data["found"]
+    assert (data["resident"]["building"], data["resident"]["room"]) == ("1", "101")
+    assert data["wechat_user"]["openid"] == A
+    assert any(PHONE in (m["content"] or "") for m in data["inbound_messages"])
+    assert len(data["inbound_messages"]) == 3
+    assert [o["id"] for o in data["orders_reported"]] == [n] and not data["orders_followed"]
+    assert any(e["action"] == "accept" for e in data["order_events"])
+    assert any("接单" in (o["payload"].get("text") or "") for o in data["outbox"])
+    # the neighbour's export names the order they follow, not the other resident's messages
+    code, out, _ = await place.mulin("privacy", "export", "--openid", B, capsys=capsys)
+    neighbour = json.loads(out)
+    assert code == 0 and [o["id"] for o in neighbour["orders_followed"]] == [n]
+    assert all(m["openid"] == B for m in neighbour["inbound_messages"])
+
+
+async def test_erase_leaves_nothing_personal_and_the_figures_whole(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    n = await fill(place)
+    async with place.app[SESSIONS]() as s:
+        before = (await s.execute(select(Order.category, Order.status, Order.building))).all()
+    code, out, err = await place.mulin("privacy", "erase", "--openid", A, "--yes", capsys=capsys)
+    assert code == 0, err
+    assert "inbound_messages: 3" in out and "orders_reported: 1" in out
+    everything = await place.dump()
+    assert A not in everything
+    for line in everything.splitlines():
+        assert PHONE not in line, line
+    for line in everything.splitlines():
+        assert "黑漆漆" not in line, line
+    async with place.app[SESSIONS]() as s:
+        after = (await s.execute(select(Order.category, Order.status, Order.building))).all()
+        order = await s.get(Order, n)
+        assert order is not None
+        assert order.resident_openid.startswith("anon-") and order.text == ERASED_TEXT
+        assert order.room is None and order.phones == []
+        kept = await s.scalar(
+            select(func.count())
+            .select_from(InboundMessage)
+            .where(InboundMessage.openid == order.resident_openid)
+        )
+    assert after == before and kept == 3  # counted still, under one pseudonym
+    assert B in everything  # the neighbour is untouched
+    # the pseudonym cannot be found from the openid: nothing is held about A any more
+    code, _, err = await place.mulin("privacy", "export", "--openid", A, capsys=capsys)
+    assert code == 2 and err.strip().splitlines() == [f"mulin: --openid: nothing is held about {A}"]
+    # the member can still finish the order; the service keeps working
+    assert "办结" in await place.chat.say("o_m02", f"完成 {n} 换好了")
+
+
+async def test_erase_asks_first_and_bad_openids_are_one_line(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await fill(place)
+    code, _, err = await place.mulin("privacy", "erase", "--openid", A, capsys=capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--yes" in err
+    assert A in await place.dump()  # nothing was changed
+    for bad in ("o'; drop table orders; --", "", "x" * 65):
+        code, _, err = await place.mulin(
+            "privacy", "erase", "--openid", bad, "--yes", capsys=capsys
+        )
+        assert code == 2 and len(err.strip().splitlines()) == 1 and "--openid" in err
+        assert "Traceback" not in err
+    code, _, err = await place.mulin("privacy", "export", "--openid", "oNobody", capsys=capsys)
+    assert code == 2 and "nothing is held" in err
+
+
+async def test_prune_removes_old_texts_and_anonymises_old_closed_orders(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    n = await fill(place)
+    await place.chat.say("o_m02", f"完成 {n}")
+    await place.chat.say(A, "5")
+    fresh = number_in(await place.chat.say(B, f"2栋1单元202门锁坏了 {PHONE}"))
+    old = datetime.now(UTC) - timedelta(days=90)
+    async with place.app[SESSIONS]() as s, s.begin():
+        await s.execute(
+            update(InboundMessage).where(InboundMessage.openid == A).values(received_at=old)
+        )
+        await s.execute(update(Order).where(Order.id == n).values(closed_at=old))
+    code, out, _ = await place.mulin("privacy", "prune", capsys=capsys)
+    assert code == 0 and "message texts removed: 4" in out and "orders anonymised: 1" in out
+    async with place.app[SESSIONS]() as s:
+        rows = (await s.execute(select(InboundMessage))).scalars().all()
+        closed, open_ = await s.get(Order, n), await s.get(Order, fresh)
+    assert all(r.content is None and r.raw_xml == "" for r in rows if r.openid == A)
+    assert all(r.content for r in rows if r.openid == B)
+    assert closed is not None and closed.text == RETAINED_TEXT and closed.rating == 5
+    assert open_ is not None and PHONE in open_.text
+    # again: nothing left to do
+    code, out, _ = await place.mulin("privacy", "prune", capsys=capsys)
+    assert "message texts removed: 0" in out
+
+
+async def test_the_daily_tick_prunes_once_a_day(place: Place) -> None:
+    await fill(place)
+    async with place.app[SESSIONS]() as s, s.begin():
+        await s.execute(
+            text("UPDATE inbound_messages SET received_at = :t"),
+            {"t": (datetime.now(UTC) - timedelta(days=400)).replace(tzinfo=None)},
+        )
+    clock = FakeClock(datetime(2026, 12, 3, 20, 0, tzinfo=UTC))  # 04:00 in Shanghai
+    sessions, config = place.app[SESSIONS], place.app[CONFIG]
+    assert (
+        await daily_prune(sessions, FakeClock(datetime(2026, 12, 3, 18, tzinfo=UTC)), config)
+        is None
+    )  # 02:00
+    first = await daily_prune(sessions, clock, config)
+    assert first is not None and first.messages >= 5  # every message, members included
+    assert await daily_prune(sessions, clock, config) is None  # the day's run is claimed
+    clock.set(clock.now() + timedelta(days=1))
+    again = await daily_prune(sessions, clock, config)
+    assert again is not None and again.messages == 0
