@@ -54,7 +54,17 @@ async def waiting_report_reminder(
 
 
 def build_dispatcher() -> Dispatcher:
-    from handlers import attachments, common, events, members, places, questions, resident, survey
+    from handlers import (
+        attachments,
+        common,
+        events,
+        members,
+        places,
+        privacy,
+        questions,
+        resident,
+        survey,
+    )
 
     dp = Dispatcher()
     dp.middleware(waiting_report_reminder)  # outermost: it also sees refusals as replies
@@ -64,6 +74,7 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(members.router)
     dp.include_router(common.router)
     dp.include_router(resident.commands)
+    dp.include_router(privacy.router)
     dp.include_router(survey.router)  # only when an order awaits a rating
     dp.include_router(questions.router)
     dp.include_router(places.router)

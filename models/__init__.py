@@ -6,6 +6,7 @@ from models.community import Building, Community, Estate, Grid, Member, Resident
 from models.inbound import InboundMessage, WeChatUser
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
+from models.privacy import PrivacyRecord
 from models.throttle import Throttle
 from models.visits import JobMark, Visit
 
@@ -27,6 +28,7 @@ __all__ = [
     "OrderFollower",
     "OutboundCounter",
     "OutboxMessage",
+    "PrivacyRecord",
     "Resident",
     "Street",
     "Throttle",
