@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_broadcast_parser(sub)
     add_residents_parser(sub)
 
+    from bot.console.cli import add_admin_parser
+
+    add_admin_parser(sub)
+
     menu = sub.add_parser("menu", help="the account's menu")
     msub = menu.add_subparsers(dest="menu_command", required=True, parser_class=_Parser)
     msync = msub.add_parser("sync", help="publish the menu: section of the config to WeChat")
@@ -114,6 +118,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.broadcasts import run_residents_import
 
         return run_residents_import(args.file, load_config(args.config), sys.stdout, sys.stderr)
+    if args.command == "admin":
+        from bot.console.cli import run_admin
+
+        return run_admin(args, load_config(args.config), sys.stdin, sys.stdout, sys.stderr)
     if args.command == "menu":
         return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":

@@ -1,0 +1,116 @@
+"""Every word the community office reads in the console (the pages' own words are in the
+templates under bot/console/templates; messages, labels and names live here)."""
+
+from __future__ import annotations
+
+TITLE = "睦邻 · 社区工作台"
+ROLE_NAMES = {
+    "admin": "管理员",
+    "staff": "社区干事",
+    "grid_leader": "网格长",
+    "viewer": "只读（街道）",
+}
+
+# sign-in
+LOGIN_WRONG = "用户名或密码不对，请再试一次。"
+LOGIN_LOCKED = "登录失败次数太多，账号或本机地址已暂时锁定，请 15 分钟后再试。"
+LOGIN_DISABLED = "这个账号已停用，请联系社区管理员。"
+LOGIN_MISSING = "请填写用户名和密码。"
+LOGIN_AUDIT = {"wrong": "密码错误或无此账号", "locked": "已锁定", "disabled": "账号已停用", "": ""}
+LOGGED_OUT = "已退出登录。"
+SESSION_EXPIRED = "登录已过期或尚未登录，请重新登录。"
+
+# refusals (with their HTTP status)
+CSRF_BAD = "页面已过期或来源不明（缺少校验码），操作没有执行。请刷新页面后再试。"
+READ_ONLY = "您的账号只能查看，不能操作。"
+ADMIN_ONLY = "只有管理员可以查看这个页面。"
+NOT_FOUND = "没有找到这个页面或工单（也可能不在您的管辖范围内）。"
+TOO_LONG = "“{field}”太长了，最多 {limit} 个字。"
+REQUIRED = "请填写“{field}”。"
+BAD_VALUE = "“{field}”的值不对。"
+BAD_REQUEST = "请求格式不对。"
+SERVER_ERROR = "系统出了点问题，操作可能没有完成，请稍后再试。"
+TOO_LARGE = "提交的内容太大了。"
+
+# board
+STATUS_GROUPS = {
+    "waiting": "待接单",
+    "working": "办理中",
+    "overdue": "已超时",
+    "urgent": "紧急",
+    "survey": "待回访",
+}
+SORTS = {"new": "最新", "old": "最早", "updated": "最近更新", "urgent": "紧急优先"}
+ANY = "全部"
+URGENT = "紧急"
+OVERDUE = "超时"
+REOPENED = "重办"
+NOBODY = "未派"
+
+# order page
+DONE = {
+    "assign": "已改派给 {name}。",
+    "note": "已添加内部备注。",
+    "message": "留言已发给居民。",
+    "escalate": "已吹哨上报。",
+    "resolve": "已办结，已通知居民。",
+    "reopen": "已重办。",
+    "cancel": "工单已取消。",
+    "edit": "已更正。",
+    "merge": "已并入 #{into}。",
+}
+FLASH = {
+    "assign": "已改派，新的处理人会收到推送。",
+    "note": "已添加内部备注（居民看不到）。",
+    "message": "留言已排队发给居民。",
+    "escalate": "已吹哨上报，网格长和社区干事会收到通知。",
+    "resolve": "已办结，已通知居民并请其评价。",
+    "reopen": "已重办并重新派单。",
+    "cancel": "工单已取消。",
+    "edit": "已更正。",
+    "merge": "已合并，居民会收到通知。",
+}
+FIELDS = {
+    "text": "内容",
+    "reason": "原因",
+    "member": "处理人",
+    "category": "类别",
+    "building": "楼栋",
+    "unit": "单元",
+    "room": "房号",
+    "into": "并入的单号",
+    "version": "版本",
+}
+OUTBOX_STATES = {
+    "pending": "排队中",
+    "sending": "发送中",
+    "sent": "已送达",
+    "failed": "发送失败（将重试）",
+    "undeliverable": "无法送达",
+    "unconfirmed": "结果未知",
+}
+CHANNELS = {"custom": "客服消息", "template": "模板消息"}
+ACTORS = {"system": "系统", "resident": "居民", "member": "成员", "console": "工作台"}
+SLA_LEFT = "还剩 {left}"
+SLA_PAST = "已超过 {left}"
+SLA_NONE = "—"
+FLASH_NAMES = {
+    "assign": "改派",
+    "note": "内部备注",
+    "message": "给居民留言",
+    "escalate": "吹哨上报",
+    "resolve": "办结",
+    "reopen": "重办",
+    "cancel": "取消工单",
+    "edit": "更正",
+    "merge": "合并",
+}
+AUDIT_ACTIONS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "duty": "切换上岗",
+}
+ON_DUTY = "在岗"
+OFF_DUTY = "下岗"
+FLASH_DUTY = {"on": "已设为在岗。", "off": "已设为下岗，暂不派新单。"}
