@@ -59,8 +59,9 @@ class Console:
     async def act(self, number: int, action: str, **form: Any) -> Any:
         page = await (await self.client.get(f"/admin/orders/{number}")).text()
         data = {"csrf_token": CSRF.search(page).group(1), **form}  # type: ignore[union-attr]
+        found = VERSION.search(page)
         if "version" not in form:
-            data["version"] = VERSION.search(page).group(1)  # type: ignore[union-attr]
+            data["version"] = found.group(1) if found else "0"
         return await self.client.post(
             f"/admin/orders/{number}/{action}", data=data, allow_redirects=False
         )

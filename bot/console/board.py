@@ -4,6 +4,7 @@ the page polls to refresh itself without losing the filters."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -93,7 +94,11 @@ def _like(text: str) -> str:
 
 
 def _search(q: str) -> Any:
+    """``#12``: that order; digits: the order number or a phone (4 digits or more); other
+    words: the resident's text, the summary or a building."""
     number = q.lstrip("#")
+    if q.startswith("#"):
+        return Order.id == (int(number) if number.isdigit() and len(number) < 12 else -1)
     pattern = _like(q)
     found = [
         Order.text.like(pattern, escape="\\"),
@@ -101,7 +106,8 @@ def _search(q: str) -> Any:
         Order.building == q.rstrip("栋号楼幢座"),
     ]
     if number.isdigit():
-        found.append(cast(Order.phones, String).like(_like(number), escape="\\"))
+        if len(number) >= 4:
+            found.append(cast(Order.phones, String).like(_like(number), escape="\\"))
         if len(number) < 12:
             found.append(Order.id == int(number))
     return or_(*found)
@@ -212,8 +218,17 @@ def local(moment: datetime | None, tz: Any, fmt: str = "%m-%d %H:%M") -> str:
     return moment.astimezone(tz).strftime(fmt) if moment else ""
 
 
+_PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+
+
+def hide_phones(text: str) -> str:
+    """Mobile numbers inside free text, masked (for those not allowed to see them)."""
+    return _PHONE.sub(r"\1****\2", text)
+
+
 FILTERS = {
     "mask": mask_phone,
+    "hide_phones": hide_phones,
     "category_name": lambda c: CATEGORY_NAMES.get(c, c),
     "status_name": lambda s: texts.STATUS_NAMES.get(s, s),
 }
