@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8080)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--data", default="./data", help="directory for the demo database")
+    demo.add_argument(
+        "--no-seed", action="store_true", help="no month of sample orders for the console"
+    )
 
     parse = sub.add_parser("parse", help="intake parser: JSON lines in, JSON lines out")
     parse.add_argument("--now", help="ISO 8601 time that relative times are resolved against")
@@ -92,7 +95,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 
-        return run_demo(host=args.host, port=args.port, data_dir=args.data)
+        return run_demo(host=args.host, port=args.port, data_dir=args.data, seed=not args.no_seed)
     if args.command == "parse":
         return _parse(args.now)
     if args.command == "roster":
