@@ -189,3 +189,44 @@ async def test_members_residents_and_audit_pages(
     assert "登录" in audit and "切换上岗" in audit
     await c.login("staff1")
     assert (await c.client.get("/admin/audit")).status == 403
+
+
+async def test_two_people_at_once_the_second_is_told(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    """Both forms showed the same version; the one that writes second changes nothing."""
+    from bot.clock import SystemClock
+    from bot.keys import CONFIG, ROSTER
+    from bot.orders.core import Refused
+    from bot.orders.office_service import Author, OfficeService, Stale
+    from models.orders import Order
+
+    c = await make_console(aiohttp_client, sqlite_url)
+    n = c.numbers["g1"]
+    sessions, app = c.app[SESSIONS], c.app
+
+    def service(s: object) -> OfficeService:
+        return OfficeService(s, SystemClock(), app[CONFIG], app[ROSTER])  # type: ignore[arg-type]
+
+    async with sessions() as late:
+        stale = await late.get(Order, n)
+        assert stale is not None
+        version = stale.version
+        await late.commit()  # the form is on screen; nothing held open
+        async with sessions() as first, first.begin():
+            order = await first.get(Order, n)
+            assert order is not None
+            await service(first).note(order, version, "先到的备注", Author("staff1"))
+            await service(first).message(order, version, "先到的留言", Author("staff1"))
+        raised: Refused | None = None
+        try:
+            async with late.begin():
+                await service(late).office_step(
+                    stale, version, "resolve", "后到的", Author("admin1")
+                )
+        except Stale as exc:
+            raised = exc
+    assert raised is not None and "刚刚被别人改过" in raised.reply
+    assert (await c.order(n)).status == "assigned"
+    notes = [h[2] for h in await c.history(n)]
+    assert "先到的备注" in notes and not any("后到的" in x for x in notes)
