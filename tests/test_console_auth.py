@@ -124,3 +124,18 @@ async def test_disabled_account_cannot_sign_in(
     assert (await c.client.get("/admin/orders", allow_redirects=False)).status == 303
     resp = await c.login("viewer1")
     assert resp.status == 403 and "停用" in await resp.text()
+
+
+async def test_console_can_be_switched_off(aiohttp_client: ClientFactory, sqlite_url: str) -> None:
+    c = await make_console(aiohttp_client, sqlite_url, enabled=False)
+    assert (await c.client.get("/admin/login")).status == 404
+    assert (await c.client.get("/healthz")).status == 200
+
+
+async def test_unknown_console_page_is_a_chinese_404(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    c = await make_console(aiohttp_client, sqlite_url)
+    await c.login("admin1")
+    resp = await c.client.get("/admin/nothing-here")
+    assert resp.status == 404 and "没有找到" in await resp.text()

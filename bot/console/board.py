@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,6 +26,8 @@ from models.community import Grid
 from models.orders import Order
 
 PAGE_SIZE = 20
+COUNT_CAP = 1000  # the board says "more than 1,000" rather than count a large table
+COUNTS_TTL = 5.0  # seconds the counts at the top are kept
 WAITING = (Status.RECEIVED.value, Status.ASSIGNED.value)
 WORKING = (Status.ACCEPTED.value, Status.IN_PROGRESS.value, Status.ESCALATED.value)
 GROUPS: dict[str, Any] = {
@@ -147,34 +150,55 @@ async def counts(session: AsyncSession, viewer: Viewer) -> dict[str, int]:
     return {name: int(row[i] or 0) for i, name in enumerate(GROUPS)}
 
 
+class CountsCache:
+    """The counts at the top of the board, kept a few seconds per scope: every open board
+    polls them, and a figure a few seconds old is as good to the office."""
+
+    def __init__(self, ttl: float = COUNTS_TTL) -> None:
+        self.ttl = ttl
+        self.kept: dict[str, tuple[float, dict[str, int]]] = {}
+
+    async def get(self, session: AsyncSession, viewer: Viewer) -> dict[str, int]:
+        key = viewer.grid if viewer.in_grid else ""
+        found = self.kept.get(key or "")
+        if found is not None and found[0] > monotonic():
+            return found[1]
+        figures = await counts(session, viewer)
+        self.kept[key or ""] = (monotonic() + self.ttl, figures)
+        return figures
+
+
+async def _total(session: AsyncSession, query: Any) -> int:
+    """How many orders match, counted up to COUNT_CAP + 1 (a page of the board never needs
+    to know more, and counting a whole large table is what made the board slow)."""
+    capped = query.with_only_columns(Order.id).limit(COUNT_CAP + 1).subquery()
+    return int((await session.execute(select(func.count()).select_from(capped))).scalar_one())
+
+
+async def _page(session: AsyncSession, query: Any, f: Filters) -> tuple[list[Order], int]:
+    """The page's orders and the (capped) total; the first page counts only when it is full."""
+    if f.page > 1:
+        total = await _total(session, query)
+        f.page = min(f.page, max(1, math.ceil(min(total, COUNT_CAP) / PAGE_SIZE)))
+    ordered = query.order_by(*SORTS[f.sort]).offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    rows = list((await session.execute(ordered)).scalars().all())
+    if f.page == 1:
+        total = len(rows) if len(rows) < PAGE_SIZE else await _total(session, query)
+    return rows, total
+
+
 async def _rows(request: web.Request) -> dict[str, Any]:
     viewer = request[VIEWER]
     config = request.config_dict[CONFIG]
     f = Filters.parse(request.query)
     async with request.config_dict[SESSIONS]() as s:
         view = await request.config_dict[ROSTER].get(s)
+        query = board_query(viewer, f, config.tz)
         if f.assignee:
             found = view.by_key.get(f.assignee)
-            f_query = board_query(viewer, f, config.tz).where(
-                Order.assignee_id == (found.id if found else -1)
-            )
-        else:
-            f_query = board_query(viewer, f, config.tz)
-        total = (await s.execute(f_query.with_only_columns(func.count(Order.id)))).scalar_one()
-        pages = max(1, math.ceil(total / PAGE_SIZE))
-        f.page = min(f.page, pages)
-        rows = (
-            (
-                await s.execute(
-                    f_query.order_by(*SORTS[f.sort])
-                    .offset((f.page - 1) * PAGE_SIZE)
-                    .limit(PAGE_SIZE)
-                )
-            )
-            .scalars()
-            .all()
-        )
-        numbers = await counts(s, viewer)
+            query = query.where(Order.assignee_id == (found.id if found else -1))
+        rows, total = await _page(s, query, f)
+        numbers = await request.app[COUNTS].get(s, viewer)
         grids = (await s.execute(select(Grid.code, Grid.name).order_by(Grid.code))).all()
     members = sorted(
         ((m.key, m.name) for m in view.by_key.values() if m.active), key=lambda m: m[0]
@@ -192,7 +216,8 @@ async def _rows(request: web.Request) -> dict[str, Any]:
         "f": f,
         "orders": orders,
         "total": total,
-        "pages": pages,
+        "capped": total > COUNT_CAP,
+        "pages": max(1, math.ceil(min(total, COUNT_CAP) / PAGE_SIZE)),
         "counts": numbers,
         "grids": [] if viewer.in_grid else grids,
         "members": members,
@@ -234,6 +259,10 @@ FILTERS = {
 }
 
 
+COUNTS = web.AppKey("console_counts", CountsCache)
+
+
 def routes(app: web.Application) -> None:
+    app[COUNTS] = CountsCache()
     app.router.add_get("/orders", board)
     app.router.add_get("/orders/rows", fragment)

@@ -86,7 +86,12 @@ async def _details(s: AsyncSession, order: Order) -> dict[str, Any]:
         (
             await s.execute(
                 select(OutboxMessage)
-                .where(OutboxMessage.dedupe_key.like(f"order:{order.id}:%"))
+                # a range on the unique key's index: every push about the order is keyed
+                # "order:<n>:..." (":" + 1 is ";")
+                .where(
+                    OutboxMessage.dedupe_key >= f"order:{order.id}:",
+                    OutboxMessage.dedupe_key < f"order:{order.id};",
+                )
                 .order_by(OutboxMessage.created_at, OutboxMessage.id)
                 .limit(200)
             )
