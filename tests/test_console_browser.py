@@ -133,6 +133,10 @@ def test_office_works_an_order_and_a_grid_leader_sees_only_their_grid(
     assert metas and all(m.strip()[0] in "456" for m in metas), metas
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(SHOTS / "console-board-390.png"), full_page=True)
+    phone.locator(".order a").first.click()
+    phone.wait_for_selector("form[action$='/note']")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(SHOTS / "console-order-390.png"), full_page=True)
     response = phone.goto(f"{base}/admin/orders/{other}")
     assert response is not None and response.status == 404
     assert "没有找到" in phone.inner_text("main")

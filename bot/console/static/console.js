@@ -8,7 +8,10 @@
   function refresh() {
     if (document.hidden) return;
     fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        if (r.status === 401) { window.location.reload(); return null; }  // signed out: to login
+        return r.ok ? r.text() : null;
+      })
       .then(function (html) { if (html !== null) board.innerHTML = html; })
       .catch(function () {});
   }
