@@ -230,3 +230,58 @@ async def test_two_people_at_once_the_second_is_told(
     assert (await c.order(n)).status == "assigned"
     notes = [h[2] for h in await c.history(n)]
     assert "先到的备注" in notes and not any("后到的" in x for x in notes)
+
+
+async def test_pages_sorting_dates_and_refresh_keep_the_filters(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from models.community import Resident
+
+    c = await _as(aiohttp_client, sqlite_url, "staff1")
+    for i in range(23):
+        await report(c.app, f"o_many_{i}", f"第{i}件 楼道灯坏了", "2")
+    first = await (await c.client.get("/admin/orders", params={"building": "2"})).text()
+    assert "共 23 张工单" in first and "第 1/2 页" in first and "page=2" in first
+    assert 'data-refresh="/admin/orders/rows?building=2"' in first
+    second = await (
+        await c.client.get("/admin/orders", params={"building": "2", "page": "2"})
+    ).text()
+    assert second.count('<li class="order') == 3
+    oldest = await (await c.client.get("/admin/orders", params={"sort": "old"})).text()
+    assert oldest.index(f"#{c.numbers['g1']}<") < oldest.index(f"#{c.numbers['g2']}<")
+    today = datetime.now(UTC).date()
+    later = (today + timedelta(days=2)).isoformat()
+    empty = await (await c.client.get("/admin/orders", params={"from": later})).text()
+    assert "没有符合条件的工单" in empty
+    span = {"from": (today - timedelta(days=1)).isoformat(), "to": later}
+    assert "共 25 张工单" in await (await c.client.get("/admin/orders", params=span)).text()
+    async with c.app[SESSIONS]() as s, s.begin():
+        now = datetime.now(UTC)
+        s.add(Resident(openid="oAbCdEfGhIjKlMnOp1234", building="1", unit="1", room="101",
+                       name="张阿姨", tags=["独居"], created_at=now, updated_at=now))  # fmt: skip
+    residents = await (await c.client.get("/admin/residents")).text()
+    assert "张阿姨" in residents and "独居" in residents
+    assert "oAbCdEfGhIjKlMnOp1234" not in residents and "oAbC…1234" in residents
+
+
+async def test_grid_leader_and_viewer_cannot_switch_duty(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    c = await _as(aiohttp_client, sqlite_url, "leader1")
+    members = await (await c.client.get("/admin/members")).text()
+    assert "张美丽" in members and "周杰" not in members  # their grid's people only
+    token = await c.csrf("/admin/members")
+    resp = await c.client.post(
+        "/admin/members/duty", data={"csrf_token": token, "member": "1", "on": "0"}
+    )
+    assert resp.status == 403
+    await c.login("viewer1")
+    token = await c.csrf("/admin/members")
+    resp = await c.client.post(
+        "/admin/members/duty", data={"csrf_token": token, "member": "1", "on": "0"}
+    )
+    assert resp.status == 403
+    async with c.app[SESSIONS]() as s:
+        assert all(m.on_duty for m in (await s.execute(select(Member))).scalars())

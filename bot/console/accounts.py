@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -24,13 +25,18 @@ from models.console import ROLES, AuditEntry, ConsoleSession, ConsoleUser
 
 # OWASP's minimum for argon2id: cheap enough for a small office server, still slow to guess.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-_DUMMY = HASHER.hash("not-a-password")
 ACCOUNT_FAILURES = 5  # failed sign-ins in a row lock the account ...
 ACCOUNT_LOCK = timedelta(minutes=15)  # ... for this long
 IP_LIMIT = throttle.Limit(failures=20, window=timedelta(minutes=15), lock_for=timedelta(minutes=15))
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 TOUCH_EVERY = timedelta(seconds=60)  # how often a request moves the idle timeout on
+
+
+@cache
+def _dummy() -> str:
+    """A hash to check unknown names against, so they take as long as known ones."""
+    return HASHER.hash("not-a-password")
 
 
 def now() -> datetime:
@@ -133,7 +139,7 @@ async def sign_in(
         return SignIn(user, failure="locked")
     if user is not None and user.locked_until is not None and user.locked_until > at:
         return SignIn(user, failure="locked")
-    good = await _verify(user.password_hash if user else _DUMMY, password)
+    good = await _verify(user.password_hash if user else _dummy(), password)
     if user is None or not good:
         await throttle.record_failure(session, ip_key, IP_LIMIT, at)
         if user is not None:
