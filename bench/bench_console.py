@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -109,6 +110,9 @@ async def seed(app: Any, n: int, now: datetime) -> None:
         for table, data in ((Order, rows), (OrderEvent, events), (OutboxMessage, pushes)):
             for start in range(0, len(data), 5000):
                 await s.execute(table.__table__.insert(), data[start : start + 5000])
+    # statistics as autovacuum (PostgreSQL) or a maintenance ANALYZE (SQLite) would leave them
+    async with app[SESSIONS]() as s, s.begin():
+        await s.execute(text("ANALYZE"))
     app[ROSTER].invalidate()
 
 

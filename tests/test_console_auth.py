@@ -11,8 +11,8 @@ from models.console import AuditEntry, ConsoleSession
 from tests.console_support import PASSWORD, ClientFactory, Console, make_console
 
 
-async def test_sign_in_and_out(aiohttp_client: ClientFactory, sqlite_url: str) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+async def test_sign_in_and_out(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await make_console(aiohttp_client, db_url)
     resp = await c.client.get("/admin/orders", allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/admin/login"
     page = await (await c.client.get("/admin/login")).text()
@@ -32,19 +32,15 @@ async def test_sign_in_and_out(aiohttp_client: ClientFactory, sqlite_url: str) -
     assert resp.status == 303
 
 
-async def test_secure_cookie_when_configured(
-    aiohttp_client: ClientFactory, sqlite_url: str
-) -> None:
-    c = await make_console(aiohttp_client, sqlite_url, secure_cookies=True)
+async def test_secure_cookie_when_configured(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await make_console(aiohttp_client, db_url, secure_cookies=True)
     resp = await c.client.get("/admin/login")  # behind TLS every console cookie is Secure
     cookie = resp.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
 
 
-async def test_wrong_password_is_401_in_chinese(
-    aiohttp_client: ClientFactory, sqlite_url: str
-) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+async def test_wrong_password_is_401_in_chinese(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await make_console(aiohttp_client, db_url)
     resp = await c.login("admin1", "wrong-password")
     assert resp.status == 401
     assert "用户名或密码不对" in await resp.text()
@@ -53,9 +49,9 @@ async def test_wrong_password_is_401_in_chinese(
 
 
 async def test_account_locks_after_repeated_failures(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+    c = await make_console(aiohttp_client, db_url)
     statuses = [(await c.login("staff1", "wrong-password")).status for _ in range(5)]
     assert statuses == [401, 401, 401, 401, 403]
     resp = await c.login("staff1")  # the right password does not help while locked
@@ -67,19 +63,17 @@ async def test_account_locks_after_repeated_failures(
 
 
 async def test_address_locks_after_many_failures(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+    c = await make_console(aiohttp_client, db_url)
     for i in range(20):
         await c.login(f"guess{i}", "wrong-password")
     resp = await c.login("admin1")
     assert resp.status == 403 and "暂时锁定" in await resp.text()
 
 
-async def test_login_without_csrf_is_refused(
-    aiohttp_client: ClientFactory, sqlite_url: str
-) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+async def test_login_without_csrf_is_refused(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await make_console(aiohttp_client, db_url)
     resp = await c.client.post(
         "/admin/login", data={"username": "admin1", "password": PASSWORD}, allow_redirects=False
     )
@@ -87,9 +81,9 @@ async def test_login_without_csrf_is_refused(
 
 
 async def test_post_without_session_is_401_and_without_csrf_403(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+    c = await make_console(aiohttp_client, db_url)
     n = c.numbers["g1"]
     resp = await c.client.post(f"/admin/orders/{n}/note", data={"text": "x", "version": "0"})
     assert resp.status == 401 and "重新登录" in await resp.text()
@@ -100,8 +94,8 @@ async def test_post_without_session_is_401_and_without_csrf_403(
     assert not [h for h in await Console.history(c, n) if h[1] == "note"]
 
 
-async def test_idle_session_expires(aiohttp_client: ClientFactory, sqlite_url: str) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+async def test_idle_session_expires(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await make_console(aiohttp_client, db_url)
     await c.login("admin1")
     async with c.app[SESSIONS]() as s, s.begin():
         past = datetime.now(UTC) - timedelta(minutes=1)
@@ -112,12 +106,10 @@ async def test_idle_session_expires(aiohttp_client: ClientFactory, sqlite_url: s
     assert resp.status == 401
 
 
-async def test_disabled_account_cannot_sign_in(
-    aiohttp_client: ClientFactory, sqlite_url: str
-) -> None:
+async def test_disabled_account_cannot_sign_in(aiohttp_client: ClientFactory, db_url: str) -> None:
     from bot.console import accounts
 
-    c = await make_console(aiohttp_client, sqlite_url)
+    c = await make_console(aiohttp_client, db_url)
     await c.login("viewer1")
     async with c.app[SESSIONS]() as s, s.begin():
         await accounts.disable(s, "viewer1")
@@ -126,16 +118,16 @@ async def test_disabled_account_cannot_sign_in(
     assert resp.status == 403 and "停用" in await resp.text()
 
 
-async def test_console_can_be_switched_off(aiohttp_client: ClientFactory, sqlite_url: str) -> None:
-    c = await make_console(aiohttp_client, sqlite_url, enabled=False)
+async def test_console_can_be_switched_off(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await make_console(aiohttp_client, db_url, enabled=False)
     assert (await c.client.get("/admin/login")).status == 404
     assert (await c.client.get("/healthz")).status == 200
 
 
 async def test_unknown_console_page_is_a_chinese_404(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await make_console(aiohttp_client, sqlite_url)
+    c = await make_console(aiohttp_client, db_url)
     await c.login("admin1")
     resp = await c.client.get("/admin/nothing-here")
     assert resp.status == 404 and "没有找到" in await resp.text()

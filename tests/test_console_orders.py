@@ -17,9 +17,9 @@ async def _as(aiohttp_client: ClientFactory, url: str, user: str) -> Console:
 
 
 async def test_board_counts_filters_search_and_masks_phones(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "staff1")
+    c = await _as(aiohttp_client, db_url, "staff1")
     urgent = await report(c.app, "o_res_c", "2栋有人摔倒了", "2", urgent=True, category="elderly")
     page = await (await c.client.get("/admin/orders")).text()
     for word in ("待接单", "办理中", "已超时", "紧急", "待回访"):
@@ -45,9 +45,9 @@ async def test_board_counts_filters_search_and_masks_phones(
 
 
 async def test_grid_leader_sees_and_acts_only_in_their_grid(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "leader1")
+    c = await _as(aiohttp_client, db_url, "leader1")
     mine, theirs = c.numbers["g1"], c.numbers["g2"]
     board = await (await c.client.get("/admin/orders")).text()
     assert f"#{mine}" in board and f"#{theirs}" not in board
@@ -72,8 +72,8 @@ async def test_grid_leader_sees_and_acts_only_in_their_grid(
     assert not [h for h in await c.history(theirs) if h[0].startswith("console:")]
 
 
-async def test_viewer_reads_but_cannot_act(aiohttp_client: ClientFactory, sqlite_url: str) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "viewer1")
+async def test_viewer_reads_but_cannot_act(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await _as(aiohttp_client, db_url, "viewer1")
     n = c.numbers["g1"]
     page = await (await c.client.get(f"/admin/orders/{n}")).text()
     assert "139****5678" in page and "13912345678" not in page and "/resolve" not in page
@@ -83,10 +83,8 @@ async def test_viewer_reads_but_cannot_act(aiohttp_client: ClientFactory, sqlite
     assert (await c.client.get("/admin/audit")).status == 403
 
 
-async def test_actions_go_through_the_lifecycle(
-    aiohttp_client: ClientFactory, sqlite_url: str
-) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "staff1")
+async def test_actions_go_through_the_lifecycle(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await _as(aiohttp_client, db_url, "staff1")
     n = c.numbers["g1"]
     page = await (await c.client.get(f"/admin/orders/{n}")).text()
     assert "13912345678" in page and "派单建议" in page
@@ -114,10 +112,8 @@ async def test_actions_go_through_the_lifecycle(
     assert {"assign", "note", "message", "resolve", "reopen"} <= set(audited)
 
 
-async def test_edit_cancel_escalate_and_merge(
-    aiohttp_client: ClientFactory, sqlite_url: str
-) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "admin1")
+async def test_edit_cancel_escalate_and_merge(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await _as(aiohttp_client, db_url, "admin1")
     n, other = c.numbers["g1"], c.numbers["g2"]
     resp = await c.act(n, "edit", category="sanitation", building="2", unit="1", room="202")
     assert resp.status == 303
@@ -133,10 +129,8 @@ async def test_edit_cancel_escalate_and_merge(
     assert "居民已自行解决" in (await c.outbox("o_res_a"))[-1]
 
 
-async def test_stale_version_changes_nothing(
-    aiohttp_client: ClientFactory, sqlite_url: str
-) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "staff1")
+async def test_stale_version_changes_nothing(aiohttp_client: ClientFactory, db_url: str) -> None:
+    c = await _as(aiohttp_client, db_url, "staff1")
     n = c.numbers["g1"]
     old = (await c.order(n)).version
     assert (await c.act(n, "message", text="第一条")).status == 303
@@ -147,9 +141,9 @@ async def test_stale_version_changes_nothing(
 
 
 async def test_html_is_escaped_and_oversized_fields_refused(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "staff1")
+    c = await _as(aiohttp_client, db_url, "staff1")
     n = await report(c.app, "o_res_x", "<script>alert(1)</script>楼道灯坏了", "1")
     board = await (await c.client.get("/admin/orders")).text()
     page = await (await c.client.get(f"/admin/orders/{n}")).text()
@@ -167,9 +161,9 @@ async def test_html_is_escaped_and_oversized_fields_refused(
 
 
 async def test_members_residents_and_audit_pages(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "admin1")
+    c = await _as(aiohttp_client, db_url, "admin1")
     page = await (await c.client.get("/admin/members")).text()
     assert "张美丽" in page and "在岗" in page
     async with c.app[SESSIONS]() as s:
@@ -192,7 +186,7 @@ async def test_members_residents_and_audit_pages(
 
 
 async def test_two_people_at_once_the_second_is_told(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
     """Both forms showed the same version; the one that writes second changes nothing."""
     from bot.clock import SystemClock
@@ -201,7 +195,7 @@ async def test_two_people_at_once_the_second_is_told(
     from bot.orders.office_service import Author, OfficeService, Stale
     from models.orders import Order
 
-    c = await make_console(aiohttp_client, sqlite_url)
+    c = await make_console(aiohttp_client, db_url)
     n = c.numbers["g1"]
     sessions, app = c.app[SESSIONS], c.app
 
@@ -233,13 +227,13 @@ async def test_two_people_at_once_the_second_is_told(
 
 
 async def test_pages_sorting_dates_and_refresh_keep_the_filters(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
     from models.community import Resident
 
-    c = await _as(aiohttp_client, sqlite_url, "staff1")
+    c = await _as(aiohttp_client, db_url, "staff1")
     for i in range(23):
         await report(c.app, f"o_many_{i}", f"第{i}件 楼道灯坏了", "2")
     first = await (await c.client.get("/admin/orders", params={"building": "2"})).text()
@@ -267,9 +261,9 @@ async def test_pages_sorting_dates_and_refresh_keep_the_filters(
 
 
 async def test_grid_leader_and_viewer_cannot_switch_duty(
-    aiohttp_client: ClientFactory, sqlite_url: str
+    aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    c = await _as(aiohttp_client, sqlite_url, "leader1")
+    c = await _as(aiohttp_client, db_url, "leader1")
     members = await (await c.client.get("/admin/members")).text()
     assert "张美丽" in members and "周杰" not in members  # their grid's people only
     token = await c.csrf("/admin/members")
