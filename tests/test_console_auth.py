@@ -131,3 +131,31 @@ async def test_unknown_console_page_is_a_chinese_404(
     await c.login("admin1")
     resp = await c.client.get("/admin/nothing-here")
     assert resp.status == 404 and "没有找到" in await resp.text()
+
+
+async def test_behind_a_proxy_lockouts_follow_the_forwarded_address(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    from tests.console_support import CSRF
+
+    c = await make_console(aiohttp_client, db_url, behind_proxy=True)
+
+    async def attempt(ip: str, name: str, password: str) -> int:
+        c.client.session.cookie_jar.clear()
+        page = await (await c.client.get("/admin/login")).text()
+        token = CSRF.search(page).group(1)  # type: ignore[union-attr]
+        resp = await c.client.post(
+            "/admin/login",
+            data={"username": name, "password": password, "csrf_token": token},
+            headers={"X-Forwarded-For": f"1.2.3.4, {ip}"},
+            allow_redirects=False,
+        )
+        return resp.status
+
+    for i in range(20):
+        await attempt("10.0.0.9", f"guess{i}", "wrong-password")
+    assert await attempt("10.0.0.9", "admin1", PASSWORD) == 403
+    assert await attempt("10.0.0.7", "admin1", PASSWORD) == 303  # the office is not locked out
+    async with c.app[SESSIONS]() as s:
+        ips = set((await s.execute(select(AuditEntry.ip))).scalars())
+    assert ips == {"10.0.0.9", "10.0.0.7"}

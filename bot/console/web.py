@@ -49,6 +49,12 @@ def refuse(request: web.Request, status: int, message: str) -> web.Response:
 
 
 def client_ip(request: web.Request) -> str:
+    """Where the request came from; behind a proxy, the address the proxy saw (the last entry
+    of X-Forwarded-For: earlier ones are whatever the client claimed)."""
+    if request.config_dict[CONFIG].admin.behind_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
     return request.remote or "?"
 
 
