@@ -103,6 +103,7 @@ async def test_actions_go_through_the_lifecycle(aiohttp_client: ClientFactory, d
     assert (await c.order(n)).status == "assigned"
     history = await c.history(n)
     assert ("console:staff1", "note", "已电话联系居民") in history
+    assert any(h[1] == "reassign" and h[2].endswith("（赵强离得近）") for h in history)
     assert any(h[0] == "console:staff1" and h[1] == "resolve" for h in history)
     assert not any("已电话联系居民" in m for m in await c.outbox("o_res_a"))
     page = await (await c.client.get(f"/admin/orders/{n}")).text()

@@ -251,7 +251,13 @@ def hide_phones(text: str) -> str:
     return _PHONE.sub(r"\1****\2", text)
 
 
+def place(row: Any) -> str:
+    """An order's or a resident's building, unit and room, as residents write them."""
+    return Place(row.building, row.unit, row.room).label()
+
+
 FILTERS = {
+    "place": place,
     "mask": mask_phone,
     "hide_phones": hide_phones,
     "category_name": lambda c: CATEGORY_NAMES.get(c, c),

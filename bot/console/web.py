@@ -39,7 +39,7 @@ def page(
     return aiohttp_jinja2.render_template(
         template,
         request,
-        {"base": base, "viewer": viewer, "t": t, **context},
+        {"base": base, "viewer": viewer, "t": t, "w": t.W, **context},
         status=status,
     )
 

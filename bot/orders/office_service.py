@@ -74,8 +74,10 @@ class OfficeService(OrderService):
             )
         except Refusal as refusal:
             raise refused(refusal, order.id) from None
-        if reason:
-            change = change.then(Change({}, (lc.History("note", reason),)))
+        if reason:  # the office's reason on the same history entry
+            entry = change.history[0]
+            said = lc.History(entry.action, f"{entry.note}（{reason}）", entry.data)
+            change = Change(change.values, (said, *change.history[1:]), change.notices)
         await self._write(order, change, by)
         return new
 
