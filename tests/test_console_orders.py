@@ -182,8 +182,11 @@ async def test_members_residents_and_audit_pages(
     assert "居民" in residents
     audit = await (await c.client.get("/admin/audit")).text()
     assert "登录" in audit and "切换上岗" in audit
+    users = await (await c.client.get("/admin/users")).text()
+    assert "leader1" in users and "G01" in users and "网格长" in users and "password" not in users
     await c.login("staff1")
     assert (await c.client.get("/admin/audit")).status == 403
+    assert (await c.client.get("/admin/users")).status == 403
 
 
 async def test_two_people_at_once_the_second_is_told(

@@ -15,7 +15,7 @@ from bot.orders.dispatch import ROLE_NAMES
 from bot.orders.lifecycle import HELD_VALUES
 from bot.orders.office_service import OfficeService
 from models.community import Member, Resident
-from models.console import AuditEntry
+from models.console import AuditEntry, ConsoleUser
 from models.orders import Order
 
 PAGE = 100
@@ -106,7 +106,19 @@ async def audit(request: web.Request) -> web.Response:
     return page(request, "audit.html", {"entries": rows, "tz": request.config_dict[CONFIG].tz})
 
 
+async def users(request: web.Request) -> web.Response:
+    """The console's accounts (admins only; they are managed with ``mulin admin``)."""
+    viewer: Viewer = request[VIEWER]
+    if not viewer.is_admin:
+        return refuse(request, 403, t.ADMIN_ONLY)
+    async with request.config_dict[SESSIONS]() as s:
+        rows = (await s.execute(select(ConsoleUser).order_by(ConsoleUser.username))).scalars().all()
+    context = {"users": rows, "tz": request.config_dict[CONFIG].tz, "now": accounts.now()}
+    return page(request, "users.html", context)
+
+
 def routes(app: web.Application) -> None:
+    app.router.add_get("/users", users)
     app.router.add_get("/members", members)
     app.router.add_post("/members/duty", duty)
     app.router.add_get("/residents", residents)
