@@ -283,3 +283,23 @@ async def test_grid_leader_and_viewer_cannot_switch_duty(
     assert resp.status == 403
     async with c.app[SESSIONS]() as s:
         assert all(m.on_duty for m in (await s.execute(select(Member))).scalars())
+
+
+async def test_contract_forms_without_a_version_still_work(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """CONTRACTS.md names each action's fields without ``version``: such a form is taken."""
+    c = await _as(aiohttp_client, db_url, "staff1")
+    n = c.numbers["g1"]
+    token = await c.csrf()
+    resp = await c.client.post(
+        f"/admin/orders/{n}/resolve",
+        data={"csrf_token": token, "text": "电话里说好了"},
+        allow_redirects=False,
+    )
+    assert resp.status == 303 and resp.headers["Location"].startswith(f"/admin/orders/{n}")
+    assert (await c.order(n)).status == "resolved"
+    bad = await c.client.post(
+        f"/admin/orders/{n}/note", data={"csrf_token": token, "text": "x", "version": "abc"}
+    )
+    assert bad.status == 400

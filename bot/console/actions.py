@@ -26,25 +26,33 @@ MESSAGE_LIMIT = 500  # a customer-service text stays well inside WeChat's 2,048 
 REASON_LIMIT = 200
 
 Form = MultiDictProxy[Any]
+
+
+def _version(form: MultiDictProxy[Any]) -> int | None:
+    """The order version the form showed; None when a client leaves it out (CONTRACTS.md
+    does not require it): then only a change racing this one is refused."""
+    return whole(form, "version") if form.get("version") not in (None, "") else None
+
+
 Act = Callable[[OfficeService, Order, Form, Viewer], Awaitable[str]]
 
 
 async def assign(service: OfficeService, order: Order, form: Form, viewer: Viewer) -> str:
     key = field(form, "member", 64)
     reason = field(form, "reason", REASON_LIMIT, required=False)
-    member = await service.assign_to(order, whole(form, "version"), key, reason, viewer.author)
+    member = await service.assign_to(order, _version(form), key, reason, viewer.author)
     return t.DONE["assign"].format(name=member.name)
 
 
 async def note(service: OfficeService, order: Order, form: Form, viewer: Viewer) -> str:
     text = field(form, "text", NOTE_LIMIT)
-    await service.note(order, whole(form, "version"), text, viewer.author)
+    await service.note(order, _version(form), text, viewer.author)
     return t.DONE["note"]
 
 
 async def message(service: OfficeService, order: Order, form: Form, viewer: Viewer) -> str:
     text = field(form, "text", MESSAGE_LIMIT)
-    await service.message(order, whole(form, "version"), text, viewer.author)
+    await service.message(order, _version(form), text, viewer.author)
     return t.DONE["message"]
 
 
@@ -53,7 +61,7 @@ def _step(action: str, name: str) -> Act:
         words = field(
             form, name, NOTE_LIMIT if name == "text" else REASON_LIMIT, action != "resolve"
         )
-        await service.office_step(order, whole(form, "version"), action, words, viewer.author)
+        await service.office_step(order, _version(form), action, words, viewer.author)
         return t.DONE[action]
 
     return act
@@ -61,7 +69,7 @@ def _step(action: str, name: str) -> Act:
 
 async def reopen(service: OfficeService, order: Order, form: Form, viewer: Viewer) -> str:
     reason = field(form, "reason", REASON_LIMIT)
-    await service.reopen(order, whole(form, "version"), reason, viewer.author)
+    await service.reopen(order, _version(form), reason, viewer.author)
     return t.DONE["reopen"]
 
 
@@ -73,7 +81,7 @@ async def edit(service: OfficeService, order: Order, form: Form, viewer: Viewer)
         *(field(form, part, 16, required=False) or None for part in ("building", "unit", "room"))
     )
     again = form.get("dispatch") == "1"
-    await service.edit(order, whole(form, "version"), category, place, again, viewer.author)
+    await service.edit(order, _version(form), category, place, again, viewer.author)
     return t.DONE["edit"]
 
 
@@ -82,7 +90,7 @@ async def merge(service: OfficeService, order: Order, form: Form, viewer: Viewer
     into = await order_in_scope(service.session, viewer, number)
     if into is None:
         raise Refused(texts.CONSOLE_MERGE_TARGET.format(number=number))
-    await service.merge(order, whole(form, "version"), into, viewer.author)
+    await service.merge(order, _version(form), into, viewer.author)
     return t.DONE["merge"].format(into=number)
 
 

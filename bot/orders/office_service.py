@@ -46,8 +46,8 @@ class Suggestion:
 
 
 class OfficeService(OrderService):
-    def _check(self, order: Order, version: int) -> None:
-        if order.version != version:
+    def _check(self, order: Order, version: int | None) -> None:
+        if version is not None and order.version != version:
             raise Stale(texts.CONSOLE_STALE.format(number=order.id))
 
     async def _write(self, order: Order, change: Change, by: Author) -> None:
@@ -61,7 +61,7 @@ class OfficeService(OrderService):
         return Suggestion(found, decision.reason)
 
     async def assign_to(
-        self, order: Order, version: int, key: str, reason: str, by: Author
+        self, order: Order, version: int | None, key: str, reason: str, by: Author
     ) -> Member:
         self._check(order, version)
         view = await self.roster()
@@ -81,16 +81,16 @@ class OfficeService(OrderService):
         await self._write(order, change, by)
         return new
 
-    async def note(self, order: Order, version: int, text: str, by: Author) -> None:
+    async def note(self, order: Order, version: int | None, text: str, by: Author) -> None:
         self._check(order, version)
         await self._write(order, office.note(text), by)
 
-    async def message(self, order: Order, version: int, text: str, by: Author) -> None:
+    async def message(self, order: Order, version: int | None, text: str, by: Author) -> None:
         self._check(order, version)
         await self._write(order, office.office_message(text, self.clock.now()), by)
 
     async def office_step(
-        self, order: Order, version: int, action: str, text: str, by: Author
+        self, order: Order, version: int | None, action: str, text: str, by: Author
     ) -> None:
         """escalate, resolve or cancel, with the reason or the note."""
         self._check(order, version)
@@ -107,7 +107,9 @@ class OfficeService(OrderService):
             raise refused(refusal, order.id) from None
         await self._write(order, change, by)
 
-    async def reopen(self, order: Order, version: int, reason: str, by: Author) -> Member | None:
+    async def reopen(
+        self, order: Order, version: int | None, reason: str, by: Author
+    ) -> Member | None:
         self._check(order, version)
         try:
             first = office.office_reopen(order, self.clock.now())
@@ -122,7 +124,13 @@ class OfficeService(OrderService):
         )
 
     async def edit(
-        self, order: Order, version: int, category: str, place: Place, again: bool, by: Author
+        self,
+        order: Order,
+        version: int | None,
+        category: str,
+        place: Place,
+        again: bool,
+        by: Author,
     ) -> None:
         """Correct the category or the address; ``again``: dispatch it anew (unaccepted only)."""
         self._check(order, version)
@@ -145,7 +153,7 @@ class OfficeService(OrderService):
         else:
             await self._write(order, change, by)
 
-    async def merge(self, order: Order, version: int, into: Order, by: Author) -> None:
+    async def merge(self, order: Order, version: int | None, into: Order, by: Author) -> None:
         """``order`` repeats ``into``: it ends, its resident follows ``into`` and is told."""
         self._check(order, version)
         if into.id == order.id or into.status not in lc.OPEN_VALUES:
