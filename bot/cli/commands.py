@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8080)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--data", default="./data", help="directory for the demo database")
+    demo.add_argument(
+        "--no-seed", action="store_true", help="no month of sample orders for the console"
+    )
 
     parse = sub.add_parser("parse", help="intake parser: JSON lines in, JSON lines out")
     parse.add_argument("--now", help="ISO 8601 time that relative times are resolved against")
@@ -62,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.privacy import add_privacy_parser
 
     add_privacy_parser(sub)
+
+    from bot.console.cli import add_admin_parser
+
+    add_admin_parser(sub)
 
     menu = sub.add_parser("menu", help="the account's menu")
     msub = menu.add_subparsers(dest="menu_command", required=True, parser_class=_Parser)
@@ -97,7 +104,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 
-        return run_demo(host=args.host, port=args.port, data_dir=args.data)
+        return run_demo(host=args.host, port=args.port, data_dir=args.data, seed=not args.no_seed)
     if args.command == "parse":
         return _parse(args.now, args.roster, args.config)
     if args.command == "roster":
@@ -127,6 +134,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.privacy import run_privacy_command
 
         return run_privacy_command(args, load_config(args.config), sys.stdout, sys.stderr)
+    if args.command == "admin":
+        from bot.console.cli import run_admin
+
+        return run_admin(args, load_config(args.config), sys.stdin, sys.stdout, sys.stderr)
     if args.command == "menu":
         return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":
