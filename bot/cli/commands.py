@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     msync = msub.add_parser("sync", help="publish the menu: section of the config to WeChat")
     msync.add_argument("--config", required=True)
 
+    report = sub.add_parser("report", help="reports: the monthly workbook")
+    resub = report.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    monthly = resub.add_parser("monthly", help="the month's figures and orders as XLSX")
+    monthly.add_argument("--config", required=True)
+    monthly.add_argument("--month", required=True, help="YYYY-MM, in the configured time zone")
+    monthly.add_argument("--output", help="file to write (default 睦邻月报-YYYY-MM.xlsx)")
+
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dbsub.add_parser("upgrade", help="apply migrations")
@@ -114,11 +121,26 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.broadcasts import run_residents_import
 
         return run_residents_import(args.file, load_config(args.config), sys.stdout, sys.stderr)
+    if args.command == "report":
+        return _report_monthly(args)
     if args.command == "menu":
         return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":
         return _db_upgrade(load_config(args.config))
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+def _report_monthly(args: argparse.Namespace) -> int:
+    from bot.kpi.cli import month_arg, run_report_monthly
+    from bot.kpi.period import Period
+
+    try:
+        Period.parse_month(args.month)  # a bad month is reported before the config is read
+    except ValueError as exc:
+        raise UsageError(f"--month: {exc}") from None
+    config = load_config(args.config)
+    period = month_arg(args.month, config)
+    return run_report_monthly(config, period, args.output, sys.stdout, sys.stderr)
 
 
 def _port(value: int | None, default: int) -> int:
