@@ -288,3 +288,66 @@ def test_labels() -> None:
     assert labels.show("accept_median", 35 * M) == "35分钟"
     assert labels.show("resolve_median", 2 * H + 5 * M) == "2小时5分钟"
     assert set(labels.FIGURES) == set(Figures().as_dict())
+
+
+def reference(o: OrderFact, s: Sla, at: datetime) -> tuple[object, ...]:
+    """The figures' reading of one order, straight from ``Sla.after`` and the calendar."""
+
+    def took(a: datetime, b: datetime) -> float:
+        if s.calendar is None or o.urgent:
+            return max((b - a).total_seconds(), 0.0)
+        return working_between(s.calendar, a, b).total_seconds()
+
+    window = s.resolve_urgent if o.urgent else s.resolve_default
+    given = o.assigned_at or (o.created_at if o.accepted_at else None)
+    response = -1
+    if given is not None:
+        if o.accepted_at is not None and o.accepted_at >= given:
+            response = int(o.accepted_at <= s.after(given, s.accept_within, o.urgent))
+        elif s.after(given, s.accept_within, o.urgent) <= at:
+            response = 0
+    done = o.status in ("resolved", "closed") and o.resolved_at is not None
+    deadline = s.after(o.created_at, window, o.urgent)
+    return (
+        response,
+        None if o.accepted_at is None else round(took(o.created_at, o.accepted_at)),
+        round(took(o.created_at, o.resolved_at)) if done and o.resolved_at else None,
+        done and o.resolved_at is not None and o.resolved_at <= deadline,
+        o.overdue or (o.status not in ("resolved", "closed", "cancelled") and deadline <= at),
+    )
+
+
+@pytest.mark.parametrize("working_hours", [False, True])
+def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
+    """Random orders on a half-hour grid, so that many land exactly on a deadline or at
+    closing time, across a weekend and a holiday: each figure's reading matches the timers'."""
+    import random
+
+    from bot.kpi.figures import ACCEPT_S, ON_TIME, OVERDUE, RESOLVE_S, RESP, _clock, _measure
+
+    cal = WorkCalendar(
+        tz=SH, opens=time(9), closes=time(17), holidays=frozenset({date(2026, 11, 12)})
+    )
+    s = sla(cal if working_hours else None)
+    rng = random.Random(5)
+    at = sh(11, 20, 12)
+    clock = _clock(s, NOV, at)
+    for i in range(3000):
+        created = sh(11, 1, 0) + 30 * M * rng.randrange(14 * 48)
+        assigned = created + 30 * M * rng.randrange(3) if rng.random() < 0.9 else None
+        accepted = (assigned or created) + 30 * M * rng.randrange(6) if rng.random() < 0.7 else None
+        resolved = (
+            created + 30 * M * rng.randrange(1, 300) if accepted and rng.random() < 0.7 else None
+        )
+        status = "closed" if resolved else rng.choice(("assigned", "accepted", "received"))
+        o = OrderFact(i, created, status, urgent=rng.random() < 0.2, assigned_at=assigned,
+                      accepted_at=accepted, resolved_at=resolved)  # fmt: skip
+        m = _measure(o, clock, at.timestamp())
+        got = (
+            m[RESP],
+            None if m[ACCEPT_S] is None else round(m[ACCEPT_S]),
+            None if m[RESOLVE_S] is None else round(m[RESOLVE_S]),
+            m[ON_TIME],
+            m[OVERDUE],
+        )
+        assert got == reference(o, s, at), o

@@ -5,35 +5,52 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.kpi.figures import OrderFact
 from models.community import Building, Community, Grid, Member
-from models.orders import Order, OrderEvent
+from models.orders import OrderEvent
 from models.visits import Visit
 
 REOPEN, WHISTLE = "reopen", "escalate"  # order_events.action of 重办 and 吹哨
 
-_ORDER_COLUMNS = (
-    Order.id,
-    Order.created_at,
-    Order.status,
-    Order.category,
-    Order.urgent,
-    Order.assignee_id,
-    Order.building,
-    Order.summary,
-    Order.assigned_at,
-    Order.accepted_at,
-    Order.resolved_at,
-    Order.closed_at,
-    Order.rating,
-    Order.escalation_level,
-    Order.overdue_at,
-)
+# The orders table with untyped columns: times come back as the driver gives them and are made
+# aware here (one C call each), instead of through the ORM's type per value — the difference
+# between about 5 s and under 1 s for a month of 100,000 orders.
+_FIELDS = (
+    "id", "created_at", "status", "category", "urgent", "assignee_id", "building", "summary",
+    "assigned_at", "accepted_at", "resolved_at", "closed_at", "rating", "escalation_level",
+    "overdue_at",
+)  # fmt: skip
+_ORDERS = table("orders", *(column(name) for name in (*_FIELDS, "merged_into")))
+_C = _ORDERS.c
+
+
+def utc(value: object) -> datetime | None:
+    """A stored time as an aware UTC datetime: SQLite hands back naive UTC text, PostgreSQL
+    datetimes. (Parsing with the offset appended is several times faster than ``replace``.)"""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:
+            value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise TypeError(f"not a time: {value!r}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _bound(engine: AsyncConnection, when: datetime) -> object:
+    """A time as the orders table stores it (naive UTC on SQLite, aware elsewhere)."""
+    when = when.astimezone(UTC)
+    if engine.dialect.name == "sqlite":
+        return when.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return when
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +111,8 @@ def _place(
     return community, where.get(community) if community is not None else None
 
 
-async def _events(conn: AsyncConnection, start: datetime, end: datetime) -> dict[str, set[int]]:
-    ids = select(Order.id).where(Order.created_at >= start, Order.created_at < end)
+async def _events(conn: AsyncConnection, start: object, end: object) -> dict[str, set[int]]:
+    ids = select(_C.id).where(_C.created_at >= start, _C.created_at < end)
     stmt = (
         select(OrderEvent.order_id, OrderEvent.action)
         .distinct()
@@ -117,43 +134,44 @@ async def load_facts(
             return await load_facts(conn, start, end)
     conn = engine
     roster = await _roster(conn)
-    events = await _events(conn, start, end)
-    reopened, whistled = events[REOPEN], events[WHISTLE]
+    lo, hi = _bound(conn, start), _bound(conn, end)
+    events = await _events(conn, lo, hi)
     stmt = (
-        select(*_ORDER_COLUMNS)
-        .where(Order.created_at >= start, Order.created_at < end, Order.merged_into.is_(None))
-        .order_by(Order.id)
+        select(*(_C[name] for name in _FIELDS))
+        .where(_C.created_at >= lo, _C.created_at < hi, _C.merged_into.is_(None))
+        .order_by(_C.id)
     )
-    facts: list[OrderFact] = []
-    codes, keys, names = roster.community_code, roster.member_key, roster.names.members
-    for r in await conn.execute(stmt):
-        community, grid = _place(roster, r.building, r.assignee_id)
-        key = keys.get(r.assignee_id) if r.assignee_id is not None else None
-        facts.append(
-            OrderFact(
-                id=r.id,
-                created_at=r.created_at,
-                status=r.status,
-                category=r.category,
-                urgent=bool(r.urgent),
-                community=codes.get(community) if community is not None else None,
-                grid=grid,
-                member=key,
-                member_name=names.get(key) if key else None,
-                building=r.building,
-                summary=r.summary,
-                assigned_at=r.assigned_at,
-                accepted_at=r.accepted_at,
-                resolved_at=r.resolved_at,
-                closed_at=r.closed_at,
-                rating=r.rating,
-                reopened=r.id in reopened,
-                escalation_level=r.escalation_level or 0,
-                whistled=r.id in whistled,
-                overdue=r.overdue_at is not None,
-            )
-        )
-    return facts, roster.names
+    rows = (await conn.execute(stmt)).all()
+    return [_fact(tuple(r), roster, events) for r in rows], roster.names
+
+
+def _fact(r: tuple[Any, ...], roster: _Roster, events: dict[str, set[int]]) -> OrderFact:
+    (id_, created, status, category, urgent, assignee, building, summary,
+     assigned, accepted, resolved, closed, rating, level, overdue) = r  # fmt: skip
+    community, grid = _place(roster, building, assignee)
+    key = roster.member_key.get(assignee) if assignee is not None else None
+    return OrderFact(
+        id_,
+        utc(created),  # type: ignore[arg-type]
+        status,
+        category,
+        bool(urgent),
+        roster.community_code.get(community) if community is not None else None,
+        grid,
+        key,
+        roster.names.members.get(key) if key else None,
+        building,
+        summary or "",
+        utc(assigned),
+        utc(accepted),
+        utc(resolved),
+        utc(closed),
+        rating,
+        id_ in events[REOPEN],
+        level or 0,
+        id_ in events[WHISTLE],
+        overdue is not None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import texts
 from bot.kpi import labels, sheets
-from bot.kpi.figures import OrderFact, compute, daily_counts
+from bot.kpi.figures import OrderFact, Summary, daily_counts, summarize
 from bot.kpi.load import Names, VisitFact
 from bot.kpi.period import Period
 from bot.orders.timers import Sla
@@ -71,10 +71,9 @@ def _widths(ws: Worksheet, widths: Sequence[int]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def _summary(ws: Worksheet, data: MonthData) -> None:
+def _summary(ws: Worksheet, data: MonthData, summary: Summary) -> None:
     p = data.period
-    this = compute(data.facts, data.sla, p, as_of=data.as_of)
-    before = compute(data.facts, data.sla, p.previous(), as_of=min(data.as_of, p.start_utc))
+    this, before = summary.figures, summary.previous
     ws["A1"] = f"{TITLE} · {p.label}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (
@@ -113,16 +112,16 @@ def _summary(ws: Worksheet, data: MonthData) -> None:
     ws.add_chart(line, "F22")
 
 
-def _orders(ws: Worksheet, data: MonthData) -> None:
+def _orders(ws: Worksheet, data: MonthData, _: Summary) -> None:
     rows = sheets.order_rows(data.facts, data.names, data.period)
     _table(ws, 1, sheets.ORDER_HEADERS, rows or [[EMPTY]])
     ws.freeze_panes = "B2"
     _widths(ws, (9, 17, 10, 6, 12, 8, 30, 12, 10, 17, 17, 17, 6, 6, 6, 6))
 
 
-def _cut(by: str) -> Callable[[Worksheet, MonthData], None]:
-    def write(ws: Worksheet, data: MonthData) -> None:
-        rows = sheets.cut_rows(data.facts, data.sla, data.period, by, data.names, data.as_of)
+def _cut(by: str) -> Callable[[Worksheet, MonthData, Summary], None]:
+    def write(ws: Worksheet, data: MonthData, summary: Summary) -> None:
+        rows = sheets.cut_rows(summary.cuts[by], by, data.names)
         end = _table(ws, 1, sheets.cut_headers(by), rows or [[EMPTY]])
         ws.freeze_panes = "B2"
         _widths(ws, (14, *([12] * len(sheets.CUT_FIGURES))))
@@ -138,7 +137,7 @@ def _cut(by: str) -> Callable[[Worksheet, MonthData], None]:
     return write
 
 
-def _visits(ws: Worksheet, data: MonthData) -> None:
+def _visits(ws: Worksheet, data: MonthData, _: Summary) -> None:
     p, names = data.period, data.names
     ws["A1"] = f"网格长每周走访：至少 {sheets.DUTY_VISITS} 次、{sheets.DUTY_HOURS} 小时"
     ws["A1"].font = _BOLD
@@ -161,7 +160,7 @@ def _visits(ws: Worksheet, data: MonthData) -> None:
     _widths(ws, (17, 12, 12, 10, 16, 10))
 
 
-_WRITERS: dict[str, Callable[[Worksheet, MonthData], None]] = {
+_WRITERS: dict[str, Callable[[Worksheet, MonthData, Summary], None]] = {
     "汇总": _summary,
     "工单明细": _orders,
     "分网格": _cut("grid"),
@@ -173,6 +172,8 @@ _WRITERS: dict[str, Callable[[Worksheet, MonthData], None]] = {
 
 def build_workbook(data: MonthData, step: Callable[[str], None] | None = None) -> Workbook:
     """The month's workbook; ``step(sheet name)`` is called as each sheet is done (progress)."""
+    cuts = ("grid", "category", "member")
+    summary = summarize(data.facts, data.sla, data.period, cuts, as_of=data.as_of)
     wb = Workbook()
     first = True
     for title in SHEETS:
@@ -180,7 +181,7 @@ def build_workbook(data: MonthData, step: Callable[[str], None] | None = None) -
         assert isinstance(ws, Worksheet)
         ws.title, first = title, False
         ws.sheet_view.showGridLines = title != "汇总"
-        _WRITERS[title](ws, data)
+        _WRITERS[title](ws, data, summary)
         if step is not None:
             step(title)
     return wb

@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.kpi import labels
-from bot.kpi.figures import Figures, OrderFact, breakdown
+from bot.kpi.figures import Figures, OrderFact
 from bot.kpi.load import Names, VisitFact
 from bot.kpi.period import Period
-from bot.orders.timers import Sla
 
 Cell = str | int | float | datetime | None
 DUTY_VISITS, DUTY_HOURS = 3, 12  # a grid leader's weekly duty (DOMAIN.md)
@@ -83,10 +82,8 @@ def cut_headers(by: str) -> list[str]:
     return [labels.CUT_NAMES[by], *(labels.label(n) for n in CUT_FIGURES)]
 
 
-def cut_rows(
-    facts: list[OrderFact], sla: Sla, period: Period, by: str, names: Names, as_of: datetime
-) -> list[list[Cell]]:
-    """One row per grid, category or member, largest volume first."""
+def cut_rows(cut: dict[str | None, Figures], by: str, names: Names) -> list[list[Cell]]:
+    """One row per grid, category or member of a breakdown (``summarize(...).cuts[by]``)."""
     display = {
         "grid": lambda k: names.grids.get(k, k),
         "category": lambda k: texts.CATEGORY_NAMES.get(k, k),
@@ -94,7 +91,7 @@ def cut_rows(
         "community": lambda k: names.communities.get(k, k),
     }[by]
     rows: list[list[Cell]] = []
-    for key, f in breakdown(facts, sla, period, by, as_of=as_of).items():
+    for key, f in cut.items():
         title = labels.UNKNOWN[by] if key is None else display(key)
         values = f.as_dict()
         rows.append([title, *(cell(n, values[n]) for n in CUT_FIGURES)])
