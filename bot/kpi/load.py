@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import column, select, table
+from sqlalchemy import column, literal, select, table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.kpi.figures import OrderFact
+from models.base import UTCDateTime
 from models.community import Building, Community, Grid, Member
 from models.orders import OrderEvent
 from models.visits import Visit
@@ -45,12 +46,9 @@ def utc(value: object) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _bound(engine: AsyncConnection, when: datetime) -> object:
-    """A time as the orders table stores it (naive UTC on SQLite, aware elsewhere)."""
-    when = when.astimezone(UTC)
-    if engine.dialect.name == "sqlite":
-        return when.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    return when
+def _bound(when: datetime) -> Any:
+    """A time bound compared with the untyped columns, bound as the tables store times."""
+    return literal(when, UTCDateTime())
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +109,7 @@ def _place(
     return community, where.get(community) if community is not None else None
 
 
-async def _events(conn: AsyncConnection, start: object, end: object) -> dict[str, set[int]]:
+async def _events(conn: AsyncConnection, start: Any, end: Any) -> dict[str, set[int]]:
     ids = select(_C.id).where(_C.created_at >= start, _C.created_at < end)
     stmt = (
         select(OrderEvent.order_id, OrderEvent.action)
@@ -134,7 +132,7 @@ async def load_facts(
             return await load_facts(conn, start, end)
     conn = engine
     roster = await _roster(conn)
-    lo, hi = _bound(conn, start), _bound(conn, end)
+    lo, hi = _bound(start), _bound(end)
     events = await _events(conn, lo, hi)
     stmt = (
         select(*(_C[name] for name in _FIELDS))
