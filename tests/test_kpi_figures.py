@@ -351,3 +351,13 @@ def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
             m[OVERDUE],
         )
         assert got == reference(o, s, at), o
+
+
+def test_a_twelve_month_trend() -> None:
+    from bot.kpi.figures import trend
+
+    months = trend(november(), sla(), Period.month(2026, 12))
+    assert [p.label for p, _ in months][:2] == ["2026年1月", "2026年2月"]
+    # November: orders 1-7; December: order 8; the ten months before: none
+    assert [f.received for _, f in months] == [0] * 10 + [7, 1]
+    assert months[10][1] == compute(november(), sla(), NOV)

@@ -377,6 +377,23 @@ def summarize(
     return Summary(_aggregate([m for _, m in mine]), _aggregate(previous), out)
 
 
+def trend(
+    facts: Sequence[OrderFact],
+    sla: Sla,
+    period: Period,
+    months: int = 12,
+    *,
+    as_of: datetime | None = None,
+) -> list[tuple[Period, Figures]]:
+    """The figures of each of the ``months`` months up to ``period``'s, oldest first (load the
+    facts from ``period.months_back(months)[0].start_utc``)."""
+    out = []
+    for month in period.months_back(months):
+        at = month.end_utc if as_of is None else min(as_of, month.end_utc)
+        out.append((month, compute(facts, sla, month, as_of=at)))
+    return out
+
+
 def daily_counts(facts: Iterable[OrderFact], period: Period) -> dict[date, int]:
     """Orders written on each local day of the period (every day present, zeros included)."""
     counts = Counter(period.local_day(o.created_at) for o in facts if period.contains(o.created_at))

@@ -86,7 +86,7 @@ def _summary(ws: Worksheet, data: MonthData, summary: Summary) -> None:
     _widths(ws, (18, 14, 14, 16))
     if this.received == 0:
         return
-    ws.cell(row=row, column=1, value="类别").font = _BOLD
+    ws.cell(row=row, column=1, value="各类别工单数").font = _BOLD
     counts = Counter(o.category for o in data.facts if p.contains(o.created_at))
     cats = [[texts.CATEGORY_NAMES.get(k, k), n] for k, n in counts.most_common()]
     cat_top = row + 1
@@ -100,7 +100,8 @@ def _summary(ws: Worksheet, data: MonthData, summary: Summary) -> None:
     bar.set_categories(Reference(ws, min_col=1, min_row=cat_top + 1, max_row=cat_top + len(cats)))
     ws.add_chart(bar, "F5")
     daily = [[d.isoformat(), n] for d, n in daily_counts(data.facts, p).items()]
-    day_top = row
+    ws.cell(row=row, column=1, value="每日受理工单数").font = _BOLD
+    day_top = row + 1
     _table(ws, day_top, ("日期", "工单数"), daily)
     line = LineChart()
     line.title, line.y_axis.title, line.legend = "每日受理工单数", "件", None
