@@ -161,3 +161,25 @@ async def test_libreoffice_opens_it(filled: tuple[Config, dict[str, int]], tmp_p
     )  # fmt: skip
     pdf = tmp_path / "report.pdf"
     assert pdf.exists() and pdf.stat().st_size > 1000, result.stdout + result.stderr
+
+
+async def test_an_output_directory_that_does_not_exist_is_exit_2(
+    filled: tuple[Config, dict[str, int]], tmp_path: Path
+) -> None:
+    config, _ = filled
+    code, _, err = await report(config, NOV, tmp_path / "nowhere" / "r.xlsx")
+    assert code == 2 and err.count("\n") == 1 and "--output" in err
+
+
+@pytest.mark.slow
+def test_the_command_on_a_new_database(tmp_path: Path) -> None:
+    """The real command in a child process: a database with nothing in it yet, default name."""
+    from tests.test_cli import ROOT, mulin, write_config
+
+    result = mulin("report", "monthly", "--config", str(write_config(tmp_path)),
+                   "--month", "2026-11", cwd=tmp_path, env={"PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # piped: no progress bar
+    path = tmp_path / "睦邻月报-2026-11.xlsx"
+    assert path.exists() and str(path.name) in result.stdout
+    assert load_workbook(path)["汇总"]["A3"].value == EMPTY
