@@ -143,8 +143,9 @@ def _measure(o: OrderFact, clock: SlaClock, at: float) -> _Measured:
 
 def _measure_fast(o: OrderFact, clock: SlaClock, at: float) -> _Measured | None:
     """Each of the order's times placed on the SLA clock once; None when one falls outside
-    the clock's index (then :func:`_measure_exact` asks the calendar)."""
-    sla, urgent, status, pos = clock.sla, o.urgent, o.status, clock.position
+    the clock's index (then :func:`_measure_exact` asks the calendar). Runs for every order
+    of a month: the limits are read as seconds from the clock, ties are left to :func:`_by`."""
+    urgent, status, pos = o.urgent, o.status, clock.position
     created = pos(o.created_at.timestamp(), urgent)
     accepted_at, resolved_at = o.accepted_at, o.resolved_at
     given = o.assigned_at or (o.created_at if accepted_at is not None else None)
@@ -154,23 +155,23 @@ def _measure_fast(o: OrderFact, clock: SlaClock, at: float) -> _Measured | None:
     solved = pos(resolved_at.timestamp(), urgent) if resolved_at is not None and done else 0.0
     if created is None or start is None or took is None or solved is None:
         return None
-    window = sla.resolve_urgent if urgent else sla.resolve_default
+    window = clock.resolve_urgent_s if urgent else clock.resolve_default_s
     response = -1
     if given is not None:
         if accepted_at is not None and accepted_at >= given:
-            response = int(_by(took, start, sla.accept_within, clock, given, accepted_at, urgent))
+            response = _by(took, start, clock.accept_s, clock, given, accepted_at, urgent)
         else:
-            deadline = clock.instant(start + sla.accept_within.total_seconds(), urgent)
+            deadline = clock.instant(start + clock.accept_s, urgent)
             response = 0 if deadline is not None and deadline <= at else -1
     overdue = o.overdue
     if not overdue and status not in FINISHED:
-        deadline = clock.instant(created + window.total_seconds(), urgent)
+        deadline = clock.instant(created + window, urgent)
         overdue = deadline is not None and deadline <= at
-    on_time = done and _by(solved, created, window, clock, o.created_at, resolved_at, urgent)
+    on_time = done and _by(solved, created, window, clock, o.created_at, resolved_at, urgent) == 1
     return (
         False, response, status in DONE, resolved_at is not None, o.rating,
-        None if accepted_at is None else max(took - created, 0.0),
-        max(solved - created, 0.0) if done else None,
+        None if accepted_at is None else (took - created if took > created else 0.0),
+        (solved - created if solved > created else 0.0) if done else None,
         on_time, overdue, o.reopened and resolved_at is not None,
         o.escalation_level > 0, o.whistled,
     )  # fmt: skip
@@ -179,20 +180,21 @@ def _measure_fast(o: OrderFact, clock: SlaClock, at: float) -> _Measured | None:
 def _by(
     end: float,
     start: float,
-    limit: timedelta,
+    limit: float,
     clock: SlaClock,
     begin: datetime,
     finish: datetime | None,
     urgent: bool,
-) -> bool:
-    """Did the position ``end`` come within ``limit`` of ``start``? Only a tie at the
-    deadline's position asks the clock (a finish in the closed hours after it is late)."""
-    target = start + limit.total_seconds()
+) -> int:
+    """1 when the position ``end`` came within ``limit`` seconds of ``start``, else 0. Only a
+    tie at the deadline's position asks the clock (a finish in the closed hours after it is
+    late)."""
+    target = start + limit
     if end < target - EPSILON:
-        return True
+        return 1
     if end > target + EPSILON or finish is None:
-        return False
-    return clock.in_time(begin, finish, limit, urgent)
+        return 0
+    return int(clock.in_time(begin, finish, timedelta(seconds=limit), urgent))
 
 
 def _measure_exact(o: OrderFact, clock: SlaClock, at: float) -> _Measured:

@@ -61,6 +61,10 @@ class SlaClock:
     def __init__(self, sla: Sla, first: date, last: date) -> None:
         self.sla = sla
         self.calendar = cal = sla.calendar
+        # the limits in seconds, read for every order
+        self.accept_s = sla.accept_within.total_seconds()
+        self.resolve_urgent_s = sla.resolve_urgent.total_seconds()
+        self.resolve_default_s = sla.resolve_default.total_seconds()
         self.starts: list[float] = []  # local midnight of each day
         self.opens: list[float] = []
         self.lengths: list[float] = []  # working seconds of the day (0 on a day off)
