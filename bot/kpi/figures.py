@@ -1,7 +1,10 @@
 """The figures (指标), computed in one place from plain order facts. No I/O.
 
 ``compute(facts, sla, period) -> Figures``; ``breakdown(facts, sla, period, by)`` cuts the
-same figures by community, grid, member or category. Definitions and exclusions: docs/kpi.md.
+same figures by community, grid, member or category; ``summarize`` gives a page's worth (the
+period, the previous one and cuts) measuring each order once; ``trend`` a 12-month series.
+Durations and deadlines use the SLA's clock (working hours for non-urgent orders when set),
+through :class:`bot.kpi.worktime.SlaClock`. Definitions and exclusions: docs/kpi.md.
 """
 
 from __future__ import annotations
