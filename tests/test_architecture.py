@@ -4,7 +4,7 @@ Layers, lowest first; a module may import its own layer and those below, never a
 
 1. pure: bot.texts, bot.clock, bot.messages, bot.intake, the order rules in bot.orders
    (lifecycle, timers, state, dispatch, permissions, calendar, holidays) and the figures
-   (bot.kpi's period, worktime, figures, labels) — no I/O libraries;
+   (bot.kpi's period, worktime, facts, measure, figures, labels) — no I/O libraries;
 2. storage, configuration and clients: models, bot.storage, bot.config, bot.observability,
    the WeChat API client with its tokens and errors;
 3. services: the order service, notices and queries, the outbox, the roster, broadcasts,
@@ -37,6 +37,8 @@ PURE = (
     # the figures: order facts in, figures out (bot.kpi's loader and report are services)
     "bot.kpi.period",
     "bot.kpi.worktime",
+    "bot.kpi.facts",
+    "bot.kpi.measure",
     "bot.kpi.figures",
     "bot.kpi.labels",
 )

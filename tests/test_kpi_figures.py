@@ -323,7 +323,7 @@ def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
     closing time, across a weekend and a holiday: each figure's reading matches the timers'."""
     import random
 
-    from bot.kpi.figures import ACCEPT_S, ON_TIME, OVERDUE, RESOLVE_S, RESP, _clock, _measure
+    from bot.kpi.measure import ACCEPT_S, ON_TIME, OVERDUE, RESOLVE_S, RESP, clock_for, measure
 
     cal = WorkCalendar(
         tz=SH, opens=time(9), closes=time(17), holidays=frozenset({date(2026, 11, 12)})
@@ -331,7 +331,7 @@ def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
     s = sla(cal if working_hours else None)
     rng = random.Random(5)
     at = sh(11, 20, 12)
-    clock = _clock(s, NOV, at)
+    clock = clock_for(s, NOV, at)
     for i in range(3000):
         created = sh(11, 1, 0) + 30 * M * rng.randrange(14 * 48)
         assigned = created + 30 * M * rng.randrange(3) if rng.random() < 0.9 else None
@@ -342,7 +342,7 @@ def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
         status = "closed" if resolved else rng.choice(("assigned", "accepted", "received"))
         o = OrderFact(i, created, status, urgent=rng.random() < 0.2, assigned_at=assigned,
                       accepted_at=accepted, resolved_at=resolved)  # fmt: skip
-        m = _measure(o, clock, at.timestamp())
+        m = measure(o, clock, at.timestamp())
         got = (
             m[RESP],
             None if m[ACCEPT_S] is None else round(m[ACCEPT_S]),

@@ -14,47 +14,27 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from bot.kpi.facts import SATISFIED_FROM, OrderFact
+from bot.kpi.measure import (
+    ACCEPT_S,
+    CANC,
+    DONE_NOW,
+    ESCALATED,
+    FOLLOWED,
+    ON_TIME,
+    OVERDUE,
+    RATING,
+    REOPENED,
+    RESOLVE_S,
+    RESP,
+    WHISTLED,
+    Measured,
+    clock_for,
+    measure,
+)
 from bot.kpi.period import Period
-from bot.kpi.worktime import EPSILON, SlaClock
 from bot.orders.timers import Sla
-
-CANCELLED = "cancelled"
-DONE = frozenset({"resolved", "closed"})  # solved, as it stands now
-FINISHED = DONE | {CANCELLED}
-SATISFIED_FROM = 4  # ratings 4 and 5 count as satisfied
-
-
-@dataclass(slots=True)
-class OrderFact:
-    """What the figures read of one order (times aware, UTC as stored); read-only by convention
-    (not frozen: a frozen dataclass is slower to build, and a month may hold 100,000)."""
-
-    id: int
-    created_at: datetime
-    status: str
-    category: str = "other"
-    urgent: bool = False
-    community: str | None = None  # community code
-    grid: str | None = None  # grid code of the order's building
-    member: str | None = None  # roster key of the assignee
-    member_name: str | None = None
-    building: str | None = None
-    summary: str = ""
-    assigned_at: datetime | None = None
-    accepted_at: datetime | None = None
-    resolved_at: datetime | None = None
-    closed_at: datetime | None = None
-    rating: int | None = None
-    reopened: bool = False  # 重办: reopened at least once after a resolution
-    escalation_level: int = 0  # timers: 1 grid leader told, 2 community staff told
-    whistled: bool = False  # 吹哨: escalated beyond the community
-    overdue: bool = False  # the resolution-deadline timer fired
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status == CANCELLED
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,137 +72,6 @@ def ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-# One order's part in the figures, worked out once, as a plain tuple (100,000 of them are made
-# for a month; a tuple is the cheapest record): see the indices below. Times are seconds on the
-# SLA clock.
-_Measured = tuple[Any, ...]
-(
-    CANC,  # cancelled
-    RESP,  # 1 accepted in time, 0 late, -1 not counted (never given, or still in time)
-    DONE_NOW,  # resolved or closed now
-    FOLLOWED,  # reached follow-up at least once (has a resolution)
-    RATING,
-    ACCEPT_S,
-    RESOLVE_S,  # only for orders resolved now
-    ON_TIME,
-    OVERDUE,
-    REOPENED,
-    ESCALATED,
-    WHISTLED,
-) = range(12)
-_CANCELLED: _Measured = (
-    True,
-    -1,
-    False,
-    False,
-    None,
-    None,
-    None,
-    False,
-    False,
-    False,
-    False,
-    False,
-)
-
-
-def _response(o: OrderFact, clock: SlaClock, at: float) -> int:
-    if o.assigned_at is None and o.accepted_at is None:
-        return -1  # never given to anyone
-    start = o.assigned_at or o.created_at
-    # an acceptance older than the latest assignment was handed back (退单): not an answer
-    if o.accepted_at is not None and o.accepted_at >= start:
-        return 1 if clock.in_time(start, o.accepted_at, clock.sla.accept_within, o.urgent) else 0
-    deadline = clock.deadline(start, clock.sla.accept_within, o.urgent)
-    return 0 if deadline <= at else -1  # still inside its time to answer
-
-
-def _measure(o: OrderFact, clock: SlaClock, at: float) -> _Measured:
-    if o.status == CANCELLED:
-        return _CANCELLED
-    fast = _measure_fast(o, clock, at)
-    return fast if fast is not None else _measure_exact(o, clock, at)
-
-
-def _measure_fast(o: OrderFact, clock: SlaClock, at: float) -> _Measured | None:
-    """Each of the order's times placed on the SLA clock once; None when one falls outside
-    the clock's index (then :func:`_measure_exact` asks the calendar). Runs for every order
-    of a month: the limits are read as seconds from the clock, ties are left to :func:`_by`."""
-    urgent, status, pos = o.urgent, o.status, clock.position
-    created = pos(o.created_at.timestamp(), urgent)
-    accepted_at, resolved_at = o.accepted_at, o.resolved_at
-    given = o.assigned_at or (o.created_at if accepted_at is not None else None)
-    start = pos(given.timestamp(), urgent) if given is not None else 0.0
-    took = pos(accepted_at.timestamp(), urgent) if accepted_at is not None else 0.0
-    done = status in DONE and resolved_at is not None
-    solved = pos(resolved_at.timestamp(), urgent) if resolved_at is not None and done else 0.0
-    if created is None or start is None or took is None or solved is None:
-        return None
-    window = clock.resolve_urgent_s if urgent else clock.resolve_default_s
-    response = -1
-    if given is not None:
-        if accepted_at is not None and accepted_at >= given:
-            response = _by(took, start, clock.accept_s, clock, given, accepted_at, urgent)
-        else:
-            deadline = clock.instant(start + clock.accept_s, urgent)
-            response = 0 if deadline is not None and deadline <= at else -1
-    overdue = o.overdue
-    if not overdue and status not in FINISHED:
-        deadline = clock.instant(created + window, urgent)
-        overdue = deadline is not None and deadline <= at
-    on_time = done and _by(solved, created, window, clock, o.created_at, resolved_at, urgent) == 1
-    return (
-        False, response, status in DONE, resolved_at is not None, o.rating,
-        None if accepted_at is None else (took - created if took > created else 0.0),
-        (solved - created if solved > created else 0.0) if done else None,
-        on_time, overdue, o.reopened and resolved_at is not None,
-        o.escalation_level > 0, o.whistled,
-    )  # fmt: skip
-
-
-def _by(
-    end: float,
-    start: float,
-    limit: float,
-    clock: SlaClock,
-    begin: datetime,
-    finish: datetime | None,
-    urgent: bool,
-) -> int:
-    """1 when the position ``end`` came within ``limit`` seconds of ``start``, else 0. Only a
-    tie at the deadline's position asks the clock (a finish in the closed hours after it is
-    late)."""
-    target = start + limit
-    if end < target - EPSILON:
-        return 1
-    if end > target + EPSILON or finish is None:
-        return 0
-    return int(clock.in_time(begin, finish, timedelta(seconds=limit), urgent))
-
-
-def _measure_exact(o: OrderFact, clock: SlaClock, at: float) -> _Measured:
-    sla = clock.sla
-    window = sla.resolve_urgent if o.urgent else sla.resolve_default
-    done = o.status in DONE
-    resolved = o.resolved_at
-    finished = done and resolved is not None
-    open_ = o.status not in FINISHED
-    return (
-        False,
-        _response(o, clock, at),
-        done,
-        resolved is not None,
-        o.rating,
-        None if o.accepted_at is None else clock.elapsed(o.created_at, o.accepted_at, o.urgent),
-        clock.elapsed(o.created_at, resolved, o.urgent) if finished else None,  # type: ignore[arg-type]
-        finished and clock.in_time(o.created_at, resolved, window, o.urgent),  # type: ignore[arg-type]
-        o.overdue or (open_ and clock.deadline(o.created_at, window, o.urgent) <= at),
-        o.reopened and resolved is not None,
-        o.escalation_level > 0,
-        o.whistled,
-    )
-
-
 def _durations(values: list[float]) -> tuple[timedelta | None, timedelta | None]:
     """(median, p90) of seconds, as times rounded to the millisecond."""
     if not values:
@@ -234,7 +83,7 @@ def _durations(values: list[float]) -> tuple[timedelta | None, timedelta | None]
     return timedelta(seconds=round(middle, 3)), timedelta(seconds=round(top, 3))
 
 
-def _aggregate(ms: Sequence[_Measured]) -> Figures:
+def _aggregate(ms: Sequence[Measured]) -> Figures:
     live = [m for m in ms if not m[CANC]]
     responses = [m[RESP] for m in live if m[RESP] >= 0]
     done = sum(1 for m in live if m[DONE_NOW])
@@ -273,18 +122,13 @@ def _aggregate(ms: Sequence[_Measured]) -> Figures:
     )
 
 
-def _clock(sla: Sla, period: Period, at: datetime) -> SlaClock:
-    last = max(period.last, at.astimezone(period.tz).date())
-    return SlaClock(sla, period.first - timedelta(days=2), last + timedelta(days=400))
-
-
 def _measured(
     facts: Iterable[OrderFact], sla: Sla, period: Period, as_of: datetime | None
-) -> list[tuple[OrderFact, _Measured]]:
+) -> list[tuple[OrderFact, Measured]]:
     start, end = period.start_utc, period.end_utc
     at = as_of or end
-    clock, stamp = _clock(sla, period, at), at.timestamp()
-    return [(o, _measure(o, clock, stamp)) for o in facts if start <= o.created_at < end]
+    clock, stamp = clock_for(sla, period, at), at.timestamp()
+    return [(o, measure(o, clock, stamp)) for o in facts if start <= o.created_at < end]
 
 
 def compute(
@@ -374,7 +218,7 @@ def summarize(
     out: dict[str, dict[str | None, Figures]] = {}
     for by in cuts:
         key = CUTS[by]
-        groups: dict[str | None, list[_Measured]] = {}
+        groups: dict[str | None, list[Measured]] = {}
         for o, m in mine:
             groups.setdefault(key(o), []).append(m)
         figures = {k: _aggregate(v) for k, v in groups.items()}

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import column, literal, select, table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.kpi.figures import OrderFact
+from bot.kpi.facts import OrderFact
 from models.base import UTCDateTime
 from models.community import Building, Community, Grid, Member
 from models.orders import OrderEvent
