@@ -45,8 +45,9 @@ def cell(name: str, value: object) -> Cell:
     return str(value)
 
 
-def yes(flag: bool) -> str:
-    return "是" if flag else ""
+def yes(flag: bool) -> str | None:
+    """是, or an empty cell (an empty cell is not written at all: a month has many)."""
+    return "是" if flag else None
 
 
 def order_rows(facts: list[OrderFact], names: Names, period: Period) -> list[list[Cell]]:
@@ -62,10 +63,10 @@ def order_rows(facts: list[OrderFact], names: Names, period: Period) -> list[lis
                 texts.CATEGORY_NAMES.get(o.category, o.category),
                 yes(o.urgent),
                 names.grids.get(o.grid or "", labels.UNKNOWN["grid"]),
-                texts.BUILDING.format(building=o.building) if o.building else "",
+                texts.BUILDING.format(building=o.building) if o.building else None,
                 o.summary,
                 texts.STATUS_NAMES.get(o.status, o.status),
-                o.member_name or "",
+                o.member_name,
                 local(o.assigned_at, tz),
                 local(o.accepted_at, tz),
                 local(o.resolved_at, tz),
