@@ -72,8 +72,11 @@ def run_report_monthly(
 
             workbook = build_workbook(data, step)
             partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-            workbook.save(partial)
-            partial.replace(target)
+            try:
+                workbook.save(partial)
+                partial.replace(target)  # never a half-written report under the real name
+            finally:
+                partial.unlink(missing_ok=True)
     except DATABASE_ERRORS as exc:
         if isinstance(exc, OSError) and exc.filename is not None:
             print(f"mulin: --output: cannot write {target}: {exc.strerror}", file=err)
@@ -92,5 +95,3 @@ def month_arg(text: str, config: Config) -> Period:
     except ValueError as exc:
         raise ValueError(f"--month: {exc}") from None
 
-
-__all__ = ["month_arg", "month_data", "run_report_monthly"]
