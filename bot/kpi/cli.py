@@ -94,4 +94,3 @@ def month_arg(text: str, config: Config) -> Period:
         return Period.parse_month(text, config.tz)
     except ValueError as exc:
         raise ValueError(f"--month: {exc}") from None
-
