@@ -43,6 +43,8 @@ def utc(value: object) -> datetime | None:
             value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         raise TypeError(f"not a time: {value!r}")
+    if value.tzinfo is UTC:  # asyncpg's timestamptz: already as wanted
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
