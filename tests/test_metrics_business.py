@@ -50,3 +50,13 @@ async def test_business_metrics_follow_the_orders(
     after = await scrape(members)
     assert after["mulin_orders_urgent_unaccepted"] == 0
     assert after["mulin_orders_urgent_unaccepted_oldest_seconds"] == 0
+
+
+
+async def test_webhook_latency_is_a_histogram(aiohttp_client: ClientFactory, db_url: str) -> None:
+    members = await start(aiohttp_client, db_url)
+    await members.say("o_res_m", "1栋2单元201门锁坏了")
+    await members.say("o_res_m", "谢谢")
+    m = await scrape(members)
+    assert m["mulin_webhook_seconds_count"] == 2
+    assert m['mulin_webhook_seconds_bucket{le="5.0"}'] == 2

@@ -25,6 +25,12 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8),
             registry=self.registry,
         )
+        self.webhook_seconds = Histogram(
+            "mulin_webhook_seconds",
+            "Time from a webhook request's arrival to its answer (refusals included)",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 8),
+            registry=self.registry,
+        )
         self.duplicates = Counter(
             "mulin_duplicate_deliveries",
             "Repeated deliveries of a message already stored",

@@ -33,6 +33,14 @@ async def verify(request: web.Request) -> web.Response:
 
 
 async def receive(request: web.Request) -> web.Response:
+    started = time.perf_counter()
+    try:
+        return await _receive(request)
+    finally:
+        request.app[METRICS].webhook_seconds.observe(time.perf_counter() - started)
+
+
+async def _receive(request: web.Request) -> web.Response:
     app = request.app
     metrics = app[METRICS]
     codec = app[CODEC]
