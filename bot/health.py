@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from aiohttp import web
 from sqlalchemy import text
@@ -14,7 +15,8 @@ from bot.wechat import webhook
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    # the pid tells which of `mulin serve --workers N`'s processes answered
+    return web.json_response({"status": "ok", "pid": os.getpid()})
 
 
 async def _check(probe: object) -> str:

@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", required=True, help="path to the YAML configuration")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (SO_REUSEPORT)"
+    )
+    serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
 
     demo = sub.add_parser("demo", help="run the sandbox: no WeChat account needed")
     demo.add_argument("--port", type=int, default=8080)
@@ -91,7 +95,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         config = load_config(args.config)
         require_real_secrets(config)
-        return _serve(config, args.host, args.port)
+        if args.workers != 1:
+            return _serve_workers(config, args)
+        return _serve(config, args.host, args.port, reuse_port=args.reuse_port)
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 
@@ -143,7 +149,22 @@ def _port(value: int | None, default: int) -> int:
     return port
 
 
-def _serve(config: Config, host: str | None, port: int | None) -> int:
+def _serve_workers(config: Config, args: argparse.Namespace) -> int:
+    from bot.cli.workers import run_workers
+    from bot.observability import logs as logsetup
+
+    if not 1 <= args.workers <= 64:
+        raise UsageError(f"--workers: must be between 1 and 64, got {args.workers}")
+    port = _port(args.port, config.server.port)
+    if port == 0:
+        raise UsageError("--workers: needs a fixed --port (0 would give each worker its own)")
+    logsetup.configure(config.logging.level, config.logging.format)
+    if _db_upgrade(config) != 0:  # once, before the workers start
+        return 1
+    return run_workers(args.config, args.host or config.server.host, port, args.workers)
+
+
+def _serve(config: Config, host: str | None, port: int | None, *, reuse_port: bool = False) -> int:
     from aiohttp import web
 
     from bot.app import create_app
@@ -166,6 +187,7 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
             app,
             host=host or config.server.host,
             port=_port(port, config.server.port),
+            reuse_port=reuse_port or None,
             print=lambda msg: print(msg, file=sys.stderr),
         )
     except OSError as exc:
