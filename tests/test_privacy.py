@@ -105,6 +105,31 @@ async def test_export_holds_everything_about_the_resident(
     assert all(m["openid"] == B for m in neighbour["inbound_messages"])
 
 
+async def test_export_as_a_workbook(
+    place: Place, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    await fill(place)
+    await place.chat.say(A, '=HYPERLINK("http://x")')
+    book_file = tmp_path / "a.xlsx"
+    code, _, err = await place.mulin(
+        "privacy", "export", "--openid", A, "--output", str(book_file), capsys=capsys
+    )
+    assert code == 0, err
+    book = load_workbook(book_file)
+    assert {"说明", "居民登记", "发来的消息", "报的工单", "推送"} <= set(book.sheetnames)
+    sheet = book["发来的消息"]
+    header = [c.value for c in sheet[1]]
+    texts = [row[header.index("content")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(PHONE in str(t) for t in texts)
+    assert '\'=HYPERLINK("http://x")' in texts  # never a formula
+    code, _, err = await place.mulin(
+        "privacy", "export", "--openid", A, "--format", "xlsx", capsys=capsys
+    )
+    assert code == 2 and "--output" in err
+
+
 async def test_erase_leaves_nothing_personal_and_the_figures_whole(
     place: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:

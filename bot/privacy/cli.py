@@ -19,6 +19,7 @@ from bot.config import Config, UsageError
 from bot.privacy.erase import ErasureSummary, erase_resident
 from bot.privacy.export import export_resident
 from bot.privacy.retention import prune
+from bot.privacy.workbook import export_workbook
 from bot.storage.engine import session_factory
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
@@ -36,6 +37,11 @@ def add_privacy_parser(sub: Any) -> argparse.ArgumentParser:
     exp.add_argument("--config", required=True)
     exp.add_argument("--openid", required=True)
     exp.add_argument("--output", help="write to this file instead of standard output")
+    exp.add_argument(
+        "--format",
+        choices=["json", "xlsx"],
+        help="json (default) or xlsx (the default for an --output ending in .xlsx)",
+    )
     era = psub.add_parser("erase", help="erase one resident's personal information")
     era.add_argument("--config", required=True)
     era.add_argument("--openid", required=True)
@@ -54,7 +60,10 @@ def _openid(value: str) -> str:
 def run_privacy_command(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
     try:
         if args.privacy_command == "export":
-            return _export(config, _openid(args.openid), args.output, out, err)
+            fmt = args.format or ("xlsx" if (args.output or "").endswith(".xlsx") else "json")
+            if fmt == "xlsx" and not args.output:
+                raise UsageError("--format xlsx: needs --output FILE")
+            return _export(config, _openid(args.openid), args.output, fmt, out, err)
         if args.privacy_command == "erase":
             return _erase(config, _openid(args.openid), args.yes, out, err)
         return _prune(config, out)
@@ -68,7 +77,9 @@ def _nothing_held(openid: str, err: TextIO) -> int:
     return 2
 
 
-def _export(config: Config, openid: str, output: str | None, out: TextIO, err: TextIO) -> int:
+def _export(
+    config: Config, openid: str, output: str | None, fmt: str, out: TextIO, err: TextIO
+) -> int:
     async def work(engine: AsyncEngine) -> dict[str, Any]:
         async with session_factory(engine)() as s:
             return await export_resident(s, openid, SystemClock().now())
@@ -79,7 +90,10 @@ def _export(config: Config, openid: str, output: str | None, out: TextIO, err: T
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            if fmt == "xlsx":
+                Path(output).write_bytes(export_workbook(data))
+            else:
+                Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
             print(f"mulin: --output: cannot write {output}: {exc.strerror or exc}", file=err)
             return 1
