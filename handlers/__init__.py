@@ -42,17 +42,29 @@ async def waiting_report_reminder(
         return await nxt(message, data)
     before = await conversation.current(session, message.openid, clock.now())
     reply = await nxt(message, data)
-    if before is None or before.state != "await_address" or reply is None or reply.text is None:
+    waiting = ("await_address", "await_estate")
+    if before is None or before.state not in waiting or reply is None or reply.text is None:
         return reply
     after = await conversation.current(session, message.openid, clock.now())
     if after is not None and after.data == before.data:
         summary = str(before.data.get("text") or "")[:20]
-        return Reply(text=reply.text + texts.PENDING_STILL.format(summary=summary))
+        still = texts.PENDING_STILL if before.state == "await_address" else texts.PENDING_ESTATE
+        return Reply(text=reply.text + still.format(summary=summary))
     return reply
 
 
 def build_dispatcher() -> Dispatcher:
-    from handlers import attachments, common, events, members, questions, resident, survey
+    from handlers import (
+        attachments,
+        common,
+        events,
+        members,
+        places,
+        privacy,
+        questions,
+        resident,
+        survey,
+    )
 
     dp = Dispatcher()
     dp.middleware(waiting_report_reminder)  # outermost: it also sees refusals as replies
@@ -62,8 +74,10 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(members.router)
     dp.include_router(common.router)
     dp.include_router(resident.commands)
+    dp.include_router(privacy.router)
     dp.include_router(survey.router)  # only when an order awaits a rating
     dp.include_router(questions.router)
+    dp.include_router(places.router)
     dp.include_router(resident.reports)
     dp.include_router(attachments.router)
     return dp

@@ -23,6 +23,7 @@ from bot.orders import queries
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
 from bot.roster import residents
+from handlers.locate import ask, locate
 from handlers.reports import (
     ASK_ADDRESS,
     ASK_PLACE_FOR,
@@ -36,7 +37,7 @@ from handlers.resident import on_text
 router = Router("questions")
 
 _SKIP = {"跳过", "不用", "不方便", "不说了"}
-_SMALL_TALK = {"thanks", "greeting", "ack", "rating"}
+SMALL_TALK = {"thanks", "greeting", "ack", "rating"}
 _YES = {"是", "是的", "好", "好的", "对", "嗯", "可以", "行", "yes", "ok"}
 
 
@@ -46,7 +47,7 @@ def _place_in(message: Incoming, parsed: ParseResult) -> Place | None:
     return None
 
 
-def _new_matter(message: Incoming, parsed: ParseResult) -> bool:
+def new_matter(message: Incoming, parsed: ParseResult) -> bool:
     text = message.text.strip()
     return parsed.intent in ("cancel", "status", "help", "bind") or (
         parsed.intent == "order" and len(text) > 8 and parsed.category not in (None, "other")
@@ -68,11 +69,11 @@ async def answer_address(
     parsed = parse(message.text, local_now(clock, config))
     place = _place_in(message, parsed)
     skip = message.text.strip() in _SKIP
-    if place is None and not skip and parsed.intent == "chat" and parsed.chat_kind in _SMALL_TALK:
+    if place is None and not skip and parsed.intent == "chat" and parsed.chat_kind in SMALL_TALK:
         # thanks, a greeting, a rating with nothing to rate: answered as such; the question
         # stays open and the answer reminds the resident of it (handlers/__init__.py)
         return await on_text(message, orders, clock, config, inbound_id)
-    if place is None and not skip and _new_matter(message, parsed):
+    if place is None and not skip and new_matter(message, parsed):
         filed = await _file_waiting(orders, message, data, clock, config)
         return filed + await on_text(message, orders, clock, config, inbound_id)
     if place is None and not skip and int(data.get("tries", 0)) < 1:
@@ -84,6 +85,11 @@ async def answer_address(
     original = str(data.get("text") or "")
     first = parse(original, local_now(clock, config))
     source = data.get("inbound_id")
+    if place is not None:
+        place, options = locate(await orders.roster(), place, message.text, None)
+        if options:
+            inbound = int(source) if source else inbound_id
+            return await ask(orders, message.openid, original, inbound, place, options, clock)
     new = new_order(original, first, place or Place())
     reply, _ = await create(orders, message, new, int(source) if source else inbound_id)
     return (texts.ADDRESS_SKIPPED + reply) if place is None else reply
@@ -138,6 +144,8 @@ async def confirm_home(
     if message.text.strip().lower().rstrip("。!！") not in _YES:
         return await on_text(message, orders, clock, config, inbound_id)
     d = pending.data
-    place = Place(d.get("building"), d.get("unit"), d.get("room"))
+    place = Place(
+        d.get("building"), d.get("unit"), d.get("room"), d.get("estate"), d.get("community")
+    )
     await residents.register_home(orders.session, message.openid, place, clock.now())
     return texts.HOME_CONFIRMED.format(place=place.label())

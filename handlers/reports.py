@@ -5,6 +5,7 @@ Shared by the free-text handler and the questions that lead back to a report (th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot import texts
@@ -16,6 +17,8 @@ from bot.messages import Incoming, Reply
 from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.service import NewOrder, OrderService
 from bot.roster import residents
+from bot.roster.residents import home_place
+from handlers.locate import ask, locate
 from models.community import Resident
 from models.orders import Order
 
@@ -33,10 +36,10 @@ def place_of(parsed: ParseResult, home: Resident | None) -> Place | None:
         a = parsed.address
         if a.building is None and home is not None and home.building and a.room:
             # "1502的…" from someone whose building we know
-            return Place(home.building, a.unit or home.unit, a.room)
+            return replace(home_place(home), unit=a.unit or home.unit, room=a.room)
         return Place(a.building, a.unit, a.room)
     if home is not None and home.building:
-        return Place(home.building, home.unit, home.room)
+        return home_place(home)
     return None
 
 
@@ -100,6 +103,13 @@ async def report(
     home = await residents.home_of(session, openid)
     place = place_of(parsed, home)
     safety = safety_lines(parsed)
+    if place is not None:
+        place, options = locate(await orders.roster(), place, text, home)
+        if options and not parsed.urgent:
+            asked = await ask(orders, openid, text, inbound_id, place, options, clock)
+            return _join(safety, asked)
+        if options:  # an emergency goes out at once: to the first estate that fits
+            place = replace(place, community=options[0].community, estate=options[0].estate)
     if place is None and not parsed.urgent:
         data = {"text": text, "inbound_id": inbound_id, "tries": 0}
         await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
@@ -123,14 +133,21 @@ async def remember_home(
     if place.building is None or place.room is None:
         return ""
     view = await orders.roster()
-    if view.buildings and place.building.upper() not in view.buildings:
+    known = view.places.get(place.community or view.default_community or 0, view.buildings)
+    if known and (place.key or "") not in known:
         return ""
     if home is None or not home.building:
         await residents.register_home(orders.session, openid, place, clock.now())
         return texts.HOME_REMEMBERED.format(place=place.label())
-    if (home.building, home.unit, home.room) == (place.building, place.unit, place.room):
+    if home_place(home) == place:
         return ""
-    data = {"building": place.building, "unit": place.unit, "room": place.room}
+    data = {
+        "building": place.building,
+        "unit": place.unit,
+        "room": place.room,
+        "estate": place.estate,
+        "community": place.community,
+    }
     await conversation.remember(orders.session, openid, CONFIRM_HOME, data, clock.now())
     return texts.HOME_OFFER.format(place=place.label())
 

@@ -19,8 +19,9 @@ from bot.orders import queries
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
-from bot.roster.cache import RosterCache
+from bot.roster.cache import RosterCache, RosterView
 from handlers import replies
+from handlers.locate import locate, question
 from handlers.reports import local_now, report
 from models.orders import Order
 
@@ -67,17 +68,34 @@ async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
 
 
 async def bind_home(
-    openid: str, parsed: ParseResult, session: AsyncSession, clock: Clock, roster: RosterCache
+    openid: str,
+    parsed: ParseResult,
+    session: AsyncSession,
+    clock: Clock,
+    roster: RosterCache,
+    text: str = "",
 ) -> str:
     a = parsed.address
     if a is None or a.building is None:
         return texts.BIND_NEEDS_ADDRESS
     view = await roster.get(session)
-    if view.buildings and a.building.upper() not in view.buildings:
-        return texts.UNKNOWN_BUILDING.format(building=a.building)
     place = Place(a.building, a.unit, a.room)
+    if view.several() or view.estates:
+        place, options = locate(view, place, text, None)
+        if options:
+            return texts.BIND_NAME_ESTATE.format(question=question(options))
+        if place.community is None:
+            return texts.UNKNOWN_BUILDING.format(building=a.building)
+    elif view.buildings and a.building.upper() not in view.buildings:
+        return texts.UNKNOWN_BUILDING.format(building=a.building)
     await residents.register_home(session, openid, place, clock.now())
-    return texts.BOUND.format(place=place.label())
+    return texts.BOUND.format(place=_label(view, place))
+
+
+def _label(view: RosterView, place: Place) -> str:
+    """The address as the resident would say it: with the estate on a street of several."""
+    estate = view.estate_name(place.community, place.estate) if view.several() else None
+    return (estate or "") + place.label()
 
 
 @commands.message(Command("绑定", "登记地址", "登记"))
@@ -90,7 +108,7 @@ async def bind(
     roster: RosterCache,
 ) -> str:
     parsed = parse(args or message.text, local_now(clock, config))
-    return await bind_home(message.openid, parsed, session, clock, roster)
+    return await bind_home(message.openid, parsed, session, clock, roster, args or message.text)
 
 
 @reports.message(MsgType("text", "voice"), HasText())
@@ -105,7 +123,9 @@ async def on_text(
     parsed = parse(text, local_now(clock, config))
     intent = parsed.intent
     if intent == "bind":
-        return await bind_home(message.openid, parsed, session, clock, orders.roster_cache)
+        return await bind_home(
+            message.openid, parsed, session, clock, orders.roster_cache, message.text
+        )
     if intent == "status":
         return await my_orders(message, orders, config)
     if intent == "cancel":

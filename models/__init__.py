@@ -2,10 +2,11 @@
 
 from models.base import Base, UTCDateTime
 from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
-from models.community import Building, Community, Grid, Member, Resident
+from models.community import Building, Community, Estate, Grid, Member, Resident, Street
 from models.inbound import InboundMessage, WeChatUser
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
+from models.privacy import PrivacyRecord
 from models.throttle import Throttle
 from models.visits import JobMark, Visit
 
@@ -17,6 +18,7 @@ __all__ = [
     "Building",
     "Community",
     "Conversation",
+    "Estate",
     "Grid",
     "InboundMessage",
     "JobMark",
@@ -26,7 +28,9 @@ __all__ = [
     "OrderFollower",
     "OutboundCounter",
     "OutboxMessage",
+    "PrivacyRecord",
     "Resident",
+    "Street",
     "Throttle",
     "UTCDateTime",
     "Visit",

@@ -24,6 +24,9 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)  # shown to users as #id
     resident_openid: Mapped[str] = mapped_column(String(64))
+    # None: the only community (a database from before streets) or not known yet
+    community_id: Mapped[int | None] = mapped_column(Integer)
+    estate_code: Mapped[str | None] = mapped_column(String(32))
     building: Mapped[str | None] = mapped_column(String(16))
     unit: Mapped[str | None] = mapped_column(String(16))
     room: Mapped[str | None] = mapped_column(String(16))

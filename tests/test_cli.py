@@ -73,7 +73,7 @@ def test_bad_config_key_is_named(tmp_path: Path) -> None:
     result = mulin("serve", "--config", str(cfg))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "mulin: sla.accept_within: expected a duration like 90s, 30m, 2h or 3d (the unit is required), got 'later'"
+        "mulin: sla.accept_within: expected a duration like 90s, 30m, 2h, 3d, 2w or 2y (the unit is required), got 'later'"
     ]
     env_bad = mulin(
         "db", "upgrade", "--config", str(write_config(tmp_path)), env={"MULIN_WECHAT__MODE": "xml"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import text
 
@@ -42,3 +43,77 @@ async def test_upgrade_from_0007_keeps_orders_and_history(db_url: str) -> None:
         assert events == 3
     finally:
         await engine.dispose()
+
+
+async def test_a_single_community_database_upgrades_to_streets_and_keeps_working(
+    aiohttp_client: Any, db_url: str
+) -> None:
+    """Issue 18: a populated database from before streets keeps its orders and bindings, and
+    its residents are never asked which estate they live in."""
+    from bot.app import create_app
+    from bot.clock import FakeClock
+    from tests.support import make_config
+    from tests.test_orders_flow import Chat, number_in
+
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine, "0009_danger_and_followers")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO communities (id, code, name) VALUES (1, 'qhj', '青和居社区')")
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO grids (id, community_id, code, name, leader_key, active)"
+                    " VALUES (1, 1, 'G01', '第一网格', 'm01', true)"
+                )
+            )
+            for i, number in enumerate(("1", "2", "3"), start=1):
+                await conn.execute(
+                    text(
+                        "INSERT INTO buildings (id, community_id, grid_id, number)"
+                        " VALUES (:i, 1, 1, :n)"
+                    ),
+                    {"i": i, "n": number},
+                )
+            for i, (key, roles, households) in enumerate(
+                (("m01", '["grid_leader"]', "[]"), ("m02", '["representative"]', '["3-*-*"]')),
+                start=1,
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO members (id, community_id, key, name, roles, grids, buildings,"
+                        " households, categories, openid, on_duty, active, created_at, updated_at)"
+                        " VALUES (:i, 1, :k, :k, :r, '[\"G01\"]', '[]', :h, '[]', :o, true, true,"
+                        " :t, :t)"
+                    ),
+                    {"i": i, "k": key, "r": roles, "h": households, "o": f"o_{key}", "t": T},
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO residents (openid, building, unit, room, tags, created_at,"
+                    " updated_at) VALUES ('o_old', '3', '2', '501', '[]', :t, :t)"
+                ),
+                {"t": T},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO orders (id, resident_openid, building, unit, room, category,"
+                    " urgent, text, summary, phones, status, declined_by, created_at, updated_at,"
+                    " escalation_level, version) VALUES (7, 'o_old', '3', '2', '501', 'repair',"
+                    " false, '水管漏水', '水管漏水', '[]', 'assigned', '[]', :t, :t, 0, 1)"
+                ),
+                {"t": T},
+            )
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    app = create_app(make_config(db_url), clock=FakeClock(T), start_scheduler=False)
+    chat = Chat(await aiohttp_client(app))
+    assert "#7" in await chat.say("o_old", "查询")
+    reply = await chat.say("o_old", "家里门锁坏了")
+    assert "小区" not in reply
+    n = number_in(reply)
+    assert any(f"#{n}" in t for t in await chat.pushed("o_m02"))
+    other = await chat.say("o_new", "3栋1单元101 灯不亮了")
+    assert "小区" not in other and "#" in other

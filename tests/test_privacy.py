@@ -105,31 +105,6 @@ async def test_export_holds_everything_about_the_resident(
     assert all(m["openid"] == B for m in neighbour["inbound_messages"])
 
 
-async def test_export_as_a_workbook(
-    place: Place, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from openpyxl import load_workbook
-
-    await fill(place)
-    await place.chat.say(A, '=HYPERLINK("http://x")')
-    book_file = tmp_path / "a.xlsx"
-    code, _, err = await place.mulin(
-        "privacy", "export", "--openid", A, "--output", str(book_file), capsys=capsys
-    )
-    assert code == 0, err
-    book = load_workbook(book_file)
-    assert {"说明", "居民登记", "发来的消息", "报的工单", "推送"} <= set(book.sheetnames)
-    sheet = book["发来的消息"]
-    header = [c.value for c in sheet[1]]
-    texts = [row[header.index("content")] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert any(PHONE in str(t) for t in texts)
-    assert '\'=HYPERLINK("http://x")' in texts  # never a formula
-    code, _, err = await place.mulin(
-        "privacy", "export", "--openid", A, "--format", "xlsx", capsys=capsys
-    )
-    assert code == 2 and "--output" in err
-
-
 async def test_erase_leaves_nothing_personal_and_the_figures_whole(
     place: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -228,3 +203,44 @@ async def test_the_daily_tick_prunes_once_a_day(place: Place) -> None:
     clock.set(clock.now() + timedelta(days=1))
     again = await daily_prune(sessions, clock, config)
     assert again is not None and again.messages == 0
+
+
+async def test_the_welcome_gives_the_notice_and_a_resident_can_ask_to_be_erased(
+    place: Place, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from models.privacy import PrivacyRecord
+
+    chat = place.chat
+    welcome = chat.wx.deliver(chat.wx.event(A, "subscribe"))
+    resp = await chat.client.post("/wechat", params=welcome.params, data=welcome.body)
+    greeting = chat.wx.open_reply(await resp.text())["Content"]
+    assert "隐私" in greeting and "删除我的信息" in greeting
+    assert "保存多久" in await chat.say(A, "隐私")
+    await fill(place)
+    asked = await chat.say(A, "删除我的信息")
+    assert "已收到您删除个人信息的申请" in asked and "#" not in asked  # not an order
+    assert "已经在处理中" in await chat.say(A, "删除我的信息")
+    assert any("申请删除个人信息" in t for t in await chat.pushed("o_m03"))  # the staff
+    code, out, _ = await place.mulin("privacy", "requests", capsys=capsys)
+    assert code == 0 and A in out
+    workbook = tmp_path / "a.xlsx"
+    code, _, err = await place.mulin(
+        "privacy", "export", "--openid", A, "--output", str(workbook), capsys=capsys
+    )
+    assert code == 0, err
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(workbook).sheetnames
+    assert "发来的消息" in sheets and "报的工单" in sheets
+    code, _, err = await place.mulin("privacy", "erase", "--openid", A, "--yes", capsys=capsys)
+    assert code == 0, err
+    async with place.app[SESSIONS]() as s:
+        rows = (await s.execute(select(PrivacyRecord).order_by(PrivacyRecord.id))).scalars()
+        kinds = [(r.kind, r.status, r.openid, r.actor) for r in rows]
+    assert kinds == [
+        ("erase_request", "done", None, "resident"),
+        ("export", "done", None, "cli"),
+        ("erase", "done", None, "cli"),
+    ]  # the record outlives the erase; who it was does not
+    code, out, _ = await place.mulin("privacy", "requests", capsys=capsys)
+    assert A not in out and "no open requests" in out

@@ -465,9 +465,10 @@ async def test_openid_moves_between_members(engine: AsyncEngine) -> None:
 
 
 async def test_conflict_with_database_rolls_everything_back(engine: AsyncEngine) -> None:
-    other = base()
-    other["community"] = {"code": "other", "name": "别的社区"}
-    _member(other, "m04")["openid"] = "o_other"
+    other = {
+        "community": {"code": "other", "name": "别的社区"},
+        "members": [{"id": "x04", "name": "别人", "roles": ["staff"], "openid": "o_other"}],
+    }
     await apply(engine, other, T0)
     await apply(engine, base(), T0)
     before = await snapshot(engine)
@@ -478,7 +479,7 @@ async def test_conflict_with_database_rolls_everything_back(engine: AsyncEngine)
     with pytest.raises(RosterInvalid) as info:
         await apply(engine, data, T1)
     assert info.value.errors == [
-        "members[0] (m01), openid: already belongs to member m04 of community other"
+        "members[0] (m01), openid: already belongs to member x04 of community other"
     ]
     assert await snapshot(engine) == before
 
@@ -498,16 +499,23 @@ async def test_invite_codes_unique_and_stable(engine: AsyncEngine) -> None:
 
 
 async def test_demo_roster_validates_and_imports(engine: AsyncEngine) -> None:
-    roster = read_roster(ROOT / "bot" / "sandbox" / "demo_roster.yaml")
-    assert roster.code == "qhj" and len(roster.grids) == 2
-    assert sorted(roster.grid_of_building()) == ["1", "2", "3", "4", "5", "6"]
-    roles = [r for m in roster.members for r in m.roles]
+    from bot.roster.apply import import_rosters
+    from bot.roster.files.street import read_rosters
+
+    qhj, dt, office = read_rosters(ROOT / "bot" / "sandbox" / "demo_roster.yaml")
+    assert (qhj.code, dt.code, office.kind) == ("qhj", "dt", "street")
+    assert qhj.street == ("dh", "东湖街道") and len(qhj.grids) == 2
+    assert sorted(qhj.grid_of_building()) == [f"QHJ:{n}" for n in "123456"]
+    assert sorted(dt.grid_of_building()) == ["DT:3", "DT:4"]  # the same numbers as 青和居's
+    roles = [r for m in qhj.members for r in m.roles]
     assert roles.count("representative") == 3 and roles.count("grid_leader") == 2
-    assert all(m.openid == f"o_member_{m.openid[9:]}" for m in roster.members if m.openid)
-    wu = next(m for m in roster.members if m.name == "吴建华")
-    assert wu.openid == "o_member_wujianhua" and "1-2-*" in wu.households
-    summary = await import_roster(engine, roster, T0)
-    assert len(summary.created) == 8 and summary.invites == []
+    everyone = [m for r in (qhj, dt, office) for m in r.members]
+    assert all(m.openid == f"o_member_{m.openid[9:]}" for m in everyone if m.openid)
+    wu = next(m for m in qhj.members if m.name == "吴建华")
+    assert wu.openid == "o_member_wujianhua" and "QHJ:1-2-*" in wu.households
+    summaries = await import_rosters(engine, [qhj, dt, office], T0)
+    assert [len(s.created) for s in summaries] == [8, 2, 1]
+    assert all(s.invites == [] for s in summaries)
 
 
 # --- export ---------------------------------------------------------------------------------------

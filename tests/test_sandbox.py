@@ -155,3 +155,16 @@ def test_demo_clock_moves_only_when_told_and_remembers(tmp_path: Path) -> None:
     assert DemoClock(tmp_path / "clock.json").offset == timedelta(days=1)
     (tmp_path / "bad.json").write_text("{nonsense")
     assert DemoClock(tmp_path / "bad.json").offset == timedelta(0)
+
+
+async def test_the_demo_street_asks_which_estate_for_a_shared_building(
+    aiohttp_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = await demo(aiohttp_client, tmp_path)
+    asked = await say(client, "o_resident_li", "3栋2单元501 楼道灯不亮了")
+    assert "您是哪个小区的" in str(asked) and "东亭" in str(asked) and "青和居" in str(asked)
+    await say(client, "o_resident_li", "东亭")
+    await forward(client, "1h")  # runs the outbox: the representative's push arrives
+    pushes = chat_of(await history(client), "o_member_linzhiyuan")
+    assert any(kind == "push" and "楼道灯" in text for kind, text in pushes)
+    assert not any("楼道灯" in text for _, text in chat_of(await history(client), WU))

@@ -1,19 +1,26 @@
-"""Audiences: who a rule speaks to, parsed from ``community``, ``grid:G01``, ``building:3``,
-``tag:独居`` or ``role:representative``, and resolved against the roster and residents."""
+"""Audiences: who a rule speaks to, resolved against the roster and residents.
+
+``street`` or ``community`` (everyone the account serves), ``community:dt`` (one community),
+``estate:青和居`` (an estate, by code, name or alias), ``grid:G01``, ``building:3``, ``tag:独居``
+or ``role:representative``. On a street, a grid or building may name its community:
+``grid:dt/G01``, ``building:dt/3``; residents bound before the street existed belong to the
+first community."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.dispatch import ROLE_NAMES, ROLES
-from models.community import Building, Grid, Member, Resident
+from models.community import Building, Community, Estate, Grid, Member, Resident
 from models.inbound import WeChatUser
 
-KINDS = ("community", "grid", "building", "tag", "role")
+KINDS = ("street", "community", "estate", "grid", "building", "tag", "role")
+_WHOLE = ("street", "community")
 _ROLE_BY_NAME = {name: role for role, name in ROLE_NAMES.items()}
 
 
@@ -23,25 +30,20 @@ class Audience:
     value: str = ""
 
     def __str__(self) -> str:
-        return self.kind if self.kind == "community" else f"{self.kind}:{self.value}"
+        return f"{self.kind}:{self.value}" if self.value else self.kind
 
 
 def parse_audience(text: object) -> Audience:
     """Raises ValueError with one line when ``text`` is not an audience."""
     if not isinstance(text, str) or not text.strip():
-        raise ValueError(
-            "audience: expected community, grid:CODE, building:NUMBER, tag:TAG or role:ROLE"
-        )
+        raise ValueError(f"audience: expected {_USAGE}")
     raw = text.strip().replace("：", ":")
-    if raw == "community":
-        return Audience("community")
+    if raw in _WHOLE:
+        return Audience(raw)
     kind, sep, value = raw.partition(":")
     kind, value = kind.strip(), value.strip()
-    if not sep or kind not in KINDS or kind == "community":
-        raise ValueError(
-            f"audience: unknown audience {text!r} (use community, grid:CODE, building:NUMBER,"
-            " tag:TAG or role:ROLE)"
-        )
+    if not sep or kind not in KINDS or kind == "street":
+        raise ValueError(f"audience: unknown audience {text!r} (use {_USAGE})")
     if not value:
         raise ValueError(f"audience: {kind}: needs a value, e.g. {kind}:{_EXAMPLES[kind]}")
     if kind == "role":
@@ -53,7 +55,18 @@ def parse_audience(text: object) -> Audience:
     return Audience(kind, value)
 
 
-_EXAMPLES = {"grid": "G01", "building": "3", "tag": "独居", "role": "representative"}
+_USAGE = (
+    "street, community, community:CODE, estate:NAME, grid:CODE, building:NUMBER, tag:TAG"
+    " or role:ROLE"
+)
+_EXAMPLES = {
+    "community": "dt",
+    "estate": "青和居",
+    "grid": "G01",
+    "building": "3",
+    "tag": "独居",
+    "role": "representative",
+}
 
 
 async def recipients(
@@ -98,16 +111,69 @@ async def _residents(
         query = select(Resident.openid, Resident.openid)
     if born_on is not None:
         query = query.where(Resident.birth_date.in_(born_on))
-    if audience.kind == "building":
-        query = query.where(Resident.building == audience.value)
-    elif audience.kind == "grid":
-        buildings = (
-            select(Building.number)
-            .join(Grid, Grid.id == Building.grid_id)
-            .where(Grid.code == audience.value)
-        )
-        query = query.where(Resident.building.in_(buildings))
+    where = await _place_filter(session, audience)
+    if where is not None:
+        query = query.where(where)
     rows = (await session.execute(query)).all()
     if audience.kind == "tag":
         return [openid for openid, tags in rows if audience.value in (tags or [])]
     return [openid for openid, _ in rows]
+
+
+async def _place_filter(session: AsyncSession, audience: Audience) -> ColumnElement[bool] | None:
+    kind, value = audience.kind, audience.value
+    if (kind in _WHOLE and not value) or kind in ("tag", "role"):
+        return None
+    places = _Places(
+        await session.scalar(
+            select(Community.id).where(Community.kind != "street").order_by(Community.id).limit(1)
+        )
+    )
+    if kind == "estate":
+        rows = (await session.execute(select(Estate))).scalars().all()
+        hits = [e for e in rows if value in (e.code, e.name, *(e.aliases or []))]
+        return places.any(
+            places.community(e.community_id) & (Resident.estate_code == e.code) for e in hits
+        )
+    code, _, rest = value.rpartition("/")
+    if kind == "community":
+        code, rest = rest, ""
+    cid = await session.scalar(select(Community.id).where(Community.code == code)) if code else None
+    if code and cid is None:
+        return places.nobody()
+    if kind == "community":
+        return places.community(cid)
+    if kind == "building":
+        here = Resident.building == rest
+        return here if cid is None else here & places.community(cid)
+    query = (
+        select(Building.community_id, Building.estate_code, Building.number)
+        .join(Grid, Grid.id == Building.grid_id)
+        .where(Grid.code == rest)
+    )
+    found = [b for b in (await session.execute(query)).all() if cid is None or b[0] == cid]
+    return places.any(places.building(*b) for b in found)
+
+
+class _Places:
+    """Conditions on residents' homes; residents bound before streets (no community) belong
+    to the first community."""
+
+    def __init__(self, first: int | None) -> None:
+        self.first = first
+
+    def community(self, community_id: int | None) -> ColumnElement[bool]:
+        here = Resident.community_id == community_id
+        return or_(here, Resident.community_id.is_(None)) if community_id == self.first else here
+
+    def building(self, community_id: int, estate: str, number: str) -> ColumnElement[bool]:
+        same = (Resident.building == number) & self.community(community_id)
+        if estate:
+            same = same & or_(Resident.estate_code == estate, Resident.estate_code.is_(None))
+        return same
+
+    def nobody(self) -> ColumnElement[bool]:
+        return Resident.openid.is_(None)  # the primary key is never null
+
+    def any(self, conditions: Iterable[ColumnElement[bool]]) -> ColumnElement[bool]:
+        return or_(self.nobody(), *conditions)

@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parse = sub.add_parser("parse", help="intake parser: JSON lines in, JSON lines out")
     parse.add_argument("--now", help="ISO 8601 time that relative times are resolved against")
+    parse.add_argument("--roster", help="a roster file whose estates (小区) address.estate names")
+    parse.add_argument("--config", help="read the estates from this service's database")
 
     roster = sub.add_parser("roster", help="community roster in and out")
     rsub = roster.add_subparsers(dest="roster_command", required=True, parser_class=_Parser)
@@ -103,7 +105,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_demo(host=args.host, port=args.port, data_dir=args.data)
     if args.command == "parse":
-        return _parse(args.now)
+        return _parse(args.now, args.roster, args.config)
     if args.command == "roster":
         from bot.roster.cli import run_roster_export, run_roster_import
 
@@ -257,7 +259,16 @@ def _menu_sync(config: Config) -> int:
     return 0
 
 
-def _parse(now_text: str | None) -> int:
+def _parse(now_text: str | None, roster: str | None = None, config: str | None = None) -> int:
+    from bot.roster.gazetteer import gazetteer_from_database, gazetteer_from_file
+    from bot.storage.runner import with_database
+
+    gazetteer = None
+    if roster:
+        gazetteer = gazetteer_from_file(roster)
+    elif config:
+        loaded = load_config(config)
+        gazetteer = asyncio.run(with_database(loaded.database.url, gazetteer_from_database))
     default_now: datetime | None = None
     if now_text:
         try:
@@ -268,4 +279,4 @@ def _parse(now_text: str | None) -> int:
             raise UsageError("--now: needs a UTC offset, e.g. 2026-11-20T10:00:00+08:00")
     from bot.intake.cli import run_parse
 
-    return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now)
+    return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now, gazetteer)

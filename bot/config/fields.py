@@ -11,9 +11,10 @@ from typing import Any
 
 Parser = Callable[[Any, str], Any]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
-DURATION_HELP = "a duration like 90s, 30m, 2h or 3d (the unit is required)"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|y)\s*$")
+# A year is 365 days: retention periods (privacy.retain_closed: 2y) need no more precision.
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
+DURATION_HELP = "a duration like 90s, 30m, 2h, 3d, 2w or 2y (the unit is required)"
 
 
 class ConfigError(ValueError):

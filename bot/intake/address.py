@@ -156,75 +156,101 @@ class AddressMatch:
     home: bool
 
 
-def _chains(text: str) -> list[_Chain]:
-    chains: list[_Chain] = []
-    current: _Chain | None = None
-    last_order = -1
-    for m in _TOKEN_RE.finditer(text):
+class _ChainBuilder:
+    """Joins address tokens, in text order, into building → unit → floor → room chains."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chains: list[_Chain] = []
+        self.current: _Chain | None = None
+        self.last_order = -1
+
+    def add(self, m: re.Match[str]) -> None:
         kind = next(k for k in _KINDS if m.group(k))
-        if (
-            kind == "d2"
-            and current is not None
+        if kind == "d2" and self._extends_building(m):
+            self._unit_room(m)
+        elif kind == "du":
+            self._building_unit(m)
+        elif kind in ("d3", "d2"):
+            self._dashed(kind, m)
+        else:
+            self._token(kind, m)
+
+    def finish(self) -> list[_Chain]:
+        self._push()
+        return self.chains
+
+    def _push(self) -> None:
+        if self.current is not None:
+            self.chains.append(self.current)
+
+    def _drop(self) -> None:
+        self.current = None
+        self.last_order = -1
+
+    def _adjacent(self, m: re.Match[str]) -> bool:
+        assert self.current is not None
+        return _GAP_RE.fullmatch(self.text[self.current.end : m.start()]) is not None
+
+    def _extends_building(self, m: re.Match[str]) -> bool:
+        current = self.current
+        return (
+            current is not None
             and current.building is not None
             and current.unit is None
             and current.room is None
-            and _GAP_RE.fullmatch(text[current.end : m.start()]) is not None
+            and self._adjacent(m)
             and m.group("d2b").isdigit()
-        ):
-            # 3栋2-501: after a building, the dashed pair is unit-room
-            current.unit = _part(m.group("d2b"))
-            current.room = _part(m.group("d2r"))
-            current.end = m.end()
-            current.kinds.append("room")
-            last_order = _ORDER["room"]
-            continue
-        if kind == "du":
-            if current is not None:
-                chains.append(current)
-            current = _Chain(m.start(), m.end(), _part(m.group("dub")), _part(m.group("duu")))
-            current.kinds.extend(["bld", "unit"])
-            last_order = _ORDER["unit"]
-            continue
-        if kind in ("d3", "d2"):
-            if current is not None:
-                chains.append(current)
-                current = None
-            last_order = -1
-            if kind == "d3":
-                chain = _Chain(m.start(), m.end(), _part(m.group("d3b")), _part(m.group("d3u")))
-                chain.room = _part(m.group("d3r"))
-            else:
-                chain = _Chain(m.start(), m.end(), _part(m.group("d2b")))
-                chain.room = _part(m.group("d2r"))
-                if not _plausible_room(chain.room):
-                    continue
-            chain.kinds.append("bld")
-            chains.append(chain)
-            continue
+        )
+
+    def _unit_room(self, m: re.Match[str]) -> None:
+        # 3栋2-501: after a building, the dashed pair is unit-room
+        assert self.current is not None
+        self.current.unit = _part(m.group("d2b"))
+        self.current.room = _part(m.group("d2r"))
+        self.current.end = m.end()
+        self.current.kinds.append("room")
+        self.last_order = _ORDER["room"]
+
+    def _building_unit(self, m: re.Match[str]) -> None:
+        # 8-1单元 starts a chain that a room may still join
+        self._push()
+        self.current = _Chain(m.start(), m.end(), _part(m.group("dub")), _part(m.group("duu")))
+        self.current.kinds.extend(["bld", "unit"])
+        self.last_order = _ORDER["unit"]
+
+    def _dashed(self, kind: str, m: re.Match[str]) -> None:
+        # 5-2-501 / 5-501 are whole addresses: a chain of their own
+        self._push()
+        self._drop()
+        if kind == "d3":
+            chain = _Chain(m.start(), m.end(), _part(m.group("d3b")), _part(m.group("d3u")))
+            chain.room = _part(m.group("d3r"))
+        else:
+            chain = _Chain(m.start(), m.end(), _part(m.group("d2b")))
+            chain.room = _part(m.group("d2r"))
+            if not _plausible_room(chain.room):
+                return
+        chain.kinds.append("bld")
+        self.chains.append(chain)
+
+    def _token(self, kind: str, m: re.Match[str]) -> None:
         canon = _CANON.get(kind, kind)
         order = _ORDER[canon]
-        joinable = (
-            current is not None
-            and order > last_order
-            and _GAP_RE.fullmatch(text[current.end : m.start()]) is not None
-        )
-        if not joinable:
-            if current is not None:
-                chains.append(current)
-            current = _Chain(m.start(), m.end())
-        assert current is not None
+        if not (self.current is not None and order > self.last_order and self._adjacent(m)):
+            self._push()
+            self.current = _Chain(m.start(), m.end())
+        current = self.current
         if kind == "unit" and m.group("us") == "门" and current.building is None:
             # 门 is a unit only right after a building (7号楼3门402)
             if not current.kinds:
-                current = None
-                last_order = -1
-            continue
+                self._drop()
+            return
         if kind == "num":
             value = _part(m.group("num"))
             if not current.kinds and not _plausible_room(value):
-                current = None
-                last_order = -1
-                continue
+                self._drop()
+                return
             current.room = value
         elif canon == "bld":
             current.building = _part(m.group("bn") or m.group("ebn"))
@@ -233,11 +259,15 @@ def _chains(text: str) -> list[_Chain]:
         elif canon == "room":
             current.room = _part(m.group("rn") or m.group("ern"))
         current.end = m.end()
-        last_order = order
+        self.last_order = order
         current.kinds.append(canon)
-    if current is not None:
-        chains.append(current)
-    return chains
+
+
+def _chains(text: str) -> list[_Chain]:
+    builder = _ChainBuilder(text)
+    for m in _TOKEN_RE.finditer(text):
+        builder.add(m)
+    return builder.finish()
 
 
 def find_addresses(text: str) -> list[AddressMatch]:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
 
+from .estates import Gazetteer, without_estates
 from .parser import parse
 from .timeparse import TZ
 
@@ -69,7 +70,27 @@ def _read(line: str, default_now: datetime | None) -> tuple[Any, str, datetime |
     return rid, text, now
 
 
-def run_parse(lines: Iterable[str], out: TextIO, err: TextIO, default_now: datetime | None) -> int:
+def with_estate(result: dict[str, Any], text: str, gazetteer: Gazetteer) -> dict[str, Any]:
+    """With a roster that names estates, ``address`` carries ``estate`` (null: none named)."""
+    found = gazetteer.find(text)
+    name = found[0].name if len(found) == 1 else None
+    address = result.get("address")
+    if address is None and name is not None:
+        address = {"building": None, "unit": None, "room": None}
+    if address is not None:
+        result["address"] = {**address, "estate": name}
+    if found and isinstance(result.get("summary"), str):
+        result["summary"] = without_estates(result["summary"], gazetteer)
+    return result
+
+
+def run_parse(
+    lines: Iterable[str],
+    out: TextIO,
+    err: TextIO,
+    default_now: datetime | None,
+    gazetteer: Gazetteer | None = None,
+) -> int:
     """Parse JSON lines (or plain text lines) from ``lines`` into ``out``; see module doc."""
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
@@ -78,6 +99,8 @@ def run_parse(lines: Iterable[str], out: TextIO, err: TextIO, default_now: datet
         try:
             rid, text, now = _read(line, default_now)
             result: dict[str, Any] = {"id": rid, **parse(text, now).to_dict()}
+            if gazetteer:
+                result = with_estate(result, text, gazetteer)
         except _LineError as exc:
             rid = exc.args[1] if len(exc.args) > 1 else None
             result = {"id": rid, "error": str(exc.args[0])}

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bot import texts
+
 HAZARDS = (
     "fire",
     "gas",
@@ -78,72 +80,28 @@ def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:
     return None
 
 
-# kind → (numbers to call, what to do first).  The Chinese sentences live here for now;
-# the main branch keeps user-facing sentences in bot/texts.py and the integrator moves them.
-ADVICE: dict[str, tuple[tuple[str, ...], str]] = {
-    "fire": (
-        ("119",),
-        "请立即拨打119火警电话；用湿毛巾捂住口鼻，弯腰沿楼梯撤离，不要乘电梯。",
-    ),
-    "gas": (
-        ("119",),
-        "请立即离开房间，不要开关电灯电器、不要点火或在室内打电话；到室外安全处再拨打119。",
-    ),
-    "electric": (
-        ("119",),
-        "请先拉下电闸切断电源，不要用手碰电线或触电的人；起火或有人触电请拨打119。",
-    ),
-    "flood": (
-        (),
-        "请马上关闭进水总阀，远离泡水的插座和电器，必要时拉下电闸；我们已通知物业和网格员。",
-    ),
-    "structure": (
-        ("119", "110"),
-        "请立即远离可能掉落或倒塌的地方，提醒旁人绕行，并拨打119或110。",
-    ),
-    "medical": (
-        ("120",),
-        "请立即拨打120急救电话；不要随意搬动摔倒或昏迷的人，保持呼吸通畅，等救护车到。",
-    ),
-    "lift": (
-        ("96333", "119"),
-        "被困电梯请按轿厢里的警铃，或拨打96333电梯应急救援电话，也可拨打119求助；"
-        "保持冷静，不要扒门或爬出轿厢。",
-    ),
-    "trapped": (
-        ("119", "120"),
-        "请立即拨打119请求救援，有人受伤同时拨打120；不要贸然搬动被压住的人。",
-    ),
-    "child": (
-        ("110", "119"),
-        "请立即拨打110或119；不要大声惊吓孩子，能安全靠近就先把孩子带离危险的地方。",
-    ),
-    "missing": (
-        ("110",),
-        "请立即拨打110报警，说清走失者的年龄、衣着和最后出现的地方；我们会请网格员一起找。",
-    ),
-    "welfare": (
-        ("110", "120"),
-        "请拨打110请民警上门查看，如发现有人倒地或不适同时拨打120；我们会请网格员尽快上门。",
-    ),
-    "violence": (
-        ("110",),
-        "请立即拨打110报警，先保护好自己，远离动手或持械的人，不要上前阻拦。",
-    ),
-    "self_harm": (
-        ("110", "120", "12356"),
-        "请立即拨打110和120，陪在对方身边不要离开，移开危险物品；心理援助热线12356。",
-    ),
-    "drowning": (
-        ("110", "120"),
-        "请立即拨打110和120并大声呼救，向落水的人抛绳子、竹竿或救生圈；不会游泳不要下水。",
-    ),
-    "animal": (
-        ("110", "120"),
-        "请远离动物、关好门窗；有人被咬伤流血请拨打120，动物仍在伤人请拨打110。",
-    ),
+# kind → the emergency numbers that fit it; what a resident reads is in bot.texts
+EMERGENCY_NUMBERS: dict[str, tuple[str, ...]] = {
+    "fire": ("119",),
+    "gas": ("119",),
+    "electric": ("119",),
+    "flood": (),
+    "structure": ("119", "110"),
+    "medical": ("120",),
+    "lift": ("96333", "119"),
+    "trapped": ("119", "120"),
+    "child": ("110", "119"),
+    "missing": ("110",),
+    "welfare": ("110", "120"),
+    "violence": ("110",),
+    "self_harm": ("110", "120", "12356"),
+    "drowning": ("110", "120"),
+    "animal": ("110", "120"),
 }
-NO_HAZARD_ADVICE = "如果有人身危险，请直接拨打紧急电话；我们已请网格员跟进。"
+ADVICE: dict[str, tuple[tuple[str, ...], str]] = {
+    kind: (numbers, texts.HAZARD_ADVICE[kind]) for kind, numbers in EMERGENCY_NUMBERS.items()
+}
+NO_HAZARD_ADVICE = texts.NO_HAZARD_ADVICE
 
 
 def advice_for(hazard: str | None) -> tuple[tuple[str, ...], str]:

@@ -64,7 +64,18 @@ class Accepted:
 
 
 def place_of(order: OrderFacts) -> Place:
-    return Place(order.building, order.unit, order.room)
+    return Place(
+        order.building, order.unit, order.room, order.estate_code or None, order.community_id
+    )
+
+
+def same_community(view: RosterView, member: Member, community_id: int | None) -> bool:
+    """Members act on their own community's orders; the street office's staff on all."""
+    home = view.communities.get(member.community_id)
+    if home is not None and home.kind == "street":
+        return True
+    order_community = community_id if community_id is not None else view.default_community
+    return order_community is None or member.community_id == order_community
 
 
 def refused(refusal: Refusal, number: int) -> Refused:
@@ -193,6 +204,8 @@ class OrderCore:
         if order is None:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         view = await self.roster()
+        if not same_community(view, member, order.community_id):
+            raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         place = place_of(order)
         allowed = may_act(
             card(member),
@@ -200,7 +213,7 @@ class OrderCore:
             is_assignee=order.assignee_id == member.id,
             place=place,
             category=order.category,
-            grid=view.index.grid_for(place),
+            grid=view.index_for(order.community_id).grid_for(place),
         )
         if not allowed:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
@@ -233,6 +246,8 @@ class OrderCore:
             building=new.place.building,
             unit=new.place.unit,
             room=new.place.room,
+            community_id=new.place.community,
+            estate_code=new.place.estate,
             category=new.category,
             urgent=new.urgent,
             text=new.text,
@@ -265,9 +280,10 @@ class OrderCore:
         view = await self.roster()
         declined = {view.key_of(i) for i in declined_ids}
         place = place_of(order)
-        candidates = {k for _, ids, _ in view.index.chain(place, order.category) for k in ids}
+        index = view.index_for(order.community_id)
+        candidates = {k for _, ids, _ in index.chain(place, order.category) for k in ids}
         decision = decide(
-            view.index,
+            index,
             place,
             order.category,
             urgent=order.urgent,

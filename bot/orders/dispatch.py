@@ -27,6 +27,15 @@ class Place:
     building: str | None = None
     unit: str | None = None
     room: str | None = None
+    estate: str | None = None  # the estate's code, in a community that lists estates
+    community: int | None = None  # the community's id; None: the only (or first) one
+
+    @property
+    def key(self) -> str | None:
+        """The building as the roster names it: ``3``, or ``E1:3`` within an estate."""
+        if self.building is None:
+            return None
+        return f"{self.estate}:{self.building}".upper() if self.estate else self.building.upper()
 
     def label(self) -> str:
         parts = []
@@ -62,7 +71,7 @@ class HouseholdPattern:
 
     def matches(self, place: Place) -> int:
         """0 = no match; otherwise a specificity score (higher = closer)."""
-        if place.building is None or place.building.upper() != self.building:
+        if place.building is None or place.key != self.building:
             return 0
         score = 1
         if self.unit != "*":
@@ -113,6 +122,7 @@ class RosterIndex:
     building_leaders: dict[str, list[str]] = field(default_factory=dict)
     category_members: dict[str, list[str]] = field(default_factory=dict)
     staff: list[str] = field(default_factory=list)
+    street_staff: list[str] = field(default_factory=list)  # the street office: the last link
 
     @classmethod
     def build(
@@ -121,13 +131,20 @@ class RosterIndex:
         grid_of_building: Mapping[str, str],
         grid_names: Mapping[str, str] | None = None,
         grid_leader: Mapping[str, str] | None = None,
+        street_staff: Iterable[MemberCard] = (),
     ) -> RosterIndex:
         index = cls({m.id: m for m in members}, dict(grid_of_building), dict(grid_names or {}))
+        for m in street_staff:
+            index.members.setdefault(m.id, m)
+            if "staff" in m.roles:
+                index.street_staff.append(m.id)
         leaders = dict(grid_leader or {})
         reps: dict[str, list[tuple[HouseholdPattern, str]]] = defaultdict(list)
         bleaders: dict[str, list[str]] = defaultdict(list)
         category: dict[str, list[str]] = defaultdict(list)
         for m in index.members.values():
+            if m.id in index.street_staff:
+                continue
             for pattern in m.households:
                 reps[pattern.building].append((pattern, m.id))
             if "building_leader" in m.roles:
@@ -142,7 +159,11 @@ class RosterIndex:
                 index.staff.append(m.id)
         for cat, role in DEFAULT_ROLE_FOR_CATEGORY.items():
             if cat not in category:
-                category[cat] = [m.id for m in index.members.values() if role in m.roles]
+                category[cat] = [
+                    m.id
+                    for m in index.members.values()
+                    if role in m.roles and m.id not in index.street_staff
+                ]
         index.reps, index.building_leaders, index.category_members = (
             dict(reps),
             dict(bleaders),
@@ -152,9 +173,8 @@ class RosterIndex:
         return index
 
     def grid_for(self, place: Place) -> str | None:
-        if place.building is None:
-            return None
-        return self.grid_of_building.get(place.building.upper())
+        key = place.key
+        return None if key is None else self.grid_of_building.get(key)
 
     def chain(self, place: Place, category: str | None) -> list[tuple[str, list[str], str]]:
         """The links of the chain for this place: (level, member ids, reason template)."""
@@ -168,9 +188,7 @@ class RosterIndex:
                 )
             )
         if place.building:
-            scored = [
-                (p.matches(place), mid) for p, mid in self.reps.get(place.building.upper(), ())
-            ]
+            scored = [(p.matches(place), mid) for p, mid in self.reps.get(place.key or "", ())]
             scored = [(s, mid) for s, mid in scored if s]
             if scored:
                 best = max(s for s, _ in scored)
@@ -178,7 +196,7 @@ class RosterIndex:
                 links.append(
                     ("representative", ids, texts.CHAIN_REPRESENTATIVE.format(place=place.label()))
                 )
-            bl = self.building_leaders.get(place.building.upper())
+            bl = self.building_leaders.get(place.key or "")
             if bl:
                 links.append(
                     (
@@ -195,6 +213,8 @@ class RosterIndex:
             )
         if self.staff:
             links.append(("staff", self.staff, texts.CHAIN_STAFF))
+        if self.street_staff:
+            links.append(("street", self.street_staff, texts.CHAIN_STREET))
         return links
 
 

@@ -258,14 +258,19 @@ def _digest(text: str) -> str:
 
 def grid_leader(view: RosterView, order: OrderFacts) -> Member | None:
     """The grid leader of the order's place, if there is an active one."""
-    grid = view.index.grid_for(Place(order.building, order.unit, order.room))
-    key = view.index.grid_leader.get(grid) if grid else None
+    index = view.index_for(order.community_id)
+    grid = index.grid_for(Place(order.building, order.unit, order.room, order.estate_code or None))
+    key = index.grid_leader.get(grid) if grid else None
     leader = view.by_key.get(key) if key else None
     return leader if leader is not None and leader.active else None
 
 
-def staff(view: RosterView) -> list[Member]:
-    return [m for m in view.by_key.values() if m.active and "staff" in (m.roles or [])]
+def staff(view: RosterView, order: OrderFacts) -> list[Member]:
+    """The staff of the order's community (the street office's when the community has none)."""
+    index = view.index_for(order.community_id)
+    keys = index.staff or index.street_staff
+    found = (view.by_key.get(k) for k in keys)
+    return [m for m in found if m is not None and m.active]
 
 
 class Notices:
@@ -293,9 +298,9 @@ class Notices:
         if notice.to == GRID_LEADER:
             found = [grid_leader(view, order)]
             if found == [None] and notice.data.get("or_staff"):
-                found = list(staff(view))
+                found = list[Member | None](staff(view, order))
         elif notice.to == STAFF:
-            found = list(staff(view))
+            found = list[Member | None](staff(view, order))
         elif notice.to == HOLDER:
             found = [view.by_id.get(order.assignee_id) if order.assignee_id else None]
         else:

@@ -9,9 +9,7 @@ from bot.orders.lifecycle import Action
 def in_scope(member: MemberCard, place: Place, category: str | None, grid: str | None) -> bool:
     if grid is not None and grid in member.grids:
         return True
-    if place.building is not None and place.building.upper() in {
-        b.upper() for b in member.buildings
-    }:
+    if place.key is not None and place.key in {b.upper() for b in member.buildings}:
         return True
     if category is not None and category in member.categories:
         return True

@@ -32,8 +32,9 @@ _FOLLOWERS: Table = OrderFollower.__table__  # type: ignore[assignment]
 __all__ = ["Accepted", "NewOrder", "OrderService", "Refused"]
 
 
-def _elsewhere(a: str | None, b: str | None) -> bool:
-    return bool(a and b and a.upper() != b.upper())
+def _elsewhere(a: str | int | None, b: str | int | None) -> bool:
+    known = a not in (None, "") and b not in (None, "")
+    return known and str(a).upper() != str(b).upper()
 
 
 class OrderService(OrderCore):
@@ -157,6 +158,8 @@ class OrderService(OrderCore):
                 _elsewhere(order.building, new.place.building)
                 or _elsewhere(order.unit, new.place.unit)
                 or _elsewhere(order.room, new.place.room)
+                or _elsewhere(order.community_id, new.place.community)
+                or _elsewhere(order.estate_code, new.place.estate)
             ):
                 continue  # another building, stairwell or home: another problem
             if same_problem(order.text, new.text) or same_problem(order.summary, new.summary):
@@ -187,6 +190,12 @@ class OrderService(OrderCore):
         change = lc.add_place(
             order, place.building, place.unit, place.room, place.label(), self.clock.now()
         )
+        if place.community is not None or place.estate is not None:
+            change = Change(
+                {**change.values, "community_id": place.community, "estate_code": place.estate},
+                change.history,
+                change.notices,
+            )
         if order.status == lc.Status.RECEIVED.value:
             write(order, change.values)  # dispatch looks at the place
             told = Change({}, change.history, change.notices)
@@ -251,7 +260,7 @@ class OrderService(OrderCore):
                 holder_key=holder.key if holder else None,
                 holder_name=holder.name if holder else None,
                 grid_leader_name=leader.name if leader else None,
-                staff_count=len(staff(view)) if what == Due.ESCALATE_STAFF else 0,
+                staff_count=len(staff(view, order)) if what == Due.ESCALATE_STAFF else 0,
             )
             step = timer_change(order, what, self.sla, now, context)
             if step is not None:

@@ -37,6 +37,10 @@ class OrderFacts(Protocol):
     @property
     def room(self) -> str | None: ...
     @property
+    def community_id(self) -> int | None: ...
+    @property
+    def estate_code(self) -> str | None: ...
+    @property
     def resident_openid(self) -> str: ...
     @property
     def assignee_id(self) -> int | None: ...
@@ -82,6 +86,8 @@ class OrderRow:
     building: str | None = None
     unit: str | None = None
     room: str | None = None
+    community_id: int | None = None
+    estate_code: str | None = None
     summary: str = ""
     updated_at: datetime | None = None
     next_timer_at: datetime | None = None

@@ -18,6 +18,7 @@ from bot.clock import SystemClock
 from bot.config import Config, UsageError
 from bot.privacy.erase import ErasureSummary, erase_resident
 from bot.privacy.export import export_resident
+from bot.privacy.records import ERASE, EXPORT, open_requests, record
 from bot.privacy.retention import prune
 from bot.privacy.workbook import export_workbook
 from bot.storage.engine import session_factory
@@ -33,15 +34,14 @@ def add_privacy_parser(sub: Any) -> argparse.ArgumentParser:
         "privacy", help="a resident's personal information: export, erase; retention"
     )
     psub = p.add_subparsers(dest="privacy_command", required=True, parser_class=type(p))
-    exp = psub.add_parser("export", help="everything held about one resident, as JSON")
+    exp = psub.add_parser("export", help="everything held about one resident, as JSON or XLSX")
     exp.add_argument("--config", required=True)
     exp.add_argument("--openid", required=True)
-    exp.add_argument("--output", help="write to this file instead of standard output")
     exp.add_argument(
-        "--format",
-        choices=["json", "xlsx"],
-        help="json (default) or xlsx (the default for an --output ending in .xlsx)",
+        "--output", help="write to this file (.xlsx: a workbook) instead of standard output"
     )
+    req = psub.add_parser("requests", help="residents' open requests to erase their data")
+    req.add_argument("--config", required=True)
     era = psub.add_parser("erase", help="erase one resident's personal information")
     era.add_argument("--config", required=True)
     era.add_argument("--openid", required=True)
@@ -60,12 +60,11 @@ def _openid(value: str) -> str:
 def run_privacy_command(args: argparse.Namespace, config: Config, out: TextIO, err: TextIO) -> int:
     try:
         if args.privacy_command == "export":
-            fmt = args.format or ("xlsx" if (args.output or "").endswith(".xlsx") else "json")
-            if fmt == "xlsx" and not args.output:
-                raise UsageError("--format xlsx: needs --output FILE")
-            return _export(config, _openid(args.openid), args.output, fmt, out, err)
+            return _export(config, _openid(args.openid), args.output, out, err)
         if args.privacy_command == "erase":
             return _erase(config, _openid(args.openid), args.yes, out, err)
+        if args.privacy_command == "requests":
+            return _requests(config, out)
         return _prune(config, out)
     except DATABASE_ERRORS as exc:
         print(failure_line(exc), file=err)
@@ -77,12 +76,14 @@ def _nothing_held(openid: str, err: TextIO) -> int:
     return 2
 
 
-def _export(
-    config: Config, openid: str, output: str | None, fmt: str, out: TextIO, err: TextIO
-) -> int:
+def _export(config: Config, openid: str, output: str | None, out: TextIO, err: TextIO) -> int:
     async def work(engine: AsyncEngine) -> dict[str, Any]:
-        async with session_factory(engine)() as s:
-            return await export_resident(s, openid, SystemClock().now())
+        async with session_factory(engine)() as s, s.begin():
+            now = SystemClock().now()
+            data = await export_resident(s, openid, now)
+            if data["found"]:
+                await record(s, EXPORT, openid, "cli", output or "stdout", now)
+            return data
 
     data = asyncio.run(with_database(config.database.url, work))
     if not data["found"]:
@@ -90,7 +91,7 @@ def _export(
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     if output:
         try:
-            if fmt == "xlsx":
+            if output.lower().endswith(".xlsx"):
                 Path(output).write_bytes(export_workbook(data))
             else:
                 Path(output).write_text(text, encoding="utf-8")
@@ -101,6 +102,20 @@ def _export(
         out.write(text)
     audit.warning("privacy export of %s (%s)", openid, output or "stdout")
     print(f"mulin: exported what is held about {openid}", file=err)
+    return 0
+
+
+def _requests(config: Config, out: TextIO) -> int:
+    async def work(engine: AsyncEngine) -> list[str]:
+        async with session_factory(engine)() as s:
+            return [
+                f"{r.created_at:%Y-%m-%d %H:%M} UTC  {r.openid}  {r.note}"
+                for r in await open_requests(s)
+            ]
+
+    lines = asyncio.run(with_database(config.database.url, work))
+    for line in lines or ["no open requests"]:
+        print(line, file=out)
     return 0
 
 
@@ -120,7 +135,9 @@ def _erase(config: Config, openid: str, yes: bool, out: TextIO, err: TextIO) -> 
             now = SystemClock().now()
             if not (await export_resident(s, openid, now))["found"]:
                 return None
-            return await erase_resident(s, openid, now)
+            summary = await erase_resident(s, openid, now)
+            await record(s, ERASE, openid, "cli", summary.pseudonym, now)
+            return summary
 
     summary = asyncio.run(with_database(config.database.url, work))
     if summary is None:

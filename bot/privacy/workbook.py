@@ -1,62 +1,52 @@
-"""The export as an XLSX workbook: a sheet per kind of data, a row per record, Chinese titles.
-Written with openpyxl; cells that would read as formulas are quoted (CSV/XLSX injection)."""
+"""A resident's export as an XLSX workbook: one sheet per kind of record, for the resident to
+read in Excel or WPS (the JSON export holds the same)."""
 
 from __future__ import annotations
 
+import io
 import json
-from io import BytesIO
 from typing import Any
 
-SHEETS = (
-    ("resident", "居民登记"),
-    ("wechat_user", "微信用户"),
-    ("member_binding", "成员绑定"),
-    ("conversation", "对话状态"),
-    ("inbound_messages", "发来的消息"),
-    ("orders_reported", "报的工单"),
-    ("orders_followed", "跟进的工单"),
-    ("follows", "跟进记录"),
-    ("order_events", "工单历史"),
-    ("outbox", "推送"),
-    ("broadcast_deliveries", "条件提醒"),
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from openpyxl import Workbook
+
+SHEET_NAMES = {
+    "resident": "登记信息",
+    "wechat_user": "微信用户",
+    "member_binding": "成员绑定",
+    "conversation": "对话状态",
+    "inbound_messages": "发来的消息",
+    "orders_reported": "报的工单",
+    "orders_followed": "跟进的工单",
+    "follows": "跟进记录",
+    "order_events": "工单历史",
+    "outbox": "收到的推送",
+    "broadcast_deliveries": "条件提醒",
+}
 
 
 def _cell(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, int | float | str):
         return value
-    if not isinstance(value, str):
-        value = json.dumps(value, ensure_ascii=False)
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters XML cannot hold
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def export_workbook(data: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
-    about = book.active
-    assert about is not None
-    about.title = "说明"
-    about.append(["openid", data["openid"]])
-    about.append(["导出时间 (UTC)", data["exported_at"]])
-    about.append(
-        ["说明", "本文件列出系统保存的与该居民有关的全部信息，每类一张表。见 docs/privacy.md。"]
-    )
-    for key, title in SHEETS:
-        value = data.get(key)
+    summary = book.active
+    assert summary is not None
+    summary.title = "说明"
+    summary.append(["本文件包含睦邻保存的与您有关的全部信息，每类信息一张表。"])
+    for key, value in data.items():
+        if key not in SHEET_NAMES:
+            summary.append([key, _cell(value)])
+            continue
         rows = value if isinstance(value, list) else ([value] if value else [])
-        sheet = book.create_sheet(title)
-        columns = sorted({k for row in rows for k in row}, key=lambda k: (k != "id", k))
+        sheet = book.create_sheet(SHEET_NAMES[key])
+        columns = list(dict.fromkeys(k for row in rows if isinstance(row, dict) for k in row))
         sheet.append(columns or ["（无）"])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_cell(row.get(c)) for c in columns])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+            if isinstance(row, dict):
+                sheet.append([_cell(row.get(c)) for c in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

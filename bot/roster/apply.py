@@ -30,7 +30,8 @@ from bot.roster.files import (
     RosterInvalid,
     problem,
 )
-from models.community import Building, Community, Grid, Member
+from bot.roster.places import apply_buildings, apply_estates, check_member_keys, street_of
+from models.community import Community, Grid, Member
 
 INVITE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 INVITE_LENGTH = 6
@@ -91,8 +92,16 @@ async def import_roster(
     engine: AsyncEngine, roster: Roster, now: datetime | None = None
 ) -> ImportSummary:
     """Apply ``roster`` in one transaction of its own."""
+    return (await import_rosters(engine, [roster], now))[0]
+
+
+async def import_rosters(
+    engine: AsyncEngine, rosters: Iterable[Roster], now: datetime | None = None
+) -> list[ImportSummary]:
+    """Apply a street's communities in one transaction: all of them or none. Communities
+    that are not in the file are never touched."""
     async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-        return await apply_roster(session, roster, now)
+        return [await apply_roster(session, roster, now) for roster in rosters]
 
 
 async def apply_roster(
@@ -106,8 +115,10 @@ async def apply_roster(
     when = now or datetime.now(UTC)
     summary = ImportSummary(roster.code, roster.name)
     community = await _community(session, roster, summary)
+    await apply_estates(session, community.id, roster.estates)
     grids = await _apply_grids(session, community.id, roster.grids, summary)
-    await _apply_buildings(session, community.id, roster.grids, grids)
+    await apply_buildings(session, community.id, roster, grids)
+    await check_member_keys(session, community.id, roster.members)
     members = await _members_by_key(session, community.id)
     await _release_openids(session, community.id, roster.members, members, when, summary)
     for spec in roster.members:
@@ -121,13 +132,19 @@ async def apply_roster(
 async def _community(session: AsyncSession, roster: Roster, summary: ImportSummary) -> Community:
     query = select(Community).where(Community.code == roster.code).with_for_update()
     community = (await session.execute(query)).scalar_one_or_none()
+    street_id = await street_of(session, roster)
     if community is None:
-        community = Community(code=roster.code, name=roster.name)
+        community = Community(code=roster.code, name=roster.name, kind=roster.kind)
+        community.street_id = street_id
         session.add(community)
         await session.flush()
-    elif community.name != roster.name:
-        community.name = roster.name
-        summary.renamed = True
+    else:
+        if community.name != roster.name:
+            community.name = roster.name
+            summary.renamed = True
+        if street_id is not None:
+            community.street_id = street_id
+        community.kind = roster.kind
     return community
 
 
@@ -161,23 +178,6 @@ async def _apply_grids(
             summary.grids_changed += 1
     await session.flush()
     return grids
-
-
-async def _apply_buildings(
-    session: AsyncSession, community_id: int, specs: Iterable[GridSpec], grids: dict[str, Grid]
-) -> None:
-    query = select(Building).where(Building.community_id == community_id)
-    buildings = {b.number: b for b in (await session.execute(query)).scalars()}
-    grid_of = {number: grids[g.code].id for g in specs for number in g.buildings}
-    for number, grid_id in grid_of.items():
-        building = buildings.get(number)
-        if building is None:
-            session.add(Building(community_id=community_id, number=number, grid_id=grid_id))
-        elif building.grid_id != grid_id:
-            building.grid_id = grid_id
-    for number, building in buildings.items():
-        if number not in grid_of and building.grid_id is not None:
-            building.grid_id = None  # kept: old orders may name it
 
 
 async def _members_by_key(session: AsyncSession, community_id: int) -> dict[str, Member]:

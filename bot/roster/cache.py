@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.orders.dispatch import HouseholdPattern, MemberCard, RosterIndex
-from models.community import Building, Grid, Member
+from bot.orders.dispatch import HouseholdPattern, MemberCard, Place, RosterIndex
+from bot.roster.files.spec import building_key
+from models.community import Building, Community, Estate, Grid, Member
 
 
 def card(m: Member) -> MemberCard:
@@ -34,16 +35,71 @@ def card(m: Member) -> MemberCard:
     )
 
 
+@dataclass(frozen=True)
+class EstateName:
+    community_id: int
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+
+
 @dataclass
 class RosterView:
+    """The roster as dispatch and chat read it: one dispatch index per community.
+
+    ``index`` is the first community's (the only one, in a single-community deployment);
+    orders and residents with no community belong to it.
+    """
+
     index: RosterIndex
     by_key: dict[str, Member]
     by_id: dict[int, Member]
-    buildings: frozenset[str]
+    buildings: frozenset[str]  # every building key of the default community
+    indexes: dict[int, RosterIndex] = field(default_factory=dict)
+    default_community: int | None = None
+    communities: dict[int, Community] = field(default_factory=dict)
+    estates: tuple[EstateName, ...] = ()
+    places: dict[int, frozenset[str]] = field(default_factory=dict)  # community -> building keys
 
     def key_of(self, member_id: int | None) -> str | None:
         m = self.by_id.get(member_id) if member_id is not None else None
         return m.key if m else None
+
+    def index_for(self, community_id: int | None) -> RosterIndex:
+        if community_id is None:
+            return self.index
+        return self.indexes.get(community_id, self.index)
+
+    def several(self) -> bool:
+        """More than one community or estate: an address may need its estate named."""
+        return len(self.indexes) > 1 or len(self.estates) > 1
+
+    def candidates(self, place: Place) -> list[tuple[int, str | None]]:
+        """Every (community, estate) that has this place's building, in roster order."""
+        if place.building is None:
+            return []
+        number = place.building.upper()
+        out: list[tuple[int, str | None]] = []
+        for cid, keys in self.places.items():
+            if place.estate is not None:
+                if building_key(place.estate, number) in keys:
+                    out.append((cid, place.estate))
+                continue
+            if number in keys:
+                out.append((cid, None))
+            out.extend(
+                (cid, e.code)
+                for e in self.estates
+                if e.community_id == cid and building_key(e.code, number) in keys
+            )
+        return out
+
+    def estate_name(self, community_id: int | None, code: str | None) -> str | None:
+        cid = community_id if community_id is not None else self.default_community
+        for e in self.estates:
+            if e.code == code and e.community_id == cid:
+                return e.name
+        return None
 
 
 class RosterCache:
@@ -68,6 +124,8 @@ class RosterCache:
                         select(func.max(Member.updated_at)).scalar_subquery(),
                         select(func.count(Grid.id)).scalar_subquery(),
                         select(func.count(Building.id)).scalar_subquery(),
+                        select(func.count(Community.id)).scalar_subquery(),
+                        select(func.count(Estate.id)).scalar_subquery(),
                     )
                 )
             ).one()
@@ -79,30 +137,18 @@ class RosterCache:
         members = list((await session.execute(select(Member))).scalars())
         grids = list((await session.execute(select(Grid))).scalars())
         buildings = list((await session.execute(select(Building))).scalars())
+        communities = list(await session.execute(select(Community).order_by(Community.id)))
+        estates = list((await session.execute(select(Estate).where(Estate.active))).scalars())
         # The view outlives this session: detached, a rollback there cannot expire its members.
-        for obj in (*members, *grids, *buildings):
+        rows = [c for (c,) in communities]
+        for obj in (*members, *grids, *buildings, *rows, *estates):
             session.expunge(obj)
-        grid_code = {g.id: g.code for g in grids}
-        grid_of_building = {
-            b.number.upper(): grid_code[b.grid_id] for b in buildings if b.grid_id in grid_code
-        }
-        index = RosterIndex.build(
-            (card(m) for m in members),
-            grid_of_building,
-            {g.code: g.name for g in grids},
-            {g.code: g.leader_key for g in grids if g.leader_key and g.active},
-        )
         for m in members:
             if m.last_assigned_at is not None:
                 self.last_assigned[m.key] = max(
                     self.last_assigned.get(m.key, 0.0), m.last_assigned_at.timestamp()
                 )
-        self._view = RosterView(
-            index,
-            {m.key: m for m in members},
-            {m.id: m for m in members},
-            frozenset(b.number.upper() for b in buildings),
-        )
+        self._view = build_view(rows, members, grids, buildings, estates)
         self._stamp = stamp
         self._loaded = time.monotonic()
         return self._view
@@ -113,3 +159,48 @@ class RosterCache:
 
     def note_assigned(self, key: str, when: datetime) -> None:
         self.last_assigned[key] = when.timestamp()
+
+
+def build_view(
+    communities: list[Community],
+    members: list[Member],
+    grids: list[Grid],
+    buildings: list[Building],
+    estates: list[Estate],
+) -> RosterView:
+    offices = {c.street_id: c.id for c in communities if c.kind == "street"}
+    served = [c for c in communities if c.kind != "street"] or communities
+    indexes: dict[int, RosterIndex] = {}
+    places: dict[int, frozenset[str]] = {}
+    for c in served:
+        own_grids = [g for g in grids if g.community_id == c.id]
+        grid_code = {g.id: g.code for g in own_grids}
+        keys = {
+            building_key(b.estate_code, b.number): b for b in buildings if b.community_id == c.id
+        }
+        office = offices.get(c.street_id) if c.street_id is not None else None
+        indexes[c.id] = RosterIndex.build(
+            (card(m) for m in members if m.community_id == c.id),
+            {k: grid_code[b.grid_id] for k, b in keys.items() if b.grid_id in grid_code},
+            {g.code: g.name for g in own_grids},
+            {g.code: g.leader_key for g in own_grids if g.leader_key and g.active},
+            street_staff=[card(m) for m in members if office and m.community_id == office],
+        )
+        places[c.id] = frozenset(keys)
+    first = served[0].id if served else None
+    default = indexes[first] if first is not None else RosterIndex.build([], {})
+    return RosterView(
+        default,
+        {m.key: m for m in members},
+        {m.id: m for m in members},
+        places.get(first, frozenset()) if first is not None else frozenset(),
+        indexes,
+        first,
+        {c.id: c for c in communities},
+        tuple(
+            EstateName(e.community_id, e.code, e.name, tuple(e.aliases or []))
+            for e in estates
+            if e.community_id in indexes
+        ),
+        places,
+    )

@@ -10,15 +10,15 @@ from typing import BinaryIO, TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Config
-from bot.roster.apply import ImportSummary, NoRoster, import_roster
+from bot.roster.apply import ImportSummary, NoRoster, import_rosters
 from bot.roster.export import export_roster
 from bot.roster.files import (
     FORMATS,
     RosterFileError,
     RosterInvalid,
     detect_format,
-    read_roster,
 )
+from bot.roster.files.street import read_rosters
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
 # --- command line ------------------------------------------------------------------------------
@@ -27,25 +27,26 @@ from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 def run_roster_import(path: str, config: Config, out: TextIO, err: TextIO) -> int:
     """``mulin roster import FILE``: 0 imported, 2 the file is wrong, 1 the database failed."""
     try:
-        roster = read_roster(path)
+        rosters = read_rosters(path)
     except RosterFileError as exc:
         print(f"mulin: {exc}", file=err)
         return 2
     except RosterInvalid as exc:
         return _report_invalid(path, exc, err)
 
-    async def work(engine: AsyncEngine) -> ImportSummary:
-        return await import_roster(engine, roster)
+    async def work(engine: AsyncEngine) -> list[ImportSummary]:
+        return await import_rosters(engine, rosters)
 
     try:
-        summary: ImportSummary = asyncio.run(with_database(config.database.url, work))
+        summaries: list[ImportSummary] = asyncio.run(with_database(config.database.url, work))
     except RosterInvalid as exc:
         return _report_invalid(path, exc, err)
     except DATABASE_ERRORS as exc:
         print(failure_line(exc), file=err)
         return 1
-    for line in summary.lines():
-        print(line, file=out)
+    for summary in summaries:
+        for line in summary.lines():
+            print(line, file=out)
     return 0
 
 
@@ -86,6 +87,9 @@ def run_roster_export(
     except NoRoster as exc:
         print(f"mulin: {exc}", file=err)
         return 1
+    except ValueError as exc:
+        print(f"mulin: {exc}", file=err)
+        return 2
     except DATABASE_ERRORS as exc:
         print(failure_line(exc), file=err)
         return 1

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.roster.apply import NoRoster
 from bot.roster.files import (
+    EstateSpec,
     GridSpec,
     MemberSpec,
     Roster,
@@ -14,7 +15,8 @@ from bot.roster.files import (
     natural_key,
     natural_sorted,
 )
-from models.community import Building, Community, Grid, Member
+from bot.roster.files.spec import building_key
+from models.community import Building, Community, Estate, Grid, Member
 
 # --- export ------------------------------------------------------------------------------------
 
@@ -25,7 +27,26 @@ async def load_roster(session: AsyncSession, community: str | None = None) -> Ro
     grids = await _active_grids(session, found.id)
     query = select(Member).where(Member.community_id == found.id, Member.active.is_(True))
     members = sorted((await session.execute(query)).scalars(), key=lambda m: natural_key(m.key))
-    return Roster(found.code, found.name, tuple(grids), tuple(_spec(m) for m in members))
+    estates = await _estates(session, found.id)
+    specs = tuple(_spec(m) for m in members)
+    return Roster(found.code, found.name, tuple(grids), specs, estates, kind=found.kind)
+
+
+async def _estates(session: AsyncSession, community_id: int) -> tuple[EstateSpec, ...]:
+    query = select(Estate).where(Estate.community_id == community_id, Estate.active.is_(True))
+    estates = sorted((await session.execute(query)).scalars(), key=lambda e: natural_key(e.code))
+    query_b = select(Building.estate_code, Building.number).where(
+        Building.community_id == community_id
+    )
+    numbers: dict[str, list[str]] = {}
+    for code, number in (await session.execute(query_b)).all():
+        numbers.setdefault(code, []).append(number)
+    return tuple(
+        EstateSpec(
+            e.code, e.name, tuple(e.aliases or []), tuple(natural_sorted(numbers.get(e.code, [])))
+        )
+        for e in estates
+    )
 
 
 async def _export_community(session: AsyncSession, code: str | None) -> Community:
@@ -50,7 +71,7 @@ async def _active_grids(session: AsyncSession, community_id: int) -> list[GridSp
     numbers: dict[int, list[str]] = {}
     for b in (await session.execute(query_b)).scalars():
         if b.grid_id is not None:
-            numbers.setdefault(b.grid_id, []).append(b.number)
+            numbers.setdefault(b.grid_id, []).append(building_key(b.estate_code, b.number))
     return [
         GridSpec(g.code, g.name, tuple(natural_sorted(numbers.get(g.id, []))), g.leader_key)
         for g in grids
@@ -75,4 +96,6 @@ def _spec(m: Member) -> MemberSpec:
 async def export_roster(engine: AsyncEngine, fmt: str, community: str | None = None) -> bytes:
     async with AsyncSession(engine) as session:
         roster = await load_roster(session, community)
+    if roster.estates and fmt != "yaml":
+        raise ValueError(f"{roster.code} lists estates (小区): export it with --format yaml")
     return dump_roster(roster, fmt)

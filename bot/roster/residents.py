@@ -22,6 +22,13 @@ async def register_home(
         resident = Resident(openid=openid, tags=[], created_at=now, updated_at=now)
         session.add(resident)
     resident.building, resident.unit, resident.room = place.building, place.unit, place.room
+    resident.community_id, resident.estate_code = place.community, place.estate
     resident.updated_at = now
     await session.flush()
     return resident
+
+
+def home_place(resident: Resident) -> Place:
+    return Place(
+        resident.building, resident.unit, resident.room, resident.estate_code, resident.community_id
+    )

@@ -12,8 +12,9 @@ from bot.app import create_app
 from bot.config import TEMPLATE_PURPOSES, Config, DatabaseConfig, ServerConfig, WeChatConfig
 from bot.keys import ENGINE, ROSTER
 from bot.orders.dispatch import ROLE_NAMES
-from bot.roster.apply import import_roster
-from bot.roster.files import Roster, read_roster
+from bot.roster.apply import import_rosters
+from bot.roster.files import Roster
+from bot.roster.files.street import read_rosters
 from bot.sandbox import routes
 from bot.sandbox.fake_wechat import FakeWeChat, SentMessage
 from bot.sandbox.fake_wechat import create_app as create_fake_api
@@ -51,9 +52,9 @@ TRANSCRIPT_FILE = "sandbox-chat.jsonl"
 CLOCK_FILE = "demo-clock.json"
 
 
-def demo_users(roster: Roster) -> list[routes.SandboxUser]:
+def demo_users(rosters: list[Roster]) -> list[routes.SandboxUser]:
     users = list(routes.DEFAULT_USERS)
-    for m in roster.members:
+    for m in (m for roster in rosters for m in roster.members):
         if m.openid:
             role = "、".join(ROLE_NAMES.get(r, r) for r in m.roles)
             users.append(routes.SandboxUser(m.openid, m.name, role))
@@ -67,12 +68,12 @@ def build_demo_app(config: Config, data_dir: Path | None = None) -> web.Applicat
         data_dir = Path(config.database.url.split("///", 1)[-1]).parent
     clock = DemoClock(data_dir / CLOCK_FILE)
     app = create_app(config, clock=clock)
-    roster = read_roster(DEMO_ROSTER)
+    rosters = read_rosters(DEMO_ROSTER)
     transcript = Transcript(data_dir / TRANSCRIPT_FILE)
 
     async def load_demo_community(app: web.Application) -> AsyncIterator[None]:
         # Idempotent: restarting the demo keeps its orders and changes nothing here.
-        await import_roster(app[ENGINE], roster)
+        await import_rosters(app[ENGINE], rosters)
         app[ROSTER].invalidate()
         yield
 
@@ -83,7 +84,7 @@ def build_demo_app(config: Config, data_dir: Path | None = None) -> web.Applicat
         encoding_aes_key=config.wechat.encoding_aes_key,
         mode=config.wechat.mode,
     )
-    routes.setup(app, platform, demo_users(roster), transcript, clock)
+    routes.setup(app, platform, demo_users(rosters), transcript, clock)
     fake = FakeWeChat(clock=clock, appid=config.wechat.appid, secret=config.wechat.secret)
 
     def show_push(message: SentMessage) -> None:

@@ -41,6 +41,7 @@ from bot.roster.files.checks import validate
 from bot.roster.files.reading import detect_format, parse_roster, read_roster
 from bot.roster.files.spec import (
     FORMATS,
+    EstateSpec,
     GridSpec,
     MemberSpec,
     Roster,
@@ -54,6 +55,7 @@ from bot.roster.files.writing import dump_roster
 
 __all__ = [
     "FORMATS",
+    "EstateSpec",
     "GridSpec",
     "MemberSpec",
     "Roster",

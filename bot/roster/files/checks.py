@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.orders.dispatch import CATEGORY_NAMES, ROLES, HouseholdPattern
+from bot.roster.files.estates import check_estates, estate, qualify
 from bot.roster.files.spec import (
     BUILDING_SUFFIX,
     CATEGORY_BY_NAME,
@@ -79,14 +80,17 @@ def validate(raw: RawRoster, source: str = "roster") -> Roster:
     """Turn raw entries into a Roster, or raise RosterInvalid listing every problem."""
     check = _Checker(list(raw.problems))
     code, name = _community(raw.community, check)
+    estate_specs = [e for e in (estate(x, check) for x in raw.estates) if e is not None]
+    check_estates(estate_specs, check)
     grids = [g for g in (_grid(e, check) for e in raw.grids) if g is not None]
     members = [m for m in (_member(e, check) for e in raw.members) if m is not None]
+    grids, members = qualify(estate_specs, grids, members, check)
     _check_grids(grids, check)
     _check_members(members, grids, check)
     if check.errors or code is None or name is None:
         errors = sorted(check.errors, key=_file_order)
         raise RosterInvalid(errors or [f"{source}: nothing to import"])
-    return Roster(code, name, tuple(grids), tuple(members))
+    return Roster(code, name, tuple(grids), tuple(members), tuple(estate_specs))
 
 
 _WHERE = re.compile(r"^(?:(grids|members)\[(\d+)\]|(?:line|row) (\d+))")
@@ -130,7 +134,7 @@ def _buildings(entry: Entry, check: _Checker) -> list[str]:
     out = []
     for item in as_list(entry.fields.get("buildings")):
         number = normalize_building(item)
-        if not number or "-" in number or "*" in number or len(number) > MAX_BUILDING:
+        if not number or "-" in number or "*" in number or len(number) > MAX_BUILDING + MAX_CODE:
             check.add(entry.where, "buildings", f"{item!r} is not a building number like 3 or A")
             continue
         out.append(number)

@@ -42,7 +42,7 @@ def detect_format(path: str | Path) -> str:
 def read_roster(path: str | Path) -> Roster:
     """Read and validate a roster file; raises RosterFileError or RosterInvalid."""
     fmt = detect_format(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     return parse_roster(data, fmt, str(path))
 
 
@@ -58,7 +58,7 @@ def parse_roster(data: bytes, fmt: str, source: str = "roster") -> Roster:
     return validate(raw, source)
 
 
-def _read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
     p = Path(path)
     try:
         return p.read_bytes()
@@ -70,7 +70,7 @@ def _read_bytes(path: str | Path) -> bytes:
         raise RosterFileError(f"{p}: cannot read: {exc.strerror or exc}") from None
 
 
-def raw_from_yaml(data: bytes, source: str) -> RawRoster:
+def load_yaml(data: bytes, source: str) -> dict[str, Any]:
     try:
         doc = yaml.safe_load(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -81,33 +81,45 @@ def raw_from_yaml(data: bytes, source: str) -> RawRoster:
         raise RosterFileError(f"{source}: not valid YAML{where}") from None
     if not isinstance(doc, dict):
         raise RosterFileError(f"{source}: expected a mapping with community, grids and members")
+    return doc
+
+
+def raw_from_yaml(data: bytes, source: str) -> RawRoster:
+    return raw_from_mapping(load_yaml(data, source))
+
+
+def raw_from_mapping(doc: Mapping[str, Any], prefix: str = "") -> RawRoster:
     raw = RawRoster()
     for key in doc:
-        if key not in ("community", "grids", "members"):
-            raw.problems.append(
-                problem(str(key), None, "unknown section (expected community, grids, members)")
-            )
+        if key not in ("community", "estates", "grids", "members"):
+            message = "unknown section (expected community, estates, grids, members)"
+            raw.problems.append(problem(prefix + str(key), None, message))
     community = doc.get("community")
     if community is not None:
         if isinstance(community, dict):
-            raw.community = Entry("community", dict(community))
+            raw.community = Entry(prefix + "community", dict(community))
         else:
-            raw.problems.append(problem("community", None, "expected {code: ..., name: ...}"))
-    raw.grids = _yaml_entries(doc, "grids", "code", raw.problems)
-    raw.members = _yaml_entries(doc, "members", "id", raw.problems)
+            raw.problems.append(
+                problem(prefix + "community", None, "expected {code: ..., name: ...}")
+            )
+    raw.estates = _yaml_entries(doc, "estates", "code", raw.problems, prefix)
+    raw.grids = _yaml_entries(doc, "grids", "code", raw.problems, prefix)
+    raw.members = _yaml_entries(doc, "members", "id", raw.problems, prefix)
     return raw
 
 
-def _yaml_entries(doc: Mapping[str, Any], section: str, id_key: str, out: list[str]) -> list[Entry]:
+def _yaml_entries(
+    doc: Mapping[str, Any], section: str, id_key: str, out: list[str], prefix: str = ""
+) -> list[Entry]:
     items = doc.get(section)
     if items is None:
         return []
     if not isinstance(items, list):
-        out.append(problem(section, None, "expected a list"))
+        out.append(problem(prefix + section, None, "expected a list"))
         return []
     entries = []
     for i, item in enumerate(items):
-        where = f"{section}[{i}]"
+        where = f"{prefix}{section}[{i}]"
         if not isinstance(item, dict):
             out.append(problem(where, None, "expected a mapping like {id: ..., name: ...}"))
             continue

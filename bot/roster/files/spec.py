@@ -26,6 +26,8 @@ COLUMNS = (
     "on_duty",
 )
 COMMUNITY_FIELDS = ("code", "name")
+ESTATE_FIELDS = ("code", "name", "aliases", "buildings")
+STREET_FIELDS = ("code", "name")
 GRID_FIELDS = ("code", "name", "buildings", "leader")
 MEMBER_FIELDS = (
     "id",
@@ -84,6 +86,7 @@ MAX_BUILDING = 16
 MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 LANDLINE = re.compile(r"^(?:0\d{2,3}-?)?[2-9]\d{6,7}(?:-\d{1,6})?$")
 CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
+ESTATE_CODE = re.compile(r"^[A-Za-z0-9_]+$")  # no '-' or ':': it qualifies a building, E1:3-2-501
 BUILDING_SUFFIX = re.compile(r"(号楼|栋|幢|座)$")
 TRUE = {"true", "yes", "y", "1", "是", "在岗"}
 FALSE = {"false", "no", "n", "0", "否", "下岗"}
@@ -116,6 +119,28 @@ class GridSpec:
 
 
 @dataclass(frozen=True)
+class EstateSpec:
+    """An estate (小区): its buildings' numbers are unique within it, not within the community."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    buildings: tuple[str, ...] = ()
+    where: str = field(default="", compare=False)
+
+
+def building_key(estate: str | None, number: str) -> str:
+    """How the roster names a building: ``3``, or ``E1:3`` in a community with estates."""
+    return f"{estate}:{number}".upper() if estate else number.upper()
+
+
+def split_building_key(key: str) -> tuple[str, str]:
+    """``E1:3`` -> ("E1", "3"); ``3`` -> ("", "3")."""
+    estate, _, number = key.rpartition(":")
+    return estate, number
+
+
+@dataclass(frozen=True)
 class MemberSpec:
     key: str
     name: str
@@ -136,6 +161,9 @@ class Roster:
     name: str
     grids: tuple[GridSpec, ...] = ()
     members: tuple[MemberSpec, ...] = ()
+    estates: tuple[EstateSpec, ...] = ()
+    street: tuple[str, str] | None = None  # (code, name) when read from a street's file
+    kind: str = "community"  # "street": the street office's own staff
 
     def grid_of_building(self) -> dict[str, str]:
         return {b: g.code for g in self.grids for b in g.buildings}
@@ -155,6 +183,7 @@ class Entry:
 @dataclass
 class RawRoster:
     community: Entry | None = None
+    estates: list[Entry] = field(default_factory=list)
     grids: list[Entry] = field(default_factory=list)
     members: list[Entry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)

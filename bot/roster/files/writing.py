@@ -22,11 +22,20 @@ from bot.roster.files.spec import (
 
 
 def roster_to_yaml_data(roster: Roster) -> dict[str, Any]:
-    return {
-        "community": {"code": roster.code, "name": roster.name},
-        "grids": [_grid_data(g) for g in roster.grids],
-        "members": [_member_data(m) for m in roster.members],
-    }
+    data: dict[str, Any] = {"community": {"code": roster.code, "name": roster.name}}
+    if roster.estates:
+        data["estates"] = [
+            {
+                "code": e.code,
+                "name": e.name,
+                "aliases": list(e.aliases),
+                "buildings": list(e.buildings),
+            }
+            for e in roster.estates
+        ]
+    data["grids"] = [_grid_data(g) for g in roster.grids]
+    data["members"] = [_member_data(m) for m in roster.members]
+    return data
 
 
 def _grid_data(grid: GridSpec) -> dict[str, Any]:
