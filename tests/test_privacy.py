@@ -105,6 +105,27 @@ async def test_export_holds_everything_about_the_resident(
     assert all(m["openid"] == B for m in neighbour["inbound_messages"])
 
 
+async def test_the_workbook_never_runs_a_residents_text_as_a_formula(
+    place: Place, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    await fill(place)
+    await place.chat.say(A, '=HYPERLINK("http://x","点我")')
+    book_file = tmp_path / "a.xlsx"
+    code, _, err = await place.mulin(
+        "privacy", "export", "--openid", A, "--output", str(book_file), capsys=capsys
+    )
+    assert code == 0, err
+    sheet = load_workbook(book_file)["发来的消息"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("content") + 1
+    cells = [row[column - 1] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.data_type != "f" for c in cells)
+    texts = [c.value for c in cells]
+    assert '\'=HYPERLINK("http://x","点我")' in texts
+
+
 async def test_erase_leaves_nothing_personal_and_the_figures_whole(
     place: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:
