@@ -14,6 +14,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.keys import CLOCK, CONFIG, ROSTER, SCHEDULER, SESSIONS, TICKS
+from bot.observability.logs import context as log_context
 from bot.storage.outages import OutageLog, is_outage
 from bot.ticks.broadcasts import broadcast_tick_app
 from bot.ticks.digest import digest_tick
@@ -52,7 +53,8 @@ def guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaitab
 
     async def run() -> None:
         try:
-            await tick(app)
+            with log_context(tick=name):  # every line the tick logs names it
+                await tick(app)
         except Exception as exc:
             if is_outage(exc):
                 outage.failed(exc)
