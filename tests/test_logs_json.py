@@ -143,3 +143,19 @@ def test_serve_logs_json_lines(tmp_path: Path) -> None:
     assert all("Running on" in line or "CTRL+C" in line or not line.strip() for line in others), (
         others
     )
+
+
+async def test_a_ticks_lines_name_the_tick(json_lines: io.StringIO) -> None:
+    from aiohttp import web
+
+    from bot.ticks.schedule import guarded
+
+    async def tick(_: web.Application) -> None:
+        logging.getLogger("mulin.test").info("claimed 3 rows")
+        raise RuntimeError("boom")
+
+    await guarded(tick, web.Application(), "order_timers")()
+    lines = [json.loads(x) for x in json_lines.getvalue().splitlines()]
+    mine = [x for x in lines if x["logger"] in ("mulin.test", "bot.ticks.schedule")]
+    assert [x.get("tick") for x in mine] == ["order_timers", "order_timers"]
+    assert mine[1]["message"] == "tick order_timers failed" and "boom" in mine[1]["exception"]

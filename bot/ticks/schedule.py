@@ -52,16 +52,16 @@ def guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaitab
     outage = OutageLog(f"tick {name}: database", log)
 
     async def run() -> None:
-        try:
-            with log_context(tick=name):  # every line the tick logs names it
+        with log_context(tick=name):  # every line the tick logs names it, its failure too
+            try:
                 await tick(app)
-        except Exception as exc:
-            if is_outage(exc):
-                outage.failed(exc)
+            except Exception as exc:
+                if is_outage(exc):
+                    outage.failed(exc)
+                else:
+                    log.exception("tick %s failed", name)
             else:
-                log.exception("tick %s failed", name)
-        else:
-            outage.recovered()
+                outage.recovered()
 
     return run
 
