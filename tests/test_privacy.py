@@ -54,8 +54,8 @@ class Place:
 
 
 @pytest.fixture
-async def place(aiohttp_client: ClientFactory, tmp_path: Path) -> Place:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
+async def place(aiohttp_client: ClientFactory, tmp_path: Path, db_url: str) -> Place:
+    url = db_url  # SQLite, and PostgreSQL when MULIN_TEST_POSTGRES_URL is set
     app = create_app(make_config(url, "plain"), start_scheduler=False)
     client = await aiohttp_client(app)
     await seed_roster(app[SESSIONS], datetime.now(UTC))
