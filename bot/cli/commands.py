@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn
 
@@ -190,12 +190,29 @@ def _serve(config: Config, host: str | None, port: int | None, *, reuse_port: bo
             host=host or config.server.host,
             port=_port(port, config.server.port),
             reuse_port=reuse_port or None,
-            print=lambda msg: print(msg, file=sys.stderr),
+            print=_banner(config.logging.format),
         )
     except OSError as exc:
         print(f"mulin: cannot start: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _banner(fmt: str) -> Callable[[str], None]:
+    """aiohttp's "Running on ..." lines: on stderr, or as log lines when logs are JSON (so
+    every line a log collector reads is one JSON object)."""
+    if fmt != "json":
+        return lambda msg: print(msg, file=sys.stderr)
+    import logging
+
+    log = logging.getLogger("mulin")
+
+    def to_log(msg: str) -> None:
+        for line in msg.splitlines():
+            if line.strip():
+                log.info(line)
+
+    return to_log
 
 
 def _warn_about_holidays(config: Config) -> None:
