@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="processes sharing the port (SO_REUSEPORT)"
     )
     serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not apply migrations at start (run `mulin db upgrade` once instead)",
+    )
 
     demo = sub.add_parser("demo", help="run the sandbox: no WeChat account needed")
     demo.add_argument("--port", type=int, default=8080)
@@ -99,7 +104,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         require_real_secrets(config)
         if args.workers != 1:
             return _serve_workers(config, args)
-        return _serve(config, args.host, args.port, reuse_port=args.reuse_port)
+        return _serve(
+            config, args.host, args.port, reuse_port=args.reuse_port, migrate=not args.no_migrate
+        )
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 
@@ -166,7 +173,14 @@ def _serve_workers(config: Config, args: argparse.Namespace) -> int:
     return run_workers(args.config, args.host or config.server.host, port, args.workers)
 
 
-def _serve(config: Config, host: str | None, port: int | None, *, reuse_port: bool = False) -> int:
+def _serve(
+    config: Config,
+    host: str | None,
+    port: int | None,
+    *,
+    reuse_port: bool = False,
+    migrate: bool = True,
+) -> int:
     from aiohttp import web
 
     from bot.app import create_app
@@ -176,7 +190,7 @@ def _serve(config: Config, host: str | None, port: int | None, *, reuse_port: bo
     logsetup.configure(config.logging.level, config.logging.format)
     use_fast_event_loop()
     _warn_about_holidays(config)
-    app = create_app(config)
+    app = create_app(config, run_migrations=migrate)
 
     async def settle_heap(_: web.Application) -> None:
         # last of the startup steps: the database, clients and scheduler are up by now

@@ -115,6 +115,7 @@ def child_argv(config_path: str, host: str, port: int) -> list[str]:
         "--port",
         str(port),
         "--reuse-port",
+        "--no-migrate",  # the parent did, once
     ]
 
 
