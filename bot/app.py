@@ -8,7 +8,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import health
+from bot import console, health
 from bot.chat import conversation
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -52,6 +52,7 @@ def create_app(
     app.cleanup_ctx.append(schedule.scheduler_ctx(start_scheduler))
     webhook.setup(app, config.server.webhook_path)
     health.setup(app)
+    console.setup(app)
     return app
 
 

@@ -360,6 +360,23 @@ HISTORY_PLACE_ADDED = "居民补充地址：{place}"
 HISTORY_REPEATED = "居民再次反映：{text}"
 HISTORY_LINKED = "又有居民反映同一问题：{text}"
 HISTORY_ATTACHED_PLACE = "位置"
+# the community office, acting from the console
+HISTORY_OFFICE_MESSAGE = "社区给居民留言：{text}"
+HISTORY_OFFICE_CANCELLED = "社区取消：{reason}"
+HISTORY_OFFICE_REOPENED = "社区重办：{reason}；"
+HISTORY_OFFICE_RESOLVED = "社区办结：{note}"
+HISTORY_EDITED = "社区更正：{what}"
+HISTORY_MERGED = "与 #{into} 是同一件事，已并入 #{into}"
+RESIDENT_OFFICE_MESSAGE = "关于您的工单 #{number}，社区留言：{text}"
+RESIDENT_OFFICE_CANCELLED = (
+    "您的工单 #{number} 已由社区取消：{reason}。如有需要请再发消息告诉我们。"
+)
+RESIDENT_MERGED = "您反映的问题与工单 #{into} 是同一件事，已并入 #{into} 一起处理，有进展会通知您。"
+STATE_MESSAGE = "社区留言"
+CONSOLE_STALE = "工单 #{number} 刚刚被别人改过，这次操作没有生效。请看最新情况后再操作。"
+CONSOLE_NO_PLACE = "无地址"
+CONSOLE_MERGE_TARGET = "不能并入工单 #{number}：它不存在、已结束或就是本单。"
+STATE_MERGED = "已合并"
 
 # --- timers: reminders, escalations, follow-up -----------------------------------------------
 TIMER_REMIND_ACCEPT = "提醒：工单 #{number}（{category}）{place}{summary}\n派给您已经{minutes}分钟了，还没有接单。回复“接单 {number}”接单，不归您管请回复“退单 {number} 原因”。"

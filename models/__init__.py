@@ -3,6 +3,7 @@
 from models.base import Base, UTCDateTime
 from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
 from models.community import Building, Community, Estate, Grid, Member, Resident, Street
+from models.console import AuditEntry, ConsoleSession, ConsoleUser
 from models.inbound import InboundMessage, WeChatUser
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
@@ -11,12 +12,15 @@ from models.throttle import Throttle
 from models.visits import JobMark, Visit
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "BroadcastOccurrence",
     "BroadcastReceipt",
     "BroadcastRule",
     "Building",
     "Community",
+    "ConsoleSession",
+    "ConsoleUser",
     "Conversation",
     "Estate",
     "Grid",

@@ -18,6 +18,10 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_status_assignee", "status", "assignee_id"),
         Index("ix_orders_resident", "resident_openid", "created_at"),
+        # the console's board (migration 0010): newest first, by status, by building
+        Index("ix_orders_created_at", "created_at"),
+        Index("ix_orders_status_created", "status", "created_at"),
+        Index("ix_orders_building", "building"),
         # room on each page for the order's later versions (migration 0006 says why)
         {"postgresql_with": {"fillfactor": 80}},
     )

@@ -27,7 +27,8 @@ def demo_url(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     env = child_env()
     log = tmp_path / "demo.log"
-    command = [sys.executable, "-m", "bot.cli", "demo", "--port", str(port)]
+    # --no-seed: the walkthrough's first order is #1 (no month of console samples before it)
+    command = [sys.executable, "-m", "bot.cli", "demo", "--port", str(port), "--no-seed"]
     with (
         log.open("w") as out,
         subprocess.Popen(

@@ -271,3 +271,31 @@ async def test_a_grid_leaders_digest_lists_only_their_own_communitys_orders(
         leader = (await s.execute(select(Member).where(Member.key == "b01"))).scalar_one()
         digest = await digest_for(s, street.app[CONFIG], street.app[ROSTER], leader, START)
     assert f"#{b}" in digest and f"#{a}" not in digest and "东亭一网格" in digest
+
+
+async def test_the_console_shows_each_account_its_own_community_or_the_whole_street(
+    street: Street3,
+) -> None:
+    from bot.console import accounts
+    from tests.console_support import PASSWORD, Console
+
+    async with street.app[SESSIONS]() as s, s.begin():
+        for name, role, community, grid in (
+            ("dtstaff", "staff", "dt", None),
+            ("qleader", "grid_leader", "qhj", "G01"),
+            ("office", "viewer", "dh", None),  # the street office
+        ):
+            await accounts.add_user(
+                s, name, PASSWORD, role=role, community_code=community, grid_code=grid
+            )
+    q = number_in(await street.say("o_c1", "青和居3栋1单元101 门锁坏了"))
+    d = number_in(await street.say("o_c2", "东亭3栋1单元101 门锁坏了"))
+    console = Console(street.chat.client, {})
+    seen = {}
+    for name in ("dtstaff", "qleader", "office"):
+        assert (await console.login(name)).status == 303
+        board = await (await console.client.get("/admin/orders")).text()
+        seen[name] = (f"#{q}" in board, f"#{d}" in board)
+    assert seen == {"dtstaff": (False, True), "qleader": (True, False), "office": (True, True)}
+    await console.login("dtstaff")
+    assert (await console.client.get(f"/admin/orders/{q}")).status == 404

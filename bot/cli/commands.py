@@ -11,7 +11,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,10 +24,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="mulin", description="睦邻 — neighbourhood service orders over WeChat")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
+def _add_serve(sub: Any) -> None:
     serve = sub.add_parser("serve", help="run the service: webhook, admin, scheduler ticks")
     serve.add_argument("--config", required=True, help="path to the YAML configuration")
     serve.add_argument("--host")
@@ -42,10 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not apply migrations at start (run `mulin db upgrade` once instead)",
     )
 
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="mulin", description="睦邻 — neighbourhood service orders over WeChat")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    _add_serve(sub)
+
     demo = sub.add_parser("demo", help="run the sandbox: no WeChat account needed")
     demo.add_argument("--port", type=int, default=8080)
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--data", default="./data", help="directory for the demo database")
+    demo.add_argument(
+        "--no-seed", action="store_true", help="no month of sample orders for the console"
+    )
 
     parse = sub.add_parser("parse", help="intake parser: JSON lines in, JSON lines out")
     parse.add_argument("--now", help="ISO 8601 time that relative times are resolved against")
@@ -71,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.privacy import add_privacy_parser
 
     add_privacy_parser(sub)
+
+    from bot.console.cli import add_admin_parser
+
+    add_admin_parser(sub)
 
     menu = sub.add_parser("menu", help="the account's menu")
     msub = menu.add_subparsers(dest="menu_command", required=True, parser_class=_Parser)
@@ -110,7 +121,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 
-        return run_demo(host=args.host, port=args.port, data_dir=args.data)
+        return run_demo(host=args.host, port=args.port, data_dir=args.data, seed=not args.no_seed)
     if args.command == "parse":
         return _parse(args.now, args.roster, args.config)
     if args.command == "roster":
@@ -140,6 +151,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.privacy import run_privacy_command
 
         return run_privacy_command(args, load_config(args.config), sys.stdout, sys.stderr)
+    if args.command == "admin":
+        from bot.console.cli import run_admin
+
+        return run_admin(args, load_config(args.config), sys.stdin, sys.stdout, sys.stderr)
     if args.command == "menu":
         return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":

@@ -165,6 +165,10 @@ class AdminConfig:
     path: str = setting("/admin", text(pattern=r"/[\w/-]*", hint="must be a path like /admin"))
     session_idle: timedelta = setting(timedelta(hours=8), duration)
     secure_cookies: bool = setting(False, flag)
+    # Behind a reverse proxy (nginx terminating TLS): the address a sign-in came from is the
+    # last one the proxy added to X-Forwarded-For, not the proxy's own (lockouts and the audit
+    # log are per address). Leave false when clients reach the service directly.
+    behind_proxy: bool = setting(False, flag)
 
 
 @dataclass(frozen=True)

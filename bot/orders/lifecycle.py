@@ -136,6 +136,9 @@ class Tell(StrEnum):
     POSSIBLE_DANGER = "possible_danger"  # the grid leader checks a report that may be dangerous
     PLACE_ADDED = "place_added"  # the holder hears the address the resident gave later
     SURVEY = "survey"
+    RESIDENT_MESSAGE = "resident_message"  # the office writes to the resident
+    RESIDENT_CANCELLED = "resident_cancelled"  # the office cancelled it, with the reason
+    RESIDENT_MERGED = "resident_merged"  # the order joined another
 
 
 # Recipients: the resident, one member by roster key, or everyone in a role for the place.

@@ -219,6 +219,20 @@ _SAY: dict[Tell, _Say] = {
         lambda c: texts.MEMBER_PLACE_ADDED.format(**c.common),
         lambda c: f"order:{c.n}:v{c.version}:place:{c.to_key}",
     ),
+    Tell.RESIDENT_MESSAGE: _resident(
+        texts.STATE_MESSAGE,
+        lambda c: texts.RESIDENT_OFFICE_MESSAGE.format(number=c.n, text=c.notice.data["text"]),
+    ),
+    Tell.RESIDENT_CANCELLED: _resident(
+        texts.STATE_CANCELLED,
+        lambda c: texts.RESIDENT_OFFICE_CANCELLED.format(
+            number=c.n, reason=c.notice.data["reason"]
+        ),
+    ),
+    Tell.RESIDENT_MERGED: _resident(
+        texts.STATE_MERGED,
+        lambda c: texts.RESIDENT_MERGED.format(number=c.n, into=c.notice.data["into"]),
+    ),
     Tell.SURVEY: _Say(
         "survey",
         texts.STATE_RATE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,7 +11,8 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.config import TEMPLATE_PURPOSES, Config, DatabaseConfig, ServerConfig, WeChatConfig
-from bot.keys import ENGINE, ROSTER
+from bot.console import accounts
+from bot.keys import CLOCK, ENGINE, ROSTER, SESSIONS
 from bot.orders.dispatch import ROLE_NAMES
 from bot.roster.apply import import_rosters
 from bot.roster.files import Roster
@@ -20,6 +22,7 @@ from bot.sandbox.fake_wechat import FakeWeChat, SentMessage
 from bot.sandbox.fake_wechat import create_app as create_fake_api
 from bot.sandbox.fast_forward import DemoClock
 from bot.sandbox.platform import WeChatPlatform
+from bot.sandbox.seed_orders import seed_month
 from bot.sandbox.transcript import Transcript, push_text
 
 # Fixed, public demo credentials: the sandbox is never exposed beyond loopback.
@@ -49,6 +52,8 @@ def demo_config(host: str, port: int, data_dir: str) -> Config:
 
 DEMO_ROSTER = Path(__file__).resolve().parent / "demo_roster.yaml"
 TRANSCRIPT_FILE = "sandbox-chat.jsonl"
+CONSOLE_USER = "demo"
+CONSOLE_PASSWORD = web.AppKey("demo_console_password", str)
 CLOCK_FILE = "demo-clock.json"
 
 
@@ -61,19 +66,38 @@ def demo_users(rosters: list[Roster]) -> list[routes.SandboxUser]:
     return users
 
 
-def build_demo_app(config: Config, data_dir: Path | None = None) -> web.Application:
+async def prepare_console(app: web.Application, password: str, seed: bool) -> None:
+    """The demo's console account (a fresh password each start) and, on a fresh demo
+    database, a month of orders for the board."""
+    async with app[SESSIONS]() as s, s.begin():
+        if await accounts.find_user(s, CONSOLE_USER) is None:
+            await accounts.add_user(s, CONSOLE_USER, password, role="admin", community_code="qhj")
+        else:
+            await accounts.set_password(s, CONSOLE_USER, password)
+        if seed:
+            await seed_month(s, await app[ROSTER].get(s), app[CLOCK].now())
+
+
+def build_demo_app(
+    config: Config, data_dir: Path | None = None, *, password: str | None = None, seed: bool = False
+) -> web.Application:
     """The service on a clock the visitor may fast-forward, the sandbox page with each user's
-    chat kept under ``data_dir`` (beside the demo database when not given), the fake API."""
+    chat kept under ``data_dir`` (beside the demo database when not given), the fake API, and
+    the console with a demo admin (``password``: random when not given); ``seed``: a month of
+    orders on a fresh database."""
     if data_dir is None:
         data_dir = Path(config.database.url.split("///", 1)[-1]).parent
     clock = DemoClock(data_dir / CLOCK_FILE)
     app = create_app(config, clock=clock)
+    app[CONSOLE_PASSWORD] = password or secrets.token_urlsafe(9)
     rosters = read_rosters(DEMO_ROSTER)
     transcript = Transcript(data_dir / TRANSCRIPT_FILE)
 
     async def load_demo_community(app: web.Application) -> AsyncIterator[None]:
         # Idempotent: restarting the demo keeps its orders and changes nothing here.
         await import_rosters(app[ENGINE], rosters)
+        app[ROSTER].invalidate()
+        await prepare_console(app, app[CONSOLE_PASSWORD], seed)
         app[ROSTER].invalidate()
         yield
 
@@ -95,19 +119,20 @@ def build_demo_app(config: Config, data_dir: Path | None = None) -> web.Applicat
     return app
 
 
-def run_demo(host: str, port: int, data_dir: str) -> int:
+def run_demo(host: str, port: int, data_dir: str, seed: bool = True) -> int:
     from bot.observability import logs as logsetup
 
     logsetup.configure()
     config = demo_config(host, port, data_dir)
     url = f"http://{host}:{port}/sandbox"
+    console = f"http://{host}:{port}{config.admin.path}"
+    app = build_demo_app(config, Path(data_dir), seed=seed)
+    said = (
+        f"睦邻 sandbox: {url}  (Ctrl+C to stop)\n"
+        f"社区工作台 console: {console}  用户名 user: {CONSOLE_USER}  密码 password: {app[CONSOLE_PASSWORD]}"
+    )
     try:
-        web.run_app(
-            build_demo_app(config, Path(data_dir)),
-            host=host,
-            port=port,
-            print=lambda _msg: print(f"睦邻 sandbox: {url}  (Ctrl+C to stop)", flush=True),
-        )
+        web.run_app(app, host=host, port=port, print=lambda _msg: print(said, flush=True))
     except OSError as exc:
         print(
             f"mulin: cannot start the demo on {host}:{port}: {exc.strerror or exc}", file=sys.stderr

@@ -1,0 +1,274 @@
+"""The order board (工单看板): counts, filters, search, sorting, pages, and its fragment that
+the page polls to refresh itself without losing the filters."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.console import texts as t
+from bot.console.scope import Viewer, grid_buildings, order_place, scoped
+from bot.console.web import VIEWER, FormError, page
+from bot.keys import CONFIG, ROSTER, SESSIONS
+from bot.orders.dispatch import CATEGORY_NAMES, Place
+from bot.orders.lifecycle import OPEN_VALUES, Status
+from models.community import Grid
+from models.orders import Order
+
+PAGE_SIZE = 20
+COUNT_CAP = 1000  # the board says "more than 1,000" rather than count a large table
+COUNTS_TTL = 5.0  # seconds the counts at the top are kept
+WAITING = (Status.RECEIVED.value, Status.ASSIGNED.value)
+WORKING = (Status.ACCEPTED.value, Status.IN_PROGRESS.value, Status.ESCALATED.value)
+GROUPS: dict[str, Any] = {
+    "waiting": Order.status.in_(WAITING),
+    "working": Order.status.in_(WORKING),
+    "overdue": and_(Order.status.in_(OPEN_VALUES), Order.overdue_at.is_not(None)),
+    "urgent": and_(Order.status.in_(OPEN_VALUES), Order.urgent.is_(True)),
+    "survey": Order.status == Status.RESOLVED.value,
+}
+SORTS: dict[str, tuple[Any, ...]] = {
+    "new": (Order.created_at.desc(), Order.id.desc()),
+    "old": (Order.created_at, Order.id),
+    "updated": (Order.updated_at.desc(), Order.id.desc()),
+    "urgent": (Order.urgent.desc(), Order.created_at.desc(), Order.id.desc()),
+}
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    category: str = ""
+    grid: str = ""
+    building: str = ""
+    assignee: str = ""
+    urgent: str = ""
+    overdue: str = ""
+    start: str = field(default="", metadata={"param": "from"})
+    end: str = field(default="", metadata={"param": "to"})
+    q: str = ""
+    sort: str = "new"
+    page: int = 1
+
+    @classmethod
+    def parse(cls, query: Any) -> Filters:
+        f = cls()
+        for spec in fields(cls):
+            raw = query.get(spec.metadata.get("param", spec.name), "")
+            if len(raw) > 100:
+                raise FormError(t.TOO_LONG.format(field=spec.name, limit=100))
+            if spec.name == "page":
+                f.page = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+            elif raw:
+                setattr(f, spec.name, raw.strip())
+        if f.sort not in SORTS:
+            f.sort = "new"
+        if f.status and f.status not in GROUPS and f.status not in texts.STATUS_NAMES:
+            raise FormError(t.BAD_VALUE.format(field="status"))
+        return f
+
+    def params(self, **change: Any) -> str:
+        values = {s.metadata.get("param", s.name): getattr(self, s.name) for s in fields(self)}
+        values.update(change)
+        return urlencode({k: v for k, v in values.items() if v not in ("", None, 1, "new")})
+
+
+def _day(text: str, tz: Any, end: bool) -> datetime:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise FormError(t.BAD_VALUE.format(field="日期")) from None
+    moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tz)
+    return moment.astimezone(UTC)
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _search(q: str) -> Any:
+    """``#12``: that order; digits: the order number or a phone (4 digits or more); other
+    words: the resident's text, the summary or a building."""
+    number = q.lstrip("#")
+    if q.startswith("#"):
+        return Order.id == (int(number) if number.isdigit() and len(number) < 12 else -1)
+    pattern = _like(q)
+    found = [
+        Order.text.like(pattern, escape="\\"),
+        Order.summary.like(pattern, escape="\\"),
+        Order.building == q.rstrip("栋号楼幢座"),
+    ]
+    if number.isdigit():
+        if len(number) >= 4:
+            found.append(cast(Order.phones, String).like(_like(number), escape="\\"))
+        if len(number) < 12:
+            found.append(Order.id == int(number))
+    return or_(*found)
+
+
+def board_query(viewer: Viewer, f: Filters, tz: Any) -> Any:
+    query = scoped(select(Order), viewer)
+    if f.status in GROUPS:
+        query = query.where(GROUPS[f.status])
+    elif f.status:
+        query = query.where(Order.status == f.status)
+    conditions = {
+        "category": Order.category == f.category,
+        "grid": order_place().in_(grid_buildings(f.grid, viewer.community)),
+        "building": Order.building == f.building,
+        "urgent": Order.urgent.is_(True),
+        "overdue": GROUPS["overdue"],
+    }
+    for name, condition in conditions.items():
+        if getattr(f, name):
+            query = query.where(condition)
+    if f.start:
+        query = query.where(Order.created_at >= _day(f.start, tz, end=False))
+    if f.end:
+        query = query.where(Order.created_at < _day(f.end, tz, end=True))
+    if f.q:
+        query = query.where(_search(f.q))
+    return query
+
+
+async def counts(session: AsyncSession, viewer: Viewer) -> dict[str, int]:
+    columns = [func.sum(case((cond, 1), else_=0)).label(name) for name, cond in GROUPS.items()]
+    query = scoped(select(Order), viewer).where(
+        Order.status.in_((*OPEN_VALUES, Status.RESOLVED.value))
+    )
+    row = (await session.execute(query.with_only_columns(*columns))).one()
+    return {name: int(row[i] or 0) for i, name in enumerate(GROUPS)}
+
+
+class CountsCache:
+    """The counts at the top of the board, kept a few seconds per scope: every open board
+    polls them, and a figure a few seconds old is as good to the office."""
+
+    def __init__(self, ttl: float = COUNTS_TTL) -> None:
+        self.ttl = ttl
+        self.kept: dict[str, tuple[float, dict[str, int]]] = {}
+
+    async def get(self, session: AsyncSession, viewer: Viewer) -> dict[str, int]:
+        key = viewer.grid if viewer.in_grid else ""
+        found = self.kept.get(key or "")
+        if found is not None and found[0] > monotonic():
+            return found[1]
+        figures = await counts(session, viewer)
+        self.kept[key or ""] = (monotonic() + self.ttl, figures)
+        return figures
+
+
+async def _total(session: AsyncSession, query: Any) -> int:
+    """How many orders match, counted up to COUNT_CAP + 1 (a page of the board never needs
+    to know more, and counting a whole large table is what made the board slow)."""
+    capped = query.with_only_columns(Order.id).limit(COUNT_CAP + 1).subquery()
+    return int((await session.execute(select(func.count()).select_from(capped))).scalar_one())
+
+
+async def _page(session: AsyncSession, query: Any, f: Filters) -> tuple[list[Order], int]:
+    """The page's orders and the (capped) total; the first page counts only when it is full."""
+    if f.page > 1:
+        total = await _total(session, query)
+        f.page = min(f.page, max(1, math.ceil(min(total, COUNT_CAP) / PAGE_SIZE)))
+    ordered = query.order_by(*SORTS[f.sort]).offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    rows = list((await session.execute(ordered)).scalars().all())
+    if f.page == 1:
+        total = len(rows) if len(rows) < PAGE_SIZE else await _total(session, query)
+    return rows, total
+
+
+async def _rows(request: web.Request) -> dict[str, Any]:
+    viewer = request[VIEWER]
+    config = request.config_dict[CONFIG]
+    f = Filters.parse(request.query)
+    async with request.config_dict[SESSIONS]() as s:
+        view = await request.config_dict[ROSTER].get(s)
+        query = board_query(viewer, f, config.tz)
+        if f.assignee:
+            found = view.by_key.get(f.assignee)
+            query = query.where(Order.assignee_id == (found.id if found else -1))
+        rows, total = await _page(s, query, f)
+        numbers = await request.app[COUNTS].get(s, viewer)
+        grids = (await s.execute(select(Grid.code, Grid.name).order_by(Grid.code))).all()
+    members = sorted(
+        ((m.key, m.name) for m in view.by_key.values() if m.active), key=lambda m: m[0]
+    )
+    orders = [
+        {
+            "o": o,
+            "assignee": view.by_id[o.assignee_id].name if o.assignee_id in view.by_id else "",
+            "grid": view.index.grid_for(Place(o.building, o.unit, o.room)) or "",
+            "overdue": o.overdue_at is not None and o.status in OPEN_VALUES,
+        }
+        for o in rows
+    ]
+    return {
+        "f": f,
+        "orders": orders,
+        "total": total,
+        "capped": total > COUNT_CAP,
+        "pages": max(1, math.ceil(min(total, COUNT_CAP) / PAGE_SIZE)),
+        "counts": numbers,
+        "grids": [] if viewer.in_grid else grids,
+        "members": members,
+        "categories": CATEGORY_NAMES,
+        "statuses": texts.STATUS_NAMES,
+        "tz": config.tz,
+    }
+
+
+async def board(request: web.Request) -> web.Response:
+    return page(request, "board.html", await _rows(request))
+
+
+async def fragment(request: web.Request) -> web.Response:
+    return page(request, "board_rows.html", await _rows(request))
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def local(moment: datetime | None, tz: Any, fmt: str = "%m-%d %H:%M") -> str:
+    return moment.astimezone(tz).strftime(fmt) if moment else ""
+
+
+_PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
+
+
+def hide_phones(text: str) -> str:
+    """Mobile numbers inside free text, masked (for those not allowed to see them)."""
+    return _PHONE.sub(r"\1****\2", text)
+
+
+def place(row: Any) -> str:
+    """An order's or a resident's building, unit and room, as residents write them."""
+    return Place(row.building, row.unit, row.room).label()
+
+
+FILTERS = {
+    "place": place,
+    "mask": mask_phone,
+    "hide_phones": hide_phones,
+    "category_name": lambda c: CATEGORY_NAMES.get(c, c),
+    "status_name": lambda s: texts.STATUS_NAMES.get(s, s),
+}
+
+
+COUNTS = web.AppKey("console_counts", CountsCache)
+
+
+def routes(app: web.Application) -> None:
+    app[COUNTS] = CountsCache()
+    app.router.add_get("/orders", board)
+    app.router.add_get("/orders/rows", fragment)

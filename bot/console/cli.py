@@ -1,0 +1,123 @@
+"""``mulin admin``: console accounts from the command line.
+
+A password is read from standard input (one line) when it is piped or with
+``--password-stdin``, otherwise asked for twice without echo; never taken from an argument.
+A mistake (unknown user, bad role, short password) is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+from typing import Any, TextIO
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Config, UsageError
+from bot.console import accounts
+from bot.storage.engine import session_factory
+from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
+from models.community import Community, Grid, Member
+from models.console import ROLES, ConsoleUser
+
+
+def add_admin_parser(sub: Any) -> None:
+    admin = sub.add_parser("admin", help="console accounts")
+    asub = admin.add_subparsers(dest="admin_command", required=True, parser_class=type(admin))
+    add = asub.add_parser("add-user", help="add a console account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--grid", help="grid code (grid_leader: required)")
+    add.add_argument("--member", help="roster member id to link")
+    add.add_argument("--community", help="community code (default: the only one)")
+    passwd = asub.add_parser("passwd", help="set an account's password")
+    passwd.add_argument("name")
+    for p in (add, passwd):
+        p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    listing = asub.add_parser("list", help="list the accounts")
+    disable = asub.add_parser("disable", help="disable an account (its sessions end)")
+    disable.add_argument("name")
+    for p in (add, passwd, listing, disable):
+        p.add_argument("--config", required=True)
+
+
+def read_password(stdin: TextIO, from_stdin: bool) -> str:
+    if from_stdin or not stdin.isatty():
+        password = stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("密码 password: ")
+        if getpass.getpass("再输一次 again: ") != password:
+            raise UsageError("admin: the two passwords differ")
+    if not password:
+        raise UsageError("admin: no password given (type it, or pipe one line to stdin)")
+    try:
+        accounts.check_password(password)
+    except accounts.AccountError as exc:
+        raise UsageError(f"admin: {exc}") from None
+    return password
+
+
+async def _scope(s: Any, args: argparse.Namespace) -> dict[str, Any]:
+    community = args.community
+    if community is None:
+        codes = list((await s.execute(select(Community.code))).scalars())
+        community = codes[0] if len(codes) == 1 else None
+    if (
+        args.grid
+        and (await s.execute(select(Grid.id).where(Grid.code == args.grid))).first() is None
+    ):
+        raise accounts.AccountError(f"--grid: no grid {args.grid!r} on the roster")
+    if (
+        args.member
+        and (await s.execute(select(Member.id).where(Member.key == args.member))).first() is None
+    ):
+        raise accounts.AccountError(f"--member: no member {args.member!r} on the roster")
+    return {
+        "role": args.role,
+        "community_code": community,
+        "grid_code": args.grid,
+        "member_key": args.member,
+    }
+
+
+async def _work(engine: AsyncEngine, args: argparse.Namespace, password: str, out: TextIO) -> None:
+    sessions = session_factory(engine)
+    async with sessions() as s, s.begin():
+        command = args.admin_command
+        if command == "add-user":
+            await accounts.add_user(s, args.name, password, **await _scope(s, args))
+            accounts.audit(s, None, "user_added", args.name, "cli", args.role)
+            print(f"added {args.name} ({args.role})", file=out)
+        elif command == "passwd":
+            await accounts.set_password(s, args.name, password)
+            accounts.audit(s, None, "password_set", args.name, "cli")
+            print(f"password set for {args.name}", file=out)
+        elif command == "disable":
+            await accounts.disable(s, args.name)
+            accounts.audit(s, None, "user_disabled", args.name, "cli")
+            print(f"disabled {args.name}", file=out)
+        else:
+            for u in (
+                await s.execute(select(ConsoleUser).order_by(ConsoleUser.username))
+            ).scalars():
+                scope = u.grid_code or u.community_code or "-"
+                state = "disabled" if u.disabled else "active"
+                print(f"{u.username}\t{u.role}\t{scope}\t{u.member_key or '-'}\t{state}", file=out)
+
+
+def run_admin(
+    args: argparse.Namespace, config: Config, stdin: TextIO, out: TextIO, err: TextIO
+) -> int:
+    password = ""
+    if args.admin_command in ("add-user", "passwd"):
+        password = read_password(stdin, args.password_stdin)
+    try:
+        asyncio.run(with_database(config.database.url, lambda e: _work(e, args, password, out)))
+    except accounts.AccountError as exc:
+        raise UsageError(f"admin: {exc}") from None
+    except DATABASE_ERRORS as exc:
+        print(failure_line(exc), file=err)
+        return 1
+    return 0

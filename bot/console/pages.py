@@ -1,0 +1,126 @@
+"""The other pages: members with their duty and load, residents (openid masked), and the
+audit log (admins only)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import func, select, tuple_
+
+from bot.console import accounts
+from bot.console import texts as t
+from bot.console.scope import Viewer, grid_buildings
+from bot.console.web import PREFIX, VIEWER, client_ip, page, refuse, whole
+from bot.keys import CLOCK, CONFIG, ROSTER, SESSIONS
+from bot.orders.dispatch import ROLE_NAMES
+from bot.orders.lifecycle import HELD_VALUES
+from bot.orders.office_service import OfficeService
+from models.community import Member, Resident
+from models.console import AuditEntry, ConsoleUser
+from models.orders import Order
+
+PAGE = 100
+
+
+def mask_openid(openid: str) -> str:
+    return openid[:4] + "…" + openid[-4:] if len(openid) > 10 else "…" + openid[-2:]
+
+
+async def members(request: web.Request) -> web.Response:
+    viewer: Viewer = request[VIEWER]
+    async with request.config_dict[SESSIONS]() as s:
+        query = select(Member).where(Member.active.is_(True)).order_by(Member.key)
+        rows = (await s.execute(query)).scalars().all()
+        load = dict(
+            (
+                await s.execute(
+                    select(Order.assignee_id, func.count())
+                    .where(Order.status.in_(HELD_VALUES))
+                    .group_by(Order.assignee_id)
+                )
+            ).all()
+        )
+    if viewer.in_grid:
+        rows = [m for m in rows if viewer.grid in (m.grids or []) or not m.grids]
+    shown = [
+        {
+            "m": m,
+            "roles": "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []),
+            "open": load.get(m.id, 0),
+            "bound": bool(m.openid),
+        }
+        for m in rows
+    ]
+    return page(
+        request,
+        "members.html",
+        {"members": shown, "flash": t.FLASH_DUTY.get(request.query.get("done", ""), "")},
+    )
+
+
+async def duty(request: web.Request) -> web.StreamResponse:
+    viewer: Viewer = request[VIEWER]
+    if viewer.role not in ("admin", "staff"):
+        return refuse(request, 403, t.READ_ONLY)
+    form = await request.post()
+    member_id = whole(form, "member")
+    on = form.get("on") == "1"
+    config = request.config_dict[CONFIG]
+    async with request.config_dict[SESSIONS]() as s, s.begin():
+        member = await s.get(Member, member_id)
+        if member is None or not member.active:
+            raise web.HTTPNotFound()
+        service = OfficeService(s, request.config_dict[CLOCK], config, request.config_dict[ROSTER])
+        await service.set_duty(member, on)
+        accounts.audit(
+            s,
+            viewer.username,
+            "duty",
+            member.key,
+            client_ip(request),
+            t.ON_DUTY if on else t.OFF_DUTY,
+        )
+    raise web.HTTPSeeOther(f"{request.app[PREFIX]}/members?done={'on' if on else 'off'}")
+
+
+async def residents(request: web.Request) -> web.Response:
+    viewer: Viewer = request[VIEWER]
+    async with request.config_dict[SESSIONS]() as s:
+        query = select(Resident).order_by(Resident.updated_at.desc()).limit(PAGE)
+        if viewer.in_grid:
+            home = tuple_(func.coalesce(Resident.estate_code, ""), Resident.building)
+            query = query.where(home.in_(grid_buildings(viewer.grid or "", viewer.community)))
+        rows = (await s.execute(query)).scalars().all()
+    shown = [{"r": r, "openid": mask_openid(r.openid)} for r in rows]
+    return page(request, "residents.html", {"residents": shown})
+
+
+async def audit(request: web.Request) -> web.Response:
+    viewer: Viewer = request[VIEWER]
+    if not viewer.is_admin:
+        return refuse(request, 403, t.ADMIN_ONLY)
+    async with request.config_dict[SESSIONS]() as s:
+        rows = (
+            (await s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)))
+            .scalars()
+            .all()
+        )
+    return page(request, "audit.html", {"entries": rows, "tz": request.config_dict[CONFIG].tz})
+
+
+async def users(request: web.Request) -> web.Response:
+    """The console's accounts (admins only; they are managed with ``mulin admin``)."""
+    viewer: Viewer = request[VIEWER]
+    if not viewer.is_admin:
+        return refuse(request, 403, t.ADMIN_ONLY)
+    async with request.config_dict[SESSIONS]() as s:
+        rows = (await s.execute(select(ConsoleUser).order_by(ConsoleUser.username))).scalars().all()
+    context = {"users": rows, "tz": request.config_dict[CONFIG].tz, "now": accounts.now()}
+    return page(request, "users.html", context)
+
+
+def routes(app: web.Application) -> None:
+    app.router.add_get("/users", users)
+    app.router.add_get("/members", members)
+    app.router.add_post("/members/duty", duty)
+    app.router.add_get("/residents", residents)
+    app.router.add_get("/audit", audit)

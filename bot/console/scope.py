@@ -1,0 +1,99 @@
+"""Who is signed in, what they may do, and which orders they may see.
+
+Checked on the server for every page and every action: a grid leader's queries are limited to
+the buildings of their grid, and an order outside it is "not found" (numbers are not revealed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.orders.office_service import Author
+from models.community import Building, Community, Grid
+from models.orders import Order
+
+ACTING_ROLES = frozenset({"admin", "staff", "grid_leader"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    username: str
+    role: str
+    community: str | None
+    grid: str | None
+    member_key: str | None
+    csrf: str
+
+    @property
+    def may_act(self) -> bool:
+        return self.role in ACTING_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def in_grid(self) -> bool:
+        return self.role == "grid_leader"
+
+    @property
+    def sees_phones(self) -> bool:
+        return self.role != "viewer"
+
+    @property
+    def author(self) -> Author:
+        return Author(self.username, self.member_key)
+
+
+def _community_id(code: str) -> Any:
+    return select(Community.id).where(Community.code == code).scalar_subquery()
+
+
+def grid_buildings(grid: str, community: str | None = None) -> Any:
+    """The (estate, number) of each building of a grid, as a subquery; on a street, the grid
+    of the viewer's community (grid codes repeat across communities)."""
+    query = (
+        select(Building.estate_code, Building.number)
+        .join(Grid, Grid.id == Building.grid_id)
+        .where(Grid.code == grid)
+    )
+    if community:
+        query = query.where(Grid.community_id == _community_id(community))
+    return query
+
+
+def in_community(code: str) -> ColumnElement[bool]:
+    """Orders of the community ``code``; orders from before streets (no community) belong to
+    the first community; an account of the street office sees the whole street."""
+    first = select(func.min(Community.id)).where(Community.kind != "street").scalar_subquery()
+    street = exists().where(Community.code == code, Community.kind == "street")
+    here = _community_id(code)
+    return or_(
+        street,
+        Order.community_id == here,
+        and_(Order.community_id.is_(None), here == first),
+    )
+
+
+def order_place() -> Any:
+    """An order's (estate, building), comparable with :func:`grid_buildings`."""
+    return tuple_(func.coalesce(Order.estate_code, ""), Order.building)
+
+
+def scoped(query: Select[Any], viewer: Viewer) -> Select[Any]:
+    if viewer.community:
+        query = query.where(in_community(viewer.community))
+    if viewer.in_grid:
+        query = query.where(order_place().in_(grid_buildings(viewer.grid or "", viewer.community)))
+    return query
+
+
+async def order_in_scope(session: AsyncSession, viewer: Viewer, number: int) -> Order | None:
+    """The order, or None when it does not exist or the viewer may not see it."""
+    query = scoped(select(Order).where(Order.id == number), viewer)
+    found: Order | None = (await session.execute(query)).scalar_one_or_none()
+    return found

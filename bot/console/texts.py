@@ -1,0 +1,243 @@
+"""Every word the community office reads in the console (the pages' own words are in the
+templates under bot/console/templates; messages, labels and names live here)."""
+
+from __future__ import annotations
+
+TITLE = "睦邻 · 社区工作台"
+ROLE_NAMES = {
+    "admin": "管理员",
+    "staff": "社区干事",
+    "grid_leader": "网格长",
+    "viewer": "只读（街道）",
+}
+
+# sign-in
+LOGIN_WRONG = "用户名或密码不对，请再试一次。"
+LOGIN_LOCKED = "登录失败次数太多，账号或本机地址已暂时锁定，请 15 分钟后再试。"
+LOGIN_DISABLED = "这个账号已停用，请联系社区管理员。"
+LOGIN_MISSING = "请填写用户名和密码。"
+LOGIN_AUDIT = {"wrong": "密码错误或无此账号", "locked": "已锁定", "disabled": "账号已停用", "": ""}
+LOGGED_OUT = "已退出登录。"
+SESSION_EXPIRED = "登录已过期或尚未登录，请重新登录。"
+
+# refusals (with their HTTP status)
+CSRF_BAD = "页面已过期或来源不明（缺少校验码），操作没有执行。请刷新页面后再试。"
+READ_ONLY = "您的账号只能查看，不能操作。"
+ADMIN_ONLY = "只有管理员可以查看这个页面。"
+NOT_FOUND = "没有找到这个页面或工单（也可能不在您的管辖范围内）。"
+TOO_LONG = "“{field}”太长了，最多 {limit} 个字。"
+REQUIRED = "请填写“{field}”。"
+BAD_VALUE = "“{field}”的值不对。"
+BAD_REQUEST = "请求格式不对。"
+SERVER_ERROR = "系统出了点问题，操作可能没有完成，请稍后再试。"
+TOO_LARGE = "提交的内容太大了。"
+
+# board
+STATUS_GROUPS = {
+    "waiting": "待接单",
+    "working": "办理中",
+    "overdue": "已超时",
+    "urgent": "紧急",
+    "survey": "待回访",
+}
+SORTS = {"new": "最新", "old": "最早", "updated": "最近更新", "urgent": "紧急优先"}
+ANY = "全部"
+URGENT = "紧急"
+OVERDUE = "超时"
+REOPENED = "重办"
+NOBODY = "未派"
+
+# order page
+DONE = {
+    "assign": "已改派给 {name}。",
+    "note": "已添加内部备注。",
+    "message": "留言已发给居民。",
+    "escalate": "已吹哨上报。",
+    "resolve": "已办结，已通知居民。",
+    "reopen": "已重办。",
+    "cancel": "工单已取消。",
+    "edit": "已更正。",
+    "merge": "已并入 #{into}。",
+}
+FLASH = {
+    "assign": "已改派，新的处理人会收到推送。",
+    "note": "已添加内部备注（居民看不到）。",
+    "message": "留言已排队发给居民。",
+    "escalate": "已吹哨上报，网格长和社区干事会收到通知。",
+    "resolve": "已办结，已通知居民并请其评价。",
+    "reopen": "已重办并重新派单。",
+    "cancel": "工单已取消。",
+    "edit": "已更正。",
+    "merge": "已合并，居民会收到通知。",
+}
+FIELDS = {
+    "text": "内容",
+    "reason": "原因",
+    "member": "处理人",
+    "category": "类别",
+    "building": "楼栋",
+    "unit": "单元",
+    "room": "房号",
+    "into": "并入的单号",
+    "version": "版本",
+}
+OUTBOX_STATES = {
+    "pending": "排队中",
+    "sending": "发送中",
+    "sent": "已送达",
+    "failed": "发送失败（将重试）",
+    "undeliverable": "无法送达",
+    "unconfirmed": "结果未知",
+}
+CHANNELS = {"custom": "客服消息", "template": "模板消息"}
+ACTORS = {"system": "系统", "resident": "居民", "member": "成员", "console": "工作台"}
+SLA_LEFT = "还剩 {left}"
+SLA_PAST = "已超过 {left}"
+SLA_NONE = "—"
+FLASH_NAMES = {
+    "assign": "改派",
+    "note": "内部备注",
+    "message": "给居民留言",
+    "escalate": "吹哨上报",
+    "resolve": "办结",
+    "reopen": "重办",
+    "cancel": "取消工单",
+    "edit": "更正",
+    "merge": "合并",
+}
+AUDIT_ACTIONS = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "duty": "切换上岗",
+}
+ON_DUTY = "在岗"
+OFF_DUTY = "下岗"
+FLASH_DUTY = {"on": "已设为在岗。", "off": "已设为下岗，暂不派新单。"}
+
+# The pages' own words: headings, labels, buttons, placeholders (templates read them as ``w``).
+W = {
+    "brand": "睦邻 · 社区工作台",
+    "nav_board": "工单看板",
+    "nav_members": "成员",
+    "nav_residents": "居民",
+    "nav_audit": "操作记录",
+    "logout": "退出",
+    "login": "登录",
+    "login_title": "社区工作台登录",
+    "username": "用户名",
+    "password": "密码",
+    "go_login": "去登录",
+    "back_to_board": "回到工单看板",
+    "back": "← 工单看板",
+    "search": "单号、地址、内容或电话",
+    "status": "状态",
+    "all_statuses": "全部状态",
+    "category": "类别",
+    "all_categories": "全部类别",
+    "grid": "网格",
+    "all_grids": "全部网格",
+    "building": "楼栋",
+    "unit": "单元",
+    "room": "房号",
+    "assignee": "处理人",
+    "all_assignees": "全部处理人",
+    "urgent": "紧急",
+    "overdue": "超时",
+    "date_from": "从",
+    "date_to": "到",
+    "sort": "排序",
+    "filter": "筛选",
+    "clear": "清除",
+    "total": "共 {n} 张工单",
+    "capped": "超过 1000 张工单，请加筛选条件缩小范围",
+    "page_of": "，第 {page}/{pages} 页",
+    "no_orders": "没有符合条件的工单。",
+    "prev": "上一页",
+    "next": "下一页",
+    "order_no": "工单 #{n}",
+    "merged_into": "已并入",
+    "summary": "摘要",
+    "address": "地址",
+    "no_address": "未提供",
+    "phone": "电话",
+    "preferred": "希望上门",
+    "danger": "危险",
+    "danger_urgent": "紧急",
+    "danger_possible": "可能有危险",
+    "resident": "居民",
+    "followers": "，另有 {n} 位邻居反映同一问题",
+    "received_at": "受理时间",
+    "accept_by": "接单时限",
+    "resolve_by": "办结时限",
+    "resolved_at": "办结时间",
+    "rating": "评价",
+    "score": "{n} 分",
+    "unsatisfied": "（不满意）",
+    "not_rated": "尚未评价",
+    "act": "处理",
+    "assign_to": "改派给",
+    "suggested": "建议：{name}",
+    "suggestion": "派单建议：{reason}",
+    "assign_reason": "原因（可不填）",
+    "assign": "改派",
+    "note_here": "内部备注（居民看不到）",
+    "note": "添加备注",
+    "message_here": "给居民留言（通过公众号发送）",
+    "message": "发给居民",
+    "resolve_here": "办结说明",
+    "resolve": "办结",
+    "escalate_here": "吹哨原因",
+    "escalate": "吹哨上报",
+    "cancel_here": "取消原因",
+    "cancel": "取消工单",
+    "merge_here": "并入的单号",
+    "merge": "合并重复工单",
+    "redispatch": "更正后重新派单",
+    "edit": "更正",
+    "reopen_here": "重办原因",
+    "reopen": "重办",
+    "timeline": "处理经过",
+    "image": "图片",
+    "place": "位置",
+    "pushes": "推送记录",
+    "time": "时间",
+    "to": "发给",
+    "channel": "方式",
+    "content": "内容",
+    "no_pushes": "暂无推送。",
+    "members": "社区成员",
+    "key": "编号",
+    "name": "姓名",
+    "roles": "角色",
+    "wechat": "微信",
+    "holding": "手上工单",
+    "bound": "已绑定",
+    "invite": "邀请码",
+    "unbound": "未绑定",
+    "set_off": "设为下岗",
+    "set_on": "设为在岗",
+    "residents": "居民",
+    "openid": "微信号",
+    "called": "称呼",
+    "home": "登记地址",
+    "tags": "标签",
+    "no_home": "未登记",
+    "no_residents": "还没有居民。",
+    "audit": "操作记录",
+    "account": "账号",
+    "action": "操作",
+    "target": "对象",
+    "ip": "来源地址",
+    "detail": "说明",
+    "nav_users": "账号",
+    "users": "工作台账号",
+    "users_hint": "账号用命令行管理：mulin admin add-user / passwd / disable。",
+    "scope": "范围",
+    "whole_community": "全社区",
+    "member_link": "对应成员",
+    "last_login": "上次登录",
+    "active": "正常",
+    "disabled": "已停用",
+    "locked": "已锁定",
+}
