@@ -148,6 +148,8 @@ async def test_nginx_proxies_the_webhook_over_tls(
             assert resp.status == 200
         async with http.get(f"{base}/metrics") as resp:  # from loopback: allowed
             assert resp.status == 200 and "mulin_database_up 1.0" in await resp.text()
+        async with http.get(f"{base}/admin/login") as resp:  # the console, through TLS
+            assert resp.status == 200 and "csrf_token" in await resp.text()
         async with http.get(f"{base}/sandbox") as resp:
             assert resp.status == 404
         big = wx.deliver(wx.text("o_nginx_1", "长" * 40_000))
