@@ -3,7 +3,8 @@
 Layers, lowest first; a module may import its own layer and those below, never above:
 
 1. pure: bot.texts, bot.clock, bot.messages, bot.intake, the order rules in bot.orders
-   (lifecycle, timers, state, dispatch, permissions, calendar, holidays) — no I/O libraries;
+   (lifecycle, timers, state, dispatch, permissions, calendar, holidays) and the figures
+   (bot.kpi's period, worktime, facts, measure, figures, labels) — no I/O libraries;
 2. storage, configuration and clients: models, bot.storage, bot.config, bot.observability,
    the WeChat API client with its tokens and errors;
 3. services: the order service, notices and queries, the outbox, the roster, broadcasts,
@@ -33,6 +34,13 @@ PURE = (
     "bot.orders.permissions",
     "bot.orders.calendar",
     "bot.orders.holidays",
+    # the figures: order facts in, figures out (bot.kpi's loader and report are services)
+    "bot.kpi.period",
+    "bot.kpi.worktime",
+    "bot.kpi.facts",
+    "bot.kpi.measure",
+    "bot.kpi.figures",
+    "bot.kpi.labels",
 )
 LAYERS: list[tuple[int, tuple[str, ...]]] = [
     (1, PURE),
@@ -62,6 +70,7 @@ LAYERS: list[tuple[int, tuple[str, ...]]] = [
             "bot.chat",
             "bot.residents",
             "bot.figures",
+            "bot.kpi",
             "bot.lists",
             "bot.privacy",
         ),

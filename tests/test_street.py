@@ -299,3 +299,18 @@ async def test_the_console_shows_each_account_its_own_community_or_the_whole_str
     assert seen == {"dtstaff": (False, True), "qleader": (True, False), "office": (True, True)}
     await console.login("dtstaff")
     assert (await console.client.get(f"/admin/orders/{q}")).status == 404
+
+
+async def test_figures_count_each_order_in_its_own_community_and_grid(street: Street3) -> None:
+    from datetime import timedelta
+
+    from bot.keys import ENGINE
+    from bot.kpi.load import load_facts
+
+    q = number_in(await street.say("o_k1", "青和居3栋1单元101 门锁坏了"))
+    d = number_in(await street.say("o_k2", "东亭3栋1单元101 门锁坏了"))
+    facts, _ = await load_facts(
+        street.app[ENGINE], START - timedelta(days=1), START + timedelta(days=1)
+    )
+    where = {f.id: (f.community, f.grid, f.member) for f in facts}
+    assert where[q] == ("qhj", "G01", "a02") and where[d] == ("dt", "G01", "b02")

@@ -59,17 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--roster", help="a roster file whose estates (小区) address.estate names")
     parse.add_argument("--config", help="read the estates from this service's database")
 
-    roster = sub.add_parser("roster", help="community roster in and out")
-    rsub = roster.add_subparsers(dest="roster_command", required=True, parser_class=_Parser)
-    rin = rsub.add_parser("import", help="import a roster file (YAML, CSV or XLSX)")
-    rin.add_argument("file")
-    rin.add_argument("--config", required=True)
-    rout = rsub.add_parser("export", help="export the roster (YAML, CSV or XLSX)")
-    rout.add_argument("--config", required=True)
-    rout.add_argument("--format", choices=["yaml", "csv", "xlsx"])
-    rout.add_argument("--output", help="write to this file instead of standard output")
-    rout.add_argument("--community", help="community code (when there are several)")
-
+    _add_roster_parser(sub)
     from bot.broadcasts import add_broadcast_parser, add_residents_parser
 
     add_broadcast_parser(sub)
@@ -88,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     msync = msub.add_parser("sync", help="publish the menu: section of the config to WeChat")
     msync.add_argument("--config", required=True)
 
+    _add_report_parser(sub)
     db = sub.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     up = dbsub.add_parser("upgrade", help="apply migrations")
@@ -96,6 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_db_parsers(dbsub)
     return p
+
+
+def _add_roster_parser(sub: Any) -> None:
+    roster = sub.add_parser("roster", help="community roster in and out")
+    rsub = roster.add_subparsers(dest="roster_command", required=True, parser_class=_Parser)
+    rin = rsub.add_parser("import", help="import a roster file (YAML, CSV or XLSX)")
+    rin.add_argument("file")
+    rin.add_argument("--config", required=True)
+    rout = rsub.add_parser("export", help="export the roster (YAML, CSV or XLSX)")
+    rout.add_argument("--config", required=True)
+    rout.add_argument("--format", choices=["yaml", "csv", "xlsx"])
+    rout.add_argument("--output", help="write to this file instead of standard output")
+    rout.add_argument("--community", help="community code (when there are several)")
+
+
+def _add_report_parser(sub: Any) -> None:
+    report = sub.add_parser("report", help="reports: the monthly workbook")
+    resub = report.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    monthly = resub.add_parser("monthly", help="the month's figures and orders as XLSX")
+    monthly.add_argument("--config", required=True)
+    monthly.add_argument("--month", required=True, help="YYYY-MM, in the configured time zone")
+    monthly.add_argument("--output", help="file to write (default 睦邻月报-YYYY-MM.xlsx)")
 
 
 def run(argv: Sequence[str]) -> int:
@@ -155,6 +168,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.console.cli import run_admin
 
         return run_admin(args, load_config(args.config), sys.stdin, sys.stdout, sys.stderr)
+    if args.command == "report":
+        return _report_monthly(args)
     if args.command == "menu":
         return _menu_sync(load_config(args.config))
     if args.command == "db" and args.db_command == "upgrade":
@@ -164,6 +179,19 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_db_command(args, load_config(args.config), sys.stdout, sys.stderr)
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+def _report_monthly(args: argparse.Namespace) -> int:
+    from bot.kpi.cli import month_arg, run_report_monthly
+    from bot.kpi.period import Period
+
+    try:
+        Period.parse_month(args.month)  # a bad month is reported before the config is read
+    except ValueError as exc:
+        raise UsageError(f"--month: {exc}") from None
+    config = load_config(args.config)
+    period = month_arg(args.month, config)
+    return run_report_monthly(config, period, args.output, sys.stdout, sys.stderr)
 
 
 def _port(value: int | None, default: int) -> int:

@@ -1,0 +1,96 @@
+"""``mulin report monthly``: the month's workbook, with progress on a terminal (quiet when piped)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from tqdm import tqdm
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.kpi.load import load_facts, load_visits
+from bot.kpi.period import Period
+from bot.kpi.report import STEPS, MonthData, build_workbook, file_name
+from bot.kpi.sheets import visit_weeks
+from bot.orders.sla import sla_of
+from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
+
+
+async def month_data(
+    engine: AsyncEngine, config: Config, period: Period, now: datetime
+) -> MonthData:
+    """This month's and the previous month's orders, names, and the visits of the month's weeks."""
+    facts, names = await load_facts(engine, period.previous().start_utc, period.end_utc)
+    weeks = visit_weeks(period)
+    start = min([period.start_utc, *(w.start_utc for w in weeks)])
+    end = max([period.end_utc, *(w.end_utc for w in weeks)])
+    visits = await load_visits(engine, start, end)
+    return MonthData(
+        period=period,
+        facts=facts,
+        names=names,
+        visits=visits,
+        sla=sla_of(config),
+        as_of=min(now, period.end_utc),
+        generated_at=now,
+    )
+
+
+def run_report_monthly(
+    config: Config,
+    period: Period,
+    output: str | None,
+    out: TextIO,
+    err: TextIO,
+    clock: Clock | None = None,
+) -> int:
+    """0 written; 2 the output cannot be written; 1 the database failed."""
+    target = Path(output) if output else Path(file_name(period))
+    if target.parent and not target.parent.is_dir():
+        print(f"mulin: --output: no such directory: {target.parent}", file=err)
+        return 2
+    now = (clock or SystemClock()).now().astimezone(UTC)
+    bar = tqdm(total=STEPS + 1, desc="月报", unit="步", file=err, disable=None, leave=False)
+    try:
+        with bar:
+
+            async def work(engine: AsyncEngine) -> MonthData:
+                return await month_data(engine, config, period, now)
+
+            bar.set_postfix_str("读取工单")
+            data = asyncio.run(with_database(config.database.url, work))
+            bar.update()
+
+            def step(sheet: str) -> None:
+                bar.set_postfix_str(sheet)
+                bar.update()
+
+            workbook = build_workbook(data, step)
+            partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+            try:
+                workbook.save(partial)
+                partial.replace(target)  # never a half-written report under the real name
+            finally:
+                partial.unlink(missing_ok=True)
+    except DATABASE_ERRORS as exc:
+        if isinstance(exc, OSError) and exc.filename is not None:
+            print(f"mulin: --output: cannot write {target}: {exc.strerror}", file=err)
+            return 2
+        print(failure_line(exc), file=err)
+        return 1
+    count = sum(1 for o in data.facts if period.contains(o.created_at))
+    print(f"{target} ({period.label}, {count} 件工单)", file=out)
+    return 0
+
+
+def month_arg(text: str, config: Config) -> Period:
+    """``--month`` as a period in the configured time zone (ValueError names the flag)."""
+    try:
+        return Period.parse_month(text, config.tz)
+    except ValueError as exc:
+        raise ValueError(f"--month: {exc}") from None
