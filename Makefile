@@ -26,13 +26,15 @@ browser:
 	  echo "could not install chromium: browser tests will fail"; }
 
 # The deployment tests check deploy/ with Debian's own tools: nginx -t and a live TLS proxy,
-# promtool (package prometheus), systemd-analyze, pg_dump/pg_restore for the backup drill.
+# promtool (package prometheus), systemd-analyze, pg_dump/pg_restore for the backup drill,
+# pgbouncer for the transaction-pooling test.
 deploy-tools:
 	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v promtool >/dev/null && \
-	  command -v systemd-analyze >/dev/null && command -v pg_dump >/dev/null && command -v openssl >/dev/null || { \
-	  echo "installing Debian nginx, prometheus (promtool), systemd, postgresql-client, openssl for the deployment tests"; \
+	  command -v systemd-analyze >/dev/null && command -v pg_dump >/dev/null && command -v openssl >/dev/null && \
+	  { command -v pgbouncer || test -x /usr/sbin/pgbouncer; } >/dev/null || { \
+	  echo "installing Debian nginx, prometheus (promtool), systemd, postgresql-client, openssl, pgbouncer for the deployment tests"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    nginx prometheus systemd postgresql-client openssl >/dev/null) || \
+	    nginx prometheus systemd postgresql-client openssl pgbouncer >/dev/null) || \
 	  echo "could not install the deployment tools: tests/test_deploy.py will fail under CI"; }
 
 test: $(STAMP) browser deploy-tools

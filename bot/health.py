@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.keys import CLOCK, ENGINE, METRICS
 from bot.observability.metrics import CONTENT_TYPE
-from bot.ticks.outbox import REDIS
+from bot.ticks.outbox import REDIS, WECHAT_API
 from bot.wechat import webhook
 
 
 async def healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    # the pid tells which of `mulin serve --workers N`'s processes answered
+    return web.json_response({"status": "ok", "pid": os.getpid()})
 
 
 async def _check(probe: object) -> str:
@@ -58,6 +60,9 @@ async def metrics(request: web.Request) -> web.Response:
             await gauges.refresh(app[ENGINE], app[CLOCK].now())
     except Exception:  # the database is away: mulin_database_up says so, the rest stays
         gauges.database_up.set(0)
+    api = app.get(WECHAT_API)
+    if api is not None:
+        gauges.token_failures.set(api.tokens.fetch_failures)
     body = app[METRICS].render()
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 

@@ -19,6 +19,7 @@ from bot.app import create_app
 from bot.cli.commands import run
 from bot.keys import SESSIONS
 from bot.storage.engine import create_engine, session_factory
+from models.console import ConsoleSession, ConsoleUser
 from models.inbound import InboundMessage
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage, WeChatToken
@@ -78,6 +79,22 @@ async def service(aiohttp_client: ClientFactory, url: str) -> Chat:
     await seed_roster(app[SESSIONS], datetime.now(UTC))
     async with app[SESSIONS]() as s, s.begin():
         s.add(WeChatToken(appid=APPID, token="LIVE-ACCESS-TOKEN", version=1))
+        now = datetime.now(UTC)
+        user = ConsoleUser(
+            username="office", password_hash="x", role="admin", created_at=now, updated_at=now
+        )
+        s.add(user)
+        await s.flush()
+        s.add(
+            ConsoleSession(
+                token="LIVE-SESSION-TOKEN",
+                user_id=user.id,
+                csrf_token="c",
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now,
+            )
+        )
     return Chat(client)
 
 
@@ -148,6 +165,7 @@ async def test_a_restore_drill_on_sqlite(
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT token FROM wechat_tokens").fetchall() == [(None,)]
     assert b"LIVE-ACCESS-TOKEN" not in dump.read_bytes()
+    assert b"LIVE-SESSION-TOKEN" not in dump.read_bytes()
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".partial")]
     # a database that holds data is replaced only with --force
     args = ("db", "restore", "--config", str(fresh_config), "--input", str(dump))
@@ -202,7 +220,8 @@ async def test_a_restore_drill_on_postgresql(
     live, fresh = pg_pair
     chat = await service(aiohttp_client, live)
     fresh_config = await drill(chat, live, fresh, tmp_path, capsys)
-    assert b"LIVE-ACCESS-TOKEN" not in (tmp_path / "backup.bin").read_bytes()
+    dump = (tmp_path / "backup.bin").read_bytes()
+    assert b"LIVE-ACCESS-TOKEN" not in dump and b"LIVE-SESSION-TOKEN" not in dump
     args = ("db", "restore", "--config", str(fresh_config), "--input", str(tmp_path / "backup.bin"))
     code, _, err = await mulin(capsys, *args)
     assert code == 2 and "--force" in err

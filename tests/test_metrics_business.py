@@ -50,7 +50,9 @@ async def test_business_metrics_follow_the_orders(
     after = await scrape(members)
     assert after["mulin_orders_urgent_unaccepted"] == 0
     assert after["mulin_orders_urgent_unaccepted_oldest_seconds"] == 0
-
+    # pushes to members who never wrote, with no template configured: undeliverable, by reason
+    assert after['mulin_outbox_undeliverable{reason="window"}'] == 0
+    assert after["mulin_token_refresh_failures"] == 0
 
 
 async def test_webhook_latency_is_a_histogram(aiohttp_client: ClientFactory, db_url: str) -> None:
@@ -60,3 +62,40 @@ async def test_webhook_latency_is_a_histogram(aiohttp_client: ClientFactory, db_
     m = await scrape(members)
     assert m["mulin_webhook_seconds_count"] == 2
     assert m['mulin_webhook_seconds_bucket{le="5.0"}'] == 2
+
+
+def test_undeliverable_reasons() -> None:
+    from bot.observability.gauges import undeliverable_reason as reason
+
+    assert reason("the user never wrote to the account (no 48-hour window); no template") == (
+        "no_template"
+    )
+    assert reason("customer service refused (errcode 43004: require subscribe)") == "unfollowed"
+    assert reason("customer service refused (errcode 45015: response out of time limit)") == (
+        "window"
+    )
+    assert reason("errcode 40003: invalid openid") == "refused"
+    assert reason(None) == "other"
+
+
+async def test_token_refresh_failures_are_counted(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.app import create_app
+    from bot.keys import SESSIONS
+    from bot.ticks.outbox import deliver_due
+    from tests.support import make_config, seed_roster
+    from tests.test_orders_flow import Chat
+
+    app = create_app(make_config(sqlite_url), start_scheduler=False)  # the API: a closed port
+    client = await aiohttp_client(app)
+    await seed_roster(app[SESSIONS], datetime.now(UTC))
+    chat = Chat(client)
+    await chat.say("o_m02", "帮助")  # inside the member's window: the push is sent, not given up
+    await chat.say("o_res_t", "1栋1单元101门锁坏了")
+    await deliver_due(app)
+    text = await (await client.get("/metrics")).text()
+    failures = re.search(r"^mulin_token_refresh_failures (\S+)$", text, re.M)
+    assert failures and float(failures.group(1)) >= 1

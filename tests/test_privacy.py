@@ -54,8 +54,8 @@ class Place:
 
 
 @pytest.fixture
-async def place(aiohttp_client: ClientFactory, tmp_path: Path) -> Place:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
+async def place(aiohttp_client: ClientFactory, tmp_path: Path, db_url: str) -> Place:
+    url = db_url  # SQLite, and PostgreSQL when MULIN_TEST_POSTGRES_URL is set
     app = create_app(make_config(url, "plain"), start_scheduler=False)
     client = await aiohttp_client(app)
     await seed_roster(app[SESSIONS], datetime.now(UTC))
@@ -103,6 +103,27 @@ async def test_export_holds_everything_about_the_resident(
     neighbour = json.loads(out)
     assert code == 0 and [o["id"] for o in neighbour["orders_followed"]] == [n]
     assert all(m["openid"] == B for m in neighbour["inbound_messages"])
+
+
+async def test_the_workbook_never_runs_a_residents_text_as_a_formula(
+    place: Place, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    await fill(place)
+    await place.chat.say(A, '=HYPERLINK("http://x","点我")')
+    book_file = tmp_path / "a.xlsx"
+    code, _, err = await place.mulin(
+        "privacy", "export", "--openid", A, "--output", str(book_file), capsys=capsys
+    )
+    assert code == 0, err
+    sheet = load_workbook(book_file)["发来的消息"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("content") + 1
+    cells = [row[column - 1] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.data_type != "f" for c in cells)
+    texts = [c.value for c in cells]
+    assert '\'=HYPERLINK("http://x","点我")' in texts
 
 
 async def test_erase_leaves_nothing_personal_and_the_figures_whole(

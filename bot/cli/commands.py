@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -24,14 +24,27 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="mulin", description="睦邻 — neighbourhood service orders over WeChat")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
+def _add_serve(sub: Any) -> None:
     serve = sub.add_parser("serve", help="run the service: webhook, admin, scheduler ticks")
     serve.add_argument("--config", required=True, help="path to the YAML configuration")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (SO_REUSEPORT)"
+    )
+    serve.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not apply migrations at start (run `mulin db upgrade` once instead)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="mulin", description="睦邻 — neighbourhood service orders over WeChat")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    _add_serve(sub)
 
     demo = sub.add_parser("demo", help="run the sandbox: no WeChat account needed")
     demo.add_argument("--port", type=int, default=8080)
@@ -113,7 +126,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         config = load_config(args.config)
         require_real_secrets(config)
-        return _serve(config, args.host, args.port)
+        if args.workers != 1:
+            return _serve_workers(config, args)
+        return _serve(
+            config, args.host, args.port, reuse_port=args.reuse_port, migrate=not args.no_migrate
+        )
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 
@@ -184,7 +201,29 @@ def _port(value: int | None, default: int) -> int:
     return port
 
 
-def _serve(config: Config, host: str | None, port: int | None) -> int:
+def _serve_workers(config: Config, args: argparse.Namespace) -> int:
+    from bot.cli.workers import run_workers
+    from bot.observability import logs as logsetup
+
+    if not 1 <= args.workers <= 64:
+        raise UsageError(f"--workers: must be between 1 and 64, got {args.workers}")
+    port = _port(args.port, config.server.port)
+    if port == 0:
+        raise UsageError("--workers: needs a fixed --port (0 would give each worker its own)")
+    logsetup.configure(config.logging.level, config.logging.format)
+    if _db_upgrade(config) != 0:  # once, before the workers start
+        return 1
+    return run_workers(args.config, args.host or config.server.host, port, args.workers)
+
+
+def _serve(
+    config: Config,
+    host: str | None,
+    port: int | None,
+    *,
+    reuse_port: bool = False,
+    migrate: bool = True,
+) -> int:
     from aiohttp import web
 
     from bot.app import create_app
@@ -194,7 +233,7 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
     logsetup.configure(config.logging.level, config.logging.format)
     use_fast_event_loop()
     _warn_about_holidays(config)
-    app = create_app(config)
+    app = create_app(config, run_migrations=migrate)
 
     async def settle_heap(_: web.Application) -> None:
         # last of the startup steps: the database, clients and scheduler are up by now
@@ -207,12 +246,30 @@ def _serve(config: Config, host: str | None, port: int | None) -> int:
             app,
             host=host or config.server.host,
             port=_port(port, config.server.port),
-            print=lambda msg: print(msg, file=sys.stderr),
+            reuse_port=reuse_port or None,
+            print=_banner(config.logging.format),
         )
     except OSError as exc:
         print(f"mulin: cannot start: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _banner(fmt: str) -> Callable[[str], None]:
+    """aiohttp's "Running on ..." lines: on stderr, or as log lines when logs are JSON (so
+    every line a log collector reads is one JSON object)."""
+    if fmt != "json":
+        return lambda msg: print(msg, file=sys.stderr)
+    import logging
+
+    log = logging.getLogger("mulin")
+
+    def to_log(msg: str) -> None:
+        for line in msg.splitlines():
+            if line.strip():
+                log.info(line)
+
+    return to_log
 
 
 def _warn_about_holidays(config: Config) -> None:

@@ -88,6 +88,10 @@ class _Out:
             return self._cell(value, number_format=_PERCENT)
         if isinstance(value, datetime):
             return self._cell(value, number_format=_TIME)
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            # openpyxl writes such a string as a formula: a resident's words (the summary)
+            # must never run in the office's spreadsheet
+            return "'" + value
         return value
 
     def _cell(
@@ -105,6 +109,9 @@ class _Out:
         if number_format is not None:
             cell.number_format = number_format
         return cell
+
+
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _chart(kind: type[BarChart] | type[LineChart], title: str, ws: Any, top: int, end: int) -> Any:

@@ -42,7 +42,13 @@ class Gauges:
             "How long the oldest due, unsent push has been waiting (0 when none)",
         )
         self.outbox_undeliverable = gauge(
-            "mulin_outbox_undeliverable", "Pushes given up as undeliverable (all time)"
+            "mulin_outbox_undeliverable",
+            "Pushes given up as undeliverable (all time), by reason",
+            ("reason",),
+        )
+        self.token_failures = gauge(
+            "mulin_token_refresh_failures",
+            "Access-token fetches this process attempted that failed (since it started)",
         )
         self.timer_lag = gauge(
             "mulin_timer_lag_seconds", "Now minus the oldest order timer that is due (0 when none)"
@@ -79,9 +85,13 @@ class Gauges:
                         )
                     )
                 ).one()
-                undeliverable = await conn.scalar(
-                    select(func.count()).where(OutboxMessage.status == "undeliverable")
-                )
+                undeliverable = (
+                    await conn.execute(
+                        select(OutboxMessage.last_error, func.count())
+                        .where(OutboxMessage.status == "undeliverable")
+                        .group_by(OutboxMessage.last_error)
+                    )
+                ).all()
                 due_timer = await conn.scalar(
                     select(func.min(Order.next_timer_at)).where(Order.next_timer_at <= now)
                 )
@@ -96,8 +106,29 @@ class Gauges:
         self.urgent_unaccepted_age.set(_age(now, urgent[1]))
         self.outbox_pending.set(pending[0])
         self.outbox_oldest.set(_age(now, pending[1]))
-        self.outbox_undeliverable.set(undeliverable or 0)
+        by_reason = dict.fromkeys(REASONS, 0)
+        for error, n in undeliverable:
+            by_reason[undeliverable_reason(error)] += n
+        for reason, n in by_reason.items():
+            self.outbox_undeliverable.labels(reason=reason).set(n)
         self.timer_lag.set(_age(now, due_timer))
+
+
+REASONS = ("no_template", "unfollowed", "window", "refused", "other")
+
+
+def undeliverable_reason(error: str | None) -> str:
+    """A short label for why a push could not be delivered (from the outbox's last_error)."""
+    text = (error or "").lower()
+    if "no template" in text:  # the fix: configure wechat.templates
+        return "no_template"
+    if "43004" in text or "unfollow" in text:
+        return "unfollowed"
+    if "45015" in text or "45047" in text or "48-hour" in text:
+        return "window"
+    if "errcode" in text:
+        return "refused"
+    return "other"
 
 
 def _age(now: datetime, since: object) -> float:

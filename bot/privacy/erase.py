@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, literal, or_, select, update
+from sqlalchemy import String, cast, delete, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.observability.logs import mask_phone_numbers
@@ -56,6 +56,9 @@ async def _count(session: AsyncSession, stmt: object) -> int:
 async def erase_resident(session: AsyncSession, openid: str, now: datetime) -> ErasureSummary:
     """Erase inside the caller's transaction; the summary counts the rows touched."""
     pseudo = pseudonym_for()
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite keeps deleted and overwritten content in free space unless told to zero it
+        await session.execute(text("PRAGMA secure_delete=ON"))
     reported, _followed = await order_ids_of(session, openid)
     actor = f"resident:{openid}"
     c: dict[str, int] = {}

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 SHEET_NAMES = {
     "resident": "登记信息",
@@ -24,10 +25,18 @@ SHEET_NAMES = {
 }
 
 
+# openpyxl writes a string that starts with "=" as a formula: a resident's text must never run
+# in the office's spreadsheet (formula injection), so such text is quoted like Excel does.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | str):
+    if value is None or isinstance(value, bool | int | float):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if not isinstance(value, str):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters XML cannot hold
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def export_workbook(data: dict[str, Any]) -> bytes:

@@ -1,9 +1,9 @@
 """Online backups and restores: SQLite's backup API, PostgreSQL's pg_dump / pg_restore.
 
 A backup is consistent while the service keeps writing (SQLite copies one snapshot through
-the backup API; pg_dump reads inside one transaction). It never holds the access token: the
-token is a live credential, and a restored service fetches a fresh one. The appsecret never
-was in the database.
+the backup API; pg_dump reads inside one transaction). It never holds live credentials: not
+the access token (a restored service fetches a fresh one), not the console's session tokens
+(the office signs in again after a restore). The appsecret never was in the database.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 # Not application data: migrations' bookkeeping. A database holding only these is empty.
 BOOKKEEPING = {"alembic_version", "sqlite_sequence"}
-SECRET_TABLES = ("wechat_tokens",)
+SECRET_TABLES = ("wechat_tokens",)  # the access token: emptied in the copy
+SESSION_TABLES = ("console_sessions",)  # signed-in browsers' tokens: left out of the copy
 
 
 class BackupError(Exception):
@@ -76,6 +77,9 @@ def _sqlite_backup(source: Path, output: Path) -> None:
                 for table in SECRET_TABLES:
                     if _has_table(dst, table):
                         dst.execute(f"UPDATE {table} SET token = NULL, expires_at = NULL")
+                for table in SESSION_TABLES:
+                    if _has_table(dst, table):
+                        dst.execute(f"DELETE FROM {table}")
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             dst.execute("VACUUM")
         finally:
@@ -160,7 +164,7 @@ def _pg_backup(url: URL, output: Path) -> None:
     args, env = _pg_args(url)
     partial = output.with_name(output.name + ".partial")
     argv = [_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--no-privileges"]
-    argv += [f"--exclude-table-data={t}" for t in SECRET_TABLES]
+    argv += [f"--exclude-table-data={t}" for t in (*SECRET_TABLES, *SESSION_TABLES)]
     _run([*argv, "--file", str(partial), url.database or "postgres"], env)
     partial.replace(output)
 

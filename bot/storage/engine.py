@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -50,7 +51,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         )
         _tune_sqlite(engine)
         return engine
+    url, pooled = pgbouncer_url(url)
     connect_args = kwargs.pop("connect_args", {})
+    if pooled:
+        # PgBouncer in transaction mode hands each transaction any server connection: asyncpg
+        # must not reuse statements across transactions (docs/deploy.md, "PgBouncer").
+        connect_args.setdefault("statement_cache_size", 0)
+        connect_args.setdefault("prepared_statement_cache_size", 0)
+        connect_args.setdefault("prepared_statement_name_func", _statement_name)
     # A database that stops answering must fail a statement in bounded time, so the inbound
     # side can hold messages and the ticks can move on; nothing we run takes this long.
     connect_args.setdefault("timeout", PG_CONNECT_TIMEOUT)
@@ -65,6 +73,25 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         connect_args=connect_args,
         **kwargs,
     )
+
+
+PGBOUNCER_PARAM = "pgbouncer"
+
+
+def pgbouncer_url(url: str) -> tuple[str, bool]:
+    """``…?pgbouncer=1`` (or ``=true``/``=transaction``): the URL without the flag, and True."""
+    u = make_url(url)
+    flag = u.query.get(PGBOUNCER_PARAM)
+    if flag is None:
+        return url, False
+    if isinstance(flag, tuple):
+        flag = flag[-1]
+    stripped = u.difference_update_query([PGBOUNCER_PARAM]).render_as_string(hide_password=False)
+    return stripped, flag.lower() in ("1", "true", "yes", "transaction")
+
+
+def _statement_name() -> str:
+    return f"__mulin_{uuid4().hex}__"
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

@@ -14,6 +14,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.keys import CLOCK, CONFIG, ROSTER, SCHEDULER, SESSIONS, TICKS
+from bot.observability.logs import context as log_context
 from bot.storage.outages import OutageLog, is_outage
 from bot.ticks.broadcasts import broadcast_tick_app
 from bot.ticks.digest import digest_tick
@@ -51,15 +52,16 @@ def guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaitab
     outage = OutageLog(f"tick {name}: database", log)
 
     async def run() -> None:
-        try:
-            await tick(app)
-        except Exception as exc:
-            if is_outage(exc):
-                outage.failed(exc)
+        with log_context(tick=name):  # every line the tick logs names it, its failure too
+            try:
+                await tick(app)
+            except Exception as exc:
+                if is_outage(exc):
+                    outage.failed(exc)
+                else:
+                    log.exception("tick %s failed", name)
             else:
-                log.exception("tick %s failed", name)
-        else:
-            outage.recovered()
+                outage.recovered()
 
     return run
 

@@ -179,6 +179,7 @@ class TokenProvider:
         self._lock = asyncio.Lock()
         self._cached: StoredToken | None = None
         self.fetches = 0  # tokens this provider fetched from WeChat itself
+        self.fetch_failures = 0  # fetches that failed: refused by WeChat, or no answer
         # WeChat refused to issue a token (wrong secret, IP not on the allow-list): every send
         # would ask again, spending the token quota; the refusal is repeated locally for a while.
         self._refusal_hold = refusal_hold
@@ -240,8 +241,9 @@ class TokenProvider:
             return stored.token
         try:
             token, expires_in = await self._fetch(failed)
-        except TokenError as exc:
-            if exc.errcode is not None:  # WeChat's answer, not a network problem
+        except Exception as exc:  # refused, or no answer: counted for /metrics either way
+            self.fetch_failures += 1
+            if isinstance(exc, TokenError) and exc.errcode is not None:  # WeChat's answer
                 log.error(
                     "WeChat refused an access token for appid %s (%s): check wechat.appid,"
                     " wechat.secret and the server IP allow-list; sends wait %ds",
