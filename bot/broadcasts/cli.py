@@ -39,6 +39,7 @@ from bot.broadcasts.rules import RulesFileError, RulesInvalid, read_rules
 from bot.broadcasts.schedule import DEFAULT_LATE_RECURRING
 from bot.clock import Clock, SystemClock
 from bot.config import Config, UsageError
+from bot.observability.progress import bar
 from bot.storage.engine import session_factory
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 from models.broadcasts import BroadcastRule
@@ -240,7 +241,8 @@ def run_residents_import(path: str, config: Config, out: TextIO, err: TextIO) ->
     now = SystemClock().now()
 
     async def work(sessions: Sessions) -> list[str]:
-        return [(await import_residents(sessions, data, now)).line()]
+        with bar(len(data.rows), "居民", err) as shown:
+            return [(await import_residents(sessions, data, now, shown.update)).line()]
 
     return _run_db(config, work, out, err)
 

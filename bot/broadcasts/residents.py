@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -187,7 +187,10 @@ class ImportSummary:
 
 
 async def import_residents(
-    sessions: async_sessionmaker[AsyncSession], data: ResidentsFile, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    data: ResidentsFile,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     if not data.rows:
         return ImportSummary(0, 0)
@@ -207,6 +210,9 @@ async def import_residents(
         set_["updated_at"] = insert.excluded["updated_at"]
         stmt = insert.on_conflict_do_update(index_elements=["openid"], set_=set_)
         params = [{"tags": [], **row, "created_at": now, "updated_at": now} for row in data.rows]
-        await session.execute(stmt, params)
+        for start in range(0, len(params), 1000):  # one transaction; progress by chunks
+            await session.execute(stmt, params[start : start + 1000])
+            if progress is not None:
+                progress(len(params[start : start + 1000]))
     added = sum(1 for o in openids if o not in existing)
     return ImportSummary(added, len(openids) - added)

@@ -15,7 +15,7 @@ view. Import rules:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -96,12 +96,20 @@ async def import_roster(
 
 
 async def import_rosters(
-    engine: AsyncEngine, rosters: Iterable[Roster], now: datetime | None = None
+    engine: AsyncEngine,
+    rosters: Iterable[Roster],
+    now: datetime | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> list[ImportSummary]:
     """Apply a street's communities in one transaction: all of them or none. Communities
-    that are not in the file are never touched."""
+    that are not in the file are never touched. ``progress`` hears of each community done."""
     async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-        return [await apply_roster(session, roster, now) for roster in rosters]
+        done = []
+        for roster in rosters:
+            done.append(await apply_roster(session, roster, now))
+            if progress is not None:
+                progress(1)
+        return done
 
 
 async def apply_roster(

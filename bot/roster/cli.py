@@ -10,6 +10,7 @@ from typing import BinaryIO, TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Config
+from bot.observability.progress import bar
 from bot.roster.apply import ImportSummary, NoRoster, import_rosters
 from bot.roster.export import export_roster
 from bot.roster.files import (
@@ -35,7 +36,8 @@ def run_roster_import(path: str, config: Config, out: TextIO, err: TextIO) -> in
         return _report_invalid(path, exc, err)
 
     async def work(engine: AsyncEngine) -> list[ImportSummary]:
-        return await import_rosters(engine, rosters)
+        with bar(len(rosters), "花名册", err, unit="个社区") as shown:
+            return await import_rosters(engine, rosters, progress=shown.update)
 
     try:
         summaries: list[ImportSummary] = asyncio.run(with_database(config.database.url, work))
