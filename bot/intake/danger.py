@@ -15,7 +15,7 @@ This module turns its probabilities into the three-way band
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot import texts
 
@@ -42,6 +42,7 @@ HAZARDS = (
 # normaliser converts traditional characters and written Cantonese first).
 _HAZARD_WORDS: dict[str, str] = {
     "fire": r"着火|著火|起火|失火|火灾|火苗|明火|大火|火光|火势|冒烟|浓烟|黑烟|烟雾|焦味|焦糊|糊味|烧焦"
+    r"|塑料味|橡胶味|胶皮味"
     r"|烧着|烧起来|正在烧|烧了|着了|燃|火|烟",
     "gas": r"煤气|燃气|天然气|液化气|瓦斯|臭鸡蛋|漏气|嘶嘶|报警器",
     "electric": r"火花|电火花|漏电|触电|电到|被电|电线|电缆|电箱|配电|短路|噼啪|滋滋|带电|电闸|插座|冒蓝光",
@@ -49,14 +50,16 @@ _HAZARD_WORDS: dict[str, str] = {
     "structure": r"塌|坍|裂缝|开裂|裂开|掉下来|要掉|往下掉|摇摇|晃|歪|倾斜|脱落|砸|松动|外机|广告牌|招牌"
     r"|脚手架|棚架|水箱|水塔|花盆|玻璃|石屎|墙皮|天花",
     "medical": r"摔倒|跌倒|摔了|倒地|倒了|晕|昏迷|不省人事|没呼吸|没气|抽搐|吐血|流血|出血|血|心脏|胸口"
+    r"|呼之不应|叫不应|冰凉|躺地|躺在地|口吐|撞倒|被车撞|骨折|头破"
     r"|中风|脑梗|心梗|噎|吞了|中毒|过敏|休克|白沫|起不来|叫不醒|没反应|不动|喘不|呼吸",
-    "lift": r"电梯|电悌|梯|轿厢",
-    "trapped": r"压住|压着|卡住|卡在|困住|被困|困在|出不来|挂在|吊在|锁在|关在|反锁|上不来|爬不",
+    "lift": r"电梯|电悌|梯|轿厢|井道",
+    "trapped": r"压住|压着|卡住|卡在|困住|被困|困在|出不来|挂在|吊在|锁在|关在|反锁|上不来|爬不|踩空|坠落",
     "child": r"小孩|孩子|娃|宝宝|幼儿|小朋友|细路|儿子|女儿|孙子|孙女|学生",
     "missing": r"走丢|走失|找不到|不见了|没回来|没回家|未回|失踪|痴呆|认知障碍|脑退化|迷路",
     "welfare": r"独居|一个人住|好几天|几天没|没人接|打不通|不接|敲门|没开门|报纸|牛奶|信箱|堆在门口|臭味"
     r"|联系不上|没动静|没见",
-    "violence": r"打人|打架|砍|刀|撬|入室|小偷|抢|动手|威胁|家暴|打老婆|打孩子|尖叫|砸门|闯|打起来|揍|掐",
+    "violence": r"打人|打架|砍|刀|撬|入室|小偷|抢|动手|威胁|家暴|打老婆|打孩子|尖叫|砸门|闯|打起来|揍|掐"
+    r"|殴|踹|棍|钢管|持械|行凶|群架",
     "self_harm": r"不想活|活不下去|想死|自杀|跳楼|要跳|往下跳|割腕|割自己|划自己|吞药|烧炭|轻生|一了百了"
     r"|活够了|想不开|遗书|死了算了|结束生命",
     "drowning": r"落水|溺水|掉河|掉湖|掉水|掉进|河里|湖里|池里|塘里|泳池|水库|扑腾|沉下去|冰窟窿|沉了",
@@ -68,6 +71,31 @@ _HAZARD_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _HAZARD_WOR
 def hazard_words(text: str) -> tuple[str, ...]:
     """The hazard kinds whose words occur in ``text`` (normalised)."""
     return tuple(kind for kind, pattern in _HAZARD_RES if pattern.search(text))
+
+
+# An ordinary leak, drip, damp patch or blocked drain is a repair, not an emergency
+# (1栋1单元101 水管漏了), unless something makes it one: a burst or spraying pipe, water
+# that floods or keeps rising, water near electrics, someone hurt or in danger, a cry for
+# help.  Used to keep the model from calling such a message urgent.
+_MINOR_WATER = re.compile(
+    r"漏水|漏了|在漏|有点漏|渗水|渗漏|滴水|在滴|滴答|往下滴|返水|反水|冒水|水管漏|水龙头|漏雨|水渍|返潮|发霉"
+    r"|下水道堵|马桶堵|堵了"
+)
+_WATER_ESCALATION = re.compile(
+    r"爆|喷|淹|涌|哗|止不住|关不住|关不掉|控制不住|到处|满地|满屋|一屋|成河|漫|没过|泡|灌|往下冲|大水|好多水"
+    r"|很多水|大量|越来越大|一直流|流个不停|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮|裂"
+    r"|老人|孩子|小孩|摔|滑倒|受伤|救|快来|赶紧|紧急|急|打|刀|棍"
+)
+
+
+def minor_water(text: str, hazards: Collection[str]) -> bool:
+    """True for an ordinary leak or blocked drain that names no other danger (``text``
+    normalised, ``hazards`` its :func:`hazard_words`)."""
+    return (
+        set(hazards) <= {"flood"}
+        and _MINOR_WATER.search(text) is not None
+        and _WATER_ESCALATION.search(text) is None
+    )
 
 
 def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:

@@ -24,7 +24,7 @@ _APPLIANCE_RE = re.compile(
 
 
 # whole-message cues (bot.intake.urgency) that mark a look-alike rather than a danger now
-_LOOKALIKE_CUES = frozenset(
+LOOKALIKE_CUES = frozenset(
     {
         "hyp",
         "past",
@@ -97,7 +97,7 @@ def extract_features(text: str, signals: Signals) -> list[str]:
     # hazard × context: "gas words, happening now" and "gas words, in a hypothesis" are
     # different things, which a linear model can only learn from their conjunction
     context = [cue for cue in signals.cues if ":" not in cue]
-    clean = _LOOKALIKE_CUES.isdisjoint(context)
+    clean = LOOKALIKE_CUES.isdisjoint(context)
     for kind in signals.hazard_words:
         feats.append("hz:" + kind)
         feats.extend(f"x:{kind}&{cue}" for cue in context)

@@ -10,8 +10,8 @@ from functools import lru_cache
 from .address import Address, AddressMatch, choose_address, find_addresses
 from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
-from .danger import danger_band, hazard_words
-from .features import MASK, Signals, extract_features
+from .danger import danger_band, hazard_words, minor_water
+from .features import LOOKALIKE_CUES, MASK, Signals, extract_features
 from .model import LinearModel, load_model
 from .normalize import normalize
 from .phones import PhoneMatch, find_phones
@@ -130,6 +130,7 @@ _RULE_HAZARD = {
     "trapped": "trapped",
     "lift": "lift",
     "flood": "flood",
+    "wet_electric": "flood",
     "violence": "violence",
     "missing": "missing",
 }
@@ -138,6 +139,12 @@ _RULE_HAZARD = {
 _CRY_RE = re.compile(
     r"^\s*(?:救命|救救我|救救|快来人|来人啊|来人|help|sos)(?:\s*(?:啊|呀|[!！。.]))*\s*$", re.I
 )
+
+
+def _wet_electrics(cues: tuple[str, ...]) -> bool:
+    """Water reaching sockets, wires, lights or the meter box now, told plainly (no
+    look-alike cue): an emergency even when the model, with few such examples, is unsure."""
+    return "live:wet_electric" in cues and LOOKALIKE_CUES.isdisjoint(cues)
 
 
 def _only_over(cues: tuple[str, ...]) -> bool:
@@ -159,8 +166,14 @@ def _danger(
         kind = a.signals.urgent_kind
         return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), feats
     band = danger_band(model.sigmoid(feats, "urgent"), model.meta)
-    if band == "urgent" and _only_over(a.signals.cues):
-        band = "possible"  # 火已经灭了, 已经找到了: the danger the message names is over
+    if band != "urgent" and _wet_electrics(a.signals.cues):
+        band = "urgent"
+    if band == "urgent" and (
+        _only_over(a.signals.cues) or minor_water(a.masked, a.signals.hazard_words)
+    ):
+        # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
+        # ordinary leak.  Someone still looks at it (possible danger), nobody is rushed.
+        band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats
     if band == "possible" and not a.signals.hazard_words:

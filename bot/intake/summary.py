@@ -3,8 +3,9 @@
 Works on the normalised text with extracted spans (address, phones, appointment time)
 removed; greetings, politeness, fillers and trailing particles are dropped, and so are
 bare requests to come (能找人来修一下吗) when the message says what the problem is.  The
-gist is made of whole clauses in the resident's words; a run-on clause too long to fit is
-cut where a new phrase starts (然后, 现在, 我们家 …, or after a 了), never inside a word.
+gist is made of whole clauses in the resident's words; a first clause too long to fit is
+cut where a new phrase starts (然后, 我们家 …, after a 了, failing those before 已经, 一直 …);
+only a run with none of these is cut at the length limit.
 """
 
 from __future__ import annotations

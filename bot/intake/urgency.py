@@ -91,6 +91,12 @@ _DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("fire", r"着起来|烧着了|爆炸|臭鸡蛋味", "着炸蛋"),
     ("lift", r"电梯.{0,6}(?:坠|往下掉|掉下去|掉了|冲顶|蹲底)", "梯"),
+    # water reaching live electrics: a leak that is an emergency
+    (
+        "wet_electric",
+        r"(?:漏|渗|滴|进|流|淹|泡|浇).{0,8}(?:电表|电箱|配电|插座|插排|电线|电闸|开关|灯|电器|电源)",
+        "漏渗滴进流淹泡浇",
+    ),
     (
         "flood",
         r"(?:家里|屋里|厨房|卫生间|客厅|满屋|一屋).{0,3}(?:淹了|全是水|都是水)|往外冒水|水.{0,3}关不(?:掉|住)",
@@ -247,5 +253,6 @@ def is_urgent(text: str) -> bool:
 
 def urgency_kind(text: str) -> str | None:
     """The kind of the first live danger (fire, smoke, gas, spark, fall, help, trapped,
-    lift, flood, violence, missing), or ``None`` when nothing urgent is reported."""
+    lift, flood, wet_electric, violence, missing), or ``None`` when nothing urgent is
+    reported."""
     return urgency_cues(text)[0]

@@ -124,3 +124,44 @@ def test_a_bare_cry_for_help_is_never_dropped(text: str) -> None:
     result = parse(text)
     assert result.intent == "order"
     assert result.danger in ("urgent", "possible")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1栋1单元101 水管漏了",
+        "厨房水龙头一直滴水，关不紧",
+        "卫生间下水道堵了 5号楼",
+        "楼上渗水，我家天花板有一块水渍",
+    ],
+)
+def test_an_ordinary_leak_is_never_urgent(text: str) -> None:
+    result = parse(text)
+    assert result.urgent is False
+    assert result.danger != "urgent"
+    assert result.intent == "order"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上漏水漏到我家电表箱了",
+        "卫生间天花板的灯在往下滴水，灯还亮着",
+        "水从墙里渗出来流到插座那里了 2栋301",
+    ],
+)
+def test_water_reaching_electrics_is_urgent(text: str) -> None:
+    result = parse(text)
+    assert result.urgent is True
+    assert result.danger == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "万一水漏到插座里怎么办",
+        "上次水漏到电表箱里跳闸了，现在修好了",
+    ],
+)
+def test_water_and_electrics_as_a_worry_or_past_is_not_urgent(text: str) -> None:
+    assert parse(text).urgent is False
