@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.console import texts as t
-from bot.console.scope import Viewer, grid_buildings, order_place, scoped
+from bot.console.scope import Viewer, order_in_grid, scoped
 from bot.console.web import VIEWER, FormError, page
 from bot.keys import CONFIG, ROSTER, SESSIONS
 from bot.orders.dispatch import CATEGORY_NAMES, Place
@@ -124,7 +124,7 @@ def board_query(viewer: Viewer, f: Filters, tz: Any) -> Any:
         query = query.where(Order.status == f.status)
     conditions = {
         "category": Order.category == f.category,
-        "grid": order_place().in_(grid_buildings(f.grid, viewer.community)),
+        "grid": order_in_grid(f.grid, viewer.community),
         "building": Order.building == f.building,
         "urgent": Order.urgent.is_(True),
         "overdue": GROUPS["overdue"],

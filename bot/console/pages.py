@@ -4,7 +4,7 @@ audit log (admins only)."""
 from __future__ import annotations
 
 from aiohttp import web
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 
 from bot.console import accounts
 from bot.console import texts as t
@@ -87,8 +87,13 @@ async def residents(request: web.Request) -> web.Response:
     async with request.config_dict[SESSIONS]() as s:
         query = select(Resident).order_by(Resident.updated_at.desc()).limit(PAGE)
         if viewer.in_grid:
-            home = tuple_(func.coalesce(Resident.estate_code, ""), Resident.building)
-            query = query.where(home.in_(grid_buildings(viewer.grid or "", viewer.community)))
+            buildings = grid_buildings(viewer.grid or "", viewer.community).subquery()
+            by_estate = tuple_(Resident.estate_code, Resident.building).in_(
+                select(buildings.c.estate_code, buildings.c.number)
+            )
+            by_number = func.coalesce(Resident.estate_code, "") == ""
+            by_number = and_(by_number, Resident.building.in_(select(buildings.c.number)))
+            query = query.where(or_(by_estate, by_number))
         rows = (await s.execute(query)).scalars().all()
     shown = [{"r": r, "openid": mask_openid(r.openid)} for r in rows]
     return page(request, "residents.html", {"residents": shown})

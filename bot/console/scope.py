@@ -79,16 +79,22 @@ def in_community(code: str) -> ColumnElement[bool]:
     )
 
 
-def order_place() -> Any:
-    """An order's (estate, building), comparable with :func:`grid_buildings`."""
-    return tuple_(func.coalesce(Order.estate_code, ""), Order.building)
+def order_in_grid(grid: str, community: str | None) -> ColumnElement[bool]:
+    """An order at one of the grid's buildings: matched by estate and number, or by number
+    alone for orders filed without an estate (before the community listed its estates)."""
+    buildings = grid_buildings(grid, community).subquery()
+    by_estate = tuple_(Order.estate_code, Order.building).in_(
+        select(buildings.c.estate_code, buildings.c.number)
+    )
+    by_number = Order.building.in_(select(buildings.c.number))
+    return or_(by_estate, and_(func.coalesce(Order.estate_code, "") == "", by_number))
 
 
 def scoped(query: Select[Any], viewer: Viewer) -> Select[Any]:
     if viewer.community:
         query = query.where(in_community(viewer.community))
     if viewer.in_grid:
-        query = query.where(order_place().in_(grid_buildings(viewer.grid or "", viewer.community)))
+        query = query.where(order_in_grid(viewer.grid or "", viewer.community))
     return query
 
 

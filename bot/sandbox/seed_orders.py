@@ -110,6 +110,10 @@ def _order(rng: random.Random, view: RosterView, now: datetime, n: int) -> _Stor
     text = URGENT_TEXTS[category] if urgent else rng.choice(SAMPLES[category])
     building, unit = str(rng.randint(1, 6)), str(rng.randint(1, 2))
     room = f"{rng.randint(1, 18)}0{rng.randint(1, 4)}"
+    # the demo is a street: the building of one of the estates that have it
+    community, estate = rng.choice(view.candidates(Place(building)) or [(None, None)])
+    place = Place(building, unit, room, estate, community)
+    where = view.estate_name(community, estate) or ""
     created = _when(rng, now, 30)
     if created >= now:
         return None
@@ -117,7 +121,8 @@ def _order(rng: random.Random, view: RosterView, now: datetime, n: int) -> _Stor
     order = Order(
         resident_openid=f"o_demo_resident_{rng.randrange(120):03d}",
         building=building, unit=unit, room=room, category=category, urgent=urgent,
-        text=f"{building}栋{unit}单元{room}，{text}", summary=text[:30], phones=phones,
+        community_id=community, estate_code=estate,
+        text=f"{where}{building}栋{unit}单元{room}，{text}", summary=text[:30], phones=phones,
         status="received", declined_by=[], escalation_level=0, created_at=created, updated_at=created,
     )  # fmt: skip
     story = _Story(order)
@@ -125,7 +130,8 @@ def _order(rng: random.Random, view: RosterView, now: datetime, n: int) -> _Stor
         {"at": created, "actor": f"resident:{order.resident_openid}", "action": "receive",
          "from_status": None, "to_status": "received", "note": texts.HISTORY_RECEIVED}
     )  # fmt: skip
-    decision = decide(view.index, Place(building, unit, room), category, urgent=urgent, cap=1000)
+    index = view.index_for(community)
+    decision = decide(index, place, category, urgent=urgent, cap=1000)
     member = view.by_key.get(decision.member_id) if decision.member_id else None
     if member is None:
         return story

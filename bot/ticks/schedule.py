@@ -37,13 +37,17 @@ async def weekly_digest(app: web.Application) -> int:
 
 def register(app: web.Application) -> None:
     """The application's ticks, in the order they run within a round."""
-    app[TICKS] = [
-        ("outbox", deliver_due),
-        ("order_timers", order_timers),
-        ("weekly_digest", weekly_digest),
-        ("broadcasts", broadcast_tick_app),
-        ("privacy_prune", privacy_prune_tick),
-    ]
+    app[TICKS] = list(ALL_TICKS)
+
+
+ALL_TICKS: tuple[tuple[str, Tick], ...] = (
+    ("outbox", deliver_due),
+    ("order_timers", order_timers),
+    ("weekly_digest", weekly_digest),
+    ("broadcasts", broadcast_tick_app),
+    ("privacy_prune", privacy_prune_tick),
+)
+TICK_NAMES = tuple(name for name, _ in ALL_TICKS)
 
 
 def guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaitable[None]]:
