@@ -1,0 +1,66 @@
+"""What the three lists' pages share: who may change them, ids in a form, the page itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from bot.console import lists_texts as lt
+from bot.console import texts as t
+from bot.console.scope import Viewer
+from bot.console.web import VIEWER, FormError, field, page, refuse
+from bot.keys import CONFIG
+from bot.lists import words as lw
+from bot.lists.money import BadAmount, parse_yuan, yuan
+
+EDITORS = frozenset({"admin", "staff"})
+MAX_IDS = 200
+
+
+def editor(request: web.Request) -> Viewer | None:
+    """The viewer when they may change the lists (staff and admins), else None."""
+    viewer: Viewer = request[VIEWER]
+    return viewer if viewer.role in EDITORS else None
+
+
+def not_editor(request: web.Request) -> web.Response:
+    return refuse(request, 403, lt.L["read_only"])
+
+
+def actor(viewer: Viewer) -> str:
+    return f"console:{viewer.username}"
+
+
+def ids(form: MultiDictProxy[Any], name: str, required: bool = False) -> list[int]:
+    """ "3, 5 8" -> [3, 5, 8]; anything else refused with the field's name."""
+    text = field(form, name, 2000, required).replace("，", ",").replace("#", "")
+    try:
+        found = [int(part) for part in text.replace(",", " ").split()]
+    except ValueError:
+        raise FormError(t.BAD_VALUE.format(field=lt.L.get(name, name))) from None
+    if len(found) > MAX_IDS or any(i <= 0 for i in found):
+        raise FormError(t.BAD_VALUE.format(field=lt.L.get(name, name)))
+    return list(dict.fromkeys(found))
+
+
+def money(form: MultiDictProxy[Any], name: str) -> int:
+    try:
+        return parse_yuan(field(form, name, 20, required=False))
+    except BadAmount as exc:
+        raise FormError(lw.BAD_AMOUNT[exc.reason].format(field=lt.L.get(name, name))) from None
+
+
+def show(
+    request: web.Request, template: str, context: dict[str, Any], status: int = 200
+) -> web.Response:
+    viewer: Viewer = request[VIEWER]
+    words = {
+        "L": lt.L,
+        "lw": lw,
+        "yuan": yuan,
+        "may_edit": viewer.role in EDITORS,
+        "tz": request.config_dict[CONFIG].tz,
+    }
+    return page(request, template, {**words, **context}, status=status)

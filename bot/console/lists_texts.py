@@ -1,0 +1,63 @@
+"""The three lists' pages: labels and flash messages."""
+
+from __future__ import annotations
+
+L = {
+    "demands": "需求清单",
+    "resources": "资源清单",
+    "projects": "项目清单",
+    "history": "变更记录",
+    "period": "时段",
+    "show_all": "含单次问题",
+    "line": "需求",
+    "status": "状态",
+    "orders": "工单",
+    "record": "登记号",
+    "title": "名称",
+    "confirm": "确认",
+    "rename": "改名",
+    "promote": "选中的需求立项",
+    "project_title": "项目名称",
+    "owner": "负责单位",
+    "person": "负责人",
+    "budget": "预算（元）",
+    "demand_ids": "关联需求登记号（逗号分隔）",
+    "resource_ids": "关联资源编号（逗号分隔）",
+    "milestones": "节点（每行：日期 内容 [金额]）",
+    "save": "保存",
+    "add": "新增",
+    "report_back": "反馈居民",
+    "report_text": "告诉居民的话",
+    "partner": "共建单位",
+    "kind": "类型",
+    "contact": "联系方式",
+    "description": "说明",
+    "amount": "金额（元）",
+    "import": "导入 Excel",
+    "export": "导出 Excel",
+    "none": "暂无",
+    "read_only": "您可以查看清单；确认、立项和编辑由社区干事办理。",
+    "problems": "文件未导入，请修改以下问题后重新上传：",
+    "when": "时间",
+    "who": "操作人",
+    "what": "操作",
+    "target": "对象",
+}
+FLASH = {
+    "confirm": "已确认需求。",
+    "rename": "已改名。",
+    "promote": "已立项，已告诉提出需求的 {n} 位居民。",
+    "project": "项目已保存。",
+    "report": "已反馈 {n} 位居民。",
+    "resource": "资源已保存。",
+}
+ACTIONS = {
+    "create": "新建",
+    "update": "修改",
+    "confirmed": "确认",
+    "rename": "改名",
+    "promote": "立项",
+    "report_back": "反馈居民",
+    "import": "导入",
+}
+KINDS = {"demand": "需求", "resource": "资源", "project": "项目"}
