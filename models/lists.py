@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -40,6 +40,7 @@ class PartnerResource(Base):
     """What a partner unit (共建单位) offers: people, skills, a venue or money from the fund."""
 
     __tablename__ = "list_resources"
+    __table_args__ = (CheckConstraint("amount_fen >= 0", name="amount_not_negative"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit: Mapped[str] = mapped_column(String(100))
@@ -55,6 +56,7 @@ class Project(Base):
     """A project matching demands to resources, with a responsible unit and a budget."""
 
     __tablename__ = "list_projects"
+    __table_args__ = (CheckConstraint("budget_fen >= 0", name="budget_not_negative"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(100))
