@@ -198,3 +198,25 @@ async def test_roles_and_csrf(aiohttp_client: ClientFactory, db_url: str) -> Non
     assert odd.status == 400
     empty = await post(c, "/admin/lists/demands/promote", title="x")
     assert empty.status == 400 and "请至少选择" in await empty.text()
+
+
+async def test_a_demand_belongs_to_one_project_and_goes_back_when_taken_out(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    c = await as_user(aiohttp_client, db_url, "staff1")
+    ids = await _lights(c)
+    pick = ",".join(map(str, ids))
+    huge = await post(c, "/admin/lists/demands/promote", pick="99999999999999999999", title="x")
+    assert huge.status == 400
+    assert (await post(c, "/admin/lists/demands/promote", pick=pick, title="一期")).status == 303
+    again = await post(c, "/admin/lists/demands/promote", pick=pick, title="二期")
+    assert again.status == 400 and "已列入项目" in await again.text()
+    [project] = await _rows(c, Project)
+    [demand] = await _rows(c, DemandGroup)
+    page = "/admin/lists/projects"
+    resp = await post(c, f"{page}/{project.id}", page, title="一期", status="running")
+    assert resp.status == 303
+    [demand] = await _rows(c, DemandGroup)
+    assert (demand.status, demand.project_id) == ("confirmed", None)
+    assert (await _rows(c, Project))[0].status == "running"
+    assert ("demand", "release") in [(h.kind, h.action) for h in await _rows(c, ListChange)]

@@ -17,6 +17,7 @@ from bot.lists.money import BadAmount, parse_yuan, yuan
 
 EDITORS = frozenset({"admin", "staff"})
 MAX_IDS = 200
+MAX_ID = 2**31 - 1
 
 
 def editor(request: web.Request) -> Viewer | None:
@@ -33,16 +34,32 @@ def actor(viewer: Viewer) -> str:
     return f"console:{viewer.username}"
 
 
-def ids(form: MultiDictProxy[Any], name: str, required: bool = False) -> list[int]:
+def numbers(text: str, name: str) -> list[int]:
     """ "3, 5 8" -> [3, 5, 8]; anything else refused with the field's name."""
-    text = field(form, name, 2000, required).replace("，", ",").replace("#", "")
+    text = text.replace("，", ",").replace("#", "")
     try:
         found = [int(part) for part in text.replace(",", " ").split()]
     except ValueError:
-        raise FormError(t.BAD_VALUE.format(field=lt.L.get(name, name))) from None
-    if len(found) > MAX_IDS or any(i <= 0 for i in found):
-        raise FormError(t.BAD_VALUE.format(field=lt.L.get(name, name)))
+        raise FormError(t.BAD_VALUE.format(field=t.FIELDS.get(name, name))) from None
+    if len(found) > MAX_IDS or any(not 0 < i <= MAX_ID for i in found):
+        raise FormError(t.BAD_VALUE.format(field=t.FIELDS.get(name, name)))
     return list(dict.fromkeys(found))
+
+
+def ids(form: MultiDictProxy[Any], name: str, required: bool = False) -> list[int]:
+    return numbers(field(form, name, 2000, required), name)
+
+
+def picked_orders(form: MultiDictProxy[Any]) -> list[int]:
+    """The order numbers of every ticked group (each a "3,5,8" of its orders)."""
+    found: list[int] = []
+    for value in form.getall("pick", []):
+        if not isinstance(value, str) or len(value) > 2000:
+            raise FormError(t.BAD_VALUE.format(field=t.FIELDS["pick"]))
+        found += numbers(value, "pick")
+    if not found:
+        raise FormError(lw.NO_DEMANDS)
+    return sorted(set(found))
 
 
 def money(form: MultiDictProxy[Any], name: str) -> int:

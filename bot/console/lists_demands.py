@@ -13,7 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import lists_texts as lt
-from bot.console.lists_common import actor, editor, ids, money, not_editor, show
+from bot.console.lists_common import (
+    actor,
+    editor,
+    ids,
+    money,
+    not_editor,
+    picked_orders,
+    show,
+)
 from bot.console.scope import Viewer, scoped
 from bot.console.web import PREFIX, VIEWER, FormError, field
 from bot.keys import CLOCK, CONFIG, SESSIONS
@@ -118,10 +126,7 @@ async def promote(request: web.Request) -> web.StreamResponse:
     if viewer is None:
         return not_editor(request)
     form = await request.post()
-    picks = [p for p in form.getall("pick", []) if isinstance(p, str)]
-    if not picks:
-        raise FormError(lw.NO_DEMANDS)
-    order_ids = sorted({int(i) for p in picks for i in p.split(",") if i.strip().isdigit()})
+    order_ids = picked_orders(form)
     spec = projects.ProjectSpec(
         title=field(form, "title", 100),
         unit=field(form, "owner", 100, required=False),

@@ -57,6 +57,7 @@ ACTIONS = {
     "confirmed": "确认",
     "rename": "改名",
     "promote": "立项",
+    "release": "移出项目",
     "report_back": "反馈居民",
     "import": "导入",
 }

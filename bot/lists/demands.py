@@ -24,6 +24,9 @@ _PLACE_WORDS = re.compile(
 )
 _EDGE = re.compile(r"^[\s，,。.!！?？的了]+|[\s，,。.!！?？]+$")
 TITLE_LIMIT = 20
+# groups an order is compared with at one place and category: bounds the cost when a place
+# has hundreds of different problems (an order past them starts a group of its own)
+SCAN = 300
 
 
 @dataclass(frozen=True)
@@ -112,16 +115,20 @@ def group_orders(orders: Iterable[OrderFact], minimum: int = 1) -> list[Group]:
     """The groups of ``orders`` (cancelled ones left out) with at least ``minimum`` orders,
     the largest first."""
     buckets: dict[tuple[str, str], list[Group]] = defaultdict(list)
+    exact: dict[tuple[str, str, frozenset[str]], Group] = {}
     for order in orders:
         if order.status in NOT_COUNTED:
             continue
         key, label = place_of(order)
         words = content_chars(order.summary or order.text)
         bucket = buckets[(key, order.category)]
-        home = next((g for g in bucket if _same(g.words, words)), None)
+        home = exact.get((key, order.category, words))
+        if home is None:
+            home = next((g for g in bucket[:SCAN] if _same(g.words, words)), None)
         if home is None:
             home = Group(key, label, order.grid, order.community_id, order.category, words=words)
             bucket.append(home)
+        exact.setdefault((key, order.category, words), home)
         home.orders.append(order)
     found = [g for bucket in buckets.values() for g in bucket if g.count >= minimum]
     found.sort(key=lambda g: (-g.count, -g.unsettled_households, g.place_key, g.order_ids[0]))

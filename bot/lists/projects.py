@@ -94,10 +94,13 @@ async def _available(session: AsyncSession, spec: ProjectSpec, project_id: int |
 
 
 async def check(session: AsyncSession, spec: ProjectSpec, project_id: int | None = None) -> None:
-    """Refuse a project whose money does not add up, or whose links point nowhere."""
+    """Refuse a project whose money does not add up, or whose links point nowhere (or to a
+    demand already in another project)."""
     if spec.status not in w.PROJECT_STATUS:
         raise ListError(w.BAD_STATUS)
-    await _demands(session, spec.demand_ids)
+    for demand in await _demands(session, spec.demand_ids):
+        if demand.project_id is not None and demand.project_id != project_id:
+            raise ListError(w.IN_ANOTHER_PROJECT.format(id=demand.id, project=demand.project_id))
     available = await _available(session, spec, project_id)
     if spec.budget_fen and not covers([available], spec.budget_fen):
         raise ListError(
@@ -158,13 +161,24 @@ async def update(
     await check(session, spec, project.id)
     before = snapshot(project)
     added = [i for i in spec.demand_ids if i not in (project.demand_ids or [])]
+    dropped = [i for i in project.demand_ids or [] if i not in spec.demand_ids]
     project.title, project.unit, project.person = spec.title, spec.unit, spec.person
     project.budget_fen, project.status = spec.budget_fen, spec.status
     project.milestones, project.demand_ids = spec.milestones, spec.demand_ids
     project.resource_ids, project.updated_at = spec.resource_ids, now
     await session.flush()
     record(session, actor, project, "update", before, now)
+    await _release(session, dropped, actor, now)
     return await _promote(session, project, added, actor, now)
+
+
+async def _release(session: AsyncSession, ids: list[int], actor: str, now: datetime) -> None:
+    """Demands taken out of a project go back to confirmed."""
+    for demand in await session.scalars(select(DemandGroup).where(DemandGroup.id.in_(ids))):
+        before = snapshot(demand)
+        demand.status, demand.project_id, demand.updated_at = "confirmed", None, now
+        await session.flush()
+        record(session, actor, demand, "release", before, now)
 
 
 async def report_back(
