@@ -30,7 +30,8 @@ async def _rows(c: Console, model: type) -> list:  # type: ignore[type-arg]
 async def _outbox(c: Console) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     async with c.app[SESSIONS]() as s:
-        rows = await s.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "lists"))
+        query = select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("list:"))
+        rows = await s.scalars(query)
         for row in rows:
             found.setdefault(row.recipient, []).append(row.payload["text"])
     return found
@@ -104,6 +105,11 @@ async def test_promoting_demands_tells_the_residents_and_report_back_reaches_the
     told = await _outbox(c)
     assert sorted(told) == ["o_a", "o_b", "o_c", "o_f"]  # reporters and the follower
     assert "3栋楼道灯改造" in told["o_a"][0] and "区城建公司" in told["o_a"][0]
+    async with c.app[SESSIONS]() as s:
+        query = select(OutboxMessage).where(OutboxMessage.recipient == "o_a")
+        row = (await s.scalars(query.where(OutboxMessage.dedupe_key.startswith("list:")))).one()
+        # outside the 48-hour window the broadcast template carries it
+        assert row.purpose == "broadcast" and row.payload["template"]["fields"]["thing2"]
     assert "o_x" not in told and other
     resp = await post(
         c,

@@ -128,7 +128,9 @@ async def _promote(
         text = w.TOLD_PROMOTED.format(
             demand=demand.title, project=project.title, unit=project.unit or "社区"
         )
-        told += await tell(session, demand.order_ids or [], text, f"p{project.id}:promoted", now)
+        notice = (w.NOTICE_PROMOTED, project.title)
+        key = f"p{project.id}:promoted"
+        told += await tell(session, demand.order_ids or [], text, key, now, notice)
     return told
 
 
@@ -193,7 +195,8 @@ async def report_back(
     )
     await session.flush()
     message = w.TOLD_BACK.format(project=project.title, text=text)
-    told = await tell(session, orders, message, f"p{project.id}:back:{change.id}", now)
+    key = f"p{project.id}:back:{change.id}"
+    told = await tell(session, orders, message, key, now, (project.title, text))
     if not told:
         raise ListError(w.NO_RECIPIENTS)
     change.after = {**(change.after or {}), "told": told}

@@ -13,12 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcasts.send import enqueue_many
 from bot.lists.demands import Group, OrderFact
 from bot.lists.history import record, snapshot
+from bot.outbox.templates import notice_fields
 from bot.outbox.write import build_payload
 from models.community import Building, Grid
 from models.lists import DemandGroup
 from models.orders import Order, OrderFollower
 
-PURPOSE = "lists"
+# the broadcast template (wechat.templates.broadcast) carries it outside the 48-hour window
+PURPOSE = "broadcast"
+DEDUPE = "list:"
 ORDER_COLUMNS = (
     Order.id,
     Order.resident_openid,
@@ -127,18 +130,26 @@ async def residents_of(session: AsyncSession, order_ids: Iterable[int]) -> list[
 
 
 async def tell(
-    session: AsyncSession, order_ids: Iterable[int], text: str, key: str, now: datetime
+    session: AsyncSession,
+    order_ids: Iterable[int],
+    text: str,
+    key: str,
+    now: datetime,
+    notice: tuple[str, str],
 ) -> int:
-    """Queue ``text`` for the residents behind the orders, once per ``key``; returns how many."""
+    """Queue ``text`` for the residents behind the orders, once per ``key``; returns how many.
+    ``notice``: the template's title and line, for residents outside the 48-hour window."""
     openids = await residents_of(session, order_ids)
     if not openids:
         return 0
-    payload = build_payload(text=text, news=None, template_fields=None, template_url=None)
+    payload = build_payload(
+        text=text, news=None, template_fields=notice_fields(*notice), template_url=None
+    )
     return await enqueue_many(
         session,
         recipients=openids,
         payload=payload,
-        dedupe_prefix=f"list:{key}:",
+        dedupe_prefix=f"{DEDUPE}{key}:",
         now=now,
         purpose=PURPOSE,
     )

@@ -54,4 +54,5 @@ TOLD_PROMOTED = (
     "【睦邻】您反映的问题（{demand}）已列入社区项目「{project}」，由{unit}负责。"
     "进展我们会再告诉您。"
 )
+NOTICE_PROMOTED = "您反映的问题已立项"
 TOLD_BACK = "【睦邻】项目「{project}」进展：{text}"
