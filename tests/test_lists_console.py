@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.keys import SESSIONS
+from models.console import AuditEntry
 from models.lists import DemandGroup, ListChange, PartnerResource, Project
 from models.outbox import OutboxMessage
 from tests.console_support import ClientFactory, Console
@@ -226,3 +227,18 @@ async def test_a_demand_belongs_to_one_project_and_goes_back_when_taken_out(
     assert (demand.status, demand.project_id) == ("confirmed", None)
     assert (await _rows(c, Project))[0].status == "running"
     assert ("demand", "release") in [(h.kind, h.action) for h in await _rows(c, ListChange)]
+
+
+async def test_list_actions_are_in_the_console_audit_log_too(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    c = await as_user(aiohttp_client, db_url, "staff1")
+    ids = await _lights(c)
+    await post(c, "/admin/lists/demands/confirm", orders=",".join(map(str, ids)), title="楼道灯")
+    await post(c, "/admin/lists/resources", partner="志愿队", kind="people")
+    async with c.app[SESSIONS]() as s:
+        rows = await s.scalars(select(AuditEntry).where(AuditEntry.action.startswith("lists_")))
+        assert [(a.username, a.action, a.detail) for a in rows] == [
+            ("staff1", "lists_rename", "楼道灯"),
+            ("staff1", "lists_resource", "志愿队"),
+        ]

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.console import lists_texts as lt
 from bot.console.lists_common import (
     actor,
+    audit,
     editor,
     ids,
     money,
@@ -114,9 +115,10 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     title = field(form, "title", 100, required=False) or None
     now = request.config_dict[CLOCK].now()
     async with request.config_dict[SESSIONS]() as s, s.begin():
+        done = "rename" if title else "confirm"
         for group in await _picked(s, viewer, order_ids):
-            await keep(s, group, actor(viewer), now, title=title)
-    done = "rename" if title else "confirm"
+            kept = await keep(s, group, actor(viewer), now, title=title)
+            audit(s, request, viewer, done, f"demand:{kept.id}", kept.title)
     raise web.HTTPSeeOther(f"{request.app[PREFIX]}/lists/demands?done={done}")
 
 
@@ -140,7 +142,8 @@ async def promote(request: web.Request) -> web.StreamResponse:
             groups = await _picked(s, viewer, order_ids)
             kept = [await keep(s, g, actor(viewer), now) for g in groups]
             spec.demand_ids = [d.id for d in kept]
-            _, told = await projects.create(s, spec, actor(viewer), now)
+            project, told = await projects.create(s, spec, actor(viewer), now)
+            audit(s, request, viewer, "promote", f"project:{project.id}", project.title)
     except projects.ListError as exc:
         raise FormError(exc.message) from None
     raise web.HTTPSeeOther(f"{request.app[PREFIX]}/lists/projects?done=promote&n={told}")

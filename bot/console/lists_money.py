@@ -11,7 +11,7 @@ from multidict import MultiDictProxy
 from sqlalchemy import select
 
 from bot.console import lists_texts as lt
-from bot.console.lists_common import actor, editor, ids, money, not_editor, show
+from bot.console.lists_common import actor, audit, editor, ids, money, not_editor, show
 from bot.console.web import PREFIX, FormError, field
 from bot.keys import CLOCK, SESSIONS
 from bot.lists import history, projects, resources, sheet
@@ -61,7 +61,8 @@ async def resource_save(request: web.Request) -> web.StreamResponse:
     now = request.config_dict[CLOCK].now()
     try:
         async with request.config_dict[SESSIONS]() as s, s.begin():
-            await resources.save(s, spec, actor(viewer), now, int(number) if number else None)
+            row = await resources.save(s, spec, actor(viewer), now, int(number) if number else None)
+            audit(s, request, viewer, "resource", f"resource:{row.id}", row.unit)
     except projects.ListError as exc:
         raise FormError(exc.message) from None
     raise web.HTTPSeeOther(f"{request.app[PREFIX]}/lists/resources?done=resource")
@@ -81,6 +82,7 @@ async def resource_import(request: web.Request) -> web.StreamResponse:
         lines = sheet.read(data)
         async with request.config_dict[SESSIONS]() as s, s.begin():
             added, updated = await sheet.apply(s, lines, actor(viewer), now)
+            audit(s, request, viewer, "import", "resources", f"+{added} ~{updated}")
     except sheet.ImportRefused as exc:
         return await _resource_page(request, exc.problems, 400)
     raise web.HTTPSeeOther(
@@ -147,12 +149,14 @@ async def project_save(request: web.Request) -> web.StreamResponse:
     try:
         async with request.config_dict[SESSIONS]() as s, s.begin():
             if number is None:
-                _, told = await projects.create(s, spec, actor(viewer), now)
+                project, told = await projects.create(s, spec, actor(viewer), now)
             else:
-                project = await s.get(Project, int(number))
-                if project is None:
+                found = await s.get(Project, int(number))
+                if found is None:
                     raise web.HTTPNotFound()
+                project = found
                 told = await projects.update(s, project, spec, actor(viewer), now)
+            audit(s, request, viewer, "project", f"project:{project.id}", project.title)
     except projects.ListError as exc:
         raise FormError(exc.message) from None
     raise web.HTTPSeeOther(f"{request.app[PREFIX]}/lists/projects?done=project&n={told}")
@@ -170,6 +174,7 @@ async def project_report(request: web.Request) -> web.StreamResponse:
             if project is None:
                 raise web.HTTPNotFound()
             told = await projects.report_back(s, project, text, actor(viewer), now)
+            audit(s, request, viewer, "report_back", f"project:{project.id}", f"{told}: {text}")
     except projects.ListError as exc:
         raise FormError(exc.message) from None
     raise web.HTTPSeeOther(f"{request.app[PREFIX]}/lists/projects?done=report&n={told}")
