@@ -54,9 +54,13 @@ async def test_round_trip(aiohttp_client: ClientFactory, db_url: str) -> None:
     )
     resp = await upload(c, data)
     assert resp.status == 303, await resp.text()
+    formula = '=HYPERLINK("http://x","点我")'
+    added = await post(c, PAGE, PAGE, partner="志愿队", kind="skills", description=formula)
+    assert added.status == 303
     first = await resources(c)
     assert first[1] == ("共建基金", "fund", "", "社区共建基金", 1200050)
-    assert [r[1] for r in first] == ["people", "fund", "venue"]
+    assert [r[1] for r in first] == ["people", "fund", "venue", "skills"]
+    assert first[3][3] == formula
     exported = await c.client.get(f"{PAGE}.xlsx")
     assert exported.status == 200
     body = await exported.read()
@@ -64,12 +68,13 @@ async def test_round_trip(aiohttp_client: ClientFactory, db_url: str) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == w.HEADERS and rows[2][2] == "资金" and rows[-1][1] == "合计"
     assert rows[-1][5] == 12000.5
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     # the exported file imports back to the same list (rows with numbers update in place)
     resp = await upload(c, body)
     assert resp.status == 303
     assert await resources(c) == first
     page = await (await c.client.get(resp.headers["Location"])).text()
-    assert "新资源" in page and "更新 3 条" in page
+    assert "新资源" in page and "更新 4 条" in page
 
 
 async def test_bad_rows_are_named_and_nothing_is_imported(

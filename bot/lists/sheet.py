@@ -48,6 +48,10 @@ def export(resources: list[PartnerResource]) -> bytes:
         )
     total = sum(r.amount_fen for r in resources)
     sheet.append([None, w.TOTAL_LABEL, None, None, None, total / 100])
+    for row in sheet.iter_rows(min_row=2, max_col=5):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text typed by people is never a formula
     for column, width in zip("ABCDEF", (8, 24, 8, 20, 40, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
