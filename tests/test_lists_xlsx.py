@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from aiohttp import FormData
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from bot.keys import SESSIONS
+from bot.lists import sheet
 from bot.lists import words as w
 from models.lists import ListChange, PartnerResource
 from tests.console_support import ClientFactory, Console
@@ -90,12 +92,13 @@ async def test_bad_rows_are_named_and_nothing_is_imported(
         [None, "小数", "资金", "", "", "1.234"],
         [None, "志愿者", "人力", "", "", 50],
         [88, "不存在", "技能", "", "", None],
+        [1.5, "半个编号", "技能", "", "", None],
         [None, w.TOTAL_LABEL, None, None, None, 999],
     )
     resp = await upload(c, data)
     text = await resp.text()
     assert resp.status == 400
-    for row in (3, 4, 5, 6, 7, 9):
+    for row in (3, 4, 5, 6, 7, 9, 10):
         assert f"第 {row} 行" in text, row
     assert "第 2 行" not in text
     assert "<script>x" not in text
@@ -120,5 +123,18 @@ async def test_files_that_are_not_the_sheet(aiohttp_client: ClientFactory, db_ur
     ):
         resp = await upload(c, data)
         assert resp.status == 400 and words in await resp.text()
+    # past the server's body limit (server.max_body_bytes): a Chinese 413, nothing written
+    big = book(*[[None, f"单位{i}", "人力", "", "说明" * 20, None] for i in range(3000)])
+    resp = await upload(c, big)
+    assert resp.status == 413 and "太大" in await resp.text()
+    assert not await resources(c)
     assert (await c.login("viewer1")).status == 303
     assert (await c.client.get(f"{PAGE}.xlsx")).status == 200
+
+
+def test_a_file_longer_than_the_limit_is_refused_whole() -> None:
+    rows = [[None, "单位", "人力", "", "", None]] * (sheet.MAX_ROWS + 1)
+    with pytest.raises(sheet.ImportRefused) as refused:
+        sheet.read(book(*rows))
+    assert refused.value.problems == [w.TOO_MANY_ROWS.format(limit=sheet.MAX_ROWS)]
+    assert len(sheet.read(book(*rows[:-1]))) == sheet.MAX_ROWS

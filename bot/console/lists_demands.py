@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import lists_texts as lt
+from bot.console import texts as t
 from bot.console.lists_common import (
     actor,
     audit,
@@ -68,7 +69,7 @@ async def demands(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
     name = request.query.get("period", "month")
     if name not in lw.PERIODS:
-        raise FormError(lw.BAD_STATUS)
+        raise FormError(t.BAD_VALUE.format(field=lt.L["period"]))
     tz = request.config_dict[CONFIG].tz
     start, end = period(request.config_dict[CLOCK].now().astimezone(tz), name)
     minimum = 1 if request.query.get("all") == "1" else 2

@@ -71,9 +71,12 @@ def _line(number: int, cells: tuple[Any, ...]) -> Line | str:
     resource_id = None
     if _text(raw_id):
         try:
-            resource_id = int(float(_text(raw_id)))
+            whole = float(_text(raw_id))
         except ValueError:
-            return w.ROW_ERROR.format(row=number, reason="编号不对")
+            whole = 0.5
+        if not whole.is_integer() or not 0 < whole < 2**31:
+            return w.ROW_ERROR.format(row=number, reason=w.ROW_BAD_ID)
+        resource_id = int(whole)
     try:
         fen = parse_yuan(amount)
     except BadAmount as exc:
@@ -102,6 +105,8 @@ def read(data: bytes) -> list[Line]:
         raise ImportRefused([w.BAD_FILE]) from None
     if not rows or tuple(_text(c) for c in rows[0][:6]) != w.HEADERS:
         raise ImportRefused([w.BAD_HEADERS])
+    if len(rows) > MAX_ROWS + 1:  # never a part of the file: all of it or nothing
+        raise ImportRefused([w.TOO_MANY_ROWS.format(limit=MAX_ROWS)])
     lines: list[Line] = []
     problems: list[str] = []
     total: tuple[int, Any] | None = None
