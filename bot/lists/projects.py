@@ -75,11 +75,16 @@ async def _demands(session: AsyncSession, ids: list[int]) -> list[DemandGroup]:
 
 
 async def _available(session: AsyncSession, spec: ProjectSpec, project_id: int | None) -> int:
-    """What the linked fund resources still hold for this project, after other projects."""
+    """What the linked fund resources still hold for this project, after other projects. The
+    fund rows stay locked until the caller commits (PostgreSQL), so two projects created at
+    once on one fund cannot both spend it."""
     found = {
         r.id: r
         for r in await session.scalars(
-            select(PartnerResource).where(PartnerResource.id.in_(spec.resource_ids))
+            select(PartnerResource)
+            .where(PartnerResource.id.in_(spec.resource_ids))
+            .order_by(PartnerResource.id)
+            .with_for_update()  # two projects drawing on one fund at once: one waits
         )
     }
     for i in spec.resource_ids:

@@ -75,7 +75,7 @@ async def save(
         await session.flush()
         record(session, actor, row, "create", None, now)
         return row
-    found = await session.get(PartnerResource, resource_id)
+    found = await session.get(PartnerResource, resource_id, with_for_update=True)
     if found is None:
         raise ListError(w.NO_SUCH_RESOURCE.format(id=resource_id))
     before = snapshot(found)
