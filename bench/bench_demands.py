@@ -224,7 +224,7 @@ async def page_path(orders: list[OrderFact]) -> tuple[float, float, int]:
             t = time.perf_counter()
             async with engine.connect() as conn:
                 rows = (await conn.execute(query)).all()
-                grids = await grid_map(conn)  # type: ignore[arg-type]
+                grids = await grid_map(conn)
             groups = len(group_orders(facts(rows, grids), 2))
             pages.append(time.perf_counter() - t)
         await engine.dispose()

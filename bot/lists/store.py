@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.broadcasts.send import enqueue_many
 from bot.lists.demands import Group, OrderFact
@@ -36,7 +36,7 @@ ORDER_COLUMNS = (
 GridKey = tuple[int | None, str, str]
 
 
-async def grid_map(session: AsyncSession) -> dict[GridKey, str]:
+async def grid_map(session: AsyncSession | AsyncConnection) -> dict[GridKey, str]:
     """(community id, estate code, building number) -> grid code; also under community None."""
     rows = await session.execute(
         select(Building.community_id, Building.estate_code, Building.number, Grid.code).join(
