@@ -5,6 +5,7 @@ from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRu
 from models.community import Building, Community, Estate, Grid, Member, Resident, Street
 from models.console import AuditEntry, ConsoleSession, ConsoleUser
 from models.inbound import InboundMessage, WeChatUser
+from models.lists import DemandGroup, ListChange, PartnerResource, Project
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
 from models.privacy import PrivacyRecord
@@ -22,17 +23,21 @@ __all__ = [
     "ConsoleSession",
     "ConsoleUser",
     "Conversation",
+    "DemandGroup",
     "Estate",
     "Grid",
     "InboundMessage",
     "JobMark",
+    "ListChange",
     "Member",
     "Order",
     "OrderEvent",
     "OrderFollower",
     "OutboundCounter",
     "OutboxMessage",
+    "PartnerResource",
     "PrivacyRecord",
+    "Project",
     "Resident",
     "Street",
     "Throttle",

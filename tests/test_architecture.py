@@ -41,6 +41,10 @@ PURE = (
     "bot.kpi.measure",
     "bot.kpi.figures",
     "bot.kpi.labels",
+    # the demand list's grouping, and the wording measure it shares with duplicates
+    "bot.orders.duplicates",
+    "bot.lists.demands",
+    "bot.lists.money",
 )
 LAYERS: list[tuple[int, tuple[str, ...]]] = [
     (1, PURE),

@@ -17,6 +17,7 @@ from bot.kpi.load import load_facts, load_visits
 from bot.kpi.period import Period
 from bot.kpi.report import STEPS, MonthData, build_workbook, file_name
 from bot.kpi.sheets import visit_weeks
+from bot.lists.tables import month_tables
 from bot.orders.sla import sla_of
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
@@ -38,6 +39,7 @@ async def month_data(
         sla=sla_of(config),
         as_of=min(now, period.end_utc),
         generated_at=now,
+        lists=await month_tables(engine, period.start_utc, period.end_utc),
     )
 
 

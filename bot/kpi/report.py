@@ -1,13 +1,14 @@
 """The monthly report (月报) as an XLSX workbook built with openpyxl, native Excel charts
 included: a summary with this month beside the previous one, the month's orders, per-grid,
-per-category and per-member sheets, and the grid leaders' visits against their weekly duty.
+per-category and per-member sheets, the three lists (三大清单), and the grid leaders' visits
+against their weekly duty.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from bot.kpi import labels, sheets
 from bot.kpi.figures import OrderFact, Summary, daily_counts, summarize
 from bot.kpi.load import Names, VisitFact
 from bot.kpi.period import Period
+from bot.lists import tables as lists
 from bot.orders.timers import Sla
 
 if TYPE_CHECKING:  # openpyxl's streaming sheet, named for the type checker only
@@ -29,7 +31,7 @@ if TYPE_CHECKING:  # openpyxl's streaming sheet, named for the type checker only
 
 TITLE = "睦邻月报"
 EMPTY = "本月没有工单。"
-SHEETS = ("汇总", "工单明细", "分网格", "分类别", "人员", "网格长走访")
+SHEETS = ("汇总", "工单明细", "分网格", "分类别", "人员", "三大清单", "网格长走访")
 STEPS = len(SHEETS)
 _BOLD = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -51,6 +53,7 @@ class MonthData:
     sla: Sla
     as_of: datetime
     generated_at: datetime
+    lists: lists.ListTables = field(default_factory=lists.ListTables)
 
 
 class _Out:
@@ -189,12 +192,27 @@ def _visits(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
     out.table(("时间", "人员", "时长（分钟）", "说明"), detail or [["本月没有走访记录。"]])
 
 
+def _lists(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
+    out = _Out(ws, (40, 24, 10, 12, 14, 12, 10, 20, 30))
+    parts = (
+        ("需求清单（本月两次及以上的问题）", lists.DEMAND_HEADERS, data.lists.demands),
+        ("资源清单", lists.RESOURCE_HEADERS, data.lists.resources),
+        ("项目清单", lists.PROJECT_HEADERS, data.lists.projects),
+    )
+    for number, (title, headers, rows) in enumerate(parts):
+        if number:
+            out.line()
+        out.line(title, font=_BOLD)
+        out.table(headers, rows or [["暂无"]])
+
+
 _WRITERS: dict[str, Callable[[WriteOnlyWorksheet, MonthData, Summary], None]] = {
     "汇总": _summary,
     "工单明细": _orders,
     "分网格": _cut("grid"),
     "分类别": _cut("category"),
     "人员": _cut("member"),
+    "三大清单": _lists,
     "网格长走访": _visits,
 }
 
