@@ -6,7 +6,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.console import board, login, order_page, pages
+from bot.console import board, figures_page, login, order_page, pages
 from bot.console.web import HERE, PREFIX, errors, signed_in
 from bot.keys import CONFIG
 
@@ -31,4 +31,5 @@ def setup(app: web.Application) -> None:
     board.routes(console)
     order_page.routes(console)
     pages.routes(console)
+    figures_page.routes(console)
     app.add_subapp(prefix, console)
