@@ -62,12 +62,3 @@ W = {
     "chart_table": "图表数据",
     "points": "个百分点",
 }
-
-PUSH_TITLE = "{month}工作月报"
-PUSH_BODY = (
-    "【睦邻月报】{month}\n"
-    "受理工单 {received} 件，响应率 {response}，解决率 {resolution}，满意率 {satisfaction}。\n"
-    "超时工单 {overdue} 件，重办 {reopened} 件。\n"
-    "月报下载：{link}"
-)
-PUSH_EMPTY = "【睦邻月报】{month}\n本月没有工单。\n月报下载：{link}"

@@ -11,17 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import figure_texts as ft
 from bot.console.scope import Viewer
 from bot.console.web import FormError
 from bot.kpi.facts import OrderFact
-from bot.kpi.load import VisitFact
+from bot.kpi.load import VisitFact, communities_under
 from bot.kpi.period import Period
 from bot.orders.dispatch import CATEGORY_NAMES
-from models.community import Community
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -124,16 +122,7 @@ def _code(query: Mapping[str, str], name: str) -> str | None:
 async def allowed_communities(session: AsyncSession, viewer: Viewer) -> frozenset[str] | None:
     """The community codes the viewer may see: None (all) for an account without a community;
     a street office's account, the street's communities."""
-    if not viewer.community:
-        return None
-    rows = (await session.execute(select(Community.id, Community.code, Community.kind))).all()
-    mine = next((r for r in rows if r.code == viewer.community), None)
-    if mine is None or mine.kind != "street":
-        return frozenset({viewer.community})
-    street_of = dict(
-        (await session.execute(select(Community.code, Community.street_id))).tuples().all()
-    )
-    return frozenset({mine.code, *(c for c, s in street_of.items() if s == mine.id)})
+    return await communities_under(await session.connection(), viewer.community)
 
 
 def choose(

@@ -72,3 +72,14 @@ def rows(figures: Figures) -> list[tuple[str, str, str]]:
     """(field, Chinese name, shown value) for every figure, in the order of :data:`FIGURES`."""
     values = figures.as_dict()
     return [(name, text, show(name, values[name])) for name, (text, _) in FIGURES.items()]
+
+
+# the monthly push to admins on the 1st (bot/ticks/monthly_report.py)
+PUSH_TITLE = "{month}工作月报"
+PUSH_BODY = (
+    "【睦邻月报】{month}{place}\n"
+    "受理工单 {received} 件，响应率 {response}，解决率 {resolution}，满意率 {satisfaction}。\n"
+    "超时工单 {overdue} 件，重办 {reopened} 件。\n"
+    "下载月报：{link}"
+)
+PUSH_EMPTY = "【睦邻月报】{month}{place}\n本月没有工单。\n下载月报：{link}"

@@ -226,3 +226,19 @@ async def load_visits(engine: AsyncEngine, start: datetime, end: datetime) -> li
     async with engine.connect() as conn:
         rows = (await conn.execute(stmt)).all()
     return [VisitFact(r[0], r[1], tuple(r[2] or ()), r[3], r[4], r[5] or "") for r in rows]
+
+
+async def communities_under(conn: AsyncConnection, code: str | None) -> frozenset[str] | None:
+    """The community codes an account of ``code`` may see: None (all) without a code; a
+    community, itself; a street, itself and its communities."""
+    if not code:
+        return None
+    rows = (
+        await conn.execute(
+            select(Community.id, Community.code, Community.kind, Community.street_id)
+        )
+    ).all()
+    mine = next((r for r in rows if r.code == code), None)
+    if mine is None or mine.kind != "street":
+        return frozenset({code})
+    return frozenset({mine.code, *(r.code for r in rows if r.street_id == mine.id)})
