@@ -23,6 +23,10 @@ class Series:
 
     name: str
     values: Sequence[float | None]
+    top: float | None = None  # the scale's full length (100 for a percentage); None: the largest
+
+    def scale(self) -> float:
+        return self.top or max((v for v in self.values if v is not None), default=0) or 1
 
 
 def number(value: float | None) -> str:
@@ -44,7 +48,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
 def _legend(series: Sequence[Series], y: int) -> list[str]:
     out = []
     for i, s in enumerate(series):
-        x = LABEL_W + i * 130
+        x = 40 + i * 120
         color = PALETTE[i % len(PALETTE)]
         out.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{color}"/>')
         out.append(f'<text x="{x + 14}" y="{y}">{escape(s.name)}</text>')
@@ -53,14 +57,14 @@ def _legend(series: Sequence[Series], y: int) -> list[str]:
 
 def bars(title: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
     """Horizontal bars, one group per label, one bar per series; each series is scaled to
-    its own largest value (a count and a rate can share a chart)."""
+    its own ``top`` or largest value (a count and a percentage can share a chart)."""
     per = len(series)
     group = ROW * per + 8
     height = 24 + group * max(len(labels), 1) + 10
     body = _legend(series, 14)
     plot = WIDTH - LABEL_W - 60
     for j, s in enumerate(series):
-        top = max((v for v in s.values if v is not None), default=0) or 1
+        top = s.scale()
         color = PALETTE[j % len(PALETTE)]
         for i, (label, value) in enumerate(zip(labels, s.values, strict=True)):
             y = 24 + i * group + j * ROW
@@ -84,8 +88,8 @@ def bars(title: str, labels: Sequence[str], series: Sequence[Series]) -> Markup:
 def lines(
     title: str, labels: Sequence[str], series: Sequence[Series], axis: Sequence[str] = ()
 ) -> Markup:
-    """A line per series over the labels (months), each scaled to its own largest value;
-    a missing value breaks the line. ``axis``: shorter names written under the points."""
+    """A line per series over the labels (months), each scaled to its own ``top`` or largest
+    value; a missing value breaks the line. ``axis``: shorter names written under the points."""
     height, top_y, bottom = 230, 28, 190
     step = (WIDTH - LABEL_W) / max(len(labels) - 1, 1)
     body = _legend(series, 14)
@@ -96,7 +100,7 @@ def lines(
             f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">{escape(label)}</text>'
         )
     for j, s in enumerate(series):
-        top = max((v for v in s.values if v is not None), default=0) or 1
+        top = s.scale()
         color = PALETTE[j % len(PALETTE)]
         points: list[str] = []
         for i, (label, value) in enumerate(zip(labels, s.values, strict=True)):

@@ -93,7 +93,9 @@ async def _content(request: web.Request, choice: Choice) -> dict[str, object]:
         "categories": shown.categories,
         "grids": shown.grids,
         "honour": shown.honour,
-        "duty": fv.duty_rows(visits, names, duty_period, choice.grid),
+        "duty": fv.duty_rows(
+            visits, names, duty_period, choice.grid, now.astimezone(config.tz).date()
+        ),
         "generated": now.astimezone(config.tz).strftime("%Y-%m-%d %H:%M"),
         "ft": ft,
         "fw": ft.W,

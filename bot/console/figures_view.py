@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.console import charts
@@ -89,7 +89,7 @@ def _series(figures: Sequence[Figures], rates: Sequence[str] = RATE_SERIES) -> l
     out = [charts.Series(labels.label("received"), [f.received for f in figures])]
     for name in rates:
         values = [pct(getattr(f, name)) for f in figures]
-        out.append(charts.Series(f"{labels.label(name)}(%)", values))
+        out.append(charts.Series(f"{labels.label(name)}(%)", values, top=100))
     return out
 
 
@@ -129,9 +129,10 @@ def honour_rows(cut: dict[str | None, Figures], names: Names) -> list[dict[str, 
 
 
 def duty_rows(
-    visits: list[VisitFact], names: Names, period: Period, grid: str | None
+    visits: list[VisitFact], names: Names, period: Period, grid: str | None, today: date
 ) -> list[dict[str, str]]:
-    rows = sheets.duty_rows(visits, names, period)
+    """Each grid leader's weeks (begun by ``today``) against the duty of 3 visits, 12 hours."""
+    rows = [d for d in sheets.duty_rows(visits, names, period) if d.monday <= today]
     return [
         {
             "leader": names.members.get(d.leader, d.leader),
