@@ -74,7 +74,7 @@ async def _content(request: web.Request, choice: Choice) -> dict[str, object]:
     start, end = fv.load_range(period)
     facts, names = await load_facts(request.config_dict[ENGINE], start, end)
     facts = choice.keep(facts)
-    shown = fv.content(facts, sla_of(config), period, names, now)
+    shown = fv.content(facts, sla_of(config), period, names, now, choice.street)
     visits = choice.keep_visits(await _visits(request, period))
     duty_period = period if visit_weeks(period) else Period.week(period.first, period.tz)
     figures = shown.summary.figures
@@ -94,7 +94,12 @@ async def _content(request: web.Request, choice: Choice) -> dict[str, object]:
         "grids": shown.grids,
         "honour": shown.honour,
         "duty": fv.duty_rows(
-            visits, names, duty_period, choice.grid, now.astimezone(config.tz).date()
+            visits,
+            names,
+            duty_period,
+            choice.admits_place,
+            now.astimezone(config.tz).date(),
+            choice.street,
         ),
         "generated": now.astimezone(config.tz).strftime("%Y-%m-%d %H:%M"),
         "ft": ft,
@@ -119,6 +124,16 @@ def _month_of(request: web.Request) -> Callable[[Mapping[str, str]], Period]:
     return month
 
 
+def _grid_options(choice: Choice, names: Names) -> list[tuple[str, str]]:
+    """(place, name) of the grids the viewer may pick; the place is the ``grid`` parameter."""
+    wide = Choice(choice.period, allowed=choice.allowed)
+    return sorted(
+        (place, fv.place_name(place, names, choice.street))
+        for place in names.places
+        if wide.admits_place(place)
+    )
+
+
 def _form(request: web.Request, choice: Choice, names: Names) -> dict[str, object]:
     """The filter form's options and the report links for the page's month."""
     viewer: Viewer = request[VIEWER]
@@ -134,7 +149,7 @@ def _form(request: web.Request, choice: Choice, names: Names) -> dict[str, objec
     return {
         "report_query": urlencode({"month": f"{month.first:%Y-%m}", **choice.params()}),
         "categories_all": CATEGORY_NAMES,
-        "grid_names": [] if viewer.in_grid else sorted(names.grids.items()),
+        "grid_names": [] if viewer.in_grid else _grid_options(choice, names),
         "communities": communities if len(communities) > 1 else [],
         "kind": period.kind,
         "today_month": this_month.first.month if period == this_month else 0,

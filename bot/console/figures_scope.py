@@ -23,6 +23,7 @@ from bot.orders.dispatch import CATEGORY_NAMES
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+_PLACE = re.compile(r"^([A-Za-z0-9_.-]{1,32}):([A-Za-z0-9_.-]{1,32})$")
 MAX_DAYS = 366
 
 
@@ -53,6 +54,20 @@ class Choice:
 
     def keep_visits(self, visits: Iterable[VisitFact]) -> list[VisitFact]:
         return [v for v in visits if self.grid is None or self.grid in v.grids]
+
+    def admits_place(self, place: str) -> bool:
+        """A grid's place (``"qhj:G01"``) in scope: its community and grid."""
+        community, _, grid = place.partition(":")
+        return (
+            (self.allowed is None or community in self.allowed)
+            and (self.community is None or community == self.community)
+            and (self.grid is None or grid == self.grid)
+        )
+
+    @property
+    def street(self) -> bool:
+        """Several communities may be shown (grids are then named with their community)."""
+        return self.community is None and (self.allowed is None or len(self.allowed) > 1)
 
     def params(self) -> dict[str, str]:
         """The filters as query parameters (for links that keep them)."""
@@ -134,7 +149,14 @@ def choose(
     """The page's choice from the query string, limited to the viewer (OutOfScope: a filter
     the viewer may not use)."""
     period = period_of(query)
-    community, grid = _code(query, "community"), _code(query, "grid")
+    community = _code(query, "community")
+    place = _PLACE.match(query.get("grid", "").strip())  # "qhj:G01", a grid of a community
+    if place and community not in (None, place.group(1)):
+        raise FormError(ft.BAD_FILTER.format(field=ft.FILTER_NAMES["grid"]))
+    if place:
+        community, grid = place.group(1), place.group(2)
+    else:
+        grid = _code(query, "grid")
     category = query.get("category", "").strip() or None
     if category is not None and category not in CATEGORY_NAMES:
         raise FormError(ft.BAD_FILTER.format(field=ft.FILTER_NAMES["category"]))

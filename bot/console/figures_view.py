@@ -5,7 +5,7 @@ visits — each chart with its table, built from the same numbers. No I/O."""
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
@@ -107,8 +107,15 @@ def category_block(cut: dict[str | None, Figures]) -> Block:
     return _block(W["category"], names, _series(figures, ("resolution_rate",)))
 
 
-def grid_block(cut: dict[str | None, Figures], names: Names) -> Block:
-    shown = [names.grids.get(k, k) if k else labels.UNKNOWN["grid"] for k in cut]
+def place_name(place: str, names: Names, street: bool) -> str:
+    """A grid's name; on a street, with its community's (grid names may repeat too)."""
+    community, _, grid = place.partition(":")
+    name = names.places.get(place) or names.grids.get(grid, grid)
+    return f"{names.communities.get(community, community)}·{name}" if street else name
+
+
+def grid_block(cut: dict[str | None, Figures], names: Names, street: bool) -> Block:
+    shown = [place_name(k, names, street) if k else labels.UNKNOWN["grid"] for k in cut]
     return _block(W["grid"], shown, _series(list(cut.values())))
 
 
@@ -131,14 +138,20 @@ def honour_rows(cut: dict[str | None, Figures], names: Names) -> list[dict[str, 
 
 
 def duty_rows(
-    visits: list[VisitFact], names: Names, period: Period, grid: str | None, today: date
+    visits: list[VisitFact],
+    names: Names,
+    period: Period,
+    admits: Callable[[str], bool],
+    today: date,
+    street: bool = False,
 ) -> list[dict[str, str]]:
-    """Each grid leader's weeks (begun by ``today``) against the duty of 3 visits, 12 hours."""
+    """Each grid leader's weeks (begun by ``today``) against the duty of 3 visits, 12 hours;
+    ``admits``: the places ("community:grid") in scope."""
     rows = [d for d in sheets.duty_rows(visits, names, period) if d.monday <= today]
     return [
         {
             "leader": names.members.get(d.leader, d.leader),
-            "grid": names.grids.get(d.grid, d.grid),
+            "grid": place_name(d.place, names, street) if d.place else d.grid,
             "week": d.monday.isoformat(),
             "visits": str(d.visits),
             "hours": f"{d.minutes / 60:.1f}",
@@ -146,7 +159,7 @@ def duty_rows(
             "ok": "ok" if d.met else "short",
         }
         for d in rows
-        if grid is None or d.grid == grid
+        if admits(d.place)
     ]
 
 
@@ -160,17 +173,23 @@ class Content:
 
 
 def content(
-    facts: Sequence[OrderFact], sla: Sla, period: Period, names: Names, now: datetime
+    facts: Sequence[OrderFact],
+    sla: Sla,
+    period: Period,
+    names: Names,
+    now: datetime,
+    street: bool = False,
 ) -> Content:
-    """Everything the figures page shows of the orders (already limited to the scope)."""
+    """Everything the figures page shows of the orders (already limited to the scope);
+    ``street``: several communities are shown, so grids are named with their community."""
     as_of = min(now, period.end_utc)
-    summary = summarize(facts, sla, period, ("grid", "category", "member"), as_of=as_of)
+    summary = summarize(facts, sla, period, ("place", "category", "member"), as_of=as_of)
     months = twelve_months(facts, sla, period, summary, now)
     return Content(
         summary,
         trend_block(months),
         category_block(summary.cuts["category"]),
-        grid_block(summary.cuts["grid"], names),
+        grid_block(summary.cuts["place"], names, street),
         honour_rows(summary.cuts["member"], names),
     )
 

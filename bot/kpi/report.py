@@ -166,7 +166,7 @@ def _visits(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
     out.line(f"网格长每周走访：至少 {sheets.DUTY_VISITS} 次、{sheets.DUTY_HOURS} 小时", font=_BOLD)
     out.line()
     duty = [
-        [names.members.get(d.leader, d.leader), names.grids.get(d.grid, d.grid),
+        [names.members.get(d.leader, d.leader), sheets.grid_name(d, names),
          d.monday.isoformat(), d.visits, round(d.minutes / 60, 1), "是" if d.met else "否"]
         for d in sheets.duty_rows(data.visits, names, p)
     ]  # fmt: skip

@@ -121,10 +121,15 @@ class WeekDuty:
     monday: date
     visits: int
     minutes: int
+    place: str = ""  # "community:grid"
 
     @property
     def met(self) -> bool:
         return self.visits >= DUTY_VISITS and self.minutes >= DUTY_HOURS * 60
+
+
+def grid_name(duty: WeekDuty, names: Names) -> str:
+    return names.places.get(duty.place) or names.grids.get(duty.grid, duty.grid)
 
 
 def visit_weeks(period: Period) -> list[Period]:
@@ -140,8 +145,10 @@ def duty_rows(visits: list[VisitFact], names: Names, period: Period) -> list[Wee
         tally[(v.member, monday)][0] += 1
         tally[(v.member, monday)][1] += v.minutes
     out = []
-    for grid, leader in sorted(names.grid_leaders.items()):
+    leaders = names.place_leaders or {f":{g}": k for g, k in names.grid_leaders.items()}
+    for place, leader in sorted(leaders.items()):
+        grid = place.split(":", 1)[1]
         for week in visit_weeks(period):
             count, minutes = tally.get((leader, week.first), [0, 0])
-            out.append(WeekDuty(leader, grid, week.first, count, minutes))
+            out.append(WeekDuty(leader, grid, week.first, count, minutes, place))
     return out
