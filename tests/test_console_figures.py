@@ -193,3 +193,31 @@ def test_the_pages_trend_is_the_figures_trend() -> None:
         assert twelve_months(facts, sla, period, summary, now) == trend(
             facts, sla, period, 12, as_of=now
         )
+
+
+async def test_visits_against_the_weekly_duty(aiohttp_client: ClientFactory, db_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bot.keys import SESSIONS
+    from models.community import Member
+    from models.visits import Visit
+
+    c = await _as(aiohttp_client, db_url, "leader1")
+    async with c.app[SESSIONS]() as s, s.begin():
+        m01 = (await s.execute(select(Member).where(Member.key == "m01"))).scalar_one()
+        for minutes in (240, 240, 300):
+            s.add(Visit(member_id=m01.id, at=datetime.now(UTC), minutes=minutes, note="入户"))
+    doc = lxml.html.fromstring(await (await c.client.get("/admin/figures")).text())
+    rows = [
+        [str(td.text_content()).strip() for td in tr.xpath("./th|./td")]
+        for tr in doc.xpath('//table[@id="duty"]/tbody/tr')
+    ]
+    assert rows and all(r[1] == "第一网格" for r in rows), rows
+    this_week = [r for r in rows if r[3] == "3"]
+    assert len(this_week) == 1 and this_week[0][4] == "13.0" and this_week[0][5] == "是"
+    assert (await c.login("leader2")).status == 303
+    doc = lxml.html.fromstring(await (await c.client.get("/admin/figures")).text())
+    cells = doc.xpath('//table[@id="duty"]/tbody/tr/td[1]')
+    assert {str(td.text_content()) for td in cells} == {"第二网格"}

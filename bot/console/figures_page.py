@@ -53,11 +53,16 @@ async def _choice(request: web.Request, period_of: Callable[[Mapping[str, str]],
     return choose(request.query, viewer, allowed, period_of)
 
 
-async def _visits(request: web.Request, period: Period) -> list[VisitFact]:
-    weeks = visit_weeks(period) or [Period.week(period.first, period.tz)]
-    start = min(period.start_utc, weeks[0].start_utc)
-    end = max(period.end_utc, weeks[-1].end_utc)
-    return await load_visits(request.config_dict[ENGINE], start, end)
+def duty_weeks(period: Period) -> Period:
+    """The weeks a page shows visits for: every week that overlaps the period (the report
+    counts the weeks beginning in the month; a page of the running month shows this week)."""
+    monday = Period.week(period.first, period.tz).first
+    return Period(monday, period.end, period.tz, "custom")
+
+
+async def _visits(request: web.Request, weeks: Period) -> list[VisitFact]:
+    end = max(w.end_utc for w in visit_weeks(weeks))
+    return await load_visits(request.config_dict[ENGINE], weeks.start_utc, end)
 
 
 def _place(choice: Choice, names: Names, viewer: Viewer) -> str:
@@ -75,8 +80,8 @@ async def _content(request: web.Request, choice: Choice) -> dict[str, object]:
     facts, names = await load_facts(request.config_dict[ENGINE], start, end)
     facts = choice.keep(facts)
     shown = fv.content(facts, sla_of(config), period, names, now, choice.street)
-    visits = choice.keep_visits(await _visits(request, period))
-    duty_period = period if visit_weeks(period) else Period.week(period.first, period.tz)
+    duty_period = duty_weeks(period)
+    visits = choice.keep_visits(await _visits(request, duty_period))
     figures = shown.summary.figures
     return {
         "choice": choice,
