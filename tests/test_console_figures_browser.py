@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_console_browser import demo, sign_in  # noqa: F401
+from tests.test_console_browser import add_grid_leader, demo, sign_in  # noqa: F401
 from tests.test_sandbox_browser import SHOTS, browser  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -99,3 +99,16 @@ def test_figures_page_charts_download_and_print(
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 1
     page.screenshot(path=str(SHOTS / "monthly-report-print.png"), full_page=True)
     assert outside == [], outside
+
+    # a grid leader on a phone: their grid only, nothing wider than the screen
+    add_grid_leader(demo["db"], demo["tmp"])
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(phone, base, "liu", "grid-leader-pass")
+    phone.goto(f"{base}/admin/figures")
+    grids = phone.eval_on_selector_all(
+        "#grids svg .bar", "marks => [...new Set(marks.map(m => m.dataset.label))]"
+    )
+    assert grids in ([], ["第二网格"]), grids
+    assert phone.evaluate(MATCH_JS)["wrong"] == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(SHOTS / "console-figures-390.png"), full_page=True)

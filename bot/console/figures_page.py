@@ -155,7 +155,7 @@ def _form(request: web.Request, choice: Choice, names: Names) -> dict[str, objec
         "report_query": urlencode({"month": f"{month.first:%Y-%m}", **choice.params()}),
         "categories_all": CATEGORY_NAMES,
         "grid_names": [] if viewer.in_grid else _grid_options(choice, names),
-        "communities": communities if len(communities) > 1 else [],
+        "communities": communities if len(communities) > 1 and not viewer.in_grid else [],
         "kind": period.kind,
         "today_month": this_month.first.month if period == this_month else 0,
         "months": [f"{m.first:%Y-%m}" for m in reversed(this_month.months_back(12)[:-1])],

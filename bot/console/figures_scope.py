@@ -40,6 +40,7 @@ class Choice:
     grid: str | None = None
     category: str | None = None
     allowed: frozenset[str] | None = None  # communities the viewer may see; None: all
+    own_grid: bool = False  # a grid leader's page: their grid, named plainly
 
     def admits(self, o: OrderFact) -> bool:
         return (
@@ -67,7 +68,9 @@ class Choice:
     @property
     def street(self) -> bool:
         """Several communities may be shown (grids are then named with their community)."""
-        return self.community is None and (self.allowed is None or len(self.allowed) > 1)
+        if self.own_grid or self.community is not None:
+            return False
+        return self.allowed is None or len(self.allowed) > 1
 
     def params(self) -> dict[str, str]:
         """The filters as query parameters (for links that keep them)."""
@@ -170,7 +173,7 @@ def choose(
         grid = viewer.grid or "\0"  # a grid leader without a grid sees nothing
         if viewer.community:
             allowed = frozenset({viewer.community})
-    return Choice(period, community, grid, category, allowed)
+    return Choice(period, community, grid, category, allowed, viewer.in_grid)
 
 
 def previous_month(today: date, tz: ZoneInfo) -> Period:
