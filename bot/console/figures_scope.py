@@ -51,6 +51,8 @@ class Choice:
         )
 
     def keep(self, facts: Iterable[OrderFact]) -> list[OrderFact]:
+        if self.allowed is self.community is self.grid is self.category is None:
+            return list(facts)
         return [o for o in facts if self.admits(o)]
 
     def keep_visits(self, visits: Iterable[VisitFact]) -> list[VisitFact]:
