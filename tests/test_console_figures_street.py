@@ -4,9 +4,11 @@ grid leader of 东亭 their G01 and not 青和居's."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import lxml.html
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.app import create_app
@@ -37,6 +39,11 @@ def _grids(html: str) -> dict[str, str]:
         for r in doc.xpath('//section[@id="grids"]//rect[@class="bar"]')
         if r.get("data-series") == "受理工单数"
     }
+
+
+def _month(html: str) -> str:
+    href = lxml.html.fromstring(html).xpath('//a[@id="download"]')[0].get("href")
+    return str(href).split("month=")[1][:7]
 
 
 def _received(html: str) -> str:
@@ -77,6 +84,13 @@ async def test_street_community_and_grid_leader_scopes(
     assert _received(one) == "1"
     dt = await (await c.client.get("/admin/figures", params={"community": "qhj"})).text()
     assert _received(dt) == "2"
+    # the workbook keeps the two G01 apart too, and both grid leaders
+    xlsx = await c.client.get("/admin/reports/monthly", params={"month": _month(page)})
+    book = load_workbook(io.BytesIO(await xlsx.read()), read_only=True)
+    grids = {r[0] for r in book["分网格"].iter_rows(values_only=True) if r}
+    assert {"青和居社区·第一网格", "东亭社区·东亭网格"} <= grids, grids
+    leaders = {r[0] for r in book["网格长走访"].iter_rows(values_only=True) if r}
+    assert {"陈秀英", "刘志强", "黄海燕"} <= leaders, leaders
 
     assert (await c.login("qhj1")).status == 303
     page = await (await c.client.get("/admin/figures")).text()

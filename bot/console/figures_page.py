@@ -30,7 +30,7 @@ from bot.console.figures_scope import (
 from bot.console.scope import Viewer
 from bot.console.web import VIEWER, page, refuse
 from bot.keys import CLOCK, CONFIG, ENGINE, SESSIONS
-from bot.kpi import labels
+from bot.kpi import labels, sheets
 from bot.kpi.cli import month_data
 from bot.kpi.load import Names, VisitFact, load_facts, load_visits
 from bot.kpi.period import Period
@@ -133,7 +133,7 @@ def _grid_options(choice: Choice, names: Names) -> list[tuple[str, str]]:
     """(place, name) of the grids the viewer may pick; the place is the ``grid`` parameter."""
     wide = Choice(choice.period, allowed=choice.allowed)
     return sorted(
-        (place, fv.place_name(place, names, choice.street))
+        (place, sheets.place_name(place, names, choice.street))
         for place in names.places
         if wide.admits_place(place)
     )

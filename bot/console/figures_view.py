@@ -107,15 +107,8 @@ def category_block(cut: dict[str | None, Figures]) -> Block:
     return _block(W["category"], names, _series(figures, ("resolution_rate",)))
 
 
-def place_name(place: str, names: Names, street: bool) -> str:
-    """A grid's name; on a street, with its community's (grid names may repeat too)."""
-    community, _, grid = place.partition(":")
-    name = names.places.get(place) or names.grids.get(grid, grid)
-    return f"{names.communities.get(community, community)}·{name}" if street else name
-
-
 def grid_block(cut: dict[str | None, Figures], names: Names, street: bool) -> Block:
-    shown = [place_name(k, names, street) if k else labels.UNKNOWN["grid"] for k in cut]
+    shown = [sheets.place_name(k, names, street) if k else labels.UNKNOWN["grid"] for k in cut]
     return _block(W["grid"], shown, _series(list(cut.values())))
 
 
@@ -151,7 +144,7 @@ def duty_rows(
     return [
         {
             "leader": names.members.get(d.leader, d.leader),
-            "grid": place_name(d.place, names, street) if d.place else d.grid,
+            "grid": sheets.place_name(d.place, names, street) if d.place else d.grid,
             "week": d.monday.isoformat(),
             "visits": str(d.visits),
             "hours": f"{d.minutes / 60:.1f}",

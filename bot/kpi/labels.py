@@ -36,8 +36,15 @@ FIGURES: dict[str, tuple[str, str]] = {
 # the three rates a community is judged on, first in every summary
 HEADLINE = ("received", "response_rate", "resolution_rate", "satisfaction_rate", "rated_share")
 
-CUT_NAMES = {"community": "社区", "grid": "网格", "member": "人员", "category": "类别"}
-UNKNOWN = {"grid": "未划网格", "member": "未派单", "community": "未知社区", "category": "其他"}
+CUT_NAMES = {
+    "community": "社区",
+    "grid": "网格",
+    "member": "人员",
+    "category": "类别",
+    "place": "网格",
+}
+UNKNOWN = {"grid": "未划网格", "member": "未派单", "community": "未知社区", "category": "其他",
+           "place": "未划网格"}  # fmt: skip
 
 
 def label(name: str) -> str:

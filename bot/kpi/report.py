@@ -154,7 +154,7 @@ def _cut(by: str) -> Callable[[WriteOnlyWorksheet, MonthData, Summary], None]:
         out = _Out(ws, (14, *([12] * len(sheets.CUT_FIGURES))), "B2")
         rows = sheets.cut_rows(summary.cuts[by], by, data.names)
         top, end = out.table(sheets.cut_headers(by), rows or [[EMPTY]])
-        if rows and by in ("grid", "category"):
+        if rows and by in ("place", "category"):
             title = f"各{labels.CUT_NAMES[by]}受理工单数"
             ws.add_chart(_chart(BarChart, title, ws, top, end), f"A{end + 3}")
 
@@ -185,7 +185,7 @@ def _visits(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
 _WRITERS: dict[str, Callable[[WriteOnlyWorksheet, MonthData, Summary], None]] = {
     "汇总": _summary,
     "工单明细": _orders,
-    "分网格": _cut("grid"),
+    "分网格": _cut("place"),  # grid codes repeat across a street: by community and grid
     "分类别": _cut("category"),
     "人员": _cut("member"),
     "网格长走访": _visits,
@@ -195,7 +195,7 @@ _WRITERS: dict[str, Callable[[WriteOnlyWorksheet, MonthData, Summary], None]] = 
 def build_workbook(data: MonthData, step: Callable[[str], None] | None = None) -> Workbook:
     """The month's workbook, write-only: save it once. ``step(sheet name)`` is called as each
     sheet is done (progress)."""
-    cuts = ("grid", "category", "member")
+    cuts = ("place", "category", "member")
     summary = summarize(data.facts, data.sla, data.period, cuts, as_of=data.as_of)
     wb = Workbook(write_only=True)
     for title in SHEETS:

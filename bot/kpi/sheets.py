@@ -79,14 +79,24 @@ def order_rows(facts: list[OrderFact], names: Names, period: Period) -> list[lis
     return rows
 
 
+def place_name(place: str, names: Names, with_community: bool = False) -> str:
+    """A grid by its place (``"qhj:G01"``: grid codes repeat across a street's communities);
+    ``with_community``: prefixed with its community's name."""
+    community, _, grid = place.partition(":")
+    name = names.places.get(place) or names.grids.get(grid, grid)
+    return f"{names.communities.get(community, community)}·{name}" if with_community else name
+
+
 def cut_headers(by: str) -> list[str]:
     return [labels.CUT_NAMES[by], *(labels.label(n) for n in CUT_FIGURES)]
 
 
 def cut_rows(cut: dict[str | None, Figures], by: str, names: Names) -> list[list[Cell]]:
     """One row per grid, category or member of a breakdown (``summarize(...).cuts[by]``)."""
+    several = len({k.split(":", 1)[0] for k in cut if k and by == "place"}) > 1
     display = {
         "grid": lambda k: names.grids.get(k, k),
+        "place": lambda k: place_name(k, names, several),
         "category": lambda k: texts.CATEGORY_NAMES.get(k, k),
         "member": lambda k: names.members.get(k, k),
         "community": lambda k: names.communities.get(k, k),
