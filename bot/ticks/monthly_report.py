@@ -114,7 +114,8 @@ async def monthly_report_tick(
                 recipient=member.openid or "",
                 text=push_text(figures, month, place, link),
                 template_fields=digest_fields(
-                    labels.PUSH_TITLE.format(month=month.label), f"{month.first:%Y-%m}"
+                    labels.PUSH_TITLE.format(month=month.label),
+                    now.astimezone(config.tz).strftime("%Y-%m-%d"),
                 ),
                 template_url=link if link.startswith("http") else None,
                 dedupe_key=f"monthly_report:{month.first:%Y-%m}:{user.username}",
