@@ -76,7 +76,8 @@ class Choice:
 
     def params(self) -> dict[str, str]:
         """The filters as query parameters (for links that keep them)."""
-        out = {"community": self.community, "grid": self.grid, "category": self.category}
+        grid = None if self.own_grid else self.grid  # a grid leader's is implied
+        out = {"community": self.community, "grid": grid, "category": self.category}
         return {k: v for k, v in out.items() if v}
 
 
@@ -167,14 +168,10 @@ def choose(
         raise FormError(ft.BAD_FILTER.format(field=ft.FILTER_NAMES["category"]))
     if community is not None and allowed is not None and community not in allowed:
         raise OutOfScope(community)
-    if viewer.in_grid:
-        if grid not in (None, viewer.grid) or (community or viewer.community) != (
-            viewer.community or community
-        ):
+    if viewer.in_grid:  # their own grid (of their community: ``allowed``), nothing else
+        if not viewer.grid or grid not in (None, viewer.grid):
             raise OutOfScope(grid)
-        grid = viewer.grid or "\0"  # a grid leader without a grid sees nothing
-        if viewer.community:
-            allowed = frozenset({viewer.community})
+        grid = viewer.grid
     return Choice(period, community, grid, category, allowed, viewer.in_grid)
 
 
