@@ -72,14 +72,16 @@ def _place(choice: Choice, names: Names, viewer: Viewer) -> str:
     return names.communities.get(code or "", "") if code else ""
 
 
-async def _content(request: web.Request, choice: Choice) -> dict[str, object]:
-    """What the figures page and the printable page show, for the choice."""
+async def _content(
+    request: web.Request, choice: Choice, with_trend: bool = True
+) -> dict[str, object]:
+    """What the figures page and the printable page (without the trend) show."""
     config, viewer, now = request.config_dict[CONFIG], request[VIEWER], _now(request)
     period = choice.period
-    start, end = fv.load_range(period)
+    start, end = fv.load_range(period, with_trend)
     facts, names = await load_facts(request.config_dict[ENGINE], start, end)
     facts = choice.keep(facts)
-    shown = fv.content(facts, sla_of(config), period, names, now, choice.street)
+    shown = fv.content(facts, sla_of(config), period, names, now, choice.street, with_trend)
     duty_period = duty_weeks(period)
     visits = choice.keep_visits(await _visits(request, duty_period))
     figures = shown.summary.figures
@@ -182,7 +184,7 @@ async def monthly_print(request: web.Request) -> web.Response:
         choice = await _choice(request, _month_of(request))
     except OutOfScope:
         return refuse(request, 403, ft.OUT_OF_SCOPE)
-    context = await _content(request, choice)
+    context = await _content(request, choice, with_trend=False)
     return page(request, "report_print.html", context)
 
 

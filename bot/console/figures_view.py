@@ -159,7 +159,7 @@ def duty_rows(
 @dataclass(frozen=True, slots=True)
 class Content:
     summary: Summary
-    trend: Block
+    trend: Block | None  # None: not asked for (the printable report has none)
     categories: Block
     grids: Block
     honour: list[dict[str, str]]
@@ -172,15 +172,16 @@ def content(
     names: Names,
     now: datetime,
     street: bool = False,
+    with_trend: bool = True,
 ) -> Content:
     """Everything the figures page shows of the orders (already limited to the scope);
     ``street``: several communities are shown, so grids are named with their community."""
     as_of = min(now, period.end_utc)
     summary = summarize(facts, sla, period, ("place", "category", "member"), as_of=as_of)
-    months = twelve_months(facts, sla, period, summary, now)
+    months = twelve_months(facts, sla, period, summary, now) if with_trend else None
     return Content(
         summary,
-        trend_block(months),
+        trend_block(months) if months is not None else None,
         category_block(summary.cuts["category"]),
         grid_block(summary.cuts["place"], names, street),
         honour_rows(summary.cuts["member"], names),
@@ -206,8 +207,10 @@ def twelve_months(
     return out
 
 
-def load_range(period: Period) -> tuple[datetime, datetime]:
+def load_range(period: Period, with_trend: bool = True) -> tuple[datetime, datetime]:
     """The orders a page needs: the 12 months of the trend and the previous period."""
+    if not with_trend:
+        return period.previous().start_utc, period.end_utc
     months = period.months_back(12)
     start = min(months[0].start_utc, period.previous().start_utc)
     return start, max(period.end_utc, months[-1].end_utc)
