@@ -74,6 +74,19 @@ def test_figures_page_charts_download_and_print(
         "() => document.querySelector('#categories svg text[text-anchor=end]').getBBox().width"
     )
     assert width > 10
+    # a custom range, then back to a month: the range is cleared
+    page.fill("input[name=from]", "2026-11-01")
+    page.fill("input[name=to]", "2026-11-07")
+    page.click("form.figfilters button[type=submit]")
+    page.wait_for_url(re.compile(r"from=2026-11-01"))
+    assert "2026-11-01 至 2026-11-07" in page.inner_text("h1")
+    page.select_option("select[name=period]", "week")
+    page.click("form.figfilters button[type=submit]")
+    page.wait_for_url(re.compile(r"period=week"))
+    assert "至" in page.inner_text("h1") and page.input_value("input[name=from]") == ""
+    page.select_option("select[name=period]", "month")
+    page.click("form.figfilters button[type=submit]")
+    page.wait_for_url(re.compile(r"period=month"))
     page.screenshot(path=str(SHOTS / "console-figures-1280.png"), full_page=True)
     assert (SHOTS / "console-figures-1280.png").stat().st_size > 30_000
 
