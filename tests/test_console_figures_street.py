@@ -79,6 +79,8 @@ async def test_street_community_and_grid_leader_scopes(
     assert (await c.login("street1")).status == 303
     page = await (await c.client.get("/admin/figures")).text()
     assert _received(page) == "3"
+    options = lxml.html.fromstring(page).xpath('//select[@name="community"]/option/@value')
+    assert options == ["", "dt", "qhj"]  # the communities, not the street itself
     assert _grids(page) == {"青和居社区·第一网格": "2", "东亭社区·东亭网格": "1"}
     one = await (await c.client.get("/admin/figures", params={"grid": "dt:G01"})).text()
     assert _received(one) == "1"
@@ -101,6 +103,7 @@ async def test_street_community_and_grid_leader_scopes(
     assert (await c.login("dt_leader")).status == 303
     page = await (await c.client.get("/admin/figures")).text()
     assert _received(page) == "1" and _grids(page) == {"东亭网格": "1"}
+    assert "东亭网格" in lxml.html.fromstring(page).xpath("//h1")[0].text_content()
     assert "陈秀英" not in page  # 青和居's G01 leader
     refused = await c.client.get("/admin/figures", params={"grid": "qhj:G01"})
     assert refused.status == 403

@@ -32,7 +32,7 @@ from bot.console.web import VIEWER, page, refuse
 from bot.keys import CLOCK, CONFIG, ENGINE, SESSIONS
 from bot.kpi import labels, sheets
 from bot.kpi.cli import month_data
-from bot.kpi.load import Names, VisitFact, load_facts, load_visits
+from bot.kpi.load import Names, VisitFact, load_facts, load_visits, place_of
 from bot.kpi.period import Period
 from bot.kpi.report import build_workbook, file_name
 from bot.kpi.sheets import visit_weeks
@@ -67,7 +67,7 @@ async def _visits(request: web.Request, weeks: Period) -> list[VisitFact]:
 
 def _place(choice: Choice, names: Names, viewer: Viewer) -> str:
     if choice.grid and viewer.in_grid:
-        return names.grids.get(choice.grid, choice.grid)
+        return sheets.place_name(place_of(viewer.community, choice.grid), names)
     code = choice.community or viewer.community
     return names.communities.get(code or "", "") if code else ""
 
@@ -148,10 +148,11 @@ def _form(request: web.Request, choice: Choice, names: Names) -> dict[str, objec
     today = _now(request).astimezone(tz).date()
     this_month = Period.month(today.year, today.month, tz)
     month = Period.month(period.first.year, period.first.month, tz)
+    with_grids = {place.partition(":")[0] for place in names.places}  # not the street itself
     communities = sorted(
         (code, name)
         for code, name in names.communities.items()
-        if choice.allowed is None or code in choice.allowed
+        if code in with_grids and (choice.allowed is None or code in choice.allowed)
     )
     return {
         "report_query": urlencode({"month": f"{month.first:%Y-%m}", **choice.params()}),
