@@ -37,8 +37,8 @@ from bot.kpi.figures import summarize
 from bot.kpi.load import REOPEN, WHISTLE, load_facts
 from bot.kpi.period import Period
 from bot.orders.sla import sla_of
-from bot.roster.apply import import_roster
-from bot.roster.files import read_roster
+from bot.roster.apply import import_rosters
+from bot.roster.files.street import read_rosters
 from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 from models.orders import Order, OrderEvent
@@ -93,7 +93,7 @@ def order_row(rng: random.Random, period: Period, members: list[int]) -> dict[st
 async def seed(url: str, months: dict[Period, int]) -> None:
     engine = create_engine(url)
     await upgrade(engine)
-    await import_roster(engine, read_roster(ROOT / "bot" / "sandbox" / "demo_roster.yaml"))
+    await import_rosters(engine, read_rosters(ROOT / "bot" / "sandbox" / "demo_roster.yaml"))
     rng = random.Random(16)
     orders, events = cast(Table, Order.__table__), cast(Table, OrderEvent.__table__)
     async with engine.begin() as conn:

@@ -6,7 +6,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.console import board, lists_demands, lists_money, login, order_page, pages
+from bot.console import board, figures_page, lists_demands, lists_money, login, order_page, pages
 from bot.console.web import HERE, PREFIX, errors, signed_in
 from bot.keys import CONFIG
 
@@ -33,4 +33,5 @@ def setup(app: web.Application) -> None:
     pages.routes(console)
     lists_demands.routes(console)
     lists_money.routes(console)
+    figures_page.routes(console)
     app.add_subapp(prefix, console)

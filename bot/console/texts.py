@@ -248,6 +248,7 @@ W = {
     "ip": "来源地址",
     "detail": "说明",
     "nav_users": "账号",
+    "nav_figures": "指标",
     "users": "工作台账号",
     "users_hint": "账号用命令行管理：mulin admin add-user / passwd / disable。",
     "scope": "范围",

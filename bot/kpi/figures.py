@@ -149,6 +149,8 @@ CUTS: dict[str, Callable[[OrderFact], str | None]] = {
     "grid": lambda o: o.grid,
     "member": lambda o: o.member,
     "category": lambda o: o.category,
+    # the grid with its community ("qhj:G01"): grid codes repeat across a street
+    "place": lambda o: f"{o.community or ''}:{o.grid}" if o.grid else None,
 }
 
 

@@ -36,8 +36,15 @@ FIGURES: dict[str, tuple[str, str]] = {
 # the three rates a community is judged on, first in every summary
 HEADLINE = ("received", "response_rate", "resolution_rate", "satisfaction_rate", "rated_share")
 
-CUT_NAMES = {"community": "社区", "grid": "网格", "member": "人员", "category": "类别"}
-UNKNOWN = {"grid": "未划网格", "member": "未派单", "community": "未知社区", "category": "其他"}
+CUT_NAMES = {
+    "community": "社区",
+    "grid": "网格",
+    "member": "人员",
+    "category": "类别",
+    "place": "网格",
+}
+UNKNOWN = {"grid": "未划网格", "member": "未派单", "community": "未知社区", "category": "其他",
+           "place": "未划网格"}  # fmt: skip
 
 
 def label(name: str) -> str:
@@ -72,3 +79,14 @@ def rows(figures: Figures) -> list[tuple[str, str, str]]:
     """(field, Chinese name, shown value) for every figure, in the order of :data:`FIGURES`."""
     values = figures.as_dict()
     return [(name, text, show(name, values[name])) for name, (text, _) in FIGURES.items()]
+
+
+# the monthly push to admins on the 1st (bot/ticks/monthly_report.py)
+PUSH_TITLE = "{month}工作月报"
+PUSH_BODY = (
+    "【睦邻月报】{month}{place}\n"
+    "受理工单 {received} 件，响应率 {response}，解决率 {resolution}，满意率 {satisfaction}。\n"
+    "超时工单 {overdue} 件，重办 {reopened} 件。\n"
+    "下载月报：{link}"
+)
+PUSH_EMPTY = "【睦邻月报】{month}{place}\n本月没有工单。\n下载月报：{link}"

@@ -53,6 +53,11 @@ def _bound(when: datetime) -> Any:
     return literal(when, UTCDateTime())
 
 
+def place_of(community: str | None, grid: str) -> str:
+    """A grid's place, unique across a street: ``"qhj:G01"``."""
+    return f"{community or ''}:{grid}"
+
+
 @dataclass(frozen=True, slots=True)
 class Names:
     """Display names of the codes facts carry: communities, grids and members."""
@@ -61,6 +66,9 @@ class Names:
     grids: dict[str, str] = field(default_factory=dict)
     members: dict[str, str] = field(default_factory=dict)
     grid_leaders: dict[str, str] = field(default_factory=dict)  # grid code -> member key
+    # grid codes repeat across a street's communities: by place, "community:grid"
+    places: dict[str, str] = field(default_factory=dict)  # place -> grid name
+    place_leaders: dict[str, str] = field(default_factory=dict)  # place -> member key
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +87,11 @@ async def _roster(conn: AsyncConnection) -> _Roster:
     communities = {r.id: (r.code, r.name) for r in rows}
     first = next((r.id for r in rows if r.kind != "street"), None)
     grid_rows = (await conn.execute(select(Grid))).all()
+
+    def code_of(community_id: int) -> str | None:
+        found = communities.get(community_id)
+        return found[0] if found else None
+
     grids = {r.id: (r.code, r.name) for r in grid_rows}
     buildings: dict[str, dict[tuple[int, str], str | None]] = defaultdict(dict)
     query = select(Building.number, Building.community_id, Building.estate_code, Building.grid_id)
@@ -94,6 +107,12 @@ async def _roster(conn: AsyncConnection) -> _Roster:
             grids={code: name for code, name in grids.values()},
             members={m.key: m.name for m in members},
             grid_leaders={r.code: r.leader_key for r in grid_rows if r.leader_key and r.active},
+            places={place_of(code_of(r.community_id), r.code): r.name for r in grid_rows},
+            place_leaders={
+                place_of(code_of(r.community_id), r.code): r.leader_key
+                for r in grid_rows
+                if r.leader_key and r.active
+            },
         ),
         community_of_member={m.id: m.community_id for m in members},
         member_key={m.id: m.key for m in members},
@@ -226,3 +245,14 @@ async def load_visits(engine: AsyncEngine, start: datetime, end: datetime) -> li
     async with engine.connect() as conn:
         rows = (await conn.execute(stmt)).all()
     return [VisitFact(r[0], r[1], tuple(r[2] or ()), r[3], r[4], r[5] or "") for r in rows]
+
+
+async def communities_under(conn: AsyncConnection, code: str | None) -> frozenset[str] | None:
+    """The community codes an account of ``code`` may see: None (all) without a code or for
+    the street office (as the console's board: one street per installation); a community,
+    itself."""
+    if not code:
+        return None
+    query = select(Community.kind).where(Community.code == code)
+    kind = (await conn.execute(query)).scalar_one_or_none()
+    return None if kind == "street" else frozenset({code})

@@ -164,7 +164,7 @@ def _cut(by: str) -> Callable[[WriteOnlyWorksheet, MonthData, Summary], None]:
         out = _Out(ws, (14, *([12] * len(sheets.CUT_FIGURES))), "B2")
         rows = sheets.cut_rows(summary.cuts[by], by, data.names)
         top, end = out.table(sheets.cut_headers(by), rows or [[EMPTY]])
-        if rows and by in ("grid", "category"):
+        if rows and by in ("place", "category"):
             title = f"各{labels.CUT_NAMES[by]}受理工单数"
             ws.add_chart(_chart(BarChart, title, ws, top, end), f"A{end + 3}")
 
@@ -176,7 +176,7 @@ def _visits(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
     out.line(f"网格长每周走访：至少 {sheets.DUTY_VISITS} 次、{sheets.DUTY_HOURS} 小时", font=_BOLD)
     out.line()
     duty = [
-        [names.members.get(d.leader, d.leader), names.grids.get(d.grid, d.grid),
+        [names.members.get(d.leader, d.leader), sheets.grid_name(d, names),
          d.monday.isoformat(), d.visits, round(d.minutes / 60, 1), "是" if d.met else "否"]
         for d in sheets.duty_rows(data.visits, names, p)
     ]  # fmt: skip
@@ -209,7 +209,7 @@ def _lists(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
 _WRITERS: dict[str, Callable[[WriteOnlyWorksheet, MonthData, Summary], None]] = {
     "汇总": _summary,
     "工单明细": _orders,
-    "分网格": _cut("grid"),
+    "分网格": _cut("place"),  # grid codes repeat across a street: by community and grid
     "分类别": _cut("category"),
     "人员": _cut("member"),
     "三大清单": _lists,
@@ -220,7 +220,7 @@ _WRITERS: dict[str, Callable[[WriteOnlyWorksheet, MonthData, Summary], None]] = 
 def build_workbook(data: MonthData, step: Callable[[str], None] | None = None) -> Workbook:
     """The month's workbook, write-only: save it once. ``step(sheet name)`` is called as each
     sheet is done (progress)."""
-    cuts = ("grid", "category", "member")
+    cuts = ("place", "category", "member")
     summary = summarize(data.facts, data.sla, data.period, cuts, as_of=data.as_of)
     wb = Workbook(write_only=True)
     for title in SHEETS:

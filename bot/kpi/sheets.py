@@ -79,14 +79,24 @@ def order_rows(facts: list[OrderFact], names: Names, period: Period) -> list[lis
     return rows
 
 
+def place_name(place: str, names: Names, with_community: bool = False) -> str:
+    """A grid by its place (``"qhj:G01"``: grid codes repeat across a street's communities);
+    ``with_community``: prefixed with its community's name."""
+    community, _, grid = place.partition(":")
+    name = names.places.get(place) or names.grids.get(grid, grid)
+    return f"{names.communities.get(community, community)}·{name}" if with_community else name
+
+
 def cut_headers(by: str) -> list[str]:
     return [labels.CUT_NAMES[by], *(labels.label(n) for n in CUT_FIGURES)]
 
 
 def cut_rows(cut: dict[str | None, Figures], by: str, names: Names) -> list[list[Cell]]:
     """One row per grid, category or member of a breakdown (``summarize(...).cuts[by]``)."""
+    several = len({k.split(":", 1)[0] for k in cut if k and by == "place"}) > 1
     display = {
         "grid": lambda k: names.grids.get(k, k),
+        "place": lambda k: place_name(k, names, several),
         "category": lambda k: texts.CATEGORY_NAMES.get(k, k),
         "member": lambda k: names.members.get(k, k),
         "community": lambda k: names.communities.get(k, k),
@@ -121,10 +131,15 @@ class WeekDuty:
     monday: date
     visits: int
     minutes: int
+    place: str = ""  # "community:grid"
 
     @property
     def met(self) -> bool:
         return self.visits >= DUTY_VISITS and self.minutes >= DUTY_HOURS * 60
+
+
+def grid_name(duty: WeekDuty, names: Names) -> str:
+    return names.places.get(duty.place) or names.grids.get(duty.grid, duty.grid)
 
 
 def visit_weeks(period: Period) -> list[Period]:
@@ -140,8 +155,10 @@ def duty_rows(visits: list[VisitFact], names: Names, period: Period) -> list[Wee
         tally[(v.member, monday)][0] += 1
         tally[(v.member, monday)][1] += v.minutes
     out = []
-    for grid, leader in sorted(names.grid_leaders.items()):
+    leaders = names.place_leaders or {f":{g}": k for g, k in names.grid_leaders.items()}
+    for place, leader in sorted(leaders.items()):
+        grid = place.split(":", 1)[1]
         for week in visit_weeks(period):
             count, minutes = tally.get((leader, week.first), [0, 0])
-            out.append(WeekDuty(leader, grid, week.first, count, minutes))
+            out.append(WeekDuty(leader, grid, week.first, count, minutes, place))
     return out

@@ -18,6 +18,7 @@ from bot.observability.logs import context as log_context
 from bot.storage.outages import OutageLog, is_outage
 from bot.ticks.broadcasts import broadcast_tick_app
 from bot.ticks.digest import digest_tick
+from bot.ticks.monthly_report import monthly_report_tick
 from bot.ticks.order_timers import order_timer_tick
 from bot.ticks.outbox import deliver_due
 from bot.ticks.privacy import privacy_prune_tick
@@ -35,6 +36,10 @@ async def weekly_digest(app: web.Application) -> int:
     return await digest_tick(app[SESSIONS], app[CLOCK], app[CONFIG], app[ROSTER])
 
 
+async def monthly_report(app: web.Application) -> int:
+    return await monthly_report_tick(app[SESSIONS], app[CLOCK], app[CONFIG])
+
+
 def register(app: web.Application) -> None:
     """The application's ticks, in the order they run within a round."""
     app[TICKS] = list(ALL_TICKS)
@@ -44,6 +49,7 @@ ALL_TICKS: tuple[tuple[str, Tick], ...] = (
     ("outbox", deliver_due),
     ("order_timers", order_timers),
     ("weekly_digest", weekly_digest),
+    ("monthly_report", monthly_report),
     ("broadcasts", broadcast_tick_app),
     ("privacy_prune", privacy_prune_tick),
 )

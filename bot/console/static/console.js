@@ -18,3 +18,13 @@
   setInterval(refresh, every);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
 })();
+// The figures page: choosing a month or week clears a custom range (the range would win).
+(function () {
+  "use strict";
+  var period = document.querySelector("form.figfilters select[name=period]");
+  if (!period) return;
+  period.addEventListener("change", function () {
+    var dates = period.form.querySelectorAll("input[type=date]");
+    for (var i = 0; i < dates.length; i++) dates[i].value = "";
+  });
+})();
