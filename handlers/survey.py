@@ -19,8 +19,11 @@ router = Router("survey")
 RATING_WINDOW = timedelta(days=14)
 _RATING = re.compile(
     r"^\s*(?:#?\s*(?P<number>\d{1,12})(?:\s*[号:：,，]\s*|\s+))??"
-    r"(?:(?P<digit>[1-5一二三四五])\s*(?:分|星)?"
-    r"|(?P<word>非常满意|很满意|满意|一般|还行|不满意|很不满意|没修好|没解决))\s*[。.!！]*\s*$"
+    r"(?:(?P<digit>[1-5一二三四五])\s*(?P<unit>分|星)?"
+    r"|(?P<word>非常满意|很满意|满意|一般|还行|不满意|很不满意|没修好|没解决))\s*[。.!！]*\s*"
+    # a comment after the verdict: 「满意，师傅很耐心」「不满意，还是漏」「4分。来得有点晚」
+    r"(?:[，,。.!！;；]\s*(?P<comment>\S.{0,199}))?$",
+    re.S,
 )
 _WORDS = {
     "非常满意": 5,
@@ -38,13 +41,22 @@ _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 def rating_of(text: str) -> tuple[int | None, int] | None:
     """(order number named, score), or None when the text is not a rating."""
+    found = rating_with_comment(text)
+    return None if found is None else (found[0], found[1])
+
+
+def rating_with_comment(text: str) -> tuple[int | None, int, str] | None:
+    """(order number named, score, the resident's comment or ""), or None. A bare digit takes
+    a comment only with 分 or 星 (「5，还是漏」 could be anything; 「5分，很好」 is a rating)."""
     m = _RATING.match(text)
     if not m:
         return None
-    digit, word = m.group("digit"), m.group("word")
+    digit, word, comment = m.group("digit"), m.group("word"), m.group("comment") or ""
+    if comment and digit and not m.group("unit"):
+        return None
     score = _WORDS[word] if word else (_CN_DIGIT.get(digit) or int(digit))
     number = int(m.group("number")) if m.group("number") else None
-    return number, score
+    return number, score, comment.strip()
 
 
 class SurveyAnswer:
@@ -52,23 +64,25 @@ class SurveyAnswer:
     ``score`` and ``waiting`` (the orders it may be about, newest first)."""
 
     async def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
-        found = rating_of(message.text)
+        found = rating_with_comment(message.text)
         if found is None:
             return False
-        number, score = found
+        number, score, comment = found
         since = data["clock"].now() - RATING_WINDOW
         waiting = await queries.awaiting_rating(data["session"], message.openid, since)
         if number is not None:
             waiting = [o for o in waiting if o.id == number]
-        return {"score": score, "waiting": waiting} if waiting else False
+        return {"score": score, "comment": comment, "waiting": waiting} if waiting else False
 
 
 @router.message(MsgType("text", "voice"), HasText(), SurveyAnswer())
-async def rate(message: Incoming, score: int, waiting: list[Order], orders: OrderService) -> str:
+async def rate(
+    message: Incoming, score: int, comment: str, waiting: list[Order], orders: OrderService
+) -> str:
     if len(waiting) > 1:
         listed = "、".join(f"#{o.id}（{o.summary}）" for o in waiting[:5])
         return texts.WHICH_SURVEY.format(orders=listed, number=waiting[0].id)
     order = waiting[0]
-    if await orders.rate(message.openid, order, score):
+    if await orders.rate(message.openid, order, score, comment):
         return texts.RATE_LOW.format(number=order.id)
     return texts.RATED

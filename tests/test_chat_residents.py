@@ -150,3 +150,35 @@ async def test_a_rating_with_nothing_to_rate_is_not_an_order(chat: Members) -> N
         reply = await chat.say(A, text)
         assert "没有需要您评价的工单" in reply and "工单号" not in reply
     assert await orders_count(chat) == 0
+
+
+async def test_a_rating_may_come_with_a_comment_that_the_office_reads(chat: Members) -> None:
+    from sqlalchemy import select as sql_select
+
+    from models.orders import OrderEvent
+
+    kind = number_in(await chat.say(A, "1栋1单元101马桶堵了"))
+    again = number_in(await chat.say(B, "1栋1单元102阳台晾衣架坏了"))
+    for n in (kind, again):
+        await chat.say("o_m02", f"接单 {n}")
+        await chat.say("o_m02", f"完成 {n}")
+    assert "谢谢" in await chat.say(A, "满意，师傅很耐心！")
+    assert (await chat.chat.order(kind)).rating == 5
+    assert f"#{again} 已重新派出" in await chat.say(B, "不满意，晾衣架还是晃")
+    assert (await chat.chat.order(again)).rating == 1
+    async with chat.app[SESSIONS]() as s:
+        notes = (
+            await s.execute(sql_select(OrderEvent.order_id, OrderEvent.note, OrderEvent.data))
+        ).all()
+    said = {n: (note, data) for n, note, data in notes if data and data.get("comment")}
+    assert said[kind][1] == {"comment": "师傅很耐心！"} and "师傅很耐心" in said[kind][0]
+    assert said[again][1] == {"comment": "晾衣架还是晃"}
+
+
+def test_a_bare_digit_with_more_words_is_not_a_rating() -> None:
+    from handlers.survey import rating_with_comment
+
+    assert rating_with_comment("5，还是漏") is None  # could be anything: not read as 5 stars
+    assert rating_with_comment("5分，很好") == (None, 5, "很好")
+    assert rating_with_comment("#12 不满意。还在滴水") == (12, 1, "还在滴水")
+    assert rating_with_comment("满意") == (None, 5, "")

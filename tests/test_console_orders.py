@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.keys import SESSIONS
 from models.community import Member
 from models.console import AuditEntry
+from models.orders import Order
 from tests.console_support import ClientFactory, Console, make_console, report
 
 
@@ -303,3 +304,22 @@ async def test_contract_forms_without_a_version_still_work(
         f"/admin/orders/{n}/note", data={"csrf_token": token, "text": "x", "version": "abc"}
     )
     assert bad.status == 400
+
+
+async def test_the_order_page_shows_the_residents_comment_with_the_rating(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    from bot.clock import SystemClock
+    from bot.keys import CONFIG, ROSTER
+    from bot.orders.service import OrderService
+
+    c = await _as(aiohttp_client, db_url, "staff1")
+    n = c.numbers["g1"]
+    assert (await c.act(n, "resolve", text="换了阀门")).status == 303
+    async with c.app[SESSIONS]() as s, s.begin():
+        service = OrderService(s, SystemClock(), c.app[CONFIG], c.app[ROSTER])
+        order = await service.session.get(Order, n)
+        assert order is not None
+        await service.rate(order.resident_openid, order, 4, "<b>来得快</b>")
+    page = await (await c.client.get(f"/admin/orders/{n}")).text()
+    assert "来得快" in page and "<b>来得快</b>" not in page  # shown, and escaped

@@ -17,8 +17,8 @@ from bot.console.board import local
 from bot.console.scope import Viewer, order_in_scope
 from bot.console.web import PREFIX, VIEWER, client_ip, page
 from bot.keys import CLOCK, CONFIG, ROSTER, SESSIONS
-from bot.orders.core import Refused
-from bot.orders.dispatch import CATEGORY_NAMES, Place
+from bot.orders.core import Refused, place_of
+from bot.orders.dispatch import CATEGORY_NAMES
 from bot.orders.lifecycle import OPEN_VALUES, Status
 from bot.orders.office_service import OfficeService
 from bot.orders.sla import sla_of
@@ -105,7 +105,14 @@ async def _details(s: AsyncSession, order: Order) -> dict[str, Any]:
         .all()
     )
     resident = await s.get(Resident, order.resident_openid)
-    return {"events": events, "pushes": pushes, "followers": followers, "resident": resident}
+    said = [e.data["comment"] for e in events if isinstance(e.data, dict) and e.data.get("comment")]
+    return {
+        "events": events,
+        "pushes": pushes,
+        "followers": followers,
+        "resident": resident,
+        "rating_comment": said[-1] if said else "",
+    }
 
 
 async def _show(
@@ -136,7 +143,7 @@ async def _show(
             "o": order,
             **extra,
             "assignee": view.by_id.get(order.assignee_id) if order.assignee_id else None,
-            "grid": view.index.grid_for(Place(order.building, order.unit, order.room)) or "",
+            "grid": view.index_for(order.community_id).grid_for(place_of(order)) or "",
             "actor": lambda a: _actor(a, names),
             "recipient": lambda r: recipients.get(r, t.ACTORS["resident"]),
             "members": members,

@@ -307,7 +307,12 @@ def cancel(o: OrderFacts, holder_key: str | None, now: datetime) -> Change:
     )
 
 
-def rate_low(o: OrderFacts, score: int, now: datetime) -> Change:
+def _rated(template: str, score: int, comment: str) -> str:
+    note = template.format(score=score)
+    return note + texts.HISTORY_RATING_COMMENT.format(comment=comment) if comment else note
+
+
+def rate_low(o: OrderFacts, score: int, now: datetime, comment: str = "") -> Change:
     """An unsatisfied verdict: the order is done again (重办); the service dispatches it."""
     require(Action.REOPEN, o.status)
     return Change(
@@ -318,17 +323,22 @@ def rate_low(o: OrderFacts, score: int, now: datetime) -> Change:
             "resolve_reminded_at": None,
             "survey_sent_at": None,
         },
-        (History("rate", texts.HISTORY_RATED_LOW.format(score=score)),),
+        (History("rate", _rated(texts.HISTORY_RATED_LOW, score, comment), _said(comment)),),
         (Notice(Tell.REOPEN_FYI, GRID_LEADER, {"score": score}),),
     )
 
 
-def rate_and_close(o: OrderFacts, score: int, now: datetime) -> Change:
+def rate_and_close(o: OrderFacts, score: int, now: datetime, comment: str = "") -> Change:
     require(Action.CLOSE, o.status)
+    note = _rated(texts.HISTORY_RATED, score, comment)
     return Change(
         {"status": Status.CLOSED.value, "rating": score, "closed_at": now, "updated_at": now},
-        (History(Action.CLOSE.value, texts.HISTORY_RATED.format(score=score)),),
+        (History(Action.CLOSE.value, note, _said(comment)),),
     )
+
+
+def _said(comment: str) -> dict[str, str] | None:
+    return {"comment": comment} if comment else None
 
 
 def possible_danger(hazard: str | None) -> Change:

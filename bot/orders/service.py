@@ -212,16 +212,17 @@ class OrderService(OrderCore):
         if not await self.apply(order, change, f"resident:{openid}"):
             raise refused(Refusal("illegal", order.status), order.id)
 
-    async def rate(self, openid: str, order: Order, score: int) -> bool:
-        """The resident's verdict; True when it reopened the order (a low score)."""
+    async def rate(self, openid: str, order: Order, score: int, comment: str = "") -> bool:
+        """The resident's verdict (and what they said with it, kept in the history); True
+        when it reopened the order (a low score)."""
         now = self.clock.now()
         actor = f"resident:{openid}"
         if score > 2:
             self._require(Action.CLOSE, order)
-            await self.apply(order, lc.rate_and_close(order, score, now), actor)
+            await self.apply(order, lc.rate_and_close(order, score, now, comment), actor)
             return False
         self._require(Action.REOPEN, order)
-        low = lc.rate_low(order, score, now)
+        low = lc.rate_low(order, score, now, comment)
         await self.dispatch(
             order,
             action=Action.REOPEN,
