@@ -18,7 +18,7 @@ from bot.orders.service import OrderService
 from bot.roster.cache import RosterView
 from handlers.locate import ASK_ESTATE, Option, gazetteer, question
 from handlers.questions import SMALL_TALK, new_matter
-from handlers.reports import create, local_now, new_order
+from handlers.reports import file_waiting, local_now
 from handlers.resident import on_text
 
 router = Router("places")
@@ -84,9 +84,5 @@ async def _file(
     place = Place(building, unit, room)
     if chosen is not None:
         place = Place(building, unit, room, chosen.estate, chosen.community)
-    original = str(data.get("text") or "")
-    first = parse(original, local_now(clock, config))
-    source = data.get("inbound_id")
-    new = new_order(original, first, place)
-    reply, _ = await create(orders, message, new, int(source) if source else inbound_id)
+    reply, _ = await file_waiting(orders, message, data, place, clock, config, inbound_id)
     return reply if chosen is not None else texts.ESTATE_SKIPPED + reply

@@ -28,9 +28,8 @@ from handlers.reports import (
     ASK_ADDRESS,
     ASK_PLACE_FOR,
     CONFIRM_HOME,
-    create,
+    file_waiting,
     local_now,
-    new_order,
 )
 from handlers.resident import on_text
 
@@ -82,16 +81,16 @@ async def answer_address(
         )
         return texts.ASK_ADDRESS_AGAIN
     await conversation.forget(session, message.openid)
-    original = str(data.get("text") or "")
-    first = parse(original, local_now(clock, config))
-    source = data.get("inbound_id")
     if place is not None:
         place, options = locate(await orders.roster(), place, message.text, None)
         if options:
+            source = data.get("inbound_id")
             inbound = int(source) if source else inbound_id
+            original = str(data.get("text") or "")
             return await ask(orders, message.openid, original, inbound, place, options, clock)
-    new = new_order(original, first, place or Place())
-    reply, _ = await create(orders, message, new, int(source) if source else inbound_id)
+    reply, _ = await file_waiting(
+        orders, message, data, place or Place(), clock, config, inbound_id
+    )
     return (texts.ADDRESS_SKIPPED + reply) if place is None else reply
 
 
@@ -100,12 +99,7 @@ async def _file_waiting(
 ) -> str:
     """The waiting report, created without an address (staff will ask), before a new matter."""
     await conversation.forget(orders.session, message.openid)
-    original = str(data.get("text") or "")
-    first = parse(original, local_now(clock, config))
-    source = data.get("inbound_id")
-    _, order = await create(
-        orders, message, new_order(original, first, Place()), int(source) if source else None
-    )
+    _, order = await file_waiting(orders, message, data, Place(), clock, config, None)
     if order is None:
         return ""
     return texts.PENDING_FILED.format(summary=order.summary, number=order.id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from bot import texts
 from bot.chat import conversation
@@ -88,6 +89,23 @@ async def create(
     if new.urgent:
         parts.append(texts.URGENT_NOTED)
     return "\n".join(parts), order
+
+
+async def file_waiting(
+    orders: OrderService,
+    message: Incoming,
+    data: dict[str, Any],
+    place: Place,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None,
+) -> tuple[str, Order | None]:
+    """The report a question kept waiting (``data["text"]``, ``data["inbound_id"]``), filed
+    now at ``place``; ``inbound_id`` stands in when the question kept no source message."""
+    original = str(data.get("text") or "")
+    source = data.get("inbound_id")
+    new = new_order(original, parse(original, local_now(clock, config)), place)
+    return await create(orders, message, new, int(source) if source else inbound_id)
 
 
 async def report(

@@ -1,9 +1,13 @@
-"""Every sentence a resident, representative or staff member reads, in one place for review.
+"""Every sentence a resident, representative or staff member reads, in one place for review
+(this package: the order history and template states are in ``history.py``).
 
 Keep them short, warm and plain: many readers are elderly and read on a phone.
 """
 
 from __future__ import annotations
+
+# The order history, the dispatch reasons and template states, in a module beside this one.
+from bot.texts.history import *  # noqa: F403
 
 SYSTEM_ERROR = (
     "抱歉，系统刚才出了点问题，没能自动处理这条消息。消息已经保存，工作人员会查看并跟进。"
@@ -302,65 +306,6 @@ HOURS_SPACED = "{n} 小时"
 MONTH_DAY = "{month}月{day}日"
 MONTH_DAY_TIME = "{month:02d}月{day:02d}日 {hour:02d}:{minute:02d}"
 
-# --- dispatch: why the order went to whom (the order's history) --------------------------------
-CHAIN_CATEGORY = "负责{category}类事项"
-CHAIN_REPRESENTATIVE = "{place}的居民代表"
-CHAIN_BUILDING_LEADER = "{building}栋的楼栋长"
-CHAIN_GRID_LEADER = "{grid}的网格长"
-CHAIN_STAFF = "社区干事"
-CHAIN_STREET = "街道工作人员"
-
-# --- the state a template message shows (WeChat's "phrase" field) -------------------------------
-STATE_TO_ACCEPT = "待接单"
-STATE_URGENT = "紧急"
-STATE_URGENT_TO_ACCEPT = "紧急待接单"
-STATE_REMIND_ACCEPT = "超时未接单"
-STATE_UNASSIGNED = "待安排"
-STATE_CHECK = "请核实"
-STATE_PLACE = "补充地址"
-STATE_ACCEPTED = "已接单"
-STATE_IN_PROGRESS = "办理中"
-STATE_RESOLVED = "已办结"
-STATE_HANDED_ON = "已转派"
-STATE_ESCALATED = "已上报"
-STATE_WHISTLE = "吹哨上报"
-STATE_CANCELLED = "已取消"
-STATE_CHASED = "催办"
-STATE_NEAR_DEADLINE = "临近时限"
-STATE_OVERDUE = "已超时"
-STATE_RATE = "请评价"
-
-# --- the order's history, as staff read it on the order page ------------------------------------
-HISTORY_RECEIVED = "受理：居民报事"
-HISTORY_ACCEPTED = "{name} 接单"
-HISTORY_RESOLVED = "已办结"
-HISTORY_ESCALATED = "吹哨：{note}"
-HISTORY_REASSIGNED = "{by} 转派给 {to}"
-HISTORY_DECLINED = "{name} 退单（{reason}）；"
-HISTORY_CANCELLED = "居民取消"
-HISTORY_RATED_LOW = "评价 {score} 分：不满意"
-HISTORY_RATED = "评价 {score} 分"
-HISTORY_RATING_COMMENT = "，居民说：“{comment}”"
-HISTORY_REOPENED = "居民不满意，重办；"
-HISTORY_ASSIGNED = "派给 {name}：{why}"
-HISTORY_NOBODY = "暂时没有可以派单的人，已通知社区工作人员安排"
-HISTORY_SKIPPED = "（跳过：{names}）"
-SKIP_INACTIVE = "已离开名册"
-SKIP_UNREACHABLE = "未绑定微信"
-SKIP_OFF_DUTY = "已下岗"
-SKIP_AT_CAP = "手上工单已满"
-HISTORY_REMIND_ACCEPT = "提醒 {name} 接单"
-HISTORY_ESCALATE_GRID = "催办：通知网格长 {name}"
-HISTORY_ESCALATE_NOBODY = "催办：没有网格长可通知"
-HISTORY_ESCALATE_STAFF = "催办升级：通知社区干事 {count} 人"
-HISTORY_REMIND_RESOLVE = "提醒临近办理时限"
-HISTORY_OVERDUE = "已超过办理时限"
-HISTORY_SURVEY = "回访：请居民评价"
-HISTORY_ATTACHED_IMAGE = "图片"
-HISTORY_PLACE_ADDED = "居民补充地址：{place}"
-HISTORY_REPEATED = "居民再次反映：{text}"
-HISTORY_LINKED = "又有居民反映同一问题：{text}"
-HISTORY_ATTACHED_PLACE = "位置"
 # the community office, acting from the console
 HISTORY_OFFICE_MESSAGE = "社区给居民留言：{text}"
 HISTORY_OFFICE_CANCELLED = "社区取消：{reason}"
