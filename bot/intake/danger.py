@@ -98,6 +98,27 @@ def minor_water(text: str, hazards: Collection[str]) -> bool:
     )
 
 
+# A routine service request (buy groceries, a regular clean, an application, a question)
+# that names no acute state at all is not an emergency, however old or frail the person it
+# is for: the model otherwise reads "老人" + "药" as a medical danger.  Any word of harm,
+# fire, water, violence, absence or pain keeps the model's decision.
+_ROUTINE_REQUEST = re.compile(
+    r"帮忙买|帮我买|买点|买些|送点|送些|代买|定期|每周|每个月|每月|打扫|想找人|想请人|能不能安排|安排个"
+    r"|申请|办理|咨询|请问|问一下|想问|有没有.{0,6}服务|陪.{0,4}聊|上门理发|助浴|送餐|老年餐"
+)
+_ACUTE_STATE = re.compile(
+    r"摔|跌|倒|晕|昏|不动|叫不醒|叫不应|没反应|没气|呼吸|流血|出血|吐血|是血|血流|抽|吐|火|烟|焦|糊|煤气|燃气|天然气|味|漏|喷"
+    r"|淹|塌|掉|砸|困|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
+    r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
+    r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着"
+)
+
+
+def routine_request(text: str) -> bool:
+    """True for a routine request that names no acute state (``text`` normalised)."""
+    return _ROUTINE_REQUEST.search(text) is not None and _ACUTE_STATE.search(text) is None
+
+
 def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:
     """``"urgent"``, ``"possible"`` or ``None`` from the urgent head's probability and the
     thresholds chosen at training time (``meta``)."""

@@ -165,3 +165,29 @@ def test_water_reaching_electrics_is_urgent(text: str) -> None:
 )
 def test_water_and_electrics_as_a_worry_or_past_is_not_urgent(text: str) -> None:
     assert parse(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "帮我妈买点降血糖的药送到5栋302 她腿脚不方便",
+        "爷爷奶奶都九十了 想请人每周来打扫一次卫生 钱我们出",
+        "请问独居老人有没有上门助浴服务",
+        "我爸八十多了 能不能安排个志愿者陪他聊聊天",
+    ],
+)
+def test_a_routine_service_for_an_old_person_is_not_an_emergency(text: str) -> None:
+    got = parse(text).to_dict()
+    assert got["danger"] is None and not got["urgent"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "帮忙看看对门独居的张奶奶 敲门三天没人应",
+        "想请人去看看我爸 电话打不通一整天了 他一个人住",
+        "帮我妈买的菜还挂在门把手上 放了两天没人拿",
+    ],
+)
+def test_a_request_that_names_an_absence_keeps_its_danger(text: str) -> None:
+    assert parse(text).to_dict()["danger"] is not None
