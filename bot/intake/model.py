@@ -188,12 +188,20 @@ class LinearModel:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> LinearModel:
+    def from_json(cls, data: dict[str, Any], *, consume: bool = False) -> LinearModel:
+        """Build from the file's JSON.  With ``consume``, each table's feature text in
+        ``data`` is emptied once read (a lower loading peak when nothing else needs it)."""
         if data.get("format") != MODEL_FORMAT or data.get("scale") != SCALE:
             raise ValueError(f"unknown model format {data.get('format')!r}")
         tables: dict[str, tuple[list[str], array[int]]] = {}
+        # one string object per feature across the heads, made as each head is read, so
+        # the heads' copies are freed at once and loading peaks lower (RSS stays lower)
+        names: dict[str, str] = {}
         for name, table in (data.get("tables") or {}).items():
-            features = str(table["features"]).split("\n") if table["features"] else []
+            text = str(table["features"])
+            if consume:
+                table["features"] = ""
+            features = [names.setdefault(f, f) for f in text.split("\n")] if text else []
             q = array("h")
             q.frombytes(zlib.decompress(base64.b64decode(table["weights"])))
             if sys.byteorder != "little":  # pragma: no cover
@@ -216,4 +224,6 @@ def load_model() -> LinearModel | None:
         raw = resources.files("bot.intake").joinpath(MODEL_RESOURCE).read_text("utf-8")
     except (FileNotFoundError, OSError):
         return None
-    return LinearModel.from_json(json.loads(raw))
+    data = json.loads(raw)
+    del raw  # the text is not needed while the tables are built: a lower loading peak
+    return LinearModel.from_json(data, consume=True)
