@@ -16,6 +16,7 @@ from .model import LinearModel, load_model
 from .normalize import normalize
 from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
+from .sentences import sentence_urgency
 from .summary import summarize
 from .timeparse import TZ, TimeMatch, find_preferred_time
 from .urgency import urgency_cues
@@ -166,6 +167,9 @@ def _danger(
         kind = a.signals.urgent_kind
         return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), feats
     band = danger_band(model.sigmoid(feats, "urgent"), model.meta)
+    if band == "possible":
+        # a long report unsure as a whole: its most dangerous sentence may decide
+        band = danger_band(sentence_urgency(a.masked, model), model.meta) or band
     if band != "urgent" and _wet_electrics(a.signals.cues):
         band = "urgent"
     if band is not None and routine_request(a.masked):

@@ -191,3 +191,37 @@ def test_a_routine_service_for_an_old_person_is_not_an_emergency(text: str) -> N
 )
 def test_a_request_that_names_an_absence_keeps_its_danger(text: str) -> None:
     assert parse(text).to_dict()["danger"] is not None
+
+
+def test_a_calm_report_with_one_sentence_of_danger_is_not_missed() -> None:
+    from bot.intake.features import extract_features
+    from bot.intake.model import load_model
+    from bot.intake.parser import analyse
+    from bot.intake.sentences import sentence_urgency
+
+    text = (
+        "尊敬的社区工作人员：本人系5号楼退休职工，现将近期楼内几项情况反映如下。"
+        "一是单元门禁时好时坏，住户进出不便，望物业尽快检修。"
+        "二是楼下自行车棚堆放杂物较多，影响通行。"
+        "三是今早八时许，对门独居的刘老师倒在门厅地上，呼之不应，家属均在外地。"
+        "以上情况，恳请社区予以协调。此致敬礼"
+    )
+    result = parse(text)
+    assert result.danger == "urgent"
+    assert result.hazard in ("medical", "welfare", "trapped")
+    # the danger sentence alone weighs more than the paragraph that buries it
+    model = load_model()
+    assert model is not None
+    a = analyse(text)
+    whole = model.sigmoid(frozenset(extract_features(a.masked, a.signals)), "urgent")
+    assert sentence_urgency(a.masked, model) > whole
+    assert sentence_urgency("门口的灯坏了，麻烦修一下", model) == 0.0  # short: one sentence
+
+
+def test_sentences_of_a_long_message_are_split_at_full_stops() -> None:
+    from bot.intake.sentences import sentences
+
+    assert sentences("一是门禁坏了，进出不便。二是老人倒在地上！好") == [
+        "一是门禁坏了，进出不便",
+        "二是老人倒在地上",
+    ]
