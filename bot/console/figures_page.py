@@ -29,10 +29,11 @@ from bot.console.figures_scope import (
 )
 from bot.console.scope import Viewer
 from bot.console.web import VIEWER, page, refuse
-from bot.keys import CLOCK, CONFIG, ENGINE, SESSIONS
+from bot.keys import CLOCK, CONFIG, ENGINE, FIGURES_CACHE, SESSIONS
 from bot.kpi import labels, sheets
 from bot.kpi.cli import month_data
-from bot.kpi.load import Names, VisitFact, load_facts, load_visits, place_of
+from bot.kpi.load import Names, VisitFact, load_visits, place_of
+from bot.kpi.page import page_figures
 from bot.kpi.period import Period
 from bot.kpi.report import build_workbook, file_name
 from bot.kpi.sheets import visit_weeks
@@ -78,10 +79,16 @@ async def _content(
     """What the figures page and the printable page (without the trend) show."""
     config, viewer, now = request.config_dict[CONFIG], request[VIEWER], _now(request)
     period = choice.period
-    start, end = fv.load_range(period, with_trend)
-    facts, names = await load_facts(request.config_dict[ENGINE], start, end)
-    facts = choice.keep(facts)
-    shown = fv.content(facts, sla_of(config), period, names, now, choice.street, with_trend)
+    got = await page_figures(
+        request.config_dict[ENGINE],
+        sla_of(config),
+        period,
+        choice.filter,
+        now,
+        with_trend=with_trend,
+        cache=request.config_dict[FIGURES_CACHE],
+    )
+    shown, names = fv.content(got, choice.street), got.names
     duty_period = duty_weeks(period)
     visits = choice.keep_visits(await _visits(request, duty_period))
     figures = shown.summary.figures

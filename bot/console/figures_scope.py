@@ -19,6 +19,7 @@ from bot.console.web import FormError
 from bot.kpi.facts import OrderFact
 from bot.kpi.load import VisitFact, communities_under
 from bot.kpi.period import Period
+from bot.kpi.rows import Filter
 from bot.orders.dispatch import CATEGORY_NAMES
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
@@ -49,6 +50,11 @@ class Choice:
             and (self.grid is None or o.grid == self.grid)
             and (self.category is None or o.category == self.category)
         )
+
+    @property
+    def filter(self) -> Filter:
+        """The same scope, for :func:`bot.kpi.page.page_figures`."""
+        return Filter(self.allowed, self.community, self.grid, self.category)
 
     def keep(self, facts: Iterable[OrderFact]) -> list[OrderFact]:
         if self.allowed is self.community is self.grid is self.category is None:
