@@ -37,6 +37,8 @@ from bot.kpi.page import page_figures
 from bot.kpi.period import Period
 from bot.kpi.report import build_workbook, file_name
 from bot.kpi.sheets import visit_weeks
+from bot.lists.scope import OutOfScope as NotTheirs
+from bot.lists.scope import scope_of
 from bot.orders.dispatch import CATEGORY_NAMES
 from bot.orders.sla import sla_of
 
@@ -201,8 +203,14 @@ async def monthly_download(request: web.Request) -> web.StreamResponse:
         choice = await _choice(request, _month_of(request))
     except OutOfScope:
         return refuse(request, 403, ft.OUT_OF_SCOPE)
-    config, now = request.config_dict[CONFIG], _now(request)
-    data = await month_data(request.config_dict[ENGINE], config, choice.period, now)
+    config, now, viewer = request.config_dict[CONFIG], _now(request), request[VIEWER]
+    try:
+        async with request.config_dict[SESSIONS]() as s:  # the three lists: the account's too
+            lists = await scope_of(s, viewer.community, choice.community)
+    except NotTheirs:  # a community that is not one (the street's own code, a typo)
+        return refuse(request, 403, ft.OUT_OF_SCOPE)
+    engine = request.config_dict[ENGINE]
+    data = await month_data(engine, config, choice.period, now, lists, choice.grid)
     data = replace(data, facts=choice.keep(data.facts), visits=choice.keep_visits(data.visits))
 
     def write() -> bytes:

@@ -30,6 +30,7 @@ from bot.keys import CLOCK, CONFIG, SESSIONS
 from bot.lists import projects
 from bot.lists import words as lw
 from bot.lists.demands import Group, group_orders
+from bot.lists.scope import first_community
 from bot.lists.store import ORDER_COLUMNS, facts, grid_map, keep
 from bot.orders.dispatch import CATEGORY_NAMES
 from models.lists import DemandGroup
@@ -141,6 +142,11 @@ async def promote(request: web.Request) -> web.StreamResponse:
     try:
         async with request.config_dict[SESSIONS]() as s, s.begin():
             groups = await _picked(s, viewer, order_ids)
+            first = await first_community(s)
+            places = {g.community_id or first for g in groups}
+            if len(places) > 1:  # a project belongs to one community
+                raise FormError(lw.MIXED_COMMUNITIES)
+            spec.community_id = places.pop() if places else None
             kept = [await keep(s, g, actor(viewer), now) for g in groups]
             spec.demand_ids = [d.id for d in kept]
             project, told = await projects.create(s, spec, actor(viewer), now)

@@ -47,6 +47,13 @@ L = {
     "who": "操作人",
     "what": "操作",
     "target": "对象",
+    "community": "社区",
+    "scope": "范围",
+    "street_wide": "全街道",
+    "all_communities": "全部社区",
+    "filter": "筛选",
+    "bad_community": "没有这个社区，或不在您的管辖范围内。",
+    "export_projects": "下载项目清单（Excel）",
 }
 FLASH = {
     "confirm": "已确认需求。",
