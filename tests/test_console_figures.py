@@ -127,6 +127,7 @@ async def test_bad_query_parameters_are_400_in_chinese(
         ("/admin/figures", {"from": "2026-02-30", "to": "2026-03-01"}),
         ("/admin/figures", {"grid": "<script>"}),
         ("/admin/figures", {"category": "nonsense"}),
+        ("/admin/figures", {"grid": "G99"}),  # names no grid: not a quiet month
         ("/admin/reports/monthly", {"month": "2026/11"}),
         ("/admin/reports/monthly/print", {"month": "11-2026"}),
     ]

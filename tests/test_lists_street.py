@@ -210,6 +210,12 @@ async def test_promoting_demands_of_two_communities_is_refused(
             await s.flush()
             numbers.append(order.id)
     await as_(c, "street1")
+    shown = await (await c.client.get("/admin/lists/demands", params={"all": "1"})).text()
+    assert all(f'/admin/orders/{n}"' in shown for n in numbers)
+    only_dt = await (
+        await c.client.get("/admin/lists/demands", params={"all": "1", "community": "dt"})
+    ).text()
+    assert [f'/admin/orders/{n}"' in only_dt for n in numbers] == [False, False, True, True]
     mixed = await post(c, "/admin/lists/demands/promote", pick=",".join(map(str, numbers)),
                        title="两个社区的灯")  # fmt: skip
     assert mixed.status == 400 and w.MIXED_COMMUNITIES in await mixed.text()

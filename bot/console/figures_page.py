@@ -22,6 +22,7 @@ from bot.console.figures_scope import (
     Choice,
     OutOfScope,
     allowed_communities,
+    check_known,
     choose,
     parse_month,
     parse_period,
@@ -53,7 +54,9 @@ async def _choice(request: web.Request, period_of: Callable[[Mapping[str, str]],
     viewer: Viewer = request[VIEWER]
     async with request.config_dict[SESSIONS]() as s:
         allowed = await allowed_communities(s, viewer)
-    return choose(request.query, viewer, allowed, period_of)
+        choice = choose(request.query, viewer, allowed, period_of)
+        await check_known(s, choice)
+    return choice
 
 
 def duty_weeks(period: Period) -> Period:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import figure_texts as ft
@@ -21,6 +22,7 @@ from bot.kpi.load import VisitFact, communities_under
 from bot.kpi.period import Period
 from bot.kpi.rows import Filter
 from bot.orders.dispatch import CATEGORY_NAMES
+from models.community import Community, Grid
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -179,6 +181,28 @@ def choose(
             raise OutOfScope(grid)
         grid = viewer.grid
     return Choice(period, community, grid, category, allowed, viewer.in_grid)
+
+
+async def check_known(session: AsyncSession, choice: Choice) -> None:
+    """A community or grid filter that names nothing is a 400, not an empty page (the street
+    office may pick any community, so a typo would otherwise look like a quiet month)."""
+    if choice.community is None and (choice.grid is None or choice.own_grid):
+        return
+    rows = await session.execute(
+        select(Community.code, Grid.code)
+        .select_from(Community)
+        .outerjoin(Grid, Grid.community_id == Community.id)
+        .where(Community.kind != "street")
+    )
+    places = {(community, grid) for community, grid in rows}
+    if choice.community is not None and choice.community not in {c for c, _ in places}:
+        name = ft.FILTER_NAMES["community"]
+        raise FormError(ft.NO_SUCH_PLACE.format(field=name, value=choice.community))
+    if choice.grid is not None and not choice.own_grid:
+        here = {g for c, g in places if choice.community in (None, c)}
+        if choice.grid not in here:
+            name = ft.FILTER_NAMES["grid"]
+            raise FormError(ft.NO_SUCH_PLACE.format(field=name, value=choice.grid))
 
 
 def previous_month(today: date, tz: ZoneInfo) -> Period:

@@ -17,8 +17,10 @@ from bot.console import texts as t
 from bot.console.lists_common import (
     actor,
     audit,
+    communities,
     editor,
     ids,
+    list_scope,
     money,
     not_editor,
     picked_orders,
@@ -30,7 +32,7 @@ from bot.keys import CLOCK, CONFIG, SESSIONS
 from bot.lists import projects
 from bot.lists import words as lw
 from bot.lists.demands import Group, group_orders
-from bot.lists.scope import first_community
+from bot.lists.scope import ListScope, first_community
 from bot.lists.store import ORDER_COLUMNS, facts, grid_map, keep
 from bot.orders.dispatch import CATEGORY_NAMES
 from models.lists import DemandGroup
@@ -53,9 +55,16 @@ def period(now: datetime, name: str) -> tuple[datetime, datetime]:
 
 
 async def _groups(
-    s: AsyncSession, viewer: Viewer, start: datetime, end: datetime, minimum: int = 1
+    s: AsyncSession,
+    viewer: Viewer,
+    start: datetime,
+    end: datetime,
+    minimum: int = 1,
+    scope: ListScope | None = None,
 ) -> list[Group]:
     query: Any = select(*ORDER_COLUMNS).where(Order.created_at >= start, Order.created_at < end)
+    if scope is not None:  # the community a street account picked
+        query = query.where(scope.of(Order.community_id))
     rows = (await s.execute(scoped(query, viewer))).all()
     return group_orders(facts(rows, await grid_map(s)), minimum)
 
@@ -75,7 +84,9 @@ async def demands(request: web.Request) -> web.Response:
     start, end = period(request.config_dict[CLOCK].now().astimezone(tz), name)
     minimum = 1 if request.query.get("all") == "1" else 2
     async with request.config_dict[SESSIONS]() as s:
-        groups = await _groups(s, viewer, start, end, minimum)
+        scope = await list_scope(request, s)
+        owned = await communities(s, scope)
+        groups = await _groups(s, viewer, start, end, minimum, scope)
         stored: dict[tuple[str, str], list[DemandGroup]] = defaultdict(list)
         for d in await s.scalars(select(DemandGroup)):
             stored[(d.place_key, d.category)].append(d)
@@ -94,7 +105,14 @@ async def demands(request: web.Request) -> web.Response:
             }
         )
     flash = lt.FLASH.get(request.query.get("done", ""), "").format(n=request.query.get("n", ""))
-    context = {"rows": rows, "period": name, "all": minimum == 1, "flash": flash}
+    context = {
+        "rows": rows,
+        "period": name,
+        "all": minimum == 1,
+        "flash": flash,
+        "owned": owned,
+        "street": scope.whole_street,
+    }
     return show(request, "list_demands.html", context)
 
 
