@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.console import accounts
 from bot.keys import ENGINE, ROSTER, SESSIONS
+from bot.lists import project_sheet
 from bot.lists import words as w
 from bot.roster.apply import import_rosters
 from bot.roster.files.street import read_rosters
@@ -115,6 +116,10 @@ async def test_each_community_keeps_its_own_and_guessed_numbers_find_nothing(
     assert {r.id: (r.unit, r.amount_fen) for r in await _rows(c, PartnerResource)} == {
         i: (r.unit, r.amount_fen) for i, r in rows.items()
     }
+    for row in ([dt_project, "改掉", "", "", "", 300, "筹备中"], [None, "新", "东亭社区"]):
+        refused = await _upload(c, _book(row, headers=project_sheet.HEADERS), PROJ)
+        assert refused.status == 400
+        assert "第 2 行" in (text := await refused.text()) and ("不存在" in text or "东亭" in text)
     assert [p.title for p in await _rows(c, Project)] == [p.title for p in projects.values()]
     exported = await c.client.get(f"{RES}.xlsx")
     units = [r[1] for r in load_workbook(io.BytesIO(await exported.read())).worksheets[0].values]
@@ -235,13 +240,13 @@ def _now() -> Any:
     return datetime.now(UTC)
 
 
-def _book(*rows: list[Any]) -> bytes:
+def _book(*rows: list[Any], headers: tuple[str, ...] = w.HEADERS) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
     sheet = wb.active
     assert sheet is not None
-    sheet.append(list(w.HEADERS))
+    sheet.append(list(headers))
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -249,8 +254,8 @@ def _book(*rows: list[Any]) -> bytes:
     return out.getvalue()
 
 
-async def _upload(c: Console, data: bytes) -> Any:
+async def _upload(c: Console, data: bytes, page: str = RES) -> Any:
     form = FormData()
-    form.add_field("csrf_token", await c.csrf(RES))
-    form.add_field("file", data, filename="资源.xlsx")
-    return await c.client.post(f"{RES}/import", data=form, allow_redirects=False)
+    form.add_field("csrf_token", await c.csrf(page))
+    form.add_field("file", data, filename="清单.xlsx")
+    return await c.client.post(f"{page}/import", data=form, allow_redirects=False)

@@ -28,12 +28,14 @@ from bot.console.lists_common import (
 )
 from bot.console.web import PREFIX, FormError, field
 from bot.keys import CLOCK, SESSIONS
-from bot.lists import history, project_sheet, projects
+from bot.lists import history, project_import, project_sheet, projects
 from bot.lists import words as lw
 from bot.lists.scope import ListScope
+from bot.lists.sheet import ImportRefused, Places
 from models.lists import DemandGroup, PartnerResource, Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 2 * 1024 * 1024
 
 
 async def _shown(
@@ -50,12 +52,22 @@ async def _shown(
 
 
 async def project_list(request: web.Request) -> web.Response:
+    return await _project_page(request)
+
+
+async def _project_page(
+    request: web.Request, problems: list[str] | None = None, status: int = 200
+) -> web.Response:
     async with request.config_dict[SESSIONS]() as s:
         scope = await list_scope(request, s)
         rows, demands, found = await _shown(s, scope)
         owned = await communities(s, scope)
         changes = await history.changes(s, None, limit=50, where=scope.changes())
     n = request.query.get("n", "")
+    flash = lt.FLASH.get(request.query.get("done", ""), "").format(n=n)
+    if request.query.get("done") == "import":
+        counts = {k: request.query.get(k, "0") for k in ("added", "updated", "same", "told")}
+        flash = lw.PROJECTS_IMPORTED.format(**counts)
     context = {
         "rows": rows,
         "demands": demands,
@@ -65,11 +77,12 @@ async def project_list(request: web.Request) -> web.Response:
         "names": {i: name for i, (_, name) in owned.items()},
         "filters": urlencode({"community": request.query.get("community", "")}),
         "changes": changes,
-        "flash": lt.FLASH.get(request.query.get("done", ""), "").format(n=n),
+        "flash": flash,
+        "problems": problems or [],
         "actions": lt.ACTIONS,
         "kinds": lt.KINDS,
     }
-    return show(request, "list_projects.html", context)
+    return show(request, "list_projects.html", context, status)
 
 
 def _project_spec(form: MultiDictProxy[Any]) -> projects.ProjectSpec:
@@ -156,9 +169,39 @@ async def project_export(request: web.Request) -> web.Response:
     return web.Response(body=data, content_type=XLSX, headers={"Content-Disposition": disposition})
 
 
+async def project_import_file(request: web.Request) -> web.StreamResponse:
+    """The project sheet back (bot/lists/project_import.py): all of it, or nothing."""
+    viewer = editor(request)
+    if viewer is None:
+        return not_editor(request)
+    form = await request.post()
+    upload = form.get("file")
+    data = upload.file.read(MAX_UPLOAD + 1) if isinstance(upload, web.FileField) else b""
+    if not data or len(data) > MAX_UPLOAD:
+        return await _project_page(request, [lw.BAD_FILE], 400)
+    now = request.config_dict[CLOCK].now()
+    try:
+        async with request.config_dict[SESSIONS]() as s, s.begin():
+            scope = await list_scope(request, s)
+            owned = await communities(s, scope)
+            default = community_field(form, owned, scope)
+            names: dict[str, int | None] = {}
+            for i, (code, name) in owned.items():
+                names[name] = names[code] = i
+            lines = project_import.read(data, Places(names, default))
+            counts = await project_import.apply(s, lines, actor(viewer), now, scope, default)
+            detail = " ".join(f"{k}={v}" for k, v in counts.items())
+            audit(s, request, viewer, "import", "projects", detail)
+    except ImportRefused as exc:
+        return await _project_page(request, exc.problems, 400)
+    done = urlencode({"done": "import", **counts})
+    raise web.HTTPSeeOther(f"{request.app[PREFIX]}/lists/projects?{done}")
+
+
 def routes(app: web.Application) -> None:
     app.router.add_get("/lists/projects", project_list)
     app.router.add_get("/lists/projects.xlsx", project_export)
     app.router.add_post("/lists/projects", project_save)
+    app.router.add_post("/lists/projects/import", project_import_file)
     app.router.add_post(r"/lists/projects/{id:\d{1,9}}", project_save)
     app.router.add_post(r"/lists/projects/{id:\d{1,9}}/report", project_report)

@@ -1,8 +1,7 @@
 """The project list as an XLSX workbook (项目清单): one row per project — its community,
 responsible unit and person, budget in yuan, status, the demands and resources it links —
 and a sheet of milestones, one row each. Chinese headers; money held in fen, written in
-yuan as exact decimals. Export only: linking demands to a project tells the residents who
-asked, which is an act of the office, not of a file."""
+yuan as exact decimals. :mod:`bot.lists.project_import` reads the same workbook back."""
 
 from __future__ import annotations
 

@@ -57,6 +57,21 @@ ROW_TOO_LONG = "“{field}”太长了"
 ROW_BAD_ID = "编号不对"
 ROW_UNKNOWN_ID = "编号 {id} 不存在"
 TOTAL_MISMATCH = "合计 {total} 元与各行之和 {sum} 元不符"
+# the XLSX sheet of projects (bot/lists/project_sheet.py, project_import.py)
+BAD_PROJECT_HEADERS = (
+    "表头不对，应为项目清单导出的表头：编号、项目、所属社区、负责单位、负责人、预算（元）、状态、"
+    "关联需求、关联资源。"
+)
+BAD_MILESTONE_HEADERS = "“项目节点”表的表头不对，应为：项目编号、项目、日期、内容、金额（元）。"
+MILESTONE_ROW = "项目节点 第 {row} 行：{reason}"
+ROW_BAD_MILESTONE = "日期应为 2026-12-01 这样的日期，内容不能为空，金额填元"
+ROW_NO_PROJECT = "项目编号不是本文件里的项目"
+ROW_NO_TITLE = "项目名称不能为空"
+EMPTY_PROJECTS = "文件里没有项目。"
+PROJECT_STAYS = "项目不能改到其他社区"
+PROJECTS_IMPORTED = (
+    "已导入 {added} 个新项目，更新 {updated} 个，{same} 个没有变化；已告诉 {told} 位居民。"
+)
 IMPORTED = "已导入 {added} 条新资源，更新 {updated} 条，{same} 条没有变化。"
 
 # residents
