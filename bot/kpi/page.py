@@ -42,7 +42,7 @@ from bot.kpi.figures import (
 from bot.kpi.load import Names, roster_of
 from bot.kpi.measure import Measured, clock_for, measure_exact, measure_stamps
 from bot.kpi.period import Period
-from bot.kpi.rows import CATEGORY, CREATED, MEMBER, PLACE, Filter, Row, fact_of, load_rows
+from bot.kpi.rows import CATEGORY, CREATED, WHO, Filter, Row, Who, fact_of, load_rows
 from bot.kpi.rows import stamps_of as read_stamps
 from bot.orders.timers import Sla
 
@@ -137,17 +137,20 @@ def _figures(rows: Sequence[Row], sla: Sla, window: Window, with_cuts: bool) -> 
     ms = measure_rows(rows, sla, window)
     if not with_cuts:
         return aggregate(ms)
-    cells: dict[tuple[Any, ...], list[Measured]] = {}
+    cells: dict[tuple[Who, str], list[Measured]] = {}
     for r, m in zip(rows, ms, strict=True):
-        cells.setdefault((r[PLACE], r[CATEGORY], r[MEMBER]), []).append(m)
-    tallies = {key: tally(group) for key, group in cells.items()}
+        cells.setdefault((r[WHO], r[CATEGORY]), []).append(m)
+    # (place, category, member) of each cell; two cells may share one (another building)
+    tallies: dict[tuple[Any, ...], list[Tally]] = {}
+    for (who, category), group in cells.items():
+        tallies.setdefault((who.place, category, who.member), []).append(tally(group))
     cuts = {}
     for i, by in enumerate(PAGE_CUTS):
         groups: dict[str | None, list[Tally]] = {}
-        for key, t in tallies.items():
-            groups.setdefault(key[i], []).append(t)
+        for key, ts in tallies.items():
+            groups.setdefault(key[i], []).extend(ts)
         cuts[by] = order_cuts({k: figures_of(combine(v)) for k, v in groups.items()})
-    return figures_of(combine(list(tallies.values()))), cuts
+    return figures_of(combine([t for ts in tallies.values() for t in ts])), cuts
 
 
 def _spans(windows: Sequence[Window]) -> list[tuple[datetime, datetime]]:

@@ -25,12 +25,27 @@ from bot.kpi.load import ORDERS, REOPEN, WHISTLE, Roster, marks_of, place_of, ti
 
 _C = ORDERS.c
 
-# One order: the first eleven are :func:`bot.kpi.measure.measure_stamps`'s arguments.
+# One order: the first eleven are :func:`bot.kpi.measure.measure_stamps`'s arguments, then
+# its number, category and :class:`Who`.
 Row = tuple[Any, ...]
 (
     CREATED, STATUS, URGENT, ASSIGNED, ACCEPTED, RESOLVED, RATING, REOPENED, LEVEL, WHISTLED,
-    OVERDUE, ID, CATEGORY, PLACE, MEMBER, COMMUNITY, GRID, MEMBER_NAME, BUILDING,
-) = range(19)  # fmt: skip
+    OVERDUE, ID, CATEGORY, WHO,
+) = range(14)  # fmt: skip
+
+
+@dataclass(slots=True, eq=False)  # compared and hashed by identity: one per distinct place
+class Who:
+    """Where an order belongs: shared by every order of one building, assignee, community
+    and estate (a few hundred for a month of 100,000 orders)."""
+
+    admitted: bool  # by the scope's community and grid filters
+    place: str | None  # "community:grid", the page's grid cut
+    member: str | None  # the assignee's roster key
+    community: str | None
+    grid: str | None
+    member_name: str | None
+    building: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +126,7 @@ async def load_rows(
     reopened, whistled = marks[REOPEN], marks[WHISTLE]
     # (building, assignee, community, estate) -> where the order belongs and whether the scope
     # admits the place: a few hundred distinct keys for a month of 100,000 orders
-    memo: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    memo: dict[tuple[Any, ...], Who] = {}
     want = scope.category
     out: list[Row] = []
     append = out.append
@@ -119,17 +134,17 @@ async def load_rows(
         (created, status, urgent, assigned, accepted, resolved, rating, level, overdue,
          id_, category, assignee, building, community, estate) = r  # fmt: skip
         key = (building, assignee, community, estate)
-        place = memo.get(key)
-        if place is None:
+        found = memo.get(key)
+        if found is None:
             code, grid, member, name = who(roster, building, assignee, (community, estate))
             spot = place_of(code, grid) if grid else None
-            place = memo[key] = (scope.admits_place(code, grid), spot, member, code, grid, name)
-        if not place[0] or (want is not None and category != want):
+            admitted = scope.admits_place(code, grid)
+            found = memo[key] = Who(admitted, spot, member, code, grid, name, building)
+        if not found.admitted or (want is not None and category != want):
             continue
         append(
             (created, status, bool(urgent), assigned, accepted, resolved, rating,
-             id_ in reopened, level or 0, id_ in whistled, bool(overdue), id_, category,
-             place[1], place[2], place[3], place[4], place[5], building)
+             id_ in reopened, level or 0, id_ in whistled, bool(overdue), id_, category, found)
         )  # fmt: skip
     return out
 
@@ -141,9 +156,10 @@ def _time(stamp: float | None) -> datetime | None:
 
 def fact_of(r: Row) -> OrderFact:
     """The order as the reference path reads it (for an order on a deadline)."""
+    w: Who = r[WHO]
     return OrderFact(
-        r[ID], _time(r[CREATED]), r[STATUS], r[CATEGORY], r[URGENT], r[COMMUNITY],  # type: ignore[arg-type]
-        r[GRID], r[MEMBER], r[MEMBER_NAME], r[BUILDING], "", _time(r[ASSIGNED]),
+        r[ID], _time(r[CREATED]), r[STATUS], r[CATEGORY], r[URGENT], w.community,  # type: ignore[arg-type]
+        w.grid, w.member, w.member_name, w.building, "", _time(r[ASSIGNED]),
         _time(r[ACCEPTED]), _time(r[RESOLVED]), None, r[RATING], r[REOPENED], r[LEVEL],
         r[WHISTLED], r[OVERDUE],
     )  # fmt: skip
