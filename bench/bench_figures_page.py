@@ -37,7 +37,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_kpi import NOVEMBER, OCTOBER, seed  # noqa: E402
+from bench.bench_kpi import NOVEMBER, OCTOBER, analyze, seed  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.config import build_config  # noqa: E402
 from bot.console import accounts  # noqa: E402
@@ -128,7 +128,7 @@ def run(engine: str, url: str) -> bool:
     t = time.perf_counter()
     asyncio.run(seed(url, {OCTOBER: 10_000, NOVEMBER: 100_000}))
     if engine == "postgresql":
-        asyncio.run(_analyze(url))
+        asyncio.run(analyze(url))
     print(f"[{engine}] seeded 110,000 orders in {time.perf_counter() - t:.1f} s")
     cold, kept, baseline, count = asyncio.run(measure(url))
     print(f"[{engine}] baseline raw fetch of the rows the reference path read: {baseline:.2f} s")
@@ -138,13 +138,6 @@ def run(engine: str, url: str) -> bool:
     print(f"[{engine}] target figures page <= {TARGETS[engine]} s (cold):"
           f" {'met' if ok else 'MISSED'}")  # fmt: skip
     return ok
-
-
-async def _analyze(url: str) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.execute(text("ANALYZE"))
-    await engine.dispose()
 
 
 def main() -> int:
