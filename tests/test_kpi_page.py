@@ -211,3 +211,26 @@ async def test_kept_figures_follow_later_changes(db_url: str) -> None:
         assert moved == want and moved.summary.cuts["place"] != rated.summary.cuts["place"]
     finally:
         await engine.dispose()
+
+
+def test_sqlite_seconds_are_the_timestamps_python_gives() -> None:
+    """Both SQL forms (SQLite 3.38+ and older) read the stored text as exactly the float
+    ``datetime.timestamp()`` gives, including a fraction SQLite would round to a second."""
+    import sqlite3
+
+    from bot.kpi.rows import seconds
+
+    db = sqlite3.connect(":memory:")
+    rng = random.Random(3)
+    times = [
+        datetime(2026, 11, 1, 9, 59, 59, 999_700, tzinfo=UTC),
+        datetime(2026, 1, 1, tzinfo=UTC),
+    ]
+    times += [NOW - timedelta(microseconds=rng.randrange(10**14)) for _ in range(500)]
+    forms = (True, False) if sqlite3.sqlite_version_info >= (3, 38) else (False,)
+    for modern in forms:
+        sql = f"SELECT {seconds('?1', 'sqlite', modern)}"
+        for t in times:
+            stored = t.replace(tzinfo=None).isoformat(" ", timespec="microseconds")
+            assert db.execute(sql, (stored,)).fetchone()[0] == t.timestamp(), (modern, stored)
+        assert db.execute(sql, (None,)).fetchone()[0] is None
