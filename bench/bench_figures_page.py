@@ -5,7 +5,8 @@ Seeds a database as ``bench_kpi`` does (the demo roster, working hours set; Nove
 the running service, over loopback as a signed-in admin, for
 ``GET /admin/figures?period=2026-11``: every figure of the month and the previous one, the
 12-month trend, categories, grids, the 红榜 of members and the grid leaders' visits, charts
-and tables rendered. Median of three, after one as warm-up, two ways:
+and tables rendered. Median of three, after one as warm-up (and the heap settled, as
+`mulin serve` does after starting), two ways:
 
 - **cold**: the figures the service keeps of finished months are dropped before each request,
   so every window is read and measured (what the first request after a start costs, and what
@@ -42,6 +43,7 @@ from bot.app import create_app  # noqa: E402
 from bot.config import build_config  # noqa: E402
 from bot.console import accounts  # noqa: E402
 from bot.keys import FIGURES_CACHE, SESSIONS  # noqa: E402
+from bot.observability import heap  # noqa: E402
 from bot.storage.engine import create_engine  # noqa: E402
 
 TARGETS = {"sqlite": 2.0, "postgresql": 1.0}
@@ -94,6 +96,7 @@ async def measure(url: str) -> tuple[float, float, float, int]:
             return await resp.text()
 
         body = await figures()
+        heap.settle()  # as `mulin serve` does once started: the startup heap frozen
         found = re.search(r'data-figure="received"><th[^>]*>[^<]*</th><td class="now">(\d+)', body)
         assert found, "no figure in the page"
         cold, kept, raws = [], [], []

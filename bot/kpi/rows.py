@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.kpi.facts import OrderFact
 from bot.kpi.load import ORDERS, REOPEN, WHISTLE, Roster, marks_of, place_of, time_bound, who
+from bot.observability import heap
 
 _C = ORDERS.c
 
@@ -129,12 +130,22 @@ async def load_rows(
         await conn.rollback()
     fetched = await _fetch(conn, start, end)
     marks = await marks_of(conn, time_bound(start), time_bound(end))
-    reopened, whistled = marks[REOPEN], marks[WHISTLE]
+    out: list[Row] = []
+    with heap.paused():
+        _place_rows(fetched, roster, scope, marks, out)
+    return out
+
+
+def _place_rows(
+    fetched: Sequence[Any], roster: Roster, scope: Filter, marks: dict[str, set[int]],
+    out: list[Row],
+) -> None:  # fmt: skip
+    """Each fetched order placed (through the roster, once per distinct place), filtered by
+    the scope, as a :data:`Row` appended to ``out``."""
+    reopened, whistled, want = marks[REOPEN], marks[WHISTLE], scope.category
     # (building, assignee, community, estate) -> where the order belongs and whether the scope
     # admits the place: a few hundred distinct keys for a month of 100,000 orders
     memo: dict[tuple[Any, ...], Who] = {}
-    want = scope.category
-    out: list[Row] = []
     append = out.append
     for r in fetched:
         (created, status, urgent, assigned, accepted, resolved, rating, level, overdue,
@@ -152,7 +163,6 @@ async def load_rows(
             (created, status, bool(urgent), assigned, accepted, resolved, rating,
              id_ in reopened, level or 0, id_ in whistled, bool(overdue), id_, category, found)
         )  # fmt: skip
-    return out
 
 
 def _time(stamp: float | None) -> datetime | None:
