@@ -1,18 +1,30 @@
-"""The console's figures page for one month over 100,000 orders, on SQLite.
+"""The console's figures page for one month over 100,000 orders, on SQLite and PostgreSQL.
 
-Seeds a SQLite database as ``bench_kpi`` does (the demo roster, working hours set; November
-2026: 100,000 orders; October: 10,000) and asks the running service, over loopback as a
-signed-in admin, for ``GET /admin/figures?period=2026-11``: every figure of the month and the
-previous one, the 12-month trend, categories, grids, the 红榜 of members and the grid leaders'
-visits, charts and tables rendered. Median of three, after one as warm-up.
+Seeds a database as ``bench_kpi`` does (the demo roster, working hours set; November 2026:
+100,000 orders; October: 10,000; PostgreSQL analysed afterwards, as autovacuum would) and asks
+the running service, over loopback as a signed-in admin, for
+``GET /admin/figures?period=2026-11``: every figure of the month and the previous one, the
+12-month trend, categories, grids, the 红榜 of members and the grid leaders' visits, charts
+and tables rendered. Median of three, after one as warm-up (and the heap settled, as
+`mulin serve` does after starting), two ways:
 
-Baseline in the same run: the rows the page reads (the 12 months of the trend) fetched as raw
-SQL tuples, no processing. Target (issue 16): <= 2 s on SQLite.
+- **cold**: the figures the service keeps of finished months are dropped before each request,
+  so every window is read and measured (what the first request after a start costs, and what
+  the running month always costs) — the target is judged on this one;
+- **kept**: the same request again, its finished months kept (November is over: the whole
+  page comes from the kept figures after checking each month's stamp).
+
+Baseline in the same run: the rows the reference path read (the 12 months of the trend, all
+columns it loaded) fetched as raw SQL tuples, no processing. Targets (issue 16): <= 2 s on
+SQLite, <= 1 s on PostgreSQL. PostgreSQL runs when MULIN_TEST_POSTGRES_URL is set (a fresh
+database is made and dropped); ``--sqlite-only`` / ``--postgres-only`` pick one.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import os
 import re
 import statistics
 import sys
@@ -26,15 +38,16 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_kpi import NOVEMBER, OCTOBER, seed  # noqa: E402
+from bench.bench_kpi import NOVEMBER, OCTOBER, analyze, seed  # noqa: E402
 from bot.app import create_app  # noqa: E402
 from bot.config import build_config  # noqa: E402
 from bot.console import accounts  # noqa: E402
-from bot.console.figures_view import load_range  # noqa: E402
-from bot.keys import SESSIONS  # noqa: E402
+from bot.keys import FIGURES_CACHE, SESSIONS  # noqa: E402
+from bot.observability import heap  # noqa: E402
 from bot.storage.engine import create_engine  # noqa: E402
 
-TARGET_S, ROUNDS = 2.0, 3
+TARGETS = {"sqlite": 2.0, "postgresql": 1.0}
+ROUNDS = 3
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 RAW = (
     "SELECT id, created_at, status, category, urgent, assignee_id, building, summary, assigned_at,"
@@ -44,8 +57,10 @@ RAW = (
 
 
 async def raw_fetch(url: str) -> tuple[float, int]:
-    start, end = load_range(NOVEMBER)
-    bounds = {"a": start.replace(tzinfo=None), "b": end.replace(tzinfo=None)}
+    start = min(NOVEMBER.months_back(12)[0].start_utc, NOVEMBER.previous().start_utc)
+    bounds = {"a": start, "b": NOVEMBER.end_utc}
+    if url.startswith("sqlite"):  # stored as naive UTC text
+        bounds = {k: v.replace(tzinfo=None) for k, v in bounds.items()}
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
@@ -57,7 +72,8 @@ async def raw_fetch(url: str) -> tuple[float, int]:
         await engine.dispose()
 
 
-async def measure(url: str) -> tuple[float, float, int]:
+async def measure(url: str) -> tuple[float, float, float, int]:
+    """(cold, kept, raw baseline) medians in seconds, and the orders of the month."""
     config = build_config(
         {"wechat": {"token": "t", "mode": "plain"}, "database": {"url": url},
          "sla": {"working_hours": "08:30-17:30"}},
@@ -80,30 +96,75 @@ async def measure(url: str) -> tuple[float, float, int]:
             return await resp.text()
 
         body = await figures()
+        heap.settle()  # as `mulin serve` does once started: the startup heap frozen
         found = re.search(r'data-figure="received"><th[^>]*>[^<]*</th><td class="now">(\d+)', body)
         assert found, "no figure in the page"
-        pages, raws = [], []
+        cold, kept, raws = [], [], []
         for _ in range(ROUNDS):
             took, rows = await raw_fetch(url)
             assert rows >= int(found.group(1))
             raws.append(took)
+            app[FIGURES_CACHE].clear()
             t = time.perf_counter()
-            await figures()
-            pages.append(time.perf_counter() - t)
-        return statistics.median(pages), statistics.median(raws), int(found.group(1))
+            again = await figures()
+            cold.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            last = await figures()
+            kept.append(time.perf_counter() - t)
+            assert _table(again) == _table(last) == _table(body)  # the same numbers either way
+        assert app[FIGURES_CACHE].hits >= ROUNDS * 12
+    return (
+        statistics.median(cold),
+        statistics.median(kept),
+        statistics.median(raws),
+        int(found.group(1)),
+    )
+
+
+def _table(body: str) -> str:
+    found = re.search(r'<table class="figtable" id="figure-rows">.*?</table>', body, re.S)
+    assert found, "no table of figures"
+    return found.group(0)
+
+
+def run(engine: str, url: str) -> bool:
+    t = time.perf_counter()
+    asyncio.run(seed(url, {OCTOBER: 10_000, NOVEMBER: 100_000}))
+    if engine == "postgresql":
+        asyncio.run(analyze(url))
+    print(f"[{engine}] seeded 110,000 orders in {time.perf_counter() - t:.1f} s")
+    cold, kept, baseline, count = asyncio.run(measure(url))
+    print(f"[{engine}] baseline raw fetch of the rows the reference path read: {baseline:.2f} s")
+    print(f"[{engine}] GET /admin/figures?period=2026-11, {count} orders, median of {ROUNDS}:"
+          f" cold {cold:.2f} s, finished months kept {kept:.3f} s")  # fmt: skip
+    ok = cold <= TARGETS[engine]
+    print(f"[{engine}] target figures page <= {TARGETS[engine]} s (cold):"
+          f" {'met' if ok else 'MISSED'}")  # fmt: skip
+    return ok
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'figures.db'}"
-        t = time.perf_counter()
-        asyncio.run(seed(url, {OCTOBER: 10_000, NOVEMBER: 100_000}))
-        print(f"seeded 110,000 orders in {time.perf_counter() - t:.1f} s")
-        took, baseline, count = asyncio.run(measure(url))
-    print(f"baseline raw fetch of the rows the page reads (median of {ROUNDS}): {baseline:.2f} s")
-    print(f"GET /admin/figures?period=2026-11, {count} orders (median of {ROUNDS}): {took:.2f} s")
-    ok = took <= TARGET_S
-    print(f"target figures page <= {TARGET_S} s on SQLite: {'met' if ok else 'MISSED'}")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sqlite-only", action="store_true")
+    ap.add_argument("--postgres-only", action="store_true")
+    args = ap.parse_args()
+    ok = True
+    if not args.postgres_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            ok = run("sqlite", f"sqlite+aiosqlite:///{Path(tmp) / 'figures.db'}") and ok
+    if args.sqlite_only:
+        return 0 if ok else 1
+    base = os.environ.get("MULIN_TEST_POSTGRES_URL")
+    if not base:
+        print("[postgresql] MULIN_TEST_POSTGRES_URL not set: not measured")
+        return 0 if ok else 1
+    from bench.bench_timers import drop_pg, fresh_pg
+
+    url = asyncio.run(fresh_pg(base))
+    try:
+        ok = run("postgresql", url) and ok
+    finally:
+        asyncio.run(drop_pg(base, url))
     return 0 if ok else 1
 
 

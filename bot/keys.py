@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     from bot.chat.router import Dispatcher
+    from bot.kpi.page import FiguresCache
     from bot.observability.metrics import Metrics
     from bot.roster.cache import RosterCache
     from bot.wechat.inbound import InboundCodec
@@ -29,5 +30,7 @@ DISPATCHER: web.AppKey[Dispatcher] = web.AppKey("dispatcher")
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 CODEC: web.AppKey[InboundCodec] = web.AppKey("codec")
 ROSTER: web.AppKey[RosterCache] = web.AppKey("roster")
+# the figures of finished months the console keeps between requests (bot/kpi/page.py)
+FIGURES_CACHE: web.AppKey[FiguresCache] = web.AppKey("figures_cache")
 # (name, coroutine function taking the app) pairs the scheduler runs every scheduler.tick
 TICKS: web.AppKey[list[tuple[str, Any]]] = web.AppKey("ticks")

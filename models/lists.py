@@ -43,6 +43,8 @@ class PartnerResource(Base):
     __table_args__ = (CheckConstraint("amount_fen >= 0", name="amount_not_negative"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the community it serves; None: the whole street (every community sees it)
+    community_id: Mapped[int | None] = mapped_column(Integer, index=True)
     unit: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(16))  # people / skills / venue / fund
     contact: Mapped[str] = mapped_column(String(100), default="")
@@ -59,6 +61,8 @@ class Project(Base):
     __table_args__ = (CheckConstraint("budget_fen >= 0", name="budget_not_negative"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the community it belongs to (None only before any community existed: the first one's)
+    community_id: Mapped[int | None] = mapped_column(Integer, index=True)
     title: Mapped[str] = mapped_column(String(100))
     unit: Mapped[str] = mapped_column(String(100), default="")
     person: Mapped[str] = mapped_column(String(64), default="")

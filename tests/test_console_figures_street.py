@@ -86,6 +86,11 @@ async def test_street_community_and_grid_leader_scopes(
     assert _received(one) == "1"
     dt = await (await c.client.get("/admin/figures", params={"community": "qhj"})).text()
     assert _received(dt) == "2"
+    # a community or grid that is not one is a 400 in Chinese, not an empty page
+    for params in ({"community": "nowhere"}, {"community": "dh"}, {"grid": "dt:G02"}):
+        for path in ("/admin/figures", "/admin/reports/monthly"):
+            resp = await c.client.get(path, params=params)
+            assert resp.status == 400 and "没有这个" in await resp.text(), (path, params)
     # the workbook keeps the two G01 apart too, and both grid leaders
     xlsx = await c.client.get("/admin/reports/monthly", params={"month": _month(page)})
     book = load_workbook(io.BytesIO(await xlsx.read()), read_only=True)

@@ -1,4 +1,6 @@
-"""Migration 0013_three_lists: its tables, the money checks, and the way back to 0012."""
+"""Migrations 0013_three_lists (its tables, the money checks, the way back to 0012) and
+0014_lists_by_community (projects from before take their demands' community, resources
+stay street-wide, and the way back)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ async def test_three_lists_up_and_down(db_url: str) -> None:
         async with engine.connect() as conn:
             assert await conn.run_sync(_tables) >= TABLES
             version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-        assert version == "0013_three_lists"
+        assert version is not None and version >= "0013_three_lists"
         insert = text(
             "INSERT INTO list_resources (unit, kind, contact, description, amount_fen,"
             " created_at, updated_at) VALUES ('基金', 'fund', '', '', :fen, :t, :t)"
@@ -53,3 +55,65 @@ async def test_three_lists_up_and_down(db_url: str) -> None:
             assert await conn.run_sync(_tables) >= TABLES
     finally:
         await engine.dispose()
+
+
+async def test_lists_by_community_fills_in_the_projects_from_before(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine)
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade, "0013_three_lists")
+            assert "community_id" not in await conn.run_sync(_columns, "list_projects")
+            for code, kind in (("jd", "street"), ("a", "community"), ("b", "community")):
+                await conn.execute(
+                    text("INSERT INTO communities (code, name, kind) VALUES (:c, :c, :k)"),
+                    {"c": code, "k": kind},
+                )
+            ids = dict((await conn.execute(text("SELECT code, id FROM communities"))).all())
+            await conn.execute(
+                text(
+                    "INSERT INTO list_demands (community_id, place_key, category, title, status,"
+                    " order_ids, project_id, created_at, updated_at)"
+                    " VALUES (:b, 'b::3', 'repair', '楼道灯', 'promoted', '[]', 1, :t, :t)"
+                ),
+                {"b": ids["b"], "t": T},
+            )
+            for title in ("有需求的项目", "没有需求的项目"):
+                await conn.execute(
+                    text(
+                        "INSERT INTO list_projects (title, unit, person, budget_fen, status,"
+                        " milestones, demand_ids, resource_ids, created_at, updated_at)"
+                        " VALUES (:title, '', '', 0, 'planned', '[]', '[]', '[]', :t, :t)"
+                    ),
+                    {"title": title, "t": T},
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO list_resources (unit, kind, contact, description, amount_fen,"
+                    " created_at, updated_at) VALUES ('基金', 'fund', '', '', 100, :t, :t)"
+                ),
+                {"t": T},
+            )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            found = (
+                await conn.execute(
+                    text("SELECT title, community_id FROM list_projects ORDER BY id")
+                )
+            ).all()
+            shared = (await conn.execute(text("SELECT community_id FROM list_resources"))).all()
+        # its demand's community; else the first community of the street (not the street)
+        assert [tuple(r) for r in found] == [
+            ("有需求的项目", ids["b"]),
+            ("没有需求的项目", ids["a"]),
+        ]
+        assert [tuple(r) for r in shared] == [(None,)]  # street-wide, as before
+        async with engine.begin() as conn:
+            await conn.run_sync(_downgrade, "0013_three_lists")
+            assert "community_id" not in await conn.run_sync(_columns, "list_resources")
+    finally:
+        await engine.dispose()
+
+
+def _columns(sync_conn: Any, table: str) -> set[str]:
+    return {c["name"] for c in inspect(sync_conn).get_columns(table)}

@@ -76,7 +76,7 @@ async def test_round_trip(aiohttp_client: ClientFactory, db_url: str) -> None:
     assert resp.status == 303
     assert await resources(c) == first
     page = await (await c.client.get(resp.headers["Location"])).text()
-    assert "新资源" in page and "更新 4 条" in page
+    assert "新资源" in page and "更新 0 条，4 条没有变化" in page
 
 
 async def test_bad_rows_are_named_and_nothing_is_imported(

@@ -6,9 +6,19 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.console import board, figures_page, lists_demands, lists_money, login, order_page, pages
+from bot.console import (
+    board,
+    figures_page,
+    lists_demands,
+    lists_projects,
+    lists_resources,
+    login,
+    order_page,
+    pages,
+)
 from bot.console.web import HERE, PREFIX, errors, signed_in
-from bot.keys import CONFIG
+from bot.keys import CONFIG, FIGURES_CACHE
+from bot.kpi.page import FiguresCache
 
 
 def setup(app: web.Application) -> None:
@@ -17,6 +27,7 @@ def setup(app: web.Application) -> None:
     if not config.admin.enabled:
         return
     prefix = config.admin.path.rstrip("/") or "/admin"
+    app[FIGURES_CACHE] = FiguresCache()
     console = web.Application(middlewares=[errors, signed_in])
     console[PREFIX] = prefix
     env = aiohttp_jinja2.setup(
@@ -32,6 +43,7 @@ def setup(app: web.Application) -> None:
     order_page.routes(console)
     pages.routes(console)
     lists_demands.routes(console)
-    lists_money.routes(console)
+    lists_resources.routes(console)
+    lists_projects.routes(console)
     figures_page.routes(console)
     app.add_subapp(prefix, console)

@@ -9,6 +9,7 @@ BAD_RANGE_BOTH = "自定义时段要同时填写开始日期和结束日期。"
 BAD_RANGE_ORDER = "结束日期不能早于开始日期。"
 BAD_RANGE_LONG = "自定义时段最长 {days} 天，请缩短范围。"
 BAD_FILTER = "“{field}”的值不对。"
+NO_SUCH_PLACE = "没有这个{field}：{value}。"
 BAD_MONTH = "月份看不懂：请用 2026-11 这样的格式。"
 OUT_OF_SCOPE = "这个范围不在您的管辖之内。"
 FILTER_NAMES = {"community": "社区", "grid": "网格", "category": "类别"}

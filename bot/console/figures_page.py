@@ -22,6 +22,7 @@ from bot.console.figures_scope import (
     Choice,
     OutOfScope,
     allowed_communities,
+    check_known,
     choose,
     parse_month,
     parse_period,
@@ -29,13 +30,16 @@ from bot.console.figures_scope import (
 )
 from bot.console.scope import Viewer
 from bot.console.web import VIEWER, page, refuse
-from bot.keys import CLOCK, CONFIG, ENGINE, SESSIONS
+from bot.keys import CLOCK, CONFIG, ENGINE, FIGURES_CACHE, SESSIONS
 from bot.kpi import labels, sheets
 from bot.kpi.cli import month_data
-from bot.kpi.load import Names, VisitFact, load_facts, load_visits, place_of
+from bot.kpi.load import Names, VisitFact, load_visits, place_of
+from bot.kpi.page import page_figures
 from bot.kpi.period import Period
 from bot.kpi.report import build_workbook, file_name
 from bot.kpi.sheets import visit_weeks
+from bot.lists.scope import OutOfScope as NotTheirs
+from bot.lists.scope import scope_of
 from bot.orders.dispatch import CATEGORY_NAMES
 from bot.orders.sla import sla_of
 
@@ -50,7 +54,9 @@ async def _choice(request: web.Request, period_of: Callable[[Mapping[str, str]],
     viewer: Viewer = request[VIEWER]
     async with request.config_dict[SESSIONS]() as s:
         allowed = await allowed_communities(s, viewer)
-    return choose(request.query, viewer, allowed, period_of)
+        choice = choose(request.query, viewer, allowed, period_of)
+        await check_known(s, choice)
+    return choice
 
 
 def duty_weeks(period: Period) -> Period:
@@ -78,10 +84,16 @@ async def _content(
     """What the figures page and the printable page (without the trend) show."""
     config, viewer, now = request.config_dict[CONFIG], request[VIEWER], _now(request)
     period = choice.period
-    start, end = fv.load_range(period, with_trend)
-    facts, names = await load_facts(request.config_dict[ENGINE], start, end)
-    facts = choice.keep(facts)
-    shown = fv.content(facts, sla_of(config), period, names, now, choice.street, with_trend)
+    got = await page_figures(
+        request.config_dict[ENGINE],
+        sla_of(config),
+        period,
+        choice.filter,
+        now,
+        with_trend=with_trend,
+        cache=request.config_dict[FIGURES_CACHE],
+    )
+    shown, names = fv.content(got, choice.street), got.names
     duty_period = duty_weeks(period)
     visits = choice.keep_visits(await _visits(request, duty_period))
     figures = shown.summary.figures
@@ -194,8 +206,14 @@ async def monthly_download(request: web.Request) -> web.StreamResponse:
         choice = await _choice(request, _month_of(request))
     except OutOfScope:
         return refuse(request, 403, ft.OUT_OF_SCOPE)
-    config, now = request.config_dict[CONFIG], _now(request)
-    data = await month_data(request.config_dict[ENGINE], config, choice.period, now)
+    config, now, viewer = request.config_dict[CONFIG], _now(request), request[VIEWER]
+    try:
+        async with request.config_dict[SESSIONS]() as s:  # the three lists: the account's too
+            lists = await scope_of(s, viewer.community, choice.community)
+    except NotTheirs:  # a community that is not one (the street's own code, a typo)
+        return refuse(request, 403, ft.OUT_OF_SCOPE)
+    engine = request.config_dict[ENGINE]
+    data = await month_data(engine, config, choice.period, now, lists, choice.grid)
     data = replace(data, facts=choice.keep(data.facts), visits=choice.keep_visits(data.visits))
 
     def write() -> bytes:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import figure_texts as ft
@@ -19,7 +20,9 @@ from bot.console.web import FormError
 from bot.kpi.facts import OrderFact
 from bot.kpi.load import VisitFact, communities_under
 from bot.kpi.period import Period
+from bot.kpi.rows import Filter
 from bot.orders.dispatch import CATEGORY_NAMES
+from models.community import Community, Grid
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -49,6 +52,11 @@ class Choice:
             and (self.grid is None or o.grid == self.grid)
             and (self.category is None or o.category == self.category)
         )
+
+    @property
+    def filter(self) -> Filter:
+        """The same scope, for :func:`bot.kpi.page.page_figures`."""
+        return Filter(self.allowed, self.community, self.grid, self.category)
 
     def keep(self, facts: Iterable[OrderFact]) -> list[OrderFact]:
         if self.allowed is self.community is self.grid is self.category is None:
@@ -173,6 +181,28 @@ def choose(
             raise OutOfScope(grid)
         grid = viewer.grid
     return Choice(period, community, grid, category, allowed, viewer.in_grid)
+
+
+async def check_known(session: AsyncSession, choice: Choice) -> None:
+    """A community or grid filter that names nothing is a 400, not an empty page (the street
+    office may pick any community, so a typo would otherwise look like a quiet month)."""
+    if choice.community is None and (choice.grid is None or choice.own_grid):
+        return
+    rows = await session.execute(
+        select(Community.code, Grid.code)
+        .select_from(Community)
+        .outerjoin(Grid, Grid.community_id == Community.id)
+        .where(Community.kind != "street")
+    )
+    places = {(community, grid) for community, grid in rows}
+    if choice.community is not None and choice.community not in {c for c, _ in places}:
+        name = ft.FILTER_NAMES["community"]
+        raise FormError(ft.NO_SUCH_PLACE.format(field=name, value=choice.community))
+    if choice.grid is not None and not choice.own_grid:
+        here = {g for c, g in places if choice.community in (None, c)}
+        if choice.grid not in here:
+            name = ft.FILTER_NAMES["grid"]
+            raise FormError(ft.NO_SUCH_PLACE.format(field=name, value=choice.grid))
 
 
 def previous_month(today: date, tz: ZoneInfo) -> Period:

@@ -4,22 +4,19 @@ visits — each chart with its table, built from the same numbers. No I/O."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from operator import attrgetter
+from datetime import date
 from typing import Any
 
 from bot.console import charts
 from bot.console import figure_texts as ft
 from bot.kpi import labels, sheets
-from bot.kpi.facts import OrderFact
-from bot.kpi.figures import Figures, Summary, compute, summarize
+from bot.kpi.figures import Figures, Summary
 from bot.kpi.load import Names, VisitFact
+from bot.kpi.page import PageFigures
 from bot.kpi.period import Period
 from bot.orders.dispatch import CATEGORY_NAMES
-from bot.orders.timers import Sla
 
 HONOUR_SIZE = 10
 W = ft.W
@@ -165,52 +162,14 @@ class Content:
     honour: list[dict[str, str]]
 
 
-def content(
-    facts: Sequence[OrderFact],
-    sla: Sla,
-    period: Period,
-    names: Names,
-    now: datetime,
-    street: bool = False,
-    with_trend: bool = True,
-) -> Content:
+def content(got: PageFigures, street: bool = False) -> Content:
     """Everything the figures page shows of the orders (already limited to the scope);
     ``street``: several communities are shown, so grids are named with their community."""
-    as_of = min(now, period.end_utc)
-    summary = summarize(facts, sla, period, ("place", "category", "member"), as_of=as_of)
-    months = twelve_months(facts, sla, period, summary, now) if with_trend else None
+    summary, names = got.summary, got.names
     return Content(
         summary,
-        trend_block(months) if months is not None else None,
+        trend_block(got.months) if got.months is not None else None,
         category_block(summary.cuts["category"]),
         grid_block(summary.cuts["place"], names, street),
         honour_rows(summary.cuts["member"], names),
     )
-
-
-def twelve_months(
-    facts: Sequence[OrderFact], sla: Sla, period: Period, summary: Summary, now: datetime
-) -> list[tuple[Period, Figures]]:
-    """What :func:`bot.kpi.figures.trend` gives (as of ``now``), each order measured once:
-    a month period's own figures and its previous month's are the summary's, and each other
-    month measures only its own orders (found by bisection, not by a pass over them all)."""
-    ordered = sorted(facts, key=attrgetter("created_at"))
-    stamps = [o.created_at for o in ordered]
-    known = {period: summary.figures, period.previous(): summary.previous}
-    out = []
-    for month in period.months_back(12):
-        figures = known.get(month) if period.kind == "month" else None
-        if figures is None:
-            lo, hi = bisect_left(stamps, month.start_utc), bisect_left(stamps, month.end_utc)
-            figures = compute(ordered[lo:hi], sla, month, as_of=min(now, month.end_utc))
-        out.append((month, figures))
-    return out
-
-
-def load_range(period: Period, with_trend: bool = True) -> tuple[datetime, datetime]:
-    """The orders a page needs: the 12 months of the trend and the previous period."""
-    if not with_trend:
-        return period.previous().start_utc, period.end_utc
-    months = period.months_back(12)
-    start = min(months[0].start_utc, period.previous().start_utc)
-    return start, max(period.end_utc, months[-1].end_utc)

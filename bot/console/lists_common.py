@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 from multidict import MultiDictProxy
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import accounts
@@ -16,6 +17,8 @@ from bot.console.web import VIEWER, FormError, client_ip, field, page, refuse
 from bot.keys import CONFIG
 from bot.lists import words as lw
 from bot.lists.money import BadAmount, parse_yuan, yuan
+from bot.lists.scope import ListScope, OutOfScope, scope_of
+from models.community import Community
 
 EDITORS = frozenset({"admin", "staff"})
 MAX_IDS = 200
@@ -84,9 +87,47 @@ def show(
     viewer: Viewer = request[VIEWER]
     words = {
         "L": lt.L,
+        "picked": request.query.get("community", ""),
         "lw": lw,
         "yuan": yuan,
         "may_edit": viewer.role in EDITORS,
         "tz": request.config_dict[CONFIG].tz,
     }
     return page(request, template, {**words, **context}, status=status)
+
+
+async def list_scope(request: web.Request, session: AsyncSession) -> ListScope:
+    """The signed-in account's scope on the lists, looking at ``?community=`` when a street
+    account picks one (another community, or one that does not exist: 400)."""
+    viewer: Viewer = request[VIEWER]
+    pick = request.query.get("community", "").strip()[:32] or None
+    try:
+        return await scope_of(session, viewer.community, pick)
+    except OutOfScope:
+        raise FormError(lt.L["bad_community"]) from None
+
+
+async def communities(session: AsyncSession, scope: ListScope) -> dict[int, tuple[str, str]]:
+    """The communities (not the street itself) the account owns: id -> (code, name)."""
+    rows = await session.execute(
+        select(Community.id, Community.code, Community.name)
+        .where(Community.kind != "street")
+        .order_by(Community.id)
+    )
+    return {i: (code, name) for i, code, name in rows if scope.owns(i)}
+
+
+def community_field(
+    form: MultiDictProxy[Any], owned: dict[int, tuple[str, str]], scope: ListScope
+) -> int | None:
+    """The community a new row goes to: the form's ``community`` (a code; empty: the whole
+    street) for a street account, the account's own community otherwise."""
+    if not scope.whole_street:
+        return next(iter(owned), None)
+    code = field(form, "community", 32, required=False)
+    if not code:
+        return None
+    found = next((i for i, (c, _) in owned.items() if c == code), None)
+    if found is None:
+        raise FormError(lt.L["bad_community"])
+    return found

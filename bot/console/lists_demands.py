@@ -17,8 +17,10 @@ from bot.console import texts as t
 from bot.console.lists_common import (
     actor,
     audit,
+    communities,
     editor,
     ids,
+    list_scope,
     money,
     not_editor,
     picked_orders,
@@ -30,6 +32,7 @@ from bot.keys import CLOCK, CONFIG, SESSIONS
 from bot.lists import projects
 from bot.lists import words as lw
 from bot.lists.demands import Group, group_orders
+from bot.lists.scope import ListScope, first_community
 from bot.lists.store import ORDER_COLUMNS, facts, grid_map, keep
 from bot.orders.dispatch import CATEGORY_NAMES
 from models.lists import DemandGroup
@@ -52,9 +55,16 @@ def period(now: datetime, name: str) -> tuple[datetime, datetime]:
 
 
 async def _groups(
-    s: AsyncSession, viewer: Viewer, start: datetime, end: datetime, minimum: int = 1
+    s: AsyncSession,
+    viewer: Viewer,
+    start: datetime,
+    end: datetime,
+    minimum: int = 1,
+    scope: ListScope | None = None,
 ) -> list[Group]:
     query: Any = select(*ORDER_COLUMNS).where(Order.created_at >= start, Order.created_at < end)
+    if scope is not None:  # the community a street account picked
+        query = query.where(scope.of(Order.community_id))
     rows = (await s.execute(scoped(query, viewer))).all()
     return group_orders(facts(rows, await grid_map(s)), minimum)
 
@@ -74,7 +84,9 @@ async def demands(request: web.Request) -> web.Response:
     start, end = period(request.config_dict[CLOCK].now().astimezone(tz), name)
     minimum = 1 if request.query.get("all") == "1" else 2
     async with request.config_dict[SESSIONS]() as s:
-        groups = await _groups(s, viewer, start, end, minimum)
+        scope = await list_scope(request, s)
+        owned = await communities(s, scope)
+        groups = await _groups(s, viewer, start, end, minimum, scope)
         stored: dict[tuple[str, str], list[DemandGroup]] = defaultdict(list)
         for d in await s.scalars(select(DemandGroup)):
             stored[(d.place_key, d.category)].append(d)
@@ -93,7 +105,14 @@ async def demands(request: web.Request) -> web.Response:
             }
         )
     flash = lt.FLASH.get(request.query.get("done", ""), "").format(n=request.query.get("n", ""))
-    context = {"rows": rows, "period": name, "all": minimum == 1, "flash": flash}
+    context = {
+        "rows": rows,
+        "period": name,
+        "all": minimum == 1,
+        "flash": flash,
+        "owned": owned,
+        "street": scope.whole_street,
+    }
     return show(request, "list_demands.html", context)
 
 
@@ -141,6 +160,11 @@ async def promote(request: web.Request) -> web.StreamResponse:
     try:
         async with request.config_dict[SESSIONS]() as s, s.begin():
             groups = await _picked(s, viewer, order_ids)
+            first = await first_community(s)
+            places = {g.community_id or first for g in groups}
+            if len(places) > 1:  # a project belongs to one community
+                raise FormError(lw.MIXED_COMMUNITIES)
+            spec.community_id = places.pop() if places else None
             kept = [await keep(s, g, actor(viewer), now) for g in groups]
             spec.demand_ids = [d.id for d in kept]
             project, told = await projects.create(s, spec, actor(viewer), now)

@@ -47,6 +47,17 @@ L = {
     "who": "操作人",
     "what": "操作",
     "target": "对象",
+    "community": "社区",
+    "scope": "范围",
+    "street_wide": "全街道",
+    "all_communities": "全部社区",
+    "filter": "筛选",
+    "bad_community": "没有这个社区，或不在您的管辖范围内。",
+    "export_projects": "下载项目清单（Excel）",
+    "import_projects_hint": (
+        "用“下载项目清单”得到的表格修改后导入：有编号的行更新该项目，没有编号的行新建项目；"
+        "“项目节点”表给出各项目的节点。新关联的需求会告诉提出的居民。有一行不对，整个文件都不导入。"
+    ),
 }
 FLASH = {
     "confirm": "已确认需求。",

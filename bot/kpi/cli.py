@@ -17,15 +17,22 @@ from bot.kpi.load import load_facts, load_visits
 from bot.kpi.period import Period
 from bot.kpi.report import STEPS, MonthData, build_workbook, file_name
 from bot.kpi.sheets import visit_weeks
+from bot.lists.scope import ListScope
 from bot.lists.tables import month_tables
 from bot.orders.sla import sla_of
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
 
 async def month_data(
-    engine: AsyncEngine, config: Config, period: Period, now: datetime
+    engine: AsyncEngine,
+    config: Config,
+    period: Period,
+    now: datetime,
+    lists: ListScope | None = None,
+    grid: str | None = None,
 ) -> MonthData:
-    """This month's and the previous month's orders, names, and the visits of the month's weeks."""
+    """This month's and the previous month's orders, names, and the visits of the month's
+    weeks; the three lists limited to ``lists`` and ``grid`` (a console account's)."""
     facts, names = await load_facts(engine, period.previous().start_utc, period.end_utc)
     weeks = visit_weeks(period)
     start = min([period.start_utc, *(w.start_utc for w in weeks)])
@@ -39,7 +46,7 @@ async def month_data(
         sla=sla_of(config),
         as_of=min(now, period.end_utc),
         generated_at=now,
-        lists=await month_tables(engine, period.start_utc, period.end_utc),
+        lists=await month_tables(engine, period.start_utc, period.end_utc, lists, grid),
     )
 
 

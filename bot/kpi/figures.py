@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from itertools import chain
+from operator import itemgetter
 
 from bot.kpi.facts import SATISFIED_FROM, OrderFact
 from bot.kpi.measure import (
@@ -73,53 +75,100 @@ def ratio(part: int, whole: int) -> float | None:
 
 
 def _durations(values: list[float]) -> tuple[timedelta | None, timedelta | None]:
-    """(median, p90) of seconds, as times rounded to the millisecond."""
+    """(median, p90) of seconds sorted in ascending order, as times rounded to the millisecond."""
     if not values:
         return None, None
-    values.sort()
     mid = len(values) // 2
     middle = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
     top = values[math.ceil(0.9 * len(values)) - 1]
     return timedelta(seconds=round(middle, 3)), timedelta(seconds=round(top, 3))
 
 
-def _aggregate(ms: Sequence[Measured]) -> Figures:
+_AT = [itemgetter(i) for i in range(12)]
+
+
+def _count(ms: Sequence[Measured], field: int) -> int:
+    """How many hold True in ``field`` (every flag of a Measured is a bool)."""
+    return sum(map(_AT[field], ms))
+
+
+# What adds up across groups of orders: a Tally's counts, in this order.
+(
+    N_RECEIVED, N_CANCELLED, N_ASSIGNED, N_ACCEPTED_ON_TIME, N_RESOLVED, N_LIVE, N_FOLLOWED,
+    N_RATED, N_SATISFIED, N_ON_TIME, N_REOPENED, N_ESCALATED, N_WHISTLED, N_OVERDUE,
+) = range(14)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The part of a group's figures that adds up: counts, and the durations (sorted), so a
+    page can count each order once and add groups into cuts (:func:`combine`)."""
+
+    counts: tuple[int, ...]
+    accepts: list[float]
+    resolves: list[float]
+
+
+def tally(ms: Sequence[Measured]) -> Tally:
     live = [m for m in ms if not m[CANC]]
-    responses = [m[RESP] for m in live if m[RESP] >= 0]
-    done = sum(1 for m in live if m[DONE_NOW])
-    followed = sum(1 for m in live if m[FOLLOWED])
-    ratings = [r for r in (m[RATING] for m in live) if r is not None]
-    satisfied = sum(1 for r in ratings if r >= SATISFIED_FROM)
-    accepts = [a for a in (m[ACCEPT_S] for m in live) if a is not None]
-    resolves = [r for r in (m[RESOLVE_S] for m in live) if r is not None]
-    on_time = sum(1 for m in live if m[ON_TIME])
-    reopened = sum(1 for m in live if m[REOPENED])
-    accept_median, accept_p90 = _durations(accepts)
-    resolve_median, resolve_p90 = _durations(resolves)
+    # column by column, in C
+    responses = list(map(_AT[RESP], live))
+    ratings = list(map(_AT[RATING], live))
+    counts = (
+        len(ms), len(ms) - len(live), len(responses) - responses.count(-1), responses.count(1),
+        _count(live, DONE_NOW), len(live), _count(live, FOLLOWED),
+        len(ratings) - ratings.count(None),
+        sum(1 for r in ratings if r is not None and r >= SATISFIED_FROM),
+        _count(live, ON_TIME), _count(live, REOPENED), _count(live, ESCALATED),
+        _count(live, WHISTLED), _count(live, OVERDUE),
+    )  # fmt: skip
+    accepts = sorted(a for a in map(_AT[ACCEPT_S], live) if a is not None)
+    resolves = sorted(r for r in map(_AT[RESOLVE_S], live) if r is not None)
+    return Tally(counts, accepts, resolves)
+
+
+def combine(tallies: Sequence[Tally]) -> Tally:
+    """The tally of the groups together (the sorted runs merge in near-linear time)."""
+    if len(tallies) == 1:
+        return tallies[0]
+    counts = tuple(map(sum, zip(*(t.counts for t in tallies), strict=True)))
+    accepts = sorted(chain.from_iterable(t.accepts for t in tallies))
+    resolves = sorted(chain.from_iterable(t.resolves for t in tallies))
+    return Tally(counts, accepts, resolves)
+
+
+def figures_of(t: Tally) -> Figures:
+    c = t.counts
+    accept_median, accept_p90 = _durations(t.accepts)
+    resolve_median, resolve_p90 = _durations(t.resolves)
     return Figures(
-        received=len(ms),
-        cancelled=len(ms) - len(live),
-        assigned=len(responses),
-        accepted_on_time=sum(responses),
-        response_rate=ratio(sum(responses), len(responses)),
-        resolved=done,
-        resolution_rate=ratio(done, len(live)),
-        resolved_on_time=on_time,
-        on_time_rate=ratio(on_time, len(resolves)),
-        rated=len(ratings),
-        satisfied=satisfied,
-        satisfaction_rate=ratio(satisfied, len(ratings)),
-        rated_share=ratio(len(ratings), followed),
+        received=c[N_RECEIVED],
+        cancelled=c[N_CANCELLED],
+        assigned=c[N_ASSIGNED],
+        accepted_on_time=c[N_ACCEPTED_ON_TIME],
+        response_rate=ratio(c[N_ACCEPTED_ON_TIME], c[N_ASSIGNED]),
+        resolved=c[N_RESOLVED],
+        resolution_rate=ratio(c[N_RESOLVED], c[N_LIVE]),
+        resolved_on_time=c[N_ON_TIME],
+        on_time_rate=ratio(c[N_ON_TIME], len(t.resolves)),
+        rated=c[N_RATED],
+        satisfied=c[N_SATISFIED],
+        satisfaction_rate=ratio(c[N_SATISFIED], c[N_RATED]),
+        rated_share=ratio(c[N_RATED], c[N_FOLLOWED]),
         accept_median=accept_median,
         accept_p90=accept_p90,
         resolve_median=resolve_median,
         resolve_p90=resolve_p90,
-        reopened=reopened,
-        reopen_rate=ratio(reopened, followed),
-        escalated=sum(1 for m in live if m[ESCALATED]),
-        whistled=sum(1 for m in live if m[WHISTLED]),
-        overdue=sum(1 for m in live if m[OVERDUE]),
+        reopened=c[N_REOPENED],
+        reopen_rate=ratio(c[N_REOPENED], c[N_FOLLOWED]),
+        escalated=c[N_ESCALATED],
+        whistled=c[N_WHISTLED],
+        overdue=c[N_OVERDUE],
     )
+
+
+def aggregate(ms: Sequence[Measured]) -> Figures:
+    return figures_of(tally(ms))
 
 
 def _measured(
@@ -140,7 +189,7 @@ def compute(
     within their time to be accepted then are not yet counted against the response rate, and
     open orders past their resolution deadline then count as overdue.
     """
-    return _aggregate([m for _, m in _measured(facts, sla, period, as_of)])
+    return aggregate([m for _, m in _measured(facts, sla, period, as_of)])
 
 
 # --- cuts ------------------------------------------------------------------------------------
@@ -201,6 +250,11 @@ class Summary:
     cuts: dict[str, dict[str | None, Figures]]
 
 
+def order_cuts(cut: dict[str | None, Figures]) -> dict[str | None, Figures]:
+    """A cut's groups, largest volume first (then by key)."""
+    return dict(sorted(cut.items(), key=lambda kv: (-kv[1].received, str(kv[0]))))
+
+
 def summarize(
     facts: Sequence[OrderFact],
     sla: Sla,
@@ -223,9 +277,8 @@ def summarize(
         groups: dict[str | None, list[Measured]] = {}
         for o, m in mine:
             groups.setdefault(key(o), []).append(m)
-        figures = {k: _aggregate(v) for k, v in groups.items()}
-        out[by] = dict(sorted(figures.items(), key=lambda kv: (-kv[1].received, str(kv[0]))))
-    return Summary(_aggregate([m for _, m in mine]), _aggregate(previous), out)
+        out[by] = order_cuts({k: aggregate(v) for k, v in groups.items()})
+    return Summary(aggregate([m for _, m in mine]), aggregate(previous), out)
 
 
 def trend(

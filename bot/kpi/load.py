@@ -27,8 +27,9 @@ _FIELDS = (
     "assigned_at", "accepted_at", "resolved_at", "closed_at", "rating", "escalation_level",
     "overdue_at", "community_id", "estate_code",
 )  # fmt: skip
-_ORDERS = table("orders", *(column(name) for name in (*_FIELDS, "merged_into")))
-_C = _ORDERS.c
+# (public: the figures page's reader, bot.kpi.rows, reads it too)
+ORDERS = table("orders", *(column(name) for name in (*_FIELDS, "merged_into", "version")))
+_C = ORDERS.c
 
 
 def utc(value: object) -> datetime | None:
@@ -48,7 +49,7 @@ def utc(value: object) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _bound(when: datetime) -> Any:
+def time_bound(when: datetime) -> Any:
     """A time bound compared with the untyped columns, bound as the tables store times."""
     return literal(when, UTCDateTime())
 
@@ -72,7 +73,9 @@ class Names:
 
 
 @dataclass(frozen=True, slots=True)
-class _Roster:
+class Roster:
+    """What placing an order needs: its community, its building's grid, its assignee's key."""
+
     names: Names
     community_of_member: dict[int, int]
     member_key: dict[int, str]
@@ -80,13 +83,16 @@ class _Roster:
     # building number -> {(community id, estate code): grid code or None}
     buildings: dict[str, dict[tuple[int, str], str | None]]
     first: int | None = None  # the community of orders from before streets
+    # equal for two rosters that place every order alike (a cache of figures keys on it)
+    version: int = 0
 
 
-async def _roster(conn: AsyncConnection) -> _Roster:
+async def roster_of(conn: AsyncConnection) -> Roster:
+    """The communities, grids, buildings and members, read whole (they are small)."""
     rows = (await conn.execute(select(Community).order_by(Community.id))).all()
     communities = {r.id: (r.code, r.name) for r in rows}
     first = next((r.id for r in rows if r.kind != "street"), None)
-    grid_rows = (await conn.execute(select(Grid))).all()
+    grid_rows = (await conn.execute(select(Grid).order_by(Grid.id))).all()
 
     def code_of(community_id: int) -> str | None:
         found = communities.get(community_id)
@@ -94,14 +100,19 @@ async def _roster(conn: AsyncConnection) -> _Roster:
 
     grids = {r.id: (r.code, r.name) for r in grid_rows}
     buildings: dict[str, dict[tuple[int, str], str | None]] = defaultdict(dict)
-    query = select(Building.number, Building.community_id, Building.estate_code, Building.grid_id)
-    for r in await conn.execute(query):
+    query = select(
+        Building.number, Building.community_id, Building.estate_code, Building.grid_id
+    ).order_by(Building.id)  # in a fixed order: ``_place`` takes the first match
+    placed = (await conn.execute(query)).all()
+    for r in placed:
         grid = grids[r.grid_id][0] if r.grid_id in grids else None
         buildings[r.number][(r.community_id, r.estate_code)] = grid
     members = (
-        await conn.execute(select(Member.id, Member.key, Member.name, Member.community_id))
+        await conn.execute(
+            select(Member.id, Member.key, Member.name, Member.community_id).order_by(Member.id)
+        )
     ).all()
-    return _Roster(
+    return Roster(
         names=Names(
             communities={code: name for code, name in communities.values()},
             grids={code: name for code, name in grids.values()},
@@ -119,11 +130,19 @@ async def _roster(conn: AsyncConnection) -> _Roster:
         community_code={i: code for i, (code, _) in communities.items()},
         buildings=dict(buildings),
         first=first,
+        version=hash(
+            (
+                tuple(map(repr, rows)),
+                tuple(map(repr, grid_rows)),
+                tuple(map(repr, placed)),
+                tuple(map(repr, members)),
+            )
+        ),
     )
 
 
 def _place(
-    roster: _Roster, building: str | None, assignee: int | None, at: tuple[Any, Any] = (None, None)
+    roster: Roster, building: str | None, assignee: int | None, at: tuple[Any, Any] = (None, None)
 ) -> tuple[int | None, str | None]:
     """(community id, grid code) of an order: the community it was filed in (orders from before
     streets: the first community), and the grid of its building in that community and estate."""
@@ -139,7 +158,9 @@ def _place(
     return community, grid
 
 
-async def _events(conn: AsyncConnection, start: Any, end: Any) -> dict[str, set[int]]:
+async def marks_of(conn: AsyncConnection, start: Any, end: Any) -> dict[str, set[int]]:
+    """The orders written in [start, end) reopened (重办) and escalated beyond the community
+    (吹哨) at least once: ``{REOPEN: ids, WHISTLE: ids}``."""
     ids = select(_C.id).where(_C.created_at >= start, _C.created_at < end)
     stmt = (
         select(OrderEvent.order_id, OrderEvent.action)
@@ -161,9 +182,9 @@ async def load_facts(
         async with engine.connect() as conn:
             return await load_facts(conn, start, end)
     conn = engine
-    roster = await _roster(conn)
-    lo, hi = _bound(start), _bound(end)
-    events = await _events(conn, lo, hi)
+    roster = await roster_of(conn)
+    lo, hi = time_bound(start), time_bound(end)
+    events = await marks_of(conn, lo, hi)
     stmt = (
         select(*(_C[name] for name in _FIELDS))
         .where(_C.created_at >= lo, _C.created_at < hi, _C.merged_into.is_(None))
@@ -173,7 +194,7 @@ async def load_facts(
     return _facts(rows, roster, events), roster.names
 
 
-def _facts(rows: Any, roster: _Roster, events: dict[str, set[int]]) -> list[OrderFact]:
+def _facts(rows: Any, roster: Roster, events: dict[str, set[int]]) -> list[OrderFact]:
     reopened, whistled = events[REOPEN], events[WHISTLE]
     # (building, assignee) -> community code, grid, member key, member name: a few hundred
     # distinct pairs for a month of 100,000 orders
@@ -186,7 +207,7 @@ def _facts(rows: Any, roster: _Roster, events: dict[str, set[int]]) -> list[Orde
         key = (building, assignee, community, estate)
         place = places.get(key)
         if place is None:
-            place = places[key] = _who(roster, building, assignee, (community, estate))
+            place = places[key] = who(roster, building, assignee, (community, estate))
         append(
             OrderFact(
                 id_,
@@ -211,9 +232,10 @@ def _facts(rows: Any, roster: _Roster, events: dict[str, set[int]]) -> list[Orde
     return out
 
 
-def _who(
-    roster: _Roster, building: str | None, assignee: int | None, at: tuple[Any, Any]
+def who(
+    roster: Roster, building: str | None, assignee: int | None, at: tuple[Any, Any]
 ) -> tuple[str | None, str | None, str | None, str | None]:
+    """(community code, grid code, member key, member name) of an order."""
     community, grid = _place(roster, building, assignee, at)
     key = roster.member_key.get(assignee) if assignee is not None else None
     return (

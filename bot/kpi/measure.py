@@ -59,64 +59,91 @@ def response(o: OrderFact, clock: SlaClock, at: float) -> int:
 def measure(o: OrderFact, clock: SlaClock, at: float) -> Measured:
     if o.status == CANCELLED:
         return CANCELLED_ORDER
-    fast = measure_fast(o, clock, at)
+    fast = measure_stamps(
+        o.created_at.timestamp(),
+        o.status,
+        o.urgent,
+        None if o.assigned_at is None else o.assigned_at.timestamp(),
+        None if o.accepted_at is None else o.accepted_at.timestamp(),
+        None if o.resolved_at is None else o.resolved_at.timestamp(),
+        o.rating,
+        o.reopened,
+        o.escalation_level,
+        o.whistled,
+        o.overdue,
+        clock,
+        at,
+    )
     return fast if fast is not None else measure_exact(o, clock, at)
 
 
-def measure_fast(o: OrderFact, clock: SlaClock, at: float) -> Measured | None:
-    """Each of the order's times placed on the SLA clock once; None when one falls outside
-    the clock's index (then :func:`measure_exact` asks the calendar). Runs for every order
-    of a month: the limits are read as seconds from the clock, ties are left to :func:`by`."""
-    urgent, status, pos = o.urgent, o.status, clock.position
-    created = pos(o.created_at.timestamp(), urgent)
-    accepted_at, resolved_at = o.accepted_at, o.resolved_at
-    given = o.assigned_at or (o.created_at if accepted_at is not None else None)
-    start = pos(given.timestamp(), urgent) if given is not None else 0.0
-    took = pos(accepted_at.timestamp(), urgent) if accepted_at is not None else 0.0
-    done = status in DONE and resolved_at is not None
-    solved = pos(resolved_at.timestamp(), urgent) if resolved_at is not None and done else 0.0
-    if created is None or start is None or took is None or solved is None:
+def measure_stamps(
+    created: float,
+    status: str,
+    urgent: bool,
+    assigned: float | None,
+    accepted: float | None,
+    resolved: float | None,
+    rating: int | None,
+    reopened: bool,
+    level: int,
+    whistled: bool,
+    overdue: bool,
+    clock: SlaClock,
+    at: float,
+) -> Measured | None:
+    """One order's part from its times as POSIX seconds (what ``datetime.timestamp()`` gives),
+    each placed on the SLA clock once; None when one falls outside the clock's index or lands
+    within :data:`EPSILON` of a deadline — then :func:`measure_exact` asks the calendar with
+    the order's datetimes. Runs for every order of a month: the limits are read as seconds."""
+    if status == CANCELLED:
+        return CANCELLED_ORDER
+    pos = clock.position
+    start_at = created if assigned is None and accepted is not None else assigned
+    done = status in DONE and resolved is not None
+    begin = pos(created, urgent)
+    start = begin if start_at == created else 0.0 if start_at is None else pos(start_at, urgent)
+    took = 0.0 if accepted is None else pos(accepted, urgent)
+    solved = pos(resolved, urgent) if done else 0.0  # type: ignore[arg-type]
+    if begin is None or start is None or took is None or solved is None:
         return None
     window = clock.resolve_urgent_s if urgent else clock.resolve_default_s
-    response = -1
-    if given is not None:
-        if accepted_at is not None and accepted_at >= given:
-            response = by(took, start, clock.accept_s, clock, given, accepted_at, urgent)
+    answer = -1
+    if start_at is not None:
+        if accepted is not None and accepted >= start_at:
+            answer = by(took, start, clock.accept_s)
         else:
             deadline = clock.instant(start + clock.accept_s, urgent)
-            response = 0 if deadline is not None and deadline <= at else -1
-    overdue = o.overdue
-    if not overdue and status not in FINISHED:
-        deadline = clock.instant(created + window, urgent)
-        overdue = deadline is not None and deadline <= at
-    on_time = done and by(solved, created, window, clock, o.created_at, resolved_at, urgent) == 1
+            answer = 0 if deadline is not None and deadline <= at else -1
+    late = overdue
+    if not late and status not in FINISHED:
+        deadline = clock.instant(begin + window, urgent)
+        late = deadline is not None and deadline <= at
+    on_time = by(solved, begin, window) if done else 0
+    if answer == TIE or on_time == TIE:
+        return None
     return (
-        False, response, status in DONE, resolved_at is not None, o.rating,
-        None if accepted_at is None else (took - created if took > created else 0.0),
-        (solved - created if solved > created else 0.0) if done else None,
-        on_time, overdue, o.reopened and resolved_at is not None,
-        o.escalation_level > 0, o.whistled,
+        False, answer, status in DONE, resolved is not None, rating,
+        None if accepted is None else (took - begin if took > begin else 0.0),
+        (solved - begin if solved > begin else 0.0) if done else None,
+        on_time == 1, bool(late), bool(reopened) and resolved is not None,
+        level > 0, bool(whistled),
     )  # fmt: skip
 
 
-def by(
-    end: float,
-    start: float,
-    limit: float,
-    clock: SlaClock,
-    begin: datetime,
-    finish: datetime | None,
-    urgent: bool,
-) -> int:
-    """1 when the position ``end`` came within ``limit`` seconds of ``start``, else 0. Only a
-    tie at the deadline's position asks the clock (a finish in the closed hours after it is
-    late)."""
+TIE = 2  # :func:`by`: at the deadline's position, within EPSILON: the calendar decides
+
+
+def by(end: float, start: float, limit: float) -> int:
+    """1 when the position ``end`` came within ``limit`` seconds of ``start``, 0 when after,
+    :data:`TIE` when it lands on the deadline's position (a finish in the closed hours after
+    it is late, which only the calendar can tell)."""
     target = start + limit
     if end < target - EPSILON:
         return 1
-    if end > target + EPSILON or finish is None:
+    if end > target + EPSILON:
         return 0
-    return int(clock.in_time(begin, finish, timedelta(seconds=limit), urgent))
+    return TIE
 
 
 def measure_exact(o: OrderFact, clock: SlaClock, at: float) -> Measured:
@@ -135,10 +162,10 @@ def measure_exact(o: OrderFact, clock: SlaClock, at: float) -> Measured:
         None if o.accepted_at is None else clock.elapsed(o.created_at, o.accepted_at, o.urgent),
         clock.elapsed(o.created_at, resolved, o.urgent) if finished else None,  # type: ignore[arg-type]
         finished and clock.in_time(o.created_at, resolved, window, o.urgent),  # type: ignore[arg-type]
-        o.overdue or (open_ and clock.deadline(o.created_at, window, o.urgent) <= at),
-        o.reopened and resolved is not None,
+        bool(o.overdue) or (open_ and clock.deadline(o.created_at, window, o.urgent) <= at),
+        bool(o.reopened) and resolved is not None,
         o.escalation_level > 0,
-        o.whistled,
+        bool(o.whistled),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.lists import DemandGroup, ListChange, PartnerResource, Project
@@ -46,9 +46,16 @@ def record(
 
 
 async def changes(
-    session: AsyncSession, kind: str | None = None, target: int | None = None, limit: int = 100
+    session: AsyncSession,
+    kind: str | None = None,
+    target: int | None = None,
+    limit: int = 100,
+    where: ColumnElement[bool] | None = None,
 ) -> list[ListChange]:
+    """The latest changes, newest first; ``where``: only those (a scope's, e.g.)."""
     query = select(ListChange).order_by(ListChange.id.desc()).limit(limit)
+    if where is not None:
+        query = query.where(where)
     if kind:
         query = query.where(ListChange.kind == kind)
     if target is not None:

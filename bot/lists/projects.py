@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.lists import words as w
 from bot.lists.history import record, snapshot
 from bot.lists.money import BadAmount, covers, milestones_fit, parse_yuan, yuan
+from bot.lists.scope import first_community
 from bot.lists.store import tell
 from models.lists import DemandGroup, PartnerResource, Project
 
@@ -37,6 +38,7 @@ class ProjectSpec:
     milestones: list[dict[str, Any]] = field(default_factory=list)
     demand_ids: list[int] = field(default_factory=list)
     resource_ids: list[int] = field(default_factory=list)
+    community_id: int | None = None  # the community it belongs to
 
 
 def parse_milestones(text: str) -> list[dict[str, Any]]:
@@ -64,9 +66,16 @@ def parse_milestones(text: str) -> list[dict[str, Any]]:
     return out
 
 
-async def _demands(session: AsyncSession, ids: list[int]) -> list[DemandGroup]:
+async def _demands(
+    session: AsyncSession, ids: list[int], community: int | None = None
+) -> list[DemandGroup]:
+    """The demand groups numbered ``ids``, all of ``community`` when one is given (another
+    community's demand is "not found", so its number reveals nothing)."""
+    first = await first_community(session) if community is not None else None
     rows = {
-        d.id: d for d in (await session.scalars(select(DemandGroup).where(DemandGroup.id.in_(ids))))
+        d.id: d
+        for d in await session.scalars(select(DemandGroup).where(DemandGroup.id.in_(ids)))
+        if community is None or (d.community_id or first) == community
     }
     for i in ids:
         if i not in rows:
@@ -74,10 +83,13 @@ async def _demands(session: AsyncSession, ids: list[int]) -> list[DemandGroup]:
     return [rows[i] for i in ids]
 
 
-async def _available(session: AsyncSession, spec: ProjectSpec, project_id: int | None) -> int:
+async def _available(
+    session: AsyncSession, spec: ProjectSpec, project_id: int | None, community: int | None
+) -> int:
     """What the linked fund resources still hold for this project, after other projects. The
     fund rows stay locked until the caller commits (PostgreSQL), so two projects created at
-    once on one fund cannot both spend it."""
+    once on one fund cannot both spend it. A resource must serve the project's community or
+    the whole street."""
     found = {
         r.id: r
         for r in await session.scalars(
@@ -86,6 +98,7 @@ async def _available(session: AsyncSession, spec: ProjectSpec, project_id: int |
             .order_by(PartnerResource.id)
             .with_for_update()  # two projects drawing on one fund at once: one waits
         )
+        if r.community_id is None or community is None or r.community_id == community
     }
     for i in spec.resource_ids:
         if i not in found:
@@ -103,10 +116,11 @@ async def check(session: AsyncSession, spec: ProjectSpec, project_id: int | None
     demand already in another project)."""
     if spec.status not in w.PROJECT_STATUS:
         raise ListError(w.BAD_STATUS)
-    for demand in await _demands(session, spec.demand_ids):
+    community = spec.community_id or await first_community(session)
+    for demand in await _demands(session, spec.demand_ids, community):
         if demand.project_id is not None and demand.project_id != project_id:
             raise ListError(w.IN_ANOTHER_PROJECT.format(id=demand.id, project=demand.project_id))
-    available = await _available(session, spec, project_id)
+    available = await _available(session, spec, project_id, community)
     if spec.budget_fen and not covers([available], spec.budget_fen):
         raise ListError(
             w.NOT_COVERED.format(budget=yuan(spec.budget_fen), available=yuan(max(available, 0)))
@@ -153,6 +167,7 @@ async def create(
         milestones=spec.milestones,
         demand_ids=spec.demand_ids,
         resource_ids=spec.resource_ids,
+        community_id=spec.community_id or await first_community(session),
         created_at=now,
         updated_at=now,
     )
@@ -165,6 +180,7 @@ async def create(
 async def update(
     session: AsyncSession, project: Project, spec: ProjectSpec, actor: str, now: datetime
 ) -> int:
+    spec.community_id = project.community_id  # a project stays in its community
     await check(session, spec, project.id)
     before = snapshot(project)
     added = [i for i in spec.demand_ids if i not in (project.demand_ids or [])]

@@ -4,6 +4,7 @@ imported all or nothing, every bad row reported by its row number."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from bot.lists import words as w
 from bot.lists.money import BadAmount, parse_yuan, yuan
 from bot.lists.projects import ListError
 from bot.lists.resources import ResourceSpec, problem, save
+from bot.lists.scope import ListScope
 from models.lists import PartnerResource
 
 MAX_ROWS = 5000
@@ -35,7 +37,8 @@ class Line:
     spec: ResourceSpec
 
 
-def export(resources: list[PartnerResource]) -> bytes:
+def export(resources: list[PartnerResource], communities: Mapping[int, str]) -> bytes:
+    """The sheet; ``communities``: community id -> name, for the 范围 column."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -43,16 +46,18 @@ def export(resources: list[PartnerResource]) -> bytes:
     sheet.append(list(w.HEADERS))
     for r in resources:
         amount = r.amount_fen / 100 if r.kind == "fund" else None
+        place = w.STREET_WIDE if r.community_id is None else communities.get(r.community_id, "")
         sheet.append(
-            [r.id, r.unit, w.KIND_NAMES.get(r.kind, r.kind), r.contact, r.description, amount]
-        )
+            [r.id, r.unit, w.KIND_NAMES.get(r.kind, r.kind), r.contact, r.description, amount,
+             place]
+        )  # fmt: skip
     total = sum(r.amount_fen for r in resources)
     sheet.append([None, w.TOTAL_LABEL, None, None, None, total / 100])
     for row in sheet.iter_rows(min_row=2, max_col=5):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text typed by people is never a formula
-    for column, width in zip("ABCDEF", (8, 24, 8, 20, 40, 14), strict=True):
+    for column, width in zip("ABCDEFG", (8, 24, 8, 20, 40, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
         row[0].number_format = "#,##0.00"
@@ -65,9 +70,14 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _line(number: int, cells: tuple[Any, ...]) -> Line | str:
+def _line(number: int, cells: tuple[Any, ...], places: Places) -> Line | str:
     """One data row read, or what is wrong with it."""
-    raw_id, unit, kind, contact, description, amount = (list(cells) + [None] * 6)[:6]
+    raw_id, unit, kind, contact, description, amount, place = (list(cells) + [None] * 7)[:7]
+    community: int | None = places.default
+    if _text(place):
+        if _text(place) not in places.names:
+            return w.ROW_ERROR.format(row=number, reason=w.ROW_BAD_PLACE.format(name=place))
+        community = places.names[_text(place)]
     resource_id = None
     if _text(raw_id):
         try:
@@ -88,6 +98,7 @@ def _line(number: int, cells: tuple[Any, ...]) -> Line | str:
         _text(contact),
         _text(description),
         fen,
+        community,
     )
     wrong = problem(spec)
     if wrong:
@@ -95,7 +106,17 @@ def _line(number: int, cells: tuple[Any, ...]) -> Line | str:
     return Line(number, resource_id, spec)
 
 
-def read(data: bytes) -> list[Line]:
+@dataclass(frozen=True)
+class Places:
+    """What the 范围 column may say: community names (and codes) and 全街道, each the
+    community id it stands for (None: street-wide); ``default`` for a row that leaves it
+    empty, or a file without the column."""
+
+    names: Mapping[str, int | None]
+    default: int | None = None
+
+
+def read(data: bytes, places: Places = Places({w.STREET_WIDE: None})) -> list[Line]:
     """The rows of an uploaded workbook, or :class:`ImportRefused` with every problem."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -103,7 +124,8 @@ def read(data: bytes) -> list[Line]:
         rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
     except Exception:
         raise ImportRefused([w.BAD_FILE]) from None
-    if not rows or tuple(_text(c) for c in rows[0][:6]) != w.HEADERS:
+    heading = tuple(_text(c) for c in rows[0][:7]) if rows else ()
+    if heading not in (w.HEADERS, w.HEADERS[:6], (*w.HEADERS[:6], "")):
         raise ImportRefused([w.BAD_HEADERS])
     if len(rows) > MAX_ROWS + 1:  # never a part of the file: all of it or nothing
         raise ImportRefused([w.TOO_MANY_ROWS.format(limit=MAX_ROWS)])
@@ -116,7 +138,7 @@ def read(data: bytes) -> list[Line]:
         if _text(cells[1] if len(cells) > 1 else None) == w.TOTAL_LABEL:
             total = (number, cells[5] if len(cells) > 5 else None)
             continue
-        found = _line(number, tuple(cells))
+        found = _line(number, tuple(cells), places)
         (problems.append(found) if isinstance(found, str) else lines.append(found))
     problems += _check_total(total, lines)
     if problems:
@@ -143,16 +165,32 @@ def _check_total(total: tuple[int, Any] | None, lines: list[Line]) -> list[str]:
     return []
 
 
+def _same(row: PartnerResource | None, spec: ResourceSpec) -> bool:
+    if row is None:
+        return False
+    now = ResourceSpec(
+        row.unit, row.kind, row.contact, row.description, row.amount_fen, row.community_id
+    )
+    return now == spec
+
+
 async def apply(
-    session: AsyncSession, lines: list[Line], actor: str, now: datetime
-) -> tuple[int, int]:
-    """Write the rows in the caller's transaction: (added, updated). A row the database refuses
-    (an unknown number, a fund a project still needs) refuses the file."""
-    added = updated = 0
+    session: AsyncSession, lines: list[Line], actor: str, now: datetime, scope: ListScope
+) -> tuple[int, int, int]:
+    """Write the rows in the caller's transaction: (added, updated, unchanged). A row exactly
+    as stored is left alone (an exported street-wide resource comes back unchanged from a community).
+    A row the database refuses (an unknown number, another community's resource, a fund a
+    project still needs) refuses the file."""
+    added = updated = unchanged = 0
     problems = []
     for line in lines:
+        if line.resource_id is not None:
+            stored = await session.get(PartnerResource, line.resource_id)
+            if stored is not None and scope.sees_resource(stored) and _same(stored, line.spec):
+                unchanged += 1
+                continue
         try:
-            await save(session, line.spec, actor, now, line.resource_id)
+            await save(session, line.spec, actor, now, scope, line.resource_id)
         except ListError as exc:
             problems.append(w.ROW_ERROR.format(row=line.row, reason=exc.message))
             continue
@@ -162,4 +200,4 @@ async def apply(
             updated += 1
     if problems:
         raise ImportRefused(problems)
-    return added, updated
+    return added, updated, unchanged

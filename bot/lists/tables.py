@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import texts
 from bot.lists import words as w
 from bot.lists.demands import group_orders
+from bot.lists.scope import ListScope
 from bot.lists.store import ORDER_COLUMNS, facts, grid_map
 from models.lists import DemandGroup, PartnerResource, Project
 from models.orders import Order
@@ -41,15 +42,33 @@ def _ids(values: list[int] | None) -> str:
     return "、".join(str(v) for v in values or [])
 
 
-async def month_tables(engine: AsyncEngine, start: datetime, end: datetime) -> ListTables:
-    """The lists as they stand, with the demand lines of the orders written in [start, end)."""
-    query = select(*ORDER_COLUMNS).where(Order.created_at >= start, Order.created_at < end)
+async def month_tables(
+    engine: AsyncEngine,
+    start: datetime,
+    end: datetime,
+    scope: ListScope | None = None,
+    grid: str | None = None,
+) -> ListTables:
+    """The lists as they stand, with the demand lines of the orders written in [start, end);
+    limited to ``scope`` (a console account's communities) and to ``grid`` (a grid
+    leader's) when given."""
+    scope = scope or ListScope()
+    query = select(*ORDER_COLUMNS).where(
+        Order.created_at >= start, Order.created_at < end, scope.of(Order.community_id)
+    )
     async with engine.connect() as conn:
         rows = (await conn.execute(query)).all()
         groups = group_orders(facts(rows, await grid_map(conn)), minimum=2)
-        stored = (await conn.execute(select(DemandGroup))).all()
-        found = (await conn.execute(select(PartnerResource).order_by(PartnerResource.id))).all()
-        projects = (await conn.execute(select(Project).order_by(Project.id))).all()
+        groups = [g for g in groups if grid is None or g.grid == grid]
+        stored = (await conn.execute(select(DemandGroup).where(scope.demands()))).all()
+        found = (
+            await conn.execute(
+                select(PartnerResource).where(scope.resources()).order_by(PartnerResource.id)
+            )
+        ).all()
+        projects = (
+            await conn.execute(select(Project).where(scope.projects()).order_by(Project.id))
+        ).all()
     demands: list[Row] = []
     for g in groups:
         mine = set(g.order_ids)
