@@ -11,7 +11,8 @@ mean of the two phases alone (the VM drifts; bracketing cancels most of it). Eac
 signs in with their own session, opens the board with their own filters, then does what the
 board's script does — fetch ``/admin/orders/rows`` with the same filters every ``--poll``
 seconds (console.js: 30 s) — and opens an order's page every ``--order-every`` seconds (a person
-reading orders); each user starts at a random moment within the interval. Target: the webhook's
+reading orders); each user starts at a random moment within the interval. With
+``--figures-every`` one of them also opens the figures page (a month: the heaviest read). Target: the webhook's
 rate with the console users >= 0.9x the rate alone. Exits 1 when missed.
 """
 
@@ -138,7 +139,10 @@ class ConsoleUser:
     orders: int
     poll: float
     order_every: float
-    times: dict[str, list[float]] = field(default_factory=lambda: {"rows": [], "order": []})
+    figures_every: float = 0.0  # 0: never opens the figures page
+    times: dict[str, list[float]] = field(
+        default_factory=lambda: {"rows": [], "order": [], "figures": []}
+    )
     errors: int = 0
 
     async def sign_in(self, http: aiohttp.ClientSession) -> None:
@@ -168,7 +172,7 @@ class ConsoleUser:
     async def run(self, http: aiohttp.ClientSession, seconds: float) -> None:
         self.http = http
         stop = time.perf_counter() + seconds
-        await asyncio.gather(
+        jobs = [
             self._every(self.poll, stop, "rows", lambda: f"/admin/orders/rows?{self.board}"),
             self._every(
                 self.order_every,
@@ -176,7 +180,10 @@ class ConsoleUser:
                 "order",
                 lambda: f"/admin/orders/{random.randint(1, self.orders)}",
             ),
-        )
+        ]
+        if self.figures_every:
+            jobs.append(self._every(self.figures_every, stop, "figures", lambda: "/admin/figures"))
+        await asyncio.gather(*jobs)
 
 
 async def with_console(hook: Webhook, users: list[ConsoleUser], seconds: float) -> Any:
@@ -209,16 +216,21 @@ async def measure(args: argparse.Namespace, port: int) -> float:
         ConsoleUser(base, n, BOARDS[i % len(BOARDS)], args.orders, args.poll, args.order_every)
         for i, n in enumerate(names)
     ]
+    users[0].figures_every = args.figures_every
     alone1 = await hook.run(args.seconds)
     print(f"webhook alone           {alone1[0]:7.0f} msgs/s  p99 {alone1[1]:5.1f} ms", flush=True)
     busy = await with_console(hook, users, args.seconds)
-    print(f"webhook + {args.users} console  {busy[0]:7.0f} msgs/s  p99 {busy[1]:5.1f} ms", flush=True)
+    print(
+        f"webhook + {args.users} console  {busy[0]:7.0f} msgs/s  p99 {busy[1]:5.1f} ms", flush=True
+    )
     alone2 = await hook.run(args.seconds)
     print(f"webhook alone again     {alone2[0]:7.0f} msgs/s  p99 {alone2[1]:5.1f} ms", flush=True)
     rows = [t for u in users for t in u.times["rows"]]
     pages = [t for u in users for t in u.times["order"]]
     errors = sum(u.errors for u in users)
     print(f"console: board refreshes {_ms(rows)}; order pages {_ms(pages)}; errors {errors}")
+    if args.figures_every:
+        print(f"console: figures pages {_ms(users[0].times['figures'])}")
     baseline = (alone1[0] + alone2[0]) / 2
     ratio = busy[0] / baseline
     print(
@@ -235,6 +247,9 @@ def main() -> int:
     ap.add_argument("--poll", type=float, default=30.0, help="board refresh interval (s)")
     ap.add_argument("--order-every", type=float, default=20.0, help="an order page every (s)")
     ap.add_argument("--users", type=int, default=10)
+    ap.add_argument(
+        "--figures-every", type=float, default=0.0, help="one user opens the figures page (s)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"

@@ -29,7 +29,7 @@ from bot.console.figures_scope import (
 )
 from bot.console.scope import Viewer
 from bot.console.web import VIEWER, page, refuse
-from bot.keys import CLOCK, CONFIG, ENGINE, SESSIONS
+from bot.keys import CLOCK, CONFIG, READER, READS
 from bot.kpi import labels, sheets
 from bot.kpi.cli import month_data
 from bot.kpi.load import Names, VisitFact, load_facts, load_visits, place_of
@@ -48,7 +48,7 @@ def _now(request: web.Request) -> datetime:
 
 async def _choice(request: web.Request, period_of: Callable[[Mapping[str, str]], Period]) -> Choice:
     viewer: Viewer = request[VIEWER]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         allowed = await allowed_communities(s, viewer)
     return choose(request.query, viewer, allowed, period_of)
 
@@ -62,7 +62,7 @@ def duty_weeks(period: Period) -> Period:
 
 async def _visits(request: web.Request, weeks: Period) -> list[VisitFact]:
     end = max(w.end_utc for w in visit_weeks(weeks))
-    return await load_visits(request.config_dict[ENGINE], weeks.start_utc, end)
+    return await load_visits(request.config_dict[READER], weeks.start_utc, end)
 
 
 def _place(choice: Choice, names: Names, viewer: Viewer) -> str:
@@ -79,7 +79,7 @@ async def _content(
     config, viewer, now = request.config_dict[CONFIG], request[VIEWER], _now(request)
     period = choice.period
     start, end = fv.load_range(period, with_trend)
-    facts, names = await load_facts(request.config_dict[ENGINE], start, end)
+    facts, names = await load_facts(request.config_dict[READER], start, end)
     facts = choice.keep(facts)
     shown = fv.content(facts, sla_of(config), period, names, now, choice.street, with_trend)
     duty_period = duty_weeks(period)
@@ -195,7 +195,7 @@ async def monthly_download(request: web.Request) -> web.StreamResponse:
     except OutOfScope:
         return refuse(request, 403, ft.OUT_OF_SCOPE)
     config, now = request.config_dict[CONFIG], _now(request)
-    data = await month_data(request.config_dict[ENGINE], config, choice.period, now)
+    data = await month_data(request.config_dict[READER], config, choice.period, now)
     data = replace(data, facts=choice.keep(data.facts), visits=choice.keep_visits(data.visits))
 
     def write() -> bytes:

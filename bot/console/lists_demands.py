@@ -26,7 +26,7 @@ from bot.console.lists_common import (
 )
 from bot.console.scope import Viewer, scoped
 from bot.console.web import PREFIX, VIEWER, FormError, field
-from bot.keys import CLOCK, CONFIG, SESSIONS
+from bot.keys import CLOCK, CONFIG, READS, SESSIONS
 from bot.lists import projects
 from bot.lists import words as lw
 from bot.lists.demands import Group, group_orders
@@ -73,7 +73,7 @@ async def demands(request: web.Request) -> web.Response:
     tz = request.config_dict[CONFIG].tz
     start, end = period(request.config_dict[CLOCK].now().astimezone(tz), name)
     minimum = 1 if request.query.get("all") == "1" else 2
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         groups = await _groups(s, viewer, start, end, minimum)
         stored: dict[tuple[str, str], list[DemandGroup]] = defaultdict(list)
         for d in await s.scalars(select(DemandGroup)):

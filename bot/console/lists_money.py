@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.console import lists_texts as lt
 from bot.console.lists_common import actor, audit, editor, ids, money, not_editor, show
 from bot.console.web import PREFIX, FormError, field
-from bot.keys import CLOCK, SESSIONS
+from bot.keys import CLOCK, READS, SESSIONS
 from bot.lists import history, projects, resources, sheet
 from bot.lists import words as lw
 from models.lists import DemandGroup, PartnerResource, Project
@@ -24,7 +24,7 @@ MAX_UPLOAD = 2 * 1024 * 1024
 async def _resource_page(
     request: web.Request, problems: list[str] | None = None, status: int = 200
 ) -> web.Response:
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         rows = await resources.all_resources(s)
         changes = await history.changes(s, "resource", limit=50)
     flash = lt.FLASH.get(request.query.get("done", ""), "")
@@ -91,7 +91,7 @@ async def resource_import(request: web.Request) -> web.StreamResponse:
 
 
 async def resource_export(request: web.Request) -> web.Response:
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         data = sheet.export(await resources.all_resources(s))
     return web.Response(
         body=data,
@@ -101,7 +101,7 @@ async def resource_export(request: web.Request) -> web.Response:
 
 
 async def project_list(request: web.Request) -> web.Response:
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         rows = list(await s.scalars(select(Project).order_by(Project.id.desc())))
         demands = {d.id: d for d in await s.scalars(select(DemandGroup))}
         found = {r.id: r for r in await s.scalars(select(PartnerResource))}

@@ -16,7 +16,7 @@ from bot.console.actions import ACTIONS
 from bot.console.board import local
 from bot.console.scope import Viewer, order_in_scope
 from bot.console.web import PREFIX, VIEWER, client_ip, page
-from bot.keys import CLOCK, CONFIG, ROSTER, SESSIONS
+from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
 from bot.orders.core import Refused, place_of
 from bot.orders.dispatch import CATEGORY_NAMES
 from bot.orders.lifecycle import OPEN_VALUES, Status
@@ -120,7 +120,7 @@ async def _show(
 ) -> web.Response:
     viewer: Viewer = request[VIEWER]
     config = request.config_dict[CONFIG]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         order = await order_in_scope(s, viewer, number)
         if order is None:
             raise web.HTTPNotFound()

@@ -10,7 +10,7 @@ from bot.console import accounts
 from bot.console import texts as t
 from bot.console.scope import Viewer, grid_buildings
 from bot.console.web import PREFIX, VIEWER, client_ip, page, refuse, whole
-from bot.keys import CLOCK, CONFIG, ROSTER, SESSIONS
+from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
 from bot.orders.dispatch import ROLE_NAMES
 from bot.orders.lifecycle import HELD_VALUES
 from bot.orders.office_service import OfficeService
@@ -27,7 +27,7 @@ def mask_openid(openid: str) -> str:
 
 async def members(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         query = select(Member).where(Member.active.is_(True)).order_by(Member.key)
         rows = (await s.execute(query)).scalars().all()
         load = dict(
@@ -84,7 +84,7 @@ async def duty(request: web.Request) -> web.StreamResponse:
 
 async def residents(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         query = select(Resident).order_by(Resident.updated_at.desc()).limit(PAGE)
         if viewer.in_grid:
             buildings = grid_buildings(viewer.grid or "", viewer.community).subquery()
@@ -103,7 +103,7 @@ async def audit(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
     if not viewer.is_admin:
         return refuse(request, 403, t.ADMIN_ONLY)
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         rows = (
             (await s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)))
             .scalars()
@@ -117,7 +117,7 @@ async def users(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
     if not viewer.is_admin:
         return refuse(request, 403, t.ADMIN_ONLY)
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         rows = (await s.execute(select(ConsoleUser).order_by(ConsoleUser.username))).scalars().all()
     context = {"users": rows, "tz": request.config_dict[CONFIG].tz, "now": accounts.now()}
     return page(request, "users.html", context)
