@@ -37,7 +37,7 @@ async def test_pages_answer_while_a_writer_holds_the_lock(
 async def test_read_sessions_cannot_write(sqlite_url: str, aiohttp_client: ClientFactory) -> None:
     c = await make_console(aiohttp_client, sqlite_url)
     async with c.app[READS]() as s:
-        with pytest.raises(Exception, match="readonly|read-only|query_only"):
+        with pytest.raises(Exception, match=r"readonly|read-only|query_only"):
             await s.execute(text("UPDATE orders SET summary = 'x'"))
 
 

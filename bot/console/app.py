@@ -6,7 +6,16 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.console import board, figures_page, lists_demands, lists_money, login, order_page, pages
+from bot.console import (
+    board,
+    figures_page,
+    lists_demands,
+    lists_money,
+    login,
+    order_page,
+    pages,
+    photos,
+)
 from bot.console.web import HERE, PREFIX, errors, signed_in
 from bot.keys import CONFIG
 
@@ -30,6 +39,7 @@ def setup(app: web.Application) -> None:
     login.routes(console)
     board.routes(console)
     order_page.routes(console)
+    photos.routes(console)
     pages.routes(console)
     lists_demands.routes(console)
     lists_money.routes(console)

@@ -127,6 +127,15 @@ AUDIT_ACTIONS = {
     "logout": "退出",
     "duty": "切换上岗",
 }
+# why a photo is not shown (the reason's key is what bot/media/fetch.py records)
+PHOTO_PROBLEMS = {
+    "expired": "没能取回：微信只保存 3 天，已过期",
+    "invalid_media": "没能取回：微信说没有这张图片",
+    "too_large": "没有保存：文件太大",
+    "not_image": "没有保存：这不是图片文件",
+    "transient": "暂时没取回，稍后会再试",
+    "quota": "暂时没取回（接口次数用完），明天再试",
+}
 ON_DUTY = "在岗"
 OFF_DUTY = "下岗"
 FLASH_DUTY = {"on": "已设为在岗。", "off": "已设为下岗，暂不派新单。"}
@@ -217,6 +226,12 @@ W = {
     "timeline": "处理经过",
     "image": "图片",
     "place": "位置",
+    "attachments": "图片和位置",
+    "photo_alt": "居民 {at} 发的图片",
+    "photo_pending": "正在从微信取回图片…",
+    "photo_size": "{w}×{h}，{kb} KB",
+    "lat_lon": "纬度 {lat:.5f}，经度 {lon:.5f}",
+    "open_map": "在地图中打开",
     "pushes": "推送记录",
     "time": "时间",
     "to": "发给",

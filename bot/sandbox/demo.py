@@ -115,6 +115,7 @@ def build_demo_app(
         transcript.add(message.touser, "push", push_text(message.body), message.at)
 
     fake.listeners.append(show_push)
+    app[routes.MEDIA] = fake.media
     app.add_subapp("/_wechat", create_fake_api(fake))
     return app
 
