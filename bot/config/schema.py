@@ -169,6 +169,9 @@ class AdminConfig:
     # last one the proxy added to X-Forwarded-For, not the proxy's own (lockouts and the audit
     # log are per address). Leave false when clients reach the service directly.
     behind_proxy: bool = setting(False, flag)
+    # How long a grid leader's one-time invite link works (mulin admin invite, the members
+    # page). The link is server.public_url + path; without public_url no invite can be sent.
+    invite_valid: timedelta = setting(timedelta(hours=72), duration)
 
 
 @dataclass(frozen=True)

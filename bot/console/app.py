@@ -9,6 +9,7 @@ from aiohttp import web
 from bot.console import (
     board,
     figures_page,
+    invite_page,
     lists_demands,
     lists_money,
     login,
@@ -40,6 +41,7 @@ def setup(app: web.Application) -> None:
     board.routes(console)
     order_page.routes(console)
     photos.routes(console)
+    invite_page.routes(console)
     pages.routes(console)
     lists_demands.routes(console)
     lists_money.routes(console)

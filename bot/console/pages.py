@@ -3,8 +3,12 @@ audit log (admins only)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from aiohttp import web
 from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import accounts
 from bot.console import texts as t
@@ -15,7 +19,7 @@ from bot.orders.dispatch import ROLE_NAMES
 from bot.orders.lifecycle import HELD_VALUES
 from bot.orders.office_service import OfficeService
 from models.community import Member, Resident
-from models.console import AuditEntry, ConsoleUser
+from models.console import AuditEntry, ConsoleInvite, ConsoleUser
 from models.orders import Order
 
 PAGE = 100
@@ -39,6 +43,7 @@ async def members(request: web.Request) -> web.Response:
                 )
             ).all()
         )
+        accounts_of, invited = await _console_access(s)
     if viewer.in_grid:
         rows = [m for m in rows if viewer.grid in (m.grids or []) or not m.grids]
     shown = [
@@ -47,14 +52,49 @@ async def members(request: web.Request) -> web.Response:
             "roles": "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []),
             "open": load.get(m.id, 0),
             "bound": bool(m.openid),
+            "account": accounts_of.get(m.key),
+            "invited": invited.get(m.id),
+            "invitable": "grid_leader" in (m.roles or []) and m.key not in accounts_of,
         }
         for m in rows
     ]
     return page(
         request,
         "members.html",
-        {"members": shown, "flash": t.FLASH_DUTY.get(request.query.get("done", ""), "")},
+        {
+            "members": shown,
+            "flash": _flash(request, rows),
+            "tz": request.config_dict[CONFIG].tz,
+        },
     )
+
+
+async def _console_access(s: AsyncSession) -> tuple[dict[str, str], dict[int, Any]]:
+    """Members' console accounts (member key → username) and their pending invites' expiry."""
+    users = await s.execute(
+        select(ConsoleUser.member_key, ConsoleUser.username).where(
+            ConsoleUser.member_key.is_not(None), ConsoleUser.disabled.is_(False)
+        )
+    )
+    pending = await s.execute(
+        select(ConsoleInvite.member_id, func.max(ConsoleInvite.expires_at))
+        .where(
+            ConsoleInvite.used_at.is_(None),
+            ConsoleInvite.revoked_at.is_(None),
+            ConsoleInvite.expires_at > accounts.now(),
+        )
+        .group_by(ConsoleInvite.member_id)
+    )
+    return {k: u for k, u in users.all() if k}, dict(pending.all())
+
+
+def _flash(request: web.Request, rows: Sequence[Member]) -> str:
+    invited = request.query.get("invited", "")
+    if invited.isdigit():
+        name = next((m.name for m in rows if m.id == int(invited)), "")
+        hours = int(request.config_dict[CONFIG].admin.invite_valid.total_seconds() // 3600)
+        return t.INVITE_SENT.format(name=name, hours=hours) if name else ""
+    return t.FLASH_DUTY.get(request.query.get("done", ""), "")
 
 
 async def duty(request: web.Request) -> web.StreamResponse:

@@ -192,6 +192,14 @@ ADOPTED_WHAT = {"image": "{n} 张图片", "location": "位置"}
 PHOTO_REFUSED = "您为工单 #{number} 发的图片没能保存：{reason}。需要的话请重新拍一张发过来。"
 PHOTO_TOO_LARGE = "文件太大了"
 PHOTO_NOT_IMAGE = "这不是一张能打开的图片"
+# a grid leader's one-time invite to the console (the link is the only way in: keep it short)
+INVITE_TITLE = "社区工作台开通邀请"
+INVITE_PUSH = (
+    "{name}您好：社区邀请您开通“睦邻社区工作台”的网格长账号（{grid}），"
+    "开通后可以在手机上查看和处理本网格的工单。\n"
+    "请在 {hours} 小时内打开下面的链接设置密码，链接只能用一次：\n{link}\n"
+    "如果不是您本人申请，请不要打开，也不要转发。"
+)
 RATED = "谢谢您的评价！"
 RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新派出，网格长也会跟进。"
 
