@@ -28,9 +28,10 @@ def sent_of(message: Incoming) -> Sent | None:
         if not message.media_id:
             return None
         return Sent("image", media_id=message.media_id[:128], pic_url=message.pic_url)
-    if message.latitude is None or message.longitude is None:
-        return None
     label = (message.label or "").strip()[:200] or None
+    # impossible coordinates arrive as None (bot/wechat/inbound.py): the label still says where
+    if (message.latitude is None or message.longitude is None) and label is None:
+        return None
     return Sent("location", latitude=message.latitude, longitude=message.longitude, label=label)
 
 

@@ -166,9 +166,10 @@ async def test_who_may_invite_whom(
 ) -> None:
     c = (await _console(aiohttp_client, aiohttp_server, sqlite_url)).c
     m04, m02 = await _member_id(c, "m04"), await _member_id(c, "m02")
-    for user in ("leader1", "viewer1"):
+    for user, said in (("leader1", "只有管理员和社区干事"), ("viewer1", "只能查看")):
         assert (await c.login(user)).status == 303
-        assert (await _invite(c, m04)).status == 403, user  # type: ignore[attr-defined]
+        refused = await _invite(c, m04)
+        assert refused.status == 403 and said in await refused.text(), user  # type: ignore[attr-defined]
     assert (await c.login("staff1")).status == 303
     not_leader = await _invite(c, m02)
     assert not_leader.status == 409 and "只能邀请花名册上的网格长" in await not_leader.text()  # type: ignore[attr-defined]

@@ -48,7 +48,7 @@ async def send(request: web.Request) -> web.StreamResponse:
     """``POST /members/invite``: admins and staff invite a grid leader of their community."""
     viewer: Viewer = request[VIEWER]
     if viewer.role not in ("admin", "staff"):
-        return refuse(request, 403, t.READ_ONLY)
+        return refuse(request, 403, t.INVITE_STAFF_ONLY)
     form = await request.post()
     member_id = whole(form, "member")
     grid = field(form, "grid", 32, required=False) or None

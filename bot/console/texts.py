@@ -154,6 +154,7 @@ INVITE_ERRORS = {
     "bad_password": "密码要 8 到 256 个字符。",
     "password_mismatch": "两次输入的密码不一样，请重新输入。",
 }
+INVITE_STAFF_ONLY = "只有管理员和社区干事可以发送开通邀请。"
 INVITE_SENT = "邀请链接已发到 {name} 的微信，{hours} 小时内有效。"
 INVITE_DONE = "账号已开通，请用刚设置的密码登录。"
 ON_DUTY = "在岗"
