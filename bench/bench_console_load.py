@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import math
 import random
 import re
 import statistics
@@ -203,7 +204,7 @@ def _ms(values: list[float]) -> str:
     if len(values) < 2:
         return f"n={len(values)}"
     values = sorted(values)
-    p95 = values[int(0.95 * (len(values) - 1))]
+    p95 = values[math.ceil(0.95 * len(values)) - 1]  # nearest rank
     return f"n={len(values)}, p50 {statistics.median(values):.0f} ms, p95 {p95:.0f} ms"
 
 
