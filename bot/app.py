@@ -12,14 +12,26 @@ from bot import console, health
 from bot.chat import conversation
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.keys import CLOCK, CODEC, CONFIG, DISPATCHER, ENGINE, HTTP, METRICS, ROSTER, SESSIONS
+from bot.keys import (
+    CLOCK,
+    CODEC,
+    CONFIG,
+    DISPATCHER,
+    ENGINE,
+    HTTP,
+    METRICS,
+    READER,
+    READS,
+    ROSTER,
+    SESSIONS,
+)
 from bot.messages import Incoming, Reply
 from bot.observability import logs
 from bot.observability.metrics import Metrics
 from bot.outbox import enqueue
 from bot.roster.cache import RosterCache
 from bot.storage import migrations
-from bot.storage.engine import create_engine, session_factory
+from bot.storage.engine import create_engine, create_reader, session_factory
 from bot.ticks import schedule
 from bot.ticks.outbox import outbound_ctx
 from bot.wechat import webhook
@@ -64,11 +76,16 @@ def _database_ctx(run_migrations: bool) -> Callable[[web.Application], AsyncIter
             await migrations.upgrade(engine)
         app[ENGINE] = engine
         app[SESSIONS] = session_factory(engine)
+        reader = create_reader(config.database.url, engine)
+        app[READER] = reader
+        app[READS] = session_factory(reader)
         processor = _processor(app)
         app[webhook.PROCESSOR] = processor
         processor.start()  # replays what an earlier run left in the spool
         yield
         await processor.stop()
+        if reader is not engine:
+            await reader.dispose()
         await engine.dispose()
 
     return ctx

@@ -8,7 +8,7 @@ import os
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.keys import CLOCK, ENGINE, METRICS
+from bot.keys import CLOCK, ENGINE, METRICS, READER
 from bot.observability.metrics import CONTENT_TYPE
 from bot.ticks.outbox import REDIS, WECHAT_API
 from bot.wechat import webhook
@@ -57,7 +57,7 @@ async def metrics(request: web.Request) -> web.Response:
     gauges = app[METRICS].gauges
     try:
         async with asyncio.timeout(2):
-            await gauges.refresh(app[ENGINE], app[CLOCK].now())
+            await gauges.refresh(app[READER], app[CLOCK].now())
     except Exception:  # the database is away: mulin_database_up says so, the rest stays
         gauges.database_up.set(0)
     api = app.get(WECHAT_API)

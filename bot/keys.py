@@ -24,6 +24,10 @@ CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)
 ENGINE = web.AppKey("engine", AsyncEngine)
 SESSIONS = web.AppKey("sessions", async_sessionmaker[AsyncSession])
+# Sessions for pages that only read: on SQLite they never take the write lock (see
+# bot.storage.engine.create_reader); on PostgreSQL the same engine as SESSIONS.
+READER = web.AppKey("reader_engine", AsyncEngine)
+READS = web.AppKey("read_sessions", async_sessionmaker[AsyncSession])
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 SCHEDULER: web.AppKey[AsyncIOScheduler] = web.AppKey("scheduler")
 DISPATCHER: web.AppKey[Dispatcher] = web.AppKey("dispatcher")

@@ -14,6 +14,7 @@ from bot.chat import conversation
 from bot.clock import Clock
 from bot.config import Config
 from bot.intake import ParseResult, advice_for, parse
+from bot.media import store as media
 from bot.messages import Incoming, Reply
 from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.service import NewOrder, OrderService
@@ -79,7 +80,8 @@ async def create(
     repeat = await orders.repeat_of(openid, new)
     if repeat is not None:
         await orders.join(repeat, openid, new.text)
-        return texts.ALREADY_HANDLING.format(number=repeat.id), repeat
+        said = texts.ALREADY_HANDLING.format(number=repeat.id)
+        return said + await adopt_waiting(orders, openid, repeat), repeat
     if not new.urgent and await orders.over_hourly_limit(openid):
         return texts.REPORT_LIMIT, None
     order, member = await orders.report(openid, new, inbound_id)
@@ -88,7 +90,23 @@ async def create(
     parts = [texts.order_created(order.id, who)]
     if new.urgent:
         parts.append(texts.URGENT_NOTED)
-    return "\n".join(parts), order
+    return "\n".join(parts) + await adopt_waiting(orders, openid, order), order
+
+
+async def adopt_waiting(orders: OrderService, openid: str, order: Order) -> str:
+    """Photos and places the resident sent before this report join its order; the reply's
+    line saying so ("" when there were none)."""
+    limit = orders.config.media.per_order
+    joined = await media.adopt(orders.session, openid, order.id, orders.clock.now(), limit)
+    for attachment_id, sent in joined:
+        await orders.attach(order, openid, sent.kind, sent.history(attachment_id))
+    if not joined:
+        return ""
+    photos = sum(1 for _, sent in joined if sent.kind == "image")
+    what = [texts.ADOPTED_WHAT["image"].format(n=photos)] if photos else []
+    if photos < len(joined):
+        what.append(texts.ADOPTED_WHAT["location"])
+    return texts.ADOPTED.format(what="和".join(what))
 
 
 async def file_waiting(

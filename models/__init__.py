@@ -3,9 +3,10 @@
 from models.base import Base, UTCDateTime
 from models.broadcasts import BroadcastOccurrence, BroadcastReceipt, BroadcastRule
 from models.community import Building, Community, Estate, Grid, Member, Resident, Street
-from models.console import AuditEntry, ConsoleSession, ConsoleUser
+from models.console import AuditEntry, ConsoleInvite, ConsoleSession, ConsoleUser
 from models.inbound import InboundMessage, WeChatUser
 from models.lists import DemandGroup, ListChange, PartnerResource, Project
+from models.media import AttachmentContent, OrderAttachment
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboundCounter, OutboxMessage, WeChatToken
 from models.privacy import PrivacyRecord
@@ -13,6 +14,7 @@ from models.throttle import Throttle
 from models.visits import JobMark, Visit
 
 __all__ = [
+    "AttachmentContent",
     "AuditEntry",
     "Base",
     "BroadcastOccurrence",
@@ -20,6 +22,7 @@ __all__ = [
     "BroadcastRule",
     "Building",
     "Community",
+    "ConsoleInvite",
     "ConsoleSession",
     "ConsoleUser",
     "Conversation",
@@ -31,6 +34,7 @@ __all__ = [
     "ListChange",
     "Member",
     "Order",
+    "OrderAttachment",
     "OrderEvent",
     "OrderFollower",
     "OutboundCounter",

@@ -61,3 +61,22 @@ class AuditEntry(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ConsoleInvite(Base):
+    """A one-time link that lets a roster member set a password and get a grid leader's
+    account. Only the token's SHA-256 is kept; the link itself went to their WeChat."""
+
+    __tablename__ = "console_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    community_code: Mapped[str] = mapped_column(String(32))
+    grid_code: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(64))  # a console user, or "cli"
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    username: Mapped[str | None] = mapped_column(String(64))  # the account it created
+    revoked_at: Mapped[datetime | None]  # a newer invite for the same member replaced it

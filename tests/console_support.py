@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,10 +12,10 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.clock import SystemClock
+from bot.clock import Clock
 from bot.console import accounts
+from bot.keys import CLOCK, ROSTER, SESSIONS
 from bot.keys import CONFIG as CONFIG_KEY
-from bot.keys import ROSTER, SESSIONS
 from bot.orders.core import NewOrder
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
@@ -91,7 +92,7 @@ class Console:
 
 async def report(app: Any, openid: str, text: str, building: str, **extra: Any) -> int:
     async with app[SESSIONS]() as s, s.begin():
-        service = OrderService(s, SystemClock(), app[CONFIG_KEY], app[ROSTER])
+        service = OrderService(s, app[CLOCK], app[CONFIG_KEY], app[ROSTER])
         new = NewOrder(
             text=text,
             category=extra.pop("category", "repair"),
@@ -104,13 +105,28 @@ async def report(app: Any, openid: str, text: str, building: str, **extra: Any) 
         return order.id
 
 
-async def make_console(aiohttp_client: ClientFactory, url: str, **admin: Any) -> Console:
-    config = make_config(url)
+async def make_console(
+    aiohttp_client: ClientFactory,
+    url: str,
+    *,
+    clock: Clock | None = None,
+    api_base: str | None = None,
+    public_url: str | None = None,
+    media: dict[str, Any] | None = None,
+    templates: dict[str, str] | None = None,
+    **admin: Any,
+) -> Console:
+    """The console on the small roster; ``api_base``: a fake WeChat API to talk to."""
+    config = make_config(url, **({"public_url": public_url} if public_url else {}))
     if admin:
-        from dataclasses import replace
-
         config = replace(config, admin=replace(config.admin, **admin))
-    app = create_app(config, start_scheduler=False)
+    if api_base:
+        config = replace(config, wechat=replace(config.wechat, api_base=api_base))
+    if templates:
+        config = replace(config, wechat=replace(config.wechat, templates=templates))
+    if media:
+        config = replace(config, media=replace(config.media, **media))
+    app = create_app(config, clock=clock, start_scheduler=False)
     client = await aiohttp_client(app)
     await seed_roster(app[SESSIONS], datetime.now(UTC))
     app[ROSTER].invalidate()

@@ -45,6 +45,8 @@ PURE = (
     "bot.orders.duplicates",
     "bot.lists.demands",
     "bot.lists.money",
+    # what a photo's bytes really are
+    "bot.media.images",
 )
 LAYERS: list[tuple[int, tuple[str, ...]]] = [
     (1, PURE),
@@ -77,6 +79,7 @@ LAYERS: list[tuple[int, tuple[str, ...]]] = [
             "bot.kpi",
             "bot.lists",
             "bot.privacy",
+            "bot.media",
         ),
     ),
     (

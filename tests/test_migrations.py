@@ -117,3 +117,47 @@ async def test_a_single_community_database_upgrades_to_streets_and_keeps_working
     assert any(f"#{n}" in t for t in await chat.pushed("o_m02"))
     other = await chat.say("o_new", "3栋1单元101 灯不亮了")
     assert "小区" not in other and "#" in other
+
+
+async def test_photos_and_places_kept_in_the_history_become_attachments(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine, "0013_three_lists")
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO orders (id, resident_openid, category, urgent, text, summary,"
+                    " phones, status, declined_by, created_at, updated_at, escalation_level,"
+                    " version) VALUES (1, 'o_r', 'repair', false, '水管漏水', '水管漏水', '[]',"
+                    " 'assigned', '[]', :t, :t, 0, 1)"
+                ),
+                {"t": T},
+            )
+            for data in (
+                '{"kind": "image", "pic_url": "http://x/p.jpg", "media_id": "M1"}',
+                '{"kind": "location", "lat": 30.5, "lon": 114.3, "label": "1栋东门"}',
+                '{"kind": "image", "pic_url": null, "media_id": null}',  # nothing to fetch
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO order_events (order_id, at, actor, action, note, data)"
+                        " VALUES (1, :t, 'resident:o_r', 'attach', '图片', :d)"
+                    ),
+                    {"t": T, "d": data},
+                )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT order_id, openid, kind, media_id, state, latitude, label"
+                        " FROM order_attachments ORDER BY id"
+                    )
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            (1, "o_r", "image", "M1", "pending", None, None),
+            (1, "o_r", "location", None, None, 30.5, "1栋东门"),
+        ]
+    finally:
+        await engine.dispose()

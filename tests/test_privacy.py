@@ -265,3 +265,33 @@ async def test_the_welcome_gives_the_notice_and_a_resident_can_ask_to_be_erased(
     ]  # the record outlives the erase; who it was does not
     code, out, _ = await place.mulin("privacy", "requests", capsys=capsys)
     assert A not in out and "no open requests" in out
+
+
+async def test_photos_and_places_are_exported_and_erased_with_their_bytes(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from models.media import AttachmentContent, OrderAttachment
+
+    n = await fill(place)
+    chat = place.chat
+    assert f"#{n}" in await chat.say(A, "", kind="image")
+    d = chat.wx.deliver(chat.wx.location(A, 30.59, 114.30, "我家楼下东门"))
+    assert (await chat.client.post("/wechat", params=d.params, data=d.body)).status == 200
+    async with place.app[SESSIONS]() as s, s.begin():
+        photo = (
+            await s.scalars(select(OrderAttachment).where(OrderAttachment.kind == "image"))
+        ).one()
+        photo.state = "stored"
+        s.add(AttachmentContent(attachment_id=photo.id, data=b"PHOTO-OF-A-HOME"))
+    code, out, _ = await place.mulin("privacy", "export", "--openid", A, capsys=capsys)
+    sent = json.loads(out)["photos_and_places"]
+    assert code == 0 and [(a["kind"], a["order_id"]) for a in sent] == [
+        ("image", n),
+        ("location", n),
+    ]
+    code, out, err = await place.mulin("privacy", "erase", "--openid", A, "--yes", capsys=capsys)
+    assert code == 0 and "photos_and_places: 2" in out, err
+    everything = await place.dump()
+    assert "PHOTO-OF-A-HOME" not in everything and "我家楼下东门" not in everything
+    async with place.app[SESSIONS]() as s:
+        assert await s.scalar(select(func.count()).select_from(AttachmentContent)) == 0

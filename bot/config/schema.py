@@ -169,6 +169,18 @@ class AdminConfig:
     # last one the proxy added to X-Forwarded-For, not the proxy's own (lockouts and the audit
     # log are per address). Leave false when clients reach the service directly.
     behind_proxy: bool = setting(False, flag)
+    # How long a grid leader's one-time invite link works (mulin admin invite, the members
+    # page). The link is server.public_url + path; without public_url no invite can be sent.
+    invite_valid: timedelta = setting(timedelta(hours=72), duration)
+
+
+@dataclass(frozen=True)
+class MediaConfig:
+    # Photos residents send are fetched from WeChat's temporary media (kept there 3 days) and
+    # stored in the database. WeChat itself takes images up to 10 MB; anything larger, or
+    # anything that is not a JPEG, PNG, GIF or WebP image, is refused and noted on the order.
+    max_bytes: int = setting(10 * 1024 * 1024, whole(1024, 64 * 1024 * 1024))
+    per_order: int = setting(20, whole(1, 200))  # photos and places one order may carry
 
 
 @dataclass(frozen=True)
@@ -198,6 +210,7 @@ class Config:
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
+    media: MediaConfig = field(default_factory=MediaConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     menu: Mapping[str, Any] | None = field(default=None, metadata={"raw": True})

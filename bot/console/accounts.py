@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import throttle
@@ -151,6 +151,7 @@ async def sign_in(
     if user.disabled:
         return SignIn(user, failure="disabled")
     user.failed_count, user.locked_until, user.last_login_at = 0, None, at
+    await session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at <= at))
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
         ConsoleSession(
@@ -166,25 +167,32 @@ async def sign_in(
     return SignIn(user, token, csrf)
 
 
-async def resume(
-    session: AsyncSession, token: str, idle: timedelta
-) -> tuple[ConsoleUser, ConsoleSession] | None:
-    """The signed-in user of a cookie, moving the idle timeout on; None when expired."""
+async def resume(session: AsyncSession, token: str) -> tuple[ConsoleUser, ConsoleSession] | None:
+    """The signed-in user of a cookie; None when unknown, expired or disabled. Reads only:
+    every page asks this, and it must not take the database's write lock (see ``touch``)."""
     if not token or len(token) > 100:
         return None
     row = await session.get(ConsoleSession, _digest(token))
-    at = now()
-    if row is None:
-        return None
-    if row.expires_at <= at:
-        await session.delete(row)
+    if row is None or row.expires_at <= now():
         return None
     user = await session.get(ConsoleUser, row.user_id)
     if user is None or user.disabled:
         return None
-    if at - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at, row.expires_at = at, at + idle
     return user, row
+
+
+def touch_due(row: ConsoleSession) -> bool:
+    """Whether a request should move the idle timeout on (at most once a minute)."""
+    return now() - row.last_seen_at >= TOUCH_EVERY
+
+
+async def touch(session: AsyncSession, token: str, idle: timedelta) -> None:
+    at = now()
+    await session.execute(
+        update(ConsoleSession)
+        .where(ConsoleSession.token == _digest(token), ConsoleSession.expires_at > at)
+        .values(last_seen_at=at, expires_at=at + idle)
+    )
 
 
 async def sign_out(session: AsyncSession, token: str) -> None:

@@ -9,12 +9,14 @@ from aiohttp import web
 from bot.console import (
     board,
     figures_page,
+    invite_page,
     lists_demands,
     lists_projects,
     lists_resources,
     login,
     order_page,
     pages,
+    photos,
 )
 from bot.console.web import HERE, PREFIX, errors, signed_in
 from bot.keys import CONFIG, FIGURES_CACHE
@@ -41,6 +43,8 @@ def setup(app: web.Application) -> None:
     login.routes(console)
     board.routes(console)
     order_page.routes(console)
+    photos.routes(console)
+    invite_page.routes(console)
     pages.routes(console)
     lists_demands.routes(console)
     lists_resources.routes(console)

@@ -19,7 +19,7 @@ from bot import texts
 from bot.console import texts as t
 from bot.console.scope import Viewer, order_in_grid, scoped
 from bot.console.web import VIEWER, FormError, page
-from bot.keys import CONFIG, ROSTER, SESSIONS
+from bot.keys import CONFIG, READS, ROSTER
 from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.lifecycle import OPEN_VALUES, Status
 from models.community import Grid
@@ -191,7 +191,7 @@ async def _rows(request: web.Request) -> dict[str, Any]:
     viewer = request[VIEWER]
     config = request.config_dict[CONFIG]
     f = Filters.parse(request.query)
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         view = await request.config_dict[ROSTER].get(s)
         query = board_query(viewer, f, config.tz)
         if f.assignee:

@@ -3,6 +3,8 @@
 A password is read from standard input (one line) when it is piped or with
 ``--password-stdin``, otherwise asked for twice without echo; never taken from an argument.
 A mistake (unknown user, bad role, short password) is one line on stderr and exit status 2.
+``mulin admin invite m04`` queues a one-time link to a grid leader's WeChat (the running
+service's outbox delivers it): they set their own password (bot/console/invites.py).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.clock import SystemClock
 from bot.config import Config, UsageError
-from bot.console import accounts
+from bot.console import accounts, invites
 from bot.storage.engine import session_factory
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 from models.community import Community, Grid, Member
@@ -39,7 +42,13 @@ def add_admin_parser(sub: Any) -> None:
     listing = asub.add_parser("list", help="list the accounts")
     disable = asub.add_parser("disable", help="disable an account (its sessions end)")
     disable.add_argument("name")
-    for p in (add, passwd, listing, disable):
+    invite = asub.add_parser(
+        "invite", help="push a one-time link to a grid leader on the roster to open an account"
+    )
+    invite.add_argument("member", help="the roster member's id (e.g. m04)")
+    invite.add_argument("--grid", help="grid code, when they lead several")
+    invite.add_argument("--community", help="community code, when member ids repeat")
+    for p in (add, passwd, listing, disable, invite):
         p.add_argument("--config", required=True)
 
 
@@ -82,7 +91,42 @@ async def _scope(s: Any, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-async def _work(engine: AsyncEngine, args: argparse.Namespace, password: str, out: TextIO) -> None:
+INVITE_ERRORS = {
+    "no_public_url": "server.public_url is not set: the link needs the console's address",
+    "not_grid_leader": "{member} is not an active grid leader on the roster",
+    "no_grid": "{member} has no grid on the roster",
+    "which_grid": "{member} leads several grids: give --grid",
+    "not_their_grid": "{member} does not lead grid {grid}",
+    "no_wechat": "{member} has not bound WeChat yet (the link is pushed there)",
+    "has_account": "{member} already has a console account ({username})",
+}
+
+
+async def _invite(s: Any, args: argparse.Namespace, config: Config, out: TextIO) -> None:
+    query = select(Member).where(Member.key == args.member)
+    if args.community:
+        query = query.join(Community, Community.id == Member.community_id).where(
+            Community.code == args.community
+        )
+    found = list((await s.execute(query)).scalars())
+    if len(found) != 1:
+        said = "no member" if not found else "several members (give --community)"
+        raise accounts.AccountError(f"{said} with id {args.member!r}")
+    try:
+        issued = await invites.invite(s, config, found[0], args.grid, SystemClock())
+    except invites.InviteError as exc:
+        raise accounts.AccountError(INVITE_ERRORS[exc.code].format(**exc.detail)) from None
+    until = issued.invite.expires_at.astimezone(config.tz).strftime("%Y-%m-%d %H:%M")
+    print(
+        f"invited {issued.member.key} ({issued.member.name}) as grid leader of"
+        f" {issued.invite.grid_code}: the link goes to their WeChat, valid until {until}",
+        file=out,
+    )
+
+
+async def _work(
+    engine: AsyncEngine, args: argparse.Namespace, password: str, out: TextIO, config: Config
+) -> None:
     sessions = session_factory(engine)
     async with sessions() as s, s.begin():
         command = args.admin_command
@@ -94,6 +138,8 @@ async def _work(engine: AsyncEngine, args: argparse.Namespace, password: str, ou
             await accounts.set_password(s, args.name, password)
             accounts.audit(s, None, "password_set", args.name, "cli")
             print(f"password set for {args.name}", file=out)
+        elif command == "invite":
+            await _invite(s, args, config, out)
         elif command == "disable":
             await accounts.disable(s, args.name)
             accounts.audit(s, None, "user_disabled", args.name, "cli")
@@ -114,7 +160,9 @@ def run_admin(
     if args.admin_command in ("add-user", "passwd"):
         password = read_password(stdin, args.password_stdin)
     try:
-        asyncio.run(with_database(config.database.url, lambda e: _work(e, args, password, out)))
+        asyncio.run(
+            with_database(config.database.url, lambda e: _work(e, args, password, out, config))
+        )
     except accounts.AccountError as exc:
         raise UsageError(f"admin: {exc}") from None
     except DATABASE_ERRORS as exc:

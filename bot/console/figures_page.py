@@ -30,7 +30,7 @@ from bot.console.figures_scope import (
 )
 from bot.console.scope import Viewer
 from bot.console.web import VIEWER, page, refuse
-from bot.keys import CLOCK, CONFIG, ENGINE, FIGURES_CACHE, SESSIONS
+from bot.keys import CLOCK, CONFIG, FIGURES_CACHE, READER, READS
 from bot.kpi import labels, sheets
 from bot.kpi.cli import month_data
 from bot.kpi.load import Names, VisitFact, load_visits, place_of
@@ -52,7 +52,7 @@ def _now(request: web.Request) -> datetime:
 
 async def _choice(request: web.Request, period_of: Callable[[Mapping[str, str]], Period]) -> Choice:
     viewer: Viewer = request[VIEWER]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         allowed = await allowed_communities(s, viewer)
         choice = choose(request.query, viewer, allowed, period_of)
         await check_known(s, choice)
@@ -68,7 +68,7 @@ def duty_weeks(period: Period) -> Period:
 
 async def _visits(request: web.Request, weeks: Period) -> list[VisitFact]:
     end = max(w.end_utc for w in visit_weeks(weeks))
-    return await load_visits(request.config_dict[ENGINE], weeks.start_utc, end)
+    return await load_visits(request.config_dict[READER], weeks.start_utc, end)
 
 
 def _place(choice: Choice, names: Names, viewer: Viewer) -> str:
@@ -85,7 +85,7 @@ async def _content(
     config, viewer, now = request.config_dict[CONFIG], request[VIEWER], _now(request)
     period = choice.period
     got = await page_figures(
-        request.config_dict[ENGINE],
+        request.config_dict[READER],
         sla_of(config),
         period,
         choice.filter,
@@ -208,11 +208,11 @@ async def monthly_download(request: web.Request) -> web.StreamResponse:
         return refuse(request, 403, ft.OUT_OF_SCOPE)
     config, now, viewer = request.config_dict[CONFIG], _now(request), request[VIEWER]
     try:
-        async with request.config_dict[SESSIONS]() as s:  # the three lists: the account's too
+        async with request.config_dict[READS]() as s:  # the three lists: the account's too
             lists = await scope_of(s, viewer.community, choice.community)
     except NotTheirs:  # a community that is not one (the street's own code, a typo)
         return refuse(request, 403, ft.OUT_OF_SCOPE)
-    engine = request.config_dict[ENGINE]
+    engine = request.config_dict[READER]
     data = await month_data(engine, config, choice.period, now, lists, choice.grid)
     data = replace(data, facts=choice.keep(data.facts), visits=choice.keep_visits(data.visits))
 

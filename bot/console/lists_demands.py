@@ -28,7 +28,7 @@ from bot.console.lists_common import (
 )
 from bot.console.scope import Viewer, scoped
 from bot.console.web import PREFIX, VIEWER, FormError, field
-from bot.keys import CLOCK, CONFIG, SESSIONS
+from bot.keys import CLOCK, CONFIG, READS, SESSIONS
 from bot.lists import projects
 from bot.lists import words as lw
 from bot.lists.demands import Group, group_orders
@@ -83,7 +83,7 @@ async def demands(request: web.Request) -> web.Response:
     tz = request.config_dict[CONFIG].tz
     start, end = period(request.config_dict[CLOCK].now().astimezone(tz), name)
     minimum = 1 if request.query.get("all") == "1" else 2
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         scope = await list_scope(request, s)
         owned = await communities(s, scope)
         groups = await _groups(s, viewer, start, end, minimum, scope)

@@ -27,7 +27,7 @@ from bot.console.lists_common import (
     show,
 )
 from bot.console.web import PREFIX, FormError, field
-from bot.keys import CLOCK, SESSIONS
+from bot.keys import CLOCK, READS, SESSIONS
 from bot.lists import history, project_import, project_sheet, projects
 from bot.lists import words as lw
 from bot.lists.scope import ListScope
@@ -58,7 +58,7 @@ async def project_list(request: web.Request) -> web.Response:
 async def _project_page(
     request: web.Request, problems: list[str] | None = None, status: int = 200
 ) -> web.Response:
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         scope = await list_scope(request, s)
         rows, demands, found = await _shown(s, scope)
         owned = await communities(s, scope)
@@ -155,7 +155,7 @@ async def project_report(request: web.Request) -> web.StreamResponse:
 
 
 async def project_export(request: web.Request) -> web.Response:
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         scope = await list_scope(request, s)
         rows, demands, found = await _shown(s, scope)
         owned = await communities(s, scope)

@@ -24,7 +24,7 @@ from bot.console.lists_common import (
     show,
 )
 from bot.console.web import PREFIX, FormError, field
-from bot.keys import CLOCK, SESSIONS
+from bot.keys import CLOCK, READS, SESSIONS
 from bot.lists import history, projects, resources, sheet
 from bot.lists import words as lw
 from bot.lists.scope import ListScope
@@ -42,7 +42,7 @@ def place_names(owned: dict[int, tuple[str, str]]) -> dict[int | None, str]:
 async def _resource_page(
     request: web.Request, problems: list[str] | None = None, status: int = 200
 ) -> web.Response:
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         scope = await list_scope(request, s)
         rows = await resources.all_resources(s, scope)
         owned = await communities(s, scope)
@@ -145,7 +145,7 @@ def _places(owned: dict[int, tuple[str, str]], default: int | None) -> sheet.Pla
 
 
 async def resource_export(request: web.Request) -> web.Response:
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         scope = await list_scope(request, s)
         owned = await communities(s, scope)
         rows = await resources.all_resources(s, scope)

@@ -36,9 +36,9 @@ def _login_page(
     request: web.Request, message: str = "", status: int = 200, name: str = ""
 ) -> web.Response:
     token = secrets.token_urlsafe(24)
-    response = page(
-        request, "login.html", {"csrf": token, "message": message, "username": name}, status
-    )
+    flash = t.INVITE_DONE if request.query.get("done") == "invited" and not message else ""
+    context = {"csrf": token, "message": message, "username": name, "flash": flash}
+    response = page(request, "login.html", context, status)
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
         token,

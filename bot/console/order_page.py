@@ -14,9 +14,11 @@ from bot.console import accounts
 from bot.console import texts as t
 from bot.console.actions import ACTIONS
 from bot.console.board import local
+from bot.console.photos import describe
 from bot.console.scope import Viewer, order_in_scope
 from bot.console.web import PREFIX, VIEWER, client_ip, page
-from bot.keys import CLOCK, CONFIG, ROSTER, SESSIONS
+from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
+from bot.media import store as media
 from bot.orders.core import Refused, place_of
 from bot.orders.dispatch import CATEGORY_NAMES
 from bot.orders.lifecycle import OPEN_VALUES, Status
@@ -105,6 +107,7 @@ async def _details(s: AsyncSession, order: Order) -> dict[str, Any]:
         .all()
     )
     resident = await s.get(Resident, order.resident_openid)
+    attached = [describe(a) for a in await media.attachments_of(s, order.id)]
     said = [e.data["comment"] for e in events if isinstance(e.data, dict) and e.data.get("comment")]
     return {
         "events": events,
@@ -112,6 +115,8 @@ async def _details(s: AsyncSession, order: Order) -> dict[str, Any]:
         "followers": followers,
         "resident": resident,
         "rating_comment": said[-1] if said else "",
+        "photos": [a for a in attached if a["a"].kind == "image"],
+        "places": [a for a in attached if a["a"].kind == "location"],
     }
 
 
@@ -120,7 +125,7 @@ async def _show(
 ) -> web.Response:
     viewer: Viewer = request[VIEWER]
     config = request.config_dict[CONFIG]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         order = await order_in_scope(s, viewer, number)
         if order is None:
             raise web.HTTPNotFound()

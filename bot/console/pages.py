@@ -3,19 +3,23 @@ audit log (admins only)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from aiohttp import web
 from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import accounts
 from bot.console import texts as t
 from bot.console.scope import Viewer, grid_buildings
 from bot.console.web import PREFIX, VIEWER, client_ip, page, refuse, whole
-from bot.keys import CLOCK, CONFIG, ROSTER, SESSIONS
+from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
 from bot.orders.dispatch import ROLE_NAMES
 from bot.orders.lifecycle import HELD_VALUES
 from bot.orders.office_service import OfficeService
 from models.community import Member, Resident
-from models.console import AuditEntry, ConsoleUser
+from models.console import AuditEntry, ConsoleInvite, ConsoleUser
 from models.orders import Order
 
 PAGE = 100
@@ -27,7 +31,7 @@ def mask_openid(openid: str) -> str:
 
 async def members(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         query = select(Member).where(Member.active.is_(True)).order_by(Member.key)
         rows = (await s.execute(query)).scalars().all()
         load = dict(
@@ -39,6 +43,7 @@ async def members(request: web.Request) -> web.Response:
                 )
             ).all()
         )
+        accounts_of, invited = await _console_access(s)
     if viewer.in_grid:
         rows = [m for m in rows if viewer.grid in (m.grids or []) or not m.grids]
     shown = [
@@ -47,14 +52,49 @@ async def members(request: web.Request) -> web.Response:
             "roles": "、".join(ROLE_NAMES.get(r, r) for r in m.roles or []),
             "open": load.get(m.id, 0),
             "bound": bool(m.openid),
+            "account": accounts_of.get(m.key),
+            "invited": invited.get(m.id),
+            "invitable": "grid_leader" in (m.roles or []) and m.key not in accounts_of,
         }
         for m in rows
     ]
     return page(
         request,
         "members.html",
-        {"members": shown, "flash": t.FLASH_DUTY.get(request.query.get("done", ""), "")},
+        {
+            "members": shown,
+            "flash": _flash(request, rows),
+            "tz": request.config_dict[CONFIG].tz,
+        },
     )
+
+
+async def _console_access(s: AsyncSession) -> tuple[dict[str, str], dict[int, Any]]:
+    """Members' console accounts (member key → username) and their pending invites' expiry."""
+    users = await s.execute(
+        select(ConsoleUser.member_key, ConsoleUser.username).where(
+            ConsoleUser.member_key.is_not(None), ConsoleUser.disabled.is_(False)
+        )
+    )
+    pending = await s.execute(
+        select(ConsoleInvite.member_id, func.max(ConsoleInvite.expires_at))
+        .where(
+            ConsoleInvite.used_at.is_(None),
+            ConsoleInvite.revoked_at.is_(None),
+            ConsoleInvite.expires_at > accounts.now(),
+        )
+        .group_by(ConsoleInvite.member_id)
+    )
+    return {k: u for k, u in users.all() if k}, dict(pending.all())
+
+
+def _flash(request: web.Request, rows: Sequence[Member]) -> str:
+    invited = request.query.get("invited", "")
+    if invited.isdigit():
+        name = next((m.name for m in rows if m.id == int(invited)), "")
+        hours = int(request.config_dict[CONFIG].admin.invite_valid.total_seconds() // 3600)
+        return t.INVITE_SENT.format(name=name, hours=hours) if name else ""
+    return t.FLASH_DUTY.get(request.query.get("done", ""), "")
 
 
 async def duty(request: web.Request) -> web.StreamResponse:
@@ -84,7 +124,7 @@ async def duty(request: web.Request) -> web.StreamResponse:
 
 async def residents(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         query = select(Resident).order_by(Resident.updated_at.desc()).limit(PAGE)
         if viewer.in_grid:
             buildings = grid_buildings(viewer.grid or "", viewer.community).subquery()
@@ -103,7 +143,7 @@ async def audit(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
     if not viewer.is_admin:
         return refuse(request, 403, t.ADMIN_ONLY)
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         rows = (
             (await s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)))
             .scalars()
@@ -117,7 +157,7 @@ async def users(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
     if not viewer.is_admin:
         return refuse(request, 403, t.ADMIN_ONLY)
-    async with request.config_dict[SESSIONS]() as s:
+    async with request.config_dict[READS]() as s:
         rows = (await s.execute(select(ConsoleUser).order_by(ConsoleUser.username))).scalars().all()
     context = {"users": rows, "tz": request.config_dict[CONFIG].tz, "now": accounts.now()}
     return page(request, "users.html", context)

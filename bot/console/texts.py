@@ -127,6 +127,36 @@ AUDIT_ACTIONS = {
     "logout": "退出",
     "duty": "切换上岗",
 }
+# why a photo is not shown (the reason's key is what bot/media/fetch.py records)
+PHOTO_PROBLEMS = {
+    "expired": "没能取回：微信只保存 3 天，已过期",
+    "invalid_media": "没能取回：微信说没有这张图片",
+    "too_large": "没有保存：文件太大",
+    "not_image": "没有保存：这不是图片文件",
+    "transient": "暂时没取回，稍后会再试",
+    "quota": "暂时没取回（接口次数用完），明天再试",
+}
+# one-time invites for grid leaders (bot/console/invites.py's codes)
+INVITE_ERRORS = {
+    "no_public_url": "没有配置工作台的外网地址（server.public_url），邀请链接无法生成。请管理员先在配置里填写。",
+    "not_grid_leader": "只能邀请花名册上的网格长。",
+    "no_grid": "花名册上没有写这位网格长负责哪个网格。",
+    "which_grid": "这位网格长负责几个网格，请选择要开通的网格。",
+    "not_their_grid": "这位网格长不负责这个网格。",
+    "no_wechat": "这位成员还没有绑定微信，邀请链接发不过去。请先让他用邀请码绑定微信。",
+    "has_account": "这位成员已经有工作台账号（{username}）了。",
+    "unknown": "这个邀请链接不对，可能抄错了。请直接点开微信里收到的链接，或联系社区重新邀请。",
+    "used": "这个邀请链接已经用过了（每个链接只能用一次）。账号如果是您本人开通的，请直接登录；否则请联系社区管理员。",
+    "expired": "这个邀请链接已经过期了。请联系社区管理员重新发送邀请。",
+    "revoked": "这个邀请链接已经作废（社区发了新的邀请，或名单有变动）。请使用最新收到的链接，或联系社区管理员。",
+    "bad_username": "用户名要 2 到 32 个字，只能用汉字、字母、数字和 _ . -。",
+    "username_taken": "用户名“{username}”已经有人用了，请换一个。",
+    "bad_password": "密码要 8 到 256 个字符。",
+    "password_mismatch": "两次输入的密码不一样，请重新输入。",
+}
+INVITE_STAFF_ONLY = "只有管理员和社区干事可以发送开通邀请。"
+INVITE_SENT = "邀请链接已发到 {name} 的微信，{hours} 小时内有效。"
+INVITE_DONE = "账号已开通，请用刚设置的密码登录。"
 ON_DUTY = "在岗"
 OFF_DUTY = "下岗"
 FLASH_DUTY = {"on": "已设为在岗。", "off": "已设为下岗，暂不派新单。"}
@@ -217,6 +247,12 @@ W = {
     "timeline": "处理经过",
     "image": "图片",
     "place": "位置",
+    "attachments": "图片和位置",
+    "photo_alt": "居民 {at} 发的图片",
+    "photo_pending": "正在从微信取回图片…",
+    "photo_size": "{w}×{h}，{kb} KB",
+    "lat_lon": "纬度 {lat:.5f}，经度 {lon:.5f}",
+    "open_map": "在地图中打开",
     "pushes": "推送记录",
     "time": "时间",
     "to": "发给",
@@ -258,4 +294,15 @@ W = {
     "active": "正常",
     "disabled": "已停用",
     "locked": "已锁定",
+    "console_account": "工作台",
+    "send_invite": "发送开通邀请",
+    "resend_invite": "重新发送邀请",
+    "invited_until": "已邀请，{until} 前有效",
+    "invite_title": "开通社区工作台",
+    "invite_intro": "{name}，您好。社区邀请您开通网格长账号（{grid}）。设置用户名和密码后，就可以在手机上查看和处理本网格的工单。",
+    "invite_expires": "这个链接 {until} 前有效，只能用一次。",
+    "new_password": "设置密码（至少 8 位）",
+    "password_again": "再输一次密码",
+    "create_account": "开通账号",
+    "invite_gone": "邀请链接不能用了",
 }

@@ -18,14 +18,14 @@ from multidict import MultiDictProxy
 from bot.console import accounts
 from bot.console import texts as t
 from bot.console.scope import Viewer
-from bot.keys import CONFIG, SESSIONS
+from bot.keys import CONFIG, READS, SESSIONS
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "mulin_console"
 LOGIN_CSRF_COOKIE = "mulin_login_csrf"
 VIEWER = web.RequestKey("console_viewer", Viewer)
 PREFIX = web.AppKey("console_prefix", str)
-OPEN_PATHS = ("/login", "/static/")
+OPEN_PATHS = ("/login", "/static/", "/invite/")
 MAX_FIELD = 2000
 log = logging.getLogger("mulin.console")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -113,22 +113,24 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
         return await handler(request)
     config = request.config_dict[CONFIG]
     token = request.cookies.get(COOKIE, "")
-    async with request.config_dict[SESSIONS]() as s, s.begin():
-        found = await accounts.resume(s, token, config.admin.session_idle)
-        if found is not None:
-            user, row = found
-            viewer = Viewer(
-                user.username,
-                user.role,
-                user.community_code,
-                user.grid_code,
-                user.member_key,
-                row.csrf_token,
-            )
+    async with request.config_dict[READS]() as s:
+        found = await accounts.resume(s, token)
     if found is None:
         if request.method == "GET" and not request.headers.get("X-Requested-With"):
             raise web.HTTPSeeOther(f"{request.app[PREFIX]}/login")
         return refuse(request, 401, t.SESSION_EXPIRED)
+    user, row = found
+    if accounts.touch_due(row):
+        async with request.config_dict[SESSIONS]() as s, s.begin():
+            await accounts.touch(s, token, config.admin.session_idle)
+    viewer = Viewer(
+        user.username,
+        user.role,
+        user.community_code,
+        user.grid_code,
+        user.member_key,
+        row.csrf_token,
+    )
     request[VIEWER] = viewer
     if request.method == "POST":
         form = await request.post()

@@ -2,7 +2,7 @@
 
 Orders stay (the community's statistics and the members' work depend on them) under a random
 pseudonym that replaces the openid everywhere, so counts per resident still add up; their
-texts, phones, rooms and attachments are removed. Rows that exist only because of the resident
+texts, phones, rooms and attachments (photos and places they sent) are removed. Rows that exist only because of the resident
 (their WeChat user row, registered address, conversation state, pushes to them, limits on their
 openid) are deleted. docs/privacy.md lists every table and why.
 """
@@ -17,11 +17,13 @@ from typing import Any
 from sqlalchemy import String, cast, delete, literal, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.media import store as media
 from bot.observability.logs import mask_phone_numbers
 from bot.privacy.export import order_ids_of
 from models.broadcasts import BroadcastReceipt
 from models.community import Resident
 from models.inbound import InboundMessage, WeChatUser
+from models.media import OrderAttachment
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboxMessage
 from models.throttle import Throttle
@@ -105,6 +107,8 @@ async def erase_resident(session: AsyncSession, openid: str, now: datetime) -> E
         update(BroadcastReceipt).where(BroadcastReceipt.openid == openid).values(openid=pseudo),
     )
     c.update(await _delete_own_rows(session, openid))
+    sent = await session.scalars(select(OrderAttachment.id).where(OrderAttachment.openid == openid))
+    c["photos_and_places"] = await media.drop(session, list(sent))
     return ErasureSummary(pseudo, c)
 
 

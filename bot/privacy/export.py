@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.broadcasts import BroadcastReceipt
 from models.community import Member, Resident
 from models.inbound import InboundMessage, WeChatUser
+from models.media import OrderAttachment
 from models.orders import Conversation, Order, OrderEvent, OrderFollower
 from models.outbox import OutboxMessage
 
@@ -42,6 +43,21 @@ async def order_ids_of(session: AsyncSession, openid: str) -> tuple[list[int], l
     return sorted(reported), sorted(set(followed) - set(reported))
 
 
+# what counts as "something is held" (history and follows only exist beside these)
+FOUND_KEYS = (
+    "resident",
+    "wechat_user",
+    "member_binding",
+    "conversation",
+    "inbound_messages",
+    "orders_reported",
+    "orders_followed",
+    "outbox",
+    "broadcast_deliveries",
+    "photos_and_places",
+)
+
+
 async def export_resident(session: AsyncSession, openid: str, now: datetime) -> dict[str, Any]:
     """The resident's data, grouped by what it is; an empty ``found`` means nothing is held."""
     reported, followed = await order_ids_of(session, openid)
@@ -69,6 +85,12 @@ async def export_resident(session: AsyncSession, openid: str, now: datetime) -> 
     receipts = await _rows(
         session, select(BroadcastReceipt).where(BroadcastReceipt.openid == openid)
     )
+    sent = await _rows(
+        session,
+        select(OrderAttachment)
+        .where(OrderAttachment.openid == openid)
+        .order_by(OrderAttachment.id),
+    )
     data: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "openid": openid,
@@ -85,19 +107,8 @@ async def export_resident(session: AsyncSession, openid: str, now: datetime) -> 
         "order_events": [row_dict(e) for e in events],
         "outbox": [row_dict(o) for o in outbox],
         "broadcast_deliveries": [row_dict(r) for r in receipts],
+        # photos and places they sent (the photos' bytes are on the order page, not here)
+        "photos_and_places": [row_dict(a) for a in sent],
     }
-    data["found"] = any(
-        data[k]
-        for k in (
-            "resident",
-            "wechat_user",
-            "member_binding",
-            "conversation",
-            "inbound_messages",
-            "orders_reported",
-            "orders_followed",
-            "outbox",
-            "broadcast_deliveries",
-        )
-    )
+    data["found"] = any(data[k] for k in FOUND_KEYS)
     return data

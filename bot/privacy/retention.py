@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.media import store as media
 from bot.orders.lifecycle import Status
 from bot.privacy.erase import ERASED_TEXT
 from models.inbound import InboundMessage
+from models.media import OrderAttachment
 from models.orders import Order
 
 BATCH = 2000
@@ -52,24 +54,32 @@ async def _prune_messages(session: AsyncSession, before: datetime, limit: int) -
 
 
 async def _prune_orders(session: AsyncSession, before: datetime, limit: int) -> int:
+    """Closed orders past retention lose their text, phones, room, photos and places."""
     finished_at = func.coalesce(Order.closed_at, Order.updated_at)
-    due = (
-        select(Order.id)
-        .where(
-            Order.status.in_(_FINISHED),
-            finished_at < before,
-            Order.text != RETAINED_TEXT,
-            Order.text != ERASED_TEXT,
+    due = list(
+        await session.scalars(
+            select(Order.id)
+            .where(
+                Order.status.in_(_FINISHED),
+                finished_at < before,
+                Order.text != RETAINED_TEXT,
+                Order.text != ERASED_TEXT,
+            )
+            .limit(limit)
         )
-        .limit(limit)
-        .scalar_subquery()
     )
+    if not due:
+        return 0
     result = await session.execute(
         update(Order)
         .where(Order.id.in_(due))
         .values(text=RETAINED_TEXT, phones=[], room=None, version=Order.version + 1)
         .execution_options(synchronize_session=False)
     )
+    attached = await session.scalars(
+        select(OrderAttachment.id).where(OrderAttachment.order_id.in_(due))
+    )
+    await media.drop(session, list(attached))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

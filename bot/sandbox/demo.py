@@ -34,7 +34,7 @@ DEMO_APPID = "wx00demo00000000"
 def demo_config(host: str, port: int, data_dir: str) -> Config:
     db_path = Path(data_dir).resolve() / "demo.db"
     return Config(
-        server=ServerConfig(host=host, port=port),
+        server=ServerConfig(host=host, port=port, public_url=f"http://{host}:{port}"),
         wechat=WeChatConfig(
             appid=DEMO_APPID,
             secret="demo-secret",
@@ -115,6 +115,7 @@ def build_demo_app(
         transcript.add(message.touser, "push", push_text(message.body), message.at)
 
     fake.listeners.append(show_push)
+    app[routes.MEDIA] = fake.media
     app.add_subapp("/_wechat", create_fake_api(fake))
     return app
 

@@ -65,11 +65,17 @@ class WeChatPlatform:
         )
 
     def image(
-        self, openid: str, pic_url: str = "http://127.0.0.1/pic.jpg", msg_id: str | None = None
+        self,
+        openid: str,
+        pic_url: str = "http://127.0.0.1/pic.jpg",
+        msg_id: str | None = None,
+        media_id: str = "media_image_1",
     ) -> str:
+        """A photo message; ``media_id`` is what the fake API issued for the file
+        (``FakeWeChat.media.issue()``), or an id it never issued."""
         return (
             f"<xml>{self._head(openid, 'image', None)}<PicUrl>{cdata(pic_url)}</PicUrl>"
-            f"<MediaId>{cdata('media_image_1')}</MediaId>"
+            f"<MediaId>{cdata(media_id)}</MediaId>"
             f"<MsgId>{msg_id or next_msg_id()}</MsgId></xml>"
         )
 

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot.keys import CLOCK, CONFIG, HTTP
 from bot.sandbox import fast_forward as ff
+from bot.sandbox.fake_wechat.media import FakeMedia
 from bot.sandbox.favicon import ICON
 from bot.sandbox.platform import WeChatPlatform
 from bot.sandbox.transcript import Transcript
@@ -26,6 +27,9 @@ PLATFORM = web.AppKey("sandbox_platform", WeChatPlatform)
 USERS = web.AppKey("sandbox_users", list)
 TRANSCRIPT = web.AppKey("sandbox_transcript", Transcript)
 DEMO_CLOCK = web.AppKey("sandbox_demo_clock", ff.DemoClock)
+# The fake API's temporary media: a photo the page "sends" is first kept there, as WeChat
+# keeps a photo a user sends, and the message carries its media id.
+MEDIA = web.AppKey("sandbox_media", FakeMedia)
 MAX_TEXT = 2000
 
 
@@ -107,7 +111,7 @@ async def send(request: web.Request) -> web.Response:
     builders: dict[str, Any] = {
         "text": lambda: platform.text(openid, text),
         "voice": lambda: platform.voice(openid, text),
-        "image": lambda: platform.image(openid),
+        "image": lambda: _photo(request, platform, openid),
         "location": lambda: platform.location(openid, 30.5928, 114.3055, text or "青和居社区"),
         "subscribe": lambda: platform.event(openid, "subscribe"),
         "click": lambda: platform.event(openid, "CLICK", text or "HELP"),
@@ -137,6 +141,14 @@ async def send(request: web.Request) -> web.Response:
     return web.json_response(
         {"status": status, "reply": reply, "ms": elapsed_ms, "encrypted": "Encrypt" in raw}
     )
+
+
+def _photo(request: web.Request, platform: WeChatPlatform, openid: str) -> str:
+    media = request.app.get(MEDIA)
+    if media is None:
+        return platform.image(openid)
+    media_id = media.issue()
+    return platform.image(openid, pic_url=f"http://mmbiz.example/{media_id}", media_id=media_id)
 
 
 def _label(kind: str, text: str) -> str:

@@ -116,5 +116,43 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def create_reader(url: str, writer: AsyncEngine) -> AsyncEngine:
+    """An engine for pages that only read (the console, the business gauges).
+
+    SQLite: a second engine on the same file whose transactions begin DEFERRED — under WAL a
+    reader works on a snapshot and never takes the write lock — and whose connections are
+    ``query_only``. The writer's transactions begin IMMEDIATE (a unit of work must not fail
+    half-way on a lock), so a console page read through the writer held the database's only
+    write lock for as long as its queries ran, and every webhook commit waited behind it
+    (bench/bench_console_load.py measures this). Its own small pool, too: a busy console
+    cannot take the connections the webhook needs.
+    PostgreSQL readers never block writers: the writer's engine itself.
+    """
+    database = make_url(url).database or ":memory:"
+    if not is_sqlite(url) or database == ":memory:":
+        return writer
+
+    async def creator() -> Any:
+        return await sqlite_fused.connect(database, SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+    reader = create_async_engine(
+        url, async_creator=creator, pool_size=3, max_overflow=0, hide_parameters=True
+    )
+
+    @event.listens_for(reader.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA query_only=ON")
+        cur.close()
+
+    @event.listens_for(reader.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN DEFERRED")
+
+    return reader
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)

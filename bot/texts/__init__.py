@@ -57,8 +57,10 @@ HELP = (
     "遇到火情、燃气泄漏、有人受伤，请先拨打 119 / 120 / 110。"
 )
 
-RECEIVED_IMAGE = "图片收到了。如果是要报事，请再用一句话说说是什么情况、在哪栋楼。"
-RECEIVED_LOCATION = "位置收到了。请再说说需要帮什么忙。"
+RECEIVED_IMAGE = (
+    "图片收到了。如果是要报事，请再用一句话说说是什么情况、在哪栋楼，图片会一起附在工单上。"
+)
+RECEIVED_LOCATION = "位置收到了。请再说说需要帮什么忙，位置会一起附在工单上。"
 RECEIVED_LINK = "链接收到了，谢谢分享。"
 RECEIVED_MEDIA = "收到了。如果要报事，请用文字或语音说说是什么情况。"
 VOICE_UNRECOGNISED = "抱歉，这条语音没听清，麻烦您再说一遍，或者打字告诉我们。"
@@ -175,8 +177,29 @@ PENDING_ESTATE = "\n（您刚才说的事还在等小区名：“{summary}”。
 PENDING_STILL = "\n（您刚才说的事还在等地址：“{summary}”。回复地址，或回复“跳过”先不写。）"
 PENDING_FILED = "您刚才说的“{summary}”已先登记为工单 #{number}（还没有地址，社区会联系您确认）。\n"
 GREETING_REPLY = "您好！有什么需要帮忙的，直接说就行，比如“3栋2单元501厨房水管漏水了”。"
-ATTACHED_IMAGE = "图片已附在工单 #{number} 上，处理的同志能看到。"
-ATTACHED_LOCATION = "位置已附在工单 #{number} 上。"
+ATTACHED_IMAGE = "图片已附在工单 #{number}（{summary}）上，处理的同志能看到。"
+ATTACHED_LOCATION = "位置已附在工单 #{number}（{summary}）上。"
+# a photo or place sent while the report waits for its address or estate
+HELD_IMAGE = "图片收到了，工单建好后会附在上面。"
+HELD_LOCATION = "位置收到了，工单建好后会附在上面。"
+ATTACH_FULL = (
+    "工单 #{number} 已经附了 {limit} 张图片和位置，这张没有再附上。需要补充的请用文字说明。"
+)
+HELD_FULL = "您发的图片已经不少了，这张先不收。请用一句话说说是什么情况、在哪栋楼。"
+# after a report is filed: the photos and places sent before it joined the order
+ADOPTED = "\n您刚才发的{what}已附在工单上。"
+ADOPTED_WHAT = {"image": "{n} 张图片", "location": "位置"}
+PHOTO_REFUSED = "您为工单 #{number} 发的图片没能保存：{reason}。需要的话请重新拍一张发过来。"
+PHOTO_TOO_LARGE = "文件太大了"
+PHOTO_NOT_IMAGE = "这不是一张能打开的图片"
+# a grid leader's one-time invite to the console (the link is the only way in: keep it short)
+INVITE_TITLE = "社区工作台开通邀请"
+INVITE_PUSH = (
+    "{name}您好：社区邀请您开通“睦邻社区工作台”的网格长账号（{grid}），"
+    "开通后可以在手机上查看和处理本网格的工单。\n"
+    "请在 {hours} 小时内打开下面的链接设置密码，链接只能用一次：\n{link}\n"
+    "如果不是您本人申请，请不要打开，也不要转发。"
+)
 RATED = "谢谢您的评价！"
 RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新派出，网格长也会跟进。"
 

@@ -21,6 +21,7 @@ from bot.ticks.digest import digest_tick
 from bot.ticks.monthly_report import monthly_report_tick
 from bot.ticks.order_timers import order_timer_tick
 from bot.ticks.outbox import deliver_due
+from bot.ticks.photos import fetch_photos
 from bot.ticks.privacy import privacy_prune_tick
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def register(app: web.Application) -> None:
 
 ALL_TICKS: tuple[tuple[str, Tick], ...] = (
     ("outbox", deliver_due),
+    ("photos", fetch_photos),
     ("order_timers", order_timers),
     ("weekly_digest", weekly_digest),
     ("monthly_report", monthly_report),

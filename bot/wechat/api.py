@@ -32,6 +32,7 @@ from bot.wechat.errors import (
     BUSY,
     QUOTA,
     TOKEN_INVALID,
+    MediaTooLarge,
     PermanentError,
     QuotaExceeded,
     TokenError,
@@ -56,6 +57,19 @@ class RetryPolicy:
         """Backoff before the next try after ``failures`` failures (1-based), with jitter."""
         ceiling = min(self.max_delay, self.base_delay * 2 ** (failures - 1))
         return random.uniform(ceiling / 2, ceiling)
+
+
+@dataclass(frozen=True)
+class Media:
+    """A media file as WeChat sent it: the bytes and the Content-Type it claimed (which the
+    caller checks against the bytes: bot/media/images.py)."""
+
+    content: bytes
+    content_type: str
+
+
+Answer = dict[str, Any] | Media
+JSON_TYPES = ("application/json", "text/plain", "text/html", "text/javascript")
 
 
 class WeChatClient:
@@ -169,6 +183,18 @@ class WeChatClient:
             "GET", "/cgi-bin/user/info", params={"openid": openid, "lang": lang}
         )
 
+    async def get_media(self, media_id: str, *, max_bytes: int) -> Media:
+        """A temporary media file (``/cgi-bin/media/get``): the bytes when WeChat sends a file,
+        ``PermanentError`` 40007 for an unknown or expired id (WeChat answers errors as JSON),
+        ``MediaTooLarge`` past ``max_bytes`` (not read further). A video's answer (JSON with a
+        download URL) is not a file: ``PermanentError`` 47001."""
+        answer = await self._exchange(
+            "GET", "/cgi-bin/media/get", params={"media_id": media_id}, max_bytes=max_bytes
+        )
+        if not isinstance(answer, Media):
+            raise PermanentError(47001, "media/get answered JSON without a file")
+        return answer
+
     async def access_token(self) -> str:
         return await self.tokens.get()
 
@@ -209,6 +235,22 @@ class WeChatClient:
         auth: bool = True,
         once: bool = False,
     ) -> dict[str, Any]:
+        answer = await self._exchange(method, path, params=params, body=body, auth=auth, once=once)
+        if not isinstance(answer, dict):  # only asked for with max_bytes
+            raise TransientError(f"{path}: a file where JSON was expected")
+        return answer
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+        auth: bool = True,
+        once: bool = False,
+        max_bytes: int | None = None,
+    ) -> Answer:
         failures = 0
         refreshed = False
         last: TransientError | None = None
@@ -219,7 +261,9 @@ class WeChatClient:
             if token is not None:
                 query["access_token"] = token
             try:
-                data = await self._request(method, path, query, body)
+                data = await self._request(method, path, query, body, max_bytes)
+                if isinstance(data, Media):
+                    return data
                 code = _errcode(data)
             except TransientError as exc:
                 if once:
@@ -259,8 +303,10 @@ class WeChatClient:
         path: str,
         query: Mapping[str, str],
         body: Mapping[str, Any] | None,
-    ) -> dict[str, Any]:
-        """One HTTP exchange. Transport problems and unreadable answers become TransientError."""
+        max_bytes: int | None = None,
+    ) -> Answer:
+        """One HTTP exchange. Transport problems and unreadable answers become TransientError.
+        With ``max_bytes`` a 200 answer that is not JSON is a file (``Media``)."""
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "wechat %s %s %s %s",
@@ -280,8 +326,10 @@ class WeChatClient:
                 headers=headers,
                 timeout=self._timeout,
             ) as resp:
-                raw = await resp.read()
                 status = resp.status
+                if max_bytes is not None and status == 200 and resp.content_type not in JSON_TYPES:
+                    return Media(await _read_capped(resp, max_bytes), resp.content_type)
+                raw = await resp.read()
         except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
             # No connection was made: WeChat never saw the request.
             raise TransientError(
@@ -300,6 +348,19 @@ class WeChatClient:
         if not isinstance(parsed, dict):
             raise TransientError("malformed answer (JSON but not an object)")
         return parsed
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, refused as soon as it passes ``limit`` (the declared length first)."""
+    if resp.content_length is not None and resp.content_length > limit:
+        raise MediaTooLarge(limit, resp.content_length)
+    chunks, total = [], 0
+    async for chunk in resp.content.iter_chunked(64 * 1024):
+        total += len(chunk)
+        if total > limit:
+            raise MediaTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _errcode(data: Mapping[str, Any]) -> int:

@@ -16,6 +16,7 @@ OUT_OF_WINDOW = 45015  # 48-hour window passed, or the user unfollowed
 NOT_FOLLOWING = 43004
 REFUSED = 43101  # the user refused this subscription message
 WINDOW_COUNT = 45047  # customer-service message count used up
+INVALID_MEDIA = 40007  # unknown media id, or a temporary one past its 3 days
 
 
 class WeChatError(Exception):
@@ -47,6 +48,15 @@ class PermanentError(WeChatError):
     def __init__(self, errcode: int, errmsg: str) -> None:
         super().__init__(f"WeChat error {errcode}: {errmsg}", errcode)
         self.errmsg = errmsg
+
+
+class MediaTooLarge(WeChatError):
+    """A media file larger than the caller accepts: not read past the limit."""
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        said = f"{size} bytes" if size is not None else "more"
+        super().__init__(f"media file too large ({said}, limit {limit} bytes)")
+        self.limit, self.size = limit, size
 
 
 class TokenError(WeChatError):

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.fake_wechat.state import (
+    ERRMSG,
     LOSE_ANSWER,
     FakeWeChat,
     Fault,
@@ -104,6 +105,26 @@ async def menu_get(request: web.Request) -> web.Response:
     return json_response({"menu": state.menu}) if state.menu else error_response(46003)
 
 
+async def media_get(request: web.Request) -> web.Response:
+    """WeChat's answer: the file with its type and name, or a JSON error as text/plain."""
+    media = request.app[FAKE_WECHAT].media
+    media_id = request.query.get("media_id", "")
+    found = media.get(media_id) if media_id else None
+    if found is None:
+        code = 40007 if media_id else 41006  # 41006: media_id missing
+        body = json.dumps({"errcode": code, "errmsg": ERRMSG.get(code, "invalid media_id")})
+        return web.Response(text=body, content_type="text/plain")
+    name = media.filename(media_id, found.content_type)
+    return web.Response(
+        body=found.data,
+        content_type=found.content_type,
+        headers={
+            "Content-disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-cache, must-revalidate",
+        },
+    )
+
+
 async def user_info(request: web.Request) -> web.Response:
     return json_response(request.app[FAKE_WECHAT].user_info(request.query.get("openid", "")))
 
@@ -156,6 +177,15 @@ async def add_user(request: web.Request) -> web.Response:
     return json_response({"ok": True, "openid": user.openid})
 
 
+async def issue_media(request: web.Request) -> web.Response:
+    """Play a user sending a file: ``POST /_fake/media`` with the bytes (or nothing for a test
+    photo) and its Content-Type; answers ``{"media_id": …}`` for the message to carry."""
+    raw = await request.read()
+    kind = request.content_type if raw else "image/png"
+    media_id = request.app[FAKE_WECHAT].media.issue(raw or None, kind)
+    return json_response({"media_id": media_id})
+
+
 async def reset(request: web.Request) -> web.Response:
     request.app[FAKE_WECHAT].reset()
     return json_response({"ok": True})
@@ -173,10 +203,12 @@ def create_app(fake: FakeWeChat | None = None) -> web.Application:
     add.add_post("/cgi-bin/menu/create", _authed(_posted("menu_create")))
     add.add_get("/cgi-bin/menu/get", _authed(menu_get))
     add.add_get("/cgi-bin/user/info", _authed(user_info))
+    add.add_get("/cgi-bin/media/get", _authed(media_get))
     add.add_get("/_fake/messages", messages)
     add.add_get("/_fake/stats", stats)
     add.add_post("/_fake/faults", add_fault)
     add.add_delete("/_fake/faults", clear_faults)
     add.add_post("/_fake/users", add_user)
+    add.add_post("/_fake/media", issue_media)
     add.add_post("/_fake/reset", reset)
     return app

@@ -1,20 +1,5 @@
-"""A faithful fake of the WeChat Official Account API, for tests, benchmarks and ``mulin demo``.
-
-It speaks WeChat's JSON shapes and error codes for the endpoints the service uses:
-- ``GET /cgi-bin/token`` and ``POST /cgi-bin/stable_token``: tokens live 7,200 s (by the injected
-  clock); issuing a new one through ``/token`` (or stable_token with ``force_refresh``) retires
-  the previous one after a 300 s grace; stable_token otherwise returns the current token.
-- ``POST /cgi-bin/message/custom/send``: 48-hour window and 5-message limit for users whose last
-  interaction is known (45015 / 45047), 45015 for unfollowed users.
-- ``POST /cgi-bin/message/template/send``: fields ≤ 20 characters (47003), 43004 for unfollowed
-  users, ``client_msg_id`` honoured (a repeated id is answered with the first msgid, not resent).
-- ``POST /cgi-bin/menu/create``, ``GET /cgi-bin/menu/get``, ``GET /cgi-bin/user/info``.
-Inspection and fault injection: ``GET /_fake/messages?touser=``, ``GET /_fake/stats``,
-``POST|DELETE /_fake/faults``, ``POST /_fake/users``, ``POST /_fake/reset`` — or the same through
-the ``FakeWeChat`` object (``app[FAKE_WECHAT]``).
-
-Run standalone: ``python -m bot.sandbox.fake_wechat --port 9100``.
-"""
+"""The fake WeChat API's state and rules: tokens, users, messages, faults (what each endpoint
+does is listed in the package's docstring, bot/sandbox/fake_wechat/__init__.py)."""
 
 from __future__ import annotations
 
@@ -31,12 +16,15 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock, SystemClock
+from bot.sandbox.fake_wechat.media import FakeMedia
 
 ERRMSG = {
     -1: "system error",
     40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type",
     40003: "invalid openid",
+    40007: "invalid media_id",
+    41006: "media_id missing",
     40013: "invalid appid",
     40014: "invalid access_token",
     40016: "invalid button size",
@@ -152,6 +140,7 @@ class FakeWeChat:
 
     def __post_init__(self) -> None:
         self.users: dict[str, FakeUser] = {}
+        self.media = FakeMedia(self.clock)  # photos users sent (kept across reset())
         # called with each message WeChat accepted (the sandbox shows it in the user's chat)
         self.listeners: list[Callable[[SentMessage], None]] = []
         self.reset()
