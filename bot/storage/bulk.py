@@ -8,6 +8,8 @@ the same value in every row (the time of the tick, "pending", "system") goes as 
 as an array: asyncpg encodes array elements one by one, and a batch has thousands. Several writes go as one statement (data-modifying WITH clauses), so a batch
 costs one round trip and can run while the caller works on the next one (:class:`WriteBehind`).
 Elsewhere (SQLite, in process) a plain executemany per write is already the fast path.
+:func:`plan` builds the statements; :func:`write` runs them, :func:`write_sync` does the same
+from inside SQLAlchemy's synchronous layer (bot.storage.staged writes from its events).
 
 Values must already be what the column stores: aware UTC datetimes, JSON-able dicts/lists.
 """
@@ -24,7 +26,7 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, String, Table, TextClause, bindparam, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.types import TypeDecorator
@@ -39,22 +41,27 @@ Row = Mapping[str, Any]
 @dataclass(frozen=True)
 class InsertRows:
     """Insert ``rows`` (all with the same keys); ``skip_conflicts_on``: a uniquely indexed
-    column, rows that clash on it are left out."""
+    column, rows that clash on it are left out — or, with ``upsert``, the row already there
+    takes these columns from the new one (rows must not repeat a key then)."""
 
     table: Table
     rows: Sequence[Row]
     skip_conflicts_on: str | None = None
+    upsert: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class UpdateRows:
     """Set each row found by ``key`` to the row's other values (same keys in every row);
-    ``bump``: an integer column incremented on every updated row (a version counter)."""
+    ``bump``: an integer column incremented on every updated row (a version counter);
+    ``skip_locked``: on PostgreSQL a row another transaction holds is left alone rather than
+    waited for (two batches that touch the same rows in a different order cannot deadlock)."""
 
     table: Table
     rows: Sequence[Row]
     key: str = "id"
     bump: str | None = None
+    skip_locked: bool = False
 
 
 Write = InsertRows | UpdateRows
@@ -146,6 +153,7 @@ def _pg_insert(
     names: tuple[str, ...],
     varying: tuple[str, ...],
     skip_conflicts_on: str | None,
+    upsert: tuple[str, ...],
     prefix: str,
 ) -> str:
     values = ", ".join(_value(table, n, varying, prefix) for n in names)
@@ -153,7 +161,10 @@ def _pg_insert(
         f"INSERT INTO {_QUOTE(table.name)} ({', '.join(_QUOTE(n) for n in names)}) "
         f"SELECT {values} FROM {_unnest(table, varying, prefix)}"
     )
-    if skip_conflicts_on:
+    if skip_conflicts_on and upsert:
+        sets = ", ".join(f"{_QUOTE(n)} = EXCLUDED.{_QUOTE(n)}" for n in upsert)
+        sql += f" ON CONFLICT ({_QUOTE(skip_conflicts_on)}) DO UPDATE SET {sets}"
+    elif skip_conflicts_on:
         sql += f" ON CONFLICT ({_QUOTE(skip_conflicts_on)}) DO NOTHING"
     return sql
 
@@ -165,16 +176,24 @@ def _pg_update(
     varying: tuple[str, ...],
     key: str,
     bump: str | None,
+    skip_locked: bool,
     prefix: str,
 ) -> str:
     q = _QUOTE
     sets = [f"{q(n)} = {_value(table, n, varying, prefix)}" for n in names if n != key]
     if bump:
         sets.append(f"{q(bump)} = t.{q(bump)} + 1")
-    return (
+    sql = (
         f"UPDATE {q(table.name)} AS t SET {', '.join(sets)} "
         f"FROM {_unnest(table, varying, prefix)} WHERE t.{q(key)} = u.{q(key)}"
     )
+    if skip_locked:
+        keys = f"CAST(:{prefix}a_{key} AS {_pg_type(table, key)}[])"
+        sql += (
+            f" AND t.{q(key)} IN (SELECT {q(key)} FROM {q(table.name)}"
+            f" WHERE {q(key)} = ANY({keys}) FOR UPDATE SKIP LOCKED)"
+        )
+    return sql
 
 
 @lru_cache(maxsize=256)
@@ -186,7 +205,7 @@ def _pg_statement(parts: tuple[str, ...]) -> TextClause:
     return text(f"WITH {head} {last}" if first else last)
 
 
-async def _pg_write(where: AsyncSession | AsyncConnection, writes: Sequence[Write]) -> None:
+def _pg_plan(writes: Sequence[Write]) -> tuple[TextClause, dict[str, Any]]:
     parts: list[str] = []
     params: dict[str, Any] = {}
     for i, w in enumerate(writes):
@@ -194,21 +213,28 @@ async def _pg_write(where: AsyncSession | AsyncConnection, writes: Sequence[Writ
         names = tuple(w.rows[0])
         if isinstance(w, InsertRows):
             varying, p = _split(w.table, names, w.rows, None, prefix)
-            parts.append(_pg_insert(w.table, names, varying, w.skip_conflicts_on, prefix))
+            parts.append(_pg_insert(w.table, names, varying, w.skip_conflicts_on, w.upsert, prefix))
         else:
+            # the key goes as an array whatever its values: the update joins on it
             varying, p = _split(w.table, names, w.rows, w.key, prefix)
-            parts.append(_pg_update(w.table, names, varying, w.key, w.bump, prefix))
+            parts.append(_pg_update(w.table, names, varying, w.key, w.bump, w.skip_locked, prefix))
         params.update(p)
-    await where.execute(_pg_statement(tuple(parts)), params)
+    return _pg_statement(tuple(parts)), params
 
 
 # -- elsewhere: executemany ------------------------------------------------------------------
 @cache
-def _insert_many(table: Table, names: tuple[str, ...], skip_conflicts_on: str | None) -> Insert:
+def _insert_many(
+    table: Table, names: tuple[str, ...], skip_conflicts_on: str | None, upsert: tuple[str, ...]
+) -> Insert:
     stmt = insert_for("sqlite", table).values(
         {n: bindparam(n, type_=table.c[n].type) for n in names}
     )
-    if skip_conflicts_on:
+    if skip_conflicts_on and upsert:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[skip_conflicts_on], set_={n: stmt.excluded[n] for n in upsert}
+        )
+    elif skip_conflicts_on:
         stmt = stmt.on_conflict_do_nothing(index_elements=[skip_conflicts_on])
     return stmt
 
@@ -221,17 +247,26 @@ def _update_many(table: Table, key: str, names: tuple[str, ...], bump: str | Non
     return table.update().where(table.c[key] == bindparam(f"v_{key}")).values(values)
 
 
-async def _write_each(where: AsyncSession | AsyncConnection, writes: Sequence[Write]) -> None:
-    for w in writes:
-        names = tuple(w.rows[0])
-        if isinstance(w, InsertRows):
-            await where.execute(_insert_many(w.table, names, w.skip_conflicts_on), list(w.rows))
-        else:
-            others = tuple(n for n in names if n != w.key)
-            await where.execute(
-                _update_many(w.table, w.key, others, w.bump),
-                [{f"v_{n}": v for n, v in row.items()} for row in w.rows],
-            )
+def _each_plan(w: Write) -> tuple[Any, list[dict[str, Any]]]:
+    names = tuple(w.rows[0])
+    if isinstance(w, InsertRows):
+        return _insert_many(w.table, names, w.skip_conflicts_on, w.upsert), [
+            dict(r) for r in w.rows
+        ]
+    others = tuple(n for n in names if n != w.key)
+    rows = [{f"v_{n}": v for n, v in row.items()} for row in w.rows]
+    return _update_many(w.table, w.key, others, w.bump), rows
+
+
+def plan(dialect: str, writes: Sequence[Write]) -> list[tuple[Any, Any]]:
+    """The statements (with their parameters) that carry out ``writes``, empty ones left out:
+    one on PostgreSQL, an executemany per write elsewhere."""
+    todo = [w for w in writes if w.rows]
+    if not todo:
+        return []
+    if dialect == "postgresql":
+        return [_pg_plan(todo)]
+    return [_each_plan(w) for w in todo]
 
 
 def _dialect(where: AsyncSession | AsyncConnection) -> Dialect:
@@ -241,13 +276,14 @@ def _dialect(where: AsyncSession | AsyncConnection) -> Dialect:
 
 async def write(where: AsyncSession | AsyncConnection, *writes: Write) -> None:
     """Carry out ``writes`` (empty ones are skipped): on PostgreSQL as one statement."""
-    todo = [w for w in writes if w.rows]
-    if not todo:
-        return
-    if _dialect(where).name == "postgresql":
-        await _pg_write(where, todo)
-    else:
-        await _write_each(where, todo)
+    for statement, params in plan(_dialect(where).name, writes):
+        await where.execute(statement, params)
+
+
+def write_sync(conn: Connection, *writes: Write) -> None:
+    """:func:`write` on a synchronous connection (inside SQLAlchemy's events)."""
+    for statement, params in plan(conn.dialect.name, writes):
+        conn.execute(statement, params)
 
 
 async def insert_many(
