@@ -30,7 +30,7 @@ def _tables(sync_conn: Any) -> set[str]:
 async def test_three_lists_up_and_down(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
-        await upgrade(engine)
+        await upgrade(engine, "0013_three_lists")
         async with engine.connect() as conn:
             assert await conn.run_sync(_tables) >= TABLES
             version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
