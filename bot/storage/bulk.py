@@ -3,11 +3,15 @@
 On PostgreSQL every column travels as one array and the statement reads them back with
 ``unnest``: one statement, one plan, one executor run for the whole batch. The executemany
 alternative sends one Bind/Execute per row, and SQLAlchemy processes the parameters of every
-row in Python. A column with
-the same value in every row (the time of the tick, "pending", "system") goes as one value, not
-as an array: asyncpg encodes array elements one by one, and a batch has thousands. Several writes go as one statement (data-modifying WITH clauses), so a batch
-costs one round trip and can run while the caller works on the next one (:class:`WriteBehind`).
-Elsewhere (SQLite, in process) a plain executemany per write is already the fast path.
+row in Python. A column with the same value in every row (the time of the tick, "pending",
+"system") goes as one value, not as an array: asyncpg encodes array elements one by one, and
+a batch has thousands. Several writes go as one statement (data-modifying WITH clauses), so a
+batch costs one round trip and can run while the caller works on the next one
+(bot.storage.write_behind).
+
+Elsewhere (SQLite, in process) an executemany per write is the fast path, sent as the driver
+takes it: SQL text compiled once, each row a tuple made by the columns' own bind processors,
+so the stored values are exactly SQLAlchemy's without its per-row parameter handling.
 :func:`plan` builds the statements; :func:`write` runs them, :func:`write_sync` does the same
 from inside SQLAlchemy's synchronous layer (bot.storage.staged writes from its events).
 
@@ -16,9 +20,7 @@ Values must already be what the column stores: aware UTC datetimes, JSON-able di
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -247,26 +249,71 @@ def _update_many(table: Table, key: str, names: tuple[str, ...], bump: str | Non
     return table.update().where(table.c[key] == bindparam(f"v_{key}")).values(values)
 
 
-def _each_plan(w: Write) -> tuple[Any, list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class _Driver:
+    """A statement as the driver takes it (SQL text, rows as tuples), with how to turn each
+    row into its tuple: the columns' own bind processors, worked out once."""
+
+    sql: str
+    names: tuple[str, ...]  # the row keys, in parameter order
+    processors: tuple[Any, ...]  # a bind processor (or None) per parameter
+    fixed: tuple[tuple[int, Any], ...]  # (position, value) of literals in the statement
+
+    def rows(self, rows: Sequence[Row]) -> list[tuple[Any, ...]]:
+        out = []
+        for row in rows:
+            values = [row[n] for n in self.names]
+            for position, value in self.fixed:
+                values.insert(position, value)
+            out.append(
+                tuple(
+                    v if p is None else p(v) for p, v in zip(self.processors, values, strict=True)
+                )
+            )
+        return out
+
+
+@lru_cache(maxsize=256)
+def _driver(statement: Any, dialect: Dialect, table: Table, prefix: str) -> _Driver:
+    compiled = statement.compile(dialect=dialect)
+    positions = tuple(compiled.positiontup or ())
+    names: list[str] = []
+    fixed: list[tuple[int, Any]] = []
+    processors: list[Any] = []
+    for i, name in enumerate(positions):
+        column = name[len(prefix) :] if name.startswith(prefix) else name
+        if column in table.c and compiled.binds[name].value is None:
+            names.append(column)
+        else:  # a literal the statement carries (the 1 of "version + 1")
+            fixed.append((i, compiled.binds[name].value))
+        kind = compiled.binds[name].type
+        processors.append(kind.dialect_impl(dialect).bind_processor(dialect))
+    return _Driver(str(compiled), tuple(names), tuple(processors), tuple(fixed))
+
+
+def _each_plan(w: Write, dialect: Dialect) -> tuple[Any, Any]:
+    """One write as an executemany of driver-level rows: SQLAlchemy's per-row parameter
+    handling cost more than the database's work for a batch's rows."""
     names = tuple(w.rows[0])
     if isinstance(w, InsertRows):
-        return _insert_many(w.table, names, w.skip_conflicts_on, w.upsert), [
-            dict(r) for r in w.rows
-        ]
-    others = tuple(n for n in names if n != w.key)
-    rows = [{f"v_{n}": v for n, v in row.items()} for row in w.rows]
-    return _update_many(w.table, w.key, others, w.bump), rows
+        driver = _driver(
+            _insert_many(w.table, names, w.skip_conflicts_on, w.upsert), dialect, w.table, ""
+        )
+    else:
+        others = tuple(n for n in names if n != w.key)
+        driver = _driver(_update_many(w.table, w.key, others, w.bump), dialect, w.table, "v_")
+    return driver.sql, driver.rows(w.rows)
 
 
-def plan(dialect: str, writes: Sequence[Write]) -> list[tuple[Any, Any]]:
+def plan(dialect: Dialect, writes: Sequence[Write]) -> list[tuple[Any, Any]]:
     """The statements (with their parameters) that carry out ``writes``, empty ones left out:
-    one on PostgreSQL, an executemany per write elsewhere."""
+    one on PostgreSQL, an executemany per write elsewhere (SQL text: the driver's own)."""
     todo = [w for w in writes if w.rows]
     if not todo:
         return []
-    if dialect == "postgresql":
+    if dialect.name == "postgresql":
         return [_pg_plan(todo)]
-    return [_each_plan(w) for w in todo]
+    return [_each_plan(w, dialect) for w in todo]
 
 
 def _dialect(where: AsyncSession | AsyncConnection) -> Dialect:
@@ -276,14 +323,27 @@ def _dialect(where: AsyncSession | AsyncConnection) -> Dialect:
 
 async def write(where: AsyncSession | AsyncConnection, *writes: Write) -> None:
     """Carry out ``writes`` (empty ones are skipped): on PostgreSQL as one statement."""
-    for statement, params in plan(_dialect(where).name, writes):
-        await where.execute(statement, params)
+    steps = plan(_dialect(where), writes)
+    if not steps:
+        return
+    if isinstance(where, AsyncSession):
+        if where.new or where.dirty or where.deleted:
+            await where.flush()  # as an ORM statement would: the rows may refer to them
+        where = await where.connection()
+    for statement, params in steps:
+        if isinstance(statement, str):
+            await where.exec_driver_sql(statement, params)
+        else:
+            await where.execute(statement, params)
 
 
 def write_sync(conn: Connection, *writes: Write) -> None:
     """:func:`write` on a synchronous connection (inside SQLAlchemy's events)."""
-    for statement, params in plan(conn.dialect.name, writes):
-        conn.execute(statement, params)
+    for statement, params in plan(conn.dialect, writes):
+        if isinstance(statement, str):
+            conn.exec_driver_sql(statement, params)
+        else:
+            conn.execute(statement, params)
 
 
 async def insert_many(
@@ -294,52 +354,3 @@ async def insert_many(
     skip_conflicts_on: str | None = None,
 ) -> None:
     await write(where, InsertRows(table, rows, skip_conflicts_on))
-
-
-class WriteBehind:
-    """Runs one batch's writes in the background while the caller works out the next batch.
-
-    The database and this process then work at the same time, on two cores. Each batch
-    should be a single statement (:func:`write` on PostgreSQL): it is sent when the batch
-    starts, and the server works on it however long the caller goes without yielding. The
-    caller must not use the session while a batch is in flight — between :meth:`start` and
-    the next :meth:`start` or :meth:`finish`. Leaving the ``async with`` block early (an error)
-    waits for the batch in flight, so that it never runs into the caller's rollback.
-    """
-
-    def __init__(self) -> None:
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self, writes: Coroutine[Any, Any, None]) -> None:
-        try:
-            await self.finish()  # one batch in flight at a time: one connection, one transaction
-        except BaseException:
-            writes.close()  # never started: the transaction is lost anyway
-            raise
-        self._task = asyncio.get_running_loop().create_task(writes)
-        await asyncio.sleep(0)  # the task runs first and puts its statement on the wire
-
-    async def finish(self) -> None:
-        """Wait for the batch in flight; its error, if any, is raised here."""
-        task = self._task
-        if task is None:
-            return
-        try:
-            # shielded: cancelled here (a shutdown), the batch still runs to its end, and
-            # the ``async with`` exit waits for it before the caller's rollback
-            await asyncio.shield(task)
-        finally:
-            if task.done():
-                self._task = None
-
-    async def __aenter__(self) -> WriteBehind:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        if exc_type is None:
-            await self.finish()  # a batch that failed must fail the caller's transaction
-            return
-        task, self._task = self._task, None
-        if task is not None:
-            with contextlib.suppress(Exception):  # the caller's own error is the one to see
-                await task
