@@ -260,10 +260,11 @@ class OrderCore:
         """Open orders held by each of ``keys``, read once per batch (bot.orders.batch): for
         the whole ``community`` at once when it is small, since the batch's next reports
         will likely ask about its other members."""
-        ids = [view.by_key[k].id for k in keys if k in view.by_key]
+        known = view.ids
+        ids = [known[k] for k in keys if k in known]
 
         def also() -> list[int]:
-            found = [view.by_key[k].id for k in community if k in view.by_key]
+            found = [known[k] for k in community if k in known]
             return found if len(found) <= 200 else []
 
         counts: dict[str, int] = {}

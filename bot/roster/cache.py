@@ -61,10 +61,17 @@ class RosterView:
     communities: dict[int, Community] = field(default_factory=dict)
     estates: tuple[EstateName, ...] = ()
     places: dict[int, frozenset[str]] = field(default_factory=dict)  # community -> building keys
+    # members' keys and ids as plain values: dispatch reads them for every report, and an
+    # ORM attribute read goes through its descriptor
+    ids: dict[str, int] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ids = {m.key: m.id for m in self.by_key.values()}
+        self.keys = {m.id: m.key for m in self.by_id.values()}
 
     def key_of(self, member_id: int | None) -> str | None:
-        m = self.by_id.get(member_id) if member_id is not None else None
-        return m.key if m else None
+        return self.keys.get(member_id) if member_id is not None else None
 
     def index_for(self, community_id: int | None) -> RosterIndex:
         if community_id is None:
