@@ -91,11 +91,13 @@ class Staged:
             rows = [r.row() if _is_source(r) else cast(Row, r) for r in items]
             for same in _by_shape(rows):
                 writes.append((_rank(table), 0, InsertRows(table, same, conflict)))
+        # upserts and updates in key order: two transactions that touch the same rows lock
+        # them in the same order, so they wait for each other rather than deadlock
         for (table, conflict, upsert), keyed in self._upserts.items():
-            for same in _by_shape(list(keyed.values())):
+            for same in _by_shape([keyed[k] for k in sorted(keyed)]):
                 writes.append((_rank(table), 1, InsertRows(table, same, conflict, upsert)))
         for (table, key, skip_locked), changes in self._updates.items():
-            for same in _by_shape(list(changes.values())):
+            for same in _by_shape([changes[k] for k in sorted(changes)]):
                 update = UpdateRows(table, same, key=key, skip_locked=skip_locked)
                 writes.append((_rank(table), 2, update))
         self._inserts, self._upserts, self._updates = {}, {}, {}
