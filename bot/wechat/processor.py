@@ -85,7 +85,11 @@ class InboundProcessor:
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         # SQLite has one writer at a time: a single batch writer never collides with itself
         # (collisions fall back to SQLite's busy handler, which sleeps in growing steps).
-        self.writers = writers or (1 if sqlite else 4)
+        # PostgreSQL: two, so one batch can go on while the other waits for the database;
+        # more split the load into smaller batches, and each batch costs the same few
+        # statements (3,000 reports over HTTP, one process, 32 connections: 579 msgs/s
+        # with four writers, 698 with two, 736 with one — which one slow lock would stall).
+        self.writers = writers or (1 if sqlite else 2)
         self._queue: asyncio.Queue[Job] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._owner = f"{os.getpid()}-{id(self):x}"
