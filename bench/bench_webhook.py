@@ -7,7 +7,10 @@ the same run, for two kinds of traffic:
 - ``chat``: greetings, thanks and acknowledgements — verified, parsed by intake, stored,
   answered; no order. The foundation's target applies here: >= 1,500 msgs/s, p99 <= 50 ms.
 - ``reports``: every message is a new request that becomes an order, is dispatched and queues
-  a push to the assignee (about eight SQL statements). Reported, no target.
+  a push to the assignee (staged and written with its batch: no statement of its own).
+
+Issue 17's goals are ratios to a store-and-echo server measured in the same run: reports
+>= 0.35x with p99 <= 40 ms, chat >= 1.0x. They are printed, not enforced (exit status).
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ app.router.add_get("/healthz", lambda r: web.Response(text="ok"))
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
 REPORT_GOAL, CHAT_GOAL = 0.35, 1.0  # issue 17: ratios to the store-and-echo server
+REPORT_P99_MS = 40.0
 
 CHAT = ["您好", "好的谢谢", "收到", "辛苦了师傅", "早上好", "嗯嗯 知道了", "谢谢你们👍", "好的"]
 
@@ -214,6 +218,8 @@ def main() -> int:
         print(
             f"{name}: {got:.2f}x the store-and-echo server (issue 17 goal {goal:.2f}x: {verdict})"
         )
+    late = "met" if rep.pct(0.99) <= REPORT_P99_MS else "missed"
+    print(f"reports: p99 {rep.pct(0.99):.1f} ms (issue 17 goal <= {REPORT_P99_MS:.0f} ms: {late})")
     print(
         f"chat: stored {stored} of {args.messages + len(warm)}; "
         f"{chat.rate / baseline.rate:.0%} of the bare ceiling"

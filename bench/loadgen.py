@@ -71,16 +71,24 @@ def start_server(
     return proc
 
 
-async def run_load(url: str, deliveries: list[Delivery], concurrency: int) -> LoadResult:
+async def run_load(
+    url: str, deliveries: list[Delivery], concurrency: int, seconds: float | None = None
+) -> LoadResult:
+    """Post ``deliveries`` over ``concurrency`` connections; with ``seconds``, stop taking new
+    ones after that long (``sent`` says how many went)."""
     queue = iter(deliveries)
     latencies: list[float] = []
-    ok = 0
+    ok = sent = 0
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    deadline = None if seconds is None else time.perf_counter() + seconds
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def worker() -> None:
-            nonlocal ok
+            nonlocal ok, sent
             for d in queue:
+                if deadline is not None and time.perf_counter() > deadline:
+                    break
+                sent += 1
                 t0 = time.perf_counter()
                 async with session.post(url, params=d.params, data=d.body) as resp:
                     await resp.read()
@@ -91,4 +99,4 @@ async def run_load(url: str, deliveries: list[Delivery], concurrency: int) -> Lo
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return LoadResult(len(deliveries), ok, elapsed, latencies)
+    return LoadResult(sent, ok, elapsed, latencies)

@@ -28,6 +28,7 @@ from bot.keys import (
 from bot.messages import Incoming, Reply
 from bot.observability import logs
 from bot.observability.metrics import Metrics
+from bot.orders import batch
 from bot.outbox import enqueue
 from bot.roster.cache import RosterCache
 from bot.storage import migrations
@@ -101,7 +102,7 @@ def _processor(app: web.Application) -> InboundProcessor:
         app[CLOCK],
         late_sink=_late_reply,
         extra={"config": config, "roster": app[ROSTER]},
-        prefetchers=[conversation.prefetch],
+        prefetchers=[conversation.prefetch, batch.prefetch],
         linger=0.001,
         spool=Spool(config.server.spool_path(config.database.url)),
         held_reply=held_reply,

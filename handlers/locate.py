@@ -19,7 +19,7 @@ from bot.intake.estates import EstateEntry, Gazetteer
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
 from bot.roster.cache import RosterView
-from models.community import Resident
+from bot.roster.residents import Home
 
 ASK_ESTATE = "await_estate"  # a report waits for the resident to say which estate
 
@@ -55,7 +55,7 @@ def _name(view: RosterView, community: int, estate: str | None) -> str:
 
 
 def locate(
-    view: RosterView, place: Place, text: str, home: Resident | None
+    view: RosterView, place: Place, text: str, home: Home | None
 ) -> tuple[Place, list[Option]]:
     """The place with its community and estate filled in, or the options to ask about."""
     if place.community is not None or not view.places:

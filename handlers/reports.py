@@ -18,10 +18,10 @@ from bot.media import store as media
 from bot.messages import Incoming, Reply
 from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.service import NewOrder, OrderService
+from bot.orders.state import FreshOrder
 from bot.roster import residents
-from bot.roster.residents import home_place
+from bot.roster.residents import Home, home_place
 from handlers.locate import ask, locate
-from models.community import Resident
 from models.orders import Order
 
 ASK_ADDRESS = "await_address"  # a report waits for the resident's address
@@ -33,7 +33,7 @@ def local_now(clock: Clock, config: Config) -> datetime:
     return clock.now().astimezone(config.tz)
 
 
-def place_of(parsed: ParseResult, home: Resident | None) -> Place | None:
+def place_of(parsed: ParseResult, home: Home | None) -> Place | None:
     if parsed.address is not None:
         a = parsed.address
         if a.building is None and home is not None and home.building and a.room:
@@ -74,7 +74,7 @@ def safety_lines(parsed: ParseResult) -> str:
 
 async def create(
     orders: OrderService, message: Incoming, new: NewOrder, inbound_id: int | None
-) -> tuple[str, Order | None]:
+) -> tuple[str, Order | FreshOrder | None]:
     """A new order, or the open order it repeats; the reply says which (and the order)."""
     openid = message.openid
     repeat = await orders.repeat_of(openid, new)
@@ -93,7 +93,7 @@ async def create(
     return "\n".join(parts) + await adopt_waiting(orders, openid, order), order
 
 
-async def adopt_waiting(orders: OrderService, openid: str, order: Order) -> str:
+async def adopt_waiting(orders: OrderService, openid: str, order: Order | FreshOrder) -> str:
     """Photos and places the resident sent before this report join its order; the reply's
     line saying so ("" when there were none)."""
     limit = orders.config.media.per_order
@@ -117,7 +117,7 @@ async def file_waiting(
     clock: Clock,
     config: Config,
     inbound_id: int | None,
-) -> tuple[str, Order | None]:
+) -> tuple[str, Order | FreshOrder | None]:
     """The report a question kept waiting (``data["text"]``, ``data["inbound_id"]``), filed
     now at ``place``; ``inbound_id`` stands in when the question kept no source message."""
     original = str(data.get("text") or "")
@@ -162,7 +162,7 @@ async def report(
 
 
 async def remember_home(
-    orders: OrderService, openid: str, home: Resident | None, place: Place, clock: Clock
+    orders: OrderService, openid: str, home: Home | None, place: Place, clock: Clock
 ) -> str:
     """A full address in a report: kept as the resident's home when none is on file and the
     building is on the roster; offered when it differs from the one on file."""

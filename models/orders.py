@@ -21,7 +21,8 @@ class Order(Base):
         # the console's board (migration 0010): newest first, by status, by building
         Index("ix_orders_created_at", "created_at"),
         Index("ix_orders_status_created", "status", "created_at"),
-        Index("ix_orders_building", "building"),
+        # a building's orders, newest first: repeats of a report, the board (migration 0016)
+        Index("ix_orders_building_created", "building", "created_at"),
         # room on each page for the order's later versions (migration 0006 says why)
         {"postgresql_with": {"fillfactor": 80}},
     )

@@ -12,9 +12,10 @@ from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.storage.bulk import InsertRows, UpdateRows, WriteBehind, insert_many, write
+from bot.storage.bulk import InsertRows, UpdateRows, insert_many, write
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.migrations import upgrade
+from bot.storage.write_behind import WriteBehind
 from models.outbox import OutboxMessage
 
 OUTBOX = cast(Table, OutboxMessage.__table__)

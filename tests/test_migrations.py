@@ -161,3 +161,37 @@ async def test_photos_and_places_kept_in_the_history_become_attachments(db_url: 
         ]
     finally:
         await engine.dispose()
+
+
+async def test_0016_orders_building_index_up_and_down(db_url: str) -> None:
+    """The building index orders by creation (repeats and the board read the newest few);
+    downgrading brings the single-column index back."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from bot.storage.migrations import alembic_config
+
+    def indexes(sync_conn: Any) -> dict[str, list[str]]:
+        found = inspect(sync_conn).get_indexes("orders")
+        return {str(i["name"]): list(i["column_names"]) for i in found}
+
+    def downgrade(sync_conn: Any, revision: str) -> None:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = sync_conn
+        command.downgrade(cfg, revision)
+
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            found = await conn.run_sync(indexes)
+        assert found["ix_orders_building_created"] == ["building", "created_at"]
+        assert "ix_orders_building" not in found
+        async with engine.begin() as conn:
+            await conn.run_sync(downgrade, "0015_photos_and_invites")
+        async with engine.connect() as conn:
+            found = await conn.run_sync(indexes)
+        assert found["ix_orders_building"] == ["building"]
+        assert "ix_orders_building_created" not in found
+    finally:
+        await engine.dispose()

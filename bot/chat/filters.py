@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from bot.chat import conversation
@@ -40,16 +41,48 @@ class HasText:
         return bool(message.text.strip())
 
 
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+class _AnyCommand:
+    """Every command word there is, and whether the message in hand starts with one: most
+    messages (reports, thanks) start with none, and then no command tries its own pattern."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.pattern: re.Pattern[str] | None = None
+        self.last: tuple[Incoming | None, bool] = (None, False)
+
+    def add(self, words: Iterable[str]) -> None:
+        self.words.update(words)
+        self.pattern = None
+
+    def starts(self, message: Incoming) -> bool:
+        last, found = self.last
+        if last is not message:
+            if self.pattern is None:
+                self.pattern = re.compile(rf"^\s*(?:{_alternatives(self.words)})")
+            found = self.pattern.match(message.text) is not None
+            self.last = (message, found)
+        return found
+
+
+_COMMANDS = _AnyCommand()
+
+
 class Command:
     """``接单 1024`` style: a leading word, then arguments. Injects ``command`` and ``args``."""
 
     def __init__(self, *words: str) -> None:
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
         self.pattern = re.compile(
-            rf"^\s*(?P<cmd>{alternatives})(?:[\s:：,，]*(?P<args>.*))?$", re.S
+            rf"^\s*(?P<cmd>{_alternatives(words)})(?:[\s:：,，]*(?P<args>.*))?$", re.S
         )
+        _COMMANDS.add(words)
 
     def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        if not _COMMANDS.starts(message):
+            return False
         m = self.pattern.match(message.text)
         if not m:
             return False

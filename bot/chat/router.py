@@ -55,6 +55,10 @@ class _Registered:
 
 
 class Router:
+    # Bumped whenever any router gains a handler or a child: the dispatcher's flattened list
+    # of handlers (walked for every message) is rebuilt only then.
+    changes = 0
+
     def __init__(self, name: str) -> None:
         self.name = name
         self._handlers: list[_Registered] = []
@@ -71,6 +75,7 @@ class Router:
     def _register(self, kind: str, filters: tuple[Filter, ...]) -> Callable[[H], H]:
         def deco(callback: H) -> H:
             self._handlers.append(_Registered(callback, filters, kind))
+            Router.changes += 1
             return callback
 
         return deco
@@ -79,6 +84,7 @@ class Router:
         if router is self:
             raise ValueError("a router cannot include itself")
         self._children.append(router)
+        Router.changes += 1
         return router
 
     def walk(self) -> list[_Registered]:
@@ -88,17 +94,19 @@ class Router:
         return found
 
 
-async def _run_filter(flt: Filter, message: Incoming, data: dict[str, Any]) -> FilterResult:
-    result = flt(message, data)
-    if inspect.isawaitable(result):
-        result = await result
-    return result
-
-
 class Dispatcher(Router):
     def __init__(self) -> None:
         super().__init__("root")
         self._middlewares: list[Middleware] = []
+        self._flat: tuple[int, dict[str, list[_Registered]]] = (-1, {})
+
+    def _handlers_for(self, kind: str) -> list[_Registered]:
+        """The handlers of ``kind`` in priority order (flattened once, not per message)."""
+        changes, flat = self._flat
+        if changes != Router.changes:
+            flat = {k: [h for h in self.walk() if h.kind == k] for k in ("message", "event")}
+            self._flat = (Router.changes, flat)
+        return flat.get(kind, [])
 
     def middleware(self, mw: Middleware) -> Middleware:
         """Add an outer middleware; the first added runs outermost."""
@@ -114,12 +122,18 @@ class Dispatcher(Router):
 
     async def _route(self, message: Incoming, data: dict[str, Any]) -> Reply | None:
         kind = "event" if message.msg_type == "event" else "message"
-        for handler in self.walk():
-            if handler.kind != kind:
-                continue
+        for handler in self._handlers_for(kind):
             extra: dict[str, Any] = {}
             for flt in handler.filters:
-                result = await _run_filter(flt, message, data | extra)
+                result = flt(message, data | extra if extra else data)
+                # most filters answer at once (a bool, a dict): only await what is awaitable
+                if (
+                    result is not True
+                    and result is not False
+                    and not isinstance(result, dict)
+                    and inspect.isawaitable(result)
+                ):
+                    result = await result
                 if result is False or result is None:
                     break
                 if isinstance(result, dict):

@@ -1,38 +1,50 @@
 """The core of the order service: the one writer of changes, the roster and dispatch.
 
-Runs inside the caller's unit of work (one transaction per inbound message, per console
+Runs inside the caller's unit of work (one transaction per inbound batch, per console
 action, per timer batch), so the order, its history and every notice it causes (outbox rows)
 commit together or not at all. :meth:`OrderService.apply` is the only path from a change to
 the database: chat handlers, the timer tick and the console all end there.
+
+History entries, pushes and the members' turn-taking times are staged (bot.storage.staged):
+written with the batch, or before anything else in the transaction reads. A new order is
+staged too, as a plain row (:class:`~bot.orders.state.FreshOrder`) with its number drawn
+ahead (bot.storage.ids), so a report costs no statement of its own beyond the repeat check;
+an existing order is loaded and written through the ORM, whose version column guards it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import texts
 from bot.clock import Clock
 from bot.config import Config
+from bot.orders import batch
 from bot.orders import lifecycle as lc
 from bot.orders.dispatch import Decision, Place, decide
 from bot.orders.lifecycle import Action, Change, Refusal, Status
 from bot.orders.notices import FOLLOWER_KINDS, Notices
 from bot.orders.permissions import may_act
 from bot.orders.sla import sla_of
-from bot.orders.state import OrderFacts, write
+from bot.orders.state import FreshOrder, OrderFacts, write
 from bot.orders.timers import Sla, plan
 from bot.roster.cache import RosterCache, RosterView, card
+from bot.storage.ids import next_id
+from bot.storage.staged import flush, staged_for
 from models.community import Member
 from models.orders import Order, OrderEvent, OrderFollower
 
 _MEMBERS: Table = Member.__table__  # type: ignore[assignment]
+_ORDERS: Table = Order.__table__  # type: ignore[assignment]
+_EVENTS: Table = OrderEvent.__table__  # type: ignore[assignment]
 
 
 class Refused(Exception):
@@ -107,7 +119,7 @@ class OrderCore:
 
     @cached_property
     def sla(self) -> Sla:
-        """Built once per unit of work: every save and timer decision reads it."""
+        """Every save and timer decision reads it: built once per configuration."""
         return sla_of(self.config)
 
     async def roster(self) -> RosterView:
@@ -136,26 +148,49 @@ class OrderCore:
             except StaleDataError:
                 await self.session.refresh(order)
                 return False
+        elif isinstance(order, FreshOrder):
+            await self._write_fresh(order, change.values)
         else:
             write(order, change.values)
         for entry in change.history:
-            self._record(order, actor, entry, before)
+            await self._record(order, actor, entry, before)
         if change.notices:
             view = await self.roster()
             followers = (
                 await self.followers(order.id)
-                if any(n.kind in FOLLOWER_KINDS for n in change.notices)
+                if not isinstance(order, FreshOrder)
+                and any(n.kind in FOLLOWER_KINDS for n in change.notices)
                 else []
             )
             version = getattr(order, "version", 0)
             await self.notices.send(order, change.notices, view, version, followers)
         return True
 
+    async def _write_fresh(self, order: FreshOrder, values: dict[str, Any]) -> None:
+        """A change to a new order: its version moves when a column does (as the ORM's).
+
+        Its row is staged as it stands when the batch is written; if it went out already
+        (something else ran first), what moved is staged as an update.
+        """
+        before = {name: getattr(order, name) for name in (*values, "next_timer_at")}
+        write(order, values)
+        self.reschedule(order)
+        moved = {n: getattr(order, n) for n, v in before.items() if getattr(order, n) != v}
+        if not moved:
+            return
+        order.version += 1
+        if order.written:
+            # rare (the roster reloaded in between): written now, so what this batch reads
+            # next sees the order as it is (bot.orders.batch counts staged orders apart)
+            row = {"id": order.id, **moved, "version": order.version}
+            (await staged_for(self.session)).update(_ORDERS, row)
+            await flush(self.session)
+
     def reschedule(self, order: Any) -> None:
         """Set when the order's next timer falls (the tick acts on it then)."""
         order.next_timer_at = plan(order, self.sla, self.clock.now())[1]
 
-    def _record(self, order: Any, actor: str, entry: lc.History, before: str | None) -> None:
+    async def _record(self, order: Any, actor: str, entry: lc.History, before: str | None) -> None:
         row = {
             "order_id": order.id,
             "at": self.clock.now(),
@@ -169,7 +204,7 @@ class OrderCore:
         if self.history is not None:
             self.history.append(row)
         else:
-            self.session.add(OrderEvent(**row))
+            (await staged_for(self.session)).insert(_EVENTS, row)
 
     def take_collected(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The collected history entries and pushes (``collect=True``), for a bulk write."""
@@ -219,29 +254,41 @@ class OrderCore:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         return order
 
-    async def _open_counts(self, view: RosterView, keys: set[str]) -> dict[str, int]:
-        """Open orders held by each of ``keys`` (only the candidates: the table can be large)."""
-        ids = [view.by_key[k].id for k in keys if k in view.by_key]
-        if not ids:
-            return {}
-        rows = await self.session.execute(
-            select(Order.assignee_id, func.count())
-            .where(Order.status.in_(lc.HELD_VALUES), Order.assignee_id.in_(ids))
-            .group_by(Order.assignee_id)
-        )
+    async def _open_counts(
+        self, view: RosterView, keys: set[str], community: Iterable[str]
+    ) -> dict[str, int]:
+        """Open orders held by each of ``keys``, read once per batch (bot.orders.batch): for
+        the whole ``community`` at once when it is small, since the batch's next reports
+        will likely ask about its other members."""
+        known = view.ids
+        ids = [known[k] for k in keys if k in known]
+
+        def also() -> list[int]:
+            found = [known[k] for k in community if k in known]
+            return found if len(found) <= 200 else []
+
         counts: dict[str, int] = {}
-        for member_id, n in rows.all():
+        found = await batch.held_counts(self.session, ids, also)
+        for member_id, n in found.items():
             key = view.key_of(member_id)
-            if key:
+            if key and n:
                 counts[key] = n
         return counts
 
     # -- creating and dispatching --------------------------------------------------------------
     async def report(
         self, openid: str, new: NewOrder, source_message_id: int | None = None
-    ) -> tuple[Order, Member | None]:
+    ) -> tuple[FreshOrder, Member | None]:
+        """A new order, dispatched: staged with its history and pushes, written with the
+        batch (its number is drawn now: the reply names it)."""
         now = self.clock.now()
-        order = Order(
+        await self.roster()  # first: a reload reads through the ORM (staged rows go out)
+        staged = await staged_for(self.session)
+        memo = await batch.reads(self.session)
+        # a hint: the rest of the batch may be reports too (numbers drawn ahead are kept)
+        want = len(batch.senders(self.session)) - len(memo.fresh)
+        order = FreshOrder(
+            id=await next_id(self.session, _ORDERS, staged, want),
             resident_openid=openid,
             building=new.place.building,
             unit=new.place.unit,
@@ -258,45 +305,44 @@ class OrderCore:
             danger=new.danger,
             hazard=new.hazard,
             status=Status.RECEIVED.value,
-            declined_by=[],
-            escalation_level=0,
             source_message_id=source_message_id,
             created_at=now,
             updated_at=now,
         )
-        self.session.add(order)
-        await self.session.flush()
-        self._record(
-            order, f"resident:{openid}", lc.History("receive", texts.HISTORY_RECEIVED), None
-        )
+        staged.insert(_ORDERS, order)  # read when written: as dispatched by then
+        await batch.created(self.session, order)
+        receive = lc.History("receive", texts.HISTORY_RECEIVED)
+        await self._record(order, f"resident:{openid}", receive, None)
         member = await self.dispatch(order)
         if new.danger == "possible":
             await self.apply(order, lc.possible_danger(new.hazard), "system")
         return order, member
 
     async def _decide(
-        self, order: Order, exclude: tuple[str, ...], declined_ids: list[int]
+        self, order: Order | FreshOrder, exclude: tuple[str, ...], declined_ids: list[int]
     ) -> tuple[RosterView, Decision]:
         view = await self.roster()
         declined = {view.key_of(i) for i in declined_ids}
         place = place_of(order)
         index = view.index_for(order.community_id)
-        candidates = {k for _, ids, _ in index.chain(place, order.category) for k in ids}
+        links = index.chain(place, order.category)
+        candidates = {k for _, ids, _ in links for k in ids}
         decision = decide(
             index,
             place,
             order.category,
             urgent=order.urgent,
             exclude=tuple(k for k in (*exclude, *declined) if k),
-            open_counts=await self._open_counts(view, candidates),
+            open_counts=await self._open_counts(view, candidates, index.members),
             last_assigned=self.roster_cache.last_assigned,
             cap=self.config.reports.max_open_per_member,
+            links=links,
         )
         return view, decision
 
     async def dispatch(
         self,
-        order: Order,
+        order: Order | FreshOrder,
         *,
         exclude: tuple[str, ...] = (),
         action: Action = Action.ASSIGN,
@@ -335,14 +381,12 @@ class OrderCore:
 
     async def _note_assigned(self, member: Member, now: datetime) -> None:
         """Turn-taking is fair across processes: the time each member was last given an
-        order is kept on the roster, not only in this process's memory.
+        order is kept on the roster, not only in this process's memory (staged: one write
+        per batch, the latest time per member).
 
         On PostgreSQL the row is skipped when another transaction holds it: that one is giving
         the same member an order at the same moment and writes nearly the same time, and
         waiting for it would let two batches that assign members in different orders deadlock.
         """
-        target = _MEMBERS.c.id == member.id
-        if self.session.get_bind().dialect.name == "postgresql":
-            free = select(_MEMBERS.c.id).where(target).with_for_update(skip_locked=True)
-            target = _MEMBERS.c.id.in_(free.scalar_subquery())
-        await self.session.execute(_MEMBERS.update().where(target).values(last_assigned_at=now))
+        row = {"id": member.id, "last_assigned_at": now}
+        (await staged_for(self.session)).update(_MEMBERS, row, skip_locked=True)

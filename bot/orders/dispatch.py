@@ -241,6 +241,7 @@ def decide(
     open_counts: Mapping[str, int] | None = None,
     last_assigned: Mapping[str, float] | None = None,
     cap: int = 20,
+    links: list[tuple[str, list[str], str]] | None = None,
 ) -> Decision:
     """The first link of the chain with someone who can take the order; members passed over
     for a reason of their own (unbound, off duty, at their cap) are named in the history."""
@@ -251,7 +252,8 @@ def decide(
     reason = texts.HISTORY_NOBODY
     level = "none"
     skipped: dict[str, str] = {}
-    for link_level, ids, why in index.chain(place, category):
+    # ``links``: the chain, when the caller worked it out already (to count open orders)
+    for link_level, ids, why in index.chain(place, category) if links is None else links:
         available = []
         for mid in ids:
             if mid in excluded:

@@ -34,3 +34,29 @@ SAME_PROBLEM = 0.6
 
 def same_problem(a: str, b: str) -> bool:
     return overlap(a, b) >= SAME_PROBLEM
+
+
+PlaceKey = tuple[str | None, str | None, str | None, str | None, str | None]
+
+
+def place_key(
+    building: str | None,
+    unit: str | None,
+    room: str | None,
+    community: int | None,
+    estate: str | None,
+) -> PlaceKey:
+    """A place as two reports' places are compared: an unknown part (None or "") is None,
+    a known one upper-cased (worked out once per order, not once per comparison)."""
+    return (
+        building.upper() if building else None,
+        unit.upper() if unit else None,
+        room.upper() if room else None,
+        None if community is None else str(community),  # a number: nothing to upper-case
+        estate.upper() if estate else None,
+    )
+
+
+def elsewhere(a: PlaceKey, b: PlaceKey) -> bool:
+    """Another building, stairwell, home, community or estate: a part both know differs."""
+    return any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))

@@ -3,7 +3,8 @@
 The lifecycle says *that* someone is told (:class:`~bot.orders.lifecycle.Notice`); this module
 finds the person on the roster, words the message (every sentence comes from bot.texts), picks
 the template fields for outside WeChat's 48-hour window and the dedupe key that keeps it to one
-message per cause, and writes the outbox row — or, for bulk work, collects the rows.
+message per cause, and stages the outbox row with the unit of work's other rows
+(bot.storage.staged) — or, for the timer tick's own bulk writes, collects the rows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.lifecycle import GRID_LEADER, HOLDER, RESIDENT, STAFF, Notice, Tell
 from bot.orders.state import OrderFacts
 from bot.orders.wording import details, local_time, place_text, span, who
-from bot.outbox import enqueue, outbox_params
+from bot.outbox import outbox_params, stage
 from bot.outbox.templates import order_fields
 from bot.roster.cache import RosterView
 from models.community import Member
@@ -376,7 +377,8 @@ class Notices:
             "at_least_once": order.urgent
             and any(s.purpose in ("order_assigned", "reminder") for s, _ in said),
         }
+        row = outbox_params(**params)
         if self.collected is not None:
-            self.collected.append(outbox_params(**params))
+            self.collected.append(row)
         else:
-            await enqueue(self.session, **params)
+            await stage(self.session, [row])

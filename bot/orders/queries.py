@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
@@ -72,41 +72,3 @@ async def latest_since(session: AsyncSession, openid: str, since: datetime) -> O
             .limit(1)
         )
     ).scalar_one_or_none()
-
-
-async def open_candidates(
-    session: AsyncSession,
-    openid: str,
-    building: str | None,
-    category: str,
-    since: datetime,
-    limit: int = 50,
-) -> list[Order]:
-    """Open orders a new report could be a repeat of: the same resident's, or the same
-    building's, of the same category, opened since ``since``; newest first."""
-    same_place = Order.building == building if building else Order.resident_openid == openid
-    rows = await session.execute(
-        select(Order)
-        .where(
-            Order.status.in_(OPEN_VALUES),
-            Order.category == category,
-            Order.created_at >= since,
-            Order.merged_into.is_(None),
-            (Order.resident_openid == openid) | same_place,
-        )
-        .order_by(Order.created_at.desc())
-        .limit(limit)
-    )
-    return list(rows.scalars())
-
-
-async def reports_since(session: AsyncSession, openid: str, since: datetime) -> int:
-    """Orders this resident opened since ``since`` (the hourly limit)."""
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Order)
-            .where(Order.resident_openid == openid, Order.created_at >= since)
-        )
-        or 0
-    )

@@ -14,14 +14,14 @@ from typing import Any
 from sqlalchemy import Table
 
 from bot import texts
+from bot.orders import batch, queries
 from bot.orders import lifecycle as lc
-from bot.orders import queries
 from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
 from bot.orders.dispatch import Place
-from bot.orders.duplicates import same_problem
+from bot.orders.duplicates import elsewhere, place_key, same_problem
 from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.notices import grid_leader, staff
-from bot.orders.state import write
+from bot.orders.state import FreshOrder, write
 from bot.orders.timers import Due, TimerContext, plan, timer_change
 from bot.storage.dialect import dialect_insert
 from models.community import Member
@@ -30,11 +30,6 @@ from models.orders import Order, OrderFollower
 _FOLLOWERS: Table = OrderFollower.__table__  # type: ignore[assignment]
 
 __all__ = ["Accepted", "NewOrder", "OrderService", "Refused"]
-
-
-def _elsewhere(a: str | int | None, b: str | int | None) -> bool:
-    known = a not in (None, "") and b not in (None, "")
-    return known and str(a).upper() != str(b).upper()
 
 
 class OrderService(OrderCore):
@@ -150,20 +145,21 @@ class OrderService(OrderCore):
         """An open order this report repeats: the resident's own, or a neighbour's at the same
         building, same category, similar words, within ``reports.duplicate_window``."""
         since = self.clock.now() - self.config.reports.duplicate_window
-        found = await queries.open_candidates(
+        found = await batch.open_candidates(
             self.session, openid, new.place.building, new.category, since
         )
+        p = new.place
+        mine = place_key(p.building, p.unit, p.room, p.community, p.estate)
+        room = mine[2]
         for order in found:
-            if (
-                _elsewhere(order.building, new.place.building)
-                or _elsewhere(order.unit, new.place.unit)
-                or _elsewhere(order.room, new.place.room)
-                or _elsewhere(order.community_id, new.place.community)
-                or _elsewhere(order.estate_code, new.place.estate)
-            ):
+            theirs = order.place
+            if room is not None and theirs[2] is not None and theirs[2] != room:
+                continue  # another home (most neighbours' orders): the cheapest test first
+            if elsewhere(theirs, mine):
                 continue  # another building, stairwell or home: another problem
             if same_problem(order.text, new.text) or same_problem(order.summary, new.summary):
-                return order
+                # joining goes through the ORM (and writes what this batch staged first)
+                return await queries.find(self.session, order.id)
         return None
 
     async def join(self, order: Order, openid: str, text: str) -> None:
@@ -181,7 +177,7 @@ class OrderService(OrderCore):
 
     async def over_hourly_limit(self, openid: str) -> bool:
         since = self.clock.now() - timedelta(hours=1)
-        opened = await queries.reports_since(self.session, openid, since)
+        opened = await batch.reports_since(self.session, openid, since)
         return opened >= self.config.reports.per_hour
 
     async def add_place(self, order: Order, openid: str, place: Place) -> None:
@@ -233,11 +229,13 @@ class OrderService(OrderCore):
         await self.apply(order, Change({}, (), low.notices), actor)  # told after: new version
         return True
 
-    async def attach(self, order: Order, openid: str, kind: str, data: dict[str, Any]) -> None:
+    async def attach(
+        self, order: Order | FreshOrder, openid: str, kind: str, data: dict[str, Any]
+    ) -> None:
         """A picture or a place the resident sent after the report."""
         note = texts.HISTORY_ATTACHED_IMAGE if kind == "image" else texts.HISTORY_ATTACHED_PLACE
         entry = lc.History("attach", note, {"kind": kind, **data})
-        self._record(order, f"resident:{openid}", entry, order.status)
+        await self._record(order, f"resident:{openid}", entry, order.status)
 
     # -- timers --------------------------------------------------------------------------------
     async def run_timers(

@@ -6,8 +6,22 @@ from bot.config import Config
 from bot.orders.calendar import WorkCalendar
 from bot.orders.timers import Sla
 
+_BUILT: dict[int, tuple[Config, Sla]] = {}
+
 
 def sla_of(config: Config) -> Sla:
+    """The rules of ``config``: built once per configuration (every report reads them)."""
+    found = _BUILT.get(id(config))
+    if found is not None and found[0] is config:
+        return found[1]
+    sla = _build(config)
+    if len(_BUILT) > 16:  # tests build many configurations; a service has one
+        _BUILT.clear()
+    _BUILT[id(config)] = (config, sla)
+    return sla
+
+
+def _build(config: Config) -> Sla:
     c = config.sla
     return Sla(
         accept_within=c.accept_within,

@@ -1,10 +1,12 @@
-"""An order's two shapes, and the one place a change is written onto either.
+"""An order's three shapes, and the one place a change is written onto any of them.
 
 - ``models.orders.Order``: the ORM order, for a unit of work that changes a few orders;
 - :class:`OrderRow`: the same columns as a plain row, for work over many orders at once (the
-  timer tick reads and writes them in bulk).
+  timer tick reads and writes them in bulk);
+- :class:`FreshOrder`: a new order as a report creates it, every column, staged as a row
+  and written with its batch.
 
-Both satisfy :class:`OrderFacts`, which is all the pure lifecycle and timer rules read.
+All satisfy :class:`OrderFacts`, which is all the pure lifecycle and timer rules read.
 :func:`write` is the only code that sets an order's columns from a change — the status among
 them — whatever the shape and whoever acted.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Protocol
 
 
@@ -134,3 +137,61 @@ def write(order: Any, values: Mapping[str, Any]) -> None:
     else:
         for name, value in values.items():
             setattr(order, name, value)
+
+
+@dataclass(slots=True)
+class FreshOrder:
+    """A new order as a report creates it: every column of ``orders``, kept as a plain row
+    and staged with its history and pushes (bot.storage.staged), written with its batch.
+
+    ``version`` counts its writes as the ORM's version column would have: 1 when created,
+    one more for every change that moved a column (the dispatch). ``written``: its row has
+    gone out (something else ran in the transaction first); later changes are updates.
+    """
+
+    id: int
+    resident_openid: str
+    category: str
+    urgent: bool
+    text: str
+    summary: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    community_id: int | None = None
+    estate_code: str | None = None
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    danger: str | None = None
+    hazard: str | None = None
+    merged_into: int | None = None
+    phones: list[str] = field(default_factory=list)
+    preferred_start: datetime | None = None
+    preferred_end: datetime | None = None
+    assignee_id: int | None = None
+    declined_by: list[int] = field(default_factory=list)
+    source_message_id: int | None = None
+    assigned_at: datetime | None = None
+    accepted_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    rating: int | None = None
+    next_timer_at: datetime | None = None
+    timer_lease_until: datetime | None = None
+    accept_reminded_at: datetime | None = None
+    escalation_level: int = 0
+    resolve_reminded_at: datetime | None = None
+    overdue_at: datetime | None = None
+    survey_sent_at: datetime | None = None
+    version: int = 1
+    written: bool = False
+
+    def row(self) -> dict[str, Any]:
+        """The row to insert (bot.storage.staged reads it when the batch is written)."""
+        self.written = True
+        return dict(zip(FRESH_COLUMNS, _FRESH_VALUES(self), strict=True))
+
+
+FRESH_COLUMNS = tuple(f.name for f in fields(FreshOrder) if f.name != "written")
+_FRESH_VALUES = attrgetter(*FRESH_COLUMNS)

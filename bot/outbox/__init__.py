@@ -4,6 +4,6 @@
 ``bot.ticks.outbox.outbound_ctx`` wires both into the aiohttp application.
 """
 
-from bot.outbox.write import enqueue, outbox_params, queue_rows
+from bot.outbox.write import enqueue, outbox_params, queue_rows, stage
 
-__all__ = ["enqueue", "outbox_params", "queue_rows"]
+__all__ = ["enqueue", "outbox_params", "queue_rows", "stage"]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.bulk import InsertRows
 from bot.storage.dialect import dialect_name, insert_for
+from bot.storage.staged import staged_for
 from models.outbox import OutboxMessage
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
@@ -156,6 +157,15 @@ async def enqueue(
     )
     stmt = _INSERT["postgresql" if dialect_name(session) == "postgresql" else "sqlite"]
     return cast(int | None, (await session.execute(stmt, params)).scalar())
+
+
+async def stage(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Queue prepared rows (from :func:`outbox_params`) with the rest of the unit of work's
+    staged rows (bot.storage.staged); a row whose ``dedupe_key`` is queued already is left
+    alone, as with :func:`enqueue`."""
+    staged = await staged_for(session)
+    for row in rows:
+        staged.insert(_OUTBOX, dict(row), skip_conflicts_on="dedupe_key")
 
 
 async def enqueue_many(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.dispatch import HouseholdPattern, MemberCard, Place, RosterIndex
 from bot.roster.files.spec import building_key
+from bot.storage.staged import AWARE
 from models.community import Building, Community, Estate, Grid, Member
 
 
@@ -60,10 +61,17 @@ class RosterView:
     communities: dict[int, Community] = field(default_factory=dict)
     estates: tuple[EstateName, ...] = ()
     places: dict[int, frozenset[str]] = field(default_factory=dict)  # community -> building keys
+    # members' keys and ids as plain values: dispatch reads them for every report, and an
+    # ORM attribute read goes through its descriptor
+    ids: dict[str, int] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ids = {m.key: m.id for m in self.by_key.values()}
+        self.keys = {m.id: m.key for m in self.by_id.values()}
 
     def key_of(self, member_id: int | None) -> str | None:
-        m = self.by_id.get(member_id) if member_id is not None else None
-        return m.key if m else None
+        return self.keys.get(member_id) if member_id is not None else None
 
     def index_for(self, community_id: int | None) -> RosterIndex:
         if community_id is None:
@@ -102,6 +110,19 @@ class RosterView:
         return None
 
 
+# What changes when the roster does (read at most once a second). Rows a unit of work staged
+# (bot.storage.staged) never change it (a member's turn-taking time is not in it): it does
+# not make them go out first.
+_STAMP = select(
+    select(func.count(Member.id)).scalar_subquery(),
+    select(func.max(Member.updated_at)).scalar_subquery(),
+    select(func.count(Grid.id)).scalar_subquery(),
+    select(func.count(Building.id)).scalar_subquery(),
+    select(func.count(Community.id)).scalar_subquery(),
+    select(func.count(Estate.id)).scalar_subquery(),
+).execution_options(**AWARE)
+
+
 class RosterCache:
     def __init__(self, ttl: float = 30.0) -> None:
         self.ttl = ttl
@@ -116,20 +137,7 @@ class RosterCache:
         if self._view is not None and time.monotonic() - self._checked < self.recheck:
             return self._view  # under load, look at the roster's stamp at most once a second
         self._checked = time.monotonic()
-        stamp = tuple(
-            (
-                await session.execute(
-                    select(
-                        select(func.count(Member.id)).scalar_subquery(),
-                        select(func.max(Member.updated_at)).scalar_subquery(),
-                        select(func.count(Grid.id)).scalar_subquery(),
-                        select(func.count(Building.id)).scalar_subquery(),
-                        select(func.count(Community.id)).scalar_subquery(),
-                        select(func.count(Estate.id)).scalar_subquery(),
-                    )
-                )
-            ).one()
-        )
+        stamp = tuple((await session.execute(_STAMP)).one())
         if time.monotonic() - self._loaded > self.ttl:
             self._stamp = None  # grid leader changes do not touch the stamp: reload now and then
         if self._view is not None and stamp == self._stamp:

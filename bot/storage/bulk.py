@@ -3,20 +3,24 @@
 On PostgreSQL every column travels as one array and the statement reads them back with
 ``unnest``: one statement, one plan, one executor run for the whole batch. The executemany
 alternative sends one Bind/Execute per row, and SQLAlchemy processes the parameters of every
-row in Python. A column with
-the same value in every row (the time of the tick, "pending", "system") goes as one value, not
-as an array: asyncpg encodes array elements one by one, and a batch has thousands. Several writes go as one statement (data-modifying WITH clauses), so a batch
-costs one round trip and can run while the caller works on the next one (:class:`WriteBehind`).
-Elsewhere (SQLite, in process) a plain executemany per write is already the fast path.
+row in Python. A column with the same value in every row (the time of the tick, "pending",
+"system") goes as one value, not as an array: asyncpg encodes array elements one by one, and
+a batch has thousands. Several writes go as one statement (data-modifying WITH clauses), so a
+batch costs one round trip and can run while the caller works on the next one
+(bot.storage.write_behind).
+
+Elsewhere (SQLite, in process) an executemany per write is the fast path, sent as the driver
+takes it: SQL text compiled once, each row a tuple made by the columns' own bind processors,
+so the stored values are exactly SQLAlchemy's without its per-row parameter handling.
+:func:`plan` builds the statements; :func:`write` runs them, :func:`write_sync` does the same
+from inside SQLAlchemy's synchronous layer (bot.storage.staged writes from its events).
 
 Values must already be what the column stores: aware UTC datetimes, JSON-able dicts/lists.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -24,7 +28,7 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, String, Table, TextClause, bindparam, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.dml import Insert, Update
 from sqlalchemy.types import TypeDecorator
@@ -39,22 +43,27 @@ Row = Mapping[str, Any]
 @dataclass(frozen=True)
 class InsertRows:
     """Insert ``rows`` (all with the same keys); ``skip_conflicts_on``: a uniquely indexed
-    column, rows that clash on it are left out."""
+    column, rows that clash on it are left out — or, with ``upsert``, the row already there
+    takes these columns from the new one (rows must not repeat a key then)."""
 
     table: Table
     rows: Sequence[Row]
     skip_conflicts_on: str | None = None
+    upsert: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class UpdateRows:
     """Set each row found by ``key`` to the row's other values (same keys in every row);
-    ``bump``: an integer column incremented on every updated row (a version counter)."""
+    ``bump``: an integer column incremented on every updated row (a version counter);
+    ``skip_locked``: on PostgreSQL a row another transaction holds is left alone rather than
+    waited for (two batches that touch the same rows in a different order cannot deadlock)."""
 
     table: Table
     rows: Sequence[Row]
     key: str = "id"
     bump: str | None = None
+    skip_locked: bool = False
 
 
 Write = InsertRows | UpdateRows
@@ -146,6 +155,7 @@ def _pg_insert(
     names: tuple[str, ...],
     varying: tuple[str, ...],
     skip_conflicts_on: str | None,
+    upsert: tuple[str, ...],
     prefix: str,
 ) -> str:
     values = ", ".join(_value(table, n, varying, prefix) for n in names)
@@ -153,7 +163,10 @@ def _pg_insert(
         f"INSERT INTO {_QUOTE(table.name)} ({', '.join(_QUOTE(n) for n in names)}) "
         f"SELECT {values} FROM {_unnest(table, varying, prefix)}"
     )
-    if skip_conflicts_on:
+    if skip_conflicts_on and upsert:
+        sets = ", ".join(f"{_QUOTE(n)} = EXCLUDED.{_QUOTE(n)}" for n in upsert)
+        sql += f" ON CONFLICT ({_QUOTE(skip_conflicts_on)}) DO UPDATE SET {sets}"
+    elif skip_conflicts_on:
         sql += f" ON CONFLICT ({_QUOTE(skip_conflicts_on)}) DO NOTHING"
     return sql
 
@@ -165,16 +178,24 @@ def _pg_update(
     varying: tuple[str, ...],
     key: str,
     bump: str | None,
+    skip_locked: bool,
     prefix: str,
 ) -> str:
     q = _QUOTE
     sets = [f"{q(n)} = {_value(table, n, varying, prefix)}" for n in names if n != key]
     if bump:
         sets.append(f"{q(bump)} = t.{q(bump)} + 1")
-    return (
+    sql = (
         f"UPDATE {q(table.name)} AS t SET {', '.join(sets)} "
         f"FROM {_unnest(table, varying, prefix)} WHERE t.{q(key)} = u.{q(key)}"
     )
+    if skip_locked:
+        keys = f"CAST(:{prefix}a_{key} AS {_pg_type(table, key)}[])"
+        sql += (
+            f" AND t.{q(key)} IN (SELECT {q(key)} FROM {q(table.name)}"
+            f" WHERE {q(key)} = ANY({keys}) FOR UPDATE SKIP LOCKED)"
+        )
+    return sql
 
 
 @lru_cache(maxsize=256)
@@ -186,7 +207,7 @@ def _pg_statement(parts: tuple[str, ...]) -> TextClause:
     return text(f"WITH {head} {last}" if first else last)
 
 
-async def _pg_write(where: AsyncSession | AsyncConnection, writes: Sequence[Write]) -> None:
+def _pg_plan(writes: Sequence[Write]) -> tuple[TextClause, dict[str, Any]]:
     parts: list[str] = []
     params: dict[str, Any] = {}
     for i, w in enumerate(writes):
@@ -194,21 +215,28 @@ async def _pg_write(where: AsyncSession | AsyncConnection, writes: Sequence[Writ
         names = tuple(w.rows[0])
         if isinstance(w, InsertRows):
             varying, p = _split(w.table, names, w.rows, None, prefix)
-            parts.append(_pg_insert(w.table, names, varying, w.skip_conflicts_on, prefix))
+            parts.append(_pg_insert(w.table, names, varying, w.skip_conflicts_on, w.upsert, prefix))
         else:
+            # the key goes as an array whatever its values: the update joins on it
             varying, p = _split(w.table, names, w.rows, w.key, prefix)
-            parts.append(_pg_update(w.table, names, varying, w.key, w.bump, prefix))
+            parts.append(_pg_update(w.table, names, varying, w.key, w.bump, w.skip_locked, prefix))
         params.update(p)
-    await where.execute(_pg_statement(tuple(parts)), params)
+    return _pg_statement(tuple(parts)), params
 
 
 # -- elsewhere: executemany ------------------------------------------------------------------
 @cache
-def _insert_many(table: Table, names: tuple[str, ...], skip_conflicts_on: str | None) -> Insert:
+def _insert_many(
+    table: Table, names: tuple[str, ...], skip_conflicts_on: str | None, upsert: tuple[str, ...]
+) -> Insert:
     stmt = insert_for("sqlite", table).values(
         {n: bindparam(n, type_=table.c[n].type) for n in names}
     )
-    if skip_conflicts_on:
+    if skip_conflicts_on and upsert:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[skip_conflicts_on], set_={n: stmt.excluded[n] for n in upsert}
+        )
+    elif skip_conflicts_on:
         stmt = stmt.on_conflict_do_nothing(index_elements=[skip_conflicts_on])
     return stmt
 
@@ -221,17 +249,71 @@ def _update_many(table: Table, key: str, names: tuple[str, ...], bump: str | Non
     return table.update().where(table.c[key] == bindparam(f"v_{key}")).values(values)
 
 
-async def _write_each(where: AsyncSession | AsyncConnection, writes: Sequence[Write]) -> None:
-    for w in writes:
-        names = tuple(w.rows[0])
-        if isinstance(w, InsertRows):
-            await where.execute(_insert_many(w.table, names, w.skip_conflicts_on), list(w.rows))
-        else:
-            others = tuple(n for n in names if n != w.key)
-            await where.execute(
-                _update_many(w.table, w.key, others, w.bump),
-                [{f"v_{n}": v for n, v in row.items()} for row in w.rows],
+@dataclass(frozen=True)
+class _Driver:
+    """A statement as the driver takes it (SQL text, rows as tuples), with how to turn each
+    row into its tuple: the columns' own bind processors, worked out once."""
+
+    sql: str
+    names: tuple[str, ...]  # the row keys, in parameter order
+    processors: tuple[Any, ...]  # a bind processor (or None) per parameter
+    fixed: tuple[tuple[int, Any], ...]  # (position, value) of literals in the statement
+
+    def rows(self, rows: Sequence[Row]) -> list[tuple[Any, ...]]:
+        out = []
+        for row in rows:
+            values = [row[n] for n in self.names]
+            for position, value in self.fixed:
+                values.insert(position, value)
+            out.append(
+                tuple(
+                    v if p is None else p(v) for p, v in zip(self.processors, values, strict=True)
+                )
             )
+        return out
+
+
+@lru_cache(maxsize=256)
+def _driver(statement: Any, dialect: Dialect, table: Table, prefix: str) -> _Driver:
+    compiled = statement.compile(dialect=dialect)
+    positions = tuple(compiled.positiontup or ())
+    names: list[str] = []
+    fixed: list[tuple[int, Any]] = []
+    processors: list[Any] = []
+    for i, name in enumerate(positions):
+        column = name[len(prefix) :] if name.startswith(prefix) else name
+        if column in table.c and compiled.binds[name].value is None:
+            names.append(column)
+        else:  # a literal the statement carries (the 1 of "version + 1")
+            fixed.append((i, compiled.binds[name].value))
+        kind = compiled.binds[name].type
+        processors.append(kind.dialect_impl(dialect).bind_processor(dialect))
+    return _Driver(str(compiled), tuple(names), tuple(processors), tuple(fixed))
+
+
+def _each_plan(w: Write, dialect: Dialect) -> tuple[Any, Any]:
+    """One write as an executemany of driver-level rows: SQLAlchemy's per-row parameter
+    handling cost more than the database's work for a batch's rows."""
+    names = tuple(w.rows[0])
+    if isinstance(w, InsertRows):
+        driver = _driver(
+            _insert_many(w.table, names, w.skip_conflicts_on, w.upsert), dialect, w.table, ""
+        )
+    else:
+        others = tuple(n for n in names if n != w.key)
+        driver = _driver(_update_many(w.table, w.key, others, w.bump), dialect, w.table, "v_")
+    return driver.sql, driver.rows(w.rows)
+
+
+def plan(dialect: Dialect, writes: Sequence[Write]) -> list[tuple[Any, Any]]:
+    """The statements (with their parameters) that carry out ``writes``, empty ones left out:
+    one on PostgreSQL, an executemany per write elsewhere (SQL text: the driver's own)."""
+    todo = [w for w in writes if w.rows]
+    if not todo:
+        return []
+    if dialect.name == "postgresql":
+        return [_pg_plan(todo)]
+    return [_each_plan(w, dialect) for w in todo]
 
 
 def _dialect(where: AsyncSession | AsyncConnection) -> Dialect:
@@ -241,13 +323,27 @@ def _dialect(where: AsyncSession | AsyncConnection) -> Dialect:
 
 async def write(where: AsyncSession | AsyncConnection, *writes: Write) -> None:
     """Carry out ``writes`` (empty ones are skipped): on PostgreSQL as one statement."""
-    todo = [w for w in writes if w.rows]
-    if not todo:
+    steps = plan(_dialect(where), writes)
+    if not steps:
         return
-    if _dialect(where).name == "postgresql":
-        await _pg_write(where, todo)
-    else:
-        await _write_each(where, todo)
+    if isinstance(where, AsyncSession):
+        if where.new or where.dirty or where.deleted:
+            await where.flush()  # as an ORM statement would: the rows may refer to them
+        where = await where.connection()
+    for statement, params in steps:
+        if isinstance(statement, str):
+            await where.exec_driver_sql(statement, params)
+        else:
+            await where.execute(statement, params)
+
+
+def write_sync(conn: Connection, *writes: Write) -> None:
+    """:func:`write` on a synchronous connection (inside SQLAlchemy's events)."""
+    for statement, params in plan(conn.dialect, writes):
+        if isinstance(statement, str):
+            conn.exec_driver_sql(statement, params)
+        else:
+            conn.execute(statement, params)
 
 
 async def insert_many(
@@ -258,52 +354,3 @@ async def insert_many(
     skip_conflicts_on: str | None = None,
 ) -> None:
     await write(where, InsertRows(table, rows, skip_conflicts_on))
-
-
-class WriteBehind:
-    """Runs one batch's writes in the background while the caller works out the next batch.
-
-    The database and this process then work at the same time, on two cores. Each batch
-    should be a single statement (:func:`write` on PostgreSQL): it is sent when the batch
-    starts, and the server works on it however long the caller goes without yielding. The
-    caller must not use the session while a batch is in flight — between :meth:`start` and
-    the next :meth:`start` or :meth:`finish`. Leaving the ``async with`` block early (an error)
-    waits for the batch in flight, so that it never runs into the caller's rollback.
-    """
-
-    def __init__(self) -> None:
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self, writes: Coroutine[Any, Any, None]) -> None:
-        try:
-            await self.finish()  # one batch in flight at a time: one connection, one transaction
-        except BaseException:
-            writes.close()  # never started: the transaction is lost anyway
-            raise
-        self._task = asyncio.get_running_loop().create_task(writes)
-        await asyncio.sleep(0)  # the task runs first and puts its statement on the wire
-
-    async def finish(self) -> None:
-        """Wait for the batch in flight; its error, if any, is raised here."""
-        task = self._task
-        if task is None:
-            return
-        try:
-            # shielded: cancelled here (a shutdown), the batch still runs to its end, and
-            # the ``async with`` exit waits for it before the caller's rollback
-            await asyncio.shield(task)
-        finally:
-            if task.done():
-                self._task = None
-
-    async def __aenter__(self) -> WriteBehind:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        if exc_type is None:
-            await self.finish()  # a batch that failed must fail the caller's transaction
-            return
-        task, self._task = self._task, None
-        if task is not None:
-            with contextlib.suppress(Exception):  # the caller's own error is the one to see
-                await task

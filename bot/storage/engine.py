@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.storage import sqlite_fused
+# Importing bot.storage.staged installs its hooks (staged rows are written before anything
+# else runs in their transaction) before any engine exists.
+from bot.storage import sqlite_fused, staged  # noqa: F401
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT = 5.0  # seconds

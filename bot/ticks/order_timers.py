@@ -28,8 +28,9 @@ from bot.orders.state import ROW_COLUMNS, OrderRow
 from bot.orders.timers import Due, plan
 from bot.outbox import queue_rows
 from bot.roster.cache import RosterCache
-from bot.storage.bulk import InsertRows, UpdateRows, WriteBehind, write
+from bot.storage.bulk import InsertRows, UpdateRows, write
 from bot.storage.outages import is_outage
+from bot.storage.write_behind import WriteBehind
 from models.base import UTCDateTime
 from models.orders import Order, OrderEvent
 

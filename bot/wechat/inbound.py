@@ -13,7 +13,7 @@ import re
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
@@ -93,8 +93,7 @@ class InboundCodec:
             raise Rejected(400, "body is not UTF-8") from None
         if encrypted:
             text = self._decrypt(query, text)
-        incoming = self._parse(text)
-        return Decoded(replace(incoming, replay_key=replay_key(query)), encrypted)
+        return Decoded(self._parse(text, replay_key(query)), encrypted)
 
     def _decrypt(self, query: Mapping[str, str], text: str) -> str:
         assert self._crypto is not None  # config validation requires the key outside plain
@@ -121,7 +120,7 @@ class InboundCodec:
             raise Rejected(400, "undecryptable") from None
         return str(plain)
 
-    def _parse(self, xml: str) -> Incoming:
+    def _parse(self, xml: str, replay: str | None = None) -> Incoming:
         doc = _parse_xml(xml)
         try:
             msg = _wechatpy_message(doc)
@@ -170,6 +169,7 @@ class InboundCodec:
             longitude=_coordinate(fields.get("Location_Y") or fields.get("Longitude"), 180),
             label=fields.get("Label") or None,
             fields=fields,
+            replay_key=replay,
         )
 
     # -- reply ---------------------------------------------------------------------------

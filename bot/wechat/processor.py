@@ -13,7 +13,7 @@ import os
 import time
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
@@ -21,6 +21,7 @@ from bot.chat.router import Dispatcher
 from bot.clock import Clock
 from bot.messages import Incoming, Reply
 from bot.observability.logs import context as log_context
+from bot.storage import staged
 from bot.storage.outages import OutageLog, is_outage, short
 from bot.wechat import inbound_store
 from bot.wechat.spool import Spool
@@ -31,15 +32,6 @@ log = logging.getLogger(__name__)
 
 
 _INBOUND = cast(Table, InboundMessage.__table__)
-_UPDATE_REPLY = (
-    _INBOUND.update()  # a Core statement: executemany, no ORM session synchronisation
-    .where(_INBOUND.c.id == bindparam("b_id"))
-    .values(
-        reply_mode=bindparam("b_mode"),
-        reply_text=bindparam("b_text"),
-        handled_ms=bindparam("b_ms"),
-    )
-)
 
 
 class InboundProcessor:
@@ -47,6 +39,8 @@ class InboundProcessor:
 
     Units of work that arrive together share one transaction and one multi-row statement for
     storage (group commit); each message still gets its own handler run and its own outcome.
+    What the handlers stage (orders, their history and pushes: bot.storage.staged) is written
+    with the replies at the end, one multi-row statement per table (one in all on PostgreSQL).
     If a handler fails, the batch is rolled back and its messages are redone one per
     transaction, so one bad message never takes its neighbours' effects with it.
 
@@ -91,7 +85,11 @@ class InboundProcessor:
         sqlite = bind is not None and bind.dialect.name == "sqlite"
         # SQLite has one writer at a time: a single batch writer never collides with itself
         # (collisions fall back to SQLite's busy handler, which sleeps in growing steps).
-        self.writers = writers or (1 if sqlite else 4)
+        # PostgreSQL: two, so one batch can go on while the other waits for the database;
+        # more split the load into smaller batches, and each batch costs the same few
+        # statements (3,000 reports over HTTP, one process, 32 connections: 579 msgs/s
+        # with four writers, 698 with two, 736 with one — which one slow lock would stall).
+        self.writers = writers or (1 if sqlite else 2)
         self._queue: asyncio.Queue[Job] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._owner = f"{os.getpid()}-{id(self):x}"
@@ -309,7 +307,7 @@ class InboundProcessor:
             )
             for prefetch in self.prefetchers:
                 await prefetch(session, [job.message.openid for _, job, _ in fresh])
-            updates: list[dict[str, Any]] = []
+            rows = await staged.staged_for(session)
             for index, job, row_id in fresh:
                 with log_context(msg=row_id):  # every line of this unit of work names it
                     reply = await self.dispatcher.feed(
@@ -327,16 +325,14 @@ class InboundProcessor:
                     job.ticket.state = "passive"
                     mode = "passive" if reply else "none"
                 outcomes[index] = Outcome(reply if mode == "passive" else None, False, mode)
-                updates.append(
-                    {
-                        "b_id": row_id,
-                        "b_mode": mode,
-                        "b_text": reply.summary() if reply else None,
-                        "b_ms": int((time.perf_counter() - job.started) * 1000),
-                    }
-                )
-            if updates:
-                await (await session.connection()).execute(_UPDATE_REPLY, updates)
+                answer = {
+                    "id": row_id,
+                    "reply_mode": mode,
+                    "reply_text": reply.summary() if reply else None,
+                    "handled_ms": int((time.perf_counter() - job.started) * 1000),
+                }
+                rows.update(_INBOUND, answer)  # one transaction, one buffer: it stays put
+            await staged.flush(session)
         await self._missed_passive_replies(batch, fresh, outcomes)
         for index in duplicates:
             outcomes[index] = await self._replay(batch[index].message)

@@ -52,7 +52,10 @@ async def _receive(request: web.Request) -> web.Response:
             and request.content_length > config.server.max_body_bytes
         ):
             raise Rejected(413, "body too large")
-        body = await _read_capped(request, config.server.max_body_bytes)
+        if request.content_length is not None:
+            body = await request.read()  # its length is known and under the cap
+        else:
+            body = await _read_capped(request, config.server.max_body_bytes)
         decoded = codec.decode(request.query, body)
     except Rejected as exc:
         metrics.count("rejected")
