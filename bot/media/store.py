@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.lifecycle import OPEN_VALUES, Status
+from bot.storage.staged import AWARE
 from models.media import AttachmentContent, OrderAttachment
 from models.orders import Order, OrderFollower
 
@@ -93,6 +94,9 @@ async def waiting(session: AsyncSession, openid: str, now: datetime) -> list[Ord
             OrderAttachment.at >= now - WAIT_FOR_REPORT,
         )
         .order_by(OrderAttachment.at, OrderAttachment.id)
+        # reads no staged table (orders, history, pushes): the batch's staged rows need
+        # not go out first, so a report that has no photo waiting stays in its batch write
+        .execution_options(**AWARE)
     )
     return list(rows.scalars())
 
