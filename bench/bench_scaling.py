@@ -18,8 +18,6 @@ import argparse
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -32,7 +30,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.bench_webhook import AES_KEY, BARE, SECRET, TOKEN, deliveries
-from bench.loadgen import ROOT, LoadResult, free_port, run_load, start_server
+from bench.loadgen import (
+    LoadResult,
+    free_port,
+    import_demo_roster,
+    run_load,
+    start_server,
+)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -134,22 +138,7 @@ def _run_workers(
                 "scheduler: {tick: 1h}\n",
                 encoding="utf-8",
             )
-            roster = ROOT / "bot" / "sandbox" / "demo_roster.yaml"
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bot.cli",
-                    "roster",
-                    "import",
-                    str(roster),
-                    "--config",
-                    str(cfg),
-                ],
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-            )
+            import_demo_roster(cfg)
             port = free_port()
             server = start_server(
                 ["-m", "bot.cli", "serve", "--config", str(cfg), "--port", str(port),

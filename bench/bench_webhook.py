@@ -18,13 +18,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.loadgen import ROOT, LoadResult, free_port, run_load, start_server
+from bench.loadgen import (
+    LoadResult,
+    free_port,
+    import_demo_roster,
+    run_load,
+    start_server,
+)
 from bot.sandbox.platform import WeChatPlatform
 
 TOKEN = "bench-token"
@@ -132,22 +136,7 @@ def run_mulin(args: argparse.Namespace, warm: list, load: list) -> tuple[LoadRes
             "scheduler: {tick: 1h}\n",
             encoding="utf-8",
         )
-        roster = ROOT / "bot" / "sandbox" / "demo_roster.yaml"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "roster",
-                "import",
-                str(roster),
-                "--config",
-                str(cfg),
-            ],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        import_demo_roster(cfg)
         port = free_port()
         server = start_server(
             ["-m", "bot.cli", "serve", "--config", str(cfg), "--port", str(port)],

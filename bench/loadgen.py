@@ -56,6 +56,17 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> 
     raise RuntimeError(f"server not ready at {url}")
 
 
+def import_demo_roster(config: Path) -> None:
+    """``mulin roster import`` of the demo roster into the database ``config`` names."""
+    roster = ROOT / "bot" / "sandbox" / "demo_roster.yaml"
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "roster", "import", str(roster), "--config", str(config)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
 def start_server(
     args: list[str], ready_url: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
