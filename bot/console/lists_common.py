@@ -25,6 +25,16 @@ MAX_IDS = 200
 MAX_ID = 2**31 - 1
 
 
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+def uploaded(form: MultiDictProxy[Any]) -> bytes | None:
+    """The form's ``file`` field, or None when it is missing, empty or over MAX_UPLOAD."""
+    upload = form.get("file")
+    data = upload.file.read(MAX_UPLOAD + 1) if isinstance(upload, web.FileField) else b""
+    return data if data and len(data) <= MAX_UPLOAD else None
+
+
 def editor(request: web.Request) -> Viewer | None:
     """The viewer when they may change the lists (staff and admins), else None."""
     viewer: Viewer = request[VIEWER]

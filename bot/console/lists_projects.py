@@ -25,6 +25,7 @@ from bot.console.lists_common import (
     money,
     not_editor,
     show,
+    uploaded,
 )
 from bot.console.web import PREFIX, FormError, field
 from bot.keys import CLOCK, READS, SESSIONS
@@ -35,7 +36,6 @@ from bot.lists.sheet import ImportRefused, Places
 from models.lists import DemandGroup, PartnerResource, Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = 2 * 1024 * 1024
 
 
 async def _shown(
@@ -175,9 +175,8 @@ async def project_import_file(request: web.Request) -> web.StreamResponse:
     if viewer is None:
         return not_editor(request)
     form = await request.post()
-    upload = form.get("file")
-    data = upload.file.read(MAX_UPLOAD + 1) if isinstance(upload, web.FileField) else b""
-    if not data or len(data) > MAX_UPLOAD:
+    data = uploaded(form)
+    if data is None:
         return await _project_page(request, [lw.BAD_FILE], 400)
     now = request.config_dict[CLOCK].now()
     try:

@@ -22,6 +22,7 @@ from bot.console.lists_common import (
     money,
     not_editor,
     show,
+    uploaded,
 )
 from bot.console.web import PREFIX, FormError, field
 from bot.keys import CLOCK, READS, SESSIONS
@@ -30,7 +31,6 @@ from bot.lists import words as lw
 from bot.lists.scope import ListScope
 from models.lists import PartnerResource
 
-MAX_UPLOAD = 2 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -118,9 +118,8 @@ async def resource_import(request: web.Request) -> web.StreamResponse:
     if viewer is None:
         return not_editor(request)
     form = await request.post()
-    upload = form.get("file")
-    data = upload.file.read(MAX_UPLOAD + 1) if isinstance(upload, web.FileField) else b""
-    if not data or len(data) > MAX_UPLOAD:
+    data = uploaded(form)
+    if data is None:
         return await _resource_page(request, [lw.BAD_FILE], 400)
     now = request.config_dict[CLOCK].now()
     try:
