@@ -43,7 +43,7 @@ from bot.intake.classify import CATEGORIES, INTENTS, LABELS  # noqa: E402
 from bot.intake.danger import HAZARDS  # noqa: E402
 from bot.intake.evaluation import load_jsonl, record_now  # noqa: E402
 from bot.intake.features import extract_features  # noqa: E402
-from bot.intake.model import LinearModel  # noqa: E402
+from bot.intake.model import NGRAM_MAX, LinearModel  # noqa: E402
 from bot.intake.parser import analyse  # noqa: E402
 
 MODEL_PATH = ROOT / "bot" / "intake" / "data" / "intake_model.json"
@@ -64,6 +64,13 @@ class Params:
     c_urgent: float = 100.0
     c_hazard: float = 20.0
     urgent_weight: float = 2.0  # an urgent message's error counts this many times
+    # Each writer's urgent and ordinary messages are reweighted so that every writer has the
+    # corpus's urgent share: writers asked for emergencies (dialect, fragments) would
+    # otherwise teach the model that their *style* is a danger (冇得水 urgent, 俺家灯泡 urgent)
+    balance_writers: bool = True
+    # cues and concepts (features longer than an n-gram) are not length-normalised but weigh
+    # this much each: a long report's one line of danger keeps its strength
+    flag_weight: float = 0.2
     prune: float = 0.05  # smaller weights are dropped
     max_features: int = 16000  # the features with the largest weights are kept
     # grouped folds (by writer) for choosing the thresholds: with 20 writers, 4 groups put both
@@ -130,18 +137,23 @@ def example(record: dict[str, Any]) -> Example:
     )
 
 
-def _matrix(examples: Sequence[Example], vocab: dict[str, int]) -> csr_matrix:
+def _matrix(
+    examples: Sequence[Example], vocab: dict[str, int], flag_weight: float = Params.flag_weight
+) -> csr_matrix:
+    """As ``LinearModel.head_scores`` with ``l2`` and ``flag_weight``: each n-gram weighs
+    ``1 / sqrt(number of n-grams)``, each longer feature ``flag_weight``."""
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
     for i, ex in enumerate(examples):
-        weight = 1.0 / np.sqrt(max(1, len(ex.feats)))  # as LinearModel.scores with l2
+        grams = sum(1 for f in ex.feats if len(f) <= NGRAM_MAX)
+        weight = 1.0 / np.sqrt(max(1, grams))
         for f in ex.feats:
             j = vocab.get(f)
             if j is not None:
                 rows.append(i)
                 cols.append(j)
-                vals.append(weight)
+                vals.append(weight if len(f) <= NGRAM_MAX else flag_weight)
     return csr_matrix((vals, (rows, cols)), shape=(len(examples), len(vocab)))
 
 
@@ -152,15 +164,36 @@ def _vocab(examples: Sequence[Example], min_count: int) -> dict[str, int]:
     return {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= min_count))}
 
 
-def _urgent_fit(x: csr_matrix, y: np.ndarray, p: Params) -> LogisticRegression:
+def urgent_weights(examples: Sequence[Example], p: Params) -> np.ndarray:
+    """Per-message weights for the urgent head: the recall weighting, and with
+    ``p.balance_writers`` every writer's messages reweighted to the corpus's urgent share
+    (a writer keeps its total weight)."""
+    truth = np.array([ex.urgent for ex in examples])
+    weights = np.where(truth, p.urgent_weight, 1.0)
+    if not p.balance_writers or not truth.any():
+        return weights
+    share = float(truth.mean())
+    writers = np.array([ex.writer for ex in examples])
+    for writer in set(writers):
+        mask = writers == writer
+        n, u = int(mask.sum()), int(truth[mask].sum())
+        if u == 0 or u == n:
+            continue
+        weights[mask & truth] *= share * n / u
+        weights[mask & ~truth] *= (1.0 - share) * n / (n - u)
+    return weights
+
+
+def _urgent_fit(
+    x: csr_matrix, y: np.ndarray, p: Params, weights: np.ndarray | None = None
+) -> LogisticRegression:
     model = LogisticRegression(
         C=p.c_urgent,
         solver="liblinear",
         intercept_scaling=10.0,
-        class_weight={True: p.urgent_weight, False: 1.0},
         max_iter=2000,
     )
-    model.fit(x, y)
+    model.fit(x, y, sample_weight=np.where(y, p.urgent_weight, 1.0) if weights is None else weights)
     return model
 
 
@@ -178,8 +211,10 @@ def oof_urgent(examples: Sequence[Example], p: Params) -> np.ndarray:
         if not train or not test_idx:
             continue
         vocab = _vocab(train, p.min_count)
-        model = _urgent_fit(_matrix(train, vocab), np.array([ex.urgent for ex in train]), p)
-        probs = model.predict_proba(_matrix([examples[i] for i in test_idx], vocab))[:, 1]
+        y = np.array([ex.urgent for ex in train])
+        model = _urgent_fit(_matrix(train, vocab, p.flag_weight), y, p, urgent_weights(train, p))
+        test = _matrix([examples[i] for i in test_idx], vocab, p.flag_weight)
+        probs = model.predict_proba(test)[:, 1]
         out[test_idx] = probs
     return out
 
@@ -220,7 +255,7 @@ def choose_thresholds(examples: Sequence[Example], p: Params) -> dict[str, float
 def fit(examples: Sequence[Example], p: Params = Params(), thresholds: bool = True) -> LinearModel:
     """The shipped model's training: every head, thresholds, pruning."""
     vocab = _vocab(examples, p.min_count)
-    x = _matrix(examples, vocab)
+    x = _matrix(examples, vocab, p.flag_weight)
     n_feat = len(vocab)
     weights = np.zeros((n_feat, len(ALL_LABELS)))
     bias = np.zeros(len(ALL_LABELS))
@@ -236,7 +271,8 @@ def fit(examples: Sequence[Example], p: Params = Params(), thresholds: bool = Tr
     for label in missing:
         bias[a + label] = -30.0
 
-    urgent = _urgent_fit(x, np.array([ex.urgent for ex in examples]), p)
+    y_urgent = np.array([ex.urgent for ex in examples])
+    urgent = _urgent_fit(x, y_urgent, p, urgent_weights(examples, p))
     u, _ = HEADS["urgent"]
     weights[:, u] = urgent.coef_[0]
     bias[u] = urgent.intercept_[0]
@@ -257,7 +293,7 @@ def fit(examples: Sequence[Example], p: Params = Params(), thresholds: bool = Tr
         for label in set(range(len(HAZARDS))) - set(classes):
             bias[h + label] = -30.0
 
-    meta: dict[str, float] = {"l2": 1.0}
+    meta: dict[str, float] = {"l2": 1.0, "flag_weight": p.flag_weight}
     if thresholds:
         meta.update(choose_thresholds(examples, p))
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .concepts import concept_features
 from .lexicon import lexicon_hits
 
 MASK = "\ue000"  # stands in for spans already extracted (address, phones)
@@ -117,4 +118,6 @@ def extract_features(text: str, signals: Signals) -> list[str]:
     feats.append("len:" + bucket)
     if signals.has_address and signals.residual_len <= 6:
         feats.append("s:addr_only")
+    # concepts read the whole message: a long report's danger is often past the n-grams' cut
+    feats.extend(concept_features(text.lower()))
     return feats

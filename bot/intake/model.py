@@ -29,6 +29,7 @@ MODEL_RESOURCE = "data/intake_model.json"
 SCALE = 1 / 2048
 _OFFSET = 1 << 15  # added to each packed weight so that every lane is non-negative
 _LANE = (1 << 32) - 1
+NGRAM_MAX = 3  # character n-grams are at most this long; every longer feature is a flag
 
 
 class LinearModel:
@@ -55,9 +56,13 @@ class LinearModel:
         # int: lane k (32 bits) holds ``q + 2**15`` for column k.  Summing the packed rows
         # of a message is one C-level ``sum``; each lane then holds the column's sum plus
         # ``n * 2**15``, with no carry between lanes below 65,536 rows.  One-column heads
-        # keep plain ints.  Feature strings are shared across the heads.
+        # keep plain ints.  Feature strings are shared across the heads.  Each head's table
+        # is split in two, the n-grams and the longer features (flags), because the two are
+        # scaled differently (see ``head_scores``).
         self._packed: dict[str, dict[str, int]] = {}
         self._scalar: dict[str, dict[str, int]] = {}
+        self._flags: dict[str, dict[str, int]] = {}
+        self._last_grams: tuple[Collection[str], int] | None = None
         names: dict[str, str] = {}
         for name, (a, b) in self.heads.items():
             features, q = tables.get(name, ([], array("h")))
@@ -66,17 +71,31 @@ class LinearModel:
                 raise ValueError(f"model shape mismatch in head {name}")
             keys = [names.setdefault(f, f) for f in features]
             if width == 1:
-                self._scalar[name] = dict(zip(keys, q, strict=True))
+                self._scalar[name] = self._split(name, dict(zip(keys, q, strict=True)))
                 continue
             lanes = array("I", (v + _OFFSET for v in q))
             if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
                 lanes.byteswap()
             raw = lanes.tobytes()
             step = 4 * width
-            self._packed[name] = {
-                key: int.from_bytes(raw[i * step : (i + 1) * step], "little")
-                for i, key in enumerate(keys)
-            }
+            self._packed[name] = self._split(
+                name,
+                {
+                    key: int.from_bytes(raw[i * step : (i + 1) * step], "little")
+                    for i, key in enumerate(keys)
+                },
+            )
+
+    def _split(self, head: str, table: dict[str, int]) -> dict[str, int]:
+        """Keep ``table``'s flags apart (in ``_flags``) and return its n-grams."""
+        self._flags[head] = {k: v for k, v in table.items() if len(k) > NGRAM_MAX}
+        for key in self._flags[head]:
+            del table[key]
+        return table
+
+    def _table(self, head: str) -> dict[str, int]:
+        """The head's whole table, n-grams and flags."""
+        return {**(self._scalar.get(head) or self._packed[head]), **self._flags[head]}
 
     @classmethod
     def from_rows(
@@ -106,10 +125,7 @@ class LinearModel:
 
     @property
     def n_features(self) -> int:
-        return len(
-            {f for rows in self._packed.values() for f in rows}
-            | {f for rows in self._scalar.values() for f in rows}
-        )
+        return len({f for head in self.heads for f in self._table(head)})
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Every column's score (all heads, in label order)."""
@@ -123,15 +139,55 @@ class LinearModel:
         """Scores of one head's columns for a *set* of features.  With ``meta["l2"]`` set,
         the binary feature vector is L2-normalised (each present feature weighs
         ``1 / sqrt(number of features)``), so a three-word fragment is not drowned by
-        the bias."""
+        the bias.  With ``meta["flag_weight"]`` set too, only the character n-grams (at
+        most three characters) are normalised, and every longer feature (a cue, a
+        concept) weighs ``flag_weight``: a long calm report keeps its one line of danger
+        at full strength."""
         a, b = self.heads[head]
         bias = self.bias[a:b]
-        scale = SCALE / math.sqrt(len(unique) or 1) if self.meta.get("l2") else SCALE
+        if not self.meta.get("l2"):
+            return self._sums(unique, head, bias, SCALE, SCALE)
+        flag_weight = self.meta.get("flag_weight", 0.0)
+        if not flag_weight:
+            scale = SCALE / math.sqrt(len(unique) or 1)
+            return self._sums(unique, head, bias, scale, scale)
+        grams = self._gram_count(unique)
+        return self._sums(unique, head, bias, SCALE / math.sqrt(grams or 1), SCALE * flag_weight)
+
+    def _gram_count(self, unique: Collection[str]) -> int:
+        """How many of ``unique`` are n-grams; the parser asks every head about the same
+        set, so the last answer is kept."""
+        last = self._last_grams
+        if last is not None and last[0] is unique:
+            return last[1]
+        count = len(unique) - sum(1 for f in unique if len(f) > NGRAM_MAX)
+        self._last_grams = (unique, count)
+        return count
+
+    def _sums(
+        self, unique: Collection[str], head: str, bias: Sequence[float], gram: float, flag: float
+    ) -> list[float]:
+        """Per column, ``bias`` plus the weights of ``unique``'s features, each n-gram's
+        times ``gram`` and each longer feature's times ``flag``."""
+        flags = self._flags[head]
         scalar = self._scalar.get(head)
         if scalar is not None:
-            return [bias[0] + scale * sum(map(scalar.__getitem__, scalar.keys() & unique))]
+            grams = sum(map(scalar.__getitem__, scalar.keys() & unique))
+            return [
+                bias[0] + gram * grams + flag * sum(map(flags.__getitem__, flags.keys() & unique))
+            ]
         table = self._packed[head]
-        keys = table.keys() & unique
+        per_gram = self._lanes(table, table.keys() & unique, bias, gram)
+        flag_keys = flags.keys() & unique
+        if not flag_keys:
+            return per_gram
+        return self._lanes(flags, flag_keys, per_gram, flag)
+
+    @staticmethod
+    def _lanes(
+        table: Mapping[str, int], keys: Collection[str], bias: Sequence[float], scale: float
+    ) -> list[float]:
+        """``bias`` plus ``scale`` times the packed rows of ``keys``, unpacked per column."""
         if not keys:
             return list(bias)
         total = sum(map(table.__getitem__, keys))
@@ -162,14 +218,14 @@ class LinearModel:
         tables: dict[str, dict[str, str]] = {}
         for name in self.heads:
             data = array("h")
+            table = self._table(name)
+            features = sorted(table)
             if name in self._scalar:
-                features = sorted(self._scalar[name])
-                data.extend(self._scalar[name][f] for f in features)
+                data.extend(table[f] for f in features)
             else:
                 width = self.heads[name][1] - self.heads[name][0]
-                features = sorted(self._packed[name])
                 for f in features:
-                    packed = self._packed[name][f]
+                    packed = table[f]
                     data.extend(((packed >> (32 * k)) & _LANE) - _OFFSET for k in range(width))
             if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
                 data.byteswap()

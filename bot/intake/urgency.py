@@ -130,6 +130,8 @@ _POST_CANCEL = re.compile(
 _FIXED = re.compile(
     r"已经灭|扑灭了|已灭|灭掉了|没事了|修好了|处理好了|已经好了|已经关了|找到了|已经回来|救出来|正常了"
     r"|已经没有了|现在没(?:烟|味|事|水|了)|多亏"
+    # the ambulance has come and gone: what is left (a stain) is not an emergency
+    r"|救护车.{0,4}(?:走了|开走|拉走|接走)|(?:拉走|接走|送走|送去医院|送到医院|送医院)了"
 )
 
 

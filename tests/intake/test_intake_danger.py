@@ -47,6 +47,8 @@ def test_danger_now_is_urgent_with_its_kind(text: str, hazard: str) -> None:
         "今天热死了，物业能不能把楼道窗户打开",  # 死 in 热死了
         "下周三小区搞消防演练，几点开始",  # a drill
         "新闻上说别的小区电动车着火了，我们这边车棚要注意",  # news from elsewhere
+        "地上的血迹 救护车已经走了",  # the ambulance came and went: a stain is left
+        "楼梯上有一摊血 人已经被救护车拉走了",
     ],
 )
 def test_look_alikes_are_not_urgent(text: str) -> None:
@@ -216,6 +218,31 @@ def test_a_calm_report_with_one_sentence_of_danger_is_not_missed() -> None:
     whole = model.sigmoid(frozenset(extract_features(a.masked, a.signals)), "urgent")
     assert sentence_urgency(a.masked, model) > whole
     assert sentence_urgency("门口的灯坏了，麻烦修一下", model) == 0.0  # short: one sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        # the dangers a fresh acceptance writer found missed, in words of our own
+        ("电梯停了 我家孩子一个人在里面 哭着打电话给我", "lift"),
+        ("有个人坐在楼顶边上 两条腿都悬在外面", "self_harm"),
+        ("对门老太太两天没见了 买的菜还挂在门把手上", "welfare"),
+        ("邻居喝了农药 救护车还没到", "medical"),
+        ("纸箱烧起来了 火已经烧到一楼窗户了", "fire"),
+        ("锅里的油着了 盖锅盖也压不住", "fire"),
+        ("车库里有人被车压在下面", "trapped"),
+        ("楼下有个男的拿着刀在喊", "violence"),
+        ("楼顶水箱支架断了 在操场上面晃", "structure"),
+        ("有个小孩掉河里了", "child"),
+        ("电梯门开着 里面没有轿厢", "lift"),
+        ("她说不想活了 站在阳台上哭", "self_harm"),
+        ("救护车刚把人拉走了 家里煤气还在漏", "gas"),  # one danger over, another live
+    ],
+)
+def test_dangers_told_as_a_situation_are_urgent(text: str, hazard: str) -> None:
+    result = parse(text)
+    assert result.urgent is True
+    assert result.hazard == hazard
 
 
 def test_sentences_of_a_long_message_are_split_at_full_stops() -> None:
