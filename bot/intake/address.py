@@ -23,6 +23,9 @@ _ROOMNUM = (
     r"(?:(?<![0-9A-Za-z./\-])\d{3,4}(?![0-9])"
     rf"|(?<![{_CN}])[{_CN_DIGITS}]{{3,4}}(?![{_CN}]))"
 )
+# a bare 110 / 119 / 120 / 122 is the police, fire, ambulance or traffic line (已报110、120),
+# a room only when it follows a building or unit
+_SERVICE_NUMBERS = frozenset({"110", "119", "120", "122"})
 _NOT_AFTER = "0-9年月日点时分秒岁元块米斤平个次天周%％"
 
 _TOKEN_RE = re.compile(
@@ -248,7 +251,7 @@ class _ChainBuilder:
             return
         if kind == "num":
             value = _part(m.group("num"))
-            if not current.kinds and not _plausible_room(value):
+            if not current.kinds and (not _plausible_room(value) or value in _SERVICE_NUMBERS):
                 self._drop()
                 return
             current.room = value

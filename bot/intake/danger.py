@@ -103,7 +103,7 @@ def minor_water(text: str, hazards: Collection[str]) -> bool:
 # is for: the model otherwise reads "老人" + "药" as a medical danger.  Any word of harm,
 # fire, water, violence, absence or pain keeps the model's decision.
 _ROUTINE_REQUEST = re.compile(
-    r"帮忙买|帮我买|买点|买些|送点|送些|代买|定期|每周|每个月|每月|打扫|想找人|想请人|能不能安排|安排个"
+    r"帮.{0,8}买|帮忙买|帮我买|买点|买些|买两|买几|送点|送些|代买|定期|每周|每个月|每月|打扫|想找人|想请人|能不能安排|安排个"
     r"|申请|办理|咨询|请问|问一下|想问|有没有.{0,6}服务|陪.{0,4}聊|上门理发|助浴|送餐|老年餐"
 )
 _ACUTE_STATE = re.compile(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 _MARKERS = re.compile(
-    "[咗喺嘅唔冇佢嚟啲嘢䢂㶶𨋢𠮶嗰噉咁揾搵畀俾攰瞓冚嚿乜嘥睇]|屋企|细路|听日|琴晚|而家|点算|上昼|下昼|晏昼|听朝|得闲|[烧倒浸搵开着喊扑]紧"
+    "[咗喺嘅唔冇佢嚟啲嘢䢂㶶𨋢𠮶嗰噉咁揾搵畀俾攰瞓冚嚿乜嘥睇]|屋企|细路|听日|琴晚|而家|点算|上昼|下昼|晏昼|听朝|听晚|得闲|[烧倒浸搵开着喊扑]紧"
 )
 
 # (Cantonese, Mandarin); longer entries win over the shorter ones inside them.
@@ -117,13 +117,19 @@ _PAIRS: tuple[tuple[str, str], ...] = (
     ("喊紧", "在哭"),
     ("扑紧", "在扑"),
     ("BB", "宝宝"),
+    ("得唔得", "行不行"),
+    ("好唔好", "好不好"),
+    ("听晚", "明晚"),
+    ("有冇", "有没有"),
 )
 _MAP = dict(_PAIRS)
 _RE = re.compile("|".join(sorted(map(re.escape, _MAP), key=len, reverse=True)))
+# 個 after a flat number is the possessive (1201個露台 = 1201的阳台), not a count
+_FLAT_OF = re.compile(r"((?:单元|栋|幢|座|号楼)\s?\d{3,4})个")
 
 
 def to_mandarin(text: str) -> str:
     """``text`` (simplified) with written Cantonese forms replaced by Mandarin ones."""
     if not _MARKERS.search(text):
         return text
-    return _RE.sub(lambda m: _MAP[m.group(0)], text)
+    return _FLAT_OF.sub(r"\1的", _RE.sub(lambda m: _MAP[m.group(0)], text))

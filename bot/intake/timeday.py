@@ -64,6 +64,9 @@ def _weekday(m: re.Match[str], wd: str, today: date) -> DayInfo:
     return DayInfo(today + timedelta(days=delta), weekday_today=delta == 0, explicit=True)
 
 
+_RECENT_PAST_DAYS = 62  # a named date this far back is the past, not next year's
+
+
 def _next_month(today: date) -> tuple[int, int]:
     return (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
 
@@ -80,6 +83,9 @@ def _day_of_month(m: re.Match[str], today: date) -> DayInfo | None:
                 return None
             candidate = date(today.year, month, dom)
             if candidate < today:
+                if (today - candidate).days <= _RECENT_PAST_DAYS:
+                    # a report's 1月26日23:25 tells when something happened, not a visit
+                    return DayInfo(past=True, explicit=True)
                 candidate = date(today.year + 1, month, dom)
             return DayInfo(candidate, explicit=True)
         if m.group("nextmon"):

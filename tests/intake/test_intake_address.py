@@ -34,6 +34,8 @@ def addr(text: str) -> dict[str, str | None] | None:
         ("电梯关人了 在2单元 9栋", ("9", "2", None)),
         ("隔壁是602，我住601，10号楼", ("10", None, "601")),
         ("she lives in building 4 room 302", ("4", None, "302")),
+        ("7棟1單元1201個露台，有個細路仔爬咗出欄杆外面", ("7", "1", "1201")),  # 個 = 的
+        ("3栋120 水管漏了", ("3", None, "120")),
     ],
 )
 def test_address_forms(text: str, expected: tuple[str | None, str | None, str | None]) -> None:
@@ -65,6 +67,7 @@ def test_number_building_is_not_a_date(text: str) -> None:
         "我们单元有三户在楼道充电",
         "我的车位在B2-117被占了",  # parking space
         "这一栋楼都停电了",
+        "保安发现一名男童落水，已报110、120，请社区立即派人",  # service lines
     ],
 )
 def test_not_addresses(text: str) -> None:

@@ -176,6 +176,7 @@ def test_water_and_electrics_as_a_worry_or_past_is_not_urgent(text: str) -> None
         "爷爷奶奶都九十了 想请人每周来打扫一次卫生 钱我们出",
         "请问独居老人有没有上门助浴服务",
         "我爸八十多了 能不能安排个志愿者陪他聊聊天",
+        "帮我爷爷买两袋米一桶油 他住八栋二单元三零一 钱我微信转",
     ],
 )
 def test_a_routine_service_for_an_old_person_is_not_an_emergency(text: str) -> None:

@@ -33,6 +33,9 @@ def iso(day: str, hour: str) -> str:
         ("明天上午十点半来修", (iso("21", "10:30"), iso("21", "11:30"))),
         ("明天上午不在家，下午来", (iso("21", "12:00"), iso("21", "18:00"))),
         ("25号上午可以来", (iso("25", "08:00"), iso("25", "12:00"))),
+        ("门锁坏了，明天中午得唔得", (iso("21", "11:00"), iso("21", "13:00"))),  # Cantonese
+        ("热水炉着不到火，聽晚得唔得？", (iso("21", "18:00"), iso("21", "22:00"))),
+        ("门锁坏了 今日下晝三點到五點有冇師傅", (iso("20", "15:00"), iso("20", "17:00"))),
     ],
 )
 def test_appointments(text: str, expected: tuple[str, str], friday: datetime) -> None:
@@ -55,6 +58,8 @@ def test_appointments(text: str, expected: tuple[str, str], friday: datetime) ->
         "晚上路灯不亮很危险",
         "早上好",
         "每周二周五帮她买菜",
+        # a report's date and clock time tell when something happened, not a visit
+        "夜班记录：11月12日23:25闯入的流浪犬已捕获，伤者已去医院，请社区提醒住户",
     ],
 )
 def test_not_appointments(text: str, friday: datetime) -> None:
