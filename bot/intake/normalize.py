@@ -118,6 +118,9 @@ def _clean_match(match: re.Match[str]) -> str:
     return _clean_char(match.group(0))
 
 
+# A report's words are normalised by its parse and again by the estate lookup (handlers/
+# locate.py): the second time costs a lookup.
+@lru_cache(maxsize=256)
 def normalize(text: str) -> str:
     """Return the analysis form of ``text`` (same language, simplified, ASCII digits)."""
     if not text:

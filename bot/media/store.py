@@ -6,19 +6,29 @@ or waiting for their verdict. A photo sent *before* the words, or while we ask f
 belongs to the report that is coming: it waits (no order yet) and joins the order the next
 report files, within ``WAIT_FOR_REPORT``. A waiting photo nobody files a report for is deleted
 after a day.
+
+Whether a report has photos waiting is read once per inbound batch, for every sender of the
+batch at the first report that asks (most have none: then nothing more is read or written).
+The read is ``AWARE`` (bot.storage.staged): it touches no staged table, so the batch's staged
+rows stay staged. What it found is good for the whole transaction: a photo kept in the same
+transaction drops it (:func:`add`); other processes cannot add one in between on SQLite, whose
+unit of work holds the write lock from its first statement; on PostgreSQL a photo that commits
+while the batch runs came in at the same time as the report, and the adoption itself claims
+only photos still waiting (two processes never both take one).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.orders.batch import senders
 from bot.orders.lifecycle import OPEN_VALUES, Status
-from bot.storage.staged import AWARE
+from bot.storage.staged import AWARE, staged_for
 from models.media import AttachmentContent, OrderAttachment
 from models.orders import Order, OrderFollower
 
@@ -26,6 +36,8 @@ WAIT_FOR_REPORT = timedelta(minutes=30)  # a photo sent first waits this long fo
 KEEP_ORPHANS = timedelta(days=1)  # then, if no report came, it is deleted
 MAX_WAITING = 20  # photos and places one resident may have waiting at once
 ATTACHABLE = (*OPEN_VALUES, Status.RESOLVED.value)
+_ATTACHMENTS = cast(Table, OrderAttachment.__table__)
+_MEMO = "photos_waiting"  # the staging buffer's memo: openid -> [(at, id, Sent)], oldest first
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,52 @@ async def add(
     )
     session.add(row)
     await session.flush()
+    if order_id is None:  # a photo now waits: what the batch read about waiting ones is stale
+        (await staged_for(session)).memo.pop(_MEMO, None)
     return row
+
+
+_WAITING = (
+    select(
+        _ATTACHMENTS.c.openid,
+        _ATTACHMENTS.c.at,
+        _ATTACHMENTS.c.id,
+        _ATTACHMENTS.c.kind,
+        _ATTACHMENTS.c.media_id,
+        _ATTACHMENTS.c.pic_url,
+        _ATTACHMENTS.c.latitude,
+        _ATTACHMENTS.c.longitude,
+        _ATTACHMENTS.c.label,
+    )
+    .where(
+        _ATTACHMENTS.c.openid.in_(bindparam("openids", expanding=True)),
+        _ATTACHMENTS.c.order_id.is_(None),
+        _ATTACHMENTS.c.at >= bindparam("since", type_=_ATTACHMENTS.c.at.type),
+    )
+    .order_by(_ATTACHMENTS.c.at, _ATTACHMENTS.c.id)
+    .execution_options(**AWARE)  # reads no staged table (orders, history, pushes)
+)
+
+
+async def waiting_for_report(
+    session: AsyncSession, openid: str, now: datetime
+) -> list[tuple[int, Sent]]:
+    """What the resident sent that waits for this report, oldest first (read for every sender
+    of the batch at once, and kept for the transaction)."""
+    memo: dict[str, list[tuple[datetime, int, Sent]]] = (await staged_for(session)).memo.setdefault(
+        _MEMO, {}
+    )
+    if openid not in memo:
+        wanted = sorted({openid, *senders(session)} - memo.keys())
+        conn = await session.connection()
+        found = await conn.execute(_WAITING, {"openids": wanted, "since": now - WAIT_FOR_REPORT})
+        for key in wanted:
+            memo[key] = []
+        for r in found:
+            sent = Sent(r.kind, r.media_id, r.pic_url, r.latitude, r.longitude, r.label)
+            memo[r.openid].append((r.at, r.id, sent))
+    since = now - WAIT_FOR_REPORT
+    return [(number, sent) for at, number, sent in memo[openid] if at >= since]
 
 
 async def adopt(
@@ -130,21 +187,25 @@ async def adopt(
 ) -> list[tuple[int, Sent]]:
     """The waiting photos and places join the order just filed (or joined), as long as it
     carries fewer than ``limit``; returns what joined, with each attachment's id."""
-    rows = await waiting(session, openid, now)
+    rows = await waiting_for_report(session, openid, now)
     if not rows:
         return []
     rows = rows[: max(0, limit - await count_on(session, order_id))]
     if not rows:
         return []
-    await session.execute(
+    claimed = await session.execute(
         update(OrderAttachment)
-        .where(OrderAttachment.id.in_([r.id for r in rows]))
+        # still waiting: another process's report may have taken it since it was read
+        .where(OrderAttachment.id.in_([n for n, _ in rows]), OrderAttachment.order_id.is_(None))
         .values(order_id=order_id)
+        .returning(OrderAttachment.id)
         .execution_options(synchronize_session=False)
     )
-    return [
-        (r.id, Sent(r.kind, r.media_id, r.pic_url, r.latitude, r.longitude, r.label)) for r in rows
-    ]
+    taken = set(claimed.scalars())
+    memo = (await staged_for(session)).memo.get(_MEMO)
+    if memo is not None and openid in memo:
+        memo[openid] = [w for w in memo[openid] if w[1] not in taken]
+    return [(n, sent) for n, sent in rows if n in taken]
 
 
 async def attachments_of(session: AsyncSession, order_id: int) -> list[OrderAttachment]:

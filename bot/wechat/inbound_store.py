@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, select
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.messages import Incoming
-from bot.storage.dialect import dialect_insert
+from bot.storage.dialect import dialect_insert, dialect_name, insert_for
 from models.inbound import InboundMessage, WeChatUser
 
 # Only these open WeChat's 48-hour customer-service window.
@@ -47,13 +48,7 @@ async def insert_many(
     """Store a batch; the ids of the messages that were new (by dedupe key)."""
     # One statement shape for every batch size: SQLAlchemy compiles it once and sends the
     # rows as "insertmanyvalues"; a literal multi-row VALUES was recompiled per batch.
-    stmt = (
-        dialect_insert(session, _INBOUND)
-        # No conflict target: a repeated dedupe key (WeChat's retry) and a repeated
-        # replay key (a captured signature reused with another body) are both skipped.
-        .on_conflict_do_nothing()
-        .returning(_INBOUND.c.dedupe_key, _INBOUND.c.id)
-    )
+    stmt = _insert_statement(dialect_name(session))
     rows = [row(m, "none", now) for m in messages]
     # Core statements go straight to the connection: the ORM session adds nothing here.
     conn = await session.connection()
@@ -94,19 +89,37 @@ async def touch_users(session: AsyncSession, messages: list[Incoming], now: date
                 "window_sends": 0,
             }
         )
+    dialect = dialect_name(session)
     for (sets_following, interacted), rows in groups.items():
-        stmt = dialect_insert(session, _USERS)
-        set_: dict[str, Any] = {}
-        if sets_following:
-            set_["following"] = stmt.excluded.following
-        if interacted:
-            set_["last_interaction_at"] = stmt.excluded.last_interaction_at
-            set_["window_sends"] = 0
-        if set_:
-            stmt = stmt.on_conflict_do_update(index_elements=["openid"], set_=set_)
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=["openid"])
+        stmt = _touch_statement(dialect, sets_following, interacted)
         await (await session.connection()).execute(stmt, rows)
+
+
+# Every batch runs the same few statements: each is built once (per backend and shape), not
+# rebuilt and re-keyed for SQLAlchemy's compiled cache per batch.
+@cache
+def _insert_statement(dialect: str) -> Any:
+    return (
+        insert_for(dialect, _INBOUND)
+        # No conflict target: a repeated dedupe key (WeChat's retry) and a repeated
+        # replay key (a captured signature reused with another body) are both skipped.
+        .on_conflict_do_nothing()
+        .returning(_INBOUND.c.dedupe_key, _INBOUND.c.id)
+    )
+
+
+@cache
+def _touch_statement(dialect: str, sets_following: bool, interacted: bool) -> Any:
+    stmt = insert_for(dialect, _USERS)
+    set_: dict[str, Any] = {}
+    if sets_following:
+        set_["following"] = stmt.excluded.following
+    if interacted:
+        set_["last_interaction_at"] = stmt.excluded.last_interaction_at
+        set_["window_sends"] = 0
+    if set_:
+        return stmt.on_conflict_do_update(index_elements=["openid"], set_=set_)
+    return stmt.on_conflict_do_nothing(index_elements=["openid"])
 
 
 async def first_answer(session: AsyncSession, message: Incoming) -> tuple[str, str | None] | None:
