@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from typing import Any
 
+from aiohttp.test_utils import TestClient
+
 from bot.config import Config, build_config
+from bot.keys import CODEC
+from bot.sandbox.platform import WeChatPlatform
+from bot.wechat.webhook import PROCESSOR
 
 TOKEN = "test-token"
 AES_KEY = "Q2hhbmdlTWVDaGFuZ2VNZUNoYW5nZU1lQ2hhbmdlTWU"  # 43 characters
@@ -117,3 +124,25 @@ def wait_http(url: str, proc: Any, log: Any, timeout: float = 30) -> None:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"{url} did not come up:\n{log.read_text()}") from None
             time.sleep(0.1)
+
+
+def order_number(reply: str) -> int:
+    """The order number (#1024) a reply names."""
+    found = re.search(r"#(\d+)", reply)
+    assert found, reply
+    return int(found.group(1))
+
+
+async def submit_together(
+    client: TestClient[Any, Any], platform: WeChatPlatform, *xml: str
+) -> list[str]:
+    """Hand the deliveries to the app's processor together, queued before its writer runs
+    so that it takes them as one batch (one transaction); the replies, in order."""
+    codec, processor = client.app[CODEC], client.app[PROCESSOR]
+    messages = []
+    for body in xml:
+        delivery = platform.deliver(body)
+        messages.append(codec.decode(delivery.params, delivery.body).incoming)
+    outcomes = await asyncio.gather(*(processor.submit(m) for m in messages))
+    assert all(o.stored for o in outcomes)
+    return [o.reply.text or "" if o.reply else "" for o in outcomes]

@@ -18,8 +18,8 @@ from bot.keys import CONFIG, SESSIONS
 from bot.ticks.order_timers import order_timer_tick
 from models.community import Member
 from models.outbox import OutboxMessage
-from tests.support import APPID, TOKEN, seed_roster
-from tests.test_orders_flow import Chat, number_in
+from tests.support import APPID, TOKEN, order_number, seed_roster
+from tests.test_orders_flow import Chat
 from tests.test_timers import START
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -100,7 +100,7 @@ async def test_a_member_asking_for_help_gets_the_member_commands(members: Member
 async def test_a_new_order_push_says_how_to_accept_and_decline_in_text_and_template(
     members: Members,
 ) -> None:
-    n = number_in(await members.say(RESIDENT, "1栋1单元101厨房水管漏水了"))
+    n = order_number(await members.say(RESIDENT, "1栋1单元101厨房水管漏水了"))
     [push] = [p for p in await members.pushes("o_m02") if f"#{n}" in p.payload["text"]]
     assert f"接单 {n}" in push.payload["text"] and f"退单 {n}" in push.payload["text"]
     fields = push.payload["template"]["fields"]  # what goes out after 48 hours of silence
@@ -117,7 +117,7 @@ async def test_an_urgent_push_says_urgent_time_phone_and_the_residents_words(
 ) -> None:
     text = "1栋1单元101厨房水管爆了水漫出来了，明天上午在家，电话13912345678"
     reply = await members.say(RESIDENT, text)
-    n = number_in(reply.split("工单号")[1])
+    n = order_number(reply.split("工单号")[1])
     [push] = await members.about("o_m02", n)
     assert "紧急" in push.splitlines()[0]  # the representative sees it first, not only the leader
     assert "1栋1单元101" in push and "维修" in push
@@ -134,7 +134,7 @@ async def test_an_urgent_push_says_urgent_time_phone_and_the_residents_words(
 async def test_hand_on_and_escalation_due_together_make_one_push(members: Members) -> None:
     """After downtime the order is handed on to the grid leader and escalated to them in
     the same tick: one push that says both."""
-    n = number_in(await members.say(RESIDENT, "1栋1单元101门锁坏了打不开"))
+    n = order_number(await members.say(RESIDENT, "1栋1单元101门锁坏了打不开"))
     await members.tick_at(timedelta(hours=2, minutes=5))  # no tick ran for two hours
     about = await members.about("o_m01", n)
     assert len(about) == 1, about
@@ -152,7 +152,7 @@ async def test_a_member_without_wechat_is_skipped_and_the_history_says_so(
     await members.set_member("m02", openid=None)  # 李建国 never bound WeChat
     reply = await members.say(RESIDENT, "1栋1单元101厨房水管漏水了")
     assert "李建国" not in reply and "张美丽" in reply
-    n = number_in(reply)
+    n = order_number(reply)
     assert await members.about("o_m01", n)
     notes = " ".join(note for _, _, note in await members.chat.history(n))
     assert "李建国" in notes and "未绑定微信" in notes
@@ -164,10 +164,10 @@ async def test_an_order_nobody_can_take_reaches_staff_at_once_with_the_reason(
     members = await start(aiohttp_client, db_url, max_open_per_member=1)
     for key in ("m01", "m03"):
         await members.set_member(key, on_duty=False)
-    first = number_in(await members.say(RESIDENT, "1栋1单元101厨房水管漏水了"))
+    first = order_number(await members.say(RESIDENT, "1栋1单元101厨房水管漏水了"))
     assert (await members.chat.order(first)).status == "assigned"  # 李建国 now holds one
     reply = await members.say("o_resident_n", "1栋1单元102卫生间灯不亮了")
-    second = number_in(reply)
+    second = order_number(reply)
     assert (await members.chat.order(second)).status == "received"
     staff = await members.about("o_m03", second)  # off duty, but staff must arrange it
     assert len(staff) == 1 and "派不出去" in staff[0] and "手上工单已满" in staff[0]
@@ -184,7 +184,7 @@ async def test_an_urgent_order_nobody_can_take_reaches_the_grid_leader_and_staff
     for key in ("m01", "m02", "m03", "m05"):
         await members.set_member(key, on_duty=False)
     reply = await members.say(RESIDENT, "1栋1单元101家里冒烟了有焦味")
-    n = number_in(reply.split("工单号")[1])
+    n = order_number(reply.split("工单号")[1])
     assert "网格长" in reply or "社区" in reply
     leader = await members.about("o_m01", n)
     staff = await members.about("o_m03", n)

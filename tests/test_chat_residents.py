@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.keys import SESSIONS
 from models.orders import Order
+from tests.support import order_number
 from tests.test_chat_members import Members, start
-from tests.test_orders_flow import number_in
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 A, B, C = "o_res_a", "o_res_b", "o_res_c"
@@ -34,7 +34,7 @@ async def orders_count(chat: Members) -> int:
 
 
 async def test_the_same_report_again_joins_the_open_order(chat: Members) -> None:
-    n = number_in(await chat.say(A, "1栋1单元101厨房水管漏水了"))
+    n = order_number(await chat.say(A, "1栋1单元101厨房水管漏水了"))
     again = await chat.say(A, "1栋1单元101 厨房的水管漏水了！！")
     assert f"已在 #{n} 中处理" in again and "有进展会通知您" in again
     assert await orders_count(chat) == 1
@@ -44,7 +44,7 @@ async def test_the_same_report_again_joins_the_open_order(chat: Members) -> None
 async def test_a_neighbours_report_of_the_same_problem_joins_and_hears_the_progress(
     chat: Members,
 ) -> None:
-    n = number_in(await chat.say(A, "1栋1单元楼道的灯坏了，晚上黑漆漆的"))
+    n = order_number(await chat.say(A, "1栋1单元楼道的灯坏了，晚上黑漆漆的"))
     joined = await chat.say(B, "1栋1单元楼道灯坏了好几天了")
     assert f"已在 #{n} 中处理" in joined
     assert len(await chat.about("o_m02", n)) == 1
@@ -72,7 +72,7 @@ async def test_five_hundred_reports_in_a_minute_do_not_swamp_the_area(chat: Memb
     assert limited and all("工单号" not in r for r in limited)
     assert len(await chat.chat.pushed("o_m02")) == opened  # one push per real order
     # a real neighbour's report in the same stairwell still reaches a person
-    n = number_in(await chat.say(B, "1栋1单元104家里跳闸了，整屋没电"))
+    n = order_number(await chat.say(B, "1栋1单元104家里跳闸了，整屋没电"))
     order = await chat.chat.order(n)
     assert order.status == "assigned" and order.assignee_id is not None
     # and an emergency from the flooder is never held back by the limit
@@ -95,7 +95,7 @@ async def test_an_address_in_a_report_is_kept_for_the_next_one(chat: Members) ->
     first = await chat.say(A, "3栋2单元501厨房水管漏水了")
     assert "已记下您家的地址" in first
     second = await chat.say(A, "卫生间的灯也不亮了")
-    n = number_in(second)  # no question about the address this time
+    n = order_number(second)  # no question about the address this time
     order = await chat.chat.order(n)
     assert (order.building, order.unit, order.room) == ("3", "2", "501")
 
@@ -105,7 +105,7 @@ async def test_a_different_address_is_offered_and_kept_after_yes(chat: Members) 
     reply = await chat.say(A, "2栋1单元302门锁坏了，我在这边租了一套")
     assert "以后都用 2栋1单元302 吗？回复“是”" in reply
     assert "2栋1单元302" in await chat.say(A, "是")
-    n = number_in(await chat.say(A, "厨房下水道堵了"))
+    n = order_number(await chat.say(A, "厨房下水道堵了"))
     order = await chat.chat.order(n)
     assert (order.building, order.unit, order.room) == ("2", "1", "302")
 
@@ -116,8 +116,8 @@ async def test_a_different_address_is_offered_and_kept_after_yes(chat: Members) 
 async def test_the_completion_notice_asks_and_the_reminder_comes_only_without_a_rating(
     chat: Members,
 ) -> None:
-    rated = number_in(await chat.say(A, "1栋1单元101马桶堵了"))
-    quiet = number_in(await chat.say(B, "1栋1单元102门锁坏了"))
+    rated = order_number(await chat.say(A, "1栋1单元101马桶堵了"))
+    quiet = order_number(await chat.say(B, "1栋1单元102门锁坏了"))
     for n in (rated, quiet):
         await chat.say("o_m02", f"接单 {n}")
         await chat.say("o_m02", f"完成 {n}")
@@ -131,8 +131,8 @@ async def test_the_completion_notice_asks_and_the_reminder_comes_only_without_a_
 
 
 async def test_with_two_surveys_open_a_bare_rating_asks_which(chat: Members) -> None:
-    first = number_in(await chat.say(A, "1栋1单元101马桶堵了"))
-    second = number_in(await chat.say(A, "1栋1单元101阳台晾衣架坏了"))
+    first = order_number(await chat.say(A, "1栋1单元101马桶堵了"))
+    second = order_number(await chat.say(A, "1栋1单元101阳台晾衣架坏了"))
     for n in (first, second):
         await chat.say("o_m02", f"接单 {n}")
         await chat.say("o_m02", f"完成 {n}")
@@ -157,8 +157,8 @@ async def test_a_rating_may_come_with_a_comment_that_the_office_reads(chat: Memb
 
     from models.orders import OrderEvent
 
-    kind = number_in(await chat.say(A, "1栋1单元101马桶堵了"))
-    again = number_in(await chat.say(B, "1栋1单元102阳台晾衣架坏了"))
+    kind = order_number(await chat.say(A, "1栋1单元101马桶堵了"))
+    again = order_number(await chat.say(B, "1栋1单元102阳台晾衣架坏了"))
     for n in (kind, again):
         await chat.say("o_m02", f"接单 {n}")
         await chat.say("o_m02", f"完成 {n}")

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from bot.keys import SESSIONS
 from models.orders import Order
+from tests.support import order_number
 from tests.test_chat_members import Members, start
-from tests.test_orders_flow import number_in
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 NEW = "o_new_resident"  # no address on file
@@ -42,7 +42,7 @@ async def test_a_smell_of_smoke_gets_fire_advice_and_a_person_before_any_questio
     reply = await chat.say(NEW, text)
     assert "119" in reply
     assert "哪栋楼" not in reply.split("工单号")[0]  # not asked first
-    n = number_in(reply.split("工单号")[1])  # the order exists already
+    n = order_number(reply.split("工单号")[1])  # the order exists already
     order = await chat.chat.order(n)
     assert order.danger in ("urgent", "possible")
     leaders = await chat.about("o_m01", n) + await chat.about("o_m04", n)
@@ -58,7 +58,7 @@ async def test_a_smell_of_smoke_gets_fire_advice_and_a_person_before_any_questio
 async def test_a_person_trapped_in_a_lift_is_given_the_lift_rescue_line(chat: Members) -> None:
     reply = await chat.say(NEW, "3栋电梯卡在两层中间了，我孙子关在里面出不来")
     assert "96333" in reply and "火警" not in reply
-    n = number_in(reply.split("工单号")[1])
+    n = order_number(reply.split("工单号")[1])
     assert (await chat.chat.order(n)).urgent
 
 
@@ -97,7 +97,7 @@ async def test_nothing_is_lost_while_the_address_question_is_open(
     assert answer  # every message is answered
     assert "楼道里的灯坏了" in answer  # and the resident is told the report still waits
     created = await chat.say(NEW, "3栋2单元501")
-    n = number_in(created)
+    n = order_number(created)
     order = await chat.chat.order(n)
     assert (order.building, order.unit, order.room) == ("3", "2", "501")
     assert "楼道" in order.text

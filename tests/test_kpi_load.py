@@ -19,8 +19,8 @@ from bot.kpi.load import load_facts, utc
 from bot.kpi.period import Period
 from bot.orders.sla import sla_of
 from bot.storage.engine import create_engine
-from tests.support import make_config, seed_roster
-from tests.test_orders_flow import Chat, number_in
+from tests.support import make_config, order_number, seed_roster
+from tests.test_orders_flow import Chat
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 NOV = Period.month(2026, 11)
@@ -34,23 +34,23 @@ async def test_facts_from_the_service(aiohttp_client: ClientFactory, db_url: str
     await seed_roster(app[SESSIONS], clock.now())
     chat = Chat(client)
     # a lock: accepted, done, rated 不满意 -> reopened (重办) and given again
-    lock = number_in(await chat.say("o_r1", "1栋1单元101 门锁坏了"))
+    lock = order_number(await chat.say("o_r1", "1栋1单元101 门锁坏了"))
     clock.advance(timedelta(minutes=5))
     await chat.say("o_m02", f"接单 {lock}")
     clock.advance(timedelta(hours=2))
     await chat.say("o_m02", f"完成 {lock}")
     assert "重新派出" in await chat.say("o_r1", "不满意")
     # a street light: reassigned to staff, accepted, 吹哨 beyond the community
-    light = number_in(await chat.say("o_r2", "2栋3单元601门口的路灯坏了"))
+    light = order_number(await chat.say("o_r2", "2栋3单元601门口的路灯坏了"))
     await chat.say("o_m01", f"转派 {light} 王芳")
     await chat.say("o_m03", f"接单 {light}")
     assert "吹哨" in await chat.say("o_m03", f"吹哨 {light} 路灯归市政管，需要街道协调")
     # written at 23:30 on 30 November in Shanghai (15:30 UTC): still November's
     clock.set(datetime(2026, 11, 30, 15, 30, tzinfo=UTC))
-    late = number_in(await chat.say("o_r3", "4栋1单元201楼道灯坏了"))
+    late = order_number(await chat.say("o_r3", "4栋1单元201楼道灯坏了"))
     # 00:30 on 1 December in Shanghai: December's
     clock.set(datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
-    number_in(await chat.say("o_r4", "4栋1单元202楼道灯坏了"))
+    order_number(await chat.say("o_r4", "4栋1单元202楼道灯坏了"))
 
     engine = create_engine(db_url)
     try:

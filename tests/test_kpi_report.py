@@ -25,8 +25,8 @@ from bot.keys import SESSIONS
 from bot.kpi.cli import run_report_monthly
 from bot.kpi.period import Period
 from bot.kpi.report import EMPTY, SHEETS
-from tests.support import make_config, seed_roster
-from tests.test_orders_flow import Chat, number_in
+from tests.support import make_config, order_number, seed_roster
+from tests.test_orders_flow import Chat
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 NOV = Period.month(2026, 11)
@@ -38,20 +38,20 @@ async def fill(chat: Chat, clock: FakeClock) -> dict[str, int]:
     rated 5; a stairwell light nobody accepts; a request cancelled; a grid leader's visit.
     December 01:30 in Shanghai (30 Nov in UTC): one more order, not November's."""
     clock.set(datetime(2026, 10, 20, 2, tzinfo=UTC))
-    october = number_in(await chat.say("o_r5", "3栋1单元102门锁坏了"))
+    october = order_number(await chat.say("o_r5", "3栋1单元102门锁坏了"))
     clock.set(datetime(2026, 11, 10, 2, tzinfo=UTC))  # Tuesday 10:00 in Shanghai
-    leak = number_in(await chat.say("o_r1", "1栋1单元101厨房水管漏水了"))
+    leak = order_number(await chat.say("o_r1", "1栋1单元101厨房水管漏水了"))
     clock.advance(timedelta(minutes=10))
     assert "已接单" in await chat.say("o_m02", f"接单 {leak}")
-    light = number_in(await chat.say("o_r2", "4栋1单元201楼道灯坏了"))
-    cancelled = number_in(await chat.say("o_r3", "2栋1单元301门口的灯坏了"))
+    light = order_number(await chat.say("o_r2", "4栋1单元201楼道灯坏了"))
+    cancelled = order_number(await chat.say("o_r3", "2栋1单元301门口的灯坏了"))
     assert "已取消" in await chat.say("o_r3", f"取消 #{cancelled}")
     await chat.say("o_m01", "走访 2小时 3栋入户")
     clock.advance(timedelta(days=1))
     assert "办结" in await chat.say("o_m02", f"完成 {leak} 已换新水管")
     await chat.say("o_r1", "5")
     clock.set(datetime(2026, 11, 30, 17, 30, tzinfo=UTC))
-    december = number_in(await chat.say("o_r4", "5栋2单元502楼下垃圾没人收"))
+    december = order_number(await chat.say("o_r4", "5栋2单元502楼下垃圾没人收"))
     return {"october": october, "leak": leak, "light": light, "december": december}
 
 

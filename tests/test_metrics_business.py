@@ -10,8 +10,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from tests.support import order_number
 from tests.test_chat_members import Members, start
-from tests.test_orders_flow import number_in
 from tests.test_timers import START
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -35,8 +35,8 @@ async def test_business_metrics_follow_the_orders(
     assert empty["mulin_database_up"] == 1 and empty["mulin_timer_lag_seconds"] == 0
     assert empty['mulin_orders_open{status="assigned"}'] == 0
 
-    urgent = number_in(await members.say("o_res_u", "1栋1单元101家里冒烟了有焦糊味"))
-    plain = number_in(await members.say("o_res_p", "1栋2单元201门锁坏了"))
+    urgent = order_number(await members.say("o_res_u", "1栋1单元101家里冒烟了有焦糊味"))
+    plain = order_number(await members.say("o_res_p", "1栋2单元201门锁坏了"))
     await members.say("o_m02", f"接单 {plain}")
     members.clock.set(START + timedelta(minutes=40))  # past the accept deadline, no tick ran
     m = await scrape(members)

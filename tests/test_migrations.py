@@ -52,8 +52,8 @@ async def test_a_single_community_database_upgrades_to_streets_and_keeps_working
     its residents are never asked which estate they live in."""
     from bot.app import create_app
     from bot.clock import FakeClock
-    from tests.support import make_config
-    from tests.test_orders_flow import Chat, number_in
+    from tests.support import make_config, order_number
+    from tests.test_orders_flow import Chat
 
     engine = create_engine(db_url)
     try:
@@ -113,7 +113,7 @@ async def test_a_single_community_database_upgrades_to_streets_and_keeps_working
     assert "#7" in await chat.say("o_old", "查询")
     reply = await chat.say("o_old", "家里门锁坏了")
     assert "小区" not in reply
-    n = number_in(reply)
+    n = order_number(reply)
     assert any(f"#{n}" in t for t in await chat.pushed("o_m02"))
     other = await chat.say("o_new", "3栋1单元101 灯不亮了")
     assert "小区" not in other and "#" in other

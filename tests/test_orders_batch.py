@@ -5,8 +5,6 @@ a member can take it — and everything is in the database once the batch has co
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -15,14 +13,12 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.keys import CODEC, SESSIONS
-from bot.messages import Incoming
+from bot.keys import SESSIONS
 from bot.sandbox.platform import WeChatPlatform
-from bot.wechat.webhook import PROCESSOR
 from models.community import Resident
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
-from tests.support import APPID, TOKEN, make_config, seed_roster
+from tests.support import APPID, TOKEN, make_config, order_number, seed_roster, submit_together
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
@@ -30,22 +26,7 @@ ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 async def batch(client: TestClient[Any, Any], *said: tuple[str, str]) -> list[str]:
     """Hand the messages to the processor together (one batch) and return the replies."""
     wx = WeChatPlatform(token=TOKEN, appid=APPID, mode="plain")
-    codec, processor = client.app[CODEC], client.app[PROCESSOR]
-    messages: list[Incoming] = []
-    for openid, text in said:
-        d = wx.deliver(wx.text(openid, text))
-        messages.append(codec.decode(d.params, d.body).incoming)
-    # queued before the writer runs: it takes them as one batch
-    futures = [processor.submit(m) for m in messages]
-    outcomes = await asyncio.gather(*futures)
-    assert all(o.stored for o in outcomes)
-    return [o.reply.text or "" if o.reply else "" for o in outcomes]
-
-
-def number_in(reply: str) -> int:
-    found = re.search(r"#(\d+)", reply)
-    assert found, reply
-    return int(found.group(1))
+    return await submit_together(client, wx, *(wx.text(openid, text) for openid, text in said))
 
 
 async def test_a_batch_sees_its_own_orders(aiohttp_client: ClientFactory, db_url: str) -> None:
@@ -60,12 +41,12 @@ async def test_a_batch_sees_its_own_orders(aiohttp_client: ClientFactory, db_url
         ("o_r1", "查询"),
         ("o_r3", "4栋1单元202楼道灯不亮"),
     )
-    n = number_in(first)
+    n = order_number(first)
     assert "李建国" in first and "工单号" in first
     assert f"#{n}" in again and "已在" in again
     assert f"#{n}" in neighbour and "已在" in neighbour
     assert f"#{n}" in status  # the resident's list has the order filed in the same batch
-    m = number_in(other)
+    m = order_number(other)
     assert m != n and "钱进" in other
     # a member takes it in the next batch; its history reads as if handled one by one
     (accepted,) = await batch(client, ("o_m02", f"接单 {n}"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +16,7 @@ from bot.keys import SESSIONS
 from bot.sandbox.platform import WeChatPlatform
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
-from tests.support import APPID, TOKEN, make_config, seed_roster
+from tests.support import APPID, TOKEN, make_config, order_number, seed_roster
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_1"
@@ -67,12 +66,6 @@ class Chat:
             return [(e.action, e.to_status, e.note) for e in rows]
 
 
-def number_in(reply: str) -> int:
-    m = re.search(r"#(\d+)", reply)
-    assert m, reply
-    return int(m.group(1))
-
-
 @pytest.fixture
 async def chat(aiohttp_client: ClientFactory, db_url: str) -> Chat:
     app = create_app(make_config(db_url, "plain"), start_scheduler=False)
@@ -84,7 +77,7 @@ async def chat(aiohttp_client: ClientFactory, db_url: str) -> Chat:
 async def test_report_accept_progress_complete_rate(chat: Chat) -> None:
     reply = await chat.say(RESIDENT, "1栋1单元101厨房水管漏水了，明天上午家里有人")
     assert "李建国" in reply and "工单号" in reply
-    n = number_in(reply)
+    n = order_number(reply)
     assigned = await chat.pushed("o_m02")
     assert len(assigned) == 1 and f"接单 {n}" in assigned[0] and "水管" in assigned[0]
     order = await chat.order(n)
@@ -115,7 +108,7 @@ async def test_report_accept_progress_complete_rate(chat: Chat) -> None:
 
 
 async def test_decline_goes_down_the_chain_and_resident_is_told(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "1栋1单元102楼道灯不亮了"))
+    n = order_number(await chat.say(RESIDENT, "1栋1单元102楼道灯不亮了"))
     reply = await chat.say("o_m02", f"退单 {n} 这周出差不在小区")
     assert "已退单" in reply and "张美丽" in reply
     order = await chat.order(n)
@@ -127,7 +120,7 @@ async def test_decline_goes_down_the_chain_and_resident_is_told(chat: Chat) -> N
 
 
 async def test_reassign_and_escalate(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "2栋3单元601门口的路灯坏了"))
+    n = order_number(await chat.say(RESIDENT, "2栋3单元601门口的路灯坏了"))
     assert (await chat.order(n)).status == "assigned"  # grid leader: no representative for 2
     assert "王芳" in await chat.say("o_m01", f"转派 {n} 王芳")
     assert any(f"接单 {n}" in t for t in await chat.pushed("o_m03"))
@@ -140,7 +133,7 @@ async def test_reassign_and_escalate(chat: Chat) -> None:
 
 
 async def test_concurrent_accept_has_exactly_one_winner(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "1栋2单元301家里跳闸了"))
+    n = order_number(await chat.say(RESIDENT, "1栋2单元301家里跳闸了"))
     # The representative and the grid leader (who may take any order in the grid) at once.
     replies = await asyncio.gather(chat.say("o_m02", f"接单 {n}"), chat.say("o_m01", f"接单 {n}"))
     winners = [r for r in replies if r.startswith("已接单")]
@@ -152,7 +145,7 @@ async def test_concurrent_accept_has_exactly_one_winner(chat: Chat) -> None:
 
 
 async def test_roles_and_scope_are_enforced(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
+    n = order_number(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
     assert "居民代表" in await chat.say(RESIDENT, f"接单 {n}")  # a resident cannot accept
     # Out of scope reads exactly like a number that does not exist: nothing to probe with.
     missing = await chat.say("o_m07", "接单 999999")
@@ -165,7 +158,7 @@ async def test_roles_and_scope_are_enforced(chat: Chat) -> None:
 
 
 async def test_out_of_scope_accept_does_not_reveal_the_holder(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
+    n = order_number(await chat.say(RESIDENT, "1栋1单元101马桶堵了"))
     assert (await chat.say("o_m02", f"接单 {n}")).startswith("已接单")
     reply = await chat.say("o_m07", f"接单 {n}")  # another grid's representative
     assert "李建国" not in reply and "已被" not in reply and "没有找到" in reply
@@ -175,7 +168,7 @@ async def test_report_without_address_asks_once_then_creates(chat: Chat) -> None
     reply = await chat.say(RESIDENT, "楼道里的灯坏了好几天了")
     assert "哪栋楼" in reply
     reply = await chat.say(RESIDENT, "3栋2单元501")
-    n = number_in(reply)
+    n = order_number(reply)
     order = await chat.order(n)
     assert (order.building, order.unit, order.room) == ("3", "2", "501")
     assert order.text == "楼道里的灯坏了好几天了"
@@ -184,29 +177,29 @@ async def test_report_without_address_asks_once_then_creates(chat: Chat) -> None
 async def test_urgent_report_gets_emergency_number_and_grid_leader_is_told(chat: Chat) -> None:
     reply = await chat.say(RESIDENT, "快来人 1栋1单元冒黑烟了")
     assert "119" in reply and "工单号" in reply
-    n = number_in(reply.split("工单号")[1])
+    n = order_number(reply.split("工单号")[1])
     assert (await chat.order(n)).urgent is True
     assert any("紧急工单" in t for t in await chat.pushed("o_m01"))
 
 
 async def test_categories_reach_their_designated_members(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "1栋1单元101 我爸满65了想办老年证，要带什么材料"))
+    n = order_number(await chat.say(RESIDENT, "1栋1单元101 我爸满65了想办老年证，要带什么材料"))
     assert (await chat.order(n)).assignee_id is not None
     assert any(f"#{n}" in t for t in await chat.pushed("o_m03"))  # paperwork → staff
-    m = number_in(await chat.say(RESIDENT, "2栋102楼上天天半夜打麻将吵死了"))
+    m = order_number(await chat.say(RESIDENT, "2栋102楼上天天半夜打麻将吵死了"))
     assert any(f"#{m}" in t for t in await chat.pushed("o_m06"))  # dispute → mediator
 
 
 async def test_bind_checks_buildings_and_is_used_later(chat: Chat) -> None:
     assert "没有9栋" in await chat.say(RESIDENT, "绑定 9栋1单元101")
     assert "登记好了" in await chat.say(RESIDENT, "绑定 一栋二单元三零二")
-    n = number_in(await chat.say(RESIDENT, "水龙头一直滴水关不紧"))
+    n = order_number(await chat.say(RESIDENT, "水龙头一直滴水关不紧"))
     order = await chat.order(n)
     assert (order.building, order.unit, order.room) == ("1", "2", "302")
 
 
 async def test_cancel_status_and_attachments(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "1栋1单元101 下水道堵了"))
+    n = order_number(await chat.say(RESIDENT, "1栋1单元101 下水道堵了"))
     assert f"#{n}" in await chat.say(RESIDENT, "", kind="image")
     status = await chat.say(RESIDENT, "查询")
     assert f"#{n}" in status and "待接单" in status
@@ -222,7 +215,7 @@ async def test_cancel_status_and_attachments(chat: Chat) -> None:
 
 async def test_off_duty_members_are_skipped(chat: Chat) -> None:
     assert "已下岗" in await chat.say("o_m02", "下岗")
-    n = number_in(await chat.say(RESIDENT, "1栋1单元101 暖气不热"))
+    n = order_number(await chat.say(RESIDENT, "1栋1单元101 暖气不热"))
     assert any(f"#{n}" in t for t in await chat.pushed("o_m01"))
     assert "没有待办" in await chat.say("o_m02", "待办")
     assert "已上岗" in await chat.say("o_m02", "上岗")
@@ -230,7 +223,7 @@ async def test_off_duty_members_are_skipped(chat: Chat) -> None:
 
 
 async def test_low_rating_reopens(chat: Chat) -> None:
-    n = number_in(await chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
+    n = order_number(await chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
     await chat.say("o_m02", f"接单 {n}")
     await chat.say("o_m02", f"完成 {n}")
     assert "重新派出" in await chat.say(RESIDENT, "不满意")
@@ -245,7 +238,7 @@ async def test_accepts_in_overlapping_transactions_have_one_winner(chat: Chat) -
     from bot.orders.service import OrderService, Refused
     from models.community import Member
 
-    n = number_in(await chat.say(RESIDENT, "1栋2单元302 跳闸了"))
+    n = order_number(await chat.say(RESIDENT, "1栋2单元302 跳闸了"))
     app = chat.client.app
     first_done = asyncio.Event()
 

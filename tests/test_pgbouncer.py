@@ -26,8 +26,8 @@ from bot.keys import SESSIONS
 from bot.storage.engine import pgbouncer_url
 from models.orders import Order
 from tests.conftest import PG_URL, _create_pg_database, _drop_pg_database
-from tests.support import free_port, make_config, seed_roster
-from tests.test_orders_flow import Chat, number_in
+from tests.support import free_port, make_config, order_number, seed_roster
+from tests.test_orders_flow import Chat
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
@@ -121,7 +121,7 @@ async def test_the_order_path_through_pgbouncer_in_transaction_mode(
 
     async def one(i: int) -> int:
         reply = await chat.say(f"o_pgb_{i}", f"{1 + i % 3}栋{1 + i % 2}单元{101 + i}门锁坏了")
-        return number_in(reply)
+        return order_number(reply)
 
     # many clients at once over two server connections: statements cross connections
     numbers = await asyncio.gather(*(one(i) for i in range(30)))

@@ -4,8 +4,6 @@ same batch, nor one another process kept, nor let two reports take the same phot
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,33 +12,18 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
 from bot.app import create_app
-from bot.keys import CODEC, SESSIONS
+from bot.keys import SESSIONS
 from bot.media import store
 from bot.sandbox.platform import WeChatPlatform
-from bot.wechat.webhook import PROCESSOR
 from models.media import OrderAttachment
-from tests.support import APPID, TOKEN, make_config, seed_roster
+from tests.support import APPID, TOKEN, make_config, order_number, seed_roster, submit_together
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 WX = WeChatPlatform(token=TOKEN, appid=APPID, mode="plain")
 
 
 async def batch(client: TestClient[Any, Any], *xml: str) -> list[str]:
-    """Hand the deliveries to the processor together (one transaction); the replies."""
-    codec, processor = client.app[CODEC], client.app[PROCESSOR]
-    messages = []
-    for body in xml:
-        d = WX.deliver(body)
-        messages.append(codec.decode(d.params, d.body).incoming)
-    outcomes = await asyncio.gather(*(processor.submit(m) for m in messages))
-    assert all(o.stored for o in outcomes)
-    return [o.reply.text or "" if o.reply else "" for o in outcomes]
-
-
-def number_in(reply: str) -> int:
-    found = re.search(r"#(\d+)", reply)
-    assert found, reply
-    return int(found.group(1))
+    return await submit_together(client, WX, *xml)
 
 
 async def joined(client: TestClient[Any, Any]) -> list[tuple[str, int | None]]:
@@ -65,7 +48,7 @@ async def test_a_photo_kept_earlier_in_the_same_batch_joins_the_report(
         WX.text("o_a", "2栋1单元301卫生间天花板渗水"),
     )
     assert "图片" not in first and "图片收到了" in photo
-    n = number_in(report)
+    n = order_number(report)
     assert "您刚才发的1 张图片已附在工单上" in report
     assert "图片" not in again
     assert await joined(client) == [("o_b", n)]
@@ -85,7 +68,7 @@ async def test_a_photo_kept_by_another_process_joins_the_report(
         client, WX.text("o_a", "好的谢谢"), WX.text("o_b", "4栋1单元202楼道灯不亮")
     )
     assert "您刚才发的1 张图片已附在工单上" in report
-    assert await joined(client) == [("o_b", number_in(report))]
+    assert await joined(client) == [("o_b", order_number(report))]
 
 
 async def test_a_photo_another_report_took_meanwhile_is_not_taken_again(
@@ -100,7 +83,7 @@ async def test_a_photo_another_report_took_meanwhile_is_not_taken_again(
         WX.text("o_d", "1栋1单元101厨房水管漏水了"),
         WX.image("o_b", media_id="MEDIA_b1"),
     )
-    n, m = number_in(one), number_in(two)
+    n, m = order_number(one), order_number(two)
     assert "图片收到了" in held
     async with app[SESSIONS]() as s, s.begin():
         now = datetime.now(UTC)

@@ -24,8 +24,8 @@ from bot.ticks.privacy import daily_prune
 from models import Base
 from models.inbound import InboundMessage
 from models.orders import Order
-from tests.support import APPID, TOKEN, make_config, seed_roster
-from tests.test_orders_flow import Chat, number_in
+from tests.support import APPID, TOKEN, make_config, order_number, seed_roster
+from tests.test_orders_flow import Chat
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 A, B = "oResidentAaaa1", "oResidentBbbb2"
@@ -72,7 +72,7 @@ async def fill(place: Place) -> int:
     """A reports with a phone number, B joins as a neighbour, the member works on it."""
     chat = place.chat
     await chat.say(A, "绑定 1栋1单元101")
-    n = number_in(await chat.say(A, f"1栋1单元楼道的灯坏了，晚上黑漆漆的，电话{PHONE}"))
+    n = order_number(await chat.say(A, f"1栋1单元楼道的灯坏了，晚上黑漆漆的，电话{PHONE}"))
     assert f"#{n}" in await chat.say(B, "1栋1单元楼道灯坏了好几天了")
     await chat.say("o_m02", f"接单 {n}")
     await chat.say("o_m02", f"进度 {n} 明天上午换灯泡")
@@ -184,7 +184,7 @@ async def test_prune_removes_old_texts_and_anonymises_old_closed_orders(
     n = await fill(place)
     await place.chat.say("o_m02", f"完成 {n}")
     await place.chat.say(A, "5")
-    fresh = number_in(await place.chat.say(B, f"2栋1单元202门锁坏了 {PHONE}"))
+    fresh = order_number(await place.chat.say(B, f"2栋1单元202门锁坏了 {PHONE}"))
     old = datetime.now(UTC) - timedelta(days=90)
     async with place.app[SESSIONS]() as s, s.begin():
         await s.execute(

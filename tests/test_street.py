@@ -22,8 +22,8 @@ from bot.roster.files import RosterInvalid
 from bot.roster.files.street import street_rosters
 from models.community import Building, Community, Member, Resident, Street
 from models.orders import Order
-from tests.support import make_config
-from tests.test_orders_flow import Chat, number_in
+from tests.support import make_config, order_number
+from tests.test_orders_flow import Chat
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
@@ -92,8 +92,8 @@ async def street(aiohttp_client: ClientFactory, db_url: str) -> Street3:
 
 
 async def test_each_resident_of_a_3栋_reaches_their_own_representative(street: Street3) -> None:
-    a = number_in(await street.say("o_r1", "青和居3栋2单元501 厨房水龙头坏了"))
-    b = number_in(await street.say("o_r2", "东亭小区3栋1单元201 厨房水龙头坏了"))
+    a = order_number(await street.say("o_r1", "青和居3栋2单元501 厨房水龙头坏了"))
+    b = order_number(await street.say("o_r2", "东亭小区3栋1单元201 厨房水龙头坏了"))
     assert a != b
     assert any(f"#{a}" in t for t in await street.pushed("o_a02"))
     assert not any(f"#{a}" in t for t in await street.pushed("o_b02"))
@@ -108,7 +108,7 @@ async def test_an_ambiguous_building_is_asked_about_then_routed(street: Street3)
     assert "您是哪个小区的" in asked and "青和居" in asked and "东亭" in asked
     assert "#" not in asked  # nothing filed yet, nothing lost either
     filed = await street.say("o_r3", "东亭")
-    n = number_in(filed)
+    n = order_number(filed)
     order = await street.order(n)
     assert order.community_id == await street.community_id("dt") and order.building == "3"
     assert order.text == "3栋2单元502 卫生间灯不亮了"
@@ -129,7 +129,7 @@ async def test_a_command_while_asked_keeps_the_report_and_a_second_miss_files_it
 
 async def test_a_single_unambiguous_building_is_never_asked(street: Street3) -> None:
     reply = await street.say("o_r5", "4栋1单元101 楼道灯坏了")  # only 东亭 has a 4栋
-    n = number_in(reply)
+    n = order_number(reply)
     assert (await street.order(n)).community_id == await street.community_id("dt")
 
 
@@ -139,19 +139,19 @@ async def test_a_bound_resident_is_not_asked_again(street: Street3) -> None:
     async with street.app[SESSIONS]() as s:
         home = await s.get(Resident, "o_r6")
         assert home is not None and home.estate_code == "QHJ"
-    n = number_in(await street.say("o_r6", "家里水龙头坏了"))
+    n = order_number(await street.say("o_r6", "家里水龙头坏了"))
     assert (await street.order(n)).community_id == await street.community_id("qhj")
-    n2 = number_in(await street.say("o_r6", "3栋2单元601 门锁又坏了"))
+    n2 = order_number(await street.say("o_r6", "3栋2单元601 门锁又坏了"))
     assert (await street.order(n2)).community_id == await street.community_id("qhj")
 
 
 async def test_members_act_only_in_their_own_community(street: Street3) -> None:
-    n = number_in(await street.say("o_r7", "东亭3栋1单元301 水龙头坏了"))
+    n = order_number(await street.say("o_r7", "东亭3栋1单元301 水龙头坏了"))
     refused = await street.say("o_a01", f"接单 {n}")  # 青和居's grid leader, also "G01"
     assert "已接单" not in refused
     assert "已接单" in await street.say("o_b02", f"接单 {n}")
     # the street office's staff may act anywhere in the street
-    m = number_in(await street.say("o_r8", "青和居3栋1单元301 水龙头坏了"))
+    m = order_number(await street.say("o_r8", "青和居3栋1单元301 水龙头坏了"))
     assert "已接单" in await street.say("o_s01", f"接单 {m}")
 
 
@@ -265,8 +265,8 @@ async def test_a_grid_leaders_digest_lists_only_their_own_communitys_orders(
 ) -> None:
     from bot.ticks.digest import digest_for
 
-    a = number_in(await street.say("o_r9", "青和居3栋1单元101 门锁坏了"))
-    b = number_in(await street.say("o_r10", "东亭3栋1单元101 门锁坏了"))
+    a = order_number(await street.say("o_r9", "青和居3栋1单元101 门锁坏了"))
+    b = order_number(await street.say("o_r10", "东亭3栋1单元101 门锁坏了"))
     async with street.app[SESSIONS]() as s:
         leader = (await s.execute(select(Member).where(Member.key == "b01"))).scalar_one()
         digest = await digest_for(s, street.app[CONFIG], street.app[ROSTER], leader, START)
@@ -288,8 +288,8 @@ async def test_the_console_shows_each_account_its_own_community_or_the_whole_str
             await accounts.add_user(
                 s, name, PASSWORD, role=role, community_code=community, grid_code=grid
             )
-    q = number_in(await street.say("o_c1", "青和居3栋1单元101 门锁坏了"))
-    d = number_in(await street.say("o_c2", "东亭3栋1单元101 门锁坏了"))
+    q = order_number(await street.say("o_c1", "青和居3栋1单元101 门锁坏了"))
+    d = order_number(await street.say("o_c2", "东亭3栋1单元101 门锁坏了"))
     console = Console(street.chat.client, {})
     seen = {}
     for name in ("dtstaff", "qleader", "office"):
@@ -307,8 +307,8 @@ async def test_figures_count_each_order_in_its_own_community_and_grid(street: St
     from bot.keys import ENGINE
     from bot.kpi.load import load_facts
 
-    q = number_in(await street.say("o_k1", "青和居3栋1单元101 门锁坏了"))
-    d = number_in(await street.say("o_k2", "东亭3栋1单元101 门锁坏了"))
+    q = order_number(await street.say("o_k1", "青和居3栋1单元101 门锁坏了"))
+    d = order_number(await street.say("o_k2", "东亭3栋1单元101 门锁坏了"))
     facts, _ = await load_facts(
         street.app[ENGINE], START - timedelta(days=1), START + timedelta(days=1)
     )

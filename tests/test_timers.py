@@ -22,8 +22,8 @@ from bot.storage.engine import create_engine, session_factory
 from bot.ticks.order_timers import order_timer_tick
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
-from tests.support import make_config, seed_roster
-from tests.test_orders_flow import Chat, number_in
+from tests.support import make_config, order_number, seed_roster
+from tests.test_orders_flow import Chat
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_t"
@@ -89,7 +89,7 @@ async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
 
 
 async def test_unaccepted_order_is_reminded_handed_on_and_escalated(world: World) -> None:
-    n = number_in(await world.chat.say(RESIDENT, "1栋1单元101 厨房水管漏水"))
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 厨房水管漏水"))
     assert await world.at(timedelta(minutes=10)) == 0  # nothing due yet
     await world.at(timedelta(minutes=31))
     assert await world.count("o_m02", "提醒") == 1
@@ -111,7 +111,7 @@ async def test_unaccepted_order_is_reminded_handed_on_and_escalated(world: World
 
 
 async def test_accepted_order_gets_deadline_reminder_then_overdue(world: World) -> None:
-    n = number_in(await world.chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
     await world.chat.say("o_m02", f"接单 {n}")
     await world.at(timedelta(hours=3))  # accepted: no escalation
     assert await world.count("o_m01", "催办") == 0
@@ -124,7 +124,7 @@ async def test_accepted_order_gets_deadline_reminder_then_overdue(world: World) 
 
 
 async def test_follow_up_survey_once_low_rating_reopens_and_silence_closes(world: World) -> None:
-    a = number_in(await world.chat.say(RESIDENT, "1栋1单元101 马桶堵了"))
+    a = order_number(await world.chat.say(RESIDENT, "1栋1单元101 马桶堵了"))
     await world.chat.say("o_m02", f"接单 {a}")
     await world.chat.say("o_m02", f"完成 {a} 已疏通")
     await world.at(timedelta(hours=23))
@@ -137,7 +137,7 @@ async def test_follow_up_survey_once_low_rating_reopens_and_silence_closes(world
     assert (await world.chat.order(a)).status == "assigned"
     assert await world.count("o_m01", "重办") == 1
 
-    b = number_in(await world.chat.say("o_resident_u", "1栋1单元102 灯不亮"))
+    b = order_number(await world.chat.say("o_resident_u", "1栋1单元102 灯不亮"))
     await world.chat.say("o_m02", f"接单 {b}")
     await world.chat.say("o_m02", f"完成 {b}")
     await world.at(timedelta(days=2, hours=4))  # survey sent (resolved at 27 h)
@@ -176,7 +176,7 @@ async def test_three_processes_send_each_timer_once(
     for i in range(60):
         await chat.say(f"o_r{i}", f"1栋1单元{101 + i} 厨房水龙头坏了")
     for i in range(20):  # done at once: these get the follow-up survey, then close unrated
-        n = number_in(await chat.say(f"o_s{i}", f"1栋3单元{301 + i} 灯不亮"))
+        n = order_number(await chat.say(f"o_s{i}", f"1栋3单元{301 + i} 灯不亮"))
         assert "已接单" in await chat.say("o_m05", f"接单 {n}")
         await chat.say("o_m05", f"完成 {n} 换了灯泡")
     engines = [create_engine(db_url) for _ in range(3)]
@@ -246,7 +246,7 @@ async def test_visits_and_weekly_digest_once(world: World) -> None:
     reply = await world.chat.say("o_m01", "走访 2小时 3栋入户")
     assert "本周累计 1 次、2 小时" in reply
     await world.chat.say("o_m01", "走访 90分钟")
-    n = number_in(await world.chat.say(RESIDENT, "2栋1单元201 楼道灯不亮"))
+    n = order_number(await world.chat.say(RESIDENT, "2栋1单元201 楼道灯不亮"))
     # Monday 20:00 local: this week's digest is late but still sent, once; by Sunday it is stale.
     world.clock.set(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
     assert await digest_tick(world.sessions, world.clock, world.config, world.roster) == 2
@@ -273,7 +273,7 @@ async def test_conversation_survives_restart_and_expires(
     # A new process on the same database picks the question up where it was.
     app = create_app(make_config(db_url, "plain"), clock=world.clock, start_scheduler=False)
     other = Chat(await aiohttp_client(app))
-    n = number_in(await other.say(RESIDENT, "2栋1单元201"))
+    n = order_number(await other.say(RESIDENT, "2栋1单元201"))
     assert (await other.order(n)).text == "楼道灯坏了"
     # A question left unanswered past its time is forgotten: the answer is taken on its own.
     assert "哪栋楼" in await world.chat.say("o_resident_v", "门口垃圾没人清")
@@ -319,7 +319,7 @@ async def test_working_hours_hold_non_urgent_timers_over_the_weekend(
     chat = Chat(await aiohttp_client(app))
     await seed_roster(app[SESSIONS], friday_night)
     await chat.say(RESIDENT, "1栋1单元101 水龙头关不紧")
-    urgent = number_in(
+    urgent = order_number(
         (await chat.say("o_other", "1栋1单元102 快来人 厨房着火了")).split("工单号")[1]
     )
 
@@ -339,7 +339,7 @@ async def test_working_hours_hold_non_urgent_timers_over_the_weekend(
 async def test_a_broken_order_does_not_hold_up_the_others(world: World) -> None:
     from bot.ticks.order_timers import LEASE
 
-    good = number_in(await world.chat.say(RESIDENT, "1栋1单元101 楼道灯坏了"))
+    good = order_number(await world.chat.say(RESIDENT, "1栋1单元101 楼道灯坏了"))
     async with world.sessions() as s, s.begin():
         bad = await s.get(Order, good)
         assert bad is not None
@@ -368,7 +368,7 @@ async def test_a_member_who_read_the_order_before_the_tick_sees_a_conflict(
 ) -> None:
     from sqlalchemy.orm.exc import StaleDataError
 
-    n = number_in(await world.chat.say(RESIDENT, "1栋1单元101 下水道堵了"))
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 下水道堵了"))
     async with world.sessions() as stale:
         async with stale.begin():  # read, and let go of SQLite's single write lock
             order = await stale.get(Order, n)
