@@ -34,12 +34,18 @@ async def joined(client: TestClient[Any, Any]) -> list[tuple[str, int | None]]:
         return [(o, n) for o, n in rows]
 
 
+async def seeded_client(aiohttp_client: ClientFactory, url: str) -> TestClient[Any, Any]:
+    """A plain-mode app on ``url`` with the demo roster, no scheduler."""
+    app = create_app(make_config(url, "plain"), start_scheduler=False)
+    client = await aiohttp_client(app)
+    await seed_roster(app[SESSIONS], datetime.now(UTC))
+    return client
+
+
 async def test_a_photo_kept_earlier_in_the_same_batch_joins_the_report(
     aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    app = create_app(make_config(db_url, "plain"), start_scheduler=False)
-    client = await aiohttp_client(app)
-    await seed_roster(app[SESSIONS], datetime.now(UTC))
+    client = await seeded_client(aiohttp_client, db_url)
     first, photo, report, again = await batch(
         client,
         WX.text("o_a", "1栋1单元101厨房水管漏水了"),  # reads who has photos waiting: nobody
@@ -74,9 +80,7 @@ async def test_a_photo_kept_by_another_process_joins_the_report(
 async def test_a_photo_another_report_took_meanwhile_is_not_taken_again(
     aiohttp_client: ClientFactory, sqlite_url: str
 ) -> None:
-    app = create_app(make_config(sqlite_url, "plain"), start_scheduler=False)
-    client = await aiohttp_client(app)
-    await seed_roster(app[SESSIONS], datetime.now(UTC))
+    client = await seeded_client(aiohttp_client, sqlite_url)
     one, two, held = await batch(
         client,
         WX.text("o_c", "4栋1单元203楼道灯不亮了"),
@@ -85,7 +89,7 @@ async def test_a_photo_another_report_took_meanwhile_is_not_taken_again(
     )
     n, m = order_number(one), order_number(two)
     assert "图片收到了" in held
-    async with app[SESSIONS]() as s, s.begin():
+    async with client.app[SESSIONS]() as s, s.begin():
         now = datetime.now(UTC)
         assert len(await store.waiting_for_report(s, "o_b", now)) == 1  # read, as a batch does
         # what another process's report may do on PostgreSQL between the read and the claim
