@@ -79,11 +79,11 @@ def hazard_words(text: str) -> tuple[str, ...]:
 # help.  Used to keep the model from calling such a message urgent.
 _MINOR_WATER = re.compile(
     r"漏水|漏了|在漏|有点漏|渗水|渗漏|滴水|在滴|滴答|往下滴|返水|反水|冒水|水管漏|水龙头|漏雨|水渍|返潮|发霉"
-    r"|下水道堵|马桶堵|堵了"
+    r"|下水道堵|马桶堵|堵了|管.{0,3}裂"
 )
 _WATER_ESCALATION = re.compile(
     r"爆|喷|淹|涌|哗|止不住|关不住|关不掉|控制不住|到处|满地|满屋|一屋|成河|漫|没过|泡|灌|往下冲|大水|好多水"
-    r"|很多水|大量|越来越大|一直流|流个不停|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮|裂"
+    r"|很多水|大量|越来越大|一直流|流个不停|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮"
     r"|老人|孩子|小孩|摔|滑倒|受伤|救|快来|赶紧|紧急|急|打|刀|棍"
 )
 
@@ -95,6 +95,30 @@ def minor_water(text: str, hazards: Collection[str]) -> bool:
         set(hazards) <= {"flood"}
         and _MINOR_WATER.search(text) is not None
         and _WATER_ESCALATION.search(text) is None
+    )
+
+
+# No water, no power, no heating: an outage is a repair however it is told (屋里冇得水了 一滴
+# 都冇得), unless something makes it a danger: sparks or smoke, water reaching electrics,
+# someone trapped, hurt or dependent on power (a ventilator), an old person who cannot be
+# reached, the cold.  A cracked pipe is an ordinary leak too (冻裂 滴水), which is why 裂 is
+# not a water escalation above: a burst says 爆 and water that pours says so.
+_OUTAGE = re.compile(
+    r"停水|没水|冇得水|没得水|没有水|不来水|不出水|停电|没电|没得电|没有电|断电|跳闸|没热水|没暖气|暖气不热"
+)
+_OUTAGE_ESCALATION = re.compile(
+    r"火|烟|焦|糊|冒|滋|噼|啪|闪|响|淹|漫|喷|爆|涌|困|卡|锁|关在|出不|摔|倒|晕|血|救|快来|赶紧|紧急"
+    r"|呼吸|氧|透析|冻|冷得|中暑|几天|联系不上|不接|没人应|敲门|孩子|小孩|婴|宝宝"
+)
+
+
+def utility_outage(text: str, hazards: Collection[str]) -> bool:
+    """True for an outage (water, power, heating) that names no other danger (``text``
+    normalised, ``hazards`` its :func:`hazard_words`)."""
+    return (
+        set(hazards) <= {"flood", "electric"}
+        and _OUTAGE.search(text) is not None
+        and _OUTAGE_ESCALATION.search(text) is None
     )
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from .address import Address, AddressMatch, choose_address, find_addresses
 from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
-from .danger import danger_band, hazard_words, minor_water, routine_request
+from .danger import danger_band, hazard_words, minor_water, routine_request, utility_outage
 from .features import LOOKALIKE_CUES, MASK, Signals, extract_features
 from .model import LinearModel, load_model
 from .normalize import normalize
@@ -172,8 +172,11 @@ def _danger(
         band = danger_band(sentence_urgency(a.masked, model), model.meta) or band
     if band != "urgent" and _wet_electrics(a.signals.cues):
         band = "urgent"
-    if band is not None and routine_request(a.masked):
-        return None, None, feats  # 帮忙买点菜 老人腿不好: a service, no danger named
+    if band is not None and (
+        routine_request(a.masked) or utility_outage(a.masked, a.signals.hazard_words)
+    ):
+        # 帮忙买点菜 老人腿不好, 屋里冇得水了: a service or an outage, no danger named
+        return None, None, feats
     if band == "urgent" and (
         _only_over(a.signals.cues) or minor_water(a.masked, a.signals.hazard_words)
     ):

@@ -147,6 +147,44 @@ def test_an_ordinary_leak_is_never_urgent(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "5-2-501 阳台下水管裂了",
+        "厨房的排水管冻裂了 在渗水",
+    ],
+)
+def test_a_cracked_pipe_that_only_drips_is_not_urgent(text: str) -> None:
+    result = parse(text)
+    assert result.urgent is False
+    assert result.intent == "order" and result.category == "repair"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "屋里冇得水了 一滴都冇得 十二栋",
+        "我家停电了 别人家都有电 6栋401",
+        "暖气不热 家里冷 3-2-502",
+    ],
+)
+def test_an_outage_is_a_repair_not_an_emergency(text: str) -> None:
+    got = parse(text).to_dict()
+    assert got["danger"] is None and not got["urgent"]
+    assert got["intent"] == "order"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "停电了 我爸在家用呼吸机 电池快没了",
+        "整个单元跳闸停电了 电表箱在冒烟还有噼啪声",
+    ],
+)
+def test_an_outage_that_endangers_someone_stays_urgent(text: str) -> None:
+    assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "楼上漏水漏到我家电表箱了",
         "卫生间天花板的灯在往下滴水，灯还亮着",
         "水从墙里渗出来流到插座那里了 2栋301",
