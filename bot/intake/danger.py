@@ -66,6 +66,8 @@ _HAZARD_WORDS: dict[str, str] = {
     "animal": r"狗|咬|蛇|马蜂|蜂窝|野猪|猴子|疯狗",
 }
 _HAZARD_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _HAZARD_WORDS.items())
+_STRUCTURE = re.compile(_HAZARD_WORDS["structure"])
+_CEILING = re.compile(r"天花板|天花")
 
 
 def hazard_words(text: str) -> tuple[str, ...]:
@@ -83,7 +85,7 @@ _MINOR_WATER = re.compile(
 )
 _WATER_ESCALATION = re.compile(
     r"爆|喷|淹|涌|哗|止不住|关不住|关不掉|控制不住|到处|满地|满屋|一屋|成河|漫|没过|泡|灌|往下冲|大水|好多水"
-    r"|很多水|大量|越来越大|一直流|流个不停|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮"
+    r"|很多水|大量|越来越大|一直流|一直在流|流个不停|鼓起|像下雨|跟下雨|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮"
     r"|老人|孩子|小孩|摔|滑倒|受伤|救|快来|赶紧|紧急|急|打|刀|棍"
 )
 
@@ -91,8 +93,11 @@ _WATER_ESCALATION = re.compile(
 def minor_water(text: str, hazards: Collection[str]) -> bool:
     """True for an ordinary leak or blocked drain that names no other danger (``text``
     normalised, ``hazards`` its :func:`hazard_words`)."""
+    kinds = set(hazards)
+    if "structure" in kinds and not _STRUCTURE.search(_CEILING.sub("", text)):
+        kinds.discard("structure")  # 天花板在滴水: the ceiling is only where the drip is
     return (
-        set(hazards) <= {"flood"}
+        kinds <= {"flood"}
         and _MINOR_WATER.search(text) is not None
         and _WATER_ESCALATION.search(text) is None
     )

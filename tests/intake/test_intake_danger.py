@@ -135,6 +135,7 @@ def test_a_bare_cry_for_help_is_never_dropped(text: str) -> None:
         "厨房水龙头一直滴水，关不紧",
         "卫生间下水道堵了 5号楼",
         "楼上渗水，我家天花板有一块水渍",
+        "A座1703 卫生间天花板在滴水",
     ],
 )
 def test_an_ordinary_leak_is_never_urgent(text: str) -> None:
