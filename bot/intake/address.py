@@ -70,6 +70,13 @@ _BARE_CUE_RE = re.compile(
     r"|房间号?|房子)[是在为:]{0,2}\s?$"
 )
 _DELIM = " ,.!?;:，。！？；：、()（）\n"
+# a bare number right after a neighbour or a relative (隔壁802, 我爸在1003, 阿拉402), or
+# opening the message before one (601我妈, 1203楼下), is a flat
+_NEIGHBOUR_RE = re.compile(r"(?<![是住])(?:对面|对门|隔壁|楼上|楼下|邻居)(?:家|的)?\s?$")
+_BARE_NEIGHBOUR_RE = re.compile(r"(?:对面|对门|隔壁|楼上|楼下|[爸妈爹娘奶爷婆公]在|阿拉)\s?$")
+_BARE_OPENING_RE = re.compile(
+    r"(?:我|俺|阿拉|那家|这家|家|楼上|楼下|老太|老头|老人|老爷|老奶|住户|业主|邻居)"
+)
 _NOT_ADDRESS_BEFORE = re.compile(
     r"(?:车位|车库|停车位|车牌|尾号|编号|单号|工单|#)[号是在为:]{0,2}\s?$"
 )
@@ -119,7 +126,9 @@ class _Chain:
         if self.room and "floor" in self.kinds:
             return True
         if self.kinds == ["num"] and self.room:
-            if _BARE_CUE_RE.search(before):
+            if _BARE_CUE_RE.search(before) or _BARE_NEIGHBOUR_RE.search(before):
+                return True
+            if self.start == 0 and _BARE_OPENING_RE.match(text, self.end):
                 return True
             after = text[self.end : self.end + 1]
             if after == "的":
@@ -157,6 +166,7 @@ class AddressMatch:
     start: int
     end: int
     home: bool
+    neighbour: bool = False  # 对门1802, 楼上1502: someone else's flat
 
 
 class _ChainBuilder:
@@ -281,10 +291,14 @@ def find_addresses(text: str) -> list[AddressMatch]:
             continue
         if chain.building is None and chain.unit is None and chain.room is None:
             continue
-        home = bool(_HOME_CUE_RE.search(text[max(0, chain.start - 8) : chain.start]))
+        before = text[max(0, chain.start - 8) : chain.start]
         out.append(
             AddressMatch(
-                Address(chain.building, chain.unit, chain.room), chain.start, chain.end, home
+                Address(chain.building, chain.unit, chain.room),
+                chain.start,
+                chain.end,
+                home=bool(_HOME_CUE_RE.search(before)),
+                neighbour=bool(_NEIGHBOUR_RE.search(before)),
             )
         )
     return out
@@ -296,10 +310,15 @@ def choose_address(matches: list[AddressMatch]) -> Address | None:
     contradict it."""
     if not matches:
         return None
-    primary = next((m for m in matches if m.home), matches[0])
+    own = [m for m in matches if not m.neighbour] or matches
+    primary = next((m for m in own if m.home), own[0])
+    if not primary.home and primary.address.building is None and primary.address.unit is None:
+        # 1503的 … 11栋1单元1403: a bare flat first is most often the neighbour's, the full
+        # address after it the resident's own
+        primary = next((m for m in own if m.address.building is not None), primary)
     parts = [primary.address.building, primary.address.unit, primary.address.room]
     for match in matches:
-        if match is primary:
+        if match is primary or (match.neighbour and not primary.neighbour):
             continue
         other = [match.address.building, match.address.unit, match.address.room]
         if any(

@@ -133,3 +133,28 @@ def to_mandarin(text: str) -> str:
     if not _MARKERS.search(text):
         return text
     return _FLAT_OF.sub(r"\1的", _RE.sub(lambda m: _MAP[m.group(0)], text))
+
+
+# Northern and Wu day words (明个, 明儿个, 明朝 = 明天; 下半天 = 下午), read the same way
+# whatever else the text holds: they are not marked by Cantonese characters.
+_REGIONAL_DAYS = {
+    "明儿个": "明天",
+    "明个": "明天",
+    "今儿个": "今天",
+    "今个": "今天",
+    "后儿个": "后天",
+    "明朝": "明天",
+    "上半天": "上午",
+    "下半天": "下午",
+}
+# 说明个情况, 证明朝南: 明 ending another word is not a day
+_REGIONAL_RE = re.compile(
+    "(?<![说证表声发聪透文光分简标阐查鲜])(?:"
+    + "|".join(sorted(_REGIONAL_DAYS, key=len, reverse=True))
+    + ")"
+)
+
+
+def regional_days(text: str) -> str:
+    """``text`` with northern and Wu day words replaced by Mandarin ones."""
+    return _REGIONAL_RE.sub(lambda m: _REGIONAL_DAYS[m.group(0)], text)

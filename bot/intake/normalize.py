@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Protocol
 
-from .dialect import to_mandarin
+from .dialect import regional_days, to_mandarin
 
 #: Longest text analysed; longer messages are cut (a resident's message is far shorter).
 MAX_ANALYSED_CHARS = 1000
@@ -51,12 +51,13 @@ def _t2s() -> _Converter:
 # after a building number of one or two digits (so 一动不动 and phones read aloud with 洞
 # for zero are left alone).  Also 两单元 after a building (unit 2).
 _HOMOPHONE_HINT = re.compile("[动洞冻员两]")
+_REGIONAL_HINT = re.compile("[个朝]|半天")
 _BUILDING_NUMBER = (
     r"(?:\d{1,2}|[一二三四五六七八九两幺]{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?)"
 )
 _HOMOPHONE_RE = re.compile(
     rf"(?<![0-9零〇一二三四五六七八九十两幺])(?P<n>{_BUILDING_NUMBER})\s?"
-    r"(?P<b>[动洞冻])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$))"
+    r"(?P<b>[动洞冻])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$|电梯|电悌|停水|停电|门口|那|这|有))"
     rf"|(?P<un>{_BUILDING_NUMBER})\s?单员"
     r"|(?<=[栋幢座])\s?(?P<two>两)(?=单元)"
 )
@@ -142,6 +143,8 @@ def normalize(text: str) -> str:
     if any(ord(ch) > 0x2E7F for ch in text):
         text = to_mandarin(_t2s().convert(text))
     text = text.translate(_FINANCIAL)
+    if _REGIONAL_HINT.search(text):
+        text = regional_days(text)
     if _HOMOPHONE_HINT.search(text):
         text = _HOMOPHONE_RE.sub(_homophone, text)
     if "-" in text:

@@ -28,9 +28,11 @@ _POST_WINDOW_REJECT = re.compile(
 _CLAUSE_REJECT = re.compile(
     r"不用|不要来|别来|不需要|取消|不在家|没人在|家里没人|没空|不方便|几点|什么时候|哪天|多久|几号"
     r"|有吗|开不开|开吗|营业|办公|开放|上课|开课|会不会|是不是|来不来|还没来|还不来|怎么还|能办|办不办"
-    r"|培训|讲座|活动|报名|休息吗|骗子|有人吗|值班|上班吗|有人上班|还能(?:去|办)|(?<!行)不行|(?<!可以)不可以|有人.{0,4}吗|有没有(?!人|师傅|工人)"
+    r"|培训|讲座|活动|报名|休息吗|骗子|有人吗|值班|上班吗|有人上班|还能(?:去|办)|(?<!行)不行|(?<!可以)不可以|有人.{0,4}吗|有没有(?!人|师傅|工人|志愿者|谁)"
 )
 _FILLER_RE = re.compile(r"[\s,，.。!！?？~…吧吗呢啊呀哦了的好行可以都]+")
+# a phone number given beside the time is part of the same "fields" tail (明天上午十点 电话…)
+_CONTACT_RE = re.compile(r"电话|手机|座机|联系方式|号码")
 _AFTER_APPOINT = re.compile(r"预约|约")
 _COME = r"(?<![回起出下进原本后将未带外])来(?!不来)"
 _STRONG_CUE = re.compile(
@@ -40,7 +42,7 @@ _STRONG_CUE = re.compile(
 )
 _WEAK_CUE = re.compile(
     r"可以|能|行|要|帮|送|需要|得不得|好不好|有没有(?:人|师傅|工人)|麻烦|请|去买|去拿|带|都行|ok|有人|都在|我在|开门|找人|找一下|去交|去开|最好|希望|尽量|有时间"
-    r"|(?:我|就|再)?(?:过)?去(?:办|问|报名|登记|领|取|一趟|社区|$)"
+    r"|(?:我|就|再)?(?:过)?去(?:办|问|报名|登记|领|取|一趟|社区|$)|修(?!好|过|完)"
 )
 # without a day word a bare clock time needs a plainer request (三点来 / 我在家)
 _STRICT_CUE = re.compile(
@@ -89,5 +91,6 @@ def asks_for_visit(ctx: PhraseContext, named_day: bool, short_text: bool) -> boo
         cue = bool(_STRICT_CUE.search(ctx.own) or _POST_PRESENT.search(ctx.post))
     if not cue:
         # the time given on its own, as a field ("… 10栋101 周三上午")
-        cue = _FILLER_RE.sub("", ctx.own.replace(MASK, "")) == "" and (named_day or short_text)
+        bare = _CONTACT_RE.sub("", ctx.own.replace(MASK, ""))
+        cue = _FILLER_RE.sub("", bare) == "" and (named_day or short_text)
     return cue

@@ -74,6 +74,30 @@ def test_not_addresses(text: str) -> None:
     assert addr(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare flat after a neighbour or a relative, or opening the message before one
+        ("隔壁802那个人说要拿刀捅死我", (None, None, "802")),
+        ("我爸在1003 摔了爬不起来", (None, None, "1003")),
+        ("阿拉402 灯管滋滋叫", (None, None, "402")),
+        ("601我妈把自己反锁在屋里了", (None, None, "601")),
+        ("1203楼下往上冒烟", (None, None, "1203")),
+        # voice-typed 栋 before what the building has
+        ("七动电悌停在半道了", ("7", None, None)),
+        ("八冻电梯门夹住人了", ("8", None, None)),
+        # the neighbour's flat first, the resident's own full address after it
+        ("楼上每天半夜拖椅子跳绳，我们老人都睡不着了，1503的 11栋1单元1403", ("11", "1", "1403")),
+        ("本人系18号楼住户。对门1802家里的烟感器一直在响", ("18", None, None)),
+        ("我是楼下202的 楼上302刘奶奶联系不上 8号楼", ("8", None, "202")),
+    ],
+)
+def test_whose_flat(text: str, expected: tuple[str | None, str | None, str | None]) -> None:
+    got = addr(text)
+    assert got is not None
+    assert (got["building"], got["unit"], got["room"]) == expected
+
+
 def test_home_address_wins_over_other_places() -> None:
     assert addr("5栋门口全是垃圾，我住3栋") == {"building": "3", "unit": None, "room": None}
 

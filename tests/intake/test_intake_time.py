@@ -36,6 +36,15 @@ def iso(day: str, hour: str) -> str:
         ("门锁坏了，明天中午得唔得", (iso("21", "11:00"), iso("21", "13:00"))),  # Cantonese
         ("热水炉着不到火，聽晚得唔得？", (iso("21", "18:00"), iso("21", "22:00"))),
         ("门锁坏了 今日下晝三點到五點有冇師傅", (iso("20", "15:00"), iso("20", "17:00"))),
+        # northern and Wu day words; a repair asked for by its verb; a phone beside the time
+        ("插座发烫 明个找人看看", (iso("21", "00:00"), iso("22", "00:00"))),
+        ("明朝下半天有人陪伊去菜场伐", (iso("21", "12:00"), iso("21", "18:00"))),
+        ("阳台灯座接触不好 礼拜一上午修一下", (iso("23", "08:00"), iso("23", "12:00"))),
+        (
+            "水龙头拧不紧 明天上午十点 电话幺三八四五零二六六幺九",
+            (iso("21", "10:00"), iso("21", "11:00")),
+        ),
+        ("这周六下午有没有志愿者能扶他下楼转转", (iso("21", "12:00"), iso("21", "18:00"))),
     ],
 )
 def test_appointments(text: str, expected: tuple[str, str], friday: datetime) -> None:
@@ -58,6 +67,7 @@ def test_appointments(text: str, expected: tuple[str, str], friday: datetime) ->
         "晚上路灯不亮很危险",
         "早上好",
         "每周二周五帮她买菜",
+        "说明个情况 上周修好了",
         # a report's date and clock time tell when something happened, not a visit
         "夜班记录：11月12日23:25闯入的流浪犬已捕获，伤者已去医院，请社区提醒住户",
     ],
