@@ -12,6 +12,8 @@ from bot.intake import parse
     [
         ("谢谢你们", "thanks"),
         ("辛苦了👍", "thanks"),
+        ("谢谢社区的帮助", "thanks"),
+        ("感谢你们的帮助！", "thanks"),
         ("您好", "greeting"),
         ("在吗", "greeting"),
         ("好的", "ack"),
