@@ -8,6 +8,7 @@ machine where the packages truly cannot be installed) turns that into a loud ski
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -174,17 +175,61 @@ def test_promtool_accepts_the_alert_rules_and_their_tests() -> None:
     assert test.returncode == 0, test.stdout + test.stderr
 
 
-async def test_the_alerts_use_only_metrics_the_service_exports(
-    aiohttp_server: ServerFactory, tmp_path: Path
+@pytest.mark.parametrize("shipped", ["alerts.yml", "grafana-dashboard.json"])
+async def test_the_alerts_and_dashboard_use_only_metrics_the_service_exports(
+    aiohttp_server: ServerFactory, tmp_path: Path, shipped: str
 ) -> None:
     app = create_app(make_config(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"), start_scheduler=False)
     server = await aiohttp_server(app)
     async with aiohttp.ClientSession() as http, http.get(f"{server.make_url('/metrics')}") as resp:
         exported = set(re.findall(r"^# TYPE (mulin_\w+) ", await resp.text(), re.M))
-    used = set(re.findall(r"\b(mulin_\w+)", (DEPLOY / "alerts.yml").read_text(encoding="utf-8")))
+    used = set(re.findall(r"\b(mulin_\w+)", (DEPLOY / shipped).read_text(encoding="utf-8")))
+    used.discard("mulin_overview")  # the dashboard's own uid
     suffixes = re.compile(r"_(bucket|sum|count|total|created)$")
     missing = {m for m in used if m not in exported and suffixes.sub("", m) not in exported}
     assert used and not missing, missing
+
+
+# --- Grafana dashboard -----------------------------------------------------------------------
+
+
+def dashboard_queries() -> list[str]:
+    dashboard = json.loads((DEPLOY / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    return [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+
+
+def test_the_dashboard_is_a_grafana_dashboard_whose_panels_do_not_overlap() -> None:
+    dashboard = json.loads((DEPLOY / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    assert dashboard["title"] and dashboard["uid"] and dashboard["schemaVersion"] >= 30
+    variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+    assert variables["datasource"]["type"] == "datasource"
+    panels = dashboard["panels"]
+    assert len({p["id"] for p in panels}) == len(panels)
+    cells: set[tuple[int, int]] = set()
+    for panel in panels:
+        g = panel["gridPos"]
+        assert g["x"] >= 0 and g["x"] + g["w"] <= 24 and g["h"] > 0, panel["title"]
+        mine = {
+            (x, y) for x in range(g["x"], g["x"] + g["w"]) for y in range(g["y"], g["y"] + g["h"])
+        }
+        assert not cells & mine, f"{panel['title']} overlaps another panel"
+        cells |= mine
+        if panel["type"] != "row":
+            assert panel["targets"] and all(t["expr"].strip() for t in panel["targets"])
+            assert panel["datasource"]["uid"] == "${datasource}"
+
+
+def test_promtool_accepts_every_dashboard_query(tmp_path: Path) -> None:
+    """Each panel's PromQL, as a recording rule (Grafana's $__rate_interval as 5m)."""
+    promtool = tool("promtool")
+    lines = ["groups:", "  - name: dashboard", "    rules:"]
+    for i, expr in enumerate(dashboard_queries()):
+        lines += [f"      - record: dashboard:query{i}", f"        expr: {json.dumps(expr)}"]
+    rules = tmp_path / "dashboard_rules.yml"
+    rules.write_text("\n".join(lines).replace("$__rate_interval", "5m") + "\n", encoding="utf-8")
+    check = subprocess.run([promtool, "check", "rules", str(rules)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert f"SUCCESS: {len(dashboard_queries())} rules found" in check.stdout + check.stderr
 
 
 # --- systemd ---------------------------------------------------------------------------------
