@@ -45,7 +45,7 @@ _TOKEN_RE = re.compile(
             rf"(?P<bld>(?P<bn>{_NUM})\s?(?:号楼|号栋|号幢|#\s?(?:楼|栋|幢)?|栋楼(?![道梯下上顶里])|幢楼(?![道梯下上顶里])|栋|幢|座(?![机位谈])"
             rf"|号(?=\s?(?:\d{{3,4}}(?![0-9])|\d{{1,2}}\s?单元))))",
             # 2单元 / 3门 (门 only counts after a building)
-            rf"(?P<unit>(?P<un>{_NUM})\s?(?P<us>单元|门(?![口卫禁铃锁前外面把框窗诊课市店票里内])))",
+            rf"(?P<unit>(?P<un>{_NUM})\s?(?P<us>单元|门(?![口卫禁铃锁前外面把框窗诊课市店票里内缝边])))",
             # 402室 / 1502户 / 501号房
             rf"(?P<room>(?P<rn>{_ROOMNUM})\s?(?:室|号房|房间|户|房(?![东子租产主贷价])))",
             # 3楼 / 十层 (floors are skipped, never an address part)
@@ -63,6 +63,7 @@ _TOKEN_RE = re.compile(
 _GAP_RE = re.compile(r"[\s,、]{0,2}")
 _HOME_CUE_RE = re.compile(
     r"(?:我家|我们家|俺家|我屋|我屋里|屋里|家住|住在|我住|住|本人|我是|我们是|绑定|登记|地址|家里是|家是"
+    r"|[住是](?:在)?(?:隔壁|对门|对面|楼上|楼下)"
     r"|房号|门牌号?|房间号?)[是在为:]{0,2}\s?(?:在|是)?\s?$"
 )
 _BARE_CUE_RE = re.compile(
@@ -77,6 +78,22 @@ _BARE_NEIGHBOUR_RE = re.compile(r"(?:对面|对门|隔壁|楼上|楼下|[爸妈�
 _BARE_OPENING_RE = re.compile(
     r"(?:我|俺|阿拉|那家|这家|家|楼上|楼下|老太|老头|老人|老爷|老奶|住户|业主|邻居)"
 )
+# what may follow a message's opening number when it is a count, an amount or a line
+_OPENING_NOT_FLAT = re.compile(r"[多万千百路人号楼层公里斤次遍]")
+_ORDER_TALK_RE = re.compile(r"取消|撤销|撤回|不用了|单子|工单|订单|进度")
+
+
+def _opens_with_flat(text: str, end: int) -> bool:
+    """A message opening with a plausible flat number followed by words (1504卫生间门锁坏了,
+    601我妈…) names that flat."""
+    if _ORDER_TALK_RE.search(text):
+        return False  # 1230那个单子取消吧: an order number
+    after = text[end : end + 1]
+    return bool(_BARE_OPENING_RE.match(text, end)) or (
+        "\u4e00" <= after <= "\u9fff" and not _OPENING_NOT_FLAT.match(after)
+    )
+
+
 _NOT_ADDRESS_BEFORE = re.compile(
     r"(?:车位|车库|停车位|车牌|尾号|编号|单号|工单|#)[号是在为:]{0,2}\s?$"
 )
@@ -128,7 +145,7 @@ class _Chain:
         if self.kinds == ["num"] and self.room:
             if _BARE_CUE_RE.search(before) or _BARE_NEIGHBOUR_RE.search(before):
                 return True
-            if self.start == 0 and _BARE_OPENING_RE.match(text, self.end):
+            if self.start == 0 and _opens_with_flat(text, self.end):
                 return True
             after = text[self.end : self.end + 1]
             if after == "的":

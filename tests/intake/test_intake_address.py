@@ -83,6 +83,9 @@ def test_not_addresses(text: str) -> None:
         ("阿拉402 灯管滋滋叫", (None, None, "402")),
         ("601我妈把自己反锁在屋里了", (None, None, "601")),
         ("1203楼下往上冒烟", (None, None, "1203")),
+        ("1504卫生间门锁坏了", (None, None, "1504")),
+        ("幺零二 门缝 冒烟", (None, None, "102")),
+        ("302在打人 女的一直喊救命 我住隔壁303", (None, None, "303")),
         # voice-typed 栋 before what the building has
         ("七动电悌停在半道了", ("7", None, None)),
         ("八冻电梯门夹住人了", ("8", None, None)),
@@ -141,7 +144,8 @@ def test_voice_and_dash_forms(
 
 
 @pytest.mark.parametrize(
-    "text", ["取消 1024", "1024取消", "#1024 进度", "取消1024号工单", "查询 2048"]
+    "text",
+    ["取消 1024", "1024取消", "#1024 进度", "取消1024号工单", "查询 2048", "1230那个单子取消吧"],
 )
 def test_order_numbers_in_commands_are_not_addresses(text: str) -> None:
     result = parse(text)
