@@ -84,6 +84,7 @@ def test_not_addresses(text: str) -> None:
         ("601我妈把自己反锁在屋里了", (None, None, "601")),
         ("1203楼下往上冒烟", (None, None, "1203")),
         ("1504卫生间门锁坏了", (None, None, "1504")),
+        ("本周共巡查楼栋16栋次。发现问题：3栋楼道灭火器压力不足", ("3", None, None)),
         ("幺零二 门缝 冒烟", (None, None, "102")),
         ("302在打人 女的一直喊救命 我住隔壁303", (None, None, "303")),
         # voice-typed 栋 before what the building has
