@@ -7,7 +7,7 @@ the older ``corpus/intake/*.jsonl``; ``seed`` (170 messages) always stays in tra
 Features of every message are computed once (they do not depend on the model) and
 cached under ``.cache/``; folds run in parallel.
 
-    .venv/bin/python scripts/loo_eval.py [--jobs 2] [--writers w01,w05]
+    .venv/bin/python scripts/loo_eval.py [--jobs 2] [--writers w01,w05] [--show]
     .venv/bin/python scripts/loo_eval.py --external FILE   # score a file never trained on
 
 ``--external`` scores the shipped model (trained on every writer) on a labelled file in
@@ -118,14 +118,29 @@ class Scores:
         return s
 
 
-def run_fold(args: tuple[str, list[Example], list[dict[str, Any]], Params]) -> tuple[str, Any]:
-    writer, train, test_records, params = args
+SHOWN = ("intent", "category", "urgent")
+
+
+def _wrong(record: dict[str, Any], got: dict[str, Any]) -> str | None:
+    """One line for a held-out message whose intent, category or urgency is wrong."""
+    expect = record["expect"]
+    bad = [f"{k} {expect.get(k)!r}→{got.get(k)!r}" for k in SHOWN if expect.get(k) != got.get(k)]
+    return f"    {record['id']} [{'; '.join(bad)}] {record['text'][:70]}" if bad else None
+
+
+def run_fold(
+    args: tuple[str, list[Example], list[dict[str, Any]], Params, bool],
+) -> tuple[str, Any]:
+    writer, train, test_records, params, show = args
     started = time.perf_counter()
     model = fit(train, params)
     scores = Scores()
     for record in test_records:
         got = parse(record["text"], record_now(record), model=model).to_dict()
         scores.add(record["expect"], got)
+        line = _wrong(record, got) if show else None
+        if line:
+            print(line, flush=True)
     row = scores.row()
     row["seconds"] = time.perf_counter() - started
     row["urgent_threshold"] = model.meta["urgent_threshold"]
@@ -156,7 +171,9 @@ def format_table(rows: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def loo(writers: list[str] | None, jobs: int, params: Params) -> dict[str, dict[str, float]]:
+def loo(
+    writers: list[str] | None, jobs: int, params: Params, show: bool = False
+) -> dict[str, dict[str, float]]:
     records = load_corpus()
     started = time.perf_counter()
     examples = cached_examples(records)
@@ -169,7 +186,7 @@ def loo(writers: list[str] | None, jobs: int, params: Params) -> dict[str, dict[
     for w in held:
         train = [ex for ex in examples if ex.writer != w]
         test = [r for r in records if r["_writer"] == w]
-        tasks.append((w, train, test, params))
+        tasks.append((w, train, test, params, show))
     rows: dict[str, dict[str, float]] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for writer, row in pool.map(run_fold, tasks):
@@ -246,13 +263,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--writers", default="", help="only these held-out writers (comma list)")
     ap.add_argument("--external", type=Path, help="score the shipped model on this file only")
+    ap.add_argument(
+        "--show",
+        action="store_true",
+        help="list held-out messages with a wrong intent/category/urgency",
+    )
     args = ap.parse_args(argv)
     if args.external:
         external(args.external, None)
         return 0
     started = time.perf_counter()
     wanted = [w for w in args.writers.split(",") if w]
-    rows = loo(wanted or None, args.jobs, Params())
+    rows = loo(wanted or None, args.jobs, Params(), args.show)
     print()
     print(format_table(rows))
     worst = {key: min(r[key] for r in rows.values()) for _, key in COLUMNS}
