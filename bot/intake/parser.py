@@ -75,9 +75,15 @@ def _front(text: str) -> tuple[str, list[PhoneMatch], str, list[AddressMatch]]:
 
 def analyse(text: str, now: datetime | None = None) -> Analysis:
     """Run the extractors (no classification); used by :func:`parse` and training."""
-    norm, phone_matches, masked, address_matches = _front(text)
+    front = _front(text)
+    return _analysis(front, find_preferred_time(front[2], _now(now)))
+
+
+def _analysis(
+    front: tuple[str, list[PhoneMatch], str, list[AddressMatch]], time_match: TimeMatch | None
+) -> Analysis:
+    norm, phone_matches, masked, address_matches = front
     address = choose_address(address_matches)
-    time_match = find_preferred_time(masked, _now(now))
     kind, cues = urgency_cues(masked)
     urgent = kind is not None
     residual = _FILLER_RE.sub("", masked)
@@ -132,8 +138,8 @@ def parse(
 
 
 @lru_cache(maxsize=4096)
-def _time_text(text: str) -> str:
-    return _front(text)[2]
+def _front_kept(text: str) -> tuple[str, list[PhoneMatch], str, list[AddressMatch]]:
+    return _front(text)  # read, never changed, by the parse (analyse hands out its own)
 
 
 # A short message that may name a time ("早上好", "明天上午来修") depends on ``now`` only
@@ -146,7 +152,8 @@ _SHORT_LOCK = Lock()
 
 
 def _parse_short(text: str, now: datetime) -> ParseResult:
-    found = find_preferred_time(_time_text(text), now)
+    front = _front_kept(text)
+    found = find_preferred_time(front[2], now)
     key = (
         text,
         None
@@ -158,7 +165,7 @@ def _parse_short(text: str, now: datetime) -> ParseResult:
         if kept is not None:
             _SHORT.move_to_end(key)
             return kept
-    result = _parse(text, now, None)
+    result = _result(text, _analysis(front, found), None)  # what _parse(text, now) gives
     with _SHORT_LOCK:
         _SHORT[key] = result
         if len(_SHORT) > _SHORT_SIZE:
@@ -239,7 +246,10 @@ def _danger(
 
 
 def _parse(text: str, now: datetime | None, model: LinearModel | None) -> ParseResult:
-    a = analyse(text, now)
+    return _result(text, analyse(text, now), model)
+
+
+def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
     if is_gibberish(a.norm) or is_exclamation(a.norm):
         return ParseResult(
             intent="chat",
