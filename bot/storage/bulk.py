@@ -264,17 +264,22 @@ class _Driver:
 
     def rows(self, rows: Sequence[Row]) -> list[tuple[Any, ...]]:
         out = []
-        steps = tuple(zip(self.processors, self.keeps_none, strict=True))
+        names, fixed = self.names, self.fixed
+        # only the parameters with a processor are visited (half of an order's columns)
+        steps = [
+            (i, p, keep)
+            for i, (p, keep) in enumerate(zip(self.processors, self.keeps_none, strict=True))
+            if p is not None
+        ]
         for row in rows:
-            values = [row[n] for n in self.names]
-            for position, value in self.fixed:
+            values = [row[n] for n in names]
+            for position, value in fixed:
                 values.insert(position, value)
-            out.append(
-                tuple(
-                    v if p is None or (v is None and keep) else p(v)
-                    for (p, keep), v in zip(steps, values, strict=True)
-                )
-            )
+            for i, p, keep in steps:
+                v = values[i]
+                if v is not None or not keep:
+                    values[i] = p(v)
+            out.append(tuple(values))
         return out
 
 
