@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from threading import Lock
 
 from .address import Address, AddressMatch, choose_address, find_addresses
 from .chat import chat_kind, is_exclamation, is_gibberish
@@ -59,16 +61,29 @@ def _now(now: datetime | None) -> datetime:
     return now.astimezone(TZ)
 
 
-def analyse(text: str, now: datetime | None = None) -> Analysis:
-    """Run the extractors (no classification); used by :func:`parse` and training."""
+def _front(text: str) -> tuple[str, list[PhoneMatch], str, list[AddressMatch]]:
+    """What the extractors find before the time (none of it depends on ``now``): the
+    normalised text, its phones, the text with phones and addresses masked, its addresses."""
     norm = normalize(text)
     phone_matches = find_phones(norm)
     phone_spans = [(p.start, p.end) for p in phone_matches]
     masked = _mask(norm, phone_spans)
     address_matches = find_addresses(masked)
-    address = choose_address(address_matches)
     masked = _mask(masked, [(a.start, a.end) for a in address_matches])
-    time_match = find_preferred_time(masked, _now(now))
+    return norm, phone_matches, masked, address_matches
+
+
+def analyse(text: str, now: datetime | None = None) -> Analysis:
+    """Run the extractors (no classification); used by :func:`parse` and training."""
+    front = _front(text)
+    return _analysis(front, find_preferred_time(front[2], _now(now)))
+
+
+def _analysis(
+    front: tuple[str, list[PhoneMatch], str, list[AddressMatch]], time_match: TimeMatch | None
+) -> Analysis:
+    norm, phone_matches, masked, address_matches = front
+    address = choose_address(address_matches)
     kind, cues = urgency_cues(masked)
     urgent = kind is not None
     residual = _FILLER_RE.sub("", masked)
@@ -115,9 +130,47 @@ def parse(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    if model is None and len(text) <= _CACHEABLE_LENGTH and not _TIMEISH.search(text):
-        return _parse_timeless(text)
+    if model is None and len(text) <= _CACHEABLE_LENGTH:
+        if not _TIMEISH.search(text):
+            return _parse_timeless(text)
+        return _parse_short(text, _now(now))
     return _parse(text, now, model)
+
+
+@lru_cache(maxsize=4096)
+def _front_kept(text: str) -> tuple[str, list[PhoneMatch], str, list[AddressMatch]]:
+    return _front(text)  # read, never changed, by the parse (analyse hands out its own)
+
+
+# A short message that may name a time ("早上好", "明天上午来修") depends on ``now`` only
+# through the time found in it: its parse is kept per text *and* time found (the time is
+# looked for again at every call, against that call's ``now``: "今天下午" said at 10:00 and at
+# 23:00, or on two days, are two entries). An LRU of bounded size.
+_SHORT: OrderedDict[tuple[str, tuple[str, str, int, int] | None], ParseResult] = OrderedDict()
+_SHORT_SIZE = 4096
+_SHORT_LOCK = Lock()
+
+
+def _parse_short(text: str, now: datetime) -> ParseResult:
+    front = _front_kept(text)
+    found = find_preferred_time(front[2], now)
+    key = (
+        text,
+        None
+        if found is None
+        else (found.start.isoformat(), found.end.isoformat(), found.span_start, found.span_end),
+    )
+    with _SHORT_LOCK:
+        kept = _SHORT.get(key)
+        if kept is not None:
+            _SHORT.move_to_end(key)
+            return kept
+    result = _result(text, _analysis(front, found), None)  # what _parse(text, now) gives
+    with _SHORT_LOCK:
+        _SHORT[key] = result
+        if len(_SHORT) > _SHORT_SIZE:
+            _SHORT.popitem(last=False)
+    return result
 
 
 # the rules' danger kinds (used only when no model is shipped) as hazard kinds
@@ -196,7 +249,10 @@ def _danger(
 
 
 def _parse(text: str, now: datetime | None, model: LinearModel | None) -> ParseResult:
-    a = analyse(text, now)
+    return _result(text, analyse(text, now), model)
+
+
+def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
     if is_gibberish(a.norm) or is_exclamation(a.norm):
         return ParseResult(
             intent="chat",

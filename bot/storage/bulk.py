@@ -256,21 +256,41 @@ class _Driver:
 
     sql: str
     names: tuple[str, ...]  # the row keys, in parameter order
-    processors: tuple[Any, ...]  # a bind processor (or None) per parameter
+    # a bind processor per parameter; None where it has nothing to do, and where it passes
+    # None on as None when the value is None (most of a new order's times, say)
+    processors: tuple[Any, ...]
+    keeps_none: tuple[bool, ...]
     fixed: tuple[tuple[int, Any], ...]  # (position, value) of literals in the statement
 
     def rows(self, rows: Sequence[Row]) -> list[tuple[Any, ...]]:
         out = []
+        names, fixed = self.names, self.fixed
+        # only the parameters with a processor are visited (half of an order's columns)
+        steps = [
+            (i, p, keep)
+            for i, (p, keep) in enumerate(zip(self.processors, self.keeps_none, strict=True))
+            if p is not None
+        ]
         for row in rows:
-            values = [row[n] for n in self.names]
-            for position, value in self.fixed:
+            values = [row[n] for n in names]
+            for position, value in fixed:
                 values.insert(position, value)
-            out.append(
-                tuple(
-                    v if p is None else p(v) for p, v in zip(self.processors, values, strict=True)
-                )
-            )
+            for i, p, keep in steps:
+                v = values[i]
+                if v is not None or not keep:
+                    values[i] = p(v)
+            out.append(tuple(values))
         return out
+
+
+def _keeps_none(processor: Any) -> bool:
+    """Whether a bind processor turns None into None (JSON's, for one, writes 'null')."""
+    if processor is None:
+        return True
+    try:
+        return processor(None) is None
+    except Exception:
+        return False
 
 
 @lru_cache(maxsize=256)
@@ -288,7 +308,8 @@ def _driver(statement: Any, dialect: Dialect, table: Table, prefix: str) -> _Dri
             fixed.append((i, compiled.binds[name].value))
         kind = compiled.binds[name].type
         processors.append(kind.dialect_impl(dialect).bind_processor(dialect))
-    return _Driver(str(compiled), tuple(names), tuple(processors), tuple(fixed))
+    keeps = tuple(_keeps_none(p) for p in processors)
+    return _Driver(str(compiled), tuple(names), tuple(processors), keeps, tuple(fixed))
 
 
 def _each_plan(w: Write, dialect: Dialect) -> tuple[Any, Any]:

@@ -24,6 +24,7 @@ from wechatpy.messages import MESSAGE_TYPES, UnknownMessage
 
 from bot.config import WeChatConfig
 from bot.messages import Incoming, Reply
+from bot.wechat.flatxml import read_flat
 from bot.wechat.replyxml import render_reply
 
 
@@ -222,6 +223,9 @@ def _parse_xml(text: str) -> dict[str, Any]:
     """
     if _DECLARATIONS.search(text):
         raise Rejected(400, "XML declarations are not accepted")
+    flat = read_flat(text)  # the usual shape, without setting up a parser
+    if flat is not None:
+        return flat
     try:
         root = ElementTree.fromstring(text)
     except (ElementTree.ParseError, ValueError):
