@@ -68,7 +68,7 @@ _HOME_CUE_RE = re.compile(
 )
 _BARE_CUE_RE = re.compile(
     r"(?:我家|我们家|俺家|我屋|我屋里|屋里|家住|住在|我住|住|我是|我们是|绑定|登记|地址|房号|门牌号?"
-    r"|房间号?|房子)[是在为:]{0,2}\s?$"
+    r"|房间号?|房子|我在|我们在|俺在|俺们在)[是在为:]{0,2}\s?$"
 )
 _DELIM = " ,.!?;:，。！？；：、()（）\n"
 # a bare number right after a neighbour or a relative (隔壁802, 我爸在1003, 阿拉402), or

@@ -55,3 +55,32 @@ def test_every_danger_match_contains_a_trigger() -> None:
         for text in texts:
             for m in pattern.finditer(text):
                 assert any(ch in m.group(0) for ch in trigger), (pattern.pattern, m.group(0))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("楼下饭店 煤气罐 嘶嘶的", "gas"),
+        ("楼道扶手 漏电 麻手", "help"),
+        ("门口的菜 放三天了 没人拿", "unclaimed"),
+        ("我那个租户 拿刀子威胁我", "violence"),
+        ("孙子在小区门口跟丢了 4岁", "missing"),
+        ("我在桥上 想跳下去", "violence"),
+    ],
+)
+def test_terse_dangers_have_a_live_cue(text: str, kind: str) -> None:
+    """The rule cues the model leans on for a writer it has never seen (fragment writers
+    left out of training missed these)."""
+    from bot.intake.urgency import urgency_cues
+
+    assert urgency_cues(text)[0] == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我想跳舞", "拿刀切菜切到手了", "万一有人想跳楼怎么办", "上周有个人在桥上想跳下去 被拦住了"],
+)
+def test_their_look_alikes_have_none(text: str) -> None:
+    from bot.intake.urgency import urgency_cues
+
+    assert urgency_cues(text)[0] is None
