@@ -80,6 +80,7 @@ _BARE_OPENING_RE = re.compile(
 )
 # what may follow a message's opening number when it is a count, an amount or a line
 _OPENING_NOT_FLAT = re.compile(r"[多万千百路人号楼层公里斤次遍]")
+_FLAT_DOOR_RE = re.compile(r"门口|门缝|门前|家门|的门|家里|家的")
 _ORDER_TALK_RE = re.compile(r"取消|撤销|撤回|不用了|单子|工单|订单|进度")
 
 
@@ -147,6 +148,8 @@ class _Chain:
                 return True
             if self.start == 0 and _opens_with_flat(text, self.end):
                 return True
+            if _FLAT_DOOR_RE.match(text, self.end):
+                return True  # 1201门口, 从602门缝里: a flat's door
             after = text[self.end : self.end + 1]
             if after == "的":
                 return True

@@ -66,6 +66,8 @@ def test_every_danger_match_contains_a_trigger() -> None:
         ("我那个租户 拿刀子威胁我", "violence"),
         ("孙子在小区门口跟丢了 4岁", "missing"),
         ("我在桥上 想跳下去", "violence"),
+        ("她家伢放学没到屋，班主任说被一个不认识的人接走了", "missing"),
+        ("我们楼的孤寡老人陈婆婆 从前天起就敲不开门", "missing"),
     ],
 )
 def test_terse_dangers_have_a_live_cue(text: str, kind: str) -> None:
@@ -78,7 +80,14 @@ def test_terse_dangers_have_a_live_cue(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["我想跳舞", "拿刀切菜切到手了", "万一有人想跳楼怎么办", "上周有个人在桥上想跳下去 被拦住了"],
+    [
+        "我想跳舞",
+        "拿刀切菜切到手了",
+        "万一有人想跳楼怎么办",
+        "上周有个人在桥上想跳下去 被拦住了",
+        "上个月车棚着火 到现在墙还是黑的",
+        "救护车来过 把他接走了 地上有血",
+    ],
 )
 def test_their_look_alikes_have_none(text: str) -> None:
     from bot.intake.urgency import urgency_cues
