@@ -66,7 +66,7 @@ _HAZARD_WORDS: dict[str, str] = {
     "animal": r"狗|咬|蛇|马蜂|蜂窝|野猪|猴子|疯狗",
 }
 _HAZARD_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _HAZARD_WORDS.items())
-_STRUCTURE = re.compile(_HAZARD_WORDS["structure"])
+_STRUCTURE = dict(_HAZARD_RES)["structure"]
 _CEILING = re.compile(r"天花板|天花")
 
 
