@@ -50,6 +50,7 @@ _HAZARD_WORDS: dict[str, str] = {
     "structure": r"塌|坍|裂缝|开裂|裂开|掉下来|要掉|往下掉|摇摇|晃|歪|倾斜|脱落|砸|松动|外机|广告牌|招牌"
     r"|脚手架|棚架|水箱|水塔|花盆|玻璃|石屎|墙皮|天花",
     "medical": r"摔倒|跌倒|摔了|倒地|倒了|晕|昏迷|不省人事|没呼吸|没气|抽搐|吐血|流血|出血|血|心脏|胸口"
+    r"|[嘴脸].{0,2}歪|说话不清|口齿不清|讲不清|抬不起|半边"
     r"|呼之不应|叫不应|冰凉|躺地|躺在地|口吐|撞倒|被车撞|骨折|头破"
     r"|中风|脑梗|心梗|噎|吞了|中毒|过敏|休克|白沫|起不来|叫不醒|没反应|不动|喘不|呼吸",
     "lift": r"电梯|电悌|梯|轿厢|井道",
@@ -141,6 +142,44 @@ _ACUTE_STATE = re.compile(
     r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
     r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着"
 )
+
+
+# Something that could fall or give way some day (a rusty bracket, a cracked wall, 随时可能掉下来)
+# and a bare wire with no spark, water or hand near it are hazards to report, not dangers now:
+# the bot still answers with a safety line and alerts the grid leader (possible danger), but
+# nobody is rushed.  Anything moving, dropping, sounding or hanging over people keeps the
+# model's decision, as does a wire that sparks, is wet or is being touched.
+_POTENTIAL = re.compile(
+    r"随时|可能|要掉不掉|怕|担心|松了|松动|锈|开裂|倾斜|裂缝|裂了|歪了|早晚|迟早|万一|隐患"
+)
+_MOVING = re.compile(
+    r"正在|在往下|一直|一路|掉渣|跌落|晃|摇|塌了|塌下|砸下|砸到|砸坏|砸了|砸在|掉下来了|掉了一|刚才|刚刚|咯吱"
+    r"|咔|响|下沉|鼓|越来越|压|下面|底下|楼下|人行道|路上|主干道|人来人往|有人|小孩|孩子|在玩|在走"
+    r"|快倒|要倒|要塌|马上|悬空|吊在|挂在|探|往外倒|吹|风"
+)
+_BARE_WIRE = re.compile(r"露|裸|破皮|铜丝|线头|外皮")
+_LIVE_WIRE = re.compile(
+    r"火花|打火|冒|滋|噼|啪|闪|水|湿|雨|雪|小孩|孩子|娃|摸|电到|电了|被电|麻|响|烧|焦|烟|带电|通电|碰|挂|垂|地上"
+)
+_RODENT = re.compile(r"老鼠(?:咬|啃)")
+# 电梯坏了 困在家里下不去: stuck at home because the lift is out, nobody inside it
+_STUCK_HOME = re.compile(r"困在(?:家|屋)|下不去|下不了楼|出不了门")
+_IN_LIFT = re.compile(
+    r"电梯里|梯里|轿厢|(?:困|关|卡)(?:在|住)?(?:电梯|梯)|电梯.{0,6}(?:困|关|卡|夹)"
+)
+
+
+def only_potential(text: str) -> bool:
+    """True for a structure that could give way some day, a bare wire, or a broken lift
+    that keeps someone at home, with nothing happening now (``text`` normalised)."""
+    kinds = set(hazard_words(_RODENT.sub("", text)))
+    if kinds == {"structure"}:
+        return _POTENTIAL.search(text) is not None and _MOVING.search(text) is None
+    if kinds == {"electric"}:
+        return _BARE_WIRE.search(text) is not None and _LIVE_WIRE.search(text) is None
+    if "lift" in kinds and kinds <= {"lift", "trapped"}:
+        return _STUCK_HOME.search(text) is not None and _IN_LIFT.search(text) is None
+    return False
 
 
 def routine_request(text: str) -> bool:

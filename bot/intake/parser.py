@@ -12,7 +12,14 @@ from threading import Lock
 from .address import Address, AddressMatch, choose_address, find_addresses
 from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
-from .danger import danger_band, hazard_words, minor_water, routine_request, utility_outage
+from .danger import (
+    danger_band,
+    hazard_words,
+    minor_water,
+    only_potential,
+    routine_request,
+    utility_outage,
+)
 from .features import LOOKALIKE_CUES, MASK, Signals, extract_features
 from .model import LinearModel, load_model
 from .normalize import normalize
@@ -240,10 +247,13 @@ def _danger(
         # 帮忙买点菜 老人腿不好, 屋里冇得水了: a service or an outage, no danger named
         return None, None, feats
     if band == "urgent" and (
-        _only_over(a.signals.cues) or minor_water(a.masked, a.signals.hazard_words)
+        _only_over(a.signals.cues)
+        or minor_water(a.masked, a.signals.hazard_words)
+        or only_potential(a.masked)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
-        # ordinary leak.  Someone still looks at it (possible danger), nobody is rushed.
+        # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks
+        # at it (possible danger), nobody is rushed.
         band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats

@@ -275,3 +275,32 @@ def test_sentences_of_a_long_message_are_split_at_full_stops() -> None:
         "一是门禁坏了，进出不便",
         "二是老人倒在地上",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "阳台外面那个空调架子锈断了 随时可能掉下来 9栋2单元",
+        "花架的支架松动了 要掉不掉的 不敢往上放东西",
+        "车棚里一根电线被老鼠咬破了 露出铜丝",
+        "5栋楼道墙上有段电线外皮破了",
+        "电梯又坏了 我腿不好 困在家里下不去 12栋17楼",
+    ],
+)
+def test_a_hazard_that_could_happen_some_day_is_not_an_emergency(text: str) -> None:
+    result = parse(text)
+    assert result.intent == "order"
+    assert result.urgent is False
+    assert result.danger == "possible"  # still a safety line and the grid leader's alert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "阳台外面那个空调架子断了 外机在晃 下面就是人行道 9栋2单元",
+        "车棚里一根电线被老鼠咬破了 露出铜丝 还在冒火花",
+        "电梯停在两层中间 我和孩子困在电梯里出不来 12栋",
+    ],
+)
+def test_the_same_hazard_happening_now_stays_an_emergency(text: str) -> None:
+    assert parse(text).urgent is True
