@@ -9,7 +9,7 @@ the resident says it is home (``我家1502``) or uses it as a noun (``1502的``)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .numerals import to_number_string
 
@@ -303,8 +303,16 @@ def _chains(text: str) -> list[_Chain]:
     return builder.finish()
 
 
+# a numbered list item glued to a building (巡查记录:1.北门正常;2.16栋1单元…): the item's
+# number is not a decimal point's integer part
+_LIST_MARK_RE = re.compile(
+    r"(?:^|(?<=[;:。\s,、!?]))(\d{1,2})\.(?=\d{1,3}\s?(?:栋|号楼|幢|#|单元|座|-))"
+)
+
+
 def find_addresses(text: str) -> list[AddressMatch]:
     """Every address mention in ``text`` (normalised), in order."""
+    text = _LIST_MARK_RE.sub(r"\1、", text)  # same length: spans still index the text
     out: list[AddressMatch] = []
     for chain in _chains(text):
         if not chain.valid(text):
@@ -330,6 +338,11 @@ def choose_address(matches: list[AddressMatch]) -> Address | None:
     contradict it."""
     if not matches:
         return None
+    # 对门401 … 401的老两口: the same flat named again is still the neighbour's
+    theirs = {m.address for m in matches if m.neighbour}
+    matches = [
+        m if m.neighbour or m.address not in theirs else replace(m, neighbour=True) for m in matches
+    ]
     own = [m for m in matches if not m.neighbour] or matches
     primary = next((m for m in own if m.home), own[0])
     if not primary.home and primary.address.building is None and primary.address.unit is None:

@@ -40,6 +40,7 @@ LOOKALIKE_CUES = frozenset(
         "rust",
         "old",
         "sleepy",
+        "resolved",
     }
 )
 

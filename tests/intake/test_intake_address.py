@@ -158,3 +158,27 @@ def test_order_numbers_in_commands_are_not_addresses(text: str) -> None:
 
 def test_a_voice_typed_still_is_not_a_building() -> None:
     assert addr("老人躺在床上一动不动") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("巡查记录:1.北门道闸正常;2.16栋1单元燃气表锈得厉害", ("16", "1", None)),
+        ("巡查记录 3.9栋1单元101独居的赵大爷门口外卖三天没拿", ("9", "1", "101")),
+        ("交班记录:1.各岗正常;2.3#楼楼梯下堆着纸箱", ("3", None, None)),
+        ("楼道 2.5米高的地方灯坏了 12栋", ("12", None, None)),
+    ],
+)
+def test_a_numbered_log_entry_keeps_its_building(
+    text: str, expected: tuple[str | None, str | None, str | None]
+) -> None:
+    address = parse(text).address
+    assert address is not None
+    assert (address.building, address.unit, address.room) == expected
+
+
+def test_a_neighbours_flat_named_twice_is_still_the_neighbours() -> None:
+    text = "我是3栋2单元的 闻到煤气味 是从对门401传出来的 敲门没人应 401的老两口应该在家"
+    address = parse(text).address
+    assert address is not None
+    assert (address.building, address.unit, address.room) == ("3", "2", None)

@@ -93,3 +93,25 @@ def test_their_look_alikes_have_none(text: str) -> None:
     from bot.intake.urgency import urgency_cues
 
     assert urgency_cues(text)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "resolved"),
+    [
+        ("对门阿婆一天没出门 刚才打通了 她说在女儿家", True),
+        ("楼道有股烟味 出去一看原来是楼下在烧烤", True),
+        ("那条狗冲我扑过来 还好没咬着", True),
+        ("老伴在卫生间摔了一跤 自己起来了", True),
+        ("对门阿婆三天没出门了 电话一直没人接", False),
+        ("楼道里全是烟 越来越大", False),
+    ],
+)
+def test_a_scare_that_turned_out_fine_is_a_look_alike_cue(text: str, resolved: bool) -> None:
+    """The model's cue for the commonest false alarm among new writers: the neighbour
+    answered, the smoke was a barbecue, the dog did not bite."""
+    from bot.intake.features import LOOKALIKE_CUES
+    from bot.intake.urgency import urgency_cues
+
+    cues = urgency_cues(text)[1]
+    assert ("resolved" in cues) is resolved
+    assert "resolved" in LOOKALIKE_CUES
