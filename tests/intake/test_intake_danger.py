@@ -212,6 +212,8 @@ def test_a_routine_service_or_an_outage_names_no_danger(text: str) -> None:
         "帮忙看看对门独居的张奶奶 敲门三天没人应",
         "想请人去看看我爸 电话打不通一整天了 他一个人住",
         "帮我妈买的菜还挂在门把手上 放了两天没人拿",
+        # 每周 is a habit here, not a weekly service
+        "我舅舅一个人住9栋 这周都没接我们电话 往常每周日都会回 他有心脏病 能不能帮忙找一下",
     ],
 )
 def test_a_request_that_names_an_absence_keeps_its_danger(text: str) -> None:
