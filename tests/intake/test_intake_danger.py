@@ -294,15 +294,3 @@ def test_a_hazard_that_could_happen_some_day_is_not_an_emergency(text: str) -> N
     assert result.intent == "order"
     assert result.urgent is False
     assert result.danger == "possible"  # still a safety line and the grid leader's alert
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "阳台外面那个空调架子断了 外机在晃 下面就是人行道 9栋2单元",
-        "车棚里一根电线被老鼠咬破了 露出铜丝 还在冒火花",
-        "电梯停在两层中间 我和孩子困在电梯里出不来 12栋",
-    ],
-)
-def test_the_same_hazard_happening_now_stays_an_emergency(text: str) -> None:
-    assert parse(text).urgent is True

@@ -16,6 +16,10 @@ from bot.intake import parse
         "我被困在电梯里了",
         "我爸有老年痴呆 早上出门到现在还没回来",
         "楼下着火了",
+        # the twins of test_a_hazard_that_could_happen_some_day_is_not_an_emergency
+        "阳台外面那个空调架子断了 外机在晃 下面就是人行道 9栋2单元",
+        "车棚里一根电线被老鼠咬破了 露出铜丝 还在冒火花",
+        "电梯停在两层中间 我和孩子困在电梯里出不来 12栋",
     ],
 )
 def test_urgent(text: str) -> None:
