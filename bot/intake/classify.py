@@ -57,6 +57,29 @@ def split_label(label: str) -> tuple[str, str | None]:
     return label, None
 
 
+# A greeting or a thanks in front of a report (早上好 我家马桶漏水, 谢谢 另外楼道灯又坏了) is
+# manners, not the message: when the whole reads as chat, what follows it is read again.
+_PUNCT = r"\s|[,.!?~，。！？、…]"
+_OPENING_RE = re.compile(
+    # a greeting: 早上好 我家马桶漏水
+    rf"^(?:{_PUNCT}|你好|您好|你们好|大家好|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|早安|哈喽|嗨|喂"
+    r"|hi|hello|hey)+"
+    # thanks or an acknowledgement, then a change of subject: 谢谢 另外楼道灯又坏了
+    rf"|^(?:{_PUNCT}|好的|好滴|好嘞|谢谢|多谢|感谢|辛苦了|嗯|哦)*(?:对了|另外|还有|顺便(?:说一下|问一下)?)",
+    re.I,
+)
+_MIN_REST = 3
+
+
+def _after_opening(text: str) -> str | None:
+    """What follows an opening greeting, thanks or acknowledgement, if anything is left."""
+    match = _OPENING_RE.match(text)
+    if match is None or match.end() == 0:
+        return None
+    rest = text[match.end() :]
+    return rest if len(_CONTENT_RE.findall(rest)) >= _MIN_REST else None
+
+
 def _fallback(text: str) -> str:
     """Rules-only label when no model is shipped: the first lexicon cue."""
     for _, label in lexicon_hits(text):
@@ -124,6 +147,12 @@ def classify(
     if label == "bind" and signals.residual_len > _BIND_MAX_RESIDUAL:
         # a need is stated beside the address: it is an order, not a registration
         label = _best_other(probs, "bind")
+    if label == "chat" and model is not None and (rest := _after_opening(text)) is not None:
+        again = model.softmax(frozenset(extract_features(rest, signals)), "intent")
+        best = max(again, key=lambda k: again[k])
+        # only a named problem (a lexicon cue) outweighs the manners: 好的 明天上午在家 stays chat
+        if best.startswith("order:") and any(cue in CATEGORIES for _, cue in lexicon_hits(rest)):
+            label = best
     if urgent and label in ("chat", "help", "bind", "status"):
         label = _best_order(probs) if model is not None else "order:safety"
     return split_label(label)

@@ -49,9 +49,28 @@ def test_only_chat_has_a_chat_kind() -> None:
     assert parse("取消 1024").chat_kind is None
 
 
-@pytest.mark.parametrize("text", ["家里没热水了", "楼道灯不亮", "门口的垃圾好几天没人收"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "家里没热水了",
+        "楼道灯不亮",
+        "门口的垃圾好几天没人收",
+        # manners in front of the problem
+        "早上好 我家马桶漏水",
+        "你好你好 电梯又停了",
+        "好的 对了 我家厨房灯也不亮了",
+    ],
+)
 def test_a_problem_is_an_order_without_a_request(text: str) -> None:
     assert parse(text).intent == "order"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["你好 今天好累啊", "好的 明天上午在家", "好的 谢谢 水管师傅修得很好", "你好 我想问一下"],
+)
+def test_manners_with_nothing_to_act_on_stay_chat(text: str) -> None:
+    assert parse(text).intent == "chat"
 
 
 def test_asking_someone_to_come_and_look_is_not_a_how_to_question() -> None:
