@@ -119,3 +119,20 @@ def test_a_scare_that_turned_out_fine_is_a_look_alike_cue(text: str, resolved: b
     cues = urgency_cues(text)[1]
     assert ("resolved" in cues) is resolved
     assert "resolved" in LOOKALIKE_CUES
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("煤氣報警器響緊，好大聲", "gas"),
+        ("阿爺咳到唞唔到氣，嘴唇紫晒", "fall"),
+        ("貨梯停咗喺半層，有人困咗喺入面", "trapped"),
+    ],
+)
+def test_written_cantonese_dangers_have_a_live_cue(text: str, kind: str) -> None:
+    """Cantonese progressive 緊, 唞唔到氣 and 咗喺 read as their Mandarin forms, so the rules
+    see the danger whatever the model learned of Cantonese."""
+    from bot.intake.normalize import normalize
+    from bot.intake.urgency import urgency_cues
+
+    assert urgency_cues(normalize(text))[0] == kind
