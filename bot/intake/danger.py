@@ -140,7 +140,7 @@ _ACUTE_STATE = re.compile(
     r"摔|跌|倒|晕|昏|不动|叫不醒|叫不应|没反应|没气|呼吸|流血|出血|吐血|是血|血流|抽|吐|火|烟|焦|糊|煤气|燃气|天然气|味|漏|喷"
     r"|淹|塌|掉|砸|困|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
     r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
-    r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|没接|没回|心脏|犯病|发病"
+    r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|没接|心脏|犯病|发病"
 )
 
 
@@ -169,10 +169,12 @@ _IN_LIFT = re.compile(
 )
 
 
-def only_potential(text: str) -> bool:
+def only_potential(text: str, hazards: Collection[str]) -> bool:
     """True for a structure that could give way some day, a bare wire, or a broken lift
-    that keeps someone at home, with nothing happening now (``text`` normalised)."""
-    kinds = set(hazard_words(_RODENT.sub("", text)))
+    that keeps someone at home, with nothing happening now (``text`` normalised,
+    ``hazards`` its :func:`hazard_words`)."""
+    # a rat's bite (老鼠咬破了电线) is how the wire got bare, not an animal attack
+    kinds = set(hazard_words(_RODENT.sub("", text)) if _RODENT.search(text) else hazards)
     if kinds == {"structure"}:
         return _POTENTIAL.search(text) is not None and _MOVING.search(text) is None
     if kinds == {"electric"}:

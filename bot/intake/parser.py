@@ -249,7 +249,7 @@ def _danger(
     if band == "urgent" and (
         _only_over(a.signals.cues)
         or minor_water(a.masked, a.signals.hazard_words)
-        or only_potential(a.masked)
+        or only_potential(a.masked, a.signals.hazard_words)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks
