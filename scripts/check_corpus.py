@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INTENTS = set(_INTENTS)
 CATEGORIES = set(_CATEGORIES)
 EXPECT_KEYS = {"intent", "category", "urgent", "address", "phones", "preferred_time"}
-OPTIONAL_EXPECT_KEYS = {"hazard"}
+OPTIONAL_EXPECT_KEYS = {"hazard", "also"}
 HAZARDS = {
     "fire",
     "gas",
@@ -71,6 +71,21 @@ def _iso(value: Any, field: str, problems: list[str], need_shanghai: bool) -> da
     return parsed
 
 
+def _also_problems(expect: dict[str, Any]) -> list[str]:
+    """``also``: the other categories an office could reasonably file an order under."""
+    if "also" not in expect:
+        return []
+    also = expect["also"]
+    if expect.get("intent") != "order":
+        return ["also on a message that is not an order"]
+    if not isinstance(also, list) or len(also) > 2:
+        return ["also is not a list of at most two categories"]
+    bad = [c for c in also if c not in CATEGORIES or c == expect.get("category")]
+    if bad or len(set(also)) != len(also):
+        return [f"also has {also!r} (unknown, repeated or the main category)"]
+    return []
+
+
 def check_record(record: Any) -> list[str]:
     """Problems with one corpus record (empty when it is fine)."""
     problems: list[str] = []
@@ -102,6 +117,7 @@ def check_record(record: Any) -> list[str]:
         problems.append(f"order with category {category!r}")
     if intent != "order" and category is not None:
         problems.append(f"category {category!r} on a non-order ({intent})")
+    problems += _also_problems(expect)
     if not isinstance(expect.get("urgent"), bool):
         problems.append("urgent is not a boolean")
     hazard = expect.get("hazard")

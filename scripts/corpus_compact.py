@@ -66,21 +66,24 @@ def convert(draft: dict[str, Any], writer: str, number: int) -> dict[str, Any]:
         raise ValueError(f"urgent needs h in {sorted(HAZARDS)}: {hazard!r}")
     if not urgent and hazard is not None:
         raise ValueError("h must be null when u is 0")
+    expect: dict[str, Any] = {
+        "intent": draft.get("i"),
+        "category": draft.get("c"),
+        "urgent": bool(urgent),
+        "hazard": hazard,
+        "address": _address(draft.get("a")),
+        "phones": list(draft.get("p") or []),
+        "preferred_time": _time(draft.get("tm")),
+    }
+    if "ca" in draft:
+        expect["also"] = list(draft["ca"] or [])
     return {
         "id": f"{writer}-{number:04d}",
         "writer": writer,
         "text": draft.get("t"),
         "now": _now(draft.get("now")),
         "lookalike": bool(draft.get("la", 0)),
-        "expect": {
-            "intent": draft.get("i"),
-            "category": draft.get("c"),
-            "urgent": bool(urgent),
-            "hazard": hazard,
-            "address": _address(draft.get("a")),
-            "phones": list(draft.get("p") or []),
-            "preferred_time": _time(draft.get("tm")),
-        },
+        "expect": expect,
     }
 
 

@@ -124,7 +124,12 @@ SHOWN = ("intent", "category", "urgent")
 def _wrong(record: dict[str, Any], got: dict[str, Any]) -> str | None:
     """One line for a held-out message whose intent, category or urgency is wrong."""
     expect = record["expect"]
-    bad = [f"{k} {expect.get(k)!r}→{got.get(k)!r}" for k in SHOWN if expect.get(k) != got.get(k)]
+    accepted = {"category": [expect.get("category"), *expect.get("also", [])]}
+    bad = [
+        f"{k} {expect.get(k)!r}→{got.get(k)!r}"
+        for k in SHOWN
+        if got.get(k) not in accepted.get(k, [expect.get(k)])
+    ]
     return f"    {record['id']} [{'; '.join(bad)}] {record['text'][:70]}" if bad else None
 
 
@@ -152,7 +157,7 @@ def format_table(rows: dict[str, dict[str, float]]) -> str:
     head = (
         "| writer | n | "
         + " | ".join(name for name, _ in COLUMNS)
-        + " | urgent+possible R | possible (urgent) | hazard | thresholds |"
+        + " | urgent+possible R | possible (urgent) | hazard | thresholds | category, any acceptable |"
     )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for writer, r in rows.items():
@@ -160,15 +165,31 @@ def format_table(rows: dict[str, dict[str, float]]) -> str:
         lines.append(
             f"| {writer} | {int(r['n'])} | {cells} | {r['flagged_recall']:.3f}"
             f" | {int(r['possible'])} ({int(r['possible_true'])}) | {r['hazard_acc']:.3f}"
-            f" | {r['urgent_threshold']:.3f} / {r['possible_threshold']:.3f} |"
+            f" | {r['urgent_threshold']:.3f} / {r['possible_threshold']:.3f}"
+            f" | {_any_cell(r)} |"
         )
     worst = {key: min(r[key] for r in rows.values()) for _, key in COLUMNS}
     who = {key: min(rows, key=lambda w, k=key: rows[w][k]) for _, key in COLUMNS}
     cells = " | ".join(f"{worst[key]:.3f} ({who[key]})" for _, key in COLUMNS)
     flag = min(r["flagged_recall"] for r in rows.values())
     hz = min(r["hazard_acc"] for r in rows.values())
-    lines.append(f"| **worst** | | {cells} | {flag:.3f} | | {hz:.3f} | |")
+    any_worst = _worst_any(rows)
+    any_cell = f"{any_worst[0]:.3f} ({any_worst[1]})" if any_worst else "–"
+    lines.append(f"| **worst** | | {cells} | {flag:.3f} | | {hz:.3f} | | {any_cell} |")
     return "\n".join(lines)
+
+
+def _any_cell(row: dict[str, float]) -> str:
+    return f"{row['category_any']:.3f}" if row["category_any_n"] else "–"
+
+
+def _worst_any(rows: dict[str, dict[str, float]]) -> tuple[float, str] | None:
+    """Category scored as the acceptance sets score it, over writers labelled with ``also``."""
+    labelled = {w: r["category_any"] for w, r in rows.items() if r["category_any_n"]}
+    if not labelled:
+        return None
+    who = min(labelled, key=lambda w: labelled[w])
+    return labelled[who], who
 
 
 def loo(
@@ -287,6 +308,11 @@ def main(argv: list[str] | None = None) -> int:
         + "; targets "
         + ("all met" if not missed else "missed: " + "; ".join(missed))
     )
+    any_worst = _worst_any(rows)
+    if any_worst:
+        print(
+            f"category, any acceptable category (writers labelled with also): worst {any_worst[0]:.3f} ({any_worst[1]})"
+        )
     return 0
 
 

@@ -184,6 +184,23 @@ def only_potential(text: str, hazards: Collection[str]) -> bool:
     return False
 
 
+# The scare the message tells of turned out fine: the fallen man got up by himself, the pot
+# missed everyone, the child was found, the lift let them out.  Nothing in the corpus that
+# is labelled urgent says so without something still going on (还在, 但, 现在).
+_SETTLED = re.compile(
+    r"自己(?:爬)?起来了?|爬起来了|扶起来了|缓过来了|虚惊一场|放心了|找着了|找到了|自己开了"
+    r"|(?<![见看])(?:人|他|她)(?:已经)?出来了|没破皮|没进屋|住院(?:去)?了|拿进去了|抓走了"
+    r"|没砸[着到]|没伤[着到]?人|没受伤|不疼了|止住了|没烧着|吵完走了|打完走了"
+)
+_GOING_ON = re.compile(r"现在|正在|一直在|还(?:在|开着|有|没|冒|漏)|但|可是|还是|不过|刚刚|刚才")
+
+
+def settled_scare(text: str) -> bool:
+    """True when the message says the danger it names ended well and nothing goes on
+    (``text`` normalised)."""
+    return _SETTLED.search(text) is not None and _GOING_ON.search(text) is None
+
+
 def routine_request(text: str) -> bool:
     """True for a routine request that names no acute state (``text`` normalised)."""
     return _ROUTINE_REQUEST.search(text) is not None and _ACUTE_STATE.search(text) is None

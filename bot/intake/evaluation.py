@@ -77,6 +77,10 @@ class Metrics:
     intent_ok: int = 0
     category_ok: int = 0
     category_n: int = 0
+    # Orders labelled with the other categories an office could file them under (``also``):
+    # the acceptance sets score a category as right when it is any of them.
+    category_any_ok: int = 0
+    category_any_n: int = 0
     urgent_tp: int = 0
     urgent_fp: int = 0
     urgent_fn: int = 0
@@ -94,6 +98,12 @@ class Metrics:
             self.category_n += 1
             self.category_ok += expect.get("category") == got.get("category")
             self.category_confusion[(str(expect.get("category")), str(got.get("category")))] += 1
+            if isinstance(expect.get("also"), list):
+                self.category_any_n += 1
+                self.category_any_ok += got.get("category") in [
+                    expect.get("category"),
+                    *expect["also"],
+                ]
         e_urgent, g_urgent = bool(expect.get("urgent")), bool(got.get("urgent"))
         self.urgent_tp += e_urgent and g_urgent
         self.urgent_fp += g_urgent and not e_urgent
@@ -112,6 +122,8 @@ class Metrics:
             "n": float(self.n),
             "intent_acc": ratio(self.intent_ok, self.n),
             "category_acc": ratio(self.category_ok, self.category_n),
+            "category_any": ratio(self.category_any_ok, self.category_any_n),
+            "category_any_n": float(self.category_any_n),
             "urgent_precision": ratio(self.urgent_tp, self.urgent_tp + self.urgent_fp),
             "urgent_recall": ratio(self.urgent_tp, self.urgent_tp + self.urgent_fn),
             "address_exact": ratio(self.address_ok, self.n),
@@ -125,6 +137,14 @@ class Metrics:
             f"== {title}: {self.n} messages",
             f"  intent acc          {s['intent_acc']:.3f}",
             f"  category acc        {s['category_acc']:.3f}  (over {self.category_n} orders)",
+            *(
+                [
+                    f"  category, any acceptable {s['category_any']:.3f}"
+                    f"  (over {self.category_any_n} orders labelled with alternatives)"
+                ]
+                if self.category_any_n
+                else []
+            ),
             f"  urgent precision    {s['urgent_precision']:.3f}"
             f"  recall {s['urgent_recall']:.3f}"
             f"  (tp {self.urgent_tp}, fp {self.urgent_fp}, fn {self.urgent_fn})",

@@ -18,6 +18,7 @@ from .danger import (
     minor_water,
     only_potential,
     routine_request,
+    settled_scare,
     utility_outage,
 )
 from .features import LOOKALIKE_CUES, MASK, Signals, extract_features
@@ -250,10 +251,11 @@ def _danger(
         _only_over(a.signals.cues)
         or minor_water(a.masked, a.signals.hazard_words)
         or only_potential(a.masked, a.signals.hazard_words)
+        or settled_scare(a.masked)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks
-        # at it (possible danger), nobody is rushed.
+        # at it (possible danger), nobody is rushed.  没砸着人, 自己爬起来了: the scare is over.
         band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats

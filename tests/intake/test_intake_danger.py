@@ -294,3 +294,30 @@ def test_a_hazard_that_could_happen_some_day_is_not_an_emergency(text: str) -> N
     assert result.intent == "order"
     assert result.urgent is False
     assert result.danger == "possible"  # still a safety line and the grid leader's alert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我爸在楼道摔倒了 自己爬起来了 手上擦破点皮",
+        "电梯突然停了 困了十来分钟 后来自己开了 人出来了",
+        "孙子从床上摔下来 哭了一会 没受伤",
+        "对门老人晕倒在楼道里 扶起来了 缓过来了",
+    ],
+)
+def test_a_scare_that_ended_well_is_not_an_emergency(text: str) -> None:
+    result = parse(text)
+    assert result.urgent is False
+    assert result.danger == "possible"  # someone still looks at it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上有人往下扔花盆 刚才没砸着人 但是还在扔 7栋",
+        "我爸在厕所摔倒了 自己爬不起来 头在流血 12栋",
+        "电梯门开了一下 人没出来 现在又卡住了 里面有个小孩",
+    ],
+)
+def test_a_scare_still_going_on_stays_urgent(text: str) -> None:
+    assert parse(text).urgent is True
