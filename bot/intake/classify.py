@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .danger import joking
 from .features import Signals, extract_features
 from .lexicon import lexicon_hits
 from .model import LinearModel, load_model
@@ -69,6 +70,10 @@ _OPENING_RE = re.compile(
     re.I,
 )
 _MIN_REST = 3
+# Venting in slang (人麻了 地铁挤到变形) is chat unless it names a problem or asks something.
+_ASKS_RE = re.compile(
+    r"吗|嗎|能不能|能唔能|有没有|有冇|可以|问|問|怎么|点样|哪|几|幾|[?？]|谁管|是不是|要不要|帮|幫|麻烦|请|請"
+)
 
 
 def _after_opening(text: str) -> str | None:
@@ -78,6 +83,15 @@ def _after_opening(text: str) -> str | None:
         return None
     rest = text[match.end() :]
     return rest if len(_CONTENT_RE.findall(rest)) >= _MIN_REST else None
+
+
+def _venting(text: str) -> bool:
+    """Slang venting that names no problem and asks nothing."""
+    return (
+        joking(text)
+        and not _ASKS_RE.search(text)
+        and not any(cue in CATEGORIES for _, cue in lexicon_hits(text))
+    )
 
 
 def _fallback(text: str) -> str:
@@ -104,11 +118,8 @@ def classify(
     feats: frozenset[str] | None = None,
     urgent: bool | None = None,
 ) -> tuple[str, str | None]:
-    """(intent, category) for ``text`` (normalised, extracted spans masked).
-
-    ``feats`` are the message's model features when already computed; ``urgent``
-    is the danger decision (by default the rules' one, ``signals.urgent``).
-    """
+    """(intent, category) for ``text`` (normalised, extracted spans masked). ``feats``: its
+    model features if already computed; ``urgent``: the danger decision (default: the rules')."""
     if urgent is None:
         urgent = signals.urgent
     if not _CONTENT_RE.search(text):
@@ -153,6 +164,8 @@ def classify(
         # only a named problem (a lexicon cue) outweighs the manners: 好的 明天上午在家 stays chat
         if best.startswith("order:") and any(cue in CATEGORIES for _, cue in lexicon_hits(rest)):
             label = best
+    if label.startswith("order:") and not urgent and _venting(text):
+        label = "chat"
     if urgent and label in ("chat", "help", "bind", "status"):
         label = _best_order(probs) if model is not None else "order:safety"
     return split_label(label)

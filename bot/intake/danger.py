@@ -188,7 +188,7 @@ def only_potential(text: str, hazards: Collection[str]) -> bool:
 # missed everyone, the child was found, the lift let them out.  Nothing in the corpus that
 # is labelled urgent says so without something still going on (还在, 但, 现在).
 _SETTLED = re.compile(
-    r"自己(?:爬)?起来了?|爬起来了|扶起来了|缓过来了|虚惊一场|放心了|找着了|找到了|自己开了"
+    r"自己(?:爬)?起来了?|爬起来了|扶起来了|缓过来了|虚惊一场|放心了|找着了|找到了|自己开了(?=$|[\s,，.。!！、])"
     r"|(?<![见看])(?:人|他|她)(?:已经)?出来了|没破皮|没进屋|住院(?:去)?了|拿进去了|抓走了"
     r"|没砸[着到]|没伤[着到]?人|没受伤|不疼了|止住了|没烧着|吵完走了|打完走了"
 )
@@ -199,6 +199,23 @@ def settled_scare(text: str) -> bool:
     """True when the message says the danger it names ended well and nothing goes on
     (``text`` normalised)."""
     return _SETTLED.search(text) is not None and _GOING_ON.search(text) is None
+
+
+# Venting in internet slang (人麻了, 我裂开了, 打工人, 笑死, 家人们谁懂): "不想活了" about a
+# Monday or "原地去世" about a client is a mood, not a danger.  The normaliser has removed the
+# emoji.  Anyone who says it is real this time (是真的, 不是开玩笑, 笑不出来) keeps the reading.
+_JOKING = re.compile(
+    r"哈哈|嘻嘻|笑死|xswl|栓Q|打工人|家人们谁懂|谁懂啊|破大?防|人麻了|麻了麻了|我裂开|原地(?:升天|去世|爆炸)"
+    r"|躺平|emo了|无语子|社死|甲方|PPT|年终总结|心态炸",
+    re.IGNORECASE,
+)
+_SERIOUS = re.compile(r"是真的|不是开玩笑|没开玩笑|没有开玩笑|笑不出|认真的|别笑")
+
+
+def joking(text: str) -> bool:
+    """True for venting in internet slang with nothing said to be real (``text``
+    normalised)."""
+    return _JOKING.search(text) is not None and _SERIOUS.search(text) is None
 
 
 def routine_request(text: str) -> bool:

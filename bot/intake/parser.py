@@ -15,6 +15,7 @@ from .classify import classify
 from .danger import (
     danger_band,
     hazard_words,
+    joking,
     minor_water,
     only_potential,
     routine_request,
@@ -252,10 +253,11 @@ def _danger(
         or minor_water(a.masked, a.signals.hazard_words)
         or only_potential(a.masked, a.signals.hazard_words)
         or settled_scare(a.masked)
+        or joking(a.masked)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks
-        # at it (possible danger), nobody is rushed.  没砸着人, 自己爬起来了: the scare is over.
+        # at it (possible danger), nobody is rushed.  没砸着人, 自己爬起来了: the scare is over; 人麻了, 打工人: venting.
         band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats

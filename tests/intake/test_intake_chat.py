@@ -76,3 +76,24 @@ def test_manners_with_nothing_to_act_on_stay_chat(text: str) -> None:
 def test_asking_someone_to_come_and_look_is_not_a_how_to_question() -> None:
     assert parse("我妈有点头晕，你们能不能来看看").intent == "order"
     assert parse("怎么看工单进度").intent == "help"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["人麻了 地铁挤到变形", "家人们谁懂啊 周一又要开三个会 麻了", "躺平了 这周末哪也不去 哈哈"],
+)
+def test_venting_in_slang_is_chat(text: str) -> None:
+    result = parse(text)
+    assert (result.intent, result.urgent) == ("chat", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "笑死 楼道灯又坏了 摸黑爬了八楼 3栋",
+        "刷卡进不去门禁 救命 我裂开了",
+        "最近压力好大 破防了 社区有心理咨询吗",
+    ],
+)
+def test_slang_around_a_problem_or_a_question_is_still_an_order(text: str) -> None:
+    assert parse(text).intent == "order"

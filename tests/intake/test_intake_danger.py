@@ -321,3 +321,25 @@ def test_a_scare_that_ended_well_is_not_an_emergency(text: str) -> None:
 )
 def test_a_scare_still_going_on_stays_urgent(text: str) -> None:
     assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "改方案改到凌晨三点 想从楼上跳下去 打工人太难了",
+        "人麻了 早高峰地铁挤得快窒息",
+    ],
+)
+def test_venting_in_slang_is_not_an_emergency(text: str) -> None:
+    assert parse(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "破防了 这次是真的 我站在天台边上 不想活了",
+        "楼下垃圾房烧起来了 火很大 笑不出来 不是开玩笑",
+    ],
+)
+def test_slang_with_a_danger_said_to_be_real_stays_urgent(text: str) -> None:
+    assert parse(text).urgent is True
