@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 
 from aiohttp import web
@@ -12,6 +13,8 @@ from bot.keys import CLOCK, ENGINE, METRICS, READER
 from bot.observability.metrics import CONTENT_TYPE
 from bot.ticks.outbox import REDIS, WECHAT_API
 from bot.wechat import webhook
+
+log = logging.getLogger(__name__)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -58,8 +61,9 @@ async def metrics(request: web.Request) -> web.Response:
     try:
         async with asyncio.timeout(2):
             await gauges.refresh(app[READER], app[CLOCK].now())
-    except Exception:  # the database is away: mulin_database_up says so, the rest stays
+    except Exception as exc:  # the database is away: mulin_database_up says so, the rest stays
         gauges.database_up.set(0)
+        log.warning("metrics: the database could not be read (%s)", type(exc).__name__)
     api = app.get(WECHAT_API)
     if api is not None:
         gauges.token_failures.set(api.tokens.fetch_failures)

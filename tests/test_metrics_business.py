@@ -27,11 +27,21 @@ async def scrape(members: Members) -> dict[str, float]:
     return found
 
 
+async def scrape_up(members: Members) -> dict[str, float]:
+    """A scrape that read the database: the first one after start-up may miss the 2-second
+    budget on a loaded machine (the next scrape, as Prometheus would, reads it)."""
+    for _ in range(3):
+        found = await scrape(members)
+        if found["mulin_database_up"] == 1:
+            return found
+    return found
+
+
 async def test_business_metrics_follow_the_orders(
     aiohttp_client: ClientFactory, db_url: str
 ) -> None:
     members = await start(aiohttp_client, db_url)
-    empty = await scrape(members)
+    empty = await scrape_up(members)
     assert empty["mulin_database_up"] == 1 and empty["mulin_timer_lag_seconds"] == 0
     assert empty['mulin_orders_open{status="assigned"}'] == 0
 
@@ -39,7 +49,7 @@ async def test_business_metrics_follow_the_orders(
     plain = order_number(await members.say("o_res_p", "1栋2单元201门锁坏了"))
     await members.say("o_m02", f"接单 {plain}")
     members.clock.set(START + timedelta(minutes=40))  # past the accept deadline, no tick ran
-    m = await scrape(members)
+    m = await scrape_up(members)
     assert m['mulin_orders_open{status="assigned"}'] == 1
     assert m['mulin_orders_open{status="accepted"}'] == 1
     assert m["mulin_orders_urgent_unaccepted"] == 1
@@ -47,7 +57,7 @@ async def test_business_metrics_follow_the_orders(
     assert m["mulin_outbox_pending"] >= 2 and m["mulin_outbox_oldest_due_seconds"] >= 2395
     assert m["mulin_timer_lag_seconds"] > 0
     await members.say("o_m02", f"接单 {urgent}")
-    after = await scrape(members)
+    after = await scrape_up(members)
     assert after["mulin_orders_urgent_unaccepted"] == 0
     assert after["mulin_orders_urgent_unaccepted_oldest_seconds"] == 0
     # pushes to members who never wrote, with no template configured: undeliverable, by reason
@@ -59,7 +69,7 @@ async def test_webhook_latency_is_a_histogram(aiohttp_client: ClientFactory, db_
     members = await start(aiohttp_client, db_url)
     await members.say("o_res_m", "1栋2单元201门锁坏了")
     await members.say("o_res_m", "谢谢")
-    m = await scrape(members)
+    m = await scrape_up(members)
     assert m["mulin_webhook_seconds_count"] == 2
     assert m['mulin_webhook_seconds_bucket{le="5.0"}'] == 2
 
