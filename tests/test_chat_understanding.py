@@ -112,3 +112,19 @@ async def test_a_new_matter_while_the_address_is_asked_files_the_first_one(
     assert "已先登记为工单" in reply  # the first report is filed without an address, and said so
     filed = await orders(chat)
     assert len(filed) >= 1 and "楼道" in filed[0].text
+
+
+async def test_venting_in_slang_gets_no_emergency_line_and_no_order(chat: Members) -> None:
+    reply = await chat.say(NEW, "改方案改到凌晨三点 想从楼上跳下去 打工人太难了")
+    assert "110" not in reply and "119" not in reply and "工单号" not in reply
+    reply = await chat.say(NEW, "人麻了 早高峰地铁挤得快窒息")
+    assert "120" not in reply and "工单号" not in reply and "哪栋楼" not in reply
+    assert await count(chat) == 0
+
+
+async def test_a_scare_that_ended_well_is_filed_without_an_emergency(chat: Members) -> None:
+    reply = await chat.say("o_res_s", "3栋1单元101 我爸在楼道摔倒了 自己爬起来了 手上擦破点皮")
+    # the possible-danger line: conditional advice and a grid leader's call, not an emergency
+    assert "工单号" in reply and "如果现场有危险" in reply
+    n = order_number(reply.split("工单号")[1])
+    assert not (await chat.chat.order(n)).urgent

@@ -257,7 +257,8 @@ def _danger(
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks
-        # at it (possible danger), nobody is rushed.  没砸着人, 自己爬起来了: the scare is over; 人麻了, 打工人: venting.
+        # at it (possible danger), nobody is rushed.  没砸着人, 自己爬起来了: the scare is
+        # over; 人麻了, 打工人: venting.
         band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats
