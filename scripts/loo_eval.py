@@ -9,6 +9,14 @@ cached under ``.cache/``; folds run in parallel.
 
     .venv/bin/python scripts/loo_eval.py [--jobs 2] [--writers w01,w05] [--show]
     .venv/bin/python scripts/loo_eval.py --external FILE   # score a file never trained on
+    .venv/bin/python scripts/loo_eval.py --save-models DIR  # keep each fold's model
+    .venv/bin/python scripts/loo_eval.py --models DIR       # re-score with the kept models
+
+A fold's model depends only on the features, so a change to how the parser composes the
+model with its rules (bands, demotions, categories) is scored on every writer in a couple of
+minutes with ``--models``; a change to the features needs the folds retrained. Each kept
+model records a digest of the features it was trained on, and is refused when today's code
+computes other features for those messages.
 
 ``--external`` scores the shipped model (trained on every writer) on a labelled file in
 the review-set format (``expect``: intent, categories, urgent, address, phone, time with
@@ -133,12 +141,38 @@ def _wrong(record: dict[str, Any], got: dict[str, Any]) -> str | None:
     return f"    {record['id']} [{'; '.join(bad)}] {record['text'][:70]}" if bad else None
 
 
-def run_fold(
-    args: tuple[str, list[Example], list[dict[str, Any]], Params, bool],
-) -> tuple[str, Any]:
-    writer, train, test_records, params, show = args
-    started = time.perf_counter()
+def _features_digest(examples: list[Example]) -> str:
+    h = hashlib.sha1()
+    for ex in examples:
+        h.update(repr((ex.rid, ex.feats, ex.joint, ex.urgent, ex.hazard)).encode())
+    return h.hexdigest()
+
+
+def _fold_model(
+    writer: str, train: list[Example], params: Params, models: Path | None, save: bool
+) -> LinearModel:
+    """The model trained without ``writer``: trained here, or read from ``models``."""
+    path = models / f"{writer}.json" if models else None
+    digest = _features_digest(train)
+    if path is not None and not save:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("features") != digest:
+            raise SystemExit(f"{path}: trained on other features; retrain with --save-models")
+        return LinearModel.from_json(data["model"])
     model = fit(train, params)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"features": digest, "model": model.to_json()}
+        path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return model
+
+
+def run_fold(
+    args: tuple[str, list[Example], list[dict[str, Any]], Params, bool, Path | None, bool],
+) -> tuple[str, Any]:
+    writer, train, test_records, params, show, models, save = args
+    started = time.perf_counter()
+    model = _fold_model(writer, train, params, models, save)
     scores = Scores()
     for record in test_records:
         got = parse(record["text"], record_now(record), model=model).to_dict()
@@ -193,7 +227,12 @@ def _worst_any(rows: dict[str, dict[str, float]]) -> tuple[float, str] | None:
 
 
 def loo(
-    writers: list[str] | None, jobs: int, params: Params, show: bool = False
+    writers: list[str] | None,
+    jobs: int,
+    params: Params,
+    show: bool = False,
+    models: Path | None = None,
+    save: bool = False,
 ) -> dict[str, dict[str, float]]:
     records = load_corpus()
     started = time.perf_counter()
@@ -207,7 +246,7 @@ def loo(
     for w in held:
         train = [ex for ex in examples if ex.writer != w]
         test = [r for r in records if r["_writer"] == w]
-        tasks.append((w, train, test, params, show))
+        tasks.append((w, train, test, params, show, models, save))
     rows: dict[str, dict[str, float]] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for writer, row in pool.map(run_fold, tasks):
@@ -289,13 +328,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="list held-out messages with a wrong intent/category/urgency",
     )
+    kept = ap.add_mutually_exclusive_group()
+    kept.add_argument("--save-models", type=Path, help="write each fold's model to this folder")
+    kept.add_argument("--models", type=Path, help="re-score with the models kept in this folder")
     args = ap.parse_args(argv)
     if args.external:
         external(args.external, None)
         return 0
     started = time.perf_counter()
     wanted = [w for w in args.writers.split(",") if w]
-    rows = loo(wanted or None, args.jobs, Params(), args.show)
+    folder = args.save_models or args.models
+    rows = loo(wanted or None, args.jobs, Params(), args.show, folder, bool(args.save_models))
     print()
     print(format_table(rows))
     worst = {key: min(r[key] for r in rows.values()) for _, key in COLUMNS}

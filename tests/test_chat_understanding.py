@@ -128,3 +128,21 @@ async def test_a_scare_that_ended_well_is_filed_without_an_emergency(chat: Membe
     assert "工单号" in reply and "如果现场有危险" in reply
     n = order_number(reply.split("工单号")[1])
     assert not (await chat.chat.order(n)).urgent
+
+
+async def test_despair_with_a_withdrawal_word_is_an_urgent_order_with_the_hotline(
+    chat: Members,
+) -> None:
+    """死了算了 / 不用管他 hold the words of a withdrawal; the message is someone on a roof."""
+    reply = await chat.say(NEW, "他说死了算了 不用管他 人在天台")
+    assert "110" in reply and "12356" in reply and "工单号" in reply
+    n = order_number(reply.split("工单号")[1])
+    order = await chat.chat.order(n)
+    assert order.urgent and order.hazard == "self_harm"
+
+
+async def test_a_volunteer_chased_with_a_stick_is_not_a_meal_service(chat: Members) -> None:
+    reply = await chat.say(NEW, "给老人送餐的志愿者被人拿棍子追着打 就在3栋门口")
+    assert "110" in reply and "工单号" in reply
+    n = order_number(reply.split("工单号")[1])
+    assert (await chat.chat.order(n)).urgent

@@ -48,6 +48,14 @@ _HOW_LOOK_RE = re.compile(r"(?:怎么|怎样|如何)(?:看|查)")
 _BIND_RE = re.compile(r"^\s*(?:绑定|登记|注册)(?:地址|住址|一下)?")
 _HELP_RE = re.compile(r"^\s*(?:帮助|菜单|help|\?|？|功能|使用说明|怎么用)\s*$", re.I)
 _STATUS_RE = re.compile(r"^\s*(?:查询|查进度|我的工单|进度|工单)\s*$")
+# asking how far an earlier request has got: 办得怎么样了, 批咗未, 到底来不来, 到哪一步了
+_PROGRESS_RE = re.compile(
+    r"(?:办|审核|审|处理|修|批|鉴定|弄|安排)(?:得|的)?(?:怎么样|咋样|如何)了"
+    r"|(?:办|审|批)(?:好|完|过)?(?:了|咗)(?:没有?|吗|冇|未|么)"
+    r"|(?:到底|究竟)(?:来不来|什么时候来|几时来|好久来|转了没)(?!电)"
+    r"|(?:处理|审核|办)?到哪(?:一步)?了|有(?:回音|回复|消息|进展)(?:吗|没)|咋没回音|怎么没(?:回音|消息)"
+    r"|(?:单子|工单|报修|投诉|申请).{0,4}(?:怎么样了|咋样了|进度)"
+)
 _BIND_MAX_RESIDUAL = 12
 _CONTENT_RE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
@@ -166,6 +174,18 @@ def classify(
             label = best
     if label.startswith("order:") and not urgent and _venting(text):
         label = "chat"
-    if urgent and label in ("chat", "help", "bind", "status"):
+    elif label.startswith("order:") and not urgent and _PROGRESS_RE.search(text):
+        label = "status"
+    if urgent and _not_an_order(label, text, signals):
         label = _best_order(probs) if model is not None else "order:safety"
     return split_label(label)
+
+
+def _not_an_order(label: str, text: str, signals: Signals) -> bool:
+    """A label a danger now must never get: thanks, a question, a registration, a status
+    query, or a withdrawal read from words inside a danger the rules see as live
+    (他说死了算了 不用管他 人在天台). A cancel command (取消 1024), or one the rules see no
+    danger in (报重复了 删一个), stays one."""
+    if label == "cancel":
+        return _COMMAND_RE.match(text) is None and signals.urgent_kind is not None
+    return label in ("chat", "help", "bind", "status")

@@ -243,10 +243,13 @@ def _danger(
         band = danger_band(sentence_urgency(a.masked, model), model.meta) or band
     if band != "urgent" and _wet_electrics(a.signals.cues):
         band = "urgent"
-    if band is not None and (
-        routine_request(a.masked) or utility_outage(a.masked, a.signals.hazard_words)
+    if (
+        band is not None
+        and a.signals.urgent_kind is None
+        and (routine_request(a.masked) or utility_outage(a.masked, a.signals.hazard_words))
     ):
-        # 帮忙买点菜 老人腿不好, 屋里冇得水了: a service or an outage, no danger named
+        # 帮忙买点菜 老人腿不好, 屋里冇得水了: a service or an outage, no danger named (a
+        # danger the rules read as live, 送餐的被人拿棍子追着打, is never a service)
         return None, None, feats
     if band == "urgent" and (
         _only_over(a.signals.cues)
@@ -290,7 +293,15 @@ def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
     if model is None:
         model = load_model()
     band, hazard, feats = _danger(a, model)
-    intent, category = classify(a.masked, a.signals, model, feats, urgent=band == "urgent")
+    # a danger the rules read as live, the model unsure (possible band), is filed as an order
+    # for someone to look at, never answered as chat: 喝了一口…是除草剂!!
+    needs_order = band == "urgent" or (
+        band == "possible"
+        and a.signals.urgent_kind is not None
+        and LOOKALIKE_CUES.isdisjoint(a.signals.cues)
+        and not joking(a.masked)
+    )
+    intent, category = classify(a.masked, a.signals, model, feats, urgent=needs_order)
     if _CRY_RE.match(a.norm):
         # a bare cry for help says nothing else: someone must look at it
         intent, category, band = "order", "safety", band or "possible"

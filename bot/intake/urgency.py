@@ -15,7 +15,7 @@ from .clauses import Clauses
 _PEOPLE = (
     r"老人|孩子|小孩|娃|儿子|女儿|闺女|妈|爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|老伴|婆婆|公公|老爷子"
     r"|老太太|老太|老头|父亲|母亲|宝宝|孙子|孙女|大爷|大妈|老奶奶|老爷爷|老大爷|老人家"
-    r"|伢|爹爹|娭毑|阿婆|阿公|婆婆"
+    r"|伢|爹爹|娭毑|阿婆|阿公|婆婆|阿伯|伯伯|老伯|[张王李陈刘黄林杨赵周吴徐孙马朱胡郭何高罗郑梁谢]伯(?!母)"
 )
 _BODY = _PEOPLE + r"|人|腿|头|手|脚"
 # (kind, pattern, trigger characters): every match contains one of the triggers, so a
@@ -27,6 +27,12 @@ _DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
         "火烧燃",
     ),
     ("spark", r"冒.{0,3}(?:蓝光|电光|火星)", "冒"),
+    ("fire", r"烧了起来|火.{0,2}还没(?:灭|熄|扑灭)", "烧火"),
+    (
+        "spark",
+        r"(?:电线|插座|插头|插排|插线板|电表|电箱|线路|开关|充电器).{0,4}(?:烧红|发红|烧焦|烧化|熔化|熔了|(?<!老)化了|冒火)",
+        "烧红焦熔化冒",
+    ),
     (
         "smoke",
         r"冒烟|冒黑烟|冒白烟|冒青烟|浓烟|黑烟|(?<![油抽])烟.{0,6}冒|冒.{0,4}(?<!油)烟"
@@ -41,7 +47,12 @@ _DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
         "气斯",
     ),
     ("gas", r"闻到.{0,4}(?:煤气|燃气|天然气|液化气)|漏气的味", "闻漏"),
-    ("gas", r"报警器.{0,4}(?:响了|一直响|在响|在叫|一直叫|一直在叫|叫个不停)", "报"),
+    (
+        "gas",
+        r"报警器.{0,4}(?:响了|一直响|在响|在叫|一直叫|一直在叫|叫个不停|响个不停)"
+        r"|(?:燃气|煤气|天然气)报警器.{0,3}(?:响|叫|嘀|滴|哔)",
+        "报",
+    ),
     (
         "fall",
         r"摔倒|跌倒|摔了一跤|摔跤了|摔在|摔地上|摔下来|(?<!直接)(?<![都全乱])倒在|倒地|晕倒|昏倒|晕过去|昏过去|昏迷|不省人事",
@@ -83,11 +94,19 @@ _DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "violence",
-        r"正在撬|在撬|持刀|动刀|砍人|打起来了|闯进|入室|自杀|割腕|想不开|(?:刚刚|刚才|正在|还在).{0,3}(?:往下扔|砸)"
+        r"正在撬|在撬|正撬|撬着|持刀|动刀|砍人|打起来了|闯进|入室|自杀|割腕|想不开|(?:刚刚|刚才|正在|还在).{0,3}(?:往下扔|砸)"
         r"|拿(?:着|了)?(?:一把)?刀(?!切|削)|刀.{0,4}威胁|不想再?活|不想再?生存|活不下去|不活了"
         r"|想跳(?!舞|绳|操|广场)|跳下去|跳河|跳江|跳桥",
         "撬刀砍打闯室杀腕想扔砸活跳",
     ),
+    (
+        "violence",
+        r"撑不下去|不想撑|吞药|吞了.{0,4}药|死了算了|寻死|寻短见|活着没(?:意思|意义|劲)|活够了|一了百了|离开这个世界|结束(?:自己的?)?生命"
+        r"|(?:写|留)了?(?:一封)?遗书|追着(?:打|砍|捅)|(?:拿|拎|举|抄)(?:着|起)?(?:棍|棒|钢管|砖头|铁锹|斧).{0,6}(?:打|砸|追|冲)|(?:要|扬言|说要|话要|威胁.{0,2}要).{0,4}(?:放火|烧死|杀了?|砍死|弄死|捅死)",
+        "撑活了世生遗放烧杀砍弄捅追拿拎举抄吞寻",
+    ),
+    # a lot of water coming down the stairs: more than a leak
+    ("flood", r"(?:沿着?|顺着|沿住)楼梯.{0,4}(?:流|淌|冲|往下)|楼梯.{0,3}(?:像|成了)瀑布", "梯"),
     (
         "fall",
         r"突发|发作|心梗|脑溢血|休克|没呼吸|一动不动|溺水|落水|掉水里|掉河里|掉湖里",
@@ -100,6 +119,11 @@ _DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
         "unclaimed",
         r"(?:菜|奶|牛奶|报纸|外卖|快递|饭).{0,8}[两三四五六七几好多]天.{0,4}(?:没人拿|没拿|没收|没动|没人收|还在)",
         "天",
+    ),
+    (
+        "unclaimed",
+        r"(?:报纸|牛奶|奶).{0,4}(?:一堆|一大堆|一摞|堆了|好几份|攒了).{0,6}(?:没人拿|没拿|没收|没人收|没动)",
+        "堆摞份攒",
     ),
     # water reaching live electrics: a leak that is an emergency
     (
@@ -118,13 +142,33 @@ _DANGER_SETS = tuple((kind, pattern, frozenset(trigger)) for kind, pattern, trig
 _MISSING = re.compile(
     r"走丢|走失|(?<!看)不见了|找不到了|找不着了|失踪|联系不上|没回来|没回家|迷路|一直没回"
     r"|找不到(?:妈妈|爸爸|家长|家人|大人)"
-    r"|好几天没(?:见|出门|出来)|跟丢|(?:孩子|小孩|娃|孙子|孙女|儿子|女儿|老人)丢了"
+    r"|好几天都?没(?:见|出门|出来|下楼|露面)|跟丢|(?:孩子|小孩|娃|孙子|孙女|儿子|女儿|老人)丢了"
     r"|(?:陌生|不认识)的?人.{0,4}(?:接走|带走|抱走|拉走)"
 )
-_ELDER_RE = re.compile(r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头")
+_ELDER_RE = re.compile(
+    r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头|阿伯|伯伯|老伯"
+    r"|(?<![姑新])娘|老舅|舅舅|姑妈|姨妈|老姨|老汉"
+    r"|[张王李陈刘黄林杨赵周吴徐孙马朱胡郭何高罗郑梁谢]伯(?!母)"
+)
 _UNANSWERED = re.compile(
     r"(?:打了|一直|一天|好几|半天|几个).{0,8}(?:没人接|不接|打不通|关机)"
     r"|敲不开|[敲拍]门.{0,4}(?:没人应|没反应|不应|没声)|电话.{0,2}(?:又|也|都)?不通"
+    r"|(?:成日|整天|一整天|一天|两天|几天|好几天).{0,3}(?:没|不)(?:回复?|覆)(?:信息|消息|微信|我)?"
+    r"|电话.{0,4}(?:就是|还是|总是|都|也|一直)(?:没人接|不接|打不通|关机|占线)"
+    r"|(?:菜|奶|牛奶|报纸|外卖|饭|饭盒|垃圾袋?).{0,10}(?:都没人?拿|没拿进去|没收进去|一直(?:放着|挂着|在门口))"
+    # the signs seen from outside: a light or the television on for days, curtains never opened
+    r"|(?:灯|电视)(?:一直|还|都|整天)?(?:亮|开)着?了?.{0,6}(?:[两三四五六七几好多]天|三天三夜|几天几夜)"
+    r"|窗帘.{0,6}[两三四五六七几好多]天.{0,3}没(?:拉开|开|动)"
+)
+# something swallowed, told in either order: 喝了农药, 喝了一口…是除草剂
+_SWALLOWED = re.compile(r"喝了|喝下|吃了|吞了|误服|误食|灌了")
+_POISON = re.compile(
+    r"农药|除草剂|杀虫剂|敌敌畏|百草枯|老鼠药|耗子药|安眠药|消毒液|84消毒|漂白水|洁厕灵|一整?瓶药|整瓶"
+)
+# distress said from a height: 受不了 … 站在天台
+_DISTRESS = re.compile(r"受不了|顶不顺|撑不住|崩溃|绝望|不想活|没法活|好累好累|活不下去")
+_AT_EDGE = re.compile(
+    r"(?:站|企|坐|爬|蹲)(?:了|着)?(?:在|上)?.{0,3}(?:天台|露台|阳台|楼顶|窗台|窗边|窗外|桥上|桥边|河边|江边|栏杆外)"
 )
 _PEOPLE_RE = re.compile(_PEOPLE + r"|一个人住|独居")
 _THING_RE = re.compile(r"猫|狗|宠物|鹦鹉|钥匙|手机|快递|车|东西|包裹|卡|证")
@@ -139,12 +183,14 @@ _PAST = re.compile(
 )
 # 从前天起就敲不开门: a danger that began in the past and goes on is live
 _STILL = re.compile(r"现在还|还在(?:冒|烧|漏|喷|响|叫)|正在|一直在|从.{0,5}(?:起|开始)")
+# 昨天下午到现在电话一直占线: nobody has answered since yesterday
+_UNTIL_NOW = re.compile(r"到现在|至今|到今天|到今早")
 _POST_CANCEL = re.compile(
     r"^(?:过|的话|隐患|风险|演练|知识|预防|检查|似的|一样)|跑都跑|跑不出|跑不掉|怎么跑|怎么办|咋办|怎么(?:急救|处理|预防|防)|遭殃|完了"
 )
 _FIXED = re.compile(
     r"已经灭|扑灭了|已灭|灭掉了|没事了|修好了|处理好了|已经好了|已经关了|找到了|已经回来|救出来|正常了"
-    r"|已经没有了|现在没(?:烟|味|事|水|了)|多亏"
+    r"|已经没有了|现在没(?:烟|味|事|水|了)|多亏|(?:么|莫|冇)得(?:啥)?事"
     # the ambulance has come and gone: what is left (a stain) is not an emergency
     r"|救护车.{0,4}(?:走了|开走|拉走|接走)|(?<!生人)(?<!识的人)(?<!识人)(?:拉走|接走|送走|送去医院|送到医院|送医院)了"
 )
@@ -203,7 +249,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("exclaim", r"热死|笑死|累死|困死|烦死|气死|吓死我|饿死|冷死|臭死|忙死|死了都|要死了啊"),
         ("sleepy", r"困了|好困|犯困|困得|困死|太困|瞌睡"),
         ("drill", r"演练|演习|培训|讲座|宣传|知识|检查|巡查|排查"),
-        ("news", r"新闻|报道|听说|网上|视频|别的小区|隔壁小区|外地|老家|电视上|朋友圈|群里说"),
+        (
+            "news",
+            r"新闻|报道|听说|做梦|梦见|梦到|梦里|网上|视频|别的小区|隔壁小区|外地|老家|电视上|朋友圈|群里说",
+        ),
         ("old", r"血迹|以前的|那次|去年|上个月|已经走了|救护车走了|过去了"),
         ("rust", r"生锈|锈了|老化|旧了|该换"),
         # the scare turned out fine: the neighbour answered, the smell was a barbecue, the dog
@@ -217,6 +266,46 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("q", r"吗[?？]?$|[?？]$|请问|咨询|怎么申请|怎么办理|能不能|可不可以"),
     )
 )
+
+
+def _person_dangers(text: str, clauses: Clauses, fixed: bool, cues: set[str]) -> str | None:
+    """Dangers told by what happens to a person rather than a danger word (someone gone,
+    an old neighbour nobody hears from, poison swallowed, despair said from a height): adds
+    their cues to ``cues`` and returns the first live kind."""
+    found: list[str] = []
+    if _PEOPLE_RE.search(text):
+        spaced = Clauses(text, spaces=True)
+        for m in _MISSING.finditer(text):
+            pre, post = _clause(spaced, m.start(), m.end())
+            if _THING_RE.search(pre + post):
+                continue
+            why = _why_dead(clauses, m.start(), m.end(), fixed)
+            if why is None:
+                cues.add("live:missing")
+                found.append("missing")
+            else:
+                cues.add("dead:missing:" + why)
+    if _ELDER_RE.search(text):
+        for m in _UNANSWERED.finditer(text):
+            why = _why_dead(clauses, m.start(), m.end(), fixed)
+            if why == "past" and _UNTIL_NOW.search(text, max(0, m.start() - 8), m.end()):
+                why = None
+            if why is None:
+                cues.add("live:unanswered")
+                found.append("missing")
+            else:
+                cues.add("dead:unanswered:" + why)
+    if _SWALLOWED.search(text):
+        poison = _POISON.search(text)
+        if poison and _live(clauses, poison.start(), poison.end(), fixed):
+            cues.add("live:fall")
+            found.append("fall")
+    if _DISTRESS.search(text):
+        edge = _AT_EDGE.search(text)
+        if edge and _live(clauses, edge.start(), edge.end(), fixed):
+            cues.add("live:violence")
+            found.append("violence")
+    return found[0] if found else None
 
 
 def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
@@ -245,26 +334,8 @@ def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
                 first = kind
         else:
             cues.add(f"dead:{kind}:{why}")
-    if _PEOPLE_RE.search(text):
-        spaced = Clauses(text, spaces=True)
-        for m in _MISSING.finditer(text):
-            pre, post = _clause(spaced, m.start(), m.end())
-            if _THING_RE.search(pre + post):
-                continue
-            why = _why_dead(clauses, m.start(), m.end(), fixed)
-            if why is None:
-                cues.add("live:missing")
-                first = first or "missing"
-            else:
-                cues.add("dead:missing:" + why)
-    if _ELDER_RE.search(text):
-        for m in _UNANSWERED.finditer(text):
-            why = _why_dead(clauses, m.start(), m.end(), fixed)
-            if why is None:
-                cues.add("live:unanswered")
-                first = first or "missing"
-            else:
-                cues.add("dead:unanswered:" + why)
+    person = _person_dangers(text, clauses, fixed, cues)
+    first = first or person
     for name, pattern in _CUES:
         if pattern.search(text):
             cues.add(name)

@@ -97,3 +97,30 @@ def test_venting_in_slang_is_chat(text: str) -> None:
 )
 def test_slang_around_a_problem_or_a_question_is_still_an_order(text: str) -> None:
     assert parse(text).intent == "order"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我申请的低保审核得怎么样了",
+        "上个月交的老年证材料 办好了没有",
+        "给我妈约的助浴到底来不来",
+        "寒假托管报了名 咋没回音",
+    ],
+)
+def test_asking_how_far_an_earlier_request_has_got_is_a_status_query(text: str) -> None:
+    """办得怎么样了, 到底来不来, 咋没回音: the resident asks after something already asked
+    for, which the bot answers from their orders instead of filing a new one."""
+    assert parse(text).intent == "status"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯上次关人以后修好了吗 我还是不敢坐",
+        "停电了 黑灯瞎火的 到底好久来电",
+        "能别装修了吗 孩子要睡觉",
+    ],
+)
+def test_a_new_worry_asked_as_a_question_is_still_an_order(text: str) -> None:
+    assert parse(text).intent == "order"

@@ -343,3 +343,34 @@ def test_venting_in_slang_is_not_an_emergency(text: str) -> None:
 )
 def test_slang_with_a_danger_said_to_be_real_stays_urgent(text: str) -> None:
     assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        # the rules read a live danger: the service word (送餐) no longer clears it
+        ("给老人送餐的志愿者被人拿棍子追着打 就在3栋门口", "violence"),
+        # water that shoots up and stands deep is more than a leak
+        ("小区门口的下水井盖往上冒水 冲得老高 水很深了", "flood"),
+        # a crack still growing, plaster still dropping: not a hazard for some day
+        ("隔壁在砸墙 我家墙上的裂缝还在变长 有灰往下掉", "structure"),
+    ],
+)
+def test_a_danger_going_on_is_not_cleared_as_a_service_a_leak_or_a_worry(
+    text: str, hazard: str
+) -> None:
+    """Held-out writers' emergencies that the service, leak and some-day rules used to
+    clear: the rules now yield to a live danger, a jet of water, a crack still growing."""
+    result = parse(text)
+    assert result.urgent is True
+    assert result.hazard == hazard
+    assert result.intent == "order"
+
+
+def test_a_withdrawal_word_inside_a_danger_is_not_a_cancel() -> None:
+    """死了算了 and 不用管他 read as a withdrawal (never mind, no need): a message that is
+    urgent is filed as an order, never as a cancel that drops it."""
+    result = parse("他说死了算了 不用管他 人在天台")
+    assert result.intent == "order"
+    assert result.urgent is True
+    assert result.hazard == "self_harm"

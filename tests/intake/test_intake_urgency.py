@@ -136,3 +136,50 @@ def test_written_cantonese_dangers_have_a_live_cue(text: str, kind: str) -> None
     from bot.intake.urgency import urgency_cues
 
     assert urgency_cues(normalize(text))[0] == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("厨房插座那根电线烧红了 还在冒味", "spark"),
+        ("阳台上的纸箱烧了起来 火还没灭", "fire"),
+        ("我哥喝了半瓶敌敌畏 救护车还没到", "fall"),
+        ("他喝了一口杯子里的东西 后来才发现是除草剂", "fall"),
+        ("有个人拿着钢管在楼下追着打人", "violence"),
+        ("小偷在三楼正撬锁", "violence"),
+        ("要债的在门口说今晚要放火烧我家", "violence"),
+        ("她发消息说撑不下去了 写了遗书", "violence"),
+        ("我受不了了 现在站在天台上", "violence"),
+        ("对门王伯家的灯亮了三天三夜 也没见他出来", "missing"),
+        ("楼上老奶奶门口的牛奶一堆 一直没人拿", "unclaimed"),
+        ("我娘从昨天晚上到现在电话一直占线", "missing"),
+        ("我姨妈一个人住 打电话就是不接", "missing"),
+        ("水箱的水顺着楼梯往下流 一层一层往下淌", "flood"),
+    ],
+)
+def test_dangers_told_in_other_words_have_a_live_cue(text: str, kind: str) -> None:
+    """Held-out writers' missed emergencies, told in words the rules lacked: a wire glowing,
+    poison named after the drink, a chase with a weapon, a threat to burn, despair said from a
+    height, the signs of a neighbour nobody has heard from."""
+    from bot.intake.urgency import urgency_cues
+
+    assert urgency_cues(text)[0] == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "家里电线老化了 一开空调就跳闸",
+        "安眠药放在哪里孩子够不着",
+        "上次邻居喝了农药 后来救回来了",
+        "楼道灯不亮已经两天了 老人上下楼不方便",
+        "物业的电话一直占线 想问问停车费",
+        "装修太吵了我受不了 阳台上全是灰",
+        "上个月车棚着火 到现在墙还是黑的",
+        "新娘子家门口的快递一直放着",
+    ],
+)
+def test_look_alikes_of_those_words_have_none(text: str) -> None:
+    from bot.intake.urgency import urgency_cues
+
+    assert urgency_cues(text)[0] is None
