@@ -12,10 +12,12 @@ import re
 
 from .clauses import Clauses
 
+# an older man called by his surname and 伯 (王伯), as in the south
+_UNCLE = r"阿伯|伯伯|老伯|[张王李陈刘黄林杨赵周吴徐孙马朱胡郭何高罗郑梁谢]伯(?!母)"
 _PEOPLE = (
     r"老人|孩子|小孩|娃|儿子|女儿|闺女|妈|爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|老伴|婆婆|公公|老爷子"
     r"|老太太|老太|老头|父亲|母亲|宝宝|孙子|孙女|大爷|大妈|老奶奶|老爷爷|老大爷|老人家"
-    r"|伢|爹爹|娭毑|阿婆|阿公|婆婆|阿伯|伯伯|老伯|[张王李陈刘黄林杨赵周吴徐孙马朱胡郭何高罗郑梁谢]伯(?!母)"
+    r"|伢|爹爹|娭毑|阿婆|阿公|婆婆|" + _UNCLE
 )
 _BODY = _PEOPLE + r"|人|腿|头|手|脚"
 # (kind, pattern, trigger characters): every match contains one of the triggers, so a
@@ -146,9 +148,8 @@ _MISSING = re.compile(
     r"|(?:陌生|不认识)的?人.{0,4}(?:接走|带走|抱走|拉走)"
 )
 _ELDER_RE = re.compile(
-    r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头|阿伯|伯伯|老伯"
-    r"|(?<![姑新])娘|老舅|舅舅|姑妈|姨妈|老姨|老汉"
-    r"|[张王李陈刘黄林杨赵周吴徐孙马朱胡郭何高罗郑梁谢]伯(?!母)"
+    r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头"
+    r"|(?<![姑新])娘|老舅|舅舅|姑妈|姨妈|老姨|老汉|" + _UNCLE
 )
 _UNANSWERED = re.compile(
     r"(?:打了|一直|一天|好几|半天|几个).{0,8}(?:没人接|不接|打不通|关机)"
@@ -170,6 +171,8 @@ _DISTRESS = re.compile(r"受不了|顶不顺|撑不住|崩溃|绝望|不想活|�
 _AT_EDGE = re.compile(
     r"(?:站|企|坐|爬|蹲)(?:了|着)?(?:在|上)?.{0,3}(?:天台|露台|阳台|楼顶|窗台|窗边|窗外|桥上|桥边|河边|江边|栏杆外)"
 )
+# (kind, what is said, where it happens): 喝了 + 除草剂, 受不了 + 站在天台, in either order
+_PAIRED = (("fall", _SWALLOWED, _POISON), ("violence", _DISTRESS, _AT_EDGE))
 _PEOPLE_RE = re.compile(_PEOPLE + r"|一个人住|独居")
 _THING_RE = re.compile(r"猫|狗|宠物|鹦鹉|钥匙|手机|快递|车|东西|包裹|卡|证")
 _HYPOTHETICAL = re.compile(
@@ -295,16 +298,11 @@ def _person_dangers(text: str, clauses: Clauses, fixed: bool, cues: set[str]) ->
                 found.append("missing")
             else:
                 cues.add("dead:unanswered:" + why)
-    if _SWALLOWED.search(text):
-        poison = _POISON.search(text)
-        if poison and _live(clauses, poison.start(), poison.end(), fixed):
-            cues.add("live:fall")
-            found.append("fall")
-    if _DISTRESS.search(text):
-        edge = _AT_EDGE.search(text)
-        if edge and _live(clauses, edge.start(), edge.end(), fixed):
-            cues.add("live:violence")
-            found.append("violence")
+    for kind, said, where in _PAIRED:
+        anchor = said.search(text) and where.search(text)
+        if anchor and _live(clauses, anchor.start(), anchor.end(), fixed):
+            cues.add("live:" + kind)
+            found.append(kind)
     return found[0] if found else None
 
 
