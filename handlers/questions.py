@@ -53,6 +53,13 @@ def new_matter(message: Incoming, parsed: ParseResult) -> bool:
     )
 
 
+def _another_emergency(message: Incoming, parsed: ParseResult, hazard: str | None) -> bool:
+    """A second emergency of another kind sent while the first one's place is asked (送餐的
+    志愿者被人追着打 就在3栋门口 after a report of someone on a roof): a report of its own,
+    never the first one's address. More about the same danger still answers the question."""
+    return parsed.urgent and parsed.hazard not in (None, hazard) and new_matter(message, parsed)
+
+
 @router.message(MsgType("text", "voice"), HasText(), State(ASK_ADDRESS))
 async def answer_address(
     message: Incoming,
@@ -119,7 +126,7 @@ async def answer_place(
     parsed = parse(message.text, local_now(clock, config))
     place = _place_in(message, parsed)
     order = await queries.find(orders.session, int(pending.data.get("order_id") or 0))
-    if place is None or order is None:
+    if place is None or order is None or _another_emergency(message, parsed, order.hazard):
         return await on_text(message, orders, clock, config, inbound_id)
     await orders.add_place(order, message.openid, place)
     return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())

@@ -146,3 +146,25 @@ async def test_a_volunteer_chased_with_a_stick_is_not_a_meal_service(chat: Membe
     assert "110" in reply and "工单号" in reply
     n = order_number(reply.split("工单号")[1])
     assert (await chat.chat.order(n)).urgent
+
+
+async def test_a_second_emergency_while_the_first_ones_place_is_asked_is_its_own_order(
+    chat: Members,
+) -> None:
+    """Found in the sandbox: the second report named 3栋门口 and was taken as the first
+    one's address, so the volunteer being beaten became no order at all."""
+    first = await chat.say(NEW, "他说死了算了 不用管他 人在天台")
+    n = order_number(first.split("工单号")[1])
+    reply = await chat.say(NEW, "给老人送餐的志愿者被人拿棍子追着打 就在3栋门口")
+    assert "110" in reply and "工单号" in reply
+    m = order_number(reply.split("工单号")[1])
+    assert m != n and (await chat.chat.order(m)).urgent
+    assert (await chat.chat.order(n)).building is None  # not the roof's address
+
+
+async def test_more_about_the_same_emergency_answers_where_it_is(chat: Members) -> None:
+    first = await chat.say(NEW, "他说死了算了 不用管他 人在天台")
+    n = order_number(first.split("工单号")[1])
+    reply = await chat.say(NEW, "5栋楼顶")
+    assert f"#{n}" in reply
+    assert (await chat.chat.order(n)).building == "5"
