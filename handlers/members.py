@@ -69,6 +69,8 @@ async def bind_member(
     roster: RosterCache,
     config: Config,
 ) -> str:
+    if not args.strip():  # 代表绑定 alone: how, not "wrong code" (and no attempt counted)
+        return texts.MEMBER_BIND_USAGE
     result = await binding.bind(session, clock, config, roster, message.openid, args)
     if result.already is not None:
         return texts.MEMBER_ALREADY_BOUND.format(name=result.already.name)
@@ -86,6 +88,8 @@ async def member_help() -> str:
 async def accept(member: Member, number: int, orders: OrderService) -> str:
     done = await orders.accept(member, number)
     order = done.order
+    if done.taken_by is not None and done.taken_by.id == member.id:
+        return texts.MEMBER_TAKEN_BY_YOU.format(number=order.id)
     if done.taken_by is not None:
         return texts.MEMBER_TAKEN.format(number=order.id, who=who(done.taken_by))
     return texts.MEMBER_ACCEPTED.format(
@@ -115,7 +119,10 @@ async def decline(member: Member, number: int, note: str, orders: OrderService) 
 @router.message(Command("转派"), AsMember(), OrderArgs(note=True))
 async def reassign(member: Member, number: int, note: str, orders: OrderService) -> str:
     new = await orders.reassign(member, number, note)
-    return texts.MEMBER_REASSIGNED_OK.format(number=number, who=who(new))
+    said = texts.MEMBER_REASSIGNED_OK.format(number=number, who=who(new))
+    if not new.on_duty:  # they said 下岗: the order may wait until they are back
+        said += texts.MEMBER_REASSIGNED_OFF_DUTY.format(name=new.name)
+    return said
 
 
 @router.message(Command("吹哨"), AsMember(), OrderArgs(note=True))

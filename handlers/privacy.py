@@ -7,6 +7,9 @@ staff are told; the resident is told what happens next.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from bot import texts
 from bot.chat.filters import Command
 from bot.chat.router import Router
@@ -27,7 +30,34 @@ async def notice() -> str:
     return texts.PRIVACY_NOTICE
 
 
+_ERASE = "删除|删掉|删了|删去|清除|清空|注销|销毁|抹掉"
+_MINE = r"(?:我|本人|我们家|我家)的?(?:个人)?(?:信息|资料|数据|记录|隐私|住址|电话)"
+# 请把我的个人信息删掉, 我不用了 把我的资料都删了吧, 注销我的数据: a wish to be erased in
+# the resident's own words (never a withdrawal of their orders); 别删 / 不要删 is not one
+_WISH = re.compile(
+    rf"(?:{_ERASE})(?:掉|了|吧)?.{{0,4}}{_MINE}|{_MINE}.{{0,8}}(?<!不要)(?<!别)(?:{_ERASE})"
+)
+_HOW = re.compile(r"怎么|怎样|如何|能不能|可以吗|可不可以|吗[?？]?$|[?？]$")
+
+
+def erasure_wish(message: Incoming, data: dict[str, Any]) -> bool:
+    text = message.text
+    return len(text) <= 60 and _WISH.search(text) is not None and _HOW.search(text) is None
+
+
+def erasure_question(message: Incoming, data: dict[str, Any]) -> bool:
+    """怎么删除我的信息: told how (the notice), nothing filed."""
+    text = message.text
+    return len(text) <= 60 and _WISH.search(text) is not None and _HOW.search(text) is not None
+
+
+@router.message(erasure_question)
+async def erase_how() -> str:
+    return texts.PRIVACY_NOTICE
+
+
 @router.message(Command("删除我的信息", "删除我的个人信息", "删除个人信息", "注销我的信息"))
+@router.message(erasure_wish)
 async def erase_request(message: Incoming, orders: OrderService, clock: Clock) -> str:
     session, now = orders.session, clock.now()
     if not await open_request(session, message.openid, message.text, now):

@@ -8,6 +8,7 @@ address first, and says so.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot import texts
@@ -30,6 +31,7 @@ from handlers.reports import (
     CONFIRM_HOME,
     file_waiting,
     local_now,
+    remember_home,
 )
 from handlers.resident import on_text
 
@@ -81,7 +83,9 @@ async def answer_address(
         return await on_text(message, orders, clock, config, inbound_id)
     if place is None and not skip and new_matter(message, parsed):
         filed = await _file_waiting(orders, message, data, clock, config)
-        return filed + await on_text(message, orders, clock, config, inbound_id)
+        answer = await on_text(message, orders, clock, config, inbound_id)
+        # an emergency's numbers come first, the earlier report's number after
+        return f"{answer}\n{filed}".rstrip() if parsed.urgent else filed + answer
     if place is None and not skip and int(data.get("tries", 0)) < 1:
         await conversation.remember(
             session, message.openid, ASK_ADDRESS, {**data, "tries": 1}, clock.now()
@@ -98,7 +102,12 @@ async def answer_address(
     reply, _ = await file_waiting(
         orders, message, data, place or Place(), clock, config, inbound_id
     )
-    return (texts.ADDRESS_SKIPPED + reply) if place is None else reply
+    if place is None:
+        return texts.ADDRESS_SKIPPED + reply
+    # the answer to "where do you live?" is the resident's home: kept, as when a report
+    # names it (the next report is not asked again)
+    home = await residents.home_of(session, message.openid)
+    return reply + await remember_home(orders, message.openid, home, place, clock)
 
 
 async def _file_waiting(
@@ -128,6 +137,9 @@ async def answer_place(
     order = await queries.find(orders.session, int(pending.data.get("order_id") or 0))
     if place is None or order is None or _another_emergency(message, parsed, order.hazard):
         return await on_text(message, orders, clock, config, inbound_id)
+    place, options = locate(await orders.roster(), place, message.text, None)
+    if options:  # an emergency does not wait for "which estate?": the first that fits
+        place = replace(place, community=options[0].community, estate=options[0].estate)
     await orders.add_place(order, message.openid, place)
     return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
 

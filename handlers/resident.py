@@ -5,11 +5,13 @@ sit between them: a command is answered as usual while a question waits."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.chat.filters import Command, HasText, MsgType
+from bot.chat import conversation
+from bot.chat.filters import Command, HasText, MsgType, halfwidth
 from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
@@ -17,6 +19,7 @@ from bot.intake import ParseResult, parse
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
+from bot.orders.duplicates import things
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterCache, RosterView
@@ -39,10 +42,16 @@ _CHAT_REPLIES = {
 }
 
 
+_SHOWN = 5
+_WAITING_REPORT = ("await_address", "await_estate")  # handlers/reports.py, locate.py
+
+
 @commands.message(Command("查询", "我的工单", "工单"))
 async def my_orders(message: Incoming, orders: OrderService, config: Config) -> str:
-    found = await queries.resident_orders(orders.session, message.openid)
-    return replies.resident_orders(found, await orders.roster(), config.tz)
+    found = await queries.resident_orders(orders.session, message.openid, limit=_SHOWN + 1)
+    said = replies.resident_orders(found[:_SHOWN], await orders.roster(), config.tz)
+    # more than are shown: say so
+    return said + texts.MORE_ORDERS if len(found) > _SHOWN else said
 
 
 async def cancel_order(orders: OrderService, openid: str, number: int | None) -> str:
@@ -64,6 +73,13 @@ async def cancel_order(orders: OrderService, openid: str, number: int | None) ->
 @commands.message(Command("取消", "撤销", "撤回"))
 async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
     m = _ORDER_NUMBER.search(args)
+    if m is None:
+        # 取消 while a report waits for its address: that report is withdrawn, not filed
+        pending = await conversation.current(orders.session, message.openid, orders.clock.now())
+        if pending is not None and pending.state in _WAITING_REPORT:
+            await conversation.forget(orders.session, message.openid)
+            summary = str(pending.data.get("text") or "")[:20]
+            return texts.PENDING_WITHDRAWN.format(summary=summary)
     return await cancel_order(orders, message.openid, int(m.group(1)) if m else None)
 
 
@@ -84,11 +100,15 @@ async def bind_home(
         place, options = locate(view, place, text, None)
         if options:
             return texts.BIND_NAME_ESTATE.format(question=question(options))
-        if place.community is None:
+        known = view.candidates(Place(a.building, estate=place.estate))
+        if place.community is None or (place.community, place.estate) not in known:
+            # 青和居99栋: the estate is named, but it has no such building
             return texts.UNKNOWN_BUILDING.format(building=a.building)
     elif view.buildings and a.building.upper() not in view.buildings:
         return texts.UNKNOWN_BUILDING.format(building=a.building)
     await residents.register_home(session, openid, place, clock.now())
+    if a.room is None:  # enough to find the building's people, not the home's
+        return texts.BOUND_PARTLY.format(place=_label(view, place))
     return texts.BOUND.format(place=_label(view, place))
 
 
@@ -111,6 +131,33 @@ async def bind(
     return await bind_home(message.openid, parsed, session, clock, roster, args or message.text)
 
 
+_LOW_VERDICT = re.compile(
+    r"^(?:[12一二]\s*[分星]?|不满意|很不满意|非常不满意|差评|太差了?)[。.!！]*$"
+)
+
+# 没修好, 还是堵, 又坏了: the resident says a finished order is not done
+_NOT_FIXED = re.compile(
+    r"没修好|没弄好|没有修好|没解决|没有解决|修了还是|还是(?:堵|漏|坏|不亮|不行|不通|没水|没电|老样子)"
+    r"|又(?:坏|漏|堵|不亮)了"
+)
+_DONE_WINDOW = timedelta(days=14)
+
+
+async def _reopen_not_fixed(message: Incoming, orders: OrderService, clock: Clock) -> str:
+    """Reopen the finished order the resident says is not fixed (the one naming the same
+    thing, else the latest); "" when there is none, and the message is read as usual."""
+    since = clock.now() - _DONE_WINDOW
+    done = await queries.recently_done(orders.session, message.openid, since)
+    named = things(message.text)
+    if named:  # 门又坏了 after the light was fixed: a new report, not the light's
+        done = [o for o in done if not named.isdisjoint(things(o.text))]
+    if not done:
+        return ""
+    order = done[0]
+    await orders.rate(message.openid, order, 1, message.text)
+    return texts.REOPENED_NOT_FIXED.format(number=order.id)
+
+
 @reports.message(MsgType("text", "voice"), HasText())
 async def on_text(
     message: Incoming,
@@ -126,6 +173,10 @@ async def on_text(
         return await bind_home(
             message.openid, parsed, session, clock, orders.roster_cache, message.text
         )
+    if intent in ("status", "order") and not parsed.urgent and _NOT_FIXED.search(text):
+        reopened = await _reopen_not_fixed(message, orders, clock)
+        if reopened:
+            return reopened
     if intent == "status":
         return await my_orders(message, orders, config)
     if intent == "cancel":
@@ -135,5 +186,7 @@ async def on_text(
         return texts.HELP
     if intent == "chat":
         kind = parsed.chat_kind or ("greeting" if _GREETING.match(text.strip()) else "unclear")
+        if kind == "rating" and _LOW_VERDICT.match(halfwidth(text).strip()):
+            return texts.NO_SURVEY_UNHAPPY  # 不满意 with nothing to rate: asked what is wrong
         return _CHAT_REPLIES.get(kind, texts.UNCLEAR_REPLY)
     return await report(orders, message, parsed, clock, inbound_id)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import texts
-from bot.chat.filters import HasText, MsgType
+from bot.chat.filters import HasText, MsgType, halfwidth
 from bot.chat.router import Router
 from bot.messages import Incoming
 from bot.orders import queries
@@ -48,10 +48,11 @@ def rating_of(text: str) -> tuple[int | None, int] | None:
 def rating_with_comment(text: str) -> tuple[int | None, int, str] | None:
     """(order number named, score, the resident's comment or ""), or None. A bare digit takes
     a comment only with 分 or 星 (「5，还是漏」 could be anything; 「5分，很好」 is a rating)."""
-    m = _RATING.match(text)
+    m = _RATING.match(halfwidth(text))  # one character for one: the spans fit ``text``
     if not m:
         return None
-    digit, word, comment = m.group("digit"), m.group("word"), m.group("comment") or ""
+    said = text[m.start("comment") : m.end("comment")] if m.group("comment") else ""
+    digit, word, comment = m.group("digit"), m.group("word"), said
     if comment and digit and not m.group("unit"):
         return None
     score = _WORDS[word] if word else (_CN_DIGIT.get(digit) or int(digit))

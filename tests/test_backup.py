@@ -196,6 +196,23 @@ async def test_backup_errors_are_one_line(
         capsys, "db", "restore", "--config", str(missing), "--input", str(tmp_path / "nope")
     )
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--input" in err
+    # found from outside: a directory as --output was "database unreachable" and left a full
+    # copy named after the directory; a file that is not a database left a partial one
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    broken = config_file(tmp_path / "b.yaml", f"sqlite+aiosqlite:///{corrupt}")
+    into = tmp_path / "out"
+    into.mkdir()
+    code, _, err = await mulin(
+        capsys, "db", "backup", "--config", str(broken), "--output", str(into)
+    )
+    assert code == 2 and "is a directory" in err and len(err.strip().splitlines()) == 1
+    code, _, err = await mulin(
+        capsys, "db", "backup", "--config", str(broken), "--output", str(into / "b.db")
+    )
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    leftovers = [p.name for p in (*tmp_path.iterdir(), *into.iterdir())]  # noqa: ASYNC240
+    assert not [name for name in leftovers if name.endswith(".partial")], leftovers
 
 
 @pytest.fixture

@@ -146,9 +146,13 @@ async def test_with_two_surveys_open_a_bare_rating_asks_which(chat: Members) -> 
 
 
 async def test_a_rating_with_nothing_to_rate_is_not_an_order(chat: Members) -> None:
-    for text in ("不满意", "3", "满意"):
+    for text in ("3", "满意"):
         reply = await chat.say(A, text)
         assert "没有需要您评价的工单" in reply and "工单号" not in reply
+    # found from outside: 不满意 with nothing to rate was thanked; it is asked about instead
+    for text in ("不满意", "1分"):
+        reply = await chat.say(A, text)
+        assert "谢谢" not in reply and "哪里不满意" in reply and "工单号" not in reply
     assert await orders_count(chat) == 0
 
 
@@ -182,3 +186,17 @@ def test_a_bare_digit_with_more_words_is_not_a_rating() -> None:
     assert rating_with_comment("5分，很好") == (None, 5, "很好")
     assert rating_with_comment("#12 不满意。还在滴水") == (12, 1, "还在滴水")
     assert rating_with_comment("满意") == (None, 5, "")
+
+
+async def test_my_orders_says_when_there_are_more_than_it_shows(chat: Members) -> None:
+    for i, problem in enumerate(
+        ("水管漏水", "门锁坏了", "灯不亮", "墙皮掉了", "暖气不热", "窗户关不上")
+    ):
+        await chat.say(A, f"1栋1单元10{i + 1}{problem}")
+    listed = await chat.say(A, "查询")
+    assert "只列出最近 5 张" in listed
+
+
+async def test_a_member_binding_without_a_code_is_told_how(chat: Members) -> None:
+    reply = await chat.say("o_new_member", "代表绑定")
+    assert "邀请码" in reply and "不对" not in reply

@@ -86,7 +86,8 @@ async def test_thanks_are_answered_with_you_are_welcome(chat: Members, text: str
 
 @pytest.mark.parametrize(
     "between",
-    ["取消 99", "查询", "帮助", "取消", "5", "接单 12", "你好"],
+    # (取消 alone withdraws the waiting report: see the test below)
+    ["取消 99", "查询", "帮助", "5", "接单 12", "你好"],
 )
 async def test_nothing_is_lost_while_the_address_question_is_open(
     chat: Members, between: str
@@ -168,3 +169,39 @@ async def test_more_about_the_same_emergency_answers_where_it_is(chat: Members) 
     reply = await chat.say(NEW, "5栋楼顶")
     assert f"#{n}" in reply
     assert (await chat.chat.order(n)).building == "5"
+
+
+async def test_an_urgent_order_given_its_address_later_goes_to_that_places_people(
+    chat: Members,
+) -> None:
+    """Found from outside: an emergency sent out before its address stayed with whoever
+    takes orders of no known place; the building's representative and its grid leader were
+    never told once the resident said where it was."""
+    reply = await chat.say(NEW, "我爸突然晕倒了，叫不醒")
+    assert "120" in reply
+    n = order_number(reply.split("工单号")[1])
+    assert not await chat.about("o_m02", n)
+    answer = await chat.say(NEW, "4栋1单元101")
+    assert f"#{n}" in answer
+    order = await chat.chat.order(n)
+    assert (order.building, order.unit, order.room) == ("4", "1", "101")
+    assert await chat.about("o_m07", n), "the building's representative has it now"
+    assert await chat.about("o_m04", n), "the grid leader of building 4 is told"
+
+
+async def test_an_emergency_sent_while_a_report_waits_gets_its_numbers_first(
+    chat: Members,
+) -> None:
+    """Found from outside: the reply opened with "您刚才说的…已先登记为工单" and only then 119."""
+    assert "哪栋楼" in await chat.say(NEW, "楼道灯坏了好几天了")
+    reply = await chat.say(NEW, "不对，楼道着火了！好多烟")
+    assert reply.index("119") < reply.index("已先登记")
+
+
+async def test_cancel_while_a_report_waits_for_its_address_withdraws_it(chat: Members) -> None:
+    """Found from outside: 取消 while asked for the address said 您没有可以取消的工单."""
+    assert "哪栋楼" in await chat.say(NEW, "楼道灯坏了好几天了")
+    reply = await chat.say(NEW, "取消")
+    assert "不登记了" in reply and "没有可以取消" not in reply
+    assert await count(chat) == 0
+    assert "哪栋楼" not in await chat.say(NEW, "3栋2单元501")  # the question is gone

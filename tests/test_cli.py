@@ -58,6 +58,8 @@ def write_config(tmp_path: Path, extra: str = "", db: str | None = None) -> Path
         (("serve", "--config", "/nonexistent.yaml"), "file not found"),
         (("frobnicate",), "invalid choice"),
         (("parse", "--now", "yesterday"), "--now"),
+        (("parse", "--now", ""), "--now"),
+        (("demo", "--port", "99999"), "--port"),  # found from outside: a traceback
     ],
 )
 def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], needle: str) -> None:
@@ -87,6 +89,21 @@ def test_db_upgrade_is_idempotent(tmp_path: Path) -> None:
         result = mulin("db", "upgrade", "--config", str(cfg))
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "m.db").exists()
+
+
+def test_a_database_from_a_newer_version_is_one_line(tmp_path: Path) -> None:
+    """Found from outside: after a software rollback every command crashed with alembic's
+    traceback ("Can't locate revision")."""
+    import sqlite3
+
+    cfg = write_config(tmp_path)
+    assert mulin("db", "upgrade", "--config", str(cfg)).returncode == 0
+    with sqlite3.connect(tmp_path / "m.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = 'f00dfeedbeef'")
+    for command in (("db", "upgrade"), ("admin", "list")):
+        result = mulin(*command, "--config", str(cfg))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "newer" in result.stderr
 
 
 def test_db_upgrade_unreachable_database_is_exit_1(tmp_path: Path) -> None:
@@ -173,3 +190,20 @@ def test_menu_sync_publishes_the_configured_menu(tmp_path: Path) -> None:
         finally:
             fake.terminate()
             fake.wait(timeout=10)
+
+
+def test_parse_stops_quietly_when_the_reader_stops(tmp_path: Path) -> None:
+    """Found from outside: `mulin parse | head -2` ended in a BrokenPipeError traceback."""
+    lines = "".join(f"{i}号楼灯坏了\n" for i in range(3000))
+    proc = subprocess.run(
+        f"{sys.executable} -m bot.cli parse | head -2",
+        shell=True,
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=child_env(),
+        timeout=120,
+    )
+    assert len(proc.stdout.splitlines()) == 2
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr

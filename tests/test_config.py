@@ -119,3 +119,43 @@ def test_example_config_does_not_share_the_demo_database(tmp_path: Path) -> None
         != Path(demo.database.url.split("///", 1)[1]).resolve()
     )
     assert cfg.reports.max_open_per_member == 20 and cfg.reports.per_hour == 10
+
+
+PLAIN = {"wechat": {"mode": "plain", "token": "a-real-token-1"}}
+
+
+def test_environment_values_of_text_settings_are_taken_as_written() -> None:
+    """Found from outside: MULIN_WECHAT__TOKEN=0123456701234567 became the octal number
+    5744368105847, and a secret starting with @ crashed with the secret on screen."""
+    env = {
+        "MULIN_WECHAT__TOKEN": "0123456701234567",
+        "MULIN_WECHAT__SECRET": "@TopSecretValue42 #x",
+        "MULIN_WECHAT__TEMPLATES__SURVEY": "0123",
+        "MULIN_SERVER__PORT": "9000",  # not text: read as a number
+    }
+    config = build_config(PLAIN, env)
+    assert config.wechat.token == "0123456701234567"
+    assert config.wechat.secret == "@TopSecretValue42 #x"
+    assert config.wechat.templates["survey"] == "0123"
+    assert config.server.port == 9000
+    with pytest.raises(ConfigError, match="MULIN_SERVER__PORT"):
+        build_config(PLAIN, {"MULIN_SERVER__PORT": "{a"})
+
+
+def test_errors_about_secrets_never_repeat_them() -> None:
+    key = "Q" + "x7" * 20 + "k"  # 42 characters: one short
+    with pytest.raises(ConfigError) as caught:
+        build_config(PLAIN, {"MULIN_WECHAT__ENCODING_AES_KEY": key})
+    assert "encoding_aes_key" in str(caught.value) and key not in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        build_config({"wechat": {"mode": "plain", "token": "a-real-token-1", "secret": ["s3"]}})
+    assert "s3" not in str(caught.value)
+
+
+def test_a_huge_duration_and_a_file_not_in_utf8_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"sla\.accept_within"):
+        build_config(PLAIN, {"MULIN_SLA__ACCEPT_WITHIN": "99999999999d"})
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("# 配置\nserver: {port: 8080}\n".encode("gb18030"))
+    with pytest.raises(ConfigError, match="UTF-8"):
+        load_config(gbk)

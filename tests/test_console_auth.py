@@ -46,6 +46,11 @@ async def test_wrong_password_is_401_in_chinese(aiohttp_client: ClientFactory, d
     assert "用户名或密码不对" in await resp.text()
     resp = await c.login("nobody", "wrong-password")
     assert resp.status == 401
+    # too long is said as too long, not as "please fill in"
+    resp = await c.login("a" * 5000, "b" * 5000)
+    assert resp.status == 400 and "太长" in await resp.text()
+    resp = await c.login("", "")
+    assert resp.status == 400 and "请填写" in await resp.text()
 
 
 async def test_account_locks_after_repeated_failures(

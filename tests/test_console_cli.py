@@ -77,6 +77,8 @@ def test_accounts_from_the_command_line(
         (["add-user", "a", "--role", "boss"], "long-enough-1\n", "--role"),
         (["add-user", "a", "--role", "grid_leader"], "long-enough-1\n", "--grid"),
         (["add-user", "a", "--role", "grid_leader", "--grid", "G9"], "long-enough-1\n", "G9"),
+        (["add-user", " ", "--role", "viewer"], "long-enough-1\n", "NAME"),
+        (["add-user", "a", "--role", "viewer", "--community", "zz"], "long-enough-1\n", "zz"),
         (["passwd", "nobody"], "long-enough-1\n", "no user"),
         (["disable", "nobody"], "", "no user"),
     ],
@@ -101,3 +103,36 @@ def test_a_name_is_taken_once(
     assert admin(monkeypatch, capsys, *args, stdin="long-enough-1\n")[0] == 0
     code, _, err = admin(monkeypatch, capsys, *args, stdin="long-enough-1\n")
     assert code == 2 and "exists" in err
+
+
+TWO_COMMUNITIES = """
+street: {code: dh, name: 东湖街道}
+communities:
+  - community: {code: qhj, name: 青和居社区}
+    grids: [{code: G01, name: 第一网格, buildings: ["1"]}]
+    members: [{id: a01, name: 张美丽, roles: [grid_leader], grids: [G01]}]
+  - community: {code: dt, name: 东亭社区}
+    grids: [{code: G01, name: 东亭一网格, buildings: ["3"]}]
+    members: [{id: b01, name: 周杰, roles: [grid_leader], grids: [G01]}]
+"""
+
+
+def test_a_grid_code_two_communities_share_needs_the_community(
+    config: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Found from outside: a grid leader of G01 added without --community on a street where
+    two communities have a G01 saw both communities' orders."""
+    roster = tmp_path / "street.yaml"
+    roster.write_text(TWO_COMMUNITIES, encoding="utf-8")
+    assert run(["roster", "import", str(roster), "--config", config]) == 0
+    capsys.readouterr()
+    args = ("add-user", "gx", "--role", "grid_leader", "--grid", "G01", "--config", config)
+    code, _, err = admin(monkeypatch, capsys, *args, stdin="long-enough-1\n")
+    assert code == 2 and "--community" in err and "qhj" in err and "dt" in err
+    code, _, _ = admin(monkeypatch, capsys, *args, "--community", "dt", stdin="long-enough-1\n")
+    assert code == 0
+    listed = admin(monkeypatch, capsys, "list", "--config", config)[1]
+    assert "gx" in listed and "dt" in listed

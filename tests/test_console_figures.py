@@ -94,6 +94,10 @@ async def test_grid_leader_sees_only_their_grid(aiohttp_client: ClientFactory, d
     book = load_workbook(io.BytesIO(await xlsx.read()), read_only=True)
     orders = list(book["工单明细"].iter_rows(min_row=2, values_only=True))
     assert len([r for r in orders if r and r[0] is not None]) == 1
+    # the weekly visits table too: their own grid's leader, nobody else's
+    duty = [r for r in book["网格长走访"].iter_rows(values_only=True) if len(r) > 1 and r[1]]
+    grids = {r[1] for r in duty if r[0] != "网格长" and str(r[1]).endswith("网格")}
+    assert grids == {"第二网格"}, duty
     printed = await c.client.get("/admin/reports/monthly/print", params={"month": month})
     page = lxml.html.fromstring(await printed.text())
     assert _figure(page, "received") == "1"

@@ -40,6 +40,11 @@ async def test_board_counts_filters_search_and_masks_phones(
     rows = await c.client.get("/admin/orders/rows", params={"urgent": "1"})
     text = await rows.text()
     assert rows.status == 200 and f"#{urgent}" in text and "<html" not in text
+    # urgent=0 is no filter at all, and a value that is neither is refused, not guessed
+    everything = await (await c.client.get("/admin/orders", params={"urgent": "0"})).text()
+    assert f"#{c.numbers['g1']}" in everything and f"#{urgent}" in everything
+    assert (await c.client.get("/admin/orders", params={"overdue": "maybe"})).status == 400
+    assert ">清除</a>" in page and "built-in" not in page
     bad = await c.client.get("/admin/orders", params={"from": "not-a-date"})
     assert bad.status == 400 and "不对" in await bad.text()
     assert (await c.client.get("/admin/orders", params={"q": "x" * 500})).status == 400
@@ -157,6 +162,12 @@ async def test_html_is_escaped_and_oversized_fields_refused(
     assert (await c.act(n, "assign", member="nobody")).status == 409
     assert (await c.act(n, "edit", category="<b>")).status == 400
     assert (await c.act(n, "nonsense", text="x")).status == 404
+    # numbers past what the database holds are a bad value, not a crash
+    assert (await c.act(n, "merge", into=str(2**63))).status == 400
+    token = await c.csrf("/admin/members")
+    for path in ("/admin/members/duty", "/admin/members/invite"):
+        data = {"csrf_token": token, "member": str(2**64), "on": "1"}
+        assert (await c.client.post(path, data=data, allow_redirects=False)).status == 400
     assert (await c.client.get("/admin/orders/abc")).status == 404
     big = await c.client.post(f"/admin/orders/{n}/note", data={"text": "x" * 200_000})
     assert big.status == 413
@@ -181,8 +192,16 @@ async def test_members_residents_and_audit_pages(
         assert (await s.get(Member, member.id)).on_duty is False  # type: ignore[union-attr]
     residents = await (await c.client.get("/admin/residents")).text()
     assert "居民" in residents
+    from bot.console import accounts
+
+    async with c.app[SESSIONS]() as s, s.begin():  # as `mulin admin add-user` records it
+        accounts.audit(s, None, "user_added", "newclerk", "cli", "staff")
+        accounts.audit(s, "nobody", "login_failed", None, "127.0.0.1", "wrong")
     audit = await (await c.client.get("/admin/audit")).text()
     assert "登录" in audit and "切换上岗" in audit
+    assert "添加账号" in audit and "密码错误" in audit
+    for raw in (">user_added<", ">wrong<", ">staff<"):
+        assert raw not in audit, raw
     users = await (await c.client.get("/admin/users")).text()
     assert "leader1" in users and "G01" in users and "网格长" in users and "password" not in users
     await c.login("staff1")

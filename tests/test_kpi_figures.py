@@ -268,7 +268,7 @@ def test_cuts_by_grid_member_category_and_scope() -> None:
 
 def test_periods() -> None:
     assert Period.parse_month("2026-01").previous() == Period.month(2025, 12)
-    for bad in ("2026-13", "2026/11", "11-2026", "", "2026-1"):
+    for bad in ("2026-13", "2026/11", "11-2026", "", "2026-1", "9999-11"):  # 9999: overflowed
         with pytest.raises(ValueError):
             Period.parse_month(bad)
     week = Period.week(date(2026, 11, 5))  # a Thursday

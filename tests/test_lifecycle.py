@@ -8,7 +8,16 @@ import pytest
 
 from bot.orders import lifecycle as lc
 from bot.orders.dispatch import HouseholdPattern, MemberCard, Place, RosterIndex, decide
-from bot.orders.lifecycle import GRID_LEADER, RESIDENT, STAFF, Action, Refusal, Status, Tell
+from bot.orders.lifecycle import (
+    GRID_LEADER,
+    RESIDENT,
+    STAFF,
+    STREET,
+    Action,
+    Refusal,
+    Status,
+    Tell,
+)
 from bot.orders.permissions import may_act
 from bot.orders.state import OrderRow, write
 from bot.orders.timers import Due, Sla, TimerContext, plan, timer_change
@@ -83,11 +92,12 @@ def test_accept_refuses_what_is_not_waiting_for_it() -> None:
 def test_escalation_tells_the_grid_leader_staff_and_resident_but_not_the_whistleblower() -> None:
     change = lc.escalate(order("accepted"), "m02", "需要供电公司", NOW)
     assert change.values["status"] == "escalated"
-    assert [(n.to, n.skip) for n in change.notices[:2]] == [
+    assert [(n.to, n.skip) for n in change.notices[:3]] == [
         (GRID_LEADER, ("m02",)),
         (STAFF, ("m02",)),
+        (STREET, ("m02",)),  # 吹哨 goes beyond the community
     ]
-    assert change.notices[2].to == RESIDENT
+    assert change.notices[3].to == RESIDENT
 
 
 def test_assign_tells_the_member_and_the_grid_leader_of_an_urgent_order() -> None:

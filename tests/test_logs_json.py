@@ -155,3 +155,20 @@ async def test_a_ticks_lines_name_the_tick(json_lines: io.StringIO) -> None:
     mine = [x for x in lines if x["logger"] in ("mulin.test", "bot.ticks.schedule")]
     assert [x.get("tick") for x in mine] == ["order_timers", "order_timers"]
     assert mine[1]["message"] == "tick order_timers failed" and "boom" in mine[1]["exception"]
+
+
+async def test_a_tick_cut_short_by_shutdown_is_not_an_error(json_lines: io.StringIO) -> None:
+    """Found from outside: stopping `mulin serve` logged ERROR tracebacks (CancelledError)."""
+    import asyncio
+
+    from aiohttp import web
+
+    from bot.ticks.schedule import guarded
+
+    async def tick(_: web.Application) -> None:
+        raise asyncio.CancelledError
+
+    await guarded(tick, web.Application(), "outbox")()
+    lines = [json.loads(x) for x in json_lines.getvalue().splitlines()]
+    mine = [x for x in lines if x["logger"] == "bot.ticks.schedule"]
+    assert mine and all(x["level"] != "ERROR" and "exception" not in x for x in mine)

@@ -119,22 +119,35 @@ async def test_the_workbook_never_runs_a_residents_text_as_a_formula(
     assert code == 0, err
     sheet = load_workbook(book_file)["发来的消息"]
     header = [c.value for c in sheet[1]]
-    column = header.index("content") + 1
+    column = header.index("内容") + 1
     cells = [row[column - 1] for row in sheet.iter_rows(min_row=2)]
     assert all(c.data_type != "f" for c in cells)
     texts = [c.value for c in cells]
     assert '\'=HYPERLINK("http://x","点我")' in texts
+    # found from outside: headers were column names and values codes; a resident reads them
+    orders = load_workbook(book_file)["报的工单"]
+    heads = [c.value for c in orders[1]]
+    assert {"类别", "状态", "时间"} <= set(heads) and "resident_openid" not in heads
+    first = dict(zip(heads, [c.value for c in orders[2]], strict=True))
+    assert first["类别"] == "维修" and first["状态"] in ("已接单", "办理中")
+    assert "T" not in str(first["时间"]) and first["紧急"] == "否"
 
 
 async def test_erase_leaves_nothing_personal_and_the_figures_whole(
     place: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:
     n = await fill(place)
+    # a report at the door: the bot wrote the door into the dispatch note and the push
+    door = order_number(await place.chat.say(A, "1栋1单元101 卫生间的地漏返臭水"))
+    assert any("1栋1单元101" in t for t in await place.chat.pushed("o_m02"))
     async with place.app[SESSIONS]() as s:
         before = (await s.execute(select(Order.category, Order.status, Order.building))).all()
     code, out, err = await place.mulin("privacy", "erase", "--openid", A, "--yes", capsys=capsys)
     assert code == 0, err
-    assert "inbound_messages: 3" in out and "orders_reported: 1" in out
+    assert "inbound_messages: 4" in out and "orders_reported: 2" in out
+    dump = await place.dump()
+    assert "1单元101" not in dump and "1-1-101" not in dump  # found from outside
+    assert (await place.chat.order(door)).building == "1"  # the building stays for figures
     everything = await place.dump()
     assert A not in everything
     for line in everything.splitlines():
@@ -152,7 +165,7 @@ async def test_erase_leaves_nothing_personal_and_the_figures_whole(
             .select_from(InboundMessage)
             .where(InboundMessage.openid == order.resident_openid)
         )
-    assert after == before and kept == 3  # counted still, under one pseudonym
+    assert after == before and kept == 4  # counted still, under one pseudonym
     assert B in everything  # the neighbour is untouched
     # the pseudonym cannot be found from the openid: nothing is held about A any more
     code, _, err = await place.mulin("privacy", "export", "--openid", A, capsys=capsys)
@@ -295,3 +308,19 @@ async def test_photos_and_places_are_exported_and_erased_with_their_bytes(
     assert "PHOTO-OF-A-HOME" not in everything and "我家楼下东门" not in everything
     async with place.app[SESSIONS]() as s:
         assert await s.scalar(select(func.count()).select_from(AttachmentContent)) == 0
+
+
+@pytest.mark.parametrize("wish", ["请把我的个人信息删掉", "我不用了，把我的资料都删了吧"])
+async def test_a_wish_to_be_erased_in_own_words_never_cancels_an_order(
+    place: Place, wish: str
+) -> None:
+    """Found from outside: 请把我的个人信息删掉 was read as 取消 and cancelled the resident's
+    only open order. It is a request to be erased; the order stays as it was."""
+    chat = place.chat
+    await chat.say(B, "绑定 1栋1单元102")
+    n = order_number(await chat.say(B, "1栋1单元102 卫生间下水道堵了"))
+    asked = await chat.say(B, wish)
+    assert "已收到您删除个人信息的申请" in asked and "取消" not in asked
+    assert (await chat.order(n)).status != "cancelled"
+    told = await chat.say(B, "怎么删除我的信息？")
+    assert "个人信息" in told and (await chat.order(n)).status != "cancelled"

@@ -619,6 +619,13 @@ def test_cli_export(db_url: str, tmp_path: Path) -> None:
     assert run_roster_export(config, "xlsx", wrapper, io.StringIO()) == 0
     assert parse_roster(binary.getvalue(), "xlsx") == expected
 
+    # naming a community there is not, or a place that cannot be written: usage, exit 2
+    err = io.StringIO()
+    assert run_roster_export(config, None, io.StringIO(), err, community="zz") == 2
+    assert err.getvalue().startswith("mulin: --community")
+    nowhere = str(tmp_path / "no" / "such" / "dir" / "out.yaml")
+    assert run_roster_export(config, None, io.StringIO(), io.StringIO(), output=nowhere) == 2
+
     target = tmp_path / "out.csv"
     err = io.StringIO()
     assert run_roster_export(config, None, io.StringIO(), err, output=str(target)) == 0

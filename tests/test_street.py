@@ -145,6 +145,28 @@ async def test_a_bound_resident_is_not_asked_again(street: Street3) -> None:
     assert (await street.order(n2)).community_id == await street.community_id("qhj")
 
 
+async def test_a_building_the_named_estate_does_not_have_is_not_registered(
+    street: Street3,
+) -> None:
+    """Found from outside: 绑定 青和居99栋1单元202 and 绑定 东亭5栋… were registered."""
+    for text in ("绑定 青和居99栋1单元202", "绑定 东亭5栋1单元101", "绑定 东亭2栋1单元302"):
+        assert "没有" in await street.say("o_r7", text), text
+    async with street.app[SESSIONS]() as s:
+        assert await s.get(Resident, "o_r7") is None
+    partly = await street.say("o_r7", "绑定 东亭4栋")
+    assert "东亭" in partly and "门牌号" in partly and "不用再说地址" not in partly
+
+
+async def test_a_whistle_reaches_the_street_office(street: Street3) -> None:
+    """Found from outside: 吹哨 (escalate beyond the community) told only the community's
+    own grid leader and staff; the street office never heard of it."""
+    n = order_number(await street.say("o_r8", "青和居3栋1单元101 楼道墙皮大块脱落"))
+    await street.say("o_a02", f"接单 {n}")
+    assert "吹哨" in await street.say("o_a02", f"吹哨 {n} 外墙归街道统一修缮")
+    assert any("外墙归街道统一修缮" in t for t in await street.pushed("o_s01"))
+    assert any("外墙归街道统一修缮" in t for t in await street.pushed("o_a03"))
+
+
 async def test_members_act_only_in_their_own_community(street: Street3) -> None:
     n = order_number(await street.say("o_r7", "东亭3栋1单元301 水龙头坏了"))
     refused = await street.say("o_a01", f"接单 {n}")  # 青和居's grid leader, also "G01"
@@ -185,6 +207,11 @@ async def test_re_importing_one_community_leaves_the_other_unchanged(street: Str
         office = await s.scalar(select(Member.active).where(Member.key == "s01"))
         streets = (await s.execute(select(Street.code))).scalars().all()
     assert gone is False and office is True and streets == ["dh"]
+    # found from outside: ``members:`` left empty kept the street office's staff active
+    await street.import_street({"street": STREET["street"], "communities": [one], "members": None})
+    async with street.app[SESSIONS]() as s:
+        office = await s.scalar(select(Member.active).where(Member.key == "s01"))
+    assert office is False
 
 
 def test_member_ids_are_unique_across_the_street() -> None:

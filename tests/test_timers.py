@@ -19,6 +19,7 @@ from bot.orders.state import OrderRow
 from bot.orders.timers import Due, Sla, plan
 from bot.roster.cache import RosterCache
 from bot.storage.engine import create_engine, session_factory
+from bot.ticks.drafts import file_lapsed
 from bot.ticks.order_timers import order_timer_tick
 from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
@@ -266,7 +267,7 @@ async def test_visits_and_weekly_digest_once(world: World) -> None:
     assert f"#{n}" in digest[1] and "上周走访 2 次、3.5 小时" in digest[1] and "还差" in digest[1]
 
 
-async def test_conversation_survives_restart_and_expires(
+async def test_conversation_survives_restart_and_a_lapsed_report_is_filed(
     world: World, aiohttp_client: ClientFactory, db_url: str
 ) -> None:
     assert "哪栋楼" in await world.chat.say(RESIDENT, "楼道灯坏了")
@@ -275,14 +276,23 @@ async def test_conversation_survives_restart_and_expires(
     other = Chat(await aiohttp_client(app))
     n = order_number(await other.say(RESIDENT, "2栋1单元201"))
     assert (await other.order(n)).text == "楼道灯坏了"
-    # A question left unanswered past its time is forgotten: the answer is taken on its own.
+    # A question left unanswered past its time lapses, but the report it held is not lost:
+    # it is filed without an address (once, whatever the number of tickers), the resident is
+    # told its number, and the address they send next is that order's place.
     assert "哪栋楼" in await world.chat.say("o_resident_v", "门口垃圾没人清")
     world.clock.set(START + timedelta(minutes=31))
-    reply = await world.chat.say("o_resident_v", "2栋1单元202")
-    assert "工单号" not in reply
+    filed = await asyncio.gather(
+        *(file_lapsed(world.sessions, world.clock, world.config, world.roster) for _ in range(3))
+    )
+    assert sorted(filed) == [0, 0, 1]
     async with world.sessions() as s:
-        texts_ = (await s.execute(select(Order.text))).scalars().all()
-    assert "门口垃圾没人清" not in texts_
+        lapsed = (await s.execute(select(Order).where(Order.text == "门口垃圾没人清"))).scalar_one()
+    assert lapsed.building is None
+    assert any(f"#{lapsed.id}" in t for t in await world.chat.pushed("o_resident_v"))
+    reply = await world.chat.say("o_resident_v", "2栋1单元202")
+    assert f"#{lapsed.id}" in reply
+    placed = await world.chat.order(lapsed.id)
+    assert (placed.building, placed.unit, placed.room) == ("2", "1", "202")
 
 
 async def test_crash_after_claim_loses_nothing(world: World, db_url: str) -> None:

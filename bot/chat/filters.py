@@ -41,6 +41,15 @@ class HasText:
         return bool(message.text.strip())
 
 
+# Full-width forms a Chinese keyboard types (＃３３５, ５分, the ideographic space) read as the
+# plain ones, so 接单 ＃335 is 接单 #335.
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def halfwidth(text: str) -> str:
+    return text.translate(_HALFWIDTH)
+
+
 def _alternatives(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -63,7 +72,7 @@ class _AnyCommand:
         if last is not message:
             if self.pattern is None:
                 self.pattern = re.compile(rf"^\s*(?:{_alternatives(self.words)})")
-            found = self.pattern.match(message.text) is not None
+            found = self.pattern.match(halfwidth(message.text)) is not None
             self.last = (message, found)
         return found
 
@@ -83,7 +92,7 @@ class Command:
     def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
         if not _COMMANDS.starts(message):
             return False
-        m = self.pattern.match(message.text)
+        m = self.pattern.match(halfwidth(message.text))
         if not m:
             return False
         return {"command": m.group("cmd"), "args": (m.group("args") or "").strip()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -134,7 +135,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from bot.sandbox.demo import run_demo
 
-        return run_demo(host=args.host, port=args.port, data_dir=args.data, seed=not args.no_seed)
+        port = _port(args.port, 8080)
+        return run_demo(host=args.host, port=port, data_dir=args.data, seed=not args.no_seed)
     if args.command == "parse":
         return _parse(args.now, args.roster, args.config)
     if args.command == "roster":
@@ -344,7 +346,7 @@ def _parse(now_text: str | None, roster: str | None = None, config: str | None =
         loaded = load_config(config)
         gazetteer = asyncio.run(with_database(loaded.database.url, gazetteer_from_database))
     default_now: datetime | None = None
-    if now_text:
+    if now_text is not None:
         try:
             default_now = datetime.fromisoformat(now_text)
         except ValueError:
@@ -353,4 +355,9 @@ def _parse(now_text: str | None, roster: str | None = None, config: str | None =
             raise UsageError("--now: needs a UTC offset, e.g. 2026-11-20T10:00:00+08:00")
     from bot.intake.cli import run_parse
 
-    return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now, gazetteer)
+    try:
+        return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now, gazetteer)
+    except BrokenPipeError:
+        # the reader stopped early (| head): not a failure; nothing more to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -40,20 +40,32 @@ def parse_duration(value: object, key: str) -> timedelta:
     seconds = float(m.group(1)) * _UNITS[m.group(2)]
     if seconds <= 0:
         raise ConfigError(f"{key}: duration must be positive, got {value!r}")
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise ConfigError(f"{key}: duration too long, got {value!r}") from None
 
 
-def text(*, empty_ok: bool = True, pattern: str | None = None, hint: str = "") -> Parser:
+def text(
+    *, empty_ok: bool = True, pattern: str | None = None, hint: str = "", secret: bool = False
+) -> Parser:
+    """A string setting. ``secret``: an error never repeats the value (it would land in a
+    terminal's scrollback or the service's journal), only its length."""
+
+    def shown(value: object) -> str:
+        return f"a value of {len(str(value))} characters" if secret else repr(value)
+
     def parse(value: Any, key: str) -> str:
         if value is None:
             value = ""
         if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise ConfigError(f"{key}: expected a string, got {value!r}")
+            got = type(value).__name__ if secret else repr(value)
+            raise ConfigError(f"{key}: expected a string, got {got}")
         out = str(value)
         if not empty_ok and not out:
             raise ConfigError(f"{key}: must not be empty")
         if pattern and out and not re.fullmatch(pattern, out):
-            raise ConfigError(f"{key}: {hint or 'not valid'}, got {out!r}")
+            raise ConfigError(f"{key}: {hint or 'not valid'}, got {shown(out)}")
         return out
 
     return parse

@@ -3,12 +3,13 @@ validated against the schema once at start; every problem is one line naming the
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, cast, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -45,7 +46,33 @@ def _env_overrides(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
                 child = {}
                 node[part] = child
             node = child
-        node[path[-1]] = yaml.safe_load(value) if value.strip() else ""
+        node[path[-1]] = _env_value(name, path, value)
+
+
+def _env_value(name: str, path: list[str], value: str) -> Any:
+    """A variable's value: as written for a text setting (a token 0123456701234567 is not an
+    octal number, a secret '@x' or 'a #b' is not YAML), else read as YAML (a number, a list,
+    true/false)."""
+    if _is_text(path) or not value.strip():
+        return value
+    try:
+        return yaml.safe_load(value)
+    except yaml.YAMLError:
+        raise ConfigError(f"{name}: not a valid value for {'.'.join(path)}") from None
+
+
+def _is_text(path: list[str]) -> bool:
+    cls: Any = Config
+    for part in path:
+        if get_origin(cls) in (Mapping, dict):  # templates.<purpose>: an id
+            return get_args(cls)[-1] is str
+        if not is_dataclass(cls):
+            return False
+        hint = _hints(cast(type, cls)).get(part)
+        if hint is None:
+            return False
+        cls = hint
+    return cls in (str, str | None)
 
 
 def _section(cls: type, raw: Any, where: str) -> Any:
@@ -72,7 +99,7 @@ def _section(cls: type, raw: Any, where: str) -> Any:
 
 
 def build_config(raw: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Config:
-    data: dict[str, Any] = dict(raw)
+    data: dict[str, Any] = copy.deepcopy(dict(raw))  # the overrides never touch the caller's
     _env_overrides(data, os.environ if environ is None else environ)
     menu = check_menu(data.pop("menu", None))
     top = {f.name for f in _readable(Config)}
@@ -94,6 +121,8 @@ def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> C
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"--config: file not found: {p}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"--config: {p} is not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"--config: cannot read {p}: {exc.strerror}") from None
     try:

@@ -59,10 +59,10 @@ class ServerConfig:
 @dataclass(frozen=True)
 class WeChatConfig:
     appid: str = setting("wx0000000000000000", text(empty_ok=False))
-    secret: str = setting("", text())
-    token: str = setting("", text())
+    secret: str = setting("", text(secret=True))
+    token: str = setting("", text(secret=True))
     encoding_aes_key: str = setting(
-        "", text(pattern=r"[A-Za-z0-9]{43}", hint="must be 43 letters and digits")
+        "", text(pattern=r"[A-Za-z0-9]{43}", hint="must be 43 letters and digits", secret=True)
     )
     mode: str = setting("safe", choice(*MODES))
     api_base: str = setting(

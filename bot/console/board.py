@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.console import texts as t
+from bot.console.push_problems import push_problem
 from bot.console.scope import Viewer, order_in_grid, scoped
 from bot.console.web import VIEWER, FormError, page
 from bot.keys import CONFIG, READS, ROSTER
@@ -69,6 +71,8 @@ class Filters:
                 raise FormError(t.TOO_LONG.format(field=spec.name, limit=100))
             if spec.name == "page":
                 f.page = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+            elif spec.name in _SWITCHES:
+                setattr(f, spec.name, _switch(spec.name, raw))
             elif raw:
                 setattr(f, spec.name, raw.strip())
         if f.sort not in SORTS:
@@ -81,6 +85,22 @@ class Filters:
         values = {s.metadata.get("param", s.name): getattr(self, s.name) for s in fields(self)}
         values.update(change)
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1, "new")})
+
+
+_SWITCHES = ("urgent", "overdue")
+_ON = ("1", "true", "on", "yes")
+_OFF = ("", "0", "false", "off", "no")
+
+
+def _switch(name: str, raw: str) -> str:
+    """``urgent=1`` filters, ``urgent=0`` (or nothing) does not; anything else is refused
+    rather than guessed."""
+    value = raw.strip().lower()
+    if value in _ON:
+        return "1"
+    if value in _OFF:
+        return ""
+    raise FormError(t.BAD_VALUE.format(field=name))
 
 
 def _day(text: str, tz: Any, end: bool) -> datetime:
@@ -256,12 +276,13 @@ def place(row: Any) -> str:
     return Place(row.building, row.unit, row.room).label()
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "place": place,
     "mask": mask_phone,
     "hide_phones": hide_phones,
     "category_name": lambda c: CATEGORY_NAMES.get(c, c),
     "status_name": lambda s: texts.STATUS_NAMES.get(s, s),
+    "push_problem": push_problem,
 }
 
 

@@ -69,15 +69,31 @@ def read_password(stdin: TextIO, from_stdin: bool) -> str:
 
 
 async def _scope(s: Any, args: argparse.Namespace) -> dict[str, Any]:
+    if not args.name.strip():
+        raise accounts.AccountError("NAME: the account name must not be empty")
+    codes = list((await s.execute(select(Community.code))).scalars())
     community = args.community
-    if community is None:
-        codes = list((await s.execute(select(Community.code))).scalars())
-        community = codes[0] if len(codes) == 1 else None
-    if (
-        args.grid
-        and (await s.execute(select(Grid.id).where(Grid.code == args.grid))).first() is None
-    ):
-        raise accounts.AccountError(f"--grid: no grid {args.grid!r} on the roster")
+    if community is not None and community not in codes:
+        raise accounts.AccountError(f"--community: no community {community!r} on the roster")
+    if community is None and len(codes) == 1:
+        community = codes[0]
+    if args.grid:
+        query = select(Community.code).join(Grid, Grid.community_id == Community.id)
+        query = query.where(Grid.code == args.grid)
+        if community is not None:
+            query = query.where(Community.code == community)
+        holders = sorted(set((await s.execute(query)).scalars()))
+        if not holders:
+            raise accounts.AccountError(f"--grid: no grid {args.grid!r} on the roster")
+        if community is None and len(holders) > 1:
+            # the same grid code in several communities: a leader of one must never see the
+            # other's orders
+            raise accounts.AccountError(
+                f"--community: grid {args.grid!r} is in several communities"
+                f" ({', '.join(holders)}); name one"
+            )
+        if args.role == "grid_leader":
+            community = community or holders[0]
     if (
         args.member
         and (await s.execute(select(Member.id).where(Member.key == args.member))).first() is None
@@ -148,7 +164,9 @@ async def _work(
             for u in (
                 await s.execute(select(ConsoleUser).order_by(ConsoleUser.username))
             ).scalars():
-                scope = u.grid_code or u.community_code or "-"
+                # community:grid, so two communities' G01 are told apart
+                parts = [part for part in (u.community_code, u.grid_code) if part]
+                scope = ":".join(parts) or "-"
                 state = "disabled" if u.disabled else "active"
                 print(f"{u.username}\t{u.role}\t{scope}\t{u.member_key or '-'}\t{state}", file=out)
 

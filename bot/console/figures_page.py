@@ -214,7 +214,12 @@ async def monthly_download(request: web.Request) -> web.StreamResponse:
         return refuse(request, 403, ft.OUT_OF_SCOPE)
     engine = request.config_dict[READER]
     data = await month_data(engine, config, choice.period, now, lists, choice.grid)
-    data = replace(data, facts=choice.keep(data.facts), visits=choice.keep_visits(data.visits))
+    data = replace(
+        data,
+        facts=choice.keep(data.facts),
+        visits=choice.keep_visits(data.visits),
+        names=choice.keep_leaders(data.names),
+    )
 
     def write() -> bytes:
         buffer = io.BytesIO()

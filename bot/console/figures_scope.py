@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from bot.console import figure_texts as ft
 from bot.console.scope import Viewer
 from bot.console.web import FormError
 from bot.kpi.facts import OrderFact
-from bot.kpi.load import VisitFact, communities_under
+from bot.kpi.load import Names, VisitFact, communities_under
 from bot.kpi.period import Period
 from bot.kpi.rows import Filter
 from bot.orders.dispatch import CATEGORY_NAMES
@@ -65,6 +65,14 @@ class Choice:
 
     def keep_visits(self, visits: Iterable[VisitFact]) -> list[VisitFact]:
         return [v for v in visits if self.grid is None or self.grid in v.grids]
+
+    def keep_leaders(self, names: Names) -> Names:
+        """``names`` with only the grid leaders in scope, so a grid leader's workbook lists
+        their own weeks of visits, not every grid's."""
+        places = {p: k for p, k in names.place_leaders.items() if self.admits_place(p)}
+        grids = {p.partition(":")[2] for p in places}
+        leaders = {g: k for g, k in names.grid_leaders.items() if g in grids}
+        return replace(names, place_leaders=places, grid_leaders=leaders)
 
     def admits_place(self, place: str) -> bool:
         """A grid's place (``"qhj:G01"``) in scope: its community and grid."""

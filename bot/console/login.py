@@ -50,6 +50,9 @@ def _login_page(
     return response
 
 
+_MAX_USERNAME = 64
+
+
 async def show(request: web.Request) -> web.Response:
     return _login_page(request)
 
@@ -61,11 +64,12 @@ async def submit(request: web.Request) -> web.StreamResponse:
         sent, request.cookies.get(LOGIN_CSRF_COOKIE, "")
     ):
         return refuse(request, 403, t.CSRF_BAD)
+    limits = {"username": _MAX_USERNAME, "password": accounts.MAX_PASSWORD}
     try:
-        username = field(form, "username", 64)
-        password = field(form, "password", accounts.MAX_PASSWORD)
+        username, password = (field(form, name, limit) for name, limit in limits.items())
     except FormError:
-        return _login_page(request, t.LOGIN_MISSING, 400)
+        too_long = any(len(str(form.get(name, "")).strip()) > n for name, n in limits.items())
+        return _login_page(request, t.LOGIN_TOO_LONG if too_long else t.LOGIN_MISSING, 400)
     config = request.config_dict[CONFIG]
     ip = client_ip(request)
     async with request.config_dict[SESSIONS]() as s, s.begin():

@@ -16,6 +16,7 @@ LOGIN_WRONG = "用户名或密码不对，请再试一次。"
 LOGIN_LOCKED = "登录失败次数太多，账号或本机地址已暂时锁定，请 15 分钟后再试。"
 LOGIN_DISABLED = "这个账号已停用，请联系社区管理员。"
 LOGIN_MISSING = "请填写用户名和密码。"
+LOGIN_TOO_LONG = "用户名或密码太长了，请检查后再试。"
 LOGIN_AUDIT = {"wrong": "密码错误或无此账号", "locked": "已锁定", "disabled": "账号已停用", "": ""}
 LOGGED_OUT = "已退出登录。"
 SESSION_EXPIRED = "登录已过期或尚未登录，请重新登录。"
@@ -126,7 +127,41 @@ AUDIT_ACTIONS = {
     "login_failed": "登录失败",
     "logout": "退出",
     "duty": "切换上岗",
+    # from the command line (mulin admin …) and the invite links
+    "user_added": "添加账号",
+    "password_set": "设置密码",
+    "user_disabled": "停用账号",
+    "invite_created": "发出邀请",
+    "invite_accepted": "接受邀请",
+    # the three lists
+    "lists_confirm": "确认需求",
+    "lists_rename": "需求改名",
+    "lists_promote": "需求转为项目",
+    "lists_resource": "修改资源",
+    "lists_project": "修改项目",
+    "lists_report_back": "项目回告居民",
+    "lists_import": "导入清单",
 }
+# why a push did not go out (bot/console/push_problems.py reads the outbox's reasons)
+PUSH_PROBLEMS = {
+    "does not follow the account": "居民已取消关注公众号",
+    "never wrote to the account": "对方从没给公众号发过消息，不能直接回复",
+    "outside the 48-hour window": "已超过 48 小时回复时限",
+    "customer-service messages already sent": "48 小时内可发的回复条数已用完",
+    "no template configured": "没有配置模板消息，超时后无法通知",
+    "no template fields": "这条消息没有模板内容，超时后无法通知",
+    "no text or news": "消息内容为空",
+}
+PUSH_ERROR_CODES = {
+    "43004": "对方未关注公众号",
+    "45015": "已超过 48 小时回复时限",
+    "45009": "今天的微信接口次数已用完，明天再发",
+    "40003": "微信用户标识不对",
+    "40037": "模板编号不对，请检查模板配置",
+    "45047": "48 小时内可发的回复条数已用完",
+}
+PUSH_WECHAT_ERROR = "微信接口报错"
+PUSH_UNKNOWN = "发送失败"
 # why a photo is not shown (the reason's key is what bot/media/fetch.py records)
 PHOTO_PROBLEMS = {
     "expired": "没能取回：微信只保存 3 天，已过期",

@@ -76,12 +76,18 @@ def field(form: MultiDictProxy[Any], name: str, limit: int = 200, required: bool
     return value
 
 
+_LARGEST = 2**63 - 1  # the databases' integer columns hold no more
+
+
 def whole(form: MultiDictProxy[Any], name: str) -> int:
     value = field(form, name, 20)
     try:
-        return int(value.lstrip("#"))
+        number = int(value.lstrip("#"))
     except ValueError:
-        raise FormError(t.BAD_VALUE.format(field=t.FIELDS.get(name, name))) from None
+        number = None
+    if number is None or abs(number) > _LARGEST:
+        raise FormError(t.BAD_VALUE.format(field=t.FIELDS.get(name, name)))
+    return number
 
 
 @web.middleware

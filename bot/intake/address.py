@@ -45,7 +45,8 @@ _TOKEN_RE = re.compile(
             rf"(?P<bld>(?P<bn>{_NUM})\s?(?:号楼|号栋|号幢|#\s?(?:楼|栋|幢)?|栋楼(?![道梯下上顶里])|幢楼(?![道梯下上顶里])|栋(?!次)|幢(?!次)|座(?![机位谈])"
             rf"|号(?=\s?(?:\d{{3,4}}(?![0-9])|\d{{1,2}}\s?单元))))",
             # 2单元 / 3门 (门 only counts after a building)
-            rf"(?P<unit>(?P<un>{_NUM})\s?(?P<us>单元|门(?![口卫禁铃锁前外面把框窗诊课市店票里内缝边])))",
+            # (501 单元门的锁: the room, then the stairwell's door, not a unit 501)
+            rf"(?P<unit>(?!\d{{3,4}}\s?单元门)(?P<un>{_NUM})\s?(?P<us>单元|门(?![口卫禁铃锁前外面把框窗诊课市店票里内缝边])))",
             # 402室 / 1502户 / 501号房
             rf"(?P<room>(?P<rn>{_ROOMNUM})\s?(?:室|号房|房间|户|房(?![东子租产主贷价])))",
             # 3楼 / 十层 (floors are skipped, never an address part)

@@ -36,6 +36,8 @@ def _parse_now(raw: Any) -> datetime:
         value = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise _LineError(f"now is not an ISO-8601 date-time: {raw[:40]!r}") from None
+    if not 1970 <= value.year <= 2200:  # 9999-12-31 has no next day to resolve 明天 against
+        raise _LineError(f"now is out of range (years 1970-2200): {raw[:40]!r}")
     return value if value.tzinfo is not None else value.replace(tzinfo=TZ)
 
 
@@ -93,9 +95,10 @@ def run_parse(
 ) -> int:
     """Parse JSON lines (or plain text lines) from ``lines`` into ``out``; see module doc."""
     for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
+        line = raw.rstrip("\r\n").lstrip("\ufeff")  # a BOM Windows tools write first
         if not line.strip():
             continue
+        rid = None
         try:
             rid, text, now = _read(line, default_now)
             result: dict[str, Any] = {"id": rid, **parse(text, now).to_dict()}
@@ -106,7 +109,7 @@ def run_parse(
             result = {"id": rid, "error": str(exc.args[0])}
             err.write(f"line {number}: {exc.args[0]}\n")
         except Exception as exc:  # never stop the filter on one message
-            result = {"id": None, "error": f"internal error: {type(exc).__name__}"}
+            result = {"id": rid, "error": f"internal error: {type(exc).__name__}"}
             err.write(f"line {number}: internal error: {exc!r}\n")
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()

@@ -138,7 +138,7 @@ _ROUTINE_REQUEST = re.compile(
 )
 _ACUTE_STATE = re.compile(
     r"摔|跌|倒|晕|昏|不动|叫不醒|叫不应|没反应|没气|呼吸|流血|出血|吐血|是血|血流|抽|吐|火|烟|焦|糊|煤气|燃气|天然气|味|漏|喷"
-    r"|淹|塌|掉|砸|困|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
+    r"|淹|塌|掉|砸|困(?!难)|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
     r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
     r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|没接|心脏|犯病|发病"
 )
@@ -223,6 +223,22 @@ def routine_request(text: str) -> bool:
     return _ROUTINE_REQUEST.search(text) is not None and _ACUTE_STATE.search(text) is None
 
 
+# A child who is ill (fever, fits, choking, not breathing) needs 120, not the police or the
+# fire brigade that a child at a height, in water or locked in a car needs.
+_ILL = re.compile(
+    r"发烧|发高烧|高烧|烧到\d|抽搐|抽筋|惊厥|不呼吸|没呼吸|没有呼吸|呼吸困难|喘不上|喘不过|噎住|噎着"
+    r"|卡住喉咙|卡在喉咙|呛奶|呛到|过敏|呕吐|吐了|吐得|昏迷|晕倒|晕过去|脸色发紫|嘴唇发紫|误食|误吃|吃了药"
+)
+_CHILD_PERIL = re.compile(
+    r"窗|阳台|楼顶|天台|护栏|栏杆|边上|水里|河|湖|池|塘|井|车里|车内|锁在|困在|关在|走丢|不见了|火|烟"
+)
+
+
+def ill_child(text: str) -> bool:
+    """The danger to a child is an illness, not a place (``text`` normalised)."""
+    return _ILL.search(text) is not None and _CHILD_PERIL.search(text) is None
+
+
 def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:
     """``"urgent"``, ``"possible"`` or ``None`` from the urgent head's probability and the
     thresholds chosen at training time (``meta``)."""
@@ -237,7 +253,7 @@ def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:
 EMERGENCY_NUMBERS: dict[str, tuple[str, ...]] = {
     "fire": ("119",),
     "gas": ("119",),
-    "electric": ("119",),
+    "electric": ("119", "120"),
     "flood": (),
     "structure": ("119", "110"),
     "medical": ("120",),

@@ -139,6 +139,24 @@ _PAIRS: tuple[tuple[str, str], ...] = (
     ("好唔好", "好不好"),
     ("听晚", "明晚"),
     ("有冇", "有没有"),
+    # a danger that is over: put out, got out, back on their feet, better
+    ("熄咗", "灭了"),
+    ("熄晒", "灭了"),
+    ("扑熄", "扑灭"),
+    ("救咗出嚟", "救出来了"),
+    ("救返出嚟", "救出来了"),
+    ("出咗嚟", "出来了"),
+    ("出返嚟", "出来了"),
+    ("爬得返起身", "爬起来了"),
+    ("爬返起身", "爬起来了"),
+    ("冇乜事", "没什么事"),
+    ("好返啲", "好些了"),
+    ("好返", "好了"),
+    # 就嚟飞走 = about to blow away; 入面 / 出面 = inside / outside; 窗花 = the window grille
+    ("就嚟", "快要"),
+    ("入面", "里面"),
+    ("出面", "外面"),
+    ("窗花", "防盗窗"),
 )
 _MAP = dict(_PAIRS)
 _RE = re.compile("|".join(sorted(map(re.escape, _MAP), key=len, reverse=True)))
@@ -146,11 +164,23 @@ _RE = re.compile("|".join(sorted(map(re.escape, _MAP), key=len, reverse=True)))
 _FLAT_OF = re.compile(r"((?:单元|栋|幢|座|号楼)\s?\d{3,4})个")
 
 
+# 未 before 过 is "never" (未跌过人 = 没摔过人); 未来, 未必 and the like stay as they are
+_NEVER = re.compile(r"未(?=[^\s,，。!！?？]{1,3}过)")
+
+
+# the English word Hong Kong and Guangdong speakers use for the lift, written with or
+# without other Cantonese
+_LIFT = re.compile(r"(?<![A-Za-z])lifts?(?![A-Za-z])", re.I)
+
+
 def to_mandarin(text: str) -> str:
     """``text`` (simplified) with written Cantonese forms replaced by Mandarin ones."""
+    if "ift" in text or "IFT" in text:
+        text = _LIFT.sub("电梯", text)
     if not _MARKERS.search(text):
         return text
-    return _FLAT_OF.sub(r"\1的", _RE.sub(lambda m: _MAP[m.group(0)], text))
+    text = _RE.sub(lambda m: _MAP[m.group(0)], text)
+    return _NEVER.sub("没", _FLAT_OF.sub(r"\1的", text))
 
 
 # Northern and Wu day words (明个, 明儿个, 明朝 = 明天; 下半天 = 下午), read the same way

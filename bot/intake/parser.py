@@ -15,6 +15,7 @@ from .classify import classify
 from .danger import (
     danger_band,
     hazard_words,
+    ill_child,
     joking,
     minor_water,
     only_potential,
@@ -208,8 +209,11 @@ _RULE_HAZARD = {
 }
 
 
+# A bare "help" asks what the account does, like 帮助; "help!!", "help me" and "sos" are cries.
 _CRY_RE = re.compile(
-    r"^\s*(?:救命|救救我|救救|快来人|来人啊|来人|help|sos)(?:\s*(?:啊|呀|[!！。.]))*\s*$", re.I
+    r"^\s*(?:(?:救命|救救我|救救|快来人|来人啊|来人|help\s*me|sos)(?:\s*(?:啊|呀|[!！。.]))*"
+    r"|help(?:\s*[!！])+)\s*$",
+    re.I,
 )
 
 
@@ -269,6 +273,8 @@ def _danger(
         return band, None, feats  # unsure and no kind named: no hazard (see below)
     probs = model.softmax(feats, "hazard")
     best: str | None = max(probs, key=probs.__getitem__).split(":", 1)[1]
+    if best == "child" and ill_child(a.masked):
+        best = "medical"  # 孩子高烧抽搐: an ambulance, not 110 / 119
     if band == "possible" and best not in a.signals.hazard_words:
         # unsure, and the text does not name that kind: no emergency number is suggested
         best = None

@@ -34,7 +34,7 @@ class Period:
     def parse_month(cls, text: str, tz: ZoneInfo = SHANGHAI) -> Period:
         """``"2026-11"`` → November 2026; ValueError for anything else."""
         m = _MONTH.match(text.strip())
-        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 2000:
+        if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2200:
             raise ValueError(f"expected a month like 2026-11, got {text!r}")
         return cls.month(int(m.group(1)), int(m.group(2)), tz)
 

@@ -31,8 +31,53 @@ def overlap(a: str, b: str) -> float:
 
 SAME_PROBLEM = 0.6
 
+# The things a report is about, each under one name (路灯 and 灯泡 are the light, 门锁 the
+# lock). Two reports that name things, none of them shared, are about different things
+# however alike the rest reads: 门一直关不紧 is not 窗户一直关不紧, 灯坏了 not 扶手松了.
+_THINGS: dict[str, tuple[str, ...]] = {
+    "灯": ("灯", "路灯", "灯泡", "灯管", "声控灯", "楼道灯", "电灯"),
+    "锁": ("锁", "门锁", "锁芯"),
+    "门": ("门", "防盗门", "单元门", "大门", "房门", "铁门", "楼门"),
+    "门禁": ("门禁", "门禁卡", "刷卡"),
+    "窗": ("窗", "窗户", "纱窗", "窗框", "玻璃"),
+    "龙头": ("水龙头", "龙头"),
+    "水管": ("水管", "管子", "管道", "水阀", "阀门"),
+    "下水": ("下水道", "下水", "地漏", "排水"),
+    "马桶": ("马桶", "坐便器", "厕所", "蹲坑"),
+    "扶手": ("扶手", "栏杆", "护栏"),
+    "电梯": ("电梯",),
+    "插座": ("插座", "插头", "插排", "开关"),
+    "电闸": ("电闸", "跳闸", "空开", "电表"),
+    "水表": ("水表",),
+    "燃气": ("燃气", "煤气", "天然气", "燃气表", "煤气表"),
+    "热水器": ("热水器", "热水"),
+    "暖气": ("暖气", "暖气片", "供暖"),
+    "空调": ("空调", "外机"),
+    "电线": ("电线", "网线", "线路", "飞线"),
+    "信箱": ("信箱", "邮箱", "快递柜"),
+    "垃圾": ("垃圾", "垃圾桶", "垃圾箱"),
+    "井盖": ("井盖", "窨井"),
+    "树": ("树", "树枝", "树木", "绿化"),
+    "墙": ("墙", "墙皮", "墙面", "外墙"),
+    "天花板": ("天花板", "吊顶", "屋顶", "房顶"),
+    "楼梯": ("楼梯", "台阶"),
+    "车": ("车", "汽车", "电动车", "电瓶车", "自行车", "车位"),
+    "狗": ("狗", "猫", "宠物"),
+    "噪音": ("噪音", "装修", "吵"),
+}
+_THING_OF = {word: name for name, words in _THINGS.items() for word in words}
+_THING_RE = re.compile("|".join(sorted(map(re.escape, _THING_OF), key=len, reverse=True)))
+
+
+def things(text: str) -> frozenset[str]:
+    """The things ``text`` names, each by its one name."""
+    return frozenset(_THING_OF[m.group(0)] for m in _THING_RE.finditer(text))
+
 
 def same_problem(a: str, b: str) -> bool:
+    mine, theirs = things(a), things(b)
+    if mine and theirs and mine.isdisjoint(theirs):
+        return False
     return overlap(a, b) >= SAME_PROBLEM
 
 

@@ -145,6 +145,7 @@ class Tell(StrEnum):
 RESIDENT = "resident"
 GRID_LEADER = "grid_leader"
 STAFF = "staff"
+STREET = "street"  # the street office's staff, above the community (吹哨 reaches them)
 HOLDER = "holder"  # whoever holds the order now
 
 
@@ -265,6 +266,7 @@ def escalate(o: OrderFacts, by_key: str, note: str, now: datetime) -> Change:
         (
             Notice(Tell.ESCALATION_FYI, GRID_LEADER, fyi, skip=(by_key,)),
             Notice(Tell.ESCALATION_FYI, STAFF, fyi, skip=(by_key,)),
+            Notice(Tell.ESCALATION_FYI, STREET, fyi, skip=(by_key,)),
             Notice(Tell.RESIDENT_ESCALATED, RESIDENT),
         ),
     )

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.orders.dispatch import CATEGORY_NAMES, Place
-from bot.orders.lifecycle import GRID_LEADER, HOLDER, RESIDENT, STAFF, Notice, Tell
+from bot.orders.lifecycle import GRID_LEADER, HOLDER, RESIDENT, STAFF, STREET, Notice, Tell
 from bot.orders.state import OrderFacts
 from bot.orders.wording import details, local_time, place_text, span, who
 from bot.outbox import outbox_params, stage
@@ -267,6 +267,11 @@ _TO_ACCEPT = frozenset({Tell.ASSIGNED, Tell.HANDED_TO_YOU, Tell.REMIND_ACCEPT})
 _PRIORITY = {"order_assigned": 0, "reminder": 1, "order_update": 2, "survey": 3}
 
 
+def _tidy(text: str) -> str:
+    """No line starts with the space a name is written with mid-sentence (转给 王芳)."""
+    return "\n".join(line.lstrip(" ") for line in text.split("\n"))
+
+
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
@@ -316,6 +321,10 @@ class Notices:
                 found = list[Member | None](staff(view, order))
         elif notice.to == STAFF:
             found = list[Member | None](staff(view, order))
+        elif notice.to == STREET:
+            index = view.index_for(order.community_id)
+            street = (view.by_key.get(k) for k in index.street_staff)
+            found = [m for m in street if m is not None and m.active]
         elif notice.to == HOLDER:
             found = [view.by_id.get(order.assignee_id) if order.assignee_id else None]
         else:
@@ -367,7 +376,7 @@ class Notices:
         params: dict[str, Any] = {
             "purpose": say.purpose,
             "recipient": openid,
-            "text": "\n\n".join(dict.fromkeys(s.text(c) for s, c in said)),
+            "text": _tidy("\n\n".join(dict.fromkeys(s.text(c) for s, c in said))),
             "template_fields": order_fields(
                 order.id, first.common["category"], what, state, hint=hint
             ),

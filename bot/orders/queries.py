@@ -72,3 +72,19 @@ async def latest_since(session: AsyncSession, openid: str, since: datetime) -> O
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+async def recently_done(session: AsyncSession, openid: str, since: datetime) -> list[Order]:
+    """The resident's orders resolved or closed after ``since``, newest first: what 没修好
+    may be about once the survey is answered or gone."""
+    rows = await session.execute(
+        select(Order)
+        .where(
+            Order.resident_openid == openid,
+            Order.status.in_((Status.RESOLVED.value, Status.CLOSED.value)),
+            Order.resolved_at >= since,
+        )
+        .order_by(Order.resolved_at.desc())
+        .limit(10)
+    )
+    return list(rows.scalars())

@@ -182,7 +182,9 @@ class OrderService(OrderCore):
 
     async def add_place(self, order: Order, openid: str, place: Place) -> None:
         """The address of an order that was sent out before the resident gave it; an order
-        nobody holds is dispatched again now that its place is known."""
+        nobody has accepted yet (left with nobody, or with whoever takes orders of no known
+        place) goes to the people of that place now that it is known, its grid leader told
+        at once when it is urgent."""
         change = lc.add_place(
             order, place.building, place.unit, place.room, place.label(), self.clock.now()
         )
@@ -192,7 +194,7 @@ class OrderService(OrderCore):
                 change.history,
                 change.notices,
             )
-        if order.status == lc.Status.RECEIVED.value:
+        if order.status in (lc.Status.RECEIVED.value, lc.Status.ASSIGNED.value):
             write(order, change.values)  # dispatch looks at the place
             told = Change({}, change.history, change.notices)
             await self.dispatch(order, actor=f"resident:{openid}", first=told)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.media import store as media
 from bot.observability.logs import mask_phone_numbers
+from bot.orders.dispatch import Place
 from bot.privacy.export import order_ids_of
 from models.broadcasts import BroadcastReceipt
 from models.community import Resident
@@ -63,8 +64,9 @@ async def erase_resident(session: AsyncSession, openid: str, now: datetime) -> E
         await session.execute(text("PRAGMA secure_delete=ON"))
     reported, _followed = await order_ids_of(session, openid)
     actor = f"resident:{openid}"
+    homes = await _home_words(session, reported)  # read before the door number is cleared
     c: dict[str, int] = {}
-    c["pushes_to_others_scrubbed"] = await _scrub_pushes(session, openid, reported)
+    c["pushes_to_others_scrubbed"] = await _scrub_pushes(session, openid, reported, homes)
     c["inbound_messages"] = await _count(
         session,
         update(InboundMessage)
@@ -101,7 +103,7 @@ async def erase_resident(session: AsyncSession, openid: str, now: datetime) -> E
         .where(OrderEvent.actor == actor)
         .values(actor=f"resident:{pseudo}", note=ERASED_TEXT, data=None),
     )
-    c["order_events_masked"] = await _mask_member_notes(session, reported)
+    c["order_events_masked"] = await _mask_member_notes(session, reported, homes)
     c["broadcast_deliveries"] = await _count(
         session,
         update(BroadcastReceipt).where(BroadcastReceipt.openid == openid).values(openid=pseudo),
@@ -131,19 +133,40 @@ async def _delete_own_rows(session: AsyncSession, openid: str) -> dict[str, int]
     return c
 
 
-def _scrub(value: Any, needles: list[str]) -> Any:
+async def _home_words(session: AsyncSession, order_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Each order's door as the bot wrote it elsewhere (派给 …：1栋2单元501的居民代表, a push's
+    1栋2单元501) → the same without the door: the building and stairwell stay (they point to
+    no one household, and the figures need them), the door number goes."""
+    out: dict[int, dict[str, str]] = {}
+    for order_id in order_ids:
+        order = await session.get(Order, order_id)
+        if order is None or not order.room or not order.building:
+            continue
+        b, u, r = order.building, order.unit, order.room
+        words = {Place(b, u, r).label(): Place(b, u).label()}
+        if u:
+            words[f"{b}-{u}-{r}"] = f"{b}-{u}"
+        out[order_id] = words
+    return out
+
+
+def _scrub(value: Any, needles: list[str], homes: dict[str, str] | None = None) -> Any:
     if isinstance(value, str):
         for needle in needles:
             value = value.replace(needle, ERASED_TEXT)
+        for door, kept in (homes or {}).items():
+            value = value.replace(door, kept)
         return mask_phone_numbers(value)
     if isinstance(value, list):
-        return [_scrub(v, needles) for v in value]
+        return [_scrub(v, needles, homes) for v in value]
     if isinstance(value, dict):
-        return {k: _scrub(v, needles) for k, v in value.items()}
+        return {k: _scrub(v, needles, homes) for k, v in value.items()}
     return value
 
 
-async def _scrub_pushes(session: AsyncSession, openid: str, order_ids: list[int]) -> int:
+async def _scrub_pushes(
+    session: AsyncSession, openid: str, order_ids: list[int], homes: dict[int, dict[str, str]]
+) -> int:
     """Pushes about the resident's orders to members (``order:<n>:…``), and our replies to
     members that name the order, quoted the resident's words and phone: those are replaced,
     the rest stays (the member's record)."""
@@ -160,7 +183,7 @@ async def _scrub_pushes(session: AsyncSession, openid: str, order_ids: list[int]
             )
         )
         for row_id, payload in rows.all():
-            scrubbed = _scrub(payload, needles)
+            scrubbed = _scrub(payload, needles, homes.get(order_id))
             if scrubbed != payload:
                 await session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row_id).values(payload=scrubbed)
@@ -173,7 +196,7 @@ async def _scrub_pushes(session: AsyncSession, openid: str, order_ids: list[int]
             )
         )
         for row_id, reply in replies.all():
-            if (scrubbed := _scrub(reply, needles)) != reply:
+            if (scrubbed := _scrub(reply, needles, homes.get(order_id))) != reply:
                 await session.execute(
                     update(InboundMessage)
                     .where(InboundMessage.id == row_id)
@@ -187,16 +210,21 @@ def _like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def _mask_member_notes(session: AsyncSession, order_ids: list[int]) -> int:
-    """Members' notes on the resident's orders keep their words, with phone numbers masked."""
+async def _mask_member_notes(
+    session: AsyncSession, order_ids: list[int], homes: dict[int, dict[str, str]]
+) -> int:
+    """Members' notes on the resident's orders keep their words, with phone numbers masked
+    and the door number gone (the system's 派给 …：1栋2单元501的居民代表 too)."""
     if not order_ids:
         return 0
     changed = 0
     rows = await session.execute(
-        select(OrderEvent.id, OrderEvent.note).where(OrderEvent.order_id.in_(order_ids))
+        select(OrderEvent.id, OrderEvent.order_id, OrderEvent.note).where(
+            OrderEvent.order_id.in_(order_ids)
+        )
     )
-    for event_id, note in rows.all():
-        masked = mask_phone_numbers(note or "")
+    for event_id, order_id, note in rows.all():
+        masked = _scrub(note or "", [], homes.get(order_id))
         if masked != (note or ""):
             await session.execute(
                 update(OrderEvent).where(OrderEvent.id == event_id).values(note=masked)

@@ -88,7 +88,7 @@ def run_roster_export(
         data: bytes = asyncio.run(with_database(config.database.url, work))
     except NoRoster as exc:
         print(f"mulin: {exc}", file=err)
-        return 1
+        return 2 if str(exc).startswith("--") else 1  # naming a flag: the operator's to fix
     except ValueError as exc:
         print(f"mulin: {exc}", file=err)
         return 2
@@ -129,7 +129,7 @@ def _write_export(data: bytes, fmt: str, out: TextIO, err: TextIO, output: str |
             Path(output).write_bytes(payload)
         except OSError as exc:
             print(f"mulin: --output: cannot write {output}: {exc.strerror or exc}", file=err)
-            return 1
+            return 2
         print(f"roster written to {output}", file=err)
         return 0
     if fmt == "xlsx":

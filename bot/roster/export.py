@@ -56,11 +56,13 @@ async def _export_community(session: AsyncSession, code: str | None) -> Communit
     found = list((await session.execute(query)).scalars())
     if not found:
         raise NoRoster(
-            f"no community {code!r} in the database" if code else "no roster imported yet"
+            f"--community: no community {code!r} in the database"
+            if code
+            else "no roster imported yet"
         )
     if len(found) > 1:
         codes = ", ".join(c.code for c in found)
-        raise NoRoster(f"several communities in the database ({codes}): name one with --community")
+        raise NoRoster(f"--community: several communities in the database ({codes}); name one")
     return found[0]
 
 

@@ -184,12 +184,21 @@ def backup(url: str, output: Path) -> None:
     t = target(url)
     if not output.parent.exists():
         raise BackupError(f"--output: no directory {output.parent}")
-    if t.sqlite:
-        if output.resolve() == t.path.resolve():
-            raise BackupError("--output: is the database itself")
-        _sqlite_backup(t.path, output)
-    else:
-        _pg_backup(t.url, output)
+    if output.is_dir():
+        raise BackupError(f"--output: {output} is a directory; name the backup file")
+    partial = output.with_name(output.name + ".partial")
+    try:
+        if t.sqlite:
+            if output.resolve() == t.path.resolve():
+                raise BackupError("--output: is the database itself")
+            _sqlite_backup(t.path, output)
+        else:
+            _pg_backup(t.url, output)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"database: {t.path} is not a readable SQLite database ({exc})") from None
+    finally:
+        # a failed copy leaves nothing behind: it may hold residents' data
+        partial.unlink(missing_ok=True)
 
 
 def backup_kind(path: Path) -> str:

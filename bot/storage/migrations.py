@@ -7,6 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.util.exc import CommandError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,10 +22,22 @@ def alembic_config() -> AlembicConfig:
     return cfg
 
 
+class SchemaUnknown(OSError):
+    """The database records a schema revision this version of mulin does not know: it was
+    made or upgraded by a newer version (a rollback of the software). An ``OSError``, so every
+    command reports it as the one-line database failure it is."""
+
+
 def _upgrade(sync_conn: Any, revision: str) -> None:
     cfg = alembic_config()
     cfg.attributes["connection"] = sync_conn
-    command.upgrade(cfg, revision)
+    try:
+        command.upgrade(cfg, revision)
+    except CommandError as exc:
+        raise SchemaUnknown(
+            f"the database's schema is not one this version knows ({exc}); it was upgraded by a"
+            " newer mulin: run that version, or restore a backup made by this one"
+        ) from None
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:

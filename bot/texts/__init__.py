@@ -43,8 +43,8 @@ PRIVACY_REQUESTED = (
 PRIVACY_ALREADY_REQUESTED = "您删除个人信息的申请已经在处理中了，工作人员核实后会处理。"
 PRIVACY_REQUEST_TITLE = "居民申请删除个人信息"
 PRIVACY_REQUEST_FOR_STAFF = (
-    "有居民在公众号里申请删除个人信息。请核实后用 mulin privacy requests 查看，"
-    "mulin privacy erase 处理。"
+    "有居民在公众号里申请删除个人信息，请在 15 个工作日内核实申请人身份，"
+    "再请系统管理员办理删除（管理员用 mulin privacy requests 查看申请）。"
 )
 
 HELP = (
@@ -122,8 +122,8 @@ def possible_danger(numbers: tuple[str, ...] | list[str], tip: str) -> str:
 HAZARD_ADVICE: dict[str, str] = {
     "fire": "请立即拨打119火警电话；用湿毛巾捂住口鼻，弯腰沿楼梯撤离，不要乘电梯。",
     "gas": "请立即离开房间，不要开关电灯电器、不要点火或在室内打电话；到室外安全处再拨打119。",
-    "electric": "请先拉下电闸切断电源，不要用手碰电线或触电的人；起火或有人触电请拨打119。",
-    "flood": "请马上关闭进水总阀，远离泡水的插座和电器，必要时拉下电闸；我们已通知物业和网格员。",
+    "electric": "请先拉下电闸切断电源，不要用手碰电线或触电的人；有人触电受伤请拨打120，起火请拨打119。",
+    "flood": "请马上关闭进水总阀，远离泡水的插座和电器，必要时拉下电闸；我们已请网格员跟进。",
     "structure": "请立即远离可能掉落或倒塌的地方，提醒旁人绕行，并拨打119或110。",
     "medical": "请立即拨打120急救电话；不要随意搬动摔倒或昏迷的人，保持呼吸通畅，等救护车到。",
     "lift": "被困电梯请按轿厢里的警铃，或拨打96333电梯应急救援电话，也可拨打119求助；保持冷静，不要扒门或爬出轿厢。",
@@ -132,7 +132,10 @@ HAZARD_ADVICE: dict[str, str] = {
     "missing": "请立即拨打110报警，说清走失者的年龄、衣着和最后出现的地方；我们会请网格员一起找。",
     "welfare": "请拨打110请民警上门查看，如发现有人倒地或不适同时拨打120；我们会请网格员尽快上门。",
     "violence": "请立即拨打110报警，先保护好自己，远离动手或持械的人，不要上前阻拦。",
-    "self_harm": "请立即拨打110和120，陪在对方身边不要离开，移开危险物品；心理援助热线12356。",
+    "self_harm": (
+        "如果是您自己很难受、不想活了：请现在就拨打心理援助热线12356，或拨打110，您不是一个人，"
+        "我们会请人马上联系您。如果是身边的人：请拨打110和120，陪在对方身边不要离开，移开危险物品。"
+    ),
     "drowning": "请立即拨打110和120并大声呼救，向落水的人抛绳子、竹竿或救生圈；不会游泳不要下水。",
     "animal": "请远离动物、关好门窗；有人被咬伤流血请拨打120，动物仍在伤人请拨打110。",
 }
@@ -142,9 +145,14 @@ NO_HAZARD_ADVICE = "如果有人身危险，请直接拨打紧急电话；我们
 URGENT_NOTED = "我们已按紧急工单处理，网格长和社区工作人员会马上跟进。"
 
 BOUND = "地址登记好了：{place}。以后报事不用再说地址。"
+BOUND_PARTLY = (
+    "地址登记好了：{place}。还差单元和门牌号，方便的话发“绑定 3栋2单元501”这样的完整地址，"
+    "负责您这户的人才能更快找到您。"
+)
 BIND_NEEDS_ADDRESS = "请按“绑定 3栋2单元501”的格式告诉我们您家的地址。"
 
 NO_ORDERS = "您还没有报过事。有需要直接发消息给我们就行。"
+MORE_ORDERS = "\n（只列出最近 5 张，更早的工单有进展时也会通知您。）"
 ORDERS_HEADER = "您最近的工单："
 ORDER_NOT_FOUND = "没有找到您的工单 #{number}，请核对单号；发“查询”可以看您最近的工单。"
 CANCEL_WHICH = "您有几张未完成的工单，请回复“取消 #单号”，比如“取消 #{number}”。"
@@ -156,8 +164,13 @@ UNCLEAR_REPLY = (
     "没太看明白您的意思。这里可以报修、请人帮忙、办事咨询、反映邻里和环境问题，"
     "直接说遇到了什么事就行，比如“3栋2单元501厨房水管漏水了”。发“帮助”看更多。"
 )
+NO_SURVEY_UNHAPPY = (
+    "抱歉让您不满意。能说说是哪件事、哪里不满意吗？直接发消息告诉我们就行，"
+    "我们会请负责的同志跟进；发“查询”可以看您的工单。"
+)
 NO_SURVEY_REPLY = "谢谢！目前没有需要您评价的工单。有需要随时发消息给我们。"
 WHICH_SURVEY = "您有几张工单等着评价：{orders}。请回复“#单号 分数”，比如“#{number} 5”。"
+REOPENED_NOT_FIXED = "抱歉还没解决好。工单 #{number} 已重新打开，我们会再派人处理，网格长也会跟进。"
 ALREADY_HANDLING = "这个问题已在 #{number} 中处理，有进展会通知您。"
 REPORT_LIMIT = (
     "您这一小时已经报了好几件事，我们正在逐一处理，稍后再发新的事情吧。"
@@ -175,6 +188,12 @@ ASK_ESTATE_AGAIN = "没看出是哪个小区。"  # followed by ESTATE_CHOICES
 ESTATE_SKIPPED = "好的，先不分小区记下了，工作人员会跟您核实。\n"
 PENDING_ESTATE = "\n（您刚才说的事还在等小区名：“{summary}”。回复小区名就行。）"
 PENDING_STILL = "\n（您刚才说的事还在等地址：“{summary}”。回复地址，或回复“跳过”先不写。）"
+LAPSED_FILED = (
+    "您之前说的“{summary}”一直没等到地址，我们已先登记为工单 #{number}，社区会联系您确认具体位置。"
+    "方便的话，直接回复您家的楼栋、单元和门牌号，比如“3栋2单元501”。"
+)
+LAPSED_STATUS = "已登记，待确认地址"
+PENDING_WITHDRAWN = "好的，刚才说的“{summary}”不登记了。有需要随时再发给我们。"
 PENDING_FILED = "您刚才说的“{summary}”已先登记为工单 #{number}（还没有地址，社区会联系您确认）。\n"
 GREETING_REPLY = "您好！有什么需要帮忙的，直接说就行，比如“3栋2单元501厨房水管漏水了”。"
 ATTACHED_IMAGE = "图片已附在工单 #{number}（{summary}）上，处理的同志能看到。"
@@ -253,13 +272,18 @@ MEMBER_USAGE = {
     "吹哨": "用法：吹哨 单号 原因，比如“吹哨 1024 需要供电公司处理”",
 }
 MEMBER_ACCEPTED = "已接单 #{number}：{place}{summary}。办理中可回复“进度 {number} 说明”，办完回复“完成 {number}”。"
+MEMBER_BIND_USAGE = "请在“代表绑定”后面加上社区给您的邀请码，比如“代表绑定 AB12CD”。"
 MEMBER_TAKEN = "工单 #{number} 已被{who}接单了。"
+MEMBER_TAKEN_BY_YOU = "工单 #{number} 您已经接过了，正在您手上。办完后回复“完成 {number}”。"
 MEMBER_ORDER_UNKNOWN = "没有找到您能处理的工单 #{number}，请核对单号；发“待办”看您手上的工单。"
 MEMBER_NOT_HOLDER = "工单 #{number} 不在您手上，不能退单。"
 MEMBER_PROGRESS_OK = "已记录工单 #{number} 的进展，并告知了居民。"
 MEMBER_RESOLVED_OK = "工单 #{number} 已办结，辛苦了！已请居民评价。"
 MEMBER_DECLINED_OK = "已退单 #{number}，{next}。"
 MEMBER_REASSIGNED_OK = "已把工单 #{number} 转给{who}。"
+MEMBER_REASSIGNED_OFF_DUTY = (
+    "\n注意：{name} 目前是下岗状态，可能不能及时处理；急的话请转给在岗的人。"
+)
 MEMBER_REASSIGN_UNKNOWN = "没有找到“{name}”，请用花名册上的姓名或编号。"
 MEMBER_REASSIGN_AMBIGUOUS = "有好几位叫“{name}”，请用编号，比如“转派 {number} m02”。"
 MEMBER_ESCALATED_OK = "工单 #{number} 已吹哨上报，网格长和社区干事已收到。"

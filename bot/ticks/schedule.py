@@ -6,6 +6,7 @@ atomic statement, so several processes may run the same ticks safely.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -18,6 +19,7 @@ from bot.observability.logs import context as log_context
 from bot.storage.outages import OutageLog, is_outage
 from bot.ticks.broadcasts import broadcast_tick_app
 from bot.ticks.digest import digest_tick
+from bot.ticks.drafts import file_lapsed_drafts
 from bot.ticks.monthly_report import monthly_report_tick
 from bot.ticks.order_timers import order_timer_tick
 from bot.ticks.outbox import deliver_due
@@ -49,6 +51,7 @@ def register(app: web.Application) -> None:
 ALL_TICKS: tuple[tuple[str, Tick], ...] = (
     ("outbox", deliver_due),
     ("photos", fetch_photos),
+    ("lapsed_reports", file_lapsed_drafts),
     ("order_timers", order_timers),
     ("weekly_digest", weekly_digest),
     ("monthly_report", monthly_report),
@@ -67,6 +70,11 @@ def guarded(tick: Tick, app: web.Application, name: str) -> Callable[[], Awaitab
         with log_context(tick=name):  # every line the tick logs names it, its failure too
             try:
                 await tick(app)
+            except asyncio.CancelledError:
+                # the service is stopping: a tick cut short is claimed again by the next run
+                # (every tick works through database claims), not an error to log
+                log.info("tick %s stopped with the service", name)
+                return
             except Exception as exc:
                 if is_outage(exc):
                     outage.failed(exc)

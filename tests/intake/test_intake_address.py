@@ -182,3 +182,16 @@ def test_a_neighbours_flat_named_twice_is_still_the_neighbours() -> None:
     address = parse(text).address
     assert address is not None
     assert (address.building, address.unit, address.room) == ("3", "2", None)
+
+
+def test_a_rooms_number_before_the_stairwells_door_is_the_room() -> None:
+    """Found from outside: 3栋2单元501 单元门的锁坏了 lost the room (501 单元 read as a unit)."""
+    from bot.intake import parse
+
+    for text in ("3栋2单元501 单元门的锁坏了", "3栋2单元501单元门坏了"):
+        address = parse(text).address
+        assert address is not None and (address.building, address.unit, address.room) == (
+            "3",
+            "2",
+            "501",
+        ), text

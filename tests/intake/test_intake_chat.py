@@ -106,6 +106,8 @@ def test_slang_around_a_problem_or_a_question_is_still_an_order(text: str) -> No
         "上个月交的老年证材料 办好了没有",
         "给我妈约的助浴到底来不来",
         "寒假托管报了名 咋没回音",
+        "请问我那个居住证明开好没得",
+        "上周报的门锁 换好了没有",
     ],
 )
 def test_asking_how_far_an_earlier_request_has_got_is_a_status_query(text: str) -> None:

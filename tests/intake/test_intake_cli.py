@@ -113,3 +113,15 @@ def test_output_is_not_ascii_escaped() -> None:
     out, err = io.StringIO(), io.StringIO()
     run_parse(["水管漏水"], out, err, NOW)
     assert "\\u" not in out.getvalue()
+
+
+def test_a_bom_and_a_now_out_of_range_keep_the_line_and_its_id() -> None:
+    """Found from outside: a UTF-8 BOM turned the first JSON line into plain text, and a
+    now of 9999-12-31 lost the id behind an "internal error"."""
+    lines = [
+        '\ufeff{"id": "bom", "text": "楼道灯坏了"}\n',
+        '{"id": "far", "text": "明天来修", "now": "9999-12-31T20:00:00+08:00"}\n',
+    ]
+    _, out, _ = run(lines)
+    assert out[0]["id"] == "bom" and out[0]["category"] == "repair"
+    assert out[1]["id"] == "far" and "out of range" in str(out[1]["error"])

@@ -79,6 +79,7 @@ def test_cancel_is_never_urgent() -> None:
         ("fire", "119"),
         ("gas", "119"),
         ("electric", "119"),
+        ("electric", "120"),  # someone electrocuted needs an ambulance
         ("medical", "120"),
         ("missing", "110"),
         ("violence", "110"),
@@ -126,6 +127,19 @@ def test_a_bare_cry_for_help_is_never_dropped(text: str) -> None:
     result = parse(text)
     assert result.intent == "order"
     assert result.danger in ("urgent", "possible")
+
+
+@pytest.mark.parametrize("text", ["help", "Help", "帮助"])
+def test_a_bare_help_asks_for_the_menu(text: str) -> None:
+    """Residents who type "help" want to know what the account does, as with 帮助; only
+    "help!!" or "help me" is a cry."""
+    result = parse(text)
+    assert (result.intent, result.danger) == ("help", None)
+
+
+@pytest.mark.parametrize("text", ["help!!", "HELP me"])
+def test_help_shouted_is_a_cry(text: str) -> None:
+    assert parse(text).intent == "order"
 
 
 @pytest.mark.parametrize(
@@ -374,3 +388,31 @@ def test_a_withdrawal_word_inside_a_danger_is_not_a_cancel() -> None:
     assert result.intent == "order"
     assert result.urgent is True
     assert result.hazard == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text", ["孩子发烧39度", "孩子发烧38度5", "我家小孩发高烧了 抽搐了", "宝宝呛奶了 脸都紫了"]
+)
+def test_an_ill_child_gets_the_ambulance_not_the_police(text: str) -> None:
+    """Found from outside: a child's fever was told 110 / 119 (the hazard of a child at a
+    height); an illness is medical, whoever has it."""
+    result = parse(text)
+    assert result.hazard in ("medical", None)
+    numbers = advice_for(result.hazard)[0]
+    assert "110" not in numbers and "119" not in numbers
+
+
+def test_self_harm_advice_speaks_to_the_person_too() -> None:
+    numbers, advice = advice_for("self_harm")
+    assert "12356" in numbers and "如果是您自己" in advice
+
+
+def test_difficulty_is_not_being_trapped() -> None:
+    """困难 (hard to do) is no acute state (困 = trapped) for the routine-request rule: a
+    son asking for weekly shopping for his father was flagged urgent by one long sentence."""
+    from bot.intake.danger import routine_request
+
+    text = "我父亲一个人住，腿脚越来越不方便，下楼买菜很困难，能不能每周帮他买点菜送上楼"
+    assert routine_request(text)
+    assert parse(text).urgent is False
+    assert not routine_request("我妈被困在电梯里了 能不能安排人来")

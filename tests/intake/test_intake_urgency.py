@@ -139,6 +139,31 @@ def test_written_cantonese_dangers_have_a_live_cue(text: str, kind: str) -> None
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "火已經撲熄咗 消防走咗 不過樓梯好多水同黑灰 邊個嚟清",
+        "垃圾站旁边有人烧咗啲垃圾 已经熄咗 成地黑灰",
+        "头先报lift困人 已经出咗嚟 唔使嚟喇",
+        "阿妈头先跌咗一跤 自己爬得返起身 冇乜事 但想有人上嚟帮佢睇下血压",
+    ],
+)
+def test_a_cantonese_danger_that_is_over_is_not_urgent(text: str) -> None:
+    """熄咗 (put out), 出咗嚟 (got out), 爬得返起身 (got up) read as their Mandarin forms, so
+    the rules see that the danger has ended."""
+    assert parse(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["7栋1单元 lift门打开咗 入面冇lift 得个吉洞 好危险", "Lift坏了 困住人"],
+)
+def test_the_english_word_lift_is_the_lift(text: str) -> None:
+    result = parse(text)
+    assert result.urgent is True
+    assert result.hazard == "lift"
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         ("厨房插座那根电线烧红了 还在冒味", "spark"),

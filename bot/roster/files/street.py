@@ -65,9 +65,11 @@ def street_rosters(doc: dict[str, Any], source: str) -> list[Roster]:
             rosters.append(validate(raw_from_mapping(item, where), source))
         except RosterInvalid as exc:
             errors.extend(exc.errors)
-    if doc.get("members") is not None and street is not None:
+    # ``members:`` left empty is an empty list (the street office has no staff any more:
+    # they are deactivated, as in the one-community form); no ``members`` key leaves them be
+    if "members" in doc and street is not None:
         office = RawRoster(community=Entry("street", {"code": street[0], "name": street[1]}))
-        office.members = raw_from_mapping({"members": doc["members"]}).members
+        office.members = raw_from_mapping({"members": doc["members"] or []}).members
         try:
             staff = validate(office, source)
             rosters.append(Roster(staff.code, staff.name, (), staff.members, kind="street"))
