@@ -89,7 +89,9 @@ async def create(
     who = f"{member.name}（{roles or texts.SOME_MEMBER}）" if member else None
     parts = [texts.order_created(order.id, who)]
     if new.urgent:
-        parts.append(texts.URGENT_NOTED)
+        # with no place yet, no grid leader can be told: said so, not promised
+        known = new.place.building is not None
+        parts.append(texts.URGENT_NOTED if known else texts.URGENT_NOTED_NO_PLACE)
     return "\n".join(parts) + await adopt_waiting(orders, openid, order), order
 
 

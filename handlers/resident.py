@@ -135,6 +135,14 @@ _LOW_VERDICT = re.compile(
     r"^(?:[12一二]\s*[分星]?|不满意|很不满意|非常不满意|差评|太差了?)[。.!！]*$"
 )
 
+_BARE_NUMBER = re.compile(r"^\s*(?:[#＃]\s*\d{1,9}|\d{2,9})\s*$")  # a bare 1-5 is a rating
+
+
+async def _own_order(orders: OrderService, openid: str, text: str) -> Order | None:
+    found = await queries.find(orders.session, int(halfwidth(text).strip().lstrip("#")))
+    return found if found is not None and found.resident_openid == openid else None
+
+
 # 没修好, 还是堵, 又坏了: the resident says a finished order is not done
 _NOT_FIXED = re.compile(
     r"没修好|没弄好|没有修好|没解决|没有解决|修了还是|还是(?:堵|漏|坏|不亮|不行|不通|没水|没电|老样子)"
@@ -169,6 +177,9 @@ async def on_text(
     text, session = message.text, orders.session
     parsed = parse(text, local_now(clock, config))
     intent = parsed.intent
+    if _BARE_NUMBER.match(text) and (mine := await _own_order(orders, message.openid, text)):
+        # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
+        return replies.resident_orders([mine], await orders.roster(), config.tz)
     if intent == "bind":
         return await bind_home(
             message.openid, parsed, session, clock, orders.roster_cache, message.text

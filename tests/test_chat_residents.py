@@ -200,3 +200,17 @@ async def test_my_orders_says_when_there_are_more_than_it_shows(chat: Members) -
 async def test_a_member_binding_without_a_code_is_told_how(chat: Members) -> None:
     reply = await chat.say("o_new_member", "代表绑定")
     assert "邀请码" in reply and "不对" not in reply
+
+
+async def test_a_bare_order_number_shows_that_order(chat: Members) -> None:
+    """Found from outside: 「322」 alone was answered with the bind format."""
+    for i, thing in enumerate(("水管漏水", "门锁坏了", "墙皮掉了", "暖气不热", "窗户关不上")):
+        await chat.say(f"o_other_{i}", f"2栋1单元20{i + 1}{thing}")
+    for i, thing in enumerate(("马桶堵了", "插座没电", "地漏返臭", "热水器坏了", "信箱坏了")):
+        await chat.say(f"o_more_{i}", f"3栋1单元30{i + 1}{thing}")
+    n = order_number(await chat.say(A, "1栋1单元101 厨房灯不亮"))
+    assert n >= 10
+    reply = await chat.say(A, str(n))
+    assert f"#{n}" in reply and "厨房灯" in reply and "绑定" not in reply
+    other = await chat.say(B, str(n))  # someone else's number is not shown
+    assert "厨房灯" not in other

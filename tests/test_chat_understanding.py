@@ -179,6 +179,7 @@ async def test_an_urgent_order_given_its_address_later_goes_to_that_places_peopl
     never told once the resident said where it was."""
     reply = await chat.say(NEW, "我爸突然晕倒了，叫不醒")
     assert "120" in reply
+    assert "告诉我们具体位置后" in reply  # no grid leader is promised before the place is known
     n = order_number(reply.split("工单号")[1])
     assert not await chat.about("o_m02", n)
     answer = await chat.say(NEW, "4栋1单元101")

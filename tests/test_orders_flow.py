@@ -315,3 +315,12 @@ async def test_accepting_twice_tells_the_member_it_is_theirs(chat: Chat) -> None
     assert "已接单" in await chat.say("o_m02", f"接单 {n}")
     again = await chat.say("o_m02", f"接单 {n}")
     assert "您已经接过了" in again and "已被" not in again
+
+
+async def test_reassigning_to_oneself_is_refused(chat: Chat) -> None:
+    """Found from outside: 转派 to oneself pushed "… 把工单转给了您" to the same person."""
+    n = order_number(await chat.say(RESIDENT, "1栋1单元106 楼道窗户玻璃碎了"))
+    await chat.say("o_m02", f"接单 {n}")
+    before = len(await chat.pushed("o_m02"))
+    assert "已经在您手上" in await chat.say("o_m02", f"转派 {n} 李建国")
+    assert len(await chat.pushed("o_m02")) == before

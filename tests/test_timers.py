@@ -245,7 +245,9 @@ async def test_visits_and_weekly_digest_once(world: World) -> None:
     assert parse_duration_minutes("很久") is None
     assert "用法" in await world.chat.say("o_m01", "走访 很久")
     reply = await world.chat.say("o_m01", "走访 2小时 3栋入户")
-    assert "本周累计 1 次、2 小时" in reply
+    assert "本周累计 1 次、2 小时" in reply and "每周至少" in reply  # the grid leader's duty
+    representative = await world.chat.say("o_m02", "走访 1小时 1栋入户")
+    assert "已记录走访" in representative and "每周至少" not in representative  # found outside
     await world.chat.say("o_m01", "走访 90分钟")
     n = order_number(await world.chat.say(RESIDENT, "2栋1单元201 楼道灯不亮"))
     # Monday 20:00 local: this week's digest is late but still sent, once; by Sunday it is stale.

@@ -119,6 +119,8 @@ class OrderService(OrderCore):
         if len(found) > 1:
             raise Refused(texts.MEMBER_REASSIGN_AMBIGUOUS.format(name=wanted, number=order.id))
         new = found[0]
+        if new.id == member.id and order.assignee_id == member.id:
+            raise Refused(texts.MEMBER_REASSIGN_SELF.format(number=order.id))
         change = lc.reassign(
             order, member.key, member.name, new.id, new.key, new.name, self.clock.now()
         )

@@ -89,10 +89,7 @@ async def log_visit(
         if minutes >= 60
         else texts.MINUTES_SPACED.format(n=minutes)
     )
-    return texts.VISIT_LOGGED.format(
-        duration=duration,
-        count=count,
-        hours=hours_text(total),
-        need_count=DUTY_VISITS,
-        need_hours=DUTY_HOURS,
-    )
+    said = texts.VISIT_LOGGED.format(duration=duration, count=count, hours=hours_text(total))
+    if "grid_leader" not in (member.roles or []):
+        return said + "。"  # the weekly duty is the grid leader's; others just log what they did
+    return said + texts.VISIT_DUTY.format(need_count=DUTY_VISITS, need_hours=DUTY_HOURS)

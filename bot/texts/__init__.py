@@ -143,6 +143,9 @@ HAZARD_ADVICE: dict[str, str] = {
 NO_HAZARD_ADVICE = "如果有人身危险，请直接拨打紧急电话；我们已请网格员跟进。"
 
 URGENT_NOTED = "我们已按紧急工单处理，网格长和社区工作人员会马上跟进。"
+URGENT_NOTED_NO_PLACE = (
+    "我们已按紧急工单处理，社区工作人员会马上跟进；告诉我们具体位置后，那里的网格长也会马上收到。"
+)
 
 BOUND = "地址登记好了：{place}。以后报事不用再说地址。"
 BOUND_PARTLY = (
@@ -281,6 +284,9 @@ MEMBER_PROGRESS_OK = "已记录工单 #{number} 的进展，并告知了居民�
 MEMBER_RESOLVED_OK = "工单 #{number} 已办结，辛苦了！已请居民评价。"
 MEMBER_DECLINED_OK = "已退单 #{number}，{next}。"
 MEMBER_REASSIGNED_OK = "已把工单 #{number} 转给{who}。"
+MEMBER_REASSIGN_SELF = (
+    "工单 #{number} 已经在您手上了，不用转给自己。要转给别人请写对方的姓名或编号。"
+)
 MEMBER_REASSIGNED_OFF_DUTY = (
     "\n注意：{name} 目前是下岗状态，可能不能及时处理；急的话请转给在岗的人。"
 )
@@ -412,7 +418,8 @@ BROADCAST_LIVING_ALONE = (
 
 # --- visits and the weekly digest ------------------------------------------------------------
 VISIT_USAGE = "用法：走访 时长 [说明]，比如“走访 2小时 3栋入户”或“走访 90分钟”。"
-VISIT_LOGGED = "已记录走访 {duration}。本周累计 {count} 次、{hours} 小时（每周至少 {need_count} 次、{need_hours} 小时）。"
+VISIT_LOGGED = "已记录走访 {duration}。本周累计 {count} 次、{hours} 小时"
+VISIT_DUTY = "（网格长每周至少 {need_count} 次、{need_hours} 小时）。"
 DIGEST_TITLE = "每周网格简报"
 DIGEST_HEADER = "【每周简报】{grid}，{date}"
 DIGEST_OPEN = "未办结工单 {open} 张，其中超时 {overdue} 张："
