@@ -6,8 +6,10 @@ Keep them short, warm and plain: many readers are elderly and read on a phone.
 
 from __future__ import annotations
 
-# The order history, the dispatch reasons and template states, in a module beside this one.
+# The order history, the dispatch reasons and template states, and what members read about
+# their orders, in modules beside this one.
 from bot.texts.history import *  # noqa: F403
+from bot.texts.members import *  # noqa: F403
 
 SYSTEM_ERROR = (
     "抱歉，系统刚才出了点问题，没能自动处理这条消息。消息已经保存，工作人员会查看并跟进。"
@@ -243,84 +245,6 @@ RESIDENT_RESOLVED = (
 FOLLOWER_RESOLVED = "您反映的问题（工单 #{number}）已办结{note}。如果还没解决，请再告诉我们。"
 RESIDENT_HANDED_ON = "您的工单 #{number} 已转给{who}处理。"
 RESIDENT_ESCALATED = "您的工单 #{number} 社区已上报相关部门协调处理，有结果会告诉您。"
-
-# --- members -------------------------------------------------------------------------------
-MEMBER_NEW_ORDER = (
-    "{urgent_head}新工单 #{number}（{category}）：{place}{summary}{details}\n"
-    "回复“接单 {number}”接单；不归您管的回复“退单 {number} 原因”。"
-)
-URGENT_HEAD = "【紧急】"
-ORDER_DETAIL_TIME = "\n居民方便的时间：{when}"
-ORDER_DETAIL_PHONE = "\n联系电话：{phones}"
-ORDER_DETAIL_TEXT = "\n居民原话：{text}"
-ACCEPT_HINT = "回复接单{number}或退单{number}"  # a template field: at most 20 characters
-MEMBER_URGENT_FYI = "紧急工单 #{number}（{category}）：{place}{summary}\n已派给{who}，请关注。"
-MEMBER_CANCELLED = "工单 #{number} 居民已取消，无需再处理。"
-MEMBER_BOUND = "绑定成功！{name}（{roles}），以后新工单会发到这里。发“待办”看您手上的工单。"
-MEMBER_BAD_CODE = "邀请码不对、已使用或已过期，请向社区工作人员核对。"
-MEMBER_BIND_LOCKED = "邀请码输错次数太多，绑定暂停一段时间。请稍后再试，或直接联系社区工作人员。"
-STAFF_INVITE_BURST = (
-    "【安全提醒】最近 {minutes} 分钟内有 {count} 次输错成员邀请码，"
-    "成员绑定已暂停到 {until}。如果不是本社区成员在操作，可能有人在猜邀请码，请留意。"
-)
-STAFF_INVITE_BURST_FIELDS = ("成员绑定暂停", "邀请码多次输错")
-MEMBER_ALREADY_BOUND = "这个微信已经绑定为 {name}。"
-MEMBER_ONLY = "这个指令是给居民代表、网格长和社区干事用的。"
-MEMBER_USAGE = {
-    "接单": "用法：接单 单号，比如“接单 1024”",
-    "进度": "用法：进度 单号 说明，比如“进度 1024 师傅明天上午上门”",
-    "完成": "用法：完成 单号 [说明]，比如“完成 1024 已换新水管”",
-    "退单": "用法：退单 单号 原因，比如“退单 1024 不是我负责的楼栋”",
-    "转派": "用法：转派 单号 姓名或编号，比如“转派 1024 王芳”",
-    "吹哨": "用法：吹哨 单号 原因，比如“吹哨 1024 需要供电公司处理”",
-}
-MEMBER_ACCEPTED = "已接单 #{number}：{place}{summary}。办理中可回复“进度 {number} 说明”，办完回复“完成 {number}”。"
-MEMBER_BIND_USAGE = "请在“代表绑定”后面加上社区给您的邀请码，比如“代表绑定 AB12CD”。"
-MEMBER_TAKEN = "工单 #{number} 已被{who}接单了。"
-MEMBER_TAKEN_BY_YOU = "工单 #{number} 您已经接过了，正在您手上。办完后回复“完成 {number}”。"
-MEMBER_ORDER_UNKNOWN = "没有找到您能处理的工单 #{number}，请核对单号；发“待办”看您手上的工单。"
-MEMBER_NOT_HOLDER = "工单 #{number} 不在您手上，不能退单。"
-MEMBER_PROGRESS_OK = "已记录工单 #{number} 的进展，并告知了居民。"
-MEMBER_RESOLVED_OK = "工单 #{number} 已办结，辛苦了！已请居民评价。"
-MEMBER_DECLINED_OK = "已退单 #{number}，{next}。"
-MEMBER_REASSIGNED_OK = "已把工单 #{number} 转给{who}。"
-MEMBER_REASSIGN_SELF = (
-    "工单 #{number} 已经在您手上了，不用转给自己。要转给别人请写对方的姓名或编号。"
-)
-MEMBER_REASSIGNED_OFF_DUTY = (
-    "\n注意：{name} 目前是下岗状态，可能不能及时处理；急的话请转给在岗的人。"
-)
-MEMBER_REASSIGN_UNKNOWN = "没有找到“{name}”，请用花名册上的姓名或编号。"
-MEMBER_REASSIGN_AMBIGUOUS = "有好几位叫“{name}”，请用编号，比如“转派 {number} m02”。"
-MEMBER_ESCALATED_OK = "工单 #{number} 已吹哨上报，网格长和社区干事已收到。"
-MEMBER_ESCALATION_FYI = "吹哨：工单 #{number}（{category}）{place}{summary}\n{who}上报原因：{note}"
-MEMBER_HANDED_TO_YOU = (
-    "{urgent_head}{who}把工单 #{number} 转给了您（{category}）：{place}{summary}{details}\n"
-    "回复“接单 {number}”接单；不归您管的回复“退单 {number} 原因”。"
-)
-MEMBER_UNASSIGNED = (
-    "{urgent_head}工单 #{number}（{category}）：{place}{summary}{details}\n"
-    "暂时派不出去：{reason}。请安排人手：回复“转派 {number} 姓名”，或回复“接单 {number}”自己接。"
-)
-MEMBER_POSSIBLE_DANGER = (
-    "【请核实】工单 #{number}（{category}）：{place}{summary}{details}\n"
-    "居民的描述可能有危险，请尽快联系确认；确有危险请协助拨打紧急电话。"
-)
-MEMBER_PLACE_ADDED = "工单 #{number} 居民补充了地址：{place}{summary}"
-MEMBER_NO_OPEN = "您手上没有待办的工单。"
-MEMBER_OPEN_HEADER = "您的待办工单："
-MEMBER_ON_DUTY = "已上岗，新工单会派给您。"
-MEMBER_OFF_DUTY = "已下岗，新工单暂时不会派给您；回复“上岗”恢复。"
-ORDER_REFUSALS = {
-    "cancelled": "工单 #{number} 已取消，不能再操作。",
-    "finished": "工单 #{number} 已经办结了。",
-    "already_accepted": "工单 #{number} 已经接过了。",
-    "not_accepted": "工单 #{number} 还没有接单，请先回复“接单 {number}”。",
-    "illegal": "工单 #{number} 现在是“{status}”状态，不能这样操作。",
-}
-NEXT_ASSIGNEE = "已转给{who}"
-NEXT_NOBODY = "暂时没有其他人可派，社区会统一安排"
-
 
 # --- names of roles, categories and places ---------------------------------------------------
 ROLE_NAMES = {
