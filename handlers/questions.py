@@ -8,6 +8,7 @@ address first, and says so.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -38,6 +39,10 @@ from handlers.resident import on_text
 router = Router("questions")
 
 _SKIP = {"跳过", "不用", "不方便", "不说了"}
+_NUMBER = re.compile(r"\d")  # 取消 99 names another order: the waiting report stays
+# 算了, 不用了, 不报了: the report is withdrawn (a bare 不用 declines only the address: the
+# report is filed without one)
+_WITHDRAW = re.compile(r"算了|取消|撤销|撤回|不要了|不用了|不用管|不用来|不报了|不修了|不用修")
 SMALL_TALK = {"thanks", "greeting", "ack", "rating"}
 _YES = {"是", "是的", "好", "好的", "对", "嗯", "可以", "行", "yes", "ok"}
 
@@ -81,6 +86,11 @@ async def answer_address(
         # thanks, a greeting, a rating with nothing to rate: answered as such; the question
         # stays open and the answer reminds the resident of it (handlers/__init__.py)
         return await on_text(message, orders, clock, config, inbound_id)
+    if place is None and _WITHDRAW.search(message.text) and not _NUMBER.search(message.text):
+        # 算了 不用了: the waiting report is withdrawn, not filed and then cancelled
+        await conversation.forget(session, message.openid)
+        summary = str(data.get("text") or "")[:20]
+        return texts.PENDING_WITHDRAWN.format(summary=summary)
     if place is None and not skip and new_matter(message, parsed):
         filed = await _file_waiting(orders, message, data, clock, config)
         answer = await on_text(message, orders, clock, config, inbound_id)

@@ -206,3 +206,13 @@ async def test_cancel_while_a_report_waits_for_its_address_withdraws_it(chat: Me
     assert "不登记了" in reply and "没有可以取消" not in reply
     assert await count(chat) == 0
     assert "哪栋楼" not in await chat.say(NEW, "3栋2单元501")  # the question is gone
+
+
+@pytest.mark.parametrize("never_mind", ["算了，不用了", "不用了", "不用来了 我自己弄好了"])
+async def test_never_mind_while_a_report_waits_withdraws_it(chat: Members, never_mind: str) -> None:
+    """Found from outside: 算了，不用了 filed the waiting report and then cancelled it, and
+    staff got two pushes for nothing."""
+    assert "哪栋楼" in await chat.say(NEW, "楼道灯坏了好几天了")
+    assert "不登记了" in await chat.say(NEW, never_mind)
+    assert await count(chat) == 0
+    assert not await chat.chat.pushed("o_m03")
