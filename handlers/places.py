@@ -11,14 +11,13 @@ from bot.chat.filters import HasText, MsgType, State
 from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
-from bot.intake import parse
 from bot.messages import Incoming
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
 from bot.roster.cache import RosterView
 from handlers.locate import ASK_ESTATE, Option, gazetteer, question
 from handlers.questions import SMALL_TALK, new_matter
-from handlers.reports import file_waiting, local_now
+from handlers.reports import file_waiting, parse_here
 from handlers.resident import on_text
 
 router = Router("places")
@@ -56,7 +55,7 @@ async def answer_estate(
     if chosen is not None:
         await conversation.forget(orders.session, message.openid)
         return await _file(orders, message, data, chosen, clock, config, inbound_id)
-    parsed = parse(message.text, local_now(clock, config))
+    parsed = parse_here(message.text, clock, config)
     if parsed.intent == "chat" and parsed.chat_kind in SMALL_TALK:
         return await on_text(message, orders, clock, config, inbound_id)
     if new_matter(message, parsed):

@@ -19,7 +19,7 @@ from bot.chat.filters import HasText, MsgType, State
 from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
-from bot.intake import ParseResult, parse
+from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
@@ -31,7 +31,7 @@ from handlers.reports import (
     ASK_PLACE_FOR,
     CONFIRM_HOME,
     file_waiting,
-    local_now,
+    parse_here,
     remember_home,
 )
 from handlers.resident import on_text
@@ -79,7 +79,7 @@ async def answer_address(
     """The resident was asked for an address; the waiting report is created with the answer
     — or without one, when the resident would rather not say, or has moved on."""
     session, data = orders.session, pending.data
-    parsed = parse(message.text, local_now(clock, config))
+    parsed = parse_here(message.text, clock, config)
     place = _place_in(message, parsed)
     skip = message.text.strip() in _SKIP
     if place is None and not skip and parsed.intent == "chat" and parsed.chat_kind in SMALL_TALK:
@@ -142,7 +142,7 @@ async def answer_place(
 ) -> str:
     """Where the emergency reported a moment ago is; anything else is handled as usual."""
     await conversation.forget(orders.session, message.openid)
-    parsed = parse(message.text, local_now(clock, config))
+    parsed = parse_here(message.text, clock, config)
     place = _place_in(message, parsed)
     order = await queries.find(orders.session, int(pending.data.get("order_id") or 0))
     if place is None or order is None or _another_emergency(message, parsed, order.hazard):

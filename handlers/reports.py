@@ -29,8 +29,9 @@ ASK_PLACE_FOR = "await_place_for"  # an emergency went out first; its address co
 CONFIRM_HOME = "confirm_home"  # "以后都用 … 吗？"
 
 
-def local_now(clock: Clock, config: Config) -> datetime:
-    return clock.now().astimezone(config.tz)
+def parse_here(text: str, clock: Clock, config: Config) -> ParseResult:
+    """The message read now, its times in the service's zone ("明天上午" where the estate is)."""
+    return parse(text, clock.now(), zone=config.tz)
 
 
 def place_of(parsed: ParseResult, home: Home | None) -> Place | None:
@@ -124,7 +125,7 @@ async def file_waiting(
     now at ``place``; ``inbound_id`` stands in when the question kept no source message."""
     original = str(data.get("text") or "")
     source = data.get("inbound_id")
-    new = new_order(original, parse(original, local_now(clock, config)), place)
+    new = new_order(original, parse_here(original, clock, config), place)
     return await create(orders, message, new, int(source) if source else inbound_id)
 
 

@@ -15,7 +15,7 @@ from bot.chat.filters import Command, HasText, MsgType, halfwidth
 from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
-from bot.intake import ParseResult, parse
+from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
@@ -25,7 +25,7 @@ from bot.roster import residents
 from bot.roster.cache import RosterCache, RosterView
 from handlers import replies
 from handlers.locate import locate, question
-from handlers.reports import local_now, report
+from handlers.reports import parse_here, report
 from models.orders import Order
 
 commands = Router("resident commands")
@@ -127,7 +127,7 @@ async def bind(
     config: Config,
     roster: RosterCache,
 ) -> str:
-    parsed = parse(args or message.text, local_now(clock, config))
+    parsed = parse_here(args or message.text, clock, config)
     return await bind_home(message.openid, parsed, session, clock, roster, args or message.text)
 
 
@@ -175,7 +175,7 @@ async def on_text(
     inbound_id: int | None = None,
 ) -> str:
     text, session = message.text, orders.session
-    parsed = parse(text, local_now(clock, config))
+    parsed = parse_here(text, clock, config)
     intent = parsed.intent
     if _BARE_NUMBER.match(text) and (mine := await _own_order(orders, message.openid, text)):
         # 322 alone, from someone who has order #322: they ask about it (not a room to bind)

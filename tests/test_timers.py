@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from bot.app import ROSTER, create_app
+from bot.chat import conversation
 from bot.clock import FakeClock
 from bot.keys import CONFIG, SESSIONS
 from bot.orders.state import OrderRow
@@ -21,7 +22,7 @@ from bot.roster.cache import RosterCache
 from bot.storage.engine import create_engine, session_factory
 from bot.ticks.drafts import file_lapsed
 from bot.ticks.order_timers import order_timer_tick
-from models.orders import Order, OrderEvent
+from models.orders import Conversation, Order, OrderEvent
 from models.outbox import OutboxMessage
 from tests.support import make_config, order_number, seed_roster
 from tests.test_orders_flow import Chat
@@ -295,6 +296,19 @@ async def test_conversation_survives_restart_and_a_lapsed_report_is_filed(
     assert f"#{lapsed.id}" in reply
     placed = await world.chat.order(lapsed.id)
     assert (placed.building, placed.unit, placed.room) == ("2", "1", "202")
+
+
+async def test_lapsed_questions_holding_no_report_are_swept_and_live_ones_kept(
+    world: World,
+) -> None:
+    async with world.sessions() as s, s.begin():
+        await conversation.remember(s, "o_old", "survey", {}, START, timedelta(minutes=5))
+        await conversation.remember(s, "o_live", "survey", {}, START, timedelta(hours=2))
+    world.clock.set(START + timedelta(minutes=31))
+    assert await file_lapsed(world.sessions, world.clock, world.config, world.roster) == 0
+    async with world.sessions() as s:
+        left = set((await s.execute(select(Conversation.openid))).scalars())
+    assert left == {"o_live"}
 
 
 async def test_crash_after_claim_loses_nothing(world: World, db_url: str) -> None:

@@ -340,11 +340,14 @@ def _parse(now_text: str | None, roster: str | None = None, config: str | None =
     from bot.storage.runner import with_database
 
     gazetteer = None
+    zone = None
+    if config:
+        loaded = load_config(config)
+        zone = loaded.tz  # "明天上午" is the morning where the service runs
+        if not roster:
+            gazetteer = asyncio.run(with_database(loaded.database.url, gazetteer_from_database))
     if roster:
         gazetteer = gazetteer_from_file(roster)
-    elif config:
-        loaded = load_config(config)
-        gazetteer = asyncio.run(with_database(loaded.database.url, gazetteer_from_database))
     default_now: datetime | None = None
     if now_text is not None:
         try:
@@ -356,7 +359,7 @@ def _parse(now_text: str | None, roster: str | None = None, config: str | None =
     from bot.intake.cli import run_parse
 
     try:
-        return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now, gazetteer)
+        return run_parse(sys.stdin, sys.stdout, sys.stderr, default_now, gazetteer, zone)
     except BrokenPipeError:
         # the reader stopped early (| head): not a failure; nothing more to say to it
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

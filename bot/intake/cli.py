@@ -17,12 +17,11 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, TextIO
 
 from .estates import Gazetteer, without_estates
 from .parser import parse
-from .timeparse import TZ
 
 
 class _LineError(ValueError):
@@ -38,7 +37,7 @@ def _parse_now(raw: Any) -> datetime:
         raise _LineError(f"now is not an ISO-8601 date-time: {raw[:40]!r}") from None
     if not 1970 <= value.year <= 2200:  # 9999-12-31 has no next day to resolve 明天 against
         raise _LineError(f"now is out of range (years 1970-2200): {raw[:40]!r}")
-    return value if value.tzinfo is not None else value.replace(tzinfo=TZ)
+    return value  # a naive time is local: the parse reads it in the service's zone
 
 
 def _read(line: str, default_now: datetime | None) -> tuple[Any, str, datetime | None]:
@@ -92,8 +91,12 @@ def run_parse(
     err: TextIO,
     default_now: datetime | None,
     gazetteer: Gazetteer | None = None,
+    zone: tzinfo | None = None,
 ) -> int:
-    """Parse JSON lines (or plain text lines) from ``lines`` into ``out``; see module doc."""
+    """Parse JSON lines (or plain text lines) from ``lines`` into ``out``; see module doc.
+
+    Times are resolved in ``zone`` (the service's configured zone, default Asia/Shanghai),
+    whatever offset a line's ``now`` is written with."""
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n").lstrip("\ufeff")  # a BOM Windows tools write first
         if not line.strip():
@@ -101,7 +104,7 @@ def run_parse(
         rid = None
         try:
             rid, text, now = _read(line, default_now)
-            result: dict[str, Any] = {"id": rid, **parse(text, now).to_dict()}
+            result: dict[str, Any] = {"id": rid, **parse(text, now, zone=zone).to_dict()}
             if gazetteer:
                 result = with_estate(result, text, gazetteer)
         except _LineError as exc:

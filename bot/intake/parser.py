@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import lru_cache
 from threading import Lock
 
@@ -63,12 +63,13 @@ class Analysis:
     signals: Signals
 
 
-def _now(now: datetime | None) -> datetime:
+def _now(now: datetime | None, zone: tzinfo | None = None) -> datetime:
+    zone = zone or TZ
     if now is None:
-        return datetime.now(TZ)
+        return datetime.now(zone)
     if now.tzinfo is None:
-        return now.replace(tzinfo=TZ)
-    return now.astimezone(TZ)
+        return now.replace(tzinfo=zone)
+    return now.astimezone(zone)
 
 
 def _front(text: str) -> tuple[str, list[PhoneMatch], str, list[AddressMatch]]:
@@ -83,10 +84,10 @@ def _front(text: str) -> tuple[str, list[PhoneMatch], str, list[AddressMatch]]:
     return norm, phone_matches, masked, address_matches
 
 
-def analyse(text: str, now: datetime | None = None) -> Analysis:
+def analyse(text: str, now: datetime | None = None, zone: tzinfo | None = None) -> Analysis:
     """Run the extractors (no classification); used by :func:`parse` and training."""
     front = _front(text)
-    return _analysis(front, find_preferred_time(front[2], _now(now)))
+    return _analysis(front, find_preferred_time(front[2], _now(now, zone)))
 
 
 def _analysis(
@@ -129,12 +130,17 @@ def _parse_timeless(text: str) -> ParseResult:
 
 
 def parse(
-    text: str, now: datetime | None = None, *, model: LinearModel | None = None
+    text: str,
+    now: datetime | None = None,
+    *,
+    model: LinearModel | None = None,
+    zone: tzinfo | None = None,
 ) -> ParseResult:
     """Parse one resident message.
 
-    ``now`` is when the message arrived (naive values are taken as Asia/Shanghai);
-    by default the current time.  Never raises on odd text: empty, markup, emoji or
+    ``now`` is when the message arrived (naive values are taken as local time) and ``zone``
+    the service's time zone (default Asia/Shanghai): "明天上午" is the morning there, and the
+    preferred time carries that zone's offset.  ``now`` defaults to the current time.  Never raises on odd text: empty, markup, emoji or
     control characters give a ``chat`` result with no fields.  ``model`` overrides
     the shipped classifier (used by the training script).
     """
@@ -143,8 +149,8 @@ def parse(
     if model is None and len(text) <= _CACHEABLE_LENGTH:
         if not _TIMEISH.search(text):
             return _parse_timeless(text)
-        return _parse_short(text, _now(now))
-    return _parse(text, now, model)
+        return _parse_short(text, _now(now, zone))
+    return _parse(text, now, model, zone)
 
 
 @lru_cache(maxsize=4096)
@@ -281,8 +287,10 @@ def _danger(
     return band, best, feats
 
 
-def _parse(text: str, now: datetime | None, model: LinearModel | None) -> ParseResult:
-    return _result(text, analyse(text, now), model)
+def _parse(
+    text: str, now: datetime | None, model: LinearModel | None, zone: tzinfo | None = None
+) -> ParseResult:
+    return _result(text, analyse(text, now, zone), model)
 
 
 def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:

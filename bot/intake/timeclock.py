@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from .numerals import cn_value, to_int
@@ -94,8 +94,8 @@ def _to_24(hour: int, part: str | None) -> int:
     return hour
 
 
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=TZ) + timedelta(hours=hour, minutes=minute)
+def _at(day: date, hour: int, minute: int = 0, tz: tzinfo | None = TZ) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz) + timedelta(hours=hour, minutes=minute)
 
 
 @dataclass(frozen=True)
@@ -145,38 +145,39 @@ def _clock_span(
 
 
 def _on_day(
-    day: date, clock: tuple[int, int] | None, part: str | None
+    day: date, clock: tuple[int, int] | None, part: str | None, tz: tzinfo | None
 ) -> tuple[datetime, datetime]:
     if clock is not None:
-        return _at(day, 0, clock[0]), _at(day, 0, clock[1])
+        return _at(day, 0, clock[0], tz), _at(day, 0, clock[1], tz)
     if part in PARTS:
         lo, hi = PARTS[part]
-        return _at(day, lo), _at(day, hi)
-    return _at(day, 0), _at(day, 24)
+        return _at(day, lo, 0, tz), _at(day, hi, 0, tz)
+    return _at(day, 0, 0, tz), _at(day, 24, 0, tz)
 
 
 def _place(
     clock: tuple[int, int] | None, part: str | None, day_info: DayInfo, now: datetime
 ) -> tuple[datetime, datetime] | None:
     """Put the clock span or part of day on the named day, else on the next one ahead."""
+    tz = now.tzinfo  # the service's own zone: "明天上午" is the morning where the estate is
     if day_info.day is not None:
         day = day_info.day
         if day_info.weekend and clock is None and part is None:
-            return _at(day, 0), _at(day, 48)
+            return _at(day, 0, 0, tz), _at(day, 48, 0, tz)
         if day_info.week and clock is None and part is None:
-            return _at(day, 0), _at(day, 24 * 7)
-        start, end = _on_day(day, clock, part)
+            return _at(day, 0, 0, tz), _at(day, 24 * 7, 0, tz)
+        start, end = _on_day(day, clock, part, tz)
         if day_info.weekday_today:
             ahead = start > now if clock is not None else end > now
             if not ahead:
-                start, end = _on_day(day + timedelta(days=7), clock, part)
+                start, end = _on_day(day + timedelta(days=7), clock, part, tz)
         return start, end
     if clock is None and part is None:
         return None
-    start, end = _on_day(now.date(), clock, part)
+    start, end = _on_day(now.date(), clock, part, tz)
     ahead = start > now if clock is not None else end > now
     if not ahead:
-        start, end = _on_day(now.date() + timedelta(days=1), clock, part)
+        start, end = _on_day(now.date() + timedelta(days=1), clock, part, tz)
     return start, end
 
 

@@ -150,7 +150,6 @@ def find_preferred_time(text: str, now: datetime) -> TimeMatch | None:
     """The first time phrase that asks for a visit / call, as an interval."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=TZ)
-    now = now.astimezone(TZ)
     cands = _candidates(text, now)
     for index, cand in enumerate(cands):
         if cand.negative or not cand.cue:

@@ -62,11 +62,14 @@ async def file_lapsed(
             .limit(limit)
         )
         openids = list(found.scalars())
-    async with sessions() as session, session.begin():
-        # other questions that lapsed hold nothing to file: gone, so they are not asked again
-        await session.execute(
-            delete(_TABLE).where(and_(_TABLE.c.state.not_in(WAITING), _TABLE.c.expires_at <= now))
-        )
+        # other questions that lapsed hold nothing to file: gone, so they are not asked again;
+        # looked for first, so a quiet minute costs a read, not a write transaction (on SQLite
+        # every write takes the one write lock the webhook's batches wait for)
+        stale = and_(_TABLE.c.state.not_in(WAITING), _TABLE.c.expires_at <= now)
+        any_stale = (await session.execute(select(_TABLE.c.openid).where(stale).limit(1))).first()
+    if any_stale is not None:
+        async with sessions() as session, session.begin():
+            await session.execute(delete(_TABLE).where(stale))
     filed = 0
     for openid in openids:
         try:

@@ -125,3 +125,15 @@ def test_a_bom_and_a_now_out_of_range_keep_the_line_and_its_id() -> None:
     _, out, _ = run(lines)
     assert out[0]["id"] == "bom" and out[0]["category"] == "repair"
     assert out[1]["id"] == "far" and "out of range" in str(out[1]["error"])
+
+
+def test_times_are_resolved_in_the_zone_given_whatever_the_offset_written() -> None:
+    from zoneinfo import ZoneInfo
+
+    out, err = io.StringIO(), io.StringIO()
+    line = '{"id": 1, "text": "明天上午来修", "now": "2026-11-20T15:30:00Z"}'
+    naive = '{"id": 2, "text": "明天上午来修", "now": "2026-11-20T23:30:00"}'
+    run_parse([line, naive], out, err, None, zone=ZoneInfo("Asia/Tokyo"))
+    got = [json.loads(row)["preferred_time"] for row in out.getvalue().splitlines()]
+    assert got[0]["start"] == "2026-11-22T08:00:00+09:00"
+    assert got[1]["start"] == "2026-11-21T08:00:00+09:00"  # a naive time is local

@@ -156,3 +156,20 @@ def test_other_timezones_are_converted() -> None:
         "start": "2026-11-21T08:00:00+08:00",
         "end": "2026-11-21T12:00:00+08:00",
     }
+
+
+def test_the_service_zone_decides_which_morning_tomorrow_is() -> None:
+    """Found from outside: a service configured for another zone still read times in
+    Shanghai's, so 明天上午 sent just after midnight there was the wrong day."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # 00:30 on the 21st in Tokyo
+    tokyo = parse("明天上午来修", now, zone=ZoneInfo("Asia/Tokyo")).preferred_time
+    assert tokyo is not None
+    assert (tokyo.start, tokyo.end) == (
+        "2026-11-22T08:00:00+09:00",
+        "2026-11-22T12:00:00+09:00",
+    )
+    shanghai = parse("明天上午来修", now).preferred_time  # 23:30 on the 20th
+    assert shanghai is not None and shanghai.start == "2026-11-21T08:00:00+08:00"
