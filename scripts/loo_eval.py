@@ -26,6 +26,7 @@ date/lo/hi); that file is read only from the path given and never trained on.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -328,6 +329,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="list held-out messages with a wrong intent/category/urgency",
     )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a training parameter other than the shipped one (c_intent=10), to compare",
+    )
     kept = ap.add_mutually_exclusive_group()
     kept.add_argument("--save-models", type=Path, help="write each fold's model to this folder")
     kept.add_argument("--models", type=Path, help="re-score with the models kept in this folder")
@@ -338,7 +346,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     wanted = [w for w in args.writers.split(",") if w]
     folder = args.save_models or args.models
-    rows = loo(wanted or None, args.jobs, Params(), args.show, folder, bool(args.save_models))
+    params = Params()
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name not in {f.name for f in dataclasses.fields(Params)}:
+            ap.error(f"--set: no training parameter {name!r}")
+        kind = type(getattr(params, name))
+        parsed = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
+        params = dataclasses.replace(params, **{name: parsed})
+    rows = loo(wanted or None, args.jobs, params, args.show, folder, bool(args.save_models))
     print()
     print(format_table(rows))
     worst = {key: min(r[key] for r in rows.values()) for _, key in COLUMNS}

@@ -80,6 +80,11 @@ class Params:
     # fixed rule for the thresholds, on out-of-fold probabilities of the training writers
     urgent_recall: float = 0.98
     possible_recall: float = 0.995
+    # ...but the possible band is for the unsure, not for everything: it may flag at most this
+    # share of the training writers' ordinary messages (out of fold).  One writer's long,
+    # calm message with a single line of danger in it (its model probability 0.0001) would
+    # otherwise put half of all ordinary messages in the band.
+    possible_max_share: float = 0.2
     min_urgent: int = 20  # writers with fewer urgent messages give no usable recall figure
     seed: int = 1729
 
@@ -232,7 +237,8 @@ def choose_thresholds(examples: Sequence[Example], p: Params) -> dict[str, float
     """The fixed rule, on out-of-fold probabilities of the training writers only (never a
     held-out writer): ``urgent_threshold`` is the highest threshold at which *every*
     training writer with at least ``p.min_urgent`` urgent messages reaches
-    ``p.urgent_recall``; ``possible_threshold`` likewise for ``p.possible_recall``.  Taking
+    ``p.urgent_recall``; ``possible_threshold`` likewise for ``p.possible_recall``, but never
+    so low that it flags more than ``p.possible_max_share`` of the ordinary messages.  Taking
     the worst writer rather than the pooled figure keeps the hard styles (fragments,
     dialect, petitions) above the line when one of them is the writer left out."""
     probs = oof_urgent(examples, p)
@@ -249,7 +255,12 @@ def choose_thresholds(examples: Sequence[Example], p: Params) -> dict[str, float
     if not urgent:
         return {"urgent_threshold": 0.5, "possible_threshold": 0.2}
     low = min(urgent)
-    return {"urgent_threshold": low, "possible_threshold": min(low, min(possible))}
+    ordinary = probs[~truth]
+    floor = float(np.quantile(ordinary, 1.0 - p.possible_max_share)) if len(ordinary) else 0.0
+    return {
+        "urgent_threshold": low,
+        "possible_threshold": min(low, max(min(possible), floor)),
+    }
 
 
 def fit(examples: Sequence[Example], p: Params = Params(), thresholds: bool = True) -> LinearModel:

@@ -41,12 +41,14 @@ _TOKEN_RE = re.compile(
             # 5-501 (building-room)
             r"(?P<d2>(?<![0-9A-Za-z./\-])(?P<d2b>[A-Za-z]?\d{1,3}|[A-Za-z])#?\s?-\s?(?P<d2r>\d{3,4})"
             r"(?![0-9\-]))",
+            # 12排3号: a row of single-storey houses (平房, 大杂院) and the house in it
+            rf"(?P<row>(?<![0-9A-Za-z./\-第])(?P<rwb>\d{{1,3}}|{_CNN})\s?排\s?(?P<rwr>\d{{1,3}}|[{_CN}]{{1,4}})\s?号(?![楼院线单栋]))",
             # 3栋 / 7号楼 / A座 / 12幢 / 5号(302)
             rf"(?P<bld>(?P<bn>{_NUM})\s?(?:号楼|号栋|号幢|#\s?(?:楼|栋|幢)?|栋楼(?![道梯下上顶里])|幢楼(?![道梯下上顶里])|栋(?!次)|幢(?!次)|座(?![机位谈])"
             rf"|号(?=\s?(?:\d{{3,4}}(?![0-9])|\d{{1,2}}\s?单元))))",
             # 2单元 / 3门 (门 only counts after a building)
-            # (501 单元门的锁: the room, then the stairwell's door, not a unit 501)
-            rf"(?P<unit>(?!\d{{3,4}}\s?单元门)(?P<un>{_NUM})\s?(?P<us>单元|门(?![口卫禁铃锁前外面把框窗诊课市店票里内缝边])))",
+            # (501 单元门的锁, 601 门没锁: the room, then a door, not a unit 501)
+            rf"(?P<unit>(?!\d{{3,4}}\s?(?:单元门|门))(?P<un>{_NUM})\s?(?P<us>单元|门(?![口卫禁铃锁前外面把框窗诊课市店票里内缝边])))",
             # 402室 / 1502户 / 501号房
             rf"(?P<room>(?P<rn>{_ROOMNUM})\s?(?:室|号房|房间|户|房(?![东子租产主贷价])))",
             # 3楼 / 十层 (floors are skipped, never an address part)
@@ -63,7 +65,7 @@ _TOKEN_RE = re.compile(
 )
 _GAP_RE = re.compile(r"[\s,、]{0,2}")
 _HOME_CUE_RE = re.compile(
-    r"(?:我家|我们家|俺家|我屋|我屋里|屋里|家住|住在|我住|住|本人|我是|我们是|绑定|登记|地址|家里是|家是"
+    r"(?:搬到|搬去|搬进|新地址|新家|现在住|改成|改为|换成|我家|我们家|俺家|我屋|我屋里|屋里|家住|住在|我住|住|本人|我是|我们是|绑定|登记|地址|家里是|家是"
     r"|[住是](?:在)?(?:隔壁|对门|对面|楼上|楼下)"
     r"|房号|门牌号?|房间号?)[是在为:]{0,2}\s?(?:在|是)?\s?$"
 )
@@ -75,6 +77,8 @@ _DELIM = " ,.!?;:，。！？；：、()（）\n"
 # a bare number right after a neighbour or a relative (隔壁802, 我爸在1003, 阿拉402), or
 # opening the message before one (601我妈, 1203楼下), is a flat
 _NEIGHBOUR_RE = re.compile(r"(?<![是住])(?:对面|对门|隔壁|楼上|楼下|邻居)(?:家|的)?\s?$")
+# the flat the resident moved out of (原来是10栋的 现在搬到11栋…): not the address now
+_FORMER_RE = re.compile(r"(?:原来|以前|之前|旧地址|老地址|原地址)[是在住的为:]{0,3}\s?$")
 _BARE_NEIGHBOUR_RE = re.compile(r"(?:对面|对门|隔壁|楼上|楼下|[爸妈爹娘奶爷婆公]在|阿拉)\s?$")
 _BARE_OPENING_RE = re.compile(
     r"(?:我|俺|阿拉|那家|这家|家|楼上|楼下|老太|老头|老人|老爷|老奶|住户|业主|邻居)"
@@ -103,7 +107,7 @@ _COMMAND_BEFORE = re.compile(
     r"(?:取消|撤销|撤回|删除|删掉|作废|查询|查一下|查|进度|工单|单号|订单|编号|第)[号是为:：\s#]{0,3}$"
 )
 _COMMAND_AFTER = re.compile(r"\s?(?:号?(?:工单|单子|订单)|的?进度|取消|撤销|撤回|作废|怎么样了)")
-_KINDS = ("d3", "du", "d2", "bld", "unit", "room", "floor", "num", "ebld", "eunit", "eroom")
+_KINDS = ("d3", "du", "d2", "row", "bld", "unit", "room", "floor", "num", "ebld", "eunit", "eroom")
 _CANON = {"ebld": "bld", "eunit": "unit", "eroom": "room"}
 _ORDER = {"bld": 0, "unit": 1, "floor": 2, "room": 3, "num": 3}
 
@@ -205,7 +209,7 @@ class _ChainBuilder:
             self._unit_room(m)
         elif kind == "du":
             self._building_unit(m)
-        elif kind in ("d3", "d2"):
+        elif kind in ("d3", "d2", "row"):
             self._dashed(kind, m)
         else:
             self._token(kind, m)
@@ -254,12 +258,15 @@ class _ChainBuilder:
         self.last_order = _ORDER["unit"]
 
     def _dashed(self, kind: str, m: re.Match[str]) -> None:
-        # 5-2-501 / 5-501 are whole addresses: a chain of their own
+        # 5-2-501 / 5-501 / 12排3号 are whole addresses: a chain of their own
         self._push()
         self._drop()
         if kind == "d3":
             chain = _Chain(m.start(), m.end(), _part(m.group("d3b")), _part(m.group("d3u")))
             chain.room = _part(m.group("d3r"))
+        elif kind == "row":  # the row is the building, the house its number
+            chain = _Chain(m.start(), m.end(), _part(m.group("rwb")))
+            chain.room = _part(m.group("rwr"))
         else:
             chain = _Chain(m.start(), m.end(), _part(m.group("d2b")))
             chain.room = _part(m.group("d2r"))
@@ -327,7 +334,7 @@ def find_addresses(text: str) -> list[AddressMatch]:
                 chain.start,
                 chain.end,
                 home=bool(_HOME_CUE_RE.search(before)),
-                neighbour=bool(_NEIGHBOUR_RE.search(before)),
+                neighbour=bool(_NEIGHBOUR_RE.search(before) or _FORMER_RE.search(before)),
             )
         )
     return out

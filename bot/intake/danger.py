@@ -15,7 +15,7 @@ This module turns its probabilities into the three-way band
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from bot import texts
 
@@ -199,6 +199,32 @@ def settled_scare(text: str) -> bool:
     """True when the message says the danger it names ended well and nothing goes on
     (``text`` normalised)."""
     return _SETTLED.search(text) is not None and _GOING_ON.search(text) is None
+
+
+# A report of something already dealt with (a duty log's 情况说明: 火情已扑灭, 被困人员安全
+# 救出, 无人员受伤, 读数为零): the danger words are the log's subject, not a call for help.
+# Each part of the report that names a danger must say it was dealt with; a patrol log with
+# one item handled and another still open (an old woman nobody can reach) stays urgent.
+_HANDLED = re.compile(
+    r"处理完毕|处置完毕|已(?:经)?(?:被)?(?:扑灭|救出|修复|捕获|抓获|带走|劝离|劝回|劝导|排净|抽干|关阀|更换)"
+    r"|安全(?:救|放|走)出|自行(?:走出|逃出|离开)|无人员(?:伤亡|受伤)|(?:无|未有|没有)(?:人员)?(?:受伤|伤亡)"
+    r"|乘客无伤|未发生|无异常|读数为零|无泄漏|浓度正常|情况稳定"
+)
+_STILL_OPEN = re.compile(
+    r"还在|还有|还没|仍在|仍有|仍然|依然|尚未|未能|正在|现在|快来|马上|立即|赶紧|赶快|昏迷|不醒|没(?:有)?呼吸|没气|抢救|但|可是|不过|救命"
+)
+_REPORT_PARTS = re.compile(r"[。！？!?；;\n]|(?<!\d)\d{1,2}[.、)）](?!\d)")
+
+
+def handled_report(text: str, kind_of: Callable[[str], str | None]) -> bool:
+    """True for a report that every danger it names was dealt with (``text`` normalised;
+    ``kind_of`` gives the rules' urgent kind of a part, or ``None``)."""
+    if _HANDLED.search(text) is None or _STILL_OPEN.search(text) is not None:
+        return False
+    return all(
+        _HANDLED.search(part) is not None or (not hazard_words(part) and kind_of(part) is None)
+        for part in _REPORT_PARTS.split(text)
+    )
 
 
 # Venting in internet slang (人麻了, 我裂开了, 打工人, 笑死, 家人们谁懂): "不想活了" about a

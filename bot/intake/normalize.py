@@ -48,19 +48,24 @@ def _t2s() -> _Converter:
 
 
 # Voice input writes 栋 as 动 / 洞 / 冻 and 单元 as 单员: read them as meant, but only right
-# after a building number of one or two digits (so 一动不动 and phones read aloud with 洞
-# for zero are left alone).  Also 两单元 after a building (unit 2).
+# after a building number of one or two digits (so 一动不动, 眼睛动一动 and phones read aloud
+# with 洞 for zero are left alone).  Also 两单元 after a building (unit 2).
 _HOMOPHONE_HINT = re.compile("[动洞冻员两]")
 _REGIONAL_HINT = re.compile("[个朝]|半天")
 _BUILDING_NUMBER = (
     r"(?:\d{1,2}|[一二三四五六七八九两幺]{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?)"
 )
 _HOMOPHONE_RE = re.compile(
-    rf"(?<![0-9零〇一二三四五六七八九十两幺])(?P<n>{_BUILDING_NUMBER})\s?"
+    rf"(?<![0-9零〇一二三四五六七八九十两幺动])(?P<n>{_BUILDING_NUMBER})\s?"
     r"(?P<b>[动洞冻])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$|电梯|电悌|停水|停电|门口|那|这|有))"
     rf"|(?P<un>{_BUILDING_NUMBER})\s?单员"
     r"|(?<=[栋幢座])\s?(?P<two>两)(?=单元)"
 )
+
+
+# Pinyin input picks the wrong 燃/气 (燃起味, 然气, 燃汽): the gas words are read as meant.
+# 天然气 is already right, and 燃起 alone is "catch fire" (燃起来了), so only 燃起 before 味.
+_GAS_TYPO_RE = re.compile(r"燃起(?=味)|(?<!天)然气|燃汽")
 
 
 def _homophone(match: re.Match[str]) -> str:
@@ -147,6 +152,8 @@ def normalize(text: str) -> str:
         text = regional_days(text)
     if _HOMOPHONE_HINT.search(text):
         text = _HOMOPHONE_RE.sub(_homophone, text)
+    if "气" in text or "汽" in text:
+        text = _GAS_TYPO_RE.sub("燃气", text).replace("煤汽", "煤气")
     if "-" in text:
         text = _CN_DASHED_RE.sub(_dashed, text)
     return text[:MAX_ANALYSED_CHARS]

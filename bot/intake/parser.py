@@ -14,6 +14,7 @@ from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
 from .danger import (
     danger_band,
+    handled_report,
     hazard_words,
     ill_child,
     joking,
@@ -31,7 +32,7 @@ from .result import ParseResult, PreferredTime
 from .sentences import sentence_urgency
 from .summary import summarize
 from .timeparse import TZ, TimeMatch, find_preferred_time
-from .urgency import urgency_cues
+from .urgency import urgency_cues, urgency_kind
 
 _FILLER_RE = re.compile(
     r"[\s,，.。!！?？;；:：~…、()\-#"
@@ -266,12 +267,13 @@ def _danger(
         or minor_water(a.masked, a.signals.hazard_words)
         or only_potential(a.masked, a.signals.hazard_words)
         or settled_scare(a.masked)
+        or handled_report(a.masked, urgency_kind)
         or joking(a.masked)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks
         # at it (possible danger), nobody is rushed.  没砸着人, 自己爬起来了: the scare is
-        # over; 人麻了, 打工人: venting.
+        # over; 人麻了, 打工人: venting; 火情已扑灭, 无人员受伤: a duty log of what was done.
         band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats

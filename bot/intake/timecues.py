@@ -31,8 +31,13 @@ _CLAUSE_REJECT = re.compile(
     r"|培训|讲座|活动|报名|休息吗|骗子|有人吗|值班|上班吗|有人上班|还能(?:去|办)|(?<!行)不行|(?<!可以)不可以|有人.{0,4}吗|有没有(?!人|师傅|工人|志愿者|谁)"
 )
 _FILLER_RE = re.compile(r"[\s,，.。!！?？~…吧吗呢啊呀哦了的好行可以都]+")
-# a phone number given beside the time is part of the same "fields" tail (明天上午十点 电话…)
-_CONTACT_RE = re.compile(r"电话|手机|座机|联系方式|号码")
+# a phone number or the address given beside the time is part of the same "fields" tail
+# (明天上午十点 电话…, 明天上午十点 家属院6号楼1门102)
+_CONTACT_RE = re.compile(
+    r"电话|手机|座机|联系方式|号码|地址|住址|家属院|大院|小区|宿舍|[苑院楼排号门座栋幢室]"
+)
+# a request just before a bare time (能找个人教教不 下午三点): the time is when to come
+_REQUEST_BEFORE = re.compile(r"能不能|能否|可不可以|可以吗|帮|麻烦|请|找个?人|派")
 _AFTER_APPOINT = re.compile(r"预约|约")
 _COME = r"(?<![回起出下进原本后将未带外])来(?!不来)"
 _STRONG_CUE = re.compile(
@@ -42,7 +47,7 @@ _STRONG_CUE = re.compile(
 )
 _WEAK_CUE = re.compile(
     r"可以|能|行|要|帮|送|需要|得不得|好不好|有没有(?:人|师傅|工人)|麻烦|请|去买|去拿|带|都行|ok|有人|都在|我在|开门|找人|找一下|去交|去开|最好|希望|尽量|有时间"
-    r"|(?:我|就|再)?(?:过)?去(?:办|问|报名|登记|领|取|一趟|社区|$)|修(?!好|过|完)"
+    r"|(?:我|就|再)?(?:过)?去(?:办|问|报名|登记|领|取|一趟|社区|$)|修(?!好|过|完)|上去说|去说说|管管"
 )
 # without a day word a bare clock time needs a plainer request (三点来 / 我在家)
 _STRICT_CUE = re.compile(
@@ -83,6 +88,12 @@ def describes_problem(ctx: PhraseContext, has_day: bool, recurring: bool) -> boo
     )
 
 
+def _before_clause(ctx: PhraseContext) -> str:
+    """The clause before the phrase's own (``around`` up to its clause)."""
+    at = ctx.around.find(ctx.clause)
+    return ctx.around[:at] if at > 0 else ""
+
+
 def asks_for_visit(ctx: PhraseContext, named_day: bool, short_text: bool) -> bool:
     """True when the words around the phrase ask someone to come, call or meet."""
     if named_day:
@@ -92,5 +103,7 @@ def asks_for_visit(ctx: PhraseContext, named_day: bool, short_text: bool) -> boo
     if not cue:
         # the time given on its own, as a field ("… 10栋101 周三上午")
         bare = _CONTACT_RE.sub("", ctx.own.replace(MASK, ""))
-        cue = _FILLER_RE.sub("", bare) == "" and (named_day or short_text)
+        cue = _FILLER_RE.sub("", bare) == "" and (
+            named_day or short_text or bool(_REQUEST_BEFORE.search(_before_clause(ctx)))
+        )
     return cue

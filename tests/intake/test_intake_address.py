@@ -195,3 +195,43 @@ def test_a_rooms_number_before_the_stairwells_door_is_the_room() -> None:
             "2",
             "501",
         ), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # found in a new writer's first batch: 601 门没锁 read as a unit 601
+        ("我吃了一瓶安眠药 对不起 8号楼2门601 门没锁", ("8", "2", "601")),
+        # a row of single-storey houses and the house in it (平房, 大杂院)
+        ("家里进水了 水从门缝往里灌 12排5号", ("12", None, "5")),
+        ("我是十二排三号的老李", ("12", None, "3")),
+    ],
+)
+def test_rows_of_houses_and_a_door_after_the_room(
+    text: str, expected: tuple[str | None, ...]
+) -> None:
+    from bot.intake import parse
+
+    address = parse(text).address
+    assert address is not None and (address.building, address.unit, address.room) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我妈刚才晕倒了现在醒了但是说不出话喊她她就眼睛动一动",  # not 一动 = 1栋
+        "电影院第3排5号座位有人捡到钱包",
+    ],
+)
+def test_words_that_only_look_like_an_address(text: str) -> None:
+    from bot.intake import parse
+
+    assert parse(text).address is None
+
+
+def test_after_a_move_the_new_flat_is_the_address() -> None:
+    from bot.intake import parse
+
+    address = parse("地址改一下 原来是10栋的 现在搬到11栋二单元三零一了").address
+    assert address is not None
+    assert (address.building, address.unit, address.room) == ("11", "2", "301")

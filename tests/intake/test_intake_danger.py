@@ -416,3 +416,31 @@ def test_difficulty_is_not_being_trapped() -> None:
     assert routine_request(text)
     assert parse(text).urgent is False
     assert not routine_request("我妈被困在电梯里了 能不能安排人来")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【情况说明】今晨10栋电梯困人事件已处理完毕，被困人员07:05安全救出，无受伤。原因为平层传感器故障，维保已更换。",
+        "工程部报备：2月2日凌晨12栋地下室储物间起火，起因为电动车电池自燃，火情04:20已扑灭，无人员伤亡。",
+        "【情况说明】关于群里反映7栋有燃气味一事：燃气公司到场检测，各户及管道井读数为零，无泄漏。",
+    ],
+)
+def test_a_duty_log_of_dangers_already_dealt_with_is_not_an_emergency(text: str) -> None:
+    """Estate staff's 情况说明 about a danger that was dealt with were flagged as
+    emergencies (a tenth of one writer's urgent readings)."""
+    result = parse(text)
+    assert result.urgent is False
+    assert result.danger == "possible"  # still a line for the grid leader to read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "巡查记录：1.南门外有流动摊贩，已劝离；2.12栋3单元501独居的刘大妈家，门口的报纸和牛奶已经攒了四天，敲门打电话都没有回应",
+        "3栋电梯困人，已救出一人，还有一个小孩在里面",
+        "火已扑灭，但是有一个人烧伤了，快叫救护车",
+    ],
+)
+def test_a_report_with_one_danger_still_open_stays_urgent(text: str) -> None:
+    assert parse(text).urgent is True

@@ -103,3 +103,33 @@ def test_two_neighbouring_hours_are_a_range(friday: datetime) -> None:
 def test_the_time_of_the_problem_is_not_an_appointment(friday: datetime) -> None:
     assert parse("每天晚上十点楼上就开始吵", friday).preferred_time is None
     assert parse("昨晚开始就没水了", friday).preferred_time is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the time after a request, then the address: a tail of fields
+        (
+            "俺一个人住 腿脚不好下不去楼 能不能帮着买点菜 明天上午十点 家属院6号楼1门102",
+            (iso("21", "10:00"), iso("21", "11:00")),
+        ),
+        # a bare time right after a request, no day named
+        (
+            "俺们老两口不会使智能手机 挂号老挂不上 能找个人教教不 下午三点",
+            (iso("20", "15:00"), iso("20", "16:00")),
+        ),
+        (
+            "楼上小孩老往楼下扔东西 今天扔了个玩具车下来 明天上午你们上去说说",
+            (iso("21", "08:00"), iso("21", "12:00")),
+        ),
+    ],
+)
+def test_a_time_given_after_the_request(
+    friday: datetime, text: str, expected: tuple[str, str]
+) -> None:
+    assert pt(text, friday) == expected
+
+
+def test_a_bare_time_after_a_complaint_is_not_an_appointment(friday: datetime) -> None:
+    assert pt("孩子学校放学早 三点半 四点半课堂能不能提前开门", friday) is None
+    assert pt("半夜有人砸门 是楼上喝多了走错门了 明天跟他家说说", friday) is None

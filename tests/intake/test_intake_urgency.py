@@ -208,3 +208,33 @@ def test_look_alikes_of_those_words_have_none(text: str) -> None:
     from bot.intake.urgency import urgency_cues
 
     assert urgency_cues(text)[0] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "cue"),
+    [
+        # northern 让电打了 = 被电打了: someone electrocuted
+        ("我对象换灯泡让电打了 现在坐地上直哆嗦", "help", None),
+        # a video call nobody answers is not a video seen online (the 'news' look-alike)
+        ("我妈两天没接视频了", "missing", "live:unanswered"),
+        # pinyin input's 然气 / 燃起味 are the gas they mean
+        ("楼道里好大的然气味", "gas", None),
+    ],
+)
+def test_dangers_in_words_the_rules_now_read(text: str, kind: str, cue: str | None) -> None:
+    from bot.intake.normalize import normalize
+    from bot.intake.urgency import urgency_cues
+
+    found, cues = urgency_cues(normalize(text))
+    assert found == kind
+    assert "news" not in cues
+    assert cue is None or cue in cues
+
+
+def test_a_smell_not_noticed_is_not_a_gas_leak() -> None:
+    from bot.intake.normalize import normalize
+    from bot.intake.urgency import urgency_cues
+
+    _, cues = urgency_cues(normalize("灶台打不着火了 也没闻着煤气味儿 是不是没气了"))
+    assert "neg" in cues
+    assert parse("灶台打不着火了 咔咔响就是不出火 也没闻着煤气味儿 是不是没气了").urgent is False
