@@ -216,3 +216,32 @@ async def test_never_mind_while_a_report_waits_withdraws_it(chat: Members, never
     assert "不登记了" in await chat.say(NEW, never_mind)
     assert await count(chat) == 0
     assert not await chat.chat.pushed("o_m03")
+
+
+async def test_a_service_in_another_zone_reads_tomorrow_morning_there(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """The chat read 明天上午 in Shanghai's zone whatever the service's ``timezone`` said."""
+    from datetime import UTC, datetime
+
+    from bot.app import create_app
+    from bot.clock import FakeClock
+    from bot.config import build_config
+    from tests.support import APPID, TOKEN, seed_roster
+    from tests.test_orders_flow import Chat
+
+    raw: dict[str, Any] = {
+        "server": {"webhook_path": "/wechat"},
+        "wechat": {"appid": APPID, "secret": "s", "token": TOKEN, "mode": "plain"},
+        "database": {"url": db_url},
+        "timezone": "Asia/Tokyo",
+    }
+    now = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # 00:30 on the 21st in Tokyo
+    app = create_app(build_config(raw, environ={}), clock=FakeClock(now), start_scheduler=False)
+    client = Chat(await aiohttp_client(app))
+    await seed_roster(app[SESSIONS], now)
+    n = order_number(await client.say(NEW, "3栋2单元501 厨房水管漏了 明天上午来修"))
+    order = await client.order(n)
+    assert order.preferred_start is not None
+    start_utc = order.preferred_start.replace(tzinfo=order.preferred_start.tzinfo or UTC)
+    assert start_utc.astimezone(UTC) == datetime(2026, 11, 21, 23, 0, tzinfo=UTC)  # 08:00 Tokyo

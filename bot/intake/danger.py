@@ -110,10 +110,12 @@ def minor_water(text: str, hazards: Collection[str]) -> bool:
 # reached, the cold.  A cracked pipe is an ordinary leak too (冻裂 滴水), which is why 裂 is
 # not a water escalation above: a burst says 爆 and water that pours says so.
 _OUTAGE = re.compile(
-    r"停水|没水|冇得水|没得水|没有水|不来水|不出水|停电|没电|没得电|没有电|断电|跳闸|没热水|没暖气|暖气不热"
+    # (没有电器开着, 没电话: no appliance on, no phone — not an outage)
+    r"停水|没水|冇得水|没得水|没有水|不来水|不出水|停电|没电(?![器话梯脑视])|没得电|没有电(?![器话梯脑视])"
+    r"|断电|跳闸|没热水|没暖气|暖气不热"
 )
 _OUTAGE_ESCALATION = re.compile(
-    r"火|烟|焦|糊|冒|滋|噼|啪|闪|响|淹|漫|喷|爆|涌|困|卡|锁|关在|出不|摔|倒|晕|血|救|快来|赶紧|紧急"
+    r"火|烟|焦|糊|烧|冒|滋|噼|啪|闪|响|淹|漫|喷|爆|涌|困|卡|锁|关在|出不|摔|倒|晕|血|救|快来|赶紧|紧急"
     r"|呼吸|氧|透析|冻|冷得|中暑|几天|联系不上|不接|没人应|敲门|孩子|小孩|婴|宝宝"
 )
 

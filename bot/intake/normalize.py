@@ -154,6 +154,8 @@ def normalize(text: str) -> str:
         text = _HOMOPHONE_RE.sub(_homophone, text)
     if "气" in text or "汽" in text:
         text = _GAS_TYPO_RE.sub("燃气", text).replace("煤汽", "煤气")
+    if "护车" in text:
+        text = text.replace("就护车", "救护车")  # pinyin input's 就 for 救
     if "-" in text:
         text = _CN_DASHED_RE.sub(_dashed, text)
     return text[:MAX_ANALYSED_CHARS]

@@ -238,3 +238,24 @@ def test_a_smell_not_noticed_is_not_a_gas_leak() -> None:
     _, cues = urgency_cues(normalize("灶台打不着火了 也没闻着煤气味儿 是不是没气了"))
     assert "neg" in cues
     assert parse("灶台打不着火了 咔咔响就是不出火 也没闻着煤气味儿 是不是没气了").urgent is False
+
+
+@pytest.mark.parametrize(
+    "text", ["电悌坏了 困了人 十六栋", "被马蜂蜇了好几下 脸肿起来了 喘气好困难"]
+)
+def test_trapped_and_breathless_are_not_sleepy(text: str) -> None:
+    from bot.intake.normalize import normalize
+    from bot.intake.urgency import urgency_cues
+
+    assert "sleepy" not in urgency_cues(normalize(text))[1]
+    assert parse(text).urgent is True
+
+
+def test_no_appliance_on_is_not_a_power_cut() -> None:
+    from bot.intake.danger import utility_outage
+    from bot.intake.normalize import normalize
+
+    text = normalize("闻到一股烧电线的味道 越来越重 家里没有电器开着 出门看走廊也有")
+    assert utility_outage(text, ("electric",)) is False
+    assert utility_outage(normalize("家里没电了 什么时候来电"), ("electric",)) is True
+    assert "救护车" in normalize("我爷爷昏倒了 就护车叫了还冇来")
