@@ -141,7 +141,8 @@ def parse(
 
     ``now`` is when the message arrived (naive values are taken as local time) and ``zone``
     the service's time zone (default Asia/Shanghai): "明天上午" is the morning there, and the
-    preferred time carries that zone's offset.  ``now`` defaults to the current time.  Never raises on odd text: empty, markup, emoji or
+    preferred time carries that zone's offset.  ``now`` defaults to the current time.
+    Never raises on odd text: empty, markup, emoji or
     control characters give a ``chat`` result with no fields.  ``model`` overrides
     the shipped classifier (used by the training script).
     """

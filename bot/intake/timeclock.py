@@ -94,7 +94,7 @@ def _to_24(hour: int, part: str | None) -> int:
     return hour
 
 
-def _at(day: date, hour: int, minute: int = 0, tz: tzinfo | None = TZ) -> datetime:
+def _at(day: date, hour: int, minute: int, tz: tzinfo | None) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz) + timedelta(hours=hour, minutes=minute)
 
 
