@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from .dialect import regional_days, to_mandarin
+from .english import gloss
 
 #: Longest text analysed; longer messages are cut (a resident's message is far shorter).
 MAX_ANALYSED_CHARS = 1000
@@ -138,6 +139,7 @@ def normalize(text: str) -> str:
         text = _ENTITY_RE.sub(_entity, text)
     text = unicodedata.normalize("NFKC", text)
     text = _UNUSUAL_RE.sub(_clean_match, text)
+    text = gloss(text)  # a foreign resident's English, in the Chinese the rules read
     text = text.translate(_DASHES)
     text = text.replace("\n", " ")
     text = _SPACES_RE.sub(" ", text).strip()

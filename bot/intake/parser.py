@@ -322,7 +322,7 @@ def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
     if _CRY_RE.match(a.norm):
         # a bare cry for help says nothing else: someone must look at it
         intent, category, band = "order", "safety", band or "possible"
-    elif intent == "cancel" or (intent == "chat" and band != "urgent"):
+    elif intent == "cancel" or (intent in ("chat", "help") and band != "urgent"):
         band = hazard = None
     time_match = a.time
     preferred = (
