@@ -82,7 +82,7 @@ def hazard_words(text: str) -> tuple[str, ...]:
 # help.  Used to keep the model from calling such a message urgent.
 _MINOR_WATER = re.compile(
     r"漏水|漏了|在漏|有点漏|渗水|渗漏|滴水|在滴|滴答|往下滴|返水|反水|冒水|水管漏|水龙头|漏雨|水渍|返潮|发霉"
-    r"|下水道堵|马桶堵|堵了|管.{0,3}裂"
+    r"|下水道堵|马桶堵|堵了|管.{0,3}裂|积水"
 )
 _WATER_ESCALATION = re.compile(
     r"爆|喷|淹|涌|哗|止不住|关不住|关不掉|控制不住|到处|满地|满屋|一屋|成河|漫|没过|泡|灌|往下冲|大水|好多水"
@@ -159,6 +159,7 @@ _MOVING = re.compile(
     r"|咔|响|下沉|鼓|越来越|压|下面|底下|楼下|人行道|路上|主干道|人来人往|有人|小孩|孩子|在玩|在走"
     r"|快倒|要倒|要塌|在倒|翻起来|连根|马上|悬空|吊在|挂在|探|往外倒|吹|风|往下掉|还在|变长|变宽|变大"
 )
+_FEARED = re.compile(r"(?:怕|担心|万一|恐怕|生怕)[^,，。.!！?？;；\s]*")
 _BARE_WIRE = re.compile(r"露|裸|破皮|铜丝|线头|外皮")
 _LIVE_WIRE = re.compile(
     r"火花|打火|冒|滋|噼|啪|闪|水|湿|雨|雪|小孩|孩子|娃|摸|电到|电了|被电|麻|响|烧|焦|烟|带电|通电|碰|挂|垂|地上"
@@ -178,7 +179,9 @@ def only_potential(text: str, hazards: Collection[str]) -> bool:
     # a rat's bite (老鼠咬破了电线) is how the wire got bare, not an animal attack
     kinds = set(hazard_words(_RODENT.sub("", text)) if _RODENT.search(text) else hazards)
     if kinds == {"structure"}:
-        return _POTENTIAL.search(text) is not None and _MOVING.search(text) is None
+        # 怕倒下来砸到人: what is feared is not what moves now
+        told = _FEARED.sub("", text)
+        return _POTENTIAL.search(text) is not None and _MOVING.search(told) is None
     if kinds == {"electric"}:
         return _BARE_WIRE.search(text) is not None and _LIVE_WIRE.search(text) is None
     if "lift" in kinds and kinds <= {"lift", "trapped"}:
@@ -197,10 +200,20 @@ _SETTLED = re.compile(
 _GOING_ON = re.compile(r"现在|正在|一直在|还(?:在|开着|有|没|冒|漏)|但|可是|还是|不过|刚刚|刚才")
 
 
+# 差点砸到小孩: a near miss told without anything still falling (还在掉, 刚才, 一直) is a
+# hazard to remove, not a danger now; the review set labels it so.
+_NEAR_MISS = re.compile(r"差(?:一)?点(?:儿)?(?:被|就)?(?:砸|撞|碰)")
+_STILL_FALLING = re.compile(r"刚|又|继续|不停|块块|一块一块|一片一片|随时|马上|快要|松|晃|裂|喷|爆")
+
+
 def settled_scare(text: str) -> bool:
-    """True when the message says the danger it names ended well and nothing goes on
-    (``text`` normalised)."""
-    return _SETTLED.search(text) is not None and _GOING_ON.search(text) is None
+    """True when the message says the danger it names ended well, or only nearly happened,
+    and nothing goes on (``text`` normalised)."""
+    if _GOING_ON.search(text) is not None:
+        return False
+    if _SETTLED.search(text) is not None:
+        return True
+    return _NEAR_MISS.search(text) is not None and _STILL_FALLING.search(text) is None
 
 
 # A report of something already dealt with (a duty log's 情况说明: 火情已扑灭, 被困人员安全

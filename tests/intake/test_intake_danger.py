@@ -444,3 +444,47 @@ def test_a_duty_log_of_dangers_already_dealt_with_is_not_an_emergency(text: str)
 )
 def test_a_report_with_one_danger_still_open_stays_urgent(text: str) -> None:
     assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        # found by the first contact of two new writers (w37, w38)
+        ("5栋楼梯间一股橡胶烧焦的味道，越来越浓，不知道是哪一户，能不能派人来看看", "fire"),
+        ("路边那棵老槐树歪了 根都翻起来了 正朝着停车棚在倒", "structure"),
+        ("能不能派个人陪我去敲门 9栋401的老大爷报纸都积了一个星期 电话也不接", "welfare"),
+        ("火 火 火 快来 垃圾站", "fire"),
+    ],
+)
+def test_an_emergency_told_by_its_signs_is_urgent(text: str, hazard: str) -> None:
+    result = parse(text)
+    assert (result.urgent, result.hazard) == (True, hazard)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刚才说的地下室冒烟是我看错了 是人家在门口烧纸",
+        "隔壁烤鱼店的烟飘过来 我还以为哪里着火了",
+        "对面新开的火锅店火得要着火了 门口排队把消防通道都堵了",
+        "我妈总说不想活到一百岁给我们添麻烦 说着玩的 社区有没有老年活动",
+        "插座一插就啪的一声 没见冒火花 周六上午来修吧",
+        "雨下完了 3栋门口积水到脚背 进出不方便",
+        "有人从楼上往下扔垃圾袋 差点砸到我 12栋",
+        "围墙裂了一条缝有点往外歪 怕哪天倒下来砸到人",
+    ],
+)
+def test_a_false_alarm_a_figure_of_speech_or_a_near_miss_is_not_urgent(text: str) -> None:
+    assert parse(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上往下扔花盆 差点砸到我 还在扔",
+        "外墙瓷砖一块一块往下掉 刚才差点砸到一个小孩",
+        "围墙往外倾斜 还在晃 下面有小孩在玩",
+    ],
+)
+def test_a_near_miss_with_something_still_falling_stays_urgent(text: str) -> None:
+    assert parse(text).urgent is True
