@@ -14,6 +14,7 @@ from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
 from .danger import (
     danger_band,
+    false_alarm,
     handled_report,
     hazard_words,
     ill_child,
@@ -214,6 +215,7 @@ _RULE_HAZARD = {
     "wet_electric": "flood",
     "violence": "violence",
     "missing": "missing",
+    "falling": "structure",
 }
 
 
@@ -268,6 +270,7 @@ def _danger(
         or minor_water(a.masked, a.signals.hazard_words)
         or only_potential(a.masked, a.signals.hazard_words)
         or settled_scare(a.masked)
+        or false_alarm(a.masked)
         or handled_report(a.masked, urgency_kind)
         or joking(a.masked)
     ):
@@ -296,8 +299,13 @@ def _parse(
     return _result(text, analyse(text, now, zone), model)
 
 
+# "111", "1111": a bare number says nothing a person could act on (a room needs 我家 or 的,
+# a survey's rating is one digit); it is not an address to register
+_BARE_NUMBER_RE = re.compile(r"\d{2,5}")
+
+
 def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
-    if is_gibberish(a.norm) or is_exclamation(a.norm):
+    if is_gibberish(a.norm) or is_exclamation(a.norm) or _BARE_NUMBER_RE.fullmatch(a.norm):
         return ParseResult(
             intent="chat",
             category=None,
