@@ -488,3 +488,42 @@ def test_a_false_alarm_a_figure_of_speech_or_a_near_miss_is_not_urgent(text: str
 )
 def test_a_near_miss_with_something_still_falling_stays_urgent(text: str) -> None:
     assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        # the first contact of w39 and w40
+        ("我受不了了 安眠药已经攒够了 今晚就吃", "self_harm"),
+        ("3栋门厅的玻璃雨棚碎了 上面还悬着一大块 底下人来人往", "structure"),
+        ("后院沼气池的管子漏了 一股沼气味 熏得头晕", "gas"),
+        ("7栋电梯门开着 里面是空的 黑洞洞的井道 有小孩在旁边跑", "lift"),
+    ],
+)
+def test_more_signs_of_an_emergency_are_urgent(text: str, hazard: str) -> None:
+    result = parse(text)
+    assert (result.urgent, result.hazard) == (True, hazard)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "刚才群里说北门那边有人打架 是谣言 我去看了什么都没有",
+        "上周晕倒的那个阿姨已经出院了 大家别惦记了 想问问社区有没有探望的安排",
+        "楼道里全是杂物 真着火了谁都跑不了 5栋2单元",
+        "卧室灯泡坏了 我爸腿脚不好 麻烦派个人来换一下",
+    ],
+)
+def test_a_false_alarm_a_recovery_a_worry_or_a_light_bulb_is_not_urgent(text: str) -> None:
+    assert parse(text).urgent is False
+
+
+def test_a_false_alarm_someone_doubts_stays_open() -> None:
+    # only a message that says the alarm *was* false clears it
+    assert parse("燃气报警器一直在响 老伴说是误报 可屋里确实有味 3栋501").urgent is True
+
+
+@pytest.mark.parametrize("text", ["111", "1502", "2046"])
+def test_a_bare_number_is_not_an_address(text: str) -> None:
+    result = parse(text)
+    assert (result.intent, result.address) == ("chat", None)
