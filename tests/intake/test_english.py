@@ -54,3 +54,11 @@ def test_english_words_are_left_alone_in_other_senses() -> None:
     assert "座" not in gloss("they are building a wall behind us")
     assert gloss("没有英文") == "没有英文"  # no Latin word: untouched
     assert gloss("kidding") == "kidding"  # words match whole, never inside another word
+
+
+def test_the_phrase_table_is_unambiguous() -> None:
+    from bot.intake.english_glosses import PHRASES
+
+    english = [e for e, _ in PHRASES]
+    assert len(english) == len(set(english))  # a phrase glossed once
+    assert all(e == e.lower() and e == " ".join(e.split()) for e in english)
