@@ -276,9 +276,10 @@ def choose_thresholds(examples: Sequence[Example], p: Params) -> dict[str, float
 
 def fit(examples: Sequence[Example], p: Params = Params(), thresholds: bool = True) -> LinearModel:
     """The shipped model's training: every head, thresholds, pruning."""
-    # The parser reads Chinese. A foreign resident's English taught single Latin letters to
+    # The model reads Chinese. A foreign resident's English taught single Latin letters to
     # mean danger (a bare "help" went to the possible band) and, out of fold, pulled the
-    # urgent threshold from 0.13 to 0.005; such messages wait for a reader of their own.
+    # urgent threshold from 0.13 to 0.005; the English reader (bot/intake/english.py)
+    # glosses the words that matter, and the model learns from Chinese only.
     examples = [ex for ex in examples if not ex.foreign]
     vocab = _vocab(examples, p.min_count)
     x = _matrix(examples, vocab, p.flag_weight)

@@ -3,7 +3,7 @@
 The parser's rules and model read Chinese. A resident from abroad writes "gas smell in the
 stairwell of building 2" or mixes the two ("电梯 stuck, 我和 my daughter inside"); left as
 it is, such a message reads as chat. Here the English words that carry what the parser
-needs (dangers, people, places, requests, addresses, days) are replaced by the Chinese a
+needs (dangers, people, places, requests, addresses, today and tomorrow) are replaced by the Chinese a
 resident would have written, so every rule and the model apply unchanged. Words the table
 does not know stay as they are. This is a phrase table, not translation: enough to route and
 to recognise an emergency, not to summarise.
