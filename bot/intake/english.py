@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .english_glosses import PHRASES
+from .english_dangers import DANGERS
+from .english_words import EVERYDAY
 
-_GLOSS = dict(PHRASES)
+_GLOSS = dict(DANGERS + EVERYDAY)
 
 
 _LONGEST = max(len(p.split()) for p in _GLOSS)

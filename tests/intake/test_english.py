@@ -57,8 +57,9 @@ def test_english_words_are_left_alone_in_other_senses() -> None:
 
 
 def test_the_phrase_table_is_unambiguous() -> None:
-    from bot.intake.english_glosses import PHRASES
+    from bot.intake.english_dangers import DANGERS
+    from bot.intake.english_words import EVERYDAY
 
-    english = [e for e, _ in PHRASES]
+    english = [e for e, _ in DANGERS + EVERYDAY]
     assert len(english) == len(set(english))  # a phrase glossed once
     assert all(e == e.lower() and e == " ".join(e.split()) for e in english)
