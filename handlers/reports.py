@@ -62,10 +62,11 @@ def new_order(text: str, parsed: ParseResult, place: Place) -> NewOrder:
     )
 
 
-def safety_lines(parsed: ParseResult) -> str:
+def safety_lines(parsed: ParseResult, text: str = "") -> str:
     """What to do first: the emergency numbers that fit the kind of danger (one table:
-    bot.intake.advice_for), or a short line for a report that may be dangerous."""
-    numbers, tip = advice_for(parsed.hazard)
+    bot.intake.advice_for, which reads ``text`` for an open lift shaft), or a short line for
+    a report that may be dangerous."""
+    numbers, tip = advice_for(parsed.hazard, text)
     if parsed.danger == "urgent":
         return texts.emergency_first(numbers, tip)
     if parsed.danger == "possible":
@@ -141,7 +142,7 @@ async def report(
     session, openid, text = orders.session, message.openid, message.text
     home = await residents.home_of(session, openid)
     place = place_of(parsed, home)
-    safety = safety_lines(parsed)
+    safety = safety_lines(parsed, text)
     if place is not None:
         place, options = locate(await orders.roster(), place, text, home)
         if options and not parsed.urgent:
@@ -199,7 +200,7 @@ def held_reply(message: Incoming) -> Reply | None:
     if message.text:
         parsed = parse(message.text, datetime.now(UTC))
         if parsed.danger == "urgent":
-            return Reply(text=texts.HELD_URGENT.format(advice=safety_lines(parsed)))
+            return Reply(text=texts.HELD_URGENT.format(advice=safety_lines(parsed, message.text)))
     return Reply(text=texts.HELD)
 
 

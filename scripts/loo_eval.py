@@ -72,7 +72,11 @@ TARGETS = {
 
 def _code_hash() -> str:
     h = hashlib.sha1()
-    for path in sorted((ROOT / "bot" / "intake").glob("*.py")):
+    # what an example holds is decided by the intake package and by train_intake.example()
+    for path in [
+        *sorted((ROOT / "bot" / "intake").glob("*.py")),
+        ROOT / "scripts" / "train_intake.py",
+    ]:
         h.update(path.read_bytes())
     for path in sorted((ROOT / "corpus" / "intake").rglob("*.jsonl")):
         h.update(path.read_bytes())

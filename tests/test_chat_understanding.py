@@ -62,6 +62,12 @@ async def test_a_person_trapped_in_a_lift_is_given_the_lift_rescue_line(chat: Me
     assert (await chat.chat.order(n)).urgent
 
 
+async def test_an_open_lift_shaft_is_told_to_keep_people_away(chat: Members) -> None:
+    reply = await chat.say(NEW, "3栋电梯门一直开着，里面没有轿厢，底下黑洞洞的")
+    assert "96333" in reply and "远离" in reply and "警铃" not in reply
+    assert (await chat.chat.order(order_number(reply.split("工单号")[1]))).urgent
+
+
 async def test_no_hot_water_is_a_request_not_thanks(chat: Members) -> None:
     reply = await chat.say(NEW, "家里没热水了")
     assert "不客气" not in reply

@@ -19,6 +19,8 @@ from collections.abc import Callable, Collection, Mapping
 
 from bot import texts
 
+from .normalize import normalize
+
 HAZARDS = (
     "fire",
     "gas",
@@ -328,9 +330,22 @@ ADVICE: dict[str, tuple[tuple[str, ...], str]] = {
 NO_HAZARD_ADVICE = texts.NO_HAZARD_ADVICE
 
 
-def advice_for(hazard: str | None) -> tuple[tuple[str, ...], str]:
+# A lift door open on an empty shaft: the same numbers as a stopped lift, but the people in
+# danger are outside it, and "press the alarm in the car" would be nonsense to them.
+_OPEN_SHAFT = re.compile(
+    r"(?:没有|没)(?:轿厢|电梯)|井道|(?:底下|下面|里面|里头)(?:是)?空的|黑洞洞|空(?:荡荡)?的井"
+)
+
+
+def advice_for(hazard: str | None, text: str = "") -> tuple[tuple[str, ...], str]:
     """(emergency numbers, short advice in Chinese) for a hazard kind; for ``None`` or an
-    unknown kind no number at all (paperwork never gets a fire-brigade line)."""
+    unknown kind no number at all (paperwork never gets a fire-brigade line).  ``text``,
+    the resident's message when known, picks the advice for an open shaft over the advice
+    for people shut inside a lift."""
     if hazard is None or hazard not in ADVICE:
         return (), NO_HAZARD_ADVICE
+    if hazard == "lift" and text:
+        told = normalize(text)
+        if _OPEN_SHAFT.search(told) and not _IN_LIFT.search(_OPEN_SHAFT.sub("", told)):
+            return ADVICE[hazard][0], texts.OPEN_SHAFT_ADVICE
     return ADVICE[hazard]

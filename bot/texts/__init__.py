@@ -141,6 +141,11 @@ HAZARD_ADVICE: dict[str, str] = {
     "drowning": "请立即拨打110和120并大声呼救，向落水的人抛绳子、竹竿或救生圈；不会游泳不要下水。",
     "animal": "请远离动物、关好门窗；有人被咬伤流血请拨打120，动物仍在伤人请拨打110。",
 }
+# A lift door open with no car behind it: the danger is to whoever walks in.
+OPEN_SHAFT_ADVICE = (
+    "请马上让所有人远离这扇电梯门，特别看住孩子，有条件就用东西挡在门口；"
+    "立即拨打96333电梯应急救援电话或119，千万不要探头往井道里看。"
+)
 # A possible danger of no known kind: no number is named (paperwork never gets 119).
 NO_HAZARD_ADVICE = "如果有人身危险，请直接拨打紧急电话；我们已请网格员跟进。"
 

@@ -103,6 +103,28 @@ def test_lift_is_never_a_fire_alarm_and_paperwork_gets_no_number() -> None:
     assert advice_for("paperwork")[0] == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3栋电梯门开着，里面是空的，没有轿厢",
+        "电梯门开了，底下黑洞洞的，小孩差点走进去",
+        "the lift door is open but no lift there, just the shaft",
+    ],
+)
+def test_open_shaft_gets_keep_away_advice_not_the_trapped_passengers_advice(text: str) -> None:
+    result = parse(text)
+    numbers, advice = advice_for(result.hazard, text)
+    assert result.urgent and result.hazard == "lift"
+    assert numbers == ("96333", "119")
+    assert "远离" in advice and "警铃" not in advice
+
+
+def test_people_inside_a_lift_still_get_the_alarm_bell_advice() -> None:
+    text = "电梯困人了，轿厢里有三个人"
+    numbers, advice = advice_for(parse(text).hazard, text)
+    assert numbers[0] == "96333" and "警铃" in advice
+
+
 def test_gas_advice_says_leave_and_no_switches() -> None:
     _, advice = advice_for("gas")
     assert "离开" in advice
