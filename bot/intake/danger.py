@@ -45,9 +45,10 @@ HAZARDS = (
 _HAZARD_WORDS: dict[str, str] = {
     "fire": r"着火|著火|起火|失火|火灾|火苗|明火|大火|火光|火势|冒烟|浓烟|黑烟|烟雾|焦味|焦糊|糊味|烧焦"
     r"|塑料味|橡胶味|胶皮味"
-    r"|烧着|烧起来|正在烧|烧了|着了|燃|火|烟",
+    r"|烧着|烧起来|正在烧|在烧|烧了|着了|燃|火|烟",
     "gas": r"煤气|燃气|天然气|液化气|瓦斯|沼气|臭鸡蛋|漏气|嘶嘶|报警器",
-    "electric": r"火花|电火花|漏电|触电|电到|被电|电线|电缆|电箱|配电|短路|噼啪|滋滋|带电|电闸|插座|冒蓝光",
+    "electric": r"火花|电火花|漏电|触电|电到|被电|电线|电缆|电箱|配电|短路|噼啪|滋滋|带电|电闸|插座|冒蓝光"
+    r"|摸.{0,8}麻|电手|麻手",
     "flood": r"爆管|爆了|爆裂|喷水|水喷|往外喷|淹|进水|灌水|漫|积水|水往|阀门|总阀|水管|水喉|关不住|止不住",
     "structure": r"塌|坍|裂缝|开裂|裂开|掉下来|要掉|往下掉|摇摇|晃|歪|倾斜|脱落|砸|松动|外机|广告牌|招牌"
     r"|脚手架|棚架|水箱|水塔|花盆|玻璃|石屎|墙皮|天花",
@@ -55,7 +56,9 @@ _HAZARD_WORDS: dict[str, str] = {
     r"|[嘴脸].{0,2}歪|说话不清|口齿不清|讲不清|抬不起|半边"
     r"|呼之不应|叫不应|冰凉|躺地|躺在地|口吐|撞倒|被车撞|骨折|头破"
     r"|中风|脑梗|心梗|噎|吞了|中毒|过敏|休克|白沫|起不来|叫不醒|没反应|不动|喘不|呼吸",
-    "lift": r"电梯|电悌|梯|轿厢|井道",
+    # 梯 alone is how a hurried writer names the lift (梯卡住了), but not in 楼梯 (stairs),
+    # 梯子 (a ladder) or 滑梯 (a slide)
+    "lift": r"电梯|电悌|(?<![楼爬木竹铁软云滑天人])梯(?![子田级])|轿厢|井道",
     "trapped": r"压住|压着|卡住|卡在|困住|被困|困在|出不来|挂在|吊在|锁在|关在|反锁|上不来|爬不|踩空|坠落",
     "child": r"小孩|孩子|娃|宝宝|幼儿|小朋友|细路|儿子|女儿|孙子|孙女|学生",
     "missing": r"走丢|走失|找不到|不见了|没回来|没回家|未回|失踪|痴呆|认知障碍|脑退化|迷路",
@@ -199,7 +202,13 @@ _SETTLED = re.compile(
     r"自己(?:爬)?起来了?|爬起来了|扶起来了|缓过来了|虚惊一场|放心了|找着了|找到了|自己开了(?=$|[\s,，.。!！、])(?!.*(?:空的|井道|黑洞洞|没有轿厢))"
     r"|(?<![见看])(?:人|他|她)(?:已经)?出来了|没破皮|没进屋|住院(?:去)?了|拿进去了|抓走了"
     r"|没砸[着到]|没伤[着到]?人|没受伤|不疼了|止住了|没烧着|吵完走了|打完走了|出院了"
+    r"|烧退了|退烧了|(?:撵|赶|劝|哄)(?:走|开|下来)了"
 )
+# 现在已经退了, 现在不响了: what is going on now is that it stopped
+_SETTLED_NOW = re.compile(
+    r"现在(?:已经|都|也)?(?:退了|不响了|不叫了|没事了|没味了|不冒烟?了|不漏了|不疼了|好了)"
+)
+_STILL_GOING = re.compile(r"还在|正在|一直在|但|可是|不过")
 _GOING_ON = re.compile(r"现在|正在|一直在|还(?:在|开着|有|没|冒|漏)|但|可是|还是|不过|刚刚|刚才")
 
 
@@ -217,6 +226,33 @@ _FALSE_ALARM = re.compile(
 _STILL_TRUE = re.compile(r"但|可(?![以能])|确实|不过|还在|现在还|真的有|真有")
 
 
+# 狗咬人那事解决了没, 那天电梯往下掉了一层的事 给说法了没有, 那只狗后来抓到没有: what is
+# asked is how a past danger ended, not for help with one now
+_FOLLOW_UP = re.compile(
+    r"后来(?:怎么样|咋样|怎样|如何|抓到|找到|处理|解决|有没有|查|给)"
+    r"|(?:那|这)(?:件|个)?事.{0,8}(?:解决|处理|说法|结果|怎么样|咋样|查清|完了没|了结)"
+    r"|的事.{0,10}(?:说法|结果|解决了|处理了|查清|调查)"
+)
+
+
+def follow_up(text: str) -> bool:
+    """True for a question about how a past danger ended (``text`` normalised)."""
+    return _FOLLOW_UP.search(text) is not None and _STILL_GOING.search(text) is None
+
+
+# 推拉门掉轨了, 单元门的把手掉了: a fitting that came off, nothing falling on anyone
+_FITTING = re.compile(
+    r"(?:把手|拉手|门把|扶手|合页|铰链|门吸|锁芯|按钮|按键|旋钮|滑轮|挂钩|门牌|插销)(?:也|又|都)?掉了|掉轨|脱轨"
+)
+_FITTING_DANGER = re.compile(r"砸|伤|人|孩子|小孩|楼下|高空|窗外|往下|掉下|血|摔")
+
+
+def loose_fitting(text: str) -> bool:
+    """True for a door handle or a sliding door come off, and no harm told (``text``
+    normalised)."""
+    return _FITTING.search(text) is not None and _FITTING_DANGER.search(text) is None
+
+
 def false_alarm(text: str) -> bool:
     """True when the message says the danger it names was a mistake (``text`` normalised)."""
     return _FALSE_ALARM.search(text) is not None and _STILL_TRUE.search(text) is None
@@ -225,6 +261,8 @@ def false_alarm(text: str) -> bool:
 def settled_scare(text: str) -> bool:
     """True when the message says the danger it names ended well, or only nearly happened,
     and nothing goes on (``text`` normalised)."""
+    if _SETTLED_NOW.search(text) is not None and _STILL_GOING.search(text) is None:
+        return True
     if _GOING_ON.search(text) is not None:
         return False
     if _SETTLED.search(text) is not None:
@@ -263,7 +301,7 @@ def handled_report(text: str, kind_of: Callable[[str], str | None]) -> bool:
 # emoji.  Anyone who says it is real this time (是真的, 不是开玩笑, 笑不出来) keeps the reading.
 _JOKING = re.compile(
     r"哈哈|嘻嘻|笑死|xswl|栓Q|打工人|家人们谁懂|谁懂啊|破大?防|人麻了|麻了麻了|我裂开|原地(?:升天|去世|爆炸)"
-    r"|躺平|emo了|无语子|社死|甲方|PPT|年终总结|心态炸",
+    r"|躺平|emo了|无语子|社死|甲方|PPT|年终总结|心态炸|(?<!不是)(?<!没)开(?:个)?玩笑的|逗你(?:们)?的|骗你(?:们)?的",
     re.IGNORECASE,
 )
 _SERIOUS = re.compile(r"是真的|不是开玩笑|没开玩笑|没有开玩笑|笑不出|认真的|别笑")

@@ -15,10 +15,12 @@ from .classify import classify
 from .danger import (
     danger_band,
     false_alarm,
+    follow_up,
     handled_report,
     hazard_words,
     ill_child,
     joking,
+    loose_fitting,
     minor_water,
     only_potential,
     routine_request,
@@ -273,6 +275,8 @@ def _danger(
         or false_alarm(a.masked)
         or handled_report(a.masked, urgency_kind)
         or joking(a.masked)
+        or follow_up(a.masked)
+        or loose_fitting(a.masked)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks

@@ -549,3 +549,41 @@ def test_a_false_alarm_someone_doubts_stays_open() -> None:
 def test_a_bare_number_is_not_an_address(text: str) -> None:
     result = parse(text)
     assert (result.intent, result.address) == ("chat", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        # 楼梯 is the stairs, not the lift: the fire is not a broken lift that keeps people home
+        ("楼道里充电的电瓶车砰一声 车子整个都在烧 楼梯黑乎乎的 我们在六楼下不去", "fire"),
+        ("洗澡的时候一摸花洒手就麻 我儿子还在里面 叫他别动了", "electric"),
+        ("楼道里一股说不上来的怪味 刺鼻得很 好几户人都头晕 5栋1单元", "gas"),
+    ],
+)
+def test_an_emergency_the_parser_had_misread_is_urgent(text: str, hazard: str) -> None:
+    result = parse(text)
+    assert (result.urgent, result.hazard) == (True, hazard)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上个月小区里狗咬伤小孩那事处理了没有 现在孩子们都不敢下楼玩",
+        "前阵子把人咬了的那条狗后来抓到没有",
+        "那回电梯突然往下掉了两层的事 物业给说法了没",
+        "卫生间的推拉门掉轨了 推不动",
+        "单元门的把手掉了 进出要抠门缝 6栋",
+        "楼下超市着火了——开玩笑的 是他们搞促销火得很",
+        "宝宝昨晚烧到39度 现在已经退了 想问下社区医院周六上班吗",
+        "刚才燃气报警器叫了一阵 是我喷了发胶 现在不响了 这东西是不是太灵敏",
+        "几个娃在水塘边上玩 我把他们撵走了 那边能不能拉个网",
+        "隔壁理发店老板烫了个爆炸头 店搬哪去了",
+        "屋顶渗水 没碰到电线 就是墙皮湿了一块 12栋701",
+    ],
+)
+def test_a_follow_up_a_fitting_a_joke_or_a_scare_that_ended_is_not_urgent(text: str) -> None:
+    assert parse(text).urgent is False
+
+
+def test_a_danger_said_not_to_be_a_joke_stays_urgent() -> None:
+    assert parse("快递柜那边冒黑烟了 不是开玩笑的 快来人").urgent is True
