@@ -587,3 +587,17 @@ def test_a_follow_up_a_fitting_a_joke_or_a_scare_that_ended_is_not_urgent(text: 
 
 def test_a_danger_said_not_to_be_a_joke_stays_urgent() -> None:
     assert parse("快递柜那边冒黑烟了 不是开玩笑的 快来人").urgent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("我室友有糖尿病 现在浑身发抖出冷汗 喊他名字也不应 8栋2单元102", "safety"),
+        ("理发店里一个客人洗着头突然瘫在椅子上 叫不醒 3号楼底商", "safety"),
+        ("我爷从三轮车上栽下来了 躺地上起不来 腿好像断了", "elderly"),
+        ("隔壁刘孃孃倒在院坝里起不来 喊她不答应", "elderly"),
+    ],
+)
+def test_a_medical_emergency_is_elderly_only_for_an_old_person(text: str, category: str) -> None:
+    result = parse(text)
+    assert (result.urgent, result.category) == (True, category)
