@@ -122,7 +122,10 @@ def possible_danger(numbers: tuple[str, ...] | list[str], tip: str) -> str:
 
 # What to do first, by kind of danger (bot.intake.danger decides the kind and its numbers).
 HAZARD_ADVICE: dict[str, str] = {
-    "fire": "请立即拨打119火警电话；用湿毛巾捂住口鼻，弯腰沿楼梯撤离，不要乘电梯。",
+    "fire": (
+        "请立即拨打119火警电话；用湿毛巾捂住口鼻，弯腰沿楼梯撤离，不要乘电梯；"
+        "楼道里烟大走不通，就关紧房门、用湿布堵住门缝，到窗口或阳台呼救，等消防员来。"
+    ),
     "gas": "请立即离开房间，不要开关电灯电器、不要点火或在室内打电话；到室外安全处再拨打119。",
     "electric": "请先拉下电闸切断电源，不要用手碰电线或触电的人；有人触电受伤请拨打120，起火请拨打119。",
     "flood": "请马上关闭进水总阀，远离泡水的插座和电器，必要时拉下电闸；我们已请网格员跟进。",

@@ -125,6 +125,12 @@ def test_people_inside_a_lift_still_get_the_alarm_bell_advice() -> None:
     assert numbers[0] == "96333" and "警铃" in advice
 
 
+def test_fire_advice_also_tells_people_cut_off_above_the_fire_what_to_do() -> None:
+    numbers, advice = advice_for("fire")
+    assert numbers == ("119",)
+    assert "不要乘电梯" in advice and "堵住门缝" in advice and "呼救" in advice
+
+
 def test_gas_advice_says_leave_and_no_switches() -> None:
     _, advice = advice_for("gas")
     assert "离开" in advice
