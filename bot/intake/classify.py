@@ -180,19 +180,26 @@ def classify(
         label = "chat"
     elif label.startswith("order:") and not urgent and _PROGRESS_RE.search(text):
         label = "status"
-    if urgent and _not_an_order(label, text, signals):
-        label = _best_order(probs) if model is not None else "order:safety"
-    if (
-        urgent
-        and label == "order:elderly"
-        and _NOT_OLD.search(text)
-        and not _OLD_PERSON.search(text)
-    ):
+    if urgent:
+        label = _urgent_label(label, text, signals, probs if model is not None else None)
+    return split_label(label)
+
+
+def _urgent_label(label: str, text: str, signals: Signals, probs: dict[str, float] | None) -> str:
+    """The label of a danger now (``probs``: the model's, ``None`` with no model)."""
+    if _not_an_order(label, text, signals):
+        label = _best_order(probs) if probs is not None else "order:safety"
+    if label == "order:elderly" and not_old(text):
         # a flatmate in a diabetic coma, a customer collapsed in the barber's chair: a person
         # in danger who is not an old resident is safety (LABELLING.md), whatever the model
         # learned from the many old people among the medical emergencies
         label = "order:safety"
-    return split_label(label)
+    return label
+
+
+def not_old(text: str) -> bool:
+    """The message names someone plainly not old, and no old person."""
+    return _NOT_OLD.search(text) is not None and _OLD_PERSON.search(text) is None
 
 
 # who is named decides it, and only when that person is plainly not old: family words for
