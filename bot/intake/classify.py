@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .concepts import ELDER
 from .danger import joking
 from .features import Signals, extract_features
 from .lexicon import lexicon_hits
@@ -210,9 +211,8 @@ _NOT_OLD = re.compile(
     r"|保安|男的|女的|男人|女人|租客|房客|朋友|孩子|小孩|宝宝|婴儿|儿子|女儿|[1-4]\d岁|[二三四]十(?:多|几)?岁"
 )
 _OLD_PERSON = re.compile(
-    r"老人|老年|独居|孤老|空巢|伯|阿婆|阿公|阿嬷|爹爹|嗲嗲|娭毑|奶奶|爷爷|婆婆|外婆|外公|姥|嬷|公公"
-    r"|老太|老头|老豆|老窦|妈|老母|爸|父亲|母亲|老汉|老爷子|大爷|大妈|老两口|老伴|老[张王李陈刘黄林杨赵周吴徐孙朱胡郭何罗郑梁谢]"
-    r"|爹|爷|孃|娘|舅|姑|姨|婆子|[六七八九]十(?:多|几)?岁|[6-9]\d岁|痴呆|认知障碍|脑退化|阿尔茨海默|糊涂"
+    ELDER + r"|伯|嗲嗲|嬷|公公|妈|爸|父亲|母亲|老伴|老[张王李陈刘黄林杨赵周吴徐孙朱胡郭何罗郑梁谢]"
+    r"|爹|爷|孃|娘|舅|姑|姨|婆子|六十(?:多|几)?岁|[6-9]\d岁|痴呆|认知障碍|脑退化|阿尔茨海默|糊涂"
 )
 
 

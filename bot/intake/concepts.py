@@ -60,6 +60,8 @@ _CONCEPTS: dict[str, str] = {
     "help_words": r"救命|救救|帮帮|快来人|来人|报警|110|119|120|急救|救护车|消防|派出所|开门核实|破门",
 }
 _CONCEPT_RES = tuple((name, re.compile(pattern)) for name, pattern in _CONCEPTS.items())
+#: the words for an old person (other modules widen it for their own purpose)
+ELDER = _CONCEPTS["elder"]
 _MAX_PAIRS = 60  # a long report can name many concepts; its pairs are capped
 
 
