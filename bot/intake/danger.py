@@ -228,16 +228,23 @@ _STILL_TRUE = re.compile(r"但|可(?![以能])|确实|不过|还在|现在还|�
 
 # 狗咬人那事解决了没, 那天电梯往下掉了一层的事 给说法了没有, 那只狗后来抓到没有: what is
 # asked is how a past danger ended, not for help with one now
+# Only a question counts: 这事得赶紧处理 is a call for help.
 _FOLLOW_UP = re.compile(
-    r"后来(?:怎么样|咋样|怎样|如何|抓到|找到|处理|解决|有没有|查|给)"
-    r"|(?:那|这)(?:件|个)?事.{0,8}(?:解决|处理|说法|结果|怎么样|咋样|查清|完了没|了结)"
-    r"|的事.{0,10}(?:说法|结果|解决了|处理了|查清|调查)"
+    r"后来(?:怎么样|咋样|怎样|如何|抓到|找到|处理|解决|有没有)"
+    r"|(?:那|这)(?:件|个)?事.{0,8}(?:解决|处理|说法|结果|查清|了结)了?(?:没有?|吗|么|没得|冇)"
+    r"|(?:那|这)(?:件|个)?事.{0,8}(?:怎么样|咋样)了"
+    r"|的事.{0,10}(?:说法|结果|解决|处理|查清|调查)了?(?:没有?|吗|么|没得|冇)"
 )
+_HELP_NOW = re.compile(r"快来|马上|赶紧|赶快|救命|联系不上|还没回|现在还|又(?:来|在|开始)")
 
 
 def follow_up(text: str) -> bool:
     """True for a question about how a past danger ended (``text`` normalised)."""
-    return _FOLLOW_UP.search(text) is not None and _STILL_GOING.search(text) is None
+    return (
+        _FOLLOW_UP.search(text) is not None
+        and _STILL_GOING.search(text) is None
+        and _HELP_NOW.search(text) is None
+    )
 
 
 # 推拉门掉轨了, 单元门的把手掉了: a fitting that came off, nothing falling on anyone

@@ -591,6 +591,14 @@ def test_a_follow_up_a_fitting_a_joke_or_a_scare_that_ended_is_not_urgent(text: 
     assert parse(text).urgent is False
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["3栋楼道一股很重的煤气味 这事得马上处理", "楼下车棚着火了 这事你们赶紧处理一下"],
+)
+def test_asking_for_a_danger_to_be_dealt_with_is_not_a_follow_up(text: str) -> None:
+    assert parse(text).urgent is True
+
+
 def test_a_danger_said_not_to_be_a_joke_stays_urgent() -> None:
     assert parse("快递柜那边冒黑烟了 不是开玩笑的 快来人").urgent is True
 
