@@ -10,8 +10,9 @@
 from __future__ import annotations
 
 from .address import Address
+from .advice import advice_for
 from .chat import CHAT_KINDS
-from .danger import HAZARDS, advice_for
+from .danger import HAZARDS
 from .parser import parse
 from .result import ParseResult, PreferredTime
 

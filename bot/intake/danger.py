@@ -9,17 +9,13 @@ This module turns its probabilities into the three-way band
   alerts the grid leader, never with an emergency number for paperwork;
 * ``None``: no danger.
 
-:func:`advice_for` is the one place that says which emergency numbers go with a kind.
+:mod:`bot.intake.advice` says which emergency numbers and advice go with each kind.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-
-from bot import texts
-
-from .normalize import normalize
 
 HAZARDS = (
     "fire",
@@ -93,6 +89,9 @@ _WATER_ESCALATION = re.compile(
     r"爆|喷|淹|涌|哗|止不住|关不住|关不掉|控制不住|到处|满地|满屋|一屋|成河|漫|没过|泡|灌|往下冲|大水|好多水"
     r"|很多水|大量|越来越大|一直流|一直在流|流个不停|鼓起|像下雨|跟下雨|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮"
     r"|老人|孩子|小孩|摔|滑倒|受伤|救|快来|赶紧|紧急|急|打|刀|棍|冲得|老高|很深|深了|齐膝|齐腰"
+    # water up to the knees, or around people in wheelchairs or in bed (ankle-deep rainwater
+    # in a car park is an ordinary complaint)
+    r"|膝盖|大腿|到腰|轮椅|卧床|瘫"
 )
 
 
@@ -173,7 +172,7 @@ _LIVE_WIRE = re.compile(
 _RODENT = re.compile(r"老鼠(?:咬|啃)")
 # 电梯坏了 困在家里下不去: stuck at home because the lift is out, nobody inside it
 _STUCK_HOME = re.compile(r"困在(?:家|屋)|下不去|下不了楼|出不了门")
-_IN_LIFT = re.compile(
+IN_LIFT = re.compile(
     r"电梯里|梯里|轿厢|(?:困|关|卡)(?:在|住)?(?:电梯|梯)|电梯.{0,6}(?:困|关|卡|夹)"
 )
 
@@ -191,7 +190,7 @@ def only_potential(text: str, hazards: Collection[str]) -> bool:
     if kinds == {"electric"}:
         return _BARE_WIRE.search(text) is not None and _LIVE_WIRE.search(text) is None
     if "lift" in kinds and kinds <= {"lift", "trapped"}:
-        return _STUCK_HOME.search(text) is not None and _IN_LIFT.search(text) is None
+        return _STUCK_HOME.search(text) is not None and IN_LIFT.search(text) is None
     return False
 
 
@@ -251,7 +250,10 @@ def follow_up(text: str) -> bool:
 _FITTING = re.compile(
     r"(?:把手|拉手|门把|扶手|合页|铰链|门吸|锁芯|按钮|按键|旋钮|滑轮|挂钩|门牌|插销)(?:也|又|都)?掉了|掉轨|脱轨"
 )
-_FITTING_DANGER = re.compile(r"砸|伤|人|孩子|小孩|楼下|高空|窗外|往下|掉下|血|摔")
+# (燃气灶旋钮掉了 还一直往外跑气: what came off lets gas, water or current out)
+_FITTING_DANGER = re.compile(
+    r"砸|伤|人|孩子|小孩|楼下|高空|窗外|往下|掉下|血|摔|气|烟|火|焦|水|电|漏|冒|嘶|喷|响|味"
+)
 
 
 def loose_fitting(text: str) -> bool:
@@ -349,48 +351,3 @@ def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:
     if p_urgent >= meta.get("possible_threshold", 0.2):
         return "possible"
     return None
-
-
-# kind → the emergency numbers that fit it; what a resident reads is in bot.texts
-EMERGENCY_NUMBERS: dict[str, tuple[str, ...]] = {
-    "fire": ("119",),
-    "gas": ("119",),
-    "electric": ("119", "120"),
-    "flood": (),
-    "structure": ("119", "110"),
-    "medical": ("120",),
-    "lift": ("96333", "119"),
-    "trapped": ("119", "120"),
-    "child": ("110", "119"),
-    "missing": ("110",),
-    "welfare": ("110", "120"),
-    "violence": ("110",),
-    "self_harm": ("110", "120", "12356"),
-    "drowning": ("110", "120"),
-    "animal": ("110", "120"),
-}
-ADVICE: dict[str, tuple[tuple[str, ...], str]] = {
-    kind: (numbers, texts.HAZARD_ADVICE[kind]) for kind, numbers in EMERGENCY_NUMBERS.items()
-}
-NO_HAZARD_ADVICE = texts.NO_HAZARD_ADVICE
-
-
-# A lift door open on an empty shaft: the same numbers as a stopped lift, but the people in
-# danger are outside it, and "press the alarm in the car" would be nonsense to them.
-_OPEN_SHAFT = re.compile(
-    r"(?:没有|没)(?:轿厢|电梯)|井道|(?:底下|下面|里面|里头)(?:是)?空的|黑洞洞|空(?:荡荡)?的井"
-)
-
-
-def advice_for(hazard: str | None, text: str = "") -> tuple[tuple[str, ...], str]:
-    """(emergency numbers, short advice in Chinese) for a hazard kind; for ``None`` or an
-    unknown kind no number at all (paperwork never gets a fire-brigade line).  ``text``,
-    the resident's message when known, picks the advice for an open shaft over the advice
-    for people shut inside a lift."""
-    if hazard is None or hazard not in ADVICE:
-        return (), NO_HAZARD_ADVICE
-    if hazard == "lift" and text:
-        told = normalize(text)
-        if _OPEN_SHAFT.search(told) and not _IN_LIFT.search(_OPEN_SHAFT.sub("", told)):
-            return ADVICE[hazard][0], texts.OPEN_SHAFT_ADVICE
-    return ADVICE[hazard]

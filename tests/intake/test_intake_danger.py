@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.intake import parse
-from bot.intake.danger import HAZARDS, advice_for
+from bot.intake.advice import advice_for
+from bot.intake.danger import HAZARDS
 
 
 @pytest.mark.parametrize(
@@ -597,6 +598,22 @@ def test_a_follow_up_a_fitting_a_joke_or_a_scare_that_ended_is_not_urgent(text: 
 )
 def test_asking_for_a_danger_to_be_dealt_with_is_not_a_follow_up(text: str) -> None:
     assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        # a knob that came off is a loose fitting, unless gas comes out where it was
+        ("灶台的旋钮掉了 火灭了可还在嘶嘶往外冒气 关不住 8栋", "gas"),
+        ("去幼儿园接孙女 老师说已经被一个女的接走了 我们家没让别人来接啊", "missing"),
+        ("电梯不动了我还在里面 看不见按钮在哪 好闷 5栋", "lift"),
+        ("路口有个人坐在马路当中不肯走 嘴里说让车轧死他算了", "self_harm"),
+        ("一楼活动室的地漏往外返水 已经到膝盖了 里面有两个坐轮椅的老人", "flood"),
+    ],
+)
+def test_more_emergencies_from_the_newest_writers_are_urgent(text: str, hazard: str) -> None:
+    result = parse(text)
+    assert (result.urgent, result.hazard) == (True, hazard)
 
 
 def test_a_danger_said_not_to_be_a_joke_stays_urgent() -> None:
