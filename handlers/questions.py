@@ -91,7 +91,10 @@ async def answer_address(
         await conversation.forget(session, message.openid)
         summary = str(data.get("text") or "")[:20]
         return texts.PENDING_WITHDRAWN.format(summary=summary)
-    if place is None and not skip and new_matter(message, parsed):
+    if not skip and new_matter(message, parsed) and (place is None or parsed.urgent):
+        # a new matter, or an emergency that names its own place (我室友昏过去了 8栋2单元102
+        # while a broken door handle waits): a report of its own, never the waiting one's
+        # address; the waiting one is filed without an address (staff will ask)
         filed = await _file_waiting(orders, message, data, clock, config)
         answer = await on_text(message, orders, clock, config, inbound_id)
         # an emergency's numbers come first, the earlier report's number after

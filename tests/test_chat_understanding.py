@@ -121,6 +121,22 @@ async def test_a_new_matter_while_the_address_is_asked_files_the_first_one(
     assert len(filed) >= 1 and "楼道" in filed[0].text
 
 
+async def test_an_emergency_with_its_own_address_is_not_taken_as_the_waiting_reports_address(
+    chat: Members,
+) -> None:
+    asked = await chat.say(NEW, "单元门的把手坏了 进出要抠门缝")
+    assert "哪栋楼" in asked
+    reply = await chat.say(NEW, "我室友有糖尿病 现在浑身发抖出冷汗 喊他名字也不应 8栋2单元102")
+    assert "120" in reply  # the emergency's numbers first
+    filed = await orders(chat)
+    emergency = [o for o in filed if "糖尿病" in o.text]
+    assert len(emergency) == 1 and emergency[0].urgent
+    assert (emergency[0].building, emergency[0].unit, emergency[0].room) == ("8", "2", "102")
+    handle = [o for o in filed if "把手" in o.text]
+    assert len(handle) == 1  # the waiting report is filed too, not lost
+    assert f"#{handle[0].id}" in reply
+
+
 async def test_venting_in_slang_gets_no_emergency_line_and_no_order(chat: Members) -> None:
     reply = await chat.say(NEW, "改方案改到凌晨三点 想从楼上跳下去 打工人太难了")
     assert "110" not in reply and "119" not in reply and "工单号" not in reply

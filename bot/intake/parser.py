@@ -262,10 +262,15 @@ def _danger(
     if (
         band is not None
         and a.signals.urgent_kind is None
-        and (routine_request(a.masked) or utility_outage(a.masked, a.signals.hazard_words))
+        and (
+            routine_request(a.masked)
+            or utility_outage(a.masked, a.signals.hazard_words)
+            or loose_fitting(a.masked)
+        )
     ):
-        # 帮忙买点菜 老人腿不好, 屋里冇得水了: a service or an outage, no danger named (a
-        # danger the rules read as live, 送餐的被人拿棍子追着打, is never a service)
+        # 帮忙买点菜 老人腿不好, 屋里冇得水了, 把手掉了: a service, an outage or a fitting come
+        # off, no danger named (a danger the rules read as live, 送餐的被人拿棍子追着打, is
+        # never a service)
         return None, None, feats
     if band == "urgent" and (
         _only_over(a.signals.cues)
@@ -276,7 +281,6 @@ def _danger(
         or handled_report(a.masked, urgency_kind)
         or joking(a.masked)
         or follow_up(a.masked)
-        or loose_fitting(a.masked)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks

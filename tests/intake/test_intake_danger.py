@@ -632,3 +632,8 @@ def test_a_danger_said_not_to_be_a_joke_stays_urgent() -> None:
 def test_a_medical_emergency_is_elderly_only_for_an_old_person(text: str, category: str) -> None:
     result = parse(text)
     assert (result.urgent, result.category) == (True, category)
+
+
+def test_a_fitting_that_came_off_alerts_nobody() -> None:
+    result = parse("单元门的把手掉了 进出要抠门缝 6栋")
+    assert (result.urgent, result.danger, result.category) == (False, None, "repair")
