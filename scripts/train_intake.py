@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from scipy.sparse import csr_matrix, vstack  # noqa: E402
+from scipy.sparse import csr_matrix  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from bot.intake.classify import CATEGORIES, INTENTS, LABELS  # noqa: E402
@@ -86,9 +86,6 @@ class Params:
     # otherwise put half of all ordinary messages in the band.
     possible_max_share: float = 0.2
     min_urgent: int = 20  # writers with fewer urgent messages give no usable recall figure
-    # an order's other acceptable categories (``also``) are taught too, as extra rows of this
-    # weight beside the main category's row of weight 1
-    also_weight: float = 0.0
     seed: int = 1729
 
 
@@ -103,8 +100,6 @@ class Example:
     # written mostly in another script (a foreign resident's English or Russian): left out
     # of training, see fit()
     foreign: bool = False
-    # the joint labels of the order's other acceptable categories (``also``)
-    also: tuple[int, ...] = ()
 
 
 def foreign_script(text: str) -> bool:
@@ -155,16 +150,6 @@ def example(record: dict[str, Any]) -> Example:
         bool(expect.get("urgent")),
         HAZARDS.index(hazard) if hazard in HAZARDS else None,
         foreign_script(str(record["text"])),
-        also_labels(expect),
-    )
-
-
-def also_labels(expect: dict[str, Any]) -> tuple[int, ...]:
-    if expect.get("intent") != "order" or not isinstance(expect.get("also"), list):
-        return ()
-    main = expect.get("category")
-    return tuple(
-        LABELS.index(f"order:{c}") for c in expect["also"] if c in CATEGORIES and c != main
     )
 
 
@@ -304,14 +289,7 @@ def fit(examples: Sequence[Example], p: Params = Params(), thresholds: bool = Tr
 
     intent = LogisticRegression(C=p.c_intent, max_iter=3000)
     y_joint = np.array([ex.joint for ex in examples])
-    extra = [(i, alt) for i, ex in enumerate(examples) for alt in ex.also]
-    if p.also_weight > 0 and extra:
-        rows_x = vstack([x, x[[i for i, _ in extra]]]).tocsr()
-        rows_y = np.concatenate([y_joint, np.array([alt for _, alt in extra])])
-        rows_w = np.concatenate([np.ones(len(examples)), np.full(len(extra), p.also_weight)])
-        intent.fit(rows_x, rows_y, sample_weight=rows_w)
-    else:
-        intent.fit(x, y_joint)
+    intent.fit(x, y_joint)
     a, _ = HEADS["intent"]
     for row, label in enumerate(intent.classes_):
         weights[:, a + int(label)] = intent.coef_[row]
