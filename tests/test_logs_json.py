@@ -172,3 +172,24 @@ async def test_a_tick_cut_short_by_shutdown_is_not_an_error(json_lines: io.Strin
     lines = [json.loads(x) for x in json_lines.getvalue().splitlines()]
     mine = [x for x in lines if x["logger"] == "bot.ticks.schedule"]
     assert mine and all(x["level"] != "ERROR" and "exception" not in x for x in mine)
+
+
+async def test_debug_level_does_not_log_sql_parameters(
+    json_lines: io.StringIO, tmp_path: Path
+) -> None:
+    from sqlalchemy import text
+
+    from bot.storage.engine import create_engine
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'debug.db'}")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE homes (room TEXT, token TEXT)"))
+            await conn.execute(
+                text("INSERT INTO homes VALUES (:room, :token)"),
+                {"room": "5栋2单元1202", "token": "csrf-9f8e7d6c5b4a"},
+            )
+    finally:
+        await engine.dispose()
+    written = json_lines.getvalue()
+    assert "1202" not in written and "csrf-9f8e7d6c5b4a" not in written

@@ -1,5 +1,6 @@
 """The monthly report never writes a resident's words as a formula (openpyxl treats a string
-that starts with "=" as one): such text is quoted, as Excel itself does."""
+that starts with "=" as one): such text is stored as text with Excel's quote prefix, its
+words unchanged."""
 
 from __future__ import annotations
 
@@ -19,4 +20,5 @@ def test_text_that_looks_like_a_formula_is_quoted() -> None:
     sheet = load_workbook(io.BytesIO(buffer.getvalue()))["工单"]
     cells = [row[1] for row in sheet.iter_rows(min_row=2)]
     assert [c.data_type for c in cells] == ["s", "s"]
-    assert [c.value for c in cells] == ['\'=HYPERLINK("http://x","点我")', "门锁坏了"]
+    assert [c.value for c in cells] == ['=HYPERLINK("http://x","点我")', "门锁坏了"]
+    assert cells[0].quotePrefix  # Excel's own mark of text typed with a leading quote

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from bot.keys import SESSIONS
 from bot.sandbox.platform import Delivery, WeChatPlatform, next_msg_id
+from bot.wechat import crypto as wxcrypto
 from models.inbound import InboundMessage
 from models.orders import Order
 from models.outbox import OutboxMessage
@@ -69,6 +70,37 @@ async def test_deeply_nested_xml_is_a_400_not_a_500(
     status, _ = await post(client, wx.deliver(xml))
     assert status == 400
     assert await count(client, InboundMessage) == 0
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
+async def test_a_body_said_to_be_compressed_is_refused_without_a_500(
+    aiohttp_client: ClientFactory, sqlite_url: str, encoding: str, caplog: Any
+) -> None:
+    client = await start(aiohttp_client, sqlite_url)
+    d = platform("plain").deliver(
+        f"<xml>{head()}<Content>hi</Content><MsgId>{next_msg_id()}</MsgId></xml>"
+    )
+    with caplog.at_level(logging.INFO):
+        resp = await client.post(
+            "/wechat", params=d.params, data=d.body, headers={"Content-Encoding": encoding}
+        )
+    assert 400 <= resp.status < 500
+    assert "Traceback" not in caplog.text
+    assert await count(client, InboundMessage) == 0
+
+
+@pytest.mark.parametrize("digits", [11, 400, 5000])
+async def test_an_absurdly_long_signed_timestamp_is_a_403(
+    aiohttp_client: ClientFactory, sqlite_url: str, digits: int
+) -> None:
+    client = await start(aiohttp_client, sqlite_url)
+    stamp, nonce = "9" * digits, "n0nce"
+    signed = {"signature": wxcrypto.signature(TOKEN, stamp, nonce), "timestamp": stamp}
+    xml = f"<xml>{head()}<Content>hi</Content><MsgId>{next_msg_id()}</MsgId></xml>"
+    resp = await client.post("/wechat", params={**signed, "nonce": nonce}, data=xml.encode())
+    assert resp.status == 403
+    resp = await client.get("/wechat", params={**signed, "nonce": nonce, "echostr": "e"})
+    assert resp.status == 403
 
 
 async def test_safe_mode_checks_the_signature_before_parsing_the_envelope(

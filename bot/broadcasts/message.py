@@ -17,12 +17,19 @@ TEMPLATE_FIELD_MAX = 20  # WeChat cuts template fields at 20 characters
 def check_placeholders(text: str, allowed: tuple[str, ...]) -> str | None:
     """Why ``text`` cannot be filled in, or None."""
     try:
-        names = [name for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+        fields = [
+            (name, spec, conv)
+            for _, name, spec, conv in string.Formatter().parse(text)
+            if name is not None
+        ]
     except ValueError as exc:
         return f"{exc} (write {{{{ and }}}} for literal braces)"
-    for name in names:
+    for name, spec, conv in fields:
         if name not in allowed:
             return f"unknown placeholder {{{name}}} (allowed: {', '.join(allowed)})"
+        if spec or conv:
+            # {date:>9999999999} would pad the message to gigabytes when it is sent
+            return f"placeholder {{{name}}} takes no format or conversion (write {{{name}}})"
     return None
 
 

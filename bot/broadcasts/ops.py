@@ -19,6 +19,8 @@ from bot.roster.files import natural_key
 from models.broadcasts import BroadcastOccurrence, BroadcastRule
 from models.community import Member, Resident
 
+LARGEST_ID = 2**31 - 1  # the rules' ids are Integer columns: 32 bits on PostgreSQL
+
 
 class UnknownRule(LookupError):
     def __init__(self, rule_id: int) -> None:
@@ -68,6 +70,8 @@ async def list_rules(
 
 
 async def _get(session: AsyncSession, rule_id: int) -> BroadcastRule:
+    if not 0 < rule_id <= LARGEST_ID:  # never sent: the database would refuse the number
+        raise UnknownRule(rule_id)
     rule = await session.get(BroadcastRule, rule_id)
     if rule is None or rule.removed_at is not None:
         raise UnknownRule(rule_id)

@@ -26,6 +26,7 @@ import yaml
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import yaml_where
 from bot.storage.dialect import dialect_insert
 from models.community import Resident
 
@@ -82,8 +83,10 @@ def read_residents(path: str | Path) -> ResidentsFile:
 def _yaml_rows(p: Path, data: bytes) -> list[tuple[int, Mapping[str, Any]]]:
     try:
         raw = yaml.safe_load(data.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         raise ResidentsFileError(f"{p}: not valid UTF-8 YAML") from None
+    except yaml.YAMLError as exc:
+        raise ResidentsFileError(f"{p}: not valid YAML{yaml_where(exc)}") from None
     if isinstance(raw, Mapping) and "residents" in raw:
         raw = raw["residents"]
     if not isinstance(raw, list):

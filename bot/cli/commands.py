@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -169,7 +170,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "admin":
         from bot.console.cli import run_admin
 
-        return run_admin(args, load_config(args.config), sys.stdin, sys.stdout, sys.stderr)
+        config = load_config(args.config)
+        return run_admin(args, config, _password_stdin(args), sys.stdout, sys.stderr)
     if args.command == "report":
         return _report_monthly(args)
     if args.command == "menu":
@@ -181,6 +183,20 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_db_command(args, load_config(args.config), sys.stdout, sys.stderr)
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+def _password_stdin(args: argparse.Namespace) -> TextIO:
+    """stdin for ``admin add-user|passwd``: a piped password line is decoded here, so bytes
+    that are not UTF-8 are one line (exit 2), not a traceback."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if args.admin_command not in ("add-user", "passwd") or buffer is None:
+        return sys.stdin
+    if not args.password_stdin and sys.stdin.isatty():
+        return sys.stdin  # asked for twice without echo
+    try:
+        return io.StringIO(buffer.readline().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError("admin: the password on standard input is not UTF-8 text") from None
 
 
 def _report_monthly(args: argparse.Namespace) -> int:
@@ -231,6 +247,7 @@ def _serve(
     from bot.app import create_app
     from bot.observability import heap
     from bot.observability import logs as logsetup
+    from bot.storage.runner import DATABASE_ERRORS, failure_line
 
     logsetup.configure(config.logging.level, config.logging.format)
     use_fast_event_loop()
@@ -253,6 +270,9 @@ def _serve(
         )
     except OSError as exc:
         print(f"mulin: cannot start: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except DATABASE_ERRORS as exc:  # e.g. a file that is not a database: as `db upgrade` says
+        print(failure_line(exc), file=sys.stderr)
         return 1
     return 0
 
@@ -337,15 +357,19 @@ def _menu_sync(config: Config) -> int:
 
 def _parse(now_text: str | None, roster: str | None = None, config: str | None = None) -> int:
     from bot.roster.gazetteer import gazetteer_from_database, gazetteer_from_file
-    from bot.storage.runner import with_database
+    from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
     gazetteer = None
     zone = None
     if config:
         loaded = load_config(config)
         zone = loaded.tz  # "明天上午" is the morning where the service runs
-        if not roster:
-            gazetteer = asyncio.run(with_database(loaded.database.url, gazetteer_from_database))
+        try:
+            if not roster:
+                gazetteer = asyncio.run(with_database(loaded.database.url, gazetteer_from_database))
+        except DATABASE_ERRORS as exc:  # as `mulin db upgrade` says it
+            print(failure_line(exc), file=sys.stderr)
+            return 1
     if roster:
         gazetteer = gazetteer_from_file(roster)
     default_now: datetime | None = None

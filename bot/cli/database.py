@@ -23,6 +23,7 @@ from bot.storage.backup import (
     restore,
     target,
 )
+from bot.storage.output import OutputError
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
 
@@ -43,7 +44,7 @@ def run_db_command(args: argparse.Namespace, config: Config, out: TextIO, err: T
         if args.db_command == "backup":
             return _backup(config, args.output, out, err)
         return _restore(config, Path(args.input), args.force, err)
-    except NotEmpty as exc:
+    except (NotEmpty, OutputError) as exc:
         print(f"mulin: {exc}", file=err)
         return 2
     except BackupError as exc:

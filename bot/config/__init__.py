@@ -21,6 +21,7 @@ from bot.config.schema import (
     WeChatConfig,
 )
 from bot.config.secrets import require_real_secrets
+from bot.config.yamltext import yaml_where
 
 __all__ = [
     "MODES",
@@ -40,4 +41,5 @@ __all__ = [
     "load_config",
     "parse_duration",
     "require_real_secrets",
+    "yaml_where",
 ]

@@ -17,6 +17,7 @@ import yaml
 from bot.config.fields import ConfigError
 from bot.config.menu import check_menu
 from bot.config.schema import Config, SlaConfig
+from bot.config.yamltext import BadScalar, yaml_where
 
 ENV_PREFIX = "MULIN_"
 
@@ -57,8 +58,9 @@ def _env_value(name: str, path: list[str], value: str) -> Any:
         return value
     try:
         return yaml.safe_load(value)
-    except yaml.YAMLError:
-        raise ConfigError(f"{name}: not a valid value for {'.'.join(path)}") from None
+    except yaml.YAMLError as exc:
+        detail = f": {exc.problem}" if isinstance(exc, BadScalar) else ""  # a line means nothing
+        raise ConfigError(f"{name}: not a valid value for {'.'.join(path)}{detail}") from None
 
 
 def _is_text(path: list[str]) -> bool:
@@ -128,9 +130,7 @@ def load_config(path: str | Path, environ: Mapping[str, str] | None = None) -> C
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"--config: {p} is not valid YAML{where}") from None
+        raise ConfigError(f"--config: {p} is not valid YAML{yaml_where(exc)}") from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

@@ -4,7 +4,6 @@ the page polls to refresh itself without losing the filters."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.console import texts as t
+from bot.console.masking import for_viewer, hide_phones, mask_phone
 from bot.console.push_problems import push_problem
 from bot.console.scope import Viewer, order_in_grid, scoped
 from bot.console.web import VIEWER, FormError, page
@@ -255,20 +255,8 @@ async def fragment(request: web.Request) -> web.Response:
     return page(request, "board_rows.html", await _rows(request))
 
 
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
-
-
 def local(moment: datetime | None, tz: Any, fmt: str = "%m-%d %H:%M") -> str:
     return moment.astimezone(tz).strftime(fmt) if moment else ""
-
-
-_PHONE = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
-
-
-def hide_phones(text: str) -> str:
-    """Mobile numbers inside free text, masked (for those not allowed to see them)."""
-    return _PHONE.sub(r"\1****\2", text)
 
 
 def place(row: Any) -> str:
@@ -280,6 +268,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "place": place,
     "mask": mask_phone,
     "hide_phones": hide_phones,
+    "for_viewer": for_viewer,
     "category_name": lambda c: CATEGORY_NAMES.get(c, c),
     "status_name": lambda s: texts.STATUS_NAMES.get(s, s),
     "push_problem": push_problem,

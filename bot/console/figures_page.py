@@ -28,6 +28,7 @@ from bot.console.figures_scope import (
     parse_period,
     previous_month,
 )
+from bot.console.masking import shown_to
 from bot.console.scope import Viewer
 from bot.console.web import VIEWER, page, refuse
 from bot.keys import CLOCK, CONFIG, FIGURES_CACHE, READER, READS
@@ -219,6 +220,7 @@ async def monthly_download(request: web.Request) -> web.StreamResponse:
         facts=choice.keep(data.facts),
         visits=choice.keep_visits(data.visits),
         names=choice.keep_leaders(data.names),
+        text=shown_to(viewer),
     )
 
     def write() -> bytes:

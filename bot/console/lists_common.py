@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -26,6 +27,20 @@ MAX_ID = 2**31 - 1
 
 
 MAX_UPLOAD = 2 * 1024 * 1024
+_COUNT = re.compile(r"[0-9]{1,9}")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def flash(request: web.Request, imported: str = "") -> str:
+    """The green banner after a change (``?done=``): its message with the counts the address
+    carries (``n``, or an import's counts into ``imported``). A count that is not a whole
+    number (words someone put in a link) means no banner at all."""
+    done = request.query.get("done", "")
+    message = imported if done == "import" and imported else lt.FLASH.get(done, "")
+    counts = {name: request.query.get(name, "") for name in _PLACEHOLDER.findall(message)}
+    if not all(_COUNT.fullmatch(value) for value in counts.values()):
+        return ""
+    return message.format(**counts)
 
 
 def uploaded(form: MultiDictProxy[Any]) -> bytes | None:

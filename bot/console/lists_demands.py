@@ -19,6 +19,7 @@ from bot.console.lists_common import (
     audit,
     communities,
     editor,
+    flash,
     ids,
     list_scope,
     money,
@@ -104,12 +105,11 @@ async def demands(request: web.Request) -> web.Response:
                 "title": title or g.title,
             }
         )
-    flash = lt.FLASH.get(request.query.get("done", ""), "").format(n=request.query.get("n", ""))
     context = {
         "rows": rows,
         "period": name,
         "all": minimum == 1,
-        "flash": flash,
+        "flash": flash(request),
         "owned": owned,
         "street": scope.whole_street,
     }

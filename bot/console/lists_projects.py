@@ -20,6 +20,7 @@ from bot.console.lists_common import (
     communities,
     community_field,
     editor,
+    flash,
     ids,
     list_scope,
     money,
@@ -27,7 +28,9 @@ from bot.console.lists_common import (
     show,
     uploaded,
 )
-from bot.console.web import PREFIX, FormError, field
+from bot.console.masking import shown_to
+from bot.console.scope import Viewer
+from bot.console.web import PREFIX, VIEWER, FormError, field
 from bot.keys import CLOCK, READS, SESSIONS
 from bot.lists import history, project_import, project_sheet, projects
 from bot.lists import words as lw
@@ -63,11 +66,6 @@ async def _project_page(
         rows, demands, found = await _shown(s, scope)
         owned = await communities(s, scope)
         changes = await history.changes(s, None, limit=50, where=scope.changes())
-    n = request.query.get("n", "")
-    flash = lt.FLASH.get(request.query.get("done", ""), "").format(n=n)
-    if request.query.get("done") == "import":
-        counts = {k: request.query.get(k, "0") for k in ("added", "updated", "same", "told")}
-        flash = lw.PROJECTS_IMPORTED.format(**counts)
     context = {
         "rows": rows,
         "demands": demands,
@@ -77,7 +75,7 @@ async def _project_page(
         "names": {i: name for i, (_, name) in owned.items()},
         "filters": urlencode({"community": request.query.get("community", "")}),
         "changes": changes,
-        "flash": flash,
+        "flash": flash(request, lw.PROJECTS_IMPORTED),
         "problems": problems or [],
         "actions": lt.ACTIONS,
         "kinds": lt.KINDS,
@@ -155,12 +153,13 @@ async def project_report(request: web.Request) -> web.StreamResponse:
 
 
 async def project_export(request: web.Request) -> web.Response:
+    viewer: Viewer = request[VIEWER]
     async with request.config_dict[READS]() as s:
         scope = await list_scope(request, s)
         rows, demands, found = await _shown(s, scope)
         owned = await communities(s, scope)
     names: dict[int | None, str] = {i: name for i, (_, name) in owned.items()}
-    data = project_sheet.export(list(reversed(rows)), demands, found, names)
+    data = project_sheet.export(list(reversed(rows)), demands, found, names, shown_to(viewer))
     label = names.get(scope.pick) if scope.pick else None
     if label is None and len(owned) == 1:
         label = next(iter(owned.values()))[1]

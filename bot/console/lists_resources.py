@@ -11,20 +11,22 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.console import lists_texts as lt
 from bot.console.lists_common import (
     actor,
     audit,
     communities,
     community_field,
     editor,
+    flash,
     list_scope,
     money,
     not_editor,
     show,
     uploaded,
 )
-from bot.console.web import PREFIX, FormError, field
+from bot.console.masking import shown_to
+from bot.console.scope import Viewer
+from bot.console.web import PREFIX, VIEWER, FormError, field
 from bot.keys import CLOCK, READS, SESSIONS
 from bot.lists import history, projects, resources, sheet
 from bot.lists import words as lw
@@ -47,13 +49,6 @@ async def _resource_page(
         rows = await resources.all_resources(s, scope)
         owned = await communities(s, scope)
         changes = await history.changes(s, "resource", limit=50, where=scope.changes())
-    flash = lt.FLASH.get(request.query.get("done", ""), "")
-    if request.query.get("done") == "import":
-        flash = lw.IMPORTED.format(
-            added=request.query.get("added", "0"),
-            updated=request.query.get("updated", "0"),
-            same=request.query.get("same", "0"),
-        )
     context = {
         "rows": rows,
         "editable": {r.id for r in rows if scope.edits_resource(r)},
@@ -63,7 +58,7 @@ async def _resource_page(
         "filters": urlencode({"community": request.query.get("community", "")}),
         "changes": changes,
         "problems": problems or [],
-        "flash": flash,
+        "flash": flash(request, lw.IMPORTED),
     }
     return show(request, "list_resources.html", context, status)
 
@@ -144,12 +139,13 @@ def _places(owned: dict[int, tuple[str, str]], default: int | None) -> sheet.Pla
 
 
 async def resource_export(request: web.Request) -> web.Response:
+    viewer: Viewer = request[VIEWER]
     async with request.config_dict[READS]() as s:
         scope = await list_scope(request, s)
         owned = await communities(s, scope)
         rows = await resources.all_resources(s, scope)
     names = {i: name for i, (_, name) in owned.items()}
-    data = sheet.export(rows, names)
+    data = sheet.export(rows, names, shown_to(viewer))
     label = names.get(scope.pick or -1) if scope.pick else None
     if label is None and len(owned) == 1:
         label = next(iter(names.values()))

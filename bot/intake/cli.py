@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
@@ -55,9 +56,13 @@ def _read(line: str, default_now: datetime | None) -> tuple[Any, str, datetime |
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise _LineError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except (RecursionError, ValueError):  # nested too deeply, a number too long to read
+        raise _LineError("invalid JSON: nested too deeply or a number too long") from None
     if not isinstance(record, dict):
         raise _LineError("invalid JSON object")
     rid = record.get("id")
+    if isinstance(rid, float) and not math.isfinite(rid):
+        raise _LineError("id must be a string or a finite number")  # 1e999 would echo as Infinity
     try:
         if "text" not in record:
             raise _LineError("missing text")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +19,14 @@ from bot.kpi.sheets import visit_weeks
 from bot.lists.scope import ListScope
 from bot.lists.tables import month_tables
 from bot.orders.sla import sla_of
+from bot.storage.output import (
+    OutputError,
+    cannot_write,
+    check_output,
+    create,
+    discard,
+    partial_of,
+)
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
 
@@ -61,40 +68,52 @@ def run_report_monthly(
     """0 written; 2 the output cannot be written; 1 the database failed."""
     target = Path(output) if output else Path(file_name(period))
     if target.parent and not target.parent.is_dir():
-        print(f"mulin: --output: no such directory: {target.parent}", file=err)
+        print(f"mulin: --output: cannot write {target}: no directory {target.parent}", file=err)
         return 2
     now = (clock or SystemClock()).now().astimezone(UTC)
-    bar = tqdm(total=STEPS + 1, desc="月报", unit="步", file=err, disable=None, leave=False)
+    partial = partial_of(target)
     try:
-        with bar:
-
-            async def work(engine: AsyncEngine) -> MonthData:
-                return await month_data(engine, config, period, now)
-
-            bar.set_postfix_str("读取工单")
-            data = asyncio.run(with_database(config.database.url, work))
-            bar.update()
-
-            def step(sheet: str) -> None:
-                bar.set_postfix_str(sheet)
-                bar.update()
-
-            workbook = build_workbook(data, step)
-            partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-            try:
-                workbook.save(partial)
-                partial.replace(target)  # never a half-written report under the real name
-            finally:
-                partial.unlink(missing_ok=True)
+        # before the month is read: not the live database, and a place that can be written
+        check_output(target, config.database.url)
+        create(partial, target)
+        data = _write_report(config, period, now, partial, err)
+        partial.replace(target)  # never a half-written report under the real name
+    except OutputError as exc:
+        print(f"mulin: {exc}", file=err)
+        return 2
     except DATABASE_ERRORS as exc:
         if isinstance(exc, OSError) and exc.filename is not None:
-            print(f"mulin: --output: cannot write {target}: {exc.strerror}", file=err)
+            print(f"mulin: {cannot_write(target, exc)}", file=err)
             return 2
         print(failure_line(exc), file=err)
         return 1
+    finally:
+        discard(partial)
     count = sum(1 for o in data.facts if period.contains(o.created_at))
     print(f"{target} ({period.label}, {count} 件工单)", file=out)
     return 0
+
+
+def _write_report(
+    config: Config, period: Period, now: datetime, partial: Path, err: TextIO
+) -> MonthData:
+    """Read the month and write its workbook to ``partial``, with progress on a terminal."""
+    bar = tqdm(total=STEPS + 1, desc="月报", unit="步", file=err, disable=None, leave=False)
+    with bar:
+
+        async def work(engine: AsyncEngine) -> MonthData:
+            return await month_data(engine, config, period, now)
+
+        bar.set_postfix_str("读取工单")
+        data = asyncio.run(with_database(config.database.url, work))
+        bar.update()
+
+        def step(sheet: str) -> None:
+            bar.set_postfix_str(sheet)
+            bar.update()
+
+        build_workbook(data, step).save(partial)
+    return data
 
 
 def month_arg(text: str, config: Config) -> Period:

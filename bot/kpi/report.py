@@ -24,6 +24,7 @@ from bot.kpi.figures import OrderFact, Summary, daily_counts, summarize
 from bot.kpi.load import Names, VisitFact
 from bot.kpi.period import Period
 from bot.lists import tables as lists
+from bot.lists.cells import keep_text, risky
 from bot.orders.timers import Sla
 
 if TYPE_CHECKING:  # openpyxl's streaming sheet, named for the type checker only
@@ -54,6 +55,8 @@ class MonthData:
     as_of: datetime
     generated_at: datetime
     lists: lists.ListTables = field(default_factory=lists.ListTables)
+    # each text cell as the reader may see it (phone numbers masked for a console viewer)
+    text: Callable[[str], str] | None = None
 
 
 class _Out:
@@ -62,8 +65,14 @@ class _Out:
     Streaming keeps a month of orders out of memory as cell objects: the workbook is written
     in about half the time and a fraction of the memory of a normal one."""
 
-    def __init__(self, ws: WriteOnlyWorksheet, widths: Sequence[int], freeze: str | None = None):
-        self.ws, self.row = ws, 0
+    def __init__(
+        self,
+        ws: WriteOnlyWorksheet,
+        widths: Sequence[int],
+        freeze: str | None = None,
+        text: Callable[[str], str] | None = None,
+    ):
+        self.ws, self.row, self.text = ws, 0, text
         for col, width in enumerate(widths, 1):  # before the first row: written with it
             ws.column_dimensions[get_column_letter(col)].width = width
         if freeze:
@@ -71,9 +80,9 @@ class _Out:
 
     def line(self, *values: object, font: Font | None = None) -> int:
         """One row (the first cell in ``font`` if given); returns its number."""
-        cells: list[object] = list(values)
+        cells: list[object] = [self._value(v) for v in values]
         if font is not None and cells:
-            cells[0] = self._cell(cells[0], font=font)
+            cells[0] = self._cell(self._shown(values[0]), font=font)
         self.ws.append(cells)
         self.row += 1
         return self.row
@@ -91,11 +100,13 @@ class _Out:
             return self._cell(value, number_format=_PERCENT)
         if isinstance(value, datetime):
             return self._cell(value, number_format=_TIME)
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            # openpyxl writes such a string as a formula: a resident's words (the summary)
-            # must never run in the office's spreadsheet
-            return "'" + value
+        value = self._shown(value)
+        if risky(value):  # a resident's words (the summary) never run as a formula
+            return self._cell(value)
         return value
+
+    def _shown(self, value: object) -> object:
+        return self.text(value) if self.text is not None and isinstance(value, str) else value
 
     def _cell(
         self,
@@ -104,7 +115,7 @@ class _Out:
         fill: PatternFill | None = None,
         number_format: str | None = None,
     ) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = keep_text(WriteOnlyCell(self.ws, value=value))
         if font is not None:
             cell.font = font
         if fill is not None:
@@ -112,9 +123,6 @@ class _Out:
         if number_format is not None:
             cell.number_format = number_format
         return cell
-
-
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def _chart(kind: type[BarChart] | type[LineChart], title: str, ws: Any, top: int, end: int) -> Any:
@@ -128,7 +136,7 @@ def _chart(kind: type[BarChart] | type[LineChart], title: str, ws: Any, top: int
 
 
 def _summary(ws: WriteOnlyWorksheet, data: MonthData, summary: Summary) -> None:
-    p, out = data.period, _Out(ws, (18, 14, 14, 16))
+    p, out = data.period, _Out(ws, (18, 14, 14, 16), text=data.text)
     this, before = summary.figures, summary.previous
     out.line(f"{TITLE} · {p.label}", font=Font(bold=True, size=14))
     out.line(
@@ -154,14 +162,14 @@ def _summary(ws: WriteOnlyWorksheet, data: MonthData, summary: Summary) -> None:
 
 
 def _orders(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
-    out = _Out(ws, (9, 17, 10, 6, 12, 8, 30, 12, 10, 17, 17, 17, 6, 6, 6, 6), "B2")
+    out = _Out(ws, (9, 17, 10, 6, 12, 8, 30, 12, 10, 17, 17, 17, 6, 6, 6, 6), "B2", data.text)
     rows = sheets.order_rows(data.facts, data.names, data.period)
     out.table(sheets.ORDER_HEADERS, rows or [[EMPTY]])
 
 
 def _cut(by: str) -> Callable[[WriteOnlyWorksheet, MonthData, Summary], None]:
     def write(ws: WriteOnlyWorksheet, data: MonthData, summary: Summary) -> None:
-        out = _Out(ws, (14, *([12] * len(sheets.CUT_FIGURES))), "B2")
+        out = _Out(ws, (14, *([12] * len(sheets.CUT_FIGURES))), "B2", data.text)
         rows = sheets.cut_rows(summary.cuts[by], by, data.names)
         top, end = out.table(sheets.cut_headers(by), rows or [[EMPTY]])
         if rows and by in ("place", "category"):
@@ -172,7 +180,7 @@ def _cut(by: str) -> Callable[[WriteOnlyWorksheet, MonthData, Summary], None]:
 
 
 def _visits(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
-    p, names, out = data.period, data.names, _Out(ws, (17, 12, 12, 10, 16, 10))
+    p, names, out = data.period, data.names, _Out(ws, (17, 12, 12, 10, 16, 10), text=data.text)
     out.line(f"网格长每周走访：至少 {sheets.DUTY_VISITS} 次、{sheets.DUTY_HOURS} 小时", font=_BOLD)
     out.line()
     duty = [
@@ -193,7 +201,7 @@ def _visits(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
 
 
 def _lists(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
-    out = _Out(ws, (40, 24, 10, 12, 14, 12, 10, 20, 30))
+    out = _Out(ws, (40, 24, 10, 12, 14, 12, 10, 20, 30), text=data.text)
     parts = (
         ("需求清单（本月两次及以上的问题）", lists.DEMAND_HEADERS, data.lists.demands),
         ("资源清单", lists.RESOURCE_HEADERS, data.lists.resources),

@@ -6,7 +6,7 @@ yuan as exact decimals. :mod:`bot.lists.project_import` reads the same workbook 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.lists import words as w
+from bot.lists.cells import keep_texts
 from models.lists import DemandGroup, PartnerResource, Project
 
 HEADERS = (
@@ -49,13 +50,13 @@ def _resources(p: Project, found: Mapping[int, PartnerResource]) -> str:
     return "；".join(out)
 
 
-def _plain(sheet: Worksheet, columns: int) -> None:
-    """Text typed by people is never a formula; money shows to the fen."""
-    for row in sheet.iter_rows(min_row=2, max_col=columns):
+def _plain(sheet: Worksheet, text: Callable[[str], str] | None) -> None:
+    """Text typed by people is never a formula (and is as ``text`` shows it); money shows to
+    the fen."""
+    keep_texts(sheet, text)
+    for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-            elif isinstance(cell.value, Decimal):
+            if isinstance(cell.value, Decimal):
                 cell.number_format = MONEY
 
 
@@ -64,9 +65,11 @@ def export(
     demands: Mapping[int, DemandGroup],
     resources: Mapping[int, PartnerResource],
     communities: Mapping[int | None, str],
+    text: Callable[[str], str] | None = None,
 ) -> bytes:
     """The workbook of ``projects``; ``demands`` and ``resources`` by id (those linked),
-    ``communities``: community id -> name."""
+    ``communities``: community id -> name; ``text``: each text cell as its reader may see it
+    (phone numbers masked for a viewer)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -89,8 +92,8 @@ def export(
             ])  # fmt: skip
     total = sum(p.budget_fen for p in projects)
     sheet.append([None, w.TOTAL_LABEL, None, None, None, yuan(total)])
-    _plain(sheet, len(HEADERS))
-    _plain(steps, len(MILESTONE_HEADERS))
+    _plain(sheet, text)
+    _plain(steps, text)
     for column, width in zip("ABCDEFGHIJK", (6, 24, 12, 18, 10, 14, 8, 40, 40, 8, 16), strict=True):
         sheet.column_dimensions[column].width = width
     for column, width in zip("ABCDE", (8, 24, 12, 30, 14), strict=True):

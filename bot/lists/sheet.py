@@ -4,7 +4,7 @@ imported all or nothing, every bad row reported by its row number."""
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.lists import words as w
+from bot.lists.cells import keep_texts
 from bot.lists.money import BadAmount, parse_yuan, yuan
 from bot.lists.projects import ListError
 from bot.lists.resources import ResourceSpec, problem, save
@@ -37,8 +38,13 @@ class Line:
     spec: ResourceSpec
 
 
-def export(resources: list[PartnerResource], communities: Mapping[int, str]) -> bytes:
-    """The sheet; ``communities``: community id -> name, for the 范围 column."""
+def export(
+    resources: list[PartnerResource],
+    communities: Mapping[int, str],
+    text: Callable[[str], str] | None = None,
+) -> bytes:
+    """The sheet; ``communities``: community id -> name, for the 范围 column; ``text``: each
+    text cell as its reader may see it (phone numbers masked for a viewer)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -53,10 +59,7 @@ def export(resources: list[PartnerResource], communities: Mapping[int, str]) -> 
         )  # fmt: skip
     total = sum(r.amount_fen for r in resources)
     sheet.append([None, w.TOTAL_LABEL, None, None, None, total / 100])
-    for row in sheet.iter_rows(min_row=2, max_col=5):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text typed by people is never a formula
+    keep_texts(sheet, text)  # text typed by people is never a formula
     for column, width in zip("ABCDEFG", (8, 24, 8, 20, 40, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):

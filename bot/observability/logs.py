@@ -105,11 +105,18 @@ def configure(level: int | str = logging.INFO, format: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # At debug level SQLAlchemy and aiosqlite would log every statement with its parameters:
+    # rooms, addresses, tokens. Their warnings and errors still come through.
+    for name in _CHATTY_WITH_DATA:
+        logging.getLogger(name).setLevel(logging.WARNING)
     quiet_protocol_errors()
     # A line per tick otherwise, and a warning every interval while a tick waits on a stalled
     # database ("skipped: maximum number of running instances"): the tick's own outage line
     # says what matters.
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
+
+
+_CHATTY_WITH_DATA = ("sqlalchemy", "aiosqlite", "asyncpg")
 
 
 class _ProtocolErrorFilter(logging.Filter):
@@ -121,6 +128,8 @@ class _ProtocolErrorFilter(logging.Filter):
         from aiohttp.http_exceptions import HttpProcessingError
 
         exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and isinstance(exc.__cause__, HttpProcessingError):
+            exc = exc.__cause__  # a body that fails to inflate (RequestPayloadError from it)
         if isinstance(exc, HttpProcessingError):
             record.levelno, record.levelname = logging.INFO, "INFO"
             record.msg = "malformed HTTP request refused (%s): %s"

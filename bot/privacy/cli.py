@@ -22,6 +22,14 @@ from bot.privacy.records import ERASE, EXPORT, open_requests, record
 from bot.privacy.retention import prune
 from bot.privacy.workbook import export_workbook
 from bot.storage.engine import session_factory
+from bot.storage.output import (
+    OutputError,
+    cannot_write,
+    check_output,
+    create,
+    discard,
+    partial_of,
+)
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 
 OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -85,24 +93,43 @@ def _export(config: Config, openid: str, output: str | None, out: TextIO, err: T
                 await record(s, EXPORT, openid, "cli", output or "stdout", now)
             return data
 
-    data = asyncio.run(with_database(config.database.url, work))
-    if not data["found"]:
-        return _nothing_held(openid, err)
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-    if output:
-        try:
-            if output.lower().endswith(".xlsx"):
-                Path(output).write_bytes(export_workbook(data))
-            else:
-                Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"mulin: --output: cannot write {output}: {exc.strerror or exc}", file=err)
-            return 1
-    else:
-        out.write(text)
+    target = Path(output) if output else None
+    partial = partial_of(target) if target else None
+    try:
+        if target and partial:  # before anything is read or recorded as exported
+            check_output(target, config.database.url)
+            create(partial, target)
+        data = asyncio.run(with_database(config.database.url, work))
+        if not data["found"]:
+            return _nothing_held(openid, err)
+        _write_export(data, target, partial, out)
+    except OutputError as exc:
+        print(f"mulin: {exc}", file=err)
+        return 2
+    finally:
+        if partial:
+            discard(partial)
     audit.warning("privacy export of %s (%s)", openid, output or "stdout")
     print(f"mulin: exported what is held about {openid}", file=err)
     return 0
+
+
+def _write_export(
+    data: dict[str, Any], target: Path | None, partial: Path | None, out: TextIO
+) -> None:
+    """JSON on ``out``, or a file (.xlsx: a workbook) written as ``partial`` and renamed."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    if target is None or partial is None:
+        out.write(text)
+        return
+    try:
+        if target.name.lower().endswith(".xlsx"):
+            partial.write_bytes(export_workbook(data))
+        else:
+            partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        raise cannot_write(target, exc) from None
 
 
 def _requests(config: Config, out: TextIO) -> int:

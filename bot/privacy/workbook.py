@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from bot.lists.cells import keep_texts
 from bot.orders.dispatch import CATEGORY_NAMES
 from bot.texts import STATUS_NAMES
 
@@ -110,18 +111,12 @@ def _readable(column: str, value: Any) -> Any:
     return value
 
 
-# openpyxl writes a string that starts with "=" as a formula: a resident's text must never run
-# in the office's spreadsheet (formula injection), so such text is quoted like Excel does.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float):
         return value
     if not isinstance(value, str):
         value = json.dumps(value, ensure_ascii=False, default=str)
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters XML cannot hold
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters XML cannot hold
 
 
 def export_workbook(data: dict[str, Any]) -> bytes:
@@ -141,6 +136,8 @@ def export_workbook(data: dict[str, Any]) -> bytes:
         for row in rows:
             if isinstance(row, dict):
                 sheet.append([_cell(_readable(c, row.get(c))) for c in columns])
+    for sheet in book.worksheets:  # a resident's text never runs as a formula
+        keep_texts(sheet)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -93,7 +93,7 @@ async def history(request: web.Request) -> web.Response:
 async def _body(request: web.Request) -> dict[str, Any] | None:
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return None
     return body if isinstance(body, dict) else None
 

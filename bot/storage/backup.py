@@ -17,10 +17,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from bot.storage.migrations import known_revisions
+from bot.storage.output import check_output, create, discard
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 # Not application data: migrations' bookkeeping. A database holding only these is empty.
 BOOKKEEPING = {"alembic_version", "sqlite_sequence"}
+# In every mulin database, from the first migration on (with the schema revision's table).
+MULIN_TABLES = {"alembic_version", "inbound_messages", "wechat_users"}
 SECRET_TABLES = ("wechat_tokens",)  # the access token: emptied in the copy
 SESSION_TABLES = ("console_sessions",)  # signed-in browsers' tokens: left out of the copy
 
@@ -64,7 +69,7 @@ def _sqlite_backup(source: Path, output: Path) -> None:
     if not source.exists():
         raise BackupError(f"database.url: no database at {source}")
     partial = output.with_name(output.name + ".partial")
-    partial.unlink(missing_ok=True)
+    create(partial, output)  # an empty file: SQLite makes a database of it
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
         dst = sqlite3.connect(partial)
@@ -107,6 +112,39 @@ def _sqlite_rows(path: Path) -> int:
         return sum(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
     finally:
         conn.close()
+
+
+def _sqlite_contents(path: Path) -> tuple[str, set[str], str | None]:
+    """(quick_check's verdict, the tables, the schema revision) of a SQLite file."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        verdict = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = str(row[0]) if row else None
+        return verdict, tables, revision
+    finally:
+        conn.close()
+
+
+def _check_sqlite_backup(path: Path) -> None:
+    """Refuse, before anything is replaced, a file that is damaged or is not a mulin database
+    this version can bring up to date (``--force`` would otherwise wipe the data for it)."""
+    try:
+        verdict, tables, revision = _sqlite_contents(path)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"--input: {path} is damaged or incomplete ({exc})") from None
+    if verdict != "ok":
+        raise BackupError(f"--input: {path} is damaged (SQLite quick_check failed)")
+    if not tables >= MULIN_TABLES or revision is None:
+        raise BackupError(f"--input: {path} is not a mulin database (no mulin tables in it)")
+    if revision not in known_revisions():
+        raise BackupError(
+            f"--input: {path} has schema {revision!r}, which this version does not know:"
+            " restore it with the mulin that made it"
+        )
 
 
 def _sqlite_restore(backup: Path, dest: Path) -> None:
@@ -163,6 +201,7 @@ def _run(argv: list[str], env: dict[str, str]) -> None:
 def _pg_backup(url: URL, output: Path) -> None:
     args, env = _pg_args(url)
     partial = output.with_name(output.name + ".partial")
+    create(partial, output)
     argv = [_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--no-privileges"]
     argv += [f"--exclude-table-data={t}" for t in (*SECRET_TABLES, *SESSION_TABLES)]
     _run([*argv, "--file", str(partial), url.database or "postgres"], env)
@@ -183,14 +222,11 @@ def backup(url: str, output: Path) -> None:
     """Write a consistent copy of the database at ``url`` to ``output``."""
     t = target(url)
     if not output.parent.exists():
-        raise BackupError(f"--output: no directory {output.parent}")
-    if output.is_dir():
-        raise BackupError(f"--output: {output} is a directory; name the backup file")
+        raise BackupError(f"--output: cannot write {output}: no directory {output.parent}")
+    check_output(output, url)  # OutputError: not the database, not a directory
     partial = output.with_name(output.name + ".partial")
     try:
         if t.sqlite:
-            if output.resolve() == t.path.resolve():
-                raise BackupError("--output: is the database itself")
             _sqlite_backup(t.path, output)
         else:
             _pg_backup(t.url, output)
@@ -198,7 +234,7 @@ def backup(url: str, output: Path) -> None:
         raise BackupError(f"database: {t.path} is not a readable SQLite database ({exc})") from None
     finally:
         # a failed copy leaves nothing behind: it may hold residents' data
-        partial.unlink(missing_ok=True)
+        discard(partial)
 
 
 def backup_kind(path: Path) -> str:
@@ -220,6 +256,8 @@ def check_restorable(url: str, backup_file: Path, rows_in_target: int, force: bo
     wanted = "sqlite" if t.sqlite else "postgresql"
     if kind != wanted:
         raise BackupError(f"--input: a {kind} backup cannot be restored into {wanted}")
+    if kind == "sqlite":
+        _check_sqlite_backup(backup_file)
     if rows_in_target and not force:
         raise NotEmpty(
             f"database.url: the database already holds {rows_in_target} rows;"

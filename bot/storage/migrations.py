@@ -22,6 +22,15 @@ def alembic_config() -> AlembicConfig:
     return cfg
 
 
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of mulin has a migration for."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(
+        r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    )
+
+
 class SchemaUnknown(OSError):
     """The database records a schema revision this version of mulin does not know: it was
     made or upgraded by a newer version (a rollback of the software). An ``OSError``, so every

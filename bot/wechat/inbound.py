@@ -65,10 +65,9 @@ class InboundCodec:
         expected = _sha1(self.config.token, ts, nonce)
         if not hmac.compare_digest(expected.encode(), sig.encode()):
             raise Rejected(403, "bad signature")
-        try:
-            stamp = int(ts)
-        except ValueError:
-            raise Rejected(403, "bad timestamp") from None
+        if not (ts.isascii() and ts.isdigit()) or len(ts) > _TIMESTAMP_DIGITS:
+            raise Rejected(403, "bad timestamp")  # a longer number cannot be compared with now
+        stamp = int(ts)
         current = time.time() if now is None else now
         if abs(current - stamp) > self.window:
             raise Rejected(403, "stale timestamp")
@@ -188,6 +187,7 @@ _DECLARATIONS = re.compile(r"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENCRYPT = re.compile(r"<Encrypt>\s*(?:<!\[CDATA\[([^\]<]*)\]\]>|([^<]*))\s*</Encrypt>")
 # The columns the fields land in; a longer value is signed but nothing WeChat sends.
 _TYPE_MAX, _EVENT_MAX, _ACCOUNT_MAX = 32, 64, 64
+_TIMESTAMP_DIGITS = 12  # Unix seconds have 10 digits until the year 2286
 # WeChat's deepest documented element is four levels down (SendPicsInfo/PicList/item/…).
 MAX_DEPTH = 8
 

@@ -47,15 +47,7 @@ async def _receive(request: web.Request) -> web.Response:
     config = app[CONFIG]
     try:
         codec.check_query(request.query)  # before the body is read
-        if (
-            request.content_length is not None
-            and request.content_length > config.server.max_body_bytes
-        ):
-            raise Rejected(413, "body too large")
-        if request.content_length is not None:
-            body = await request.read()  # its length is known and under the cap
-        else:
-            body = await _read_capped(request, config.server.max_body_bytes)
+        body = await _read_body(request, config.server.max_body_bytes)
         decoded = codec.decode(request.query, body)
     except Rejected as exc:
         metrics.count("rejected")
@@ -100,6 +92,17 @@ async def _receive(request: web.Request) -> web.Response:
         return web.Response(text="success")
     xml = codec.encode_reply(outcome.reply, decoded.incoming, decoded.encrypted, request.query)
     return web.Response(text=xml, content_type="application/xml")
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes:
+    if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+        # WeChat never compresses; a body that claims to be would fail to inflate
+        raise Rejected(415, "compressed body")
+    if request.content_length is not None and request.content_length > limit:
+        raise Rejected(413, "body too large")
+    if request.content_length is not None:
+        return await request.read()  # its length is known and under the cap
+    return await _read_capped(request, limit)
 
 
 async def _read_capped(request: web.Request, limit: int) -> bytes:

@@ -174,6 +174,15 @@ def test_add_reports_every_problem_and_adds_nothing(db_url: str, tmp_path: Path)
         (["enable", "99"], "mulin: no broadcast rule 99"),
         (["preview", "1", "--first", "-1"], "--first must not be negative"),
         (["add", "/nonexistent/rules.yaml"], "file not found"),
+        # found from outside: an id the database cannot hold was a traceback
+        *(
+            (
+                [command, "99999999999999999999999"],
+                "mulin: no broadcast rule 99999999999999999999999",
+            )
+            for command in ("show", "enable", "disable", "remove", "preview", "run")
+        ),
+        (["show", str(2**31)], f"mulin: no broadcast rule {2**31}"),  # PostgreSQL's integer
     ],
 )
 def test_bad_usage_is_one_line_exit_2(db_url: str, args: list[str], message: str) -> None:

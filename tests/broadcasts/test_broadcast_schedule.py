@@ -109,3 +109,16 @@ def test_turning_an_age_and_29_february() -> None:
         date(1961, 11, 20),
         date(1961, 11, 19),
     ]
+
+
+@pytest.mark.parametrize(
+    "text", ["提醒{date:>9999999999}", "提醒{date!r:>99999999}", "{time!s}", "{weekday:^40}"]
+)
+def test_a_placeholder_with_a_format_is_refused_before_it_can_pad_a_message(text: str) -> None:
+    from bot.broadcasts.rules import RulesInvalid, parse_rules
+
+    rule = {"name": "填充", "schedule": {"day_of_week": "mon", "hour": 9}, "audience": "community"}
+    with pytest.raises(RulesInvalid) as refused:
+        parse_rules([{**rule, "text": text}], SH)
+    assert any("takes no format" in error for error in refused.value.errors)
+    assert parse_rules([{**rule, "text": "提醒{date}{weekday}{time}"}], SH)

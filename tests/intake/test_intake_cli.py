@@ -137,3 +137,14 @@ def test_times_are_resolved_in_the_zone_given_whatever_the_offset_written() -> N
     got = [json.loads(row)["preferred_time"] for row in out.getvalue().splitlines()]
     assert got[0]["start"] == "2026-11-22T08:00:00+09:00"
     assert got[1]["start"] == "2026-11-21T08:00:00+09:00"  # a naive time is local
+
+
+def test_an_infinite_id_or_unreadable_nesting_is_a_line_error_in_valid_json() -> None:
+    deep = '{"id": 1, "text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    lines = ['{"id": 1e999, "text": "水管漏水"}', deep, '{"id": 2, "text": "谢谢"}']
+    out, err = io.StringIO(), io.StringIO()
+    run_parse(lines, out, err, NOW)
+    written = out.getvalue()
+    assert "Infinity" not in written and "internal error" not in written
+    rows = [json.loads(line) for line in written.splitlines()]
+    assert ["error" in row for row in rows] == [True, True, False]

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from bot.config import yaml_where
+from bot.lists.cells import from_csv
 from bot.roster.files.checks import validate
 from bot.roster.files.spec import (
     COLUMNS,
@@ -76,9 +78,7 @@ def load_yaml(data: bytes, source: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise RosterFileError(f"{source}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise RosterFileError(f"{source}: not valid YAML{where}") from None
+        raise RosterFileError(f"{source}: not valid YAML{yaml_where(exc)}") from None
     if not isinstance(doc, dict):
         raise RosterFileError(f"{source}: expected a mapping with community, grids and members")
     return doc
@@ -130,7 +130,8 @@ def _yaml_entries(
 def raw_from_csv(data: bytes, source: str) -> RawRoster:
     text = _decode_csv(data, source)
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = ((reader.line_num, row) for row in reader)
+    # a cell our export quoted so that a spreadsheet keeps it text ("'=...") reads as it was
+    rows = ((reader.line_num, [from_csv(cell) for cell in row]) for row in reader)
     return raw_from_rows(rows, "line", source)
 
 

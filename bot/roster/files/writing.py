@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.lists.cells import keep_texts, to_csv
 from bot.orders.dispatch import CATEGORY_NAMES, ROLE_NAMES
 from bot.roster.files.spec import (
     CHINESE_HEADERS,
@@ -64,7 +65,8 @@ def _member_data(m: MemberSpec) -> dict[str, Any]:
 
 
 def flat_rows(roster: Roster) -> list[list[str]]:
-    """The flat form: header, the community, the grids, the members (all cells text)."""
+    """The flat form: header, the community, the grids, the members (all cells text; the
+    CSV and XLSX writers keep a cell that looks like a formula as text)."""
     header = [CHINESE_HEADERS[c] for c in COLUMNS]
     rows = [header, _row(kind=KIND_NAMES["community"], id=roster.code, name=roster.name)]
     for g in roster.grids:
@@ -108,7 +110,8 @@ def dump_roster(roster: Roster, fmt: str) -> bytes:
         return text.encode("utf-8")
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(flat_rows(roster))
+        rows = [[to_csv(cell) for cell in row] for row in flat_rows(roster)]
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
         return buffer.getvalue().encode("utf-8")
     if fmt == "xlsx":
         return _xlsx_bytes(flat_rows(roster))
@@ -125,6 +128,7 @@ def _xlsx_bytes(rows: list[list[str]]) -> bytes:
     sheet.title = "花名册"
     for row in rows:
         sheet.append(row)
+    keep_texts(sheet)  # a name like "=HYPERLINK(...)" is a name, never a formula
     for column in sheet.iter_cols():
         for cell in column:
             cell.number_format = "@"  # text: Excel keeps phones and 1-2-501 as typed
