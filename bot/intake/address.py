@@ -86,6 +86,11 @@ _BARE_OPENING_RE = re.compile(
 # what may follow a message's opening number when it is a count, an amount or a line
 _OPENING_NOT_FLAT = re.compile(r"[多万千百路人号楼层公里斤次遍]")
 _FLAT_DOOR_RE = re.compile(r"门口|门缝|门前|家门|的门|家里|家的")
+# the people of a flat: 801租户, 302那个小伙子
+_FLAT_PEOPLE_RE = re.compile(
+    r"(?:那|这)(?:个|家|户|位)|租户|住户|业主|房东|房客|老人|老太|大爷|阿姨"
+)
+_FLAT_THAT_RE = re.compile(r"[那这]")
 _ORDER_TALK_RE = re.compile(r"取消|撤销|撤回|不用了|单子|工单|订单|进度")
 
 
@@ -155,6 +160,10 @@ class _Chain:
                 return True
             if _FLAT_DOOR_RE.match(text, self.end):
                 return True  # 1201门口, 从602门缝里: a flat's door
+            if _FLAT_PEOPLE_RE.match(text, self.end) and (
+                self.end - self.start == 3 or not _FLAT_THAT_RE.match(text, self.end)
+            ):
+                return True  # 801租户, 302那个小伙子 (2024那个时候 is a year)
             after = text[self.end : self.end + 1]
             if after == "的":
                 return True

@@ -42,6 +42,10 @@ _OPEN_SHAFT = re.compile(
 )
 
 
+# someone already poisoned by gas or fumes: 头很晕想吐, 人倒了
+_GAS_VICTIM = re.compile(r"晕|想吐|恶心|呕|头疼|头痛|昏|倒了|倒在|叫不醒|没反应|抽搐")
+
+
 def advice_for(hazard: str | None, text: str = "") -> tuple[tuple[str, ...], str]:
     """(emergency numbers, short advice in Chinese) for a hazard kind; for ``None`` or an
     unknown kind no number at all (paperwork never gets a fire-brigade line).  ``text``,
@@ -53,4 +57,7 @@ def advice_for(hazard: str | None, text: str = "") -> tuple[tuple[str, ...], str
         told = normalize(text)
         if _OPEN_SHAFT.search(told) and not IN_LIFT.search(_OPEN_SHAFT.sub("", told)):
             return ADVICE[hazard][0], texts.OPEN_SHAFT_ADVICE
+    if hazard == "gas" and text and _GAS_VICTIM.search(normalize(text)):
+        numbers, tip = ADVICE[hazard]
+        return (*numbers, "120"), tip + texts.GAS_POISONING_ADVICE
     return ADVICE[hazard]

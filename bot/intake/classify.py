@@ -62,6 +62,14 @@ _PROGRESS_RE = re.compile(
     r"|(?:单子|工单|报修|投诉|申请).{0,4}(?:怎么样了|咋样了|进度)"
 )
 _BIND_MAX_RESIDUAL = 12
+# a withdrawal says so (取消, 不用来了, 修好了, 报错了, 其实是…); "不是，那是我妈家" corrects
+# something else and withdraws nothing
+_CANCEL_WORDS = re.compile(
+    r"取消|撤|不用|不要|算了|别来|删|作废|好了|没事|解决|不需要|不必|cancel|no need|唔使|唔洗|唔要"
+    r"|冇事|冇得事|搞掂|免了|退|停|别|甭|嫑|莫|不麻烦|搞定|回来了|找到|修复|通了|不修|自己|已经|恢复"
+    r"|关了|关掉|报错|发错|看错|搞错|弄错|其实是|不是着火",
+    re.IGNORECASE,
+)
 _CONTENT_RE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
@@ -168,9 +176,7 @@ def classify(
         label = "status"
     elif signals.has_address and signals.residual_len == 0:
         label = "bind"
-    if label == "bind" and signals.residual_len > _BIND_MAX_RESIDUAL:
-        # a need is stated beside the address: it is an order, not a registration
-        label = _best_other(probs, "bind")
+    label = _second_thoughts(label, text, signals, probs)
     if label == "chat" and model is not None and (rest := _after_opening(text)) is not None:
         again = model.softmax(frozenset(extract_features(rest, signals)), "intent")
         best = max(again, key=lambda k: again[k])
@@ -184,6 +190,17 @@ def classify(
     if urgent:
         label = _urgent_label(label, text, signals, probs if model is not None else None)
     return split_label(label)
+
+
+def _second_thoughts(label: str, text: str, signals: Signals, probs: dict[str, float]) -> str:
+    """A withdrawal that says nothing of withdrawing, or a registration with a need beside
+    the address, is the model's next best reading."""
+    if label == "cancel" and len(probs) > 1 and not _CANCEL_WORDS.search(text):
+        return _best_other(probs, "cancel")
+    if label == "bind" and signals.residual_len > _BIND_MAX_RESIDUAL:
+        # a need is stated beside the address: it is an order, not a registration
+        return _best_other(probs, "bind")
+    return label
 
 
 def _urgent_label(label: str, text: str, signals: Signals, probs: dict[str, float] | None) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping
 
+from .concepts import concepts
+
 HAZARDS = (
     "fire",
     "gas",
@@ -63,7 +65,8 @@ _HAZARD_WORDS: dict[str, str] = {
     "violence": r"打人|打架|砍|刀|撬|入室|小偷|抢|动手|威胁|家暴|打老婆|打孩子|尖叫|砸门|闯|打起来|揍|掐"
     r"|殴|踹|棍|钢管|持械|行凶|群架",
     "self_harm": r"不想活|不想再活|不想再?生存|活不下去|想死|自杀|跳楼|要跳|往下跳|割腕|割自己|划自己|吞药|烧炭|轻生|一了百了"
-    r"|活够了|想不开|遗书|死了算了|结束生命",
+    r"|活够了|想不开|遗书|死了算了|结束生命|不想再?醒(?:过来|来)|想从.{0,6}(?:楼|窗|阳台|天台).{0,4}下去"
+    r"|最后一天.{0,8}(?:不用回|别回|别找|再见|永别)",
     "drowning": r"落水|溺水|掉河|掉湖|掉水|掉进|河里|湖里|池里|塘里|泳池|水库|扑腾|沉下去|冰窟窿|沉了",
     "animal": r"狗|咬|蛇|马蜂|蜂窝|野猪|猴子|疯狗",
 }
@@ -108,49 +111,6 @@ def minor_water(text: str, hazards: Collection[str]) -> bool:
     )
 
 
-# No water, no power, no heating: an outage is a repair however it is told (屋里冇得水了 一滴
-# 都冇得), unless something makes it a danger: sparks or smoke, water reaching electrics,
-# someone trapped, hurt or dependent on power (a ventilator), an old person who cannot be
-# reached, the cold.  A cracked pipe is an ordinary leak too (冻裂 滴水), which is why 裂 is
-# not a water escalation above: a burst says 爆 and water that pours says so.
-_OUTAGE = re.compile(
-    # (没有电器开着, 没电话: no appliance on, no phone — not an outage)
-    r"停水|没水|冇得水|没得水|没有水|不来水|不出水|停电|没电(?![器话梯脑视])|没得电|没有电(?![器话梯脑视])"
-    r"|断电|跳闸|没热水|没暖气|暖气不热"
-)
-_OUTAGE_ESCALATION = re.compile(
-    r"火|烟|焦|糊|烧|冒|滋|噼|啪|闪|响|淹|漫|喷|爆|涌|困|卡|锁|关在|出不|摔|倒|晕|血|救|快来|赶紧|紧急"
-    r"|呼吸|氧|透析|冻|冷得|中暑|几天|联系不上|不接|没人应|敲门|孩子|小孩|婴|宝宝"
-)
-
-
-def utility_outage(text: str, hazards: Collection[str]) -> bool:
-    """True for an outage (water, power, heating) that names no other danger (``text``
-    normalised, ``hazards`` its :func:`hazard_words`)."""
-    return (
-        set(hazards) <= {"flood", "electric"}
-        and _OUTAGE.search(text) is not None
-        and _OUTAGE_ESCALATION.search(text) is None
-    )
-
-
-# A routine service request (buy groceries, a regular clean, an application, a question)
-# that names no acute state at all is not an emergency, however old or frail the person it
-# is for: the model otherwise reads "老人" + "药" as a medical danger.  Any word of harm,
-# fire, water, violence, absence or pain keeps the model's decision.
-_ROUTINE_REQUEST = re.compile(
-    r"帮.{0,8}买|帮忙买|帮我买|买点|买些|买两|买几|送点|送些|代买|定期|每周|每个月|每月|打扫|想找人|想请人|能不能安排|安排个"
-    r"|申请|办理|咨询|请问|问一下|想问|有没有.{0,6}服务|陪.{0,4}聊|上门理发|助浴|送餐|老年餐"
-    r"|换.{0,2}灯泡|灯泡坏"
-)
-_ACUTE_STATE = re.compile(
-    r"摔|跌|倒|晕|昏|不动|叫不醒|叫不应|没反应|没气|呼吸|流血|出血|吐血|是血|血流|抽|吐|火|烟|焦|糊|煤气|燃气|天然气|味|漏|喷"
-    r"|淹|塌|掉|砸|困(?!难)|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
-    r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
-    r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|没接|心脏|犯病|发病"
-)
-
-
 # Something that could fall or give way some day (a rusty bracket, a cracked wall, 随时可能掉下来)
 # and a bare wire with no spark, water or hand near it are hazards to report, not dangers now:
 # the bot still answers with a safety line and alerts the grid leader (possible danger), but
@@ -162,7 +122,7 @@ _POTENTIAL = re.compile(
 _MOVING = re.compile(
     r"正在|在往下|一直|一路|掉渣|跌落|晃|摇|塌了|塌下|砸下|砸到|砸坏|砸了|砸在|掉下来了|掉了一|刚才|刚刚|咯吱"
     r"|咔|响|下沉|鼓|越来越|压|下面|底下|楼下|人行道|路上|主干道|人来人往|有人|小孩|孩子|在玩|在走"
-    r"|快倒|要倒|要塌|在倒|翻起来|连根|马上|悬空|吊在|挂在|探|往外倒|吹|风|往下掉|还在|变长|变宽|变大"
+    r"|快倒|要倒|要塌|在倒|翻起来|连根|马上|悬空|吊在|挂在|探|往外倒|往外歪|在歪|吹|风|往下掉|还在|变长|变宽|变大"
 )
 _FEARED = re.compile(r"(?:怕|担心|万一|恐怕|生怕)[^,，。.!！?？;；\s]*")
 _BARE_WIRE = re.compile(r"露|裸|破皮|铜丝|线头|外皮")
@@ -214,7 +174,9 @@ _GOING_ON = re.compile(r"现在|正在|一直在|还(?:在|开着|有|没|冒|�
 # 差点砸到小孩: a near miss told without anything still falling (还在掉, 刚才, 一直) is a
 # hazard to remove, not a danger now; the review set labels it so.
 _NEAR_MISS = re.compile(r"差(?:一)?点(?:儿)?(?:被|就)?(?:砸|撞|碰)")
-_STILL_FALLING = re.compile(r"刚|又|继续|不停|块块|一块一块|一片一片|随时|马上|快要|松|晃|裂|喷|爆")
+_STILL_FALLING = re.compile(
+    r"刚|又|继续|不停|块块|一块一块|一片一片|随时|马上|快要|松|晃|裂|喷|爆|挂着|悬着|吊着|另一半"
+)
 
 
 # 刚才说的冒烟是我看错了, 群里说有人掉河里了 是谣言: the alarm was false
@@ -244,22 +206,6 @@ def follow_up(text: str) -> bool:
         and _STILL_GOING.search(text) is None
         and _HELP_NOW.search(text) is None
     )
-
-
-# 推拉门掉轨了, 单元门的把手掉了: a fitting that came off, nothing falling on anyone
-_FITTING = re.compile(
-    r"(?:把手|拉手|门把|扶手|合页|铰链|门吸|锁芯|按钮|按键|旋钮|滑轮|挂钩|门牌|插销)(?:也|又|都)?掉了|掉轨|脱轨"
-)
-# (燃气灶旋钮掉了 还一直往外跑气: what came off lets gas, water or current out)
-_FITTING_DANGER = re.compile(
-    r"砸|伤|人|孩子|小孩|楼下|高空|窗外|往下|掉下|血|摔|气|烟|火|焦|水|电|漏|冒|嘶|喷|响|味"
-)
-
-
-def loose_fitting(text: str) -> bool:
-    """True for a door handle or a sliding door come off, and no harm told (``text``
-    normalised)."""
-    return _FITTING.search(text) is not None and _FITTING_DANGER.search(text) is None
 
 
 def false_alarm(text: str) -> bool:
@@ -308,23 +254,36 @@ def handled_report(text: str, kind_of: Callable[[str], str | None]) -> bool:
 # Venting in internet slang (人麻了, 我裂开了, 打工人, 笑死, 家人们谁懂): "不想活了" about a
 # Monday or "原地去世" about a client is a mood, not a danger.  The normaliser has removed the
 # emoji.  Anyone who says it is real this time (是真的, 不是开玩笑, 笑不出来) keeps the reading.
-_JOKING = re.compile(
-    r"哈哈|嘻嘻|笑死|xswl|栓Q|打工人|家人们谁懂|谁懂啊|破大?防|人麻了|麻了麻了|我裂开|原地(?:升天|去世|爆炸)"
-    r"|躺平|emo了|无语子|社死|甲方|PPT|年终总结|心态炸|(?<!不是)(?<!没)开(?:个)?玩笑的|逗你(?:们)?的|骗你(?:们)?的",
+_JOKE = re.compile(
+    r"哈哈|嘻嘻|hhh|笑死|xswl|(?<!不是)(?<!没)开(?:个)?玩笑的|逗你(?:们)?的|骗你(?:们)?的"
+    # office drudgery is what the despair is about: 改PPT改到凌晨 想从楼上跳下去算了
+    r"|打工人|甲方|PPT|年终总结|改稿|方案又被",
     re.IGNORECASE,
 )
-_SERIOUS = re.compile(r"是真的|不是开玩笑|没开玩笑|没有开玩笑|笑不出|认真的|别笑")
+# slang for a mood, which is also how a young writer opens a real report (家人们谁懂啊 对面楼窗户
+# 往外冒黑烟): it cancels a danger only when the rules read none as live
+_SLANG_MOOD = re.compile(
+    r"栓Q|家人们谁懂|谁懂啊|破大?防|人麻了|麻了麻了|我裂开|原地(?:升天|去世|爆炸)"
+    r"|躺平|emo了|无语子|社死|心态炸",
+    re.IGNORECASE,
+)
+_SERIOUS = re.compile(r"是真的|不是开玩笑|没开玩笑|没有开玩笑|笑不出|认真的|别笑|不是玩梗")
 
 
 def joking(text: str) -> bool:
     """True for venting in internet slang with nothing said to be real (``text``
     normalised)."""
-    return _JOKING.search(text) is not None and _SERIOUS.search(text) is None
+    return (
+        _JOKE.search(text) is not None or _SLANG_MOOD.search(text) is not None
+    ) and _SERIOUS.search(text) is None
 
 
-def routine_request(text: str) -> bool:
-    """True for a routine request that names no acute state (``text`` normalised)."""
-    return _ROUTINE_REQUEST.search(text) is not None and _ACUTE_STATE.search(text) is None
+def only_joking(text: str, live: bool) -> bool:
+    """True when a danger reading is a joke: said laughing, or in slang for a mood while
+    the rules read no danger as live (``live``)."""
+    if _SERIOUS.search(text) is not None:
+        return False
+    return _JOKE.search(text) is not None or (not live and _SLANG_MOOD.search(text) is not None)
 
 
 # A child who is ill (fever, fits, choking, not breathing) needs 120, not the police or the
@@ -341,6 +300,30 @@ _CHILD_PERIL = re.compile(
 def ill_child(text: str) -> bool:
     """The danger to a child is an illness, not a place (``text`` normalised)."""
     return _ILL.search(text) is not None and _CHILD_PERIL.search(text) is None
+
+
+# Below this probability, a message this short needs something harmful named in it to be
+# urgent (a longer one tells its danger in words the lexicons may not hold: dialect).
+UNSUPPORTED_URGENT = 0.5
+UNSUPPORTED_MAX_CHARS = 12
+# concepts that tell of harm by themselves (an old person, a child, a crowd, 现在 or 快 do not)
+_HARM_CONCEPTS = frozenset(
+    {
+        "unreachable", "absent_days", "pileup", "odor", "unconscious", "injury", "breathing",
+        "poison", "despair", "edge", "moving", "burning", "gas", "water", "electric", "lift", "enclosed",
+        "weapon", "fight", "fall_into",
+    }
+)  # fmt: skip
+
+
+def nothing_harmful_named(text: str, hazards: Collection[str], cues: Collection[str]) -> bool:
+    """True when ``text`` (normalised) names no kind of danger, no live danger cue and no
+    harmful concept: whatever urgency the model reads comes from its style alone."""
+    return (
+        not hazards
+        and not any(cue.startswith("live:") for cue in cues)
+        and _HARM_CONCEPTS.isdisjoint(concepts(text.lower()))
+    )
 
 
 def danger_band(p_urgent: float, meta: Mapping[str, float]) -> str | None:

@@ -13,6 +13,8 @@ from .address import Address, AddressMatch, choose_address, find_addresses
 from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
 from .danger import (
+    UNSUPPORTED_MAX_CHARS,
+    UNSUPPORTED_URGENT,
     danger_band,
     false_alarm,
     follow_up,
@@ -20,12 +22,11 @@ from .danger import (
     hazard_words,
     ill_child,
     joking,
-    loose_fitting,
     minor_water,
+    nothing_harmful_named,
+    only_joking,
     only_potential,
-    routine_request,
     settled_scare,
-    utility_outage,
 )
 from .features import LOOKALIKE_CUES, MASK, Signals, extract_features
 from .model import LinearModel, load_model
@@ -33,6 +34,7 @@ from .normalize import normalize
 from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
 from .sentences import sentence_urgency
+from .services import locked_out, loose_fitting, routine_request, utility_outage
 from .summary import summarize
 from .timeparse import TZ, TimeMatch, find_preferred_time
 from .urgency import urgency_cues, urgency_kind
@@ -242,6 +244,29 @@ def _only_over(cues: tuple[str, ...]) -> bool:
     return over and "now" not in cues and not any(c.startswith("live:") for c in cues)
 
 
+def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str | None:
+    """The band the urgent head gives, read sentence by sentence for a long report, and
+    never urgent on the model's doubt alone when nothing harmful is named."""
+    p_urgent = model.sigmoid(feats, "urgent")
+    band = danger_band(p_urgent, model.meta)
+    if band == "possible" and "resolved" not in a.signals.cues:
+        # a long report unsure as a whole: its most dangerous sentence may decide, unless the
+        # message says the scare turned out fine (还以为哪里烧着了 白紧张一场, 经确认…老人安好)
+        p_urgent = max(p_urgent, sentence_urgency(a.masked, model))
+        band = danger_band(p_urgent, model.meta) or band
+    if (
+        band == "urgent"
+        and p_urgent < UNSUPPORTED_URGENT
+        and len(a.masked) <= UNSUPPORTED_MAX_CHARS
+        and a.signals.urgent_kind is None
+        and nothing_harmful_named(a.masked, a.signals.hazard_words, a.signals.cues)
+    ):
+        # 不知道, 就在小区大门口, 住幸福里 二栋: a word or two with nothing harmful in it; the
+        # model's doubt (it has seen many terse emergencies) gets a look, not a rush
+        band = "possible"
+    return band
+
+
 def _danger(
     a: Analysis, model: LinearModel | None
 ) -> tuple[str | None, str | None, frozenset[str] | None]:
@@ -253,10 +278,7 @@ def _danger(
     if "urgent" not in model.heads:
         kind = a.signals.urgent_kind
         return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), feats
-    band = danger_band(model.sigmoid(feats, "urgent"), model.meta)
-    if band == "possible":
-        # a long report unsure as a whole: its most dangerous sentence may decide
-        band = danger_band(sentence_urgency(a.masked, model), model.meta) or band
+    band = _model_band(a, model, feats)
     if band != "urgent" and _wet_electrics(a.signals.cues):
         band = "urgent"
     if (
@@ -266,6 +288,7 @@ def _danger(
             routine_request(a.masked)
             or utility_outage(a.masked, a.signals.hazard_words)
             or loose_fitting(a.masked)
+            or locked_out(a.masked)
         )
     ):
         # 帮忙买点菜 老人腿不好, 屋里冇得水了, 把手掉了: a service, an outage or a fitting come
@@ -279,7 +302,7 @@ def _danger(
         or settled_scare(a.masked)
         or false_alarm(a.masked)
         or handled_report(a.masked, urgency_kind)
-        or joking(a.masked)
+        or only_joking(a.masked, a.signals.urgent_kind is not None)
         or follow_up(a.masked)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
@@ -289,8 +312,9 @@ def _danger(
         band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats
-    if band == "possible" and not a.signals.hazard_words:
-        return band, None, feats  # unsure and no kind named: no hazard (see below)
+    if band == "possible" and (not a.signals.hazard_words or only_joking(a.masked, True)):
+        # unsure and no kind named, or said as a joke: no hazard, so no number (see below)
+        return band, None, feats
     probs = model.softmax(feats, "hazard")
     best: str | None = max(probs, key=probs.__getitem__).split(":", 1)[1]
     if best == "child" and ill_child(a.masked):

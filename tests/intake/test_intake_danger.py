@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import texts
 from bot.intake import parse
 from bot.intake.advice import advice_for
 from bot.intake.danger import HAZARDS
@@ -93,7 +94,16 @@ def test_cancel_is_never_urgent() -> None:
 def test_advice_names_the_right_number(hazard: str, number: str) -> None:
     numbers, advice = advice_for(hazard)
     assert number in numbers
-    assert number in advice
+    first = texts.emergency_first(numbers, advice, leave_first=hazard == "gas")
+    assert number in first
+    if hazard in ("fire", "medical", "missing", "violence"):  # said once, not twice
+        assert first.count(number) == 1, first
+
+
+def test_gas_advice_says_leave_before_calling_and_adds_120_when_someone_is_dizzy() -> None:
+    numbers, advice = advice_for("gas", "热水器开着 屋里一股味 我妈头很晕想吐")
+    first = texts.emergency_first(numbers, advice, leave_first=True)
+    assert first.index("离开") < first.index("119") and "120" in first
 
 
 def test_lift_is_never_a_fire_alarm_and_paperwork_gets_no_number() -> None:
@@ -439,7 +449,7 @@ def test_self_harm_advice_speaks_to_the_person_too() -> None:
 def test_difficulty_is_not_being_trapped() -> None:
     """困难 (hard to do) is no acute state (困 = trapped) for the routine-request rule: a
     son asking for weekly shopping for his father was flagged urgent by one long sentence."""
-    from bot.intake.danger import routine_request
+    from bot.intake.services import routine_request
 
     text = "我父亲一个人住，腿脚越来越不方便，下楼买菜很困难，能不能每周帮他买点菜送上楼"
     assert routine_request(text)

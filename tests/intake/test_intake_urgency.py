@@ -252,8 +252,8 @@ def test_trapped_and_breathless_are_not_sleepy(text: str) -> None:
 
 
 def test_no_appliance_on_is_not_a_power_cut() -> None:
-    from bot.intake.danger import utility_outage
     from bot.intake.normalize import normalize
+    from bot.intake.services import utility_outage
 
     text = normalize("闻到一股烧电线的味道 越来越重 家里没有电器开着 出门看走廊也有")
     assert utility_outage(text, ("electric",)) is False

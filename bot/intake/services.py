@@ -1,0 +1,127 @@
+"""What is a service, not a danger: an outage, a routine request, a resident locked out, a
+fitting come off. The model, with so many emergencies in its corpus, reads words like 没气,
+打不开 or 老人 + 药 as danger; these rules take such messages out of the danger bands unless
+something in them is harmful now."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from .danger import hazard_words
+
+# No water, no power, no heating: an outage is a repair however it is told (屋里冇得水了 一滴
+# 都冇得), unless something makes it a danger: sparks or smoke, water reaching electrics,
+# someone trapped, hurt or dependent on power (a ventilator), an old person who cannot be
+# reached, the cold.  A cracked pipe is an ordinary leak too (冻裂 滴水), which is why 裂 is
+# not a water escalation above: a burst says 爆 and water that pours says so.
+_OUTAGE = re.compile(
+    # (没有电器开着, 没电话: no appliance on, no phone — not an outage)
+    r"停水|没水|冇得水|没得水|没有水|不来水|不出水|停电|没电(?![器话梯脑视])|没得电|没有电(?![器话梯脑视])"
+    r"|断电|跳闸|没(?:有)?热水|没暖气|暖气不热"
+)
+# gas that ran out or was cut (燃气卡没钱了, 天然气没气了 做不了饭), not gas that escapes; 没气
+# alone is also how one says someone stopped breathing, so the gas must be named
+_GAS_OUTAGE = re.compile(
+    r"(?:天然气|燃气|煤气|液化气)(?:卡)?(?:里)?(?:也|又|都)?(?:没气|没了|用完|用光|停了|欠费|没钱|余额不足)"
+    r"|停气|(?:没|没有)(?:天然气|燃气|煤气)(?:用)?了|打不着火|点不着火"
+    # 家里突然没气了 饭做一半: the gas, by what it was for
+    r"|没气了.{0,10}(?:做饭|饭做|做不了饭|开不了火|卡里|充气|交费|缴费)"
+)
+# what makes a gas outage a danger: what makes gas one, or a person in trouble
+_GAS_OUTAGE_ESCALATION = re.compile(
+    r"烟|焦|糊|冒|爆|摔|倒|晕|血|伤|烫|痛|疼|哭|病|烧|救|快来|紧急|呼吸|氧|冻|冷得|中暑|困在|关在|出不"
+)
+_LIT = re.compile(r"(?:开|点|打)不(?:了|着)火")  # the stove will not light: the gas, not a fire
+_GAS_ESCALATION = re.compile(r"味|闻|臭|嘶|漏|泄|跑气|冒|晕|头疼|恶心|爆|响|火苗|窜")
+_OUTAGE_ESCALATION = re.compile(
+    r"火|烟|焦|糊|烧|冒|滋|噼|啪|闪|响|淹|漫|喷|爆|涌|困|卡|锁|关在|出不|摔|倒|晕|血|救|快来|赶紧|紧急"
+    r"|呼吸|氧|透析|冻|冷得|中暑|几天|联系不上|不接|没人应|敲门|孩子|小孩|婴|宝宝"
+)
+
+
+def utility_outage(text: str, hazards: Collection[str]) -> bool:
+    """True for an outage (water, power, heating) that names no other danger (``text``
+    normalised, ``hazards`` its :func:`hazard_words`)."""
+    if _GAS_OUTAGE.search(text) is not None:
+        rest = _GAS_OUTAGE.sub("", text)  # its 没气 is the gas's, not someone's breath
+        return (
+            set(hazard_words(_LIT.sub("", rest))) <= {"flood", "electric", "gas", "child"}
+            and _GAS_ESCALATION.search(text) is None
+            and _GAS_OUTAGE_ESCALATION.search(text) is None
+        )
+    return (
+        set(hazards) <= {"flood", "electric"}
+        and _OUTAGE.search(text) is not None
+        and _OUTAGE_ESCALATION.search(text) is None
+    )
+
+
+# A routine service request (buy groceries, a regular clean, an application, a question)
+# that names no acute state at all is not an emergency, however old or frail the person it
+# is for: the model otherwise reads "老人" + "药" as a medical danger.  Any word of harm,
+# fire, water, violence, absence or pain keeps the model's decision.
+_ROUTINE_REQUEST = re.compile(
+    r"帮.{0,8}买|帮忙买|帮我买|买点|买些|买两|买几|送点|送些|代买|定期|每周|每个月|每月|打扫|想找人|想请人|能不能安排|安排个"
+    r"|申请|办理|咨询|请问|问一下|想问|有没有.{0,6}服务|陪.{0,4}聊|上门理发|助浴|送餐|老年餐"
+    r"|换.{0,2}灯泡|灯泡坏"
+    # where someone lives: 我搬家了 现在住…, 她住5栋 我不住那
+    r"|搬家|搬过来|搬走了|新地址|(?:不|没)住(?:在)?(?:那|这)|住(?:在)?(?:那边|这边)"
+)
+_ACUTE_STATE = re.compile(
+    r"摔|跌|倒|晕|昏|不动|叫不醒|叫不应|没反应|没气|呼吸|流血|出血|吐血|是血|血流|抽|吐|火|烟|焦|糊|煤气|燃气|天然气|味|漏|喷"
+    r"|淹|塌|掉|砸|困(?!难)|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
+    r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
+    r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|没接|心脏|犯病|发病"
+    r"|没开门|不开门|敲不开|还放在|在屋里响"
+)
+
+
+# A short answer to "where?": 住幸福里 二栋, 7栋 我爸住那, 就在小区大门口 (only a short one: a
+# longer message that opens 住我对面的独居伯伯… goes on to tell something)
+_WHERE_ONLY = re.compile(
+    r"^(?:就|我|我们|她|他)?住|住的是|(?:我|他|她|爸|妈|婆婆|奶奶|爷爷|外婆|姥姥)住那"
+    r"|^(?:就)?在.{1,10}(?:门口|旁边|边上|楼下|附近|对面|里面|那边)$"
+)
+_WHERE_ONLY_MAX = 16
+
+
+def routine_request(text: str) -> bool:
+    """True for a routine request, or a short answer saying where, that names no acute state
+    (``text`` normalised)."""
+    asked = _ROUTINE_REQUEST.search(text) is not None or (
+        len(text) <= _WHERE_ONLY_MAX and _WHERE_ONLY.search(text) is not None
+    )
+    return asked and _ACUTE_STATE.search(text) is None
+
+
+# 推拉门掉轨了, 单元门的把手掉了: a fitting that came off, nothing falling on anyone
+_FITTING = re.compile(
+    r"(?:把手|拉手|门把|扶手|合页|铰链|门吸|锁芯|按钮|按键|旋钮|滑轮|挂钩|门牌|插销)(?:也|又|都)?掉了|掉轨|脱轨"
+)
+# (燃气灶旋钮掉了 还一直往外跑气: what came off lets gas, water or current out)
+_FITTING_DANGER = re.compile(
+    r"砸|伤|人|孩子|小孩|楼下|高空|窗外|往下|掉下|血|摔|气|烟|火|焦|水|电|漏|冒|嘶|喷|响|味"
+)
+
+
+# 锁打不开了 进不去门, 钥匙丢了: locked out, nobody shut in, nothing burning inside
+_LOCKED_OUT = re.compile(
+    r"(?:锁|钥匙|门).{0,8}(?:打不开|开不了|开不开|拧不动)|(?:进不去|进不了)(?:门|家|屋)?|钥匙(?:丢|掉|断|忘|落)"
+)
+_SHUT_IN = re.compile(
+    r"里面|屋里|家里(?:有|还)|孩子|小孩|宝宝|婴|娃|老人|老太|大爷|奶奶|爷爷|出不来|关在|困"
+    r"|火|烟|气|味|水|电|晕|倒|摔|血|哭|喊|炉|灶|锅|急死|救"
+)
+
+
+def locked_out(text: str) -> bool:
+    """True for a resident locked out of their own home, with nobody and nothing at risk
+    inside (``text`` normalised)."""
+    return _LOCKED_OUT.search(text) is not None and _SHUT_IN.search(text) is None
+
+
+def loose_fitting(text: str) -> bool:
+    """True for a door handle or a sliding door come off, and no harm told (``text``
+    normalised)."""
+    return _FITTING.search(text) is not None and _FITTING_DANGER.search(text) is None
