@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.messages import Incoming
 from bot.orders import queries
+from bot.orders.core import Refused
 from bot.orders.service import OrderService
 from bot.orders.wording import role_text, who
 from bot.roster import binding, visits
@@ -28,7 +29,10 @@ from models.community import Member
 
 router = Router("members")
 
-_NUMBER = re.compile(r"^#?\s*(\d{1,12})(?:\s+|[,，:：]\s*|$)(.*)$", re.S)
+# 接单 1024, 接单 #1024, 接单1024号
+_NUMBER = re.compile(r"^#?\s*(\d{1,12})\s*号?(?:\s+|[,，:：、]\s*|$)(.*)$", re.S)
+# 接单 321 322: more orders taken at once
+_MORE_NUMBERS = re.compile(r"^(?:#?\s*\d{1,12}\s*号?[\s,，、]*)+$")
 _ORDER_COMMANDS = ("接单", "进度", "完成", "办结", "退单", "转派", "吹哨")
 
 
@@ -85,7 +89,20 @@ async def member_help() -> str:
 
 
 @router.message(Command("接单"), AsMember(), OrderArgs())
-async def accept(member: Member, number: int, orders: OrderService) -> str:
+async def accept(member: Member, number: int, note: str, orders: OrderService) -> str:
+    if not _MORE_NUMBERS.match(note):
+        return await _accept_one(member, number, orders)
+    numbers = [number, *(int(n) for n in re.findall(r"\d{1,12}", note))]
+    answers: list[str] = []
+    for n in dict.fromkeys(numbers):
+        try:  # one order someone else holds does not stop the others
+            answers.append(await _accept_one(member, n, orders))
+        except Refused as refusal:
+            answers.append(refusal.reply)
+    return "\n".join(answers)
+
+
+async def _accept_one(member: Member, number: int, orders: OrderService) -> str:
     done = await orders.accept(member, number)
     order = done.order
     if done.taken_by is not None and done.taken_by.id == member.id:

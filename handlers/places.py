@@ -61,7 +61,9 @@ async def answer_estate(
     if new_matter(message, parsed):
         await conversation.forget(orders.session, message.openid)
         filed = await _file(orders, message, data, None, clock, config, None)
-        return filed + "\n" + await on_text(message, orders, clock, config, inbound_id)
+        answer = await on_text(message, orders, clock, config, inbound_id)
+        # an emergency's numbers come first, the earlier report's filing after
+        return f"{answer}\n{filed}" if parsed.urgent else f"{filed}\n{answer}"
     if int(data.get("tries", 0)) >= 1:
         await conversation.forget(orders.session, message.openid)
         return await _file(orders, message, data, None, clock, config, inbound_id)

@@ -31,6 +31,7 @@ from handlers.reports import (
     ASK_PLACE_FOR,
     CONFIRM_HOME,
     file_waiting,
+    in_public_place,
     parse_here,
     remember_home,
 )
@@ -99,6 +100,11 @@ async def answer_address(
         answer = await on_text(message, orders, clock, config, inbound_id)
         # an emergency's numbers come first, the earlier report's number after
         return f"{answer}\n{filed}".rstrip() if parsed.urgent else filed + answer
+    public = place is None and not skip and in_public_place(message.text)
+    if public:
+        # 就在小区大门口: the place is a shared one, and its words go with the report
+        data = {**data, "text": f"{data.get('text') or ''}（{message.text.strip()}）"}
+        skip = True
     if place is None and not skip and int(data.get("tries", 0)) < 1:
         await conversation.remember(
             session, message.openid, ASK_ADDRESS, {**data, "tries": 1}, clock.now()
@@ -116,11 +122,12 @@ async def answer_address(
         orders, message, data, place or Place(), clock, config, inbound_id
     )
     if place is None:
-        return texts.ADDRESS_SKIPPED + reply
+        return (texts.PUBLIC_PLACE_NOTED if public else texts.ADDRESS_SKIPPED) + reply
     # the answer to "where do you live?" is the resident's home: kept, as when a report
     # names it (the next report is not asked again)
     home = await residents.home_of(session, message.openid)
-    return reply + await remember_home(orders, message.openid, home, place, clock)
+    said = f"{data.get('text') or ''} {message.text}"
+    return reply + await remember_home(orders, message.openid, home, place, clock, said)
 
 
 async def _file_waiting(

@@ -5,6 +5,7 @@ Shared by the free-text handler and the questions that lead back to a report (th
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.service import NewOrder, OrderService
 from bot.orders.state import FreshOrder
 from bot.roster import residents
+from bot.roster.cache import RosterView
 from bot.roster.residents import Home, home_place
 from handlers.locate import ask, locate
 from models.orders import Order
@@ -68,10 +70,33 @@ def safety_lines(parsed: ParseResult, text: str = "") -> str:
     a report that may be dangerous."""
     numbers, tip = advice_for(parsed.hazard, text)
     if parsed.danger == "urgent":
-        return texts.emergency_first(numbers, tip)
+        return texts.emergency_first(numbers, tip, leave_first=parsed.hazard == "gas")
     if parsed.danger == "possible":
         return texts.possible_danger(numbers, tip)
     return ""
+
+
+# 小区大门口的路灯, 中心花坛, 地下车库入口: a shared place, not anybody's home
+_PUBLIC_PLACE = re.compile(
+    r"小区(?:大)?门口|大门口|[东西南北]门(?:口|外|边)?|花坛|广场|停车场|车库|路口|路灯|井盖|篮球场"
+    r"|健身(?:器材|区|角)|绿化带|草坪|主干道|小区(?:里|内)的?路|垃圾(?:站|房)|快递柜|游乐|滑梯|凉亭"
+)
+
+
+def in_public_place(text: str) -> bool:
+    """The report is about a shared place of the estate: filed without a home address (the
+    place is in its words), not held for "which building do you live in?"."""
+    return _PUBLIC_PLACE.search(text) is not None
+
+
+def _unknown_building(view: RosterView, place: Place) -> bool:
+    """A building no estate of the roster has (a roster that lists its buildings)."""
+    return (
+        place.community is None
+        and place.building is not None
+        and bool(view.places)
+        and not view.candidates(place)
+    )
 
 
 async def create(
@@ -144,33 +169,53 @@ async def report(
     place = place_of(parsed, home)
     safety = safety_lines(parsed, text)
     if place is not None:
-        place, options = locate(await orders.roster(), place, text, home)
+        view = await orders.roster()
+        place, options = locate(view, place, text, home)
+        if not parsed.urgent and _unknown_building(view, place):
+            # 10栋 where the estates have 1-6: asked again rather than filed for nobody
+            data = {"text": text, "inbound_id": inbound_id, "tries": 0}
+            await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
+            return _join(safety, texts.REPORT_UNKNOWN_BUILDING.format(building=place.building))
         if options and not parsed.urgent:
             asked = await ask(orders, openid, text, inbound_id, place, options, clock)
             return _join(safety, asked)
         if options:  # an emergency goes out at once: to the first estate that fits
             place = replace(place, community=options[0].community, estate=options[0].estate)
-    if place is None and not parsed.urgent:
+    if place is None and not parsed.urgent and not in_public_place(text):
         data = {"text": text, "inbound_id": inbound_id, "tries": 0}
         await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
         return _join(safety, texts.ASK_ADDRESS)
     new = new_order(text, parsed, place or Place())
     reply, order = await create(orders, message, new, inbound_id)
-    if place is None and order is not None:  # an emergency: out first, the address after
+    if place is None and order is not None and parsed.urgent:
+        # an emergency: out first, the address after
         data = {"order_id": order.id}
         await conversation.remember(session, openid, ASK_PLACE_FOR, data, clock.now())
         reply += texts.URGENT_ASK_ADDRESS
     elif parsed.address is not None and place is not None:
-        reply += await remember_home(orders, openid, home, place, clock)
+        reply += await remember_home(orders, openid, home, place, clock, text)
     return _join(safety, reply)
 
 
+# 我妈住5栋3单元101, 帮我奶奶报一下 她家…, 她住5栋 我不住那: the address is someone else's
+_SOMEONE_ELSES_HOME = re.compile(
+    r"(?:妈|爸|父母|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|公公|岳母|丈母娘|岳父|儿子|女儿|亲戚|朋友"
+    r"|邻居|同事|老人|她|他|对门|隔壁|楼上|楼下)(?:家|住|那边|那儿|屋)|(?:不|没)住(?:在)?(?:那|这)"
+)
+
+
 async def remember_home(
-    orders: OrderService, openid: str, home: Home | None, place: Place, clock: Clock
+    orders: OrderService,
+    openid: str,
+    home: Home | None,
+    place: Place,
+    clock: Clock,
+    text: str = "",
 ) -> str:
     """A full address in a report: kept as the resident's home when none is on file and the
-    building is on the roster; offered when it differs from the one on file."""
-    if place.building is None or place.room is None:
+    building is on the roster; offered when it differs from the one on file. Not when
+    ``text`` (what the resident wrote) says it is someone else's home."""
+    if place.building is None or place.room is None or _SOMEONE_ELSES_HOME.search(text):
         return ""
     view = await orders.roster()
     known = view.places.get(place.community or view.default_community or 0, view.buildings)

@@ -20,6 +20,7 @@ from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
 from bot.orders.duplicates import things
+from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterCache, RosterView
@@ -166,6 +167,31 @@ async def _reopen_not_fixed(message: Incoming, orders: OrderService, clock: Cloc
     return texts.REOPENED_NOT_FIXED.format(number=order.id)
 
 
+# 能不能快点 水越来越多了, 怎么还没人来: the resident presses an order just sent, not a new one
+_HURRY = re.compile(
+    r"快点|快一点|快些|赶紧|抓紧|尽快|催一下|催催|怎么还没(?:人)?(?:来|到|修|处理)|还没(?:有)?人来"
+    r"|越来越(?:多|大|严重|厉害|响)"
+)
+_HURRY_WINDOW = timedelta(hours=24)
+_HURRY_MAX = 30  # characters: a longer message tells something new
+
+
+async def _hurry_up(message: Incoming, orders: OrderService, clock: Clock) -> str:
+    """The resident's open order of the last day that a short "hurry up" is about: the
+    message joins it (its holder sees it in the order's history); "" when there is none."""
+    text = message.text.strip()
+    if len(text) > _HURRY_MAX or not _HURRY.search(text):
+        return ""
+    latest = await queries.latest_since(orders.session, message.openid, clock.now() - _HURRY_WINDOW)
+    if latest is None or latest.status not in OPEN_VALUES:
+        return ""
+    named = things(text)
+    if named and named.isdisjoint(things(latest.text)):
+        return ""  # 门也坏了 快点: another thing
+    await orders.join(latest, message.openid, text)
+    return texts.HURRY_NOTED.format(number=latest.id)
+
+
 @reports.message(MsgType("text", "voice"), HasText())
 async def on_text(
     message: Incoming,
@@ -188,6 +214,10 @@ async def on_text(
         reopened = await _reopen_not_fixed(message, orders, clock)
         if reopened:
             return reopened
+    if intent in ("status", "order") and not parsed.urgent:
+        hurried = await _hurry_up(message, orders, clock)
+        if hurried:
+            return hurried
     if intent == "status":
         return await my_orders(message, orders, config)
     if intent == "cancel":

@@ -20,7 +20,9 @@ RATING_WINDOW = timedelta(days=14)
 _RATING = re.compile(
     r"^\s*(?:#?\s*(?P<number>\d{1,12})(?:\s*[号:：,，]\s*|\s+))??"
     r"(?:(?P<digit>[1-5一二三四五])\s*(?P<unit>分|星)?"
-    r"|(?P<word>非常满意|很满意|满意|一般|还行|不满意|很不满意|没修好|没解决))\s*[。.!！]*\s*"
+    r"|(?P<stars>[⭐★]{1,5})"
+    r"|(?P<word>非常满意|很满意|满意|一般般|一般|还行吧|还行|不满意|很不满意|没修好|没解决"
+    r"|五星好评|好评|差评|还可以|凑合|不错|非常好|很好|挺好|太差了|太差|很差))\s*[。.!！~]*\s*"
     # a comment after the verdict: 「满意，师傅很耐心」「不满意，还是漏」「4分。来得有点晚」
     r"(?:[，,。.!！;；]\s*(?P<comment>\S.{0,199}))?$",
     re.S,
@@ -35,6 +37,20 @@ _WORDS = {
     "很不满意": 1,
     "没修好": 1,
     "没解决": 1,
+    "一般般": 3,
+    "还行吧": 3,
+    "五星好评": 5,
+    "好评": 5,
+    "差评": 1,
+    "还可以": 4,
+    "凑合": 3,
+    "不错": 4,
+    "非常好": 5,
+    "很好": 5,
+    "挺好": 4,
+    "太差了": 1,
+    "太差": 1,
+    "很差": 1,
 }
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
@@ -55,7 +71,12 @@ def rating_with_comment(text: str) -> tuple[int | None, int, str] | None:
     digit, word, comment = m.group("digit"), m.group("word"), said
     if comment and digit and not m.group("unit"):
         return None
-    score = _WORDS[word] if word else (_CN_DIGIT.get(digit) or int(digit))
+    if m.group("stars"):
+        score = len(m.group("stars"))
+    elif word:
+        score = _WORDS[word]
+    else:
+        score = _CN_DIGIT.get(digit) or int(digit)
     number = int(m.group("number")) if m.group("number") else None
     return number, score, comment.strip()
 

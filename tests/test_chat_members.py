@@ -193,3 +193,26 @@ async def test_an_urgent_order_nobody_can_take_reaches_the_grid_leader_and_staff
     # and the timers do not push them a second time about the same thing
     await members.tick_at(timedelta(minutes=1))
     assert len(await members.about("o_m01", n)) == 1
+
+
+async def test_accepting_with_a_trailing_hao_or_several_numbers_at_once(members: Members) -> None:
+    """Found from outside: 接单321号 got the usage line, and 接单 321 322 took only #321."""
+    first = order_number(await members.say(RESIDENT, "1栋1单元101厨房水管漏水了"))
+    second = order_number(await members.say("o_res_second", "1栋1单元102卫生间灯坏了"))
+    third = order_number(await members.say("o_res_third", "1栋1单元103门锁坏了"))
+    assert f"#{first}" in await members.say("o_m02", f"接单{first}号")
+    reply = await members.say("o_m02", f"接单 {second} {third}")
+    assert f"#{second}" in reply and f"#{third}" in reply
+    for n in (first, second, third):
+        assert (await members.chat.order(n)).status == "accepted"
+
+
+async def test_a_complaint_about_a_representative_never_goes_to_them(members: Members) -> None:
+    """Found from outside: 我要投诉吴建华，态度很差 was sent to 吴建华."""
+    n = order_number(
+        await members.say(RESIDENT, "1栋1单元101 水管漏了 举报李建国不作为 一直不来修")
+    )
+    assert not await members.about("o_m02", n)  # 李建国, who looks after 1-1-*
+    assert await members.about("o_m01", n)  # the grid leader has it
+    n2 = order_number(await members.say("o_res_thanks", "1栋1单元102 请李建国师傅来看看水管"))
+    assert await members.about("o_m02", n2)  # naming him without complaint still reaches him

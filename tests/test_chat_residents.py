@@ -81,8 +81,10 @@ async def test_five_hundred_reports_in_a_minute_do_not_swamp_the_area(chat: Memb
 
 
 async def test_the_limit_is_per_hour(chat: Members) -> None:
-    for i in range(10):
-        assert "工单号" in await chat.say(A, f"{i + 1}栋1单元101门锁坏了")
+    things = ("门锁坏了", "水龙头漏水", "灯不亮", "马桶堵了", "窗户关不上")
+    for i in range(10):  # buildings 1-5 of the roster, two homes each
+        said = f"{i % 5 + 1}栋{i // 5 + 1}单元10{i + 1}{things[i % 5]}"
+        assert "工单号" in await chat.say(A, said)
     assert "稍后" in await chat.say(A, "1栋2单元201墙皮掉了")
     chat.clock.set(chat.clock.now() + timedelta(hours=1, minutes=1))
     assert "工单号" in await chat.say(A, "1栋2单元201墙皮掉了")
@@ -186,6 +188,24 @@ def test_a_bare_digit_with_more_words_is_not_a_rating() -> None:
     assert rating_with_comment("5分，很好") == (None, 5, "很好")
     assert rating_with_comment("#12 不满意。还在滴水") == (12, 1, "还在滴水")
     assert rating_with_comment("满意") == (None, 5, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        ("差评", (None, 1)),
+        ("还行吧", (None, 3)),
+        ("一般般", (None, 3)),
+        ("⭐⭐⭐⭐⭐", (None, 5)),
+        ("#325 差评", (325, 1)),
+        ("#322 五星好评", (322, 5)),
+    ],
+)
+def test_everyday_verdicts_and_stars_are_ratings(text: str, rating: tuple[int | None, int]) -> None:
+    """Found from outside: 差评, 还行吧 and five stars were not read as ratings."""
+    from handlers.survey import rating_of
+
+    assert rating_of(text) == rating
 
 
 async def test_my_orders_says_when_there_are_more_than_it_shows(chat: Members) -> None:

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from bot.keys import SESSIONS
-from models.orders import Order
+from models.orders import Order, OrderEvent
 from tests.support import order_number
 from tests.test_chat_members import Members, start
 
@@ -267,3 +267,59 @@ async def test_a_service_in_another_zone_reads_tomorrow_morning_there(
     assert order.preferred_start is not None
     start_utc = order.preferred_start.replace(tzinfo=order.preferred_start.tzinfo or UTC)
     assert start_utc.astimezone(UTC) == datetime(2026, 11, 21, 23, 0, tzinfo=UTC)  # 08:00 Tokyo
+
+
+async def test_someone_elses_address_is_not_kept_as_mine_and_a_correction_cancels_nothing(
+    chat: Members,
+) -> None:
+    """Found from outside: the mother's flat was kept as the son's home, and his "不是，那是我妈家"
+    cancelled her order."""
+    reply = await chat.say(NEW, "我妈住3栋2单元501，她家客厅的灯坏了")
+    n = order_number(reply)
+    assert "已记下您家的地址" not in reply
+    await chat.say(NEW, "不是，那是我妈家")
+    order = await chat.chat.order(n)
+    assert order.status != "cancelled"
+    assert "哪栋楼" in await chat.say(NEW, "我家厨房水龙头也坏了")  # his own home is still unknown
+
+
+async def test_an_everyday_answer_to_the_address_question_raises_no_alarm(chat: Members) -> None:
+    """Found from outside: "她住5栋，我不住那" got the mental-health hotline and an urgent
+    order titled 我不住那."""
+    assert "哪栋楼" in await chat.say(NEW, "帮我妈买点菜，她腿脚不方便")
+    reply = await chat.say(NEW, "她住3栋2单元，我不住那")
+    assert not any(number in reply for number in ("12356", "110", "119", "120"))
+    (order,) = await orders(chat)
+    assert (order.building, order.unit, order.urgent) == ("3", "2", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["家里大门的锁打不开了，进不去门", "天然气没气了，做不了饭", "我搬家了，现在住6栋1单元302"],
+)
+async def test_an_everyday_problem_gets_no_emergency_line(chat: Members, text: str) -> None:
+    reply = await chat.say("o_r01", text)
+    assert not any(number in reply for number in ("12356", "110", "119", "120")), reply
+
+
+async def test_hurrying_an_order_just_sent_adds_to_it_instead_of_a_new_one(chat: Members) -> None:
+    """Found from outside: 能不能快点，水越来越多了 became a second order."""
+    n = order_number(await chat.say("o_hurry", "3栋2单元501厨房水管漏水了"))
+    reply = await chat.say("o_hurry", "能不能快点，水越来越多了")
+    assert f"#{n}" in reply
+    assert await count(chat) == 1
+    async with chat.app[SESSIONS]() as s:
+        notes = (await s.execute(select(OrderEvent.note).where(OrderEvent.order_id == n))).scalars()
+        assert any("快点" in (note or "") for note in notes)
+
+
+async def test_a_shared_place_is_not_asked_for_a_home_address(chat: Members) -> None:
+    """Found from outside: 小区门口的路灯不亮 was asked which building the resident lives in, and
+    the answer 就在小区大门口 was "没看出地址"."""
+    reply = await chat.say(NEW, "小区大门口的路灯不亮了，晚上黑乎乎的")
+    assert "哪栋楼" not in reply and "工单号" in reply
+    assert "哪栋楼" in await chat.say("o_new_2", "这边的灯坏了好几天了")
+    answer = await chat.say("o_new_2", "就在小区大门口")
+    assert "工单号" in answer and "没看出" not in answer
+    order = (await orders(chat))[-1]
+    assert "大门口" in order.text

@@ -107,6 +107,22 @@ async def test_fast_forward_shows_the_reminder_hand_on_and_escalation_in_order(
     assert (await client.post("/sandbox/api/fast-forward", json={"by": "9y"})).status == 400
 
 
+async def test_deeply_nested_json_is_a_bad_request_not_a_crash(
+    aiohttp_client: ClientFactory, tmp_path: Path
+) -> None:
+    client = await demo(aiohttp_client, tmp_path)
+    deep = "[" * 30_000 + "]" * 30_000
+    for body in (deep, '{"openid": ' + deep + "}"):
+        for path, said in (
+            ("/sandbox/api/send", "请求格式不对"),
+            ("/sandbox/api/fast-forward", "by 只能是 1h 或 1d"),
+        ):
+            resp = await client.post(path, data=body, headers={"Content-Type": "application/json"})
+            assert resp.status == 400, (path, await resp.text())
+            assert await resp.json() == {"error": said}
+    assert await history(client) == []  # nothing was sent
+
+
 async def test_the_service_without_the_sandbox_has_no_fast_forward(
     aiohttp_client: ClientFactory, tmp_path: Path
 ) -> None:
@@ -168,3 +184,24 @@ async def test_the_demo_street_asks_which_estate_for_a_shared_building(
     pushes = chat_of(await history(client), "o_member_linzhiyuan")
     assert any(kind == "push" and "楼道灯" in text for kind, text in pushes)
     assert not any("楼道灯" in text for _, text in chat_of(await history(client), WU))
+
+
+async def test_an_emergency_while_the_estate_is_asked_gets_its_numbers_first(
+    aiohttp_client: ClientFactory, tmp_path: Path
+) -> None:
+    """Found from outside: the reply opened with 先不分小区记下了 and only then said 119."""
+    client = await demo(aiohttp_client, tmp_path)
+    assert "您是哪个小区的" in str(await say(client, "o_resident_li", "3栋2单元501 楼道灯不亮了"))
+    reply = str(await say(client, "o_resident_li", "我家燃气灶旁边有很大的煤气味"))
+    assert "119" in reply and reply.index("119") < reply.index("先不分小区")
+
+
+async def test_a_building_the_street_does_not_have_is_asked_again_not_filed_for_nobody(
+    aiohttp_client: ClientFactory, tmp_path: Path
+) -> None:
+    """Found from outside: 10栋2单元202下水道堵了 was filed in silence and went to paperwork staff."""
+    client = await demo(aiohttp_client, tmp_path)
+    reply = str(await say(client, "o_resident_li", "10栋2单元202下水道堵了"))
+    assert "没有10栋" in reply and "工单号" not in reply
+    filed = str(await say(client, "o_resident_li", "5栋2单元202"))
+    assert "工单号" in filed

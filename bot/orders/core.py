@@ -29,7 +29,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.orders import batch
 from bot.orders import lifecycle as lc
-from bot.orders.dispatch import Decision, Place, decide
+from bot.orders.dispatch import Decision, Place, complained_about, decide
 from bot.orders.lifecycle import Action, Change, Refusal, Status
 from bot.orders.notices import FOLLOWER_KINDS, Notices
 from bot.orders.permissions import may_act
@@ -327,12 +327,14 @@ class OrderCore:
         index = view.index_for(order.community_id)
         links = index.chain(place, order.category)
         candidates = {k for _, ids, _ in links for k in ids}
+        # a complaint about a member goes past them (to whoever comes next in the chain)
+        about = complained_about(order.text, index.members)
         decision = decide(
             index,
             place,
             order.category,
             urgent=order.urgent,
-            exclude=tuple(k for k in (*exclude, *declined) if k),
+            exclude=tuple(k for k in (*exclude, *declined, *about) if k),
             open_counts=await self._open_counts(view, candidates, index.members),
             last_assigned=self.roster_cache.last_assigned,
             cap=self.config.reports.max_open_per_member,

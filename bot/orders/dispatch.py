@@ -9,6 +9,7 @@ Every decision carries a sentence for the order's history.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -272,6 +273,19 @@ def decide(
         names = "、".join(f"{index.members[k].name}{v}" for k, v in skipped.items())
         reason += texts.HISTORY_SKIPPED.format(names=names)
     return Decision(chosen, reason, level, _also_notify(index, place, urgent, chosen))
+
+
+# 我要投诉吴建华 态度很差: the order is about the member, so it never goes to them
+_COMPLAINT = re.compile(
+    r"投诉|举报|态度(?:很|太|特别|极其)?(?:差|恶劣|不好|蛮横)|不作为|不负责|不管事|骂人|刁难|推诿|吃拿卡要"
+)
+
+
+def complained_about(text: str, members: Mapping[str, MemberCard]) -> tuple[str, ...]:
+    """The members a complaint in ``text`` names (by their full name)."""
+    if not _COMPLAINT.search(text):
+        return ()
+    return tuple(mid for mid, m in members.items() if len(m.name) >= 2 and m.name in text)
 
 
 def _also_notify(

@@ -86,6 +86,7 @@ MENU_UNKNOWN = "这个功能还在准备中，您可以直接发文字告诉我�
 ASK_ADDRESS = "收到！请问您家住哪栋楼、几单元、门牌号？比如“3栋2单元501”。我们记下后马上派人。"
 ASK_ADDRESS_AGAIN = "没看出地址，麻烦按“3栋2单元501”这样告诉我们；不方便说的话回复“跳过”。"
 ADDRESS_SKIPPED = "好的，先不写地址。"
+PUBLIC_PLACE_NOTED = "好的，地点记下了。"
 UNKNOWN_BUILDING = "我们小区的名单里没有{building}栋，麻烦再核对一下楼号？"
 
 
@@ -104,10 +105,15 @@ EMERGENCY_LINES = {
 }
 
 
-def emergency_first(numbers: tuple[str, ...] | list[str], tip: str = "") -> str:
-    """The first lines of the answer to an emergency: whom to call, what to do first."""
+def emergency_first(
+    numbers: tuple[str, ...] | list[str], tip: str = "", leave_first: bool = False
+) -> str:
+    """The first lines of the answer to an emergency: whom to call, what to do first.
+    ``leave_first``: the advice says when to call (gas: out of the room first, then call)."""
     if not numbers:
         return tip
+    if leave_first:
+        return f"情况紧急！{tip}"
     listed = "、".join(EMERGENCY_LINES.get(n, n) for n in numbers)
     return f"情况紧急请先拨打 {listed}！{tip}"
 
@@ -122,28 +128,36 @@ def possible_danger(numbers: tuple[str, ...] | list[str], tip: str) -> str:
 
 # What to do first, by kind of danger (bot.intake.danger decides the kind and its numbers).
 HAZARD_ADVICE: dict[str, str] = {
+    # The numbers are listed before the advice (emergency_first): the advice does not say them
+    # again, except where it says when to call.
     "fire": (
-        "请立即拨打119火警电话；用湿毛巾捂住口鼻，弯腰沿楼梯撤离，不要乘电梯；"
+        "用湿毛巾捂住口鼻，弯腰沿楼梯撤离，不要乘电梯；"
         "楼道里烟大走不通，就关紧房门、用湿布堵住门缝，到窗口或阳台呼救，等消防员来。"
     ),
-    "gas": "请立即离开房间，不要开关电灯电器、不要点火或在室内打电话；到室外安全处再拨打119。",
-    "electric": "请先拉下电闸切断电源，不要用手碰电线或触电的人；有人触电受伤请拨打120，起火请拨打119。",
+    "gas": "请立即离开房间，不要开关电灯电器、不要点火，也不要在屋里打电话；到室外安全处再拨打119。",
+    "electric": "请先拉下电闸切断电源，不要用手碰电线或触电的人；有人触电受伤打120，起火打119。",
     "flood": "请马上关闭进水总阀，远离泡水的插座和电器，必要时拉下电闸；我们已请网格员跟进。",
-    "structure": "请立即远离可能掉落或倒塌的地方，提醒旁人绕行，并拨打119或110。",
-    "medical": "请立即拨打120急救电话；不要随意搬动摔倒或昏迷的人，保持呼吸通畅，等救护车到。",
-    "lift": "被困电梯请按轿厢里的警铃，或拨打96333电梯应急救援电话，也可拨打119求助；保持冷静，不要扒门或爬出轿厢。",
-    "trapped": "请立即拨打119请求救援，有人受伤同时拨打120；不要贸然搬动被压住的人。",
-    "child": "请立即拨打110或119；不要大声惊吓孩子，能安全靠近就先把孩子带离危险的地方。",
-    "missing": "请立即拨打110报警，说清走失者的年龄、衣着和最后出现的地方；我们会请网格员一起找。",
-    "welfare": "请拨打110请民警上门查看，如发现有人倒地或不适同时拨打120；我们会请网格员尽快上门。",
-    "violence": "请立即拨打110报警，先保护好自己，远离动手或持械的人，不要上前阻拦。",
+    "structure": "请立即远离可能掉落或倒塌的地方，提醒旁人绕行。",
+    "medical": "保持呼吸通畅，等救护车到；摔倒或昏迷的人不要随意搬动，抽搐的人不要往嘴里塞东西。",
+    "lift": (
+        "被困的人请按轿厢里的警铃，保持冷静，不要扒门或爬出轿厢；"
+        "在外面的人请守在电梯口跟里面的人说话，等救援到。"
+    ),
+    "trapped": "有人受伤同时拨打120；不要贸然搬动被压住的人。",
+    "child": "不要大声惊吓孩子，能安全靠近就先把孩子带离危险的地方。",
+    "missing": "报警时说清走失者的年龄、衣着和最后出现的地方；我们会请网格员一起找。",
+    "welfare": "请民警上门查看，发现有人倒地或不适同时拨打120；我们会请网格员尽快上门。",
+    "violence": "先保护好自己，远离动手或持械的人，不要上前阻拦。",
     "self_harm": (
         "如果是您自己很难受、不想活了：请现在就拨打心理援助热线12356，或拨打110，您不是一个人，"
         "我们会请人马上联系您。如果是身边的人：请拨打110和120，陪在对方身边不要离开，移开危险物品。"
     ),
-    "drowning": "请立即拨打110和120并大声呼救，向落水的人抛绳子、竹竿或救生圈；不会游泳不要下水。",
-    "animal": "请远离动物、关好门窗；有人被咬伤流血请拨打120，动物仍在伤人请拨打110。",
+    "drowning": "大声呼救，向落水的人抛绳子、竹竿或救生圈；不会游泳不要下水。",
+    "animal": "请远离动物、关好门窗；有人被咬伤流血打120，动物仍在伤人打110。",
 }
+# Gas with people already dizzy or collapsed (热水器开着 头很晕想吐): carbon monoxide or gas
+# poisoning, an ambulance as well as the fire brigade.
+GAS_POISONING_ADVICE = "有人头晕、恶心或昏倒，到室外后同时拨打120。"
 # A lift door open with no car behind it: the danger is to whoever walks in.
 OPEN_SHAFT_ADVICE = (
     "请马上让所有人远离这扇电梯门，特别看住孩子，有条件就用东西挡在门口；"
@@ -184,7 +198,14 @@ NO_SURVEY_UNHAPPY = (
 NO_SURVEY_REPLY = "谢谢！目前没有需要您评价的工单。有需要随时发消息给我们。"
 WHICH_SURVEY = "您有几张工单等着评价：{orders}。请回复“#单号 分数”，比如“#{number} 5”。"
 REOPENED_NOT_FIXED = "抱歉还没解决好。工单 #{number} 已重新打开，我们会再派人处理，网格长也会跟进。"
+REPORT_UNKNOWN_BUILDING = (
+    "我们小区的名单里没有{building}栋。麻烦再发一下您家的楼栋、单元和门牌号，"
+    "比如“3栋2单元501”；不方便说的话回复“跳过”。"
+)
 ALREADY_HANDLING = "这个问题已在 #{number} 中处理，有进展会通知您。"
+HURRY_NOTED = (
+    "收到，已记到工单 #{number} 里，负责的同志会看到，我们会尽快处理。情况变严重请直接说明。"
+)
 REPORT_LIMIT = (
     "您这一小时已经报了好几件事，我们正在逐一处理，稍后再发新的事情吧。"
     "如果情况紧急，请直接说明，或拨打 110 / 119 / 120。"
