@@ -23,6 +23,7 @@ from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
+from bot.orders.duplicates import things
 from bot.orders.service import OrderService
 from bot.roster import residents
 from handlers.locate import ask, locate
@@ -123,11 +124,38 @@ async def answer_address(
     )
     if place is None:
         return (texts.PUBLIC_PLACE_NOTED if public else texts.ADDRESS_SKIPPED) + reply
+    return reply + await _after_answer(
+        message, parsed, data, place, orders, clock, config, inbound_id
+    )
+
+
+async def _after_answer(
+    message: Incoming,
+    parsed: ParseResult,
+    data: dict[str, Any],
+    place: Place,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None,
+) -> str:
+    """What follows the waiting report's filing at the address the resident gave."""
     # the answer to "where do you live?" is the resident's home: kept, as when a report
     # names it (the next report is not asked again)
-    home = await residents.home_of(session, message.openid)
+    home = await residents.home_of(orders.session, message.openid)
     said = f"{data.get('text') or ''} {message.text}"
-    return reply + await remember_home(orders, message.openid, home, place, clock, said)
+    reply = await remember_home(orders, message.openid, home, place, clock, said)
+    if _another_matter(message, parsed, str(data.get("text") or "")):
+        # 10栋2单元202下水道堵了 as the answer for a report about the gas: the address is the
+        # answer, and the blocked drain is a report of its own, not lost
+        reply += "\n" + await on_text(message, orders, clock, config, inbound_id)
+    return reply
+
+
+def _another_matter(message: Incoming, parsed: ParseResult, waiting: str) -> bool:
+    """The answer to "where?" also reports something other than the waiting report."""
+    named = things(message.text)
+    return bool(named) and new_matter(message, parsed) and named.isdisjoint(things(waiting))
 
 
 async def _file_waiting(

@@ -168,14 +168,14 @@ async def report(
     home = await residents.home_of(session, openid)
     place = place_of(parsed, home)
     safety = safety_lines(parsed, text)
+    unknown = ""
     if place is not None:
         view = await orders.roster()
         place, options = locate(view, place, text, home)
-        if not parsed.urgent and _unknown_building(view, place):
-            # 10栋 where the estates have 1-6: asked again rather than filed for nobody
-            data = {"text": text, "inbound_id": inbound_id, "tries": 0}
-            await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
-            return _join(safety, texts.REPORT_UNKNOWN_BUILDING.format(building=place.building))
+        if _unknown_building(view, place):
+            # 10栋 where the estates have 1-6: filed all the same (nothing is lost), and the
+            # resident is told that staff will check the address, not left to wonder
+            unknown = texts.REPORT_UNKNOWN_BUILDING.format(building=place.building)
         if options and not parsed.urgent:
             asked = await ask(orders, openid, text, inbound_id, place, options, clock)
             return _join(safety, asked)
@@ -192,9 +192,9 @@ async def report(
         data = {"order_id": order.id}
         await conversation.remember(session, openid, ASK_PLACE_FOR, data, clock.now())
         reply += texts.URGENT_ASK_ADDRESS
-    elif parsed.address is not None and place is not None:
+    elif parsed.address is not None and place is not None and not unknown:
         reply += await remember_home(orders, openid, home, place, clock, text)
-    return _join(safety, reply)
+    return _join(safety, reply + unknown)
 
 
 # 我妈住5栋3单元101, 帮我奶奶报一下 她家…, 她住5栋 我不住那: the address is someone else's

@@ -323,3 +323,17 @@ async def test_a_shared_place_is_not_asked_for_a_home_address(chat: Members) -> 
     assert "工单号" in answer and "没看出" not in answer
     order = (await orders(chat))[-1]
     assert "大门口" in order.text
+
+
+async def test_an_address_answer_that_reports_something_else_files_both(chat: Members) -> None:
+    """Found in the sandbox: asked where the gas had run out, the resident answered with
+    another problem and its address (3栋2单元202下水道堵了); the drain was never filed."""
+    assert "哪栋楼" in await chat.say(NEW, "天然气没气了，做不了饭")
+    reply = await chat.say(NEW, "3栋2单元202下水道堵了")
+    filed = await orders(chat)
+    assert len(filed) == 2 and reply.count("工单号") == 2
+    assert all((o.building, o.unit, o.room) == ("3", "2", "202") for o in filed)
+    assert "哪栋楼" not in await chat.say("o_same", "2栋1单元101厨房水管漏水")  # a plain answer
+    assert "哪栋楼" in await chat.say("o_same2", "厨房水管漏水了")
+    await chat.say("o_same2", "2栋1单元102 厨房水管漏水")
+    assert len(await orders(chat)) == 4  # the same leak again is its answer, not a new order

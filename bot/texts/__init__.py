@@ -199,8 +199,8 @@ NO_SURVEY_REPLY = "谢谢！目前没有需要您评价的工单。有需要随�
 WHICH_SURVEY = "您有几张工单等着评价：{orders}。请回复“#单号 分数”，比如“#{number} 5”。"
 REOPENED_NOT_FIXED = "抱歉还没解决好。工单 #{number} 已重新打开，我们会再派人处理，网格长也会跟进。"
 REPORT_UNKNOWN_BUILDING = (
-    "我们小区的名单里没有{building}栋。麻烦再发一下您家的楼栋、单元和门牌号，"
-    "比如“3栋2单元501”；不方便说的话回复“跳过”。"
+    "\n（我们小区的名单里没有{building}栋，社区工作人员会跟您核实地址；"
+    "写错了的话直接发正确的地址，比如“绑定 3栋2单元501”。）"
 )
 ALREADY_HANDLING = "这个问题已在 #{number} 中处理，有进展会通知您。"
 HURRY_NOTED = (
