@@ -85,3 +85,8 @@ def test_a_scare_that_turned_out_fine_is_not_rescued_by_one_sentence() -> None:
 def test_a_flat_named_by_its_people_is_the_address(text: str, room: str) -> None:
     address = parse(text).address
     assert address is not None and address.room == room
+
+
+def test_a_question_about_whom_to_call_for_a_danger_in_the_home_is_not_a_routine_request() -> None:
+    result = parse("请问家里发现蛇应该打什么电话？就在卧室床底下，老人还在屋里")
+    assert result.danger in ("urgent", "possible") and result.hazard == "animal"
