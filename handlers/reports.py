@@ -71,9 +71,15 @@ def safety_lines(parsed: ParseResult, text: str = "") -> str:
     numbers, tip = advice_for(parsed.hazard, text)
     if parsed.danger == "urgent":
         return texts.emergency_first(numbers, tip, leave_first=parsed.hazard == "gas")
+    if _FRAUD.search(text) and parsed.intent == "order":
+        return texts.FRAUD_ADVICE  # 被骗了五万块: the police and the anti-fraud line first
     if parsed.danger == "possible":
         return texts.possible_danger(numbers, tip)
     return ""
+
+
+# money taken by a swindle: 被骗了, 遇到诈骗, 转账给了骗子
+_FRAUD = re.compile(r"被骗|受骗|诈骗|骗子|骗了.{0,6}(?:钱|块|元|万)")
 
 
 # 小区大门口的路灯, 中心花坛, 地下车库入口: a shared place, not anybody's home

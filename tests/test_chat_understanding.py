@@ -337,3 +337,11 @@ async def test_an_address_answer_that_reports_something_else_files_both(chat: Me
     assert "哪栋楼" in await chat.say("o_same2", "厨房水管漏水了")
     await chat.say("o_same2", "2栋1单元102 厨房水管漏水")
     assert len(await orders(chat)) == 4  # the same leak again is its answer, not a new order
+
+
+async def test_money_lost_to_a_swindle_is_told_the_police_and_the_anti_fraud_line(
+    chat: Members,
+) -> None:
+    """Found from outside: 我被骗了五万块钱 got no word of 110."""
+    reply = await chat.say("o_r01", "3栋2单元501 我被骗了五万块钱 对方说是公安局的")
+    assert "110" in reply and "96110" in reply and "工单号" in reply

@@ -163,6 +163,11 @@ OPEN_SHAFT_ADVICE = (
     "请马上让所有人远离这扇电梯门，特别看住孩子，有条件就用东西挡在门口；"
     "立即拨打96333电梯应急救援电话或119，千万不要探头往井道里看。"
 )
+# Money lost to a swindle: the police, the national anti-fraud line, and what to keep.
+FRAUD_ADVICE = (
+    "被骗了请尽快拨打110报警，也可以拨打全国反诈专线96110；保留好转账记录和聊天记录，"
+    "如刚转账，马上联系银行冻结。"
+)
 # A possible danger of no known kind: no number is named (paperwork never gets 119).
 NO_HAZARD_ADVICE = "如果有人身危险，请直接拨打紧急电话；我们已请网格员跟进。"
 
