@@ -324,3 +324,15 @@ async def test_reassigning_to_oneself_is_refused(chat: Chat) -> None:
     before = len(await chat.pushed("o_m02"))
     assert "已经在您手上" in await chat.say("o_m02", f"转派 {n} 李建国")
     assert len(await chat.pushed("o_m02")) == before
+
+
+async def test_the_member_an_order_is_taken_from_is_told(chat: Chat) -> None:
+    """Found from outside: a grid leader's 转派 moved an order away from the representative who
+    held it, and nobody told the representative."""
+    n = order_number(await chat.say(RESIDENT, "1栋1单元101厨房水管漏水了"))
+    assert any(f"#{n}" in t for t in await chat.pushed("o_m02"))  # 李建国 holds it
+    assert "王芳" in await chat.say("o_m01", f"转派 {n} 王芳")
+    told = [t for t in await chat.pushed("o_m02") if f"#{n}" in t and "改由" in t]
+    assert len(told) == 1 and "王芳" in told[0] and not told[0].startswith(" ")
+    await chat.say("o_m03", f"转派 {n} 张美丽")  # passed on by its holder: nobody else to tell
+    assert not [t for t in await chat.pushed("o_m03") if f"#{n}" in t and "改由" in t]

@@ -118,6 +118,7 @@ class Tell(StrEnum):
     ASSIGNED = "assigned"  # a member is given the order
     URGENT_FYI = "urgent_fyi"  # the grid leader hears of an urgent order given to someone else
     HANDED_TO_YOU = "handed_to_you"  # a member reassigned it to you
+    TAKEN_FROM_YOU = "taken_from_you"  # someone else gave your order to another member
     RESIDENT_ACCEPTED = "resident_accepted"
     RESIDENT_PROGRESS = "resident_progress"
     RESIDENT_RESOLVED = "resident_resolved"
@@ -279,9 +280,22 @@ def decline(o: OrderFacts, member_id: int) -> Change:
 
 
 def reassign(
-    o: OrderFacts, by_key: str, by_name: str, to_id: int, to_key: str, to_name: str, now: datetime
+    o: OrderFacts,
+    by_key: str,
+    by_name: str,
+    to_id: int,
+    to_key: str,
+    to_name: str,
+    now: datetime,
+    from_key: str | None = None,
 ) -> Change:
+    """``from_key``: who held it until now; told, unless they passed it on themselves."""
     require(Action.REASSIGN, o.status)
+    told = (
+        (Notice(Tell.TAKEN_FROM_YOU, member(from_key), {"to": to_key}),)
+        if from_key is not None and from_key not in (by_key, to_key)
+        else ()
+    )
     return Change(
         {
             "status": Status.ASSIGNED.value,
@@ -295,6 +309,7 @@ def reassign(
         (
             Notice(Tell.HANDED_TO_YOU, member(to_key), {"by": by_key}),
             Notice(Tell.RESIDENT_HANDED_ON, RESIDENT, {"member": to_key}),
+            *told,
         ),
     )
 

@@ -107,6 +107,12 @@ _SAY: dict[Tell, _Say] = {
         ),
         lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
     ),
+    Tell.TAKEN_FROM_YOU: _Say(
+        "order_update",
+        texts.STATE_HANDED_ON,
+        lambda c: texts.MEMBER_TAKEN_FROM_YOU.format(number=c.n, who=c.who("to").strip()),
+        lambda c: f"order:{c.n}:v{c.version}:taken:{c.to_key}",
+    ),
     Tell.RESIDENT_ACCEPTED: _resident(
         texts.STATE_ACCEPTED,
         lambda c: texts.RESIDENT_ACCEPTED.format(number=c.n, who=c.who("member")),

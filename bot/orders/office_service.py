@@ -70,7 +70,14 @@ class OfficeService(OrderService):
             raise Refused(texts.MEMBER_REASSIGN_UNKNOWN.format(name=key))
         try:
             change = lc.reassign(
-                order, by.key, by.username, new.id, new.key, new.name, self.clock.now()
+                order,
+                by.key,
+                by.username,
+                new.id,
+                new.key,
+                new.name,
+                self.clock.now(),
+                view.key_of(order.assignee_id),
             )
         except Refusal as refusal:
             raise refused(refusal, order.id) from None

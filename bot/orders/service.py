@@ -121,8 +121,9 @@ class OrderService(OrderCore):
         new = found[0]
         if new.id == member.id and order.assignee_id == member.id:
             raise Refused(texts.MEMBER_REASSIGN_SELF.format(number=order.id))
+        held_by = view.key_of(order.assignee_id)
         change = lc.reassign(
-            order, member.key, member.name, new.id, new.key, new.name, self.clock.now()
+            order, member.key, member.name, new.id, new.key, new.name, self.clock.now(), held_by
         )
         if not await self.apply(order, change, f"member:{member.key}"):
             holder = await self._holder(order)
