@@ -405,3 +405,31 @@ async def test_a_member_who_read_the_order_before_the_tick_sees_a_conflict(
             await stale.flush()
     # through the chat the member's accept still works: the desk re-reads and retries
     assert "已接单" in await world.chat.say("o_m02", f"接单 {n}")
+
+
+def test_an_urgent_order_is_chased_sooner_when_urgent_windows_are_set() -> None:
+    """Found from outside: a person trapped in a lift was handed on every 30 minutes and
+    reached staff after 4 hours, like a dripping tap."""
+    sla = replace(SLA, accept_urgent=timedelta(minutes=10), escalate_urgent=timedelta(minutes=15))
+    urgent = row("assigned", True, START, assigned_at=START)
+    ordinary = row("assigned", False, START, assigned_at=START)
+    assert plan(urgent, sla, START + timedelta(minutes=11))[0] == [Due.REMIND_ACCEPT]
+    assert plan(urgent, sla, START + timedelta(minutes=21))[0] == [Due.HAND_ON, Due.ESCALATE_GRID]
+    assert plan(ordinary, sla, START + timedelta(minutes=21))[0] == []
+    assert plan(urgent, SLA, START + timedelta(minutes=21))[0] == []  # unset: as every order
+
+
+def test_the_urgent_windows_are_read_from_the_configuration(tmp_path: Any) -> None:
+    from bot.config import load_config
+    from bot.orders.sla import sla_of
+
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "wechat: {token: t, mode: plain}\n"
+        "sla: {accept_within_urgent: 10m, escalate_after_urgent: 15m}\n",
+        encoding="utf-8",
+    )
+    sla = sla_of(load_config(path, environ={}))
+    assert sla.accept_window(True) == timedelta(minutes=10)
+    assert sla.accept_window(False) == timedelta(minutes=30)
+    assert sla.escalate_window(True) == timedelta(minutes=15)

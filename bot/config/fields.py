@@ -125,6 +125,10 @@ def duration(value: Any, key: str) -> timedelta:
     return parse_duration(value, key)
 
 
+def optional_duration(value: Any, key: str) -> timedelta | None:
+    return None if value is None else parse_duration(value, key)
+
+
 def mapping_of(keys: tuple[str, ...]) -> Parser:
     """A mapping whose keys come from ``keys`` and whose values are strings."""
 

@@ -17,6 +17,7 @@ from bot.config.fields import (
     flag,
     mapping_of,
     number,
+    optional_duration,
     optional_text,
     setting,
     text,
@@ -120,6 +121,10 @@ class ResolveWithin:
 class SlaConfig:
     accept_within: timedelta = setting(timedelta(minutes=30), duration)
     escalate_after: timedelta = setting(timedelta(hours=2), duration)
+    # Shorter windows for urgent orders (a person in a lift cannot wait 30 minutes for the
+    # first reminder); unset: the same as every order.
+    accept_within_urgent: timedelta | None = setting(None, optional_duration)
+    escalate_after_urgent: timedelta | None = setting(None, optional_duration)
     resolve_within: ResolveWithin = field(default_factory=ResolveWithin)
     survey_after: timedelta = setting(timedelta(hours=24), duration)
     survey_timeout: timedelta = setting(timedelta(days=3), duration)  # then closed unrated

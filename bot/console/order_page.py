@@ -62,7 +62,7 @@ def _sla(request: web.Request, order: Order) -> dict[str, str]:
     tz = config.tz
     accept = None
     if order.status == Status.ASSIGNED.value and order.assigned_at is not None:
-        accept = sla.after(order.assigned_at, sla.accept_within, order.urgent)
+        accept = sla.after(order.assigned_at, sla.accept_window(order.urgent), order.urgent)
     resolve = resolve_deadline(order, sla) if order.status in OPEN_VALUES else None
     return {
         "accept_by": local(accept, tz),

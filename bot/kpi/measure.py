@@ -51,8 +51,12 @@ def response(o: OrderFact, clock: SlaClock, at: float) -> int:
     start = o.assigned_at or o.created_at
     # an acceptance older than the latest assignment was handed back (退单): not an answer
     if o.accepted_at is not None and o.accepted_at >= start:
-        return 1 if clock.in_time(start, o.accepted_at, clock.sla.accept_within, o.urgent) else 0
-    deadline = clock.deadline(start, clock.sla.accept_within, o.urgent)
+        return (
+            1
+            if clock.in_time(start, o.accepted_at, clock.sla.accept_window(o.urgent), o.urgent)
+            else 0
+        )
+    deadline = clock.deadline(start, clock.sla.accept_window(o.urgent), o.urgent)
     return 0 if deadline <= at else -1  # still inside its time to answer
 
 

@@ -30,6 +30,8 @@ def _build(config: Config) -> Sla:
         resolve_default=c.resolve_within_default,
         survey_after=c.survey_after,
         survey_timeout=c.survey_timeout,
+        accept_urgent=c.accept_within_urgent,
+        escalate_urgent=c.escalate_after_urgent,
         calendar=None
         if c.working_hours is None
         else WorkCalendar(

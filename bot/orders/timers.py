@@ -51,6 +51,19 @@ class Sla:
     remind_share: float = 0.2
     # Working hours for non-urgent orders; None counts the wall clock.
     calendar: WorkCalendar | None = None
+    # Shorter accept / escalate windows for urgent orders (None: the same as every order).
+    accept_urgent: timedelta | None = None
+    escalate_urgent: timedelta | None = None
+
+    def accept_window(self, urgent: bool) -> timedelta:
+        if urgent and self.accept_urgent is not None:
+            return min(self.accept_within, self.accept_urgent)
+        return self.accept_within
+
+    def escalate_window(self, urgent: bool) -> timedelta:
+        if urgent and self.escalate_urgent is not None:
+            return min(self.escalate_after, self.escalate_urgent)
+        return self.escalate_after
 
     def after(self, start: datetime, delta: timedelta, urgent: bool) -> datetime:
         if self.calendar is None or urgent:
@@ -93,18 +106,27 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
     urgent = state.urgent
     unaccepted = status in _UNACCEPTED
     if status == Status.ASSIGNED and state.assigned_at is not None:
-        hand_on = sla.after(state.assigned_at, 2 * sla.accept_within, urgent)
+        hand_on = sla.after(state.assigned_at, 2 * sla.accept_window(urgent), urgent)
         if hand_on <= now:
             due.append(Due.HAND_ON)  # after downtime a late reminder would only add noise
         else:
             upcoming.append(hand_on)
             if state.accept_reminded_at is None:
-                check(sla.after(state.assigned_at, sla.accept_within, urgent), Due.REMIND_ACCEPT)
+                check(
+                    sla.after(state.assigned_at, sla.accept_window(urgent), urgent),
+                    Due.REMIND_ACCEPT,
+                )
     if unaccepted:
         if state.escalation_level < 1:
-            check(sla.after(state.created_at, sla.escalate_after, urgent), Due.ESCALATE_GRID)
+            check(
+                sla.after(state.created_at, sla.escalate_window(urgent), urgent),
+                Due.ESCALATE_GRID,
+            )
         if state.escalation_level < 2:
-            check(sla.after(state.created_at, 2 * sla.escalate_after, urgent), Due.ESCALATE_STAFF)
+            check(
+                sla.after(state.created_at, 2 * sla.escalate_window(urgent), urgent),
+                Due.ESCALATE_STAFF,
+            )
     if status in _RUNNING:
         deadline = resolve_deadline(state, sla)
         window = _window(state, sla)

@@ -5,12 +5,20 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
 
 from bot.app import create_app
-from bot.config import TEMPLATE_PURPOSES, Config, DatabaseConfig, ServerConfig, WeChatConfig
+from bot.config import (
+    TEMPLATE_PURPOSES,
+    Config,
+    DatabaseConfig,
+    ServerConfig,
+    SlaConfig,
+    WeChatConfig,
+)
 from bot.console import accounts
 from bot.keys import CLOCK, ENGINE, ROSTER, SESSIONS
 from bot.orders.dispatch import ROLE_NAMES
@@ -47,6 +55,10 @@ def demo_config(host: str, port: int, data_dir: str) -> Config:
             templates={p: f"demo_tpl_{p}" for p in TEMPLATE_PURPOSES},
         ),
         database=DatabaseConfig(url=f"sqlite+aiosqlite:///{db_path}"),
+        # as config.example.yaml: an urgent order is chased sooner than an ordinary one
+        sla=SlaConfig(
+            accept_within_urgent=timedelta(minutes=10), escalate_after_urgent=timedelta(minutes=15)
+        ),
     )
 
 
