@@ -216,3 +216,17 @@ async def test_a_complaint_about_a_representative_never_goes_to_them(members: Me
     assert await members.about("o_m01", n)  # the grid leader has it
     n2 = order_number(await members.say("o_res_thanks", "1栋1单元102 请李建国师傅来看看水管"))
     assert await members.about("o_m02", n2)  # naming him without complaint still reaches him
+
+
+async def test_a_note_keeps_its_chinese_punctuation_and_names_have_no_stray_space(
+    members: Members,
+) -> None:
+    """Found from outside: 已联系四点半课堂，下周一开始 reached the resident with an ASCII comma,
+    and 已由 吴建华 had a space before the name."""
+    n = order_number(await members.say(RESIDENT, "1栋1单元101厨房水管漏水了"))
+    await members.say("o_m02", f"接单 {n}")
+    await members.say("o_m02", f"进度 {n} 已联系师傅，明天上午上门！")
+    told = [t for t in await members.chat.pushed(RESIDENT) if f"#{n}" in t]
+    assert any("已联系师傅，明天上午上门！" in t for t in told), told
+    assert any("已由李建国" in t for t in told), told
+    assert f"#{n}" in await members.say("o_m02", f"完成 ＃{n} 已换新阀门")

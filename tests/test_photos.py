@@ -98,7 +98,7 @@ async def test_photos_sent_before_the_words_or_while_asked_for_the_address_join_
     assert "图片收到了" in first and "附在工单上" in first
     reply = await p.say("o_new", "2栋1单元302 卫生间天花板渗水")
     number = int(re.search(r"#(\d+)", reply).group(1))  # type: ignore[union-attr]
-    assert "您刚才发的1 张图片已附在工单上" in reply
+    assert "您刚才发的1张图片已附在工单上" in reply
     # a report that waits for its address keeps the photo and the place for itself
     assert "哪栋楼" in await p.say("o_other", "楼道里的灯不亮了")
     held = await p.photo("o_other")
@@ -106,7 +106,7 @@ async def test_photos_sent_before_the_words_or_while_asked_for_the_address_join_
     assert "工单建好后会附在上面" in await p.place("o_other")
     filed = await p.say("o_other", "3栋2单元")
     later = int(re.search(r"#(\d+)", filed).group(1))  # type: ignore[union-attr]
-    assert "1 张图片和位置已附在工单上" in filed
+    assert "1张图片和位置已附在工单上" in filed
     rows = await p.attachments()
     assert [(r.order_id, r.kind) for r in rows] == [
         (number, "image"),
@@ -195,5 +195,5 @@ async def test_an_order_carries_at_most_media_per_order(
     assert f"#{n}" in await p.photo(A)
     assert f"#{n}" in await p.place(A)
     full = await p.photo(A)
-    assert "已经附了 2 张" in full
+    assert "已经附了2张" in full
     assert len(await p.attachments()) == 2

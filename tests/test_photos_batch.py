@@ -55,7 +55,7 @@ async def test_a_photo_kept_earlier_in_the_same_batch_joins_the_report(
     )
     assert "图片" not in first and "图片收到了" in photo
     n = order_number(report)
-    assert "您刚才发的1 张图片已附在工单上" in report
+    assert "您刚才发的1张图片已附在工单上" in report
     assert "图片" not in again
     assert await joined(client) == [("o_b", n)]
 
@@ -73,7 +73,7 @@ async def test_a_photo_kept_by_another_process_joins_the_report(
     _, report = await batch(
         client, WX.text("o_a", "好的谢谢"), WX.text("o_b", "4栋1单元202楼道灯不亮")
     )
-    assert "您刚才发的1 张图片已附在工单上" in report
+    assert "您刚才发的1张图片已附在工单上" in report
     assert await joined(client) == [("o_b", order_number(report))]
 
 

@@ -42,8 +42,12 @@ class HasText:
 
 
 # Full-width forms a Chinese keyboard types (＃３３５, ５分, the ideographic space) read as the
-# plain ones, so 接单 ＃335 is 接单 #335.
-_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# plain ones, so 接单 ＃335 is 接单 #335. Chinese punctuation stays as written (a member's note
+# 已联系，下周一开始 keeps its comma); every pattern here accepts both forms of it.
+_KEPT = frozenset("，：；！？（）")
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEPT} | {
+    0x3000: 0x20
+}
 
 
 def halfwidth(text: str) -> str:

@@ -110,7 +110,7 @@ _SAY: dict[Tell, _Say] = {
     Tell.TAKEN_FROM_YOU: _Say(
         "order_update",
         texts.STATE_HANDED_ON,
-        lambda c: texts.MEMBER_TAKEN_FROM_YOU.format(number=c.n, who=c.who("to").strip()),
+        lambda c: texts.MEMBER_TAKEN_FROM_YOU.format(number=c.n, who=c.who("to")),
         lambda c: f"order:{c.n}:v{c.version}:taken:{c.to_key}",
     ),
     Tell.RESIDENT_ACCEPTED: _resident(

@@ -128,7 +128,7 @@ class OrderService(OrderCore):
         if not await self.apply(order, change, f"member:{member.key}"):
             holder = await self._holder(order)
             raise Refused(
-                texts.MEMBER_TAKEN.format(number=order.id, who=f" {holder.name}")
+                texts.MEMBER_TAKEN.format(number=order.id, who=holder.name)
                 if holder is not None
                 else texts.ORDER_REFUSALS["illegal"].format(
                     number=order.id, status=texts.STATUS_NAMES.get(order.status, order.status)

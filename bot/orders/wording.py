@@ -22,7 +22,7 @@ def role_text(m: Member) -> str:
 
 
 def who(m: Member | None) -> str:
-    return f" {m.name}（{role_text(m)}）" if m is not None else ""
+    return f"{m.name}（{role_text(m)}）" if m is not None else ""
 
 
 def span(delta: timedelta) -> str:

@@ -240,11 +240,11 @@ ATTACHED_LOCATION = "位置已附在工单 #{number}（{summary}）上。"
 # a photo or place sent while the report waits for its address or estate
 HELD_IMAGE = "图片收到了，工单建好后会附在上面。"
 HELD_LOCATION = "位置收到了，工单建好后会附在上面。"
-ATTACH_FULL = "工单 #{number} 已经附了 {limit} 张图片和位置，这张没有再附上。需要补充请用文字说明。"
+ATTACH_FULL = "工单 #{number} 已经附了{limit}张图片和位置，这张没有再附上。需要补充请用文字说明。"
 HELD_FULL = "您发的图片已经不少了，这张先不收。请用一句话说说是什么情况、在哪栋楼。"
 # after a report is filed: the photos and places sent before it joined the order
 ADOPTED = "\n您刚才发的{what}已附在工单上。"
-ADOPTED_WHAT = {"image": "{n} 张图片", "location": "位置"}
+ADOPTED_WHAT = {"image": "{n}张图片", "location": "位置"}
 PHOTO_REFUSED = "您为工单 #{number} 发的图片没能保存：{reason}。需要的话请重新拍一张发过来。"
 PHOTO_TOO_LARGE = "文件太大了"
 PHOTO_NOT_IMAGE = "这不是一张能打开的图片"
