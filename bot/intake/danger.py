@@ -306,6 +306,8 @@ def ill_child(text: str) -> bool:
 # urgent (a longer one tells its danger in words the lexicons may not hold: dialect).
 UNSUPPORTED_URGENT = 0.5
 UNSUPPORTED_MAX_CHARS = 12
+# Below this, a possible danger needs something harmful named in the message.
+FAINT_POSSIBLE = 0.01
 # concepts that tell of harm by themselves (an old person, a child, a crowd, 现在 or 快 do not)
 _HARM_CONCEPTS = frozenset(
     {
@@ -316,13 +318,17 @@ _HARM_CONCEPTS = frozenset(
 )  # fmt: skip
 
 
-def nothing_harmful_named(text: str, hazards: Collection[str], cues: Collection[str]) -> bool:
+def nothing_harmful_named(
+    text: str, hazards: Collection[str], cues: Collection[str], strict: bool = True
+) -> bool:
     """True when ``text`` (normalised) names no kind of danger, no live danger cue and no
-    harmful concept: whatever urgency the model reads comes from its style alone."""
+    harmful concept: whatever urgency the model reads comes from its style alone. Not
+    ``strict``: water alone (a tap, a pipe with no flood named) is not harmful either."""
+    harmful = _HARM_CONCEPTS if strict else _HARM_CONCEPTS - {"water"}
     return (
         not hazards
         and not any(cue.startswith("live:") for cue in cues)
-        and _HARM_CONCEPTS.isdisjoint(concepts(text.lower()))
+        and harmful.isdisjoint(concepts(text.lower()))
     )
 
 

@@ -13,6 +13,7 @@ from .address import Address, AddressMatch, choose_address, find_addresses
 from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
 from .danger import (
+    FAINT_POSSIBLE,
     UNSUPPORTED_MAX_CHARS,
     UNSUPPORTED_URGENT,
     danger_band,
@@ -264,6 +265,15 @@ def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str |
         # 不知道, 就在小区大门口, 住幸福里 二栋: a word or two with nothing harmful in it; the
         # model's doubt (it has seen many terse emergencies) gets a look, not a rush
         band = "possible"
+    if (
+        band == "possible"
+        and p_urgent < FAINT_POSSIBLE
+        and a.signals.urgent_kind is None
+        and nothing_harmful_named(a.masked, a.signals.hazard_words, a.signals.cues, strict=False)
+    ):
+        # 5栋1单元302 厨房水龙头坏了 at 0.002: a faint doubt about a message that names
+        # nothing harmful alerts nobody
+        band = None
     return band
 
 

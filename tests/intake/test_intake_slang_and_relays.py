@@ -90,3 +90,10 @@ def test_a_flat_named_by_its_people_is_the_address(text: str, room: str) -> None
 def test_a_question_about_whom_to_call_for_a_danger_in_the_home_is_not_a_routine_request() -> None:
     result = parse("请问家里发现蛇应该打什么电话？就在卧室床底下，老人还在屋里")
     assert result.danger in ("urgent", "possible") and result.hazard == "animal"
+
+
+@pytest.mark.parametrize("text", ["5栋1单元302 厨房水龙头坏了"])
+def test_an_ordinary_repair_the_model_barely_doubts_alerts_nobody(text: str) -> None:
+    """Found in the sandbox: a broken tap got the possible-danger line and a grid leader's
+    alert (the model's 0.002 was just over the possible threshold)."""
+    assert parse(text).danger is None
