@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot import console, health
 from bot.chat import conversation
@@ -33,6 +34,7 @@ from bot.outbox import enqueue
 from bot.roster.cache import RosterCache
 from bot.storage import migrations
 from bot.storage.engine import create_engine, create_reader, session_factory
+from bot.storage.outages import is_outage, short, unusable_file
 from bot.ticks import schedule
 from bot.ticks.outbox import outbound_ctx
 from bot.wechat import webhook
@@ -75,6 +77,8 @@ def _database_ctx(run_migrations: bool) -> Callable[[web.Application], AsyncIter
         engine = create_engine(config.database.url)
         if run_migrations:
             await migrations.upgrade(engine)
+        else:
+            await _check_schema(engine)
         app[ENGINE] = engine
         app[SESSIONS] = session_factory(engine)
         reader = create_reader(config.database.url, engine)
@@ -90,6 +94,21 @@ def _database_ctx(run_migrations: bool) -> Callable[[web.Application], AsyncIter
         await engine.dispose()
 
     return ctx
+
+
+async def _check_schema(engine: AsyncEngine) -> None:
+    """``--no-migrate``: a damaged file or an unmigrated schema stops the start with one line
+    (as a migrating start does); a database that is merely down does not, since the spool
+    holds what arrives until it is back."""
+    try:
+        await migrations.check_current(engine)
+    except Exception as exc:
+        if isinstance(exc, migrations.SchemaBehind) or not is_outage(exc) or unusable_file(exc):
+            await engine.dispose()
+            raise
+        logging.getLogger(__name__).warning(
+            "database not reachable at start (%s); messages are held until it is", short(exc)
+        )
 
 
 def _processor(app: web.Application) -> InboundProcessor:

@@ -221,10 +221,26 @@ def test_serve_and_parse_say_a_corrupt_database_in_one_line(tmp_path: Path) -> N
     upgrade = mulin("db", "upgrade", "--config", str(cfg))
     assert upgrade.returncode == 1
     said = one_line(upgrade.stderr)
-    for args, stdin in ((("serve", "--port", "0"), ""), (("parse",), '{"text": "门锁坏了"}\n')):
+    for args, stdin in (
+        (("serve", "--port", "0"), ""),
+        # a worker, or an operator who migrates separately: no traceback on every tick
+        (("serve", "--port", "0", "--no-migrate"), ""),
+        (("parse",), '{"text": "门锁坏了"}\n'),
+    ):
         result = mulin(*args, "--config", str(cfg), stdin=stdin)
         assert result.returncode == 1 and one_line(result.stderr) == said, result.stderr
     assert (tmp_path / "m.db").read_bytes() == b"this is not a database" * 100
+
+
+@pytest.mark.slow
+def test_serve_without_migrating_refuses_a_database_that_was_never_upgraded(
+    tmp_path: Path,
+) -> None:
+    cfg = write_config(tmp_path)
+    result = mulin("serve", "--port", "0", "--no-migrate", "--config", str(cfg))
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert "no mulin schema" in line and "mulin db upgrade" in line, result.stderr
 
 
 # --- 7. --output naming the live database -------------------------------------------------------

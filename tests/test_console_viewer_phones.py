@@ -125,3 +125,23 @@ async def test_viewer_reads_the_lists_and_their_exports_with_phones_masked(
         text = _sheet_text(await resp.read())
         assert not leaked(text), (path, leaked(text))
         assert "139****5678" in text, path
+
+
+async def test_a_viewer_cannot_learn_a_hidden_phone_by_searching_its_digits(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """Found from outside: the board's search matched a viewer's digits against phone numbers
+    it shows masked (139****5678), so 1234, then 12345 … told the hidden middle digits."""
+    c = await make_console(aiohttp_client, db_url)
+    assert (await c.login("viewer1")).status == 303
+    n = await add_order(c, "o_phone", "3", "3栋1502楼道灯坏了 电话13912345678")
+
+    async def found(q: str) -> bool:
+        page = await (await c.client.get("/admin/orders", params={"q": q})).text()
+        return f"#{n}" in page
+
+    for probe in ("1234", "12345", "13912345678", "139123", "5678"):
+        assert not await found(probe), probe
+    assert await found("1502") and await found("楼道灯")  # a room and words: still found
+    assert (await c.login("staff1")).status == 303
+    assert await found("12345") and await found("13912345678")  # acting roles: unchanged

@@ -193,3 +193,34 @@ async def test_debug_level_does_not_log_sql_parameters(
         await engine.dispose()
     written = json_lines.getvalue()
     assert "1202" not in written and "csrf-9f8e7d6c5b4a" not in written
+
+
+async def test_a_damaged_database_file_is_logged_once_not_on_every_tick(
+    json_lines: io.StringIO, tmp_path: Path
+) -> None:
+    """Found from outside: `serve --no-migrate` on a damaged SQLite file logged a 60-line
+    traceback from every tick, every few seconds."""
+    from aiohttp import web
+    from sqlalchemy import text
+
+    from bot.storage.engine import create_engine
+    from bot.ticks.schedule import guarded
+
+    path = tmp_path / "damaged.db"
+    path.write_bytes(b"not a database at all " * 200)
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+
+    async def tick(_: web.Application) -> None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    run = guarded(tick, web.Application(), "photos")
+    try:
+        for _ in range(5):
+            await run()
+    finally:
+        await engine.dispose()
+    lines = [json.loads(x) for x in json_lines.getvalue().splitlines()]
+    mine = [x for x in lines if x["logger"] == "bot.ticks.schedule"]
+    assert len(mine) == 1 and "exception" not in mine[0], mine
+    assert "file is not a database" in mine[0]["message"]

@@ -4,6 +4,7 @@ the page polls to refresh itself without losing the filters."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
@@ -116,20 +117,39 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _search(q: str) -> Any:
+_PHONE_PART = re.compile(r"\d{5,}")
+
+
+def _masked_like(column: Any, q: str) -> Any:
+    """``column`` holds ``q`` where it is not part of a longer number (a room, not the middle
+    of a phone): digits at either end of ``q`` must not run on into more digits."""
+    condition = column.like(_like(q), escape="\\")
+    for digit in "0123456789" if q[:1].isdigit() else "":
+        condition &= column.not_like(_like(digit + q), escape="\\")
+    for digit in "0123456789" if q[-1:].isdigit() else "":
+        condition &= column.not_like(_like(q + digit), escape="\\")
+    return condition
+
+
+def _search(q: str, sees_phones: bool) -> Any:
     """``#12``: that order; digits: the order number or a phone (4 digits or more); other
-    words: the resident's text, the summary or a building."""
+    words: the resident's text, the summary or a building.
+
+    An account that is shown phones masked cannot search by them either: a search that
+    matched digits of a hidden number would tell it those digits, a few at a time. So its
+    searches skip the phone field, and five digits in a row (longer than a room) match no text.
+    """
     number = q.lstrip("#")
     if q.startswith("#"):
         return Order.id == (int(number) if number.isdigit() and len(number) < 12 else -1)
     pattern = _like(q)
-    found = [
-        Order.text.like(pattern, escape="\\"),
-        Order.summary.like(pattern, escape="\\"),
-        Order.building == q.rstrip("栋号楼幢座"),
-    ]
+    found = [Order.building == q.rstrip("栋号楼幢座")]
+    if sees_phones:
+        found += [Order.text.like(pattern, escape="\\"), Order.summary.like(pattern, escape="\\")]
+    elif not _PHONE_PART.search(q):
+        found += [_masked_like(Order.text, q), _masked_like(Order.summary, q)]
     if number.isdigit():
-        if len(number) >= 4:
+        if len(number) >= 4 and sees_phones:
             found.append(cast(Order.phones, String).like(_like(number), escape="\\"))
         if len(number) < 12:
             found.append(Order.id == int(number))
@@ -157,7 +177,7 @@ def board_query(viewer: Viewer, f: Filters, tz: Any) -> Any:
     if f.end:
         query = query.where(Order.created_at < _day(f.end, tz, end=True))
     if f.q:
-        query = query.where(_search(f.q))
+        query = query.where(_search(f.q, viewer.sees_phones))
     return query
 
 

@@ -56,6 +56,41 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         await conn.run_sync(_upgrade, revision)
 
 
+class SchemaBehind(OSError):
+    """The database has no mulin schema, or an older one than this version needs, and the
+    process was told not to migrate (``serve --no-migrate``)."""
+
+
+def _current(sync_conn: Any) -> str | None:
+    # read directly: Alembic's migration context logs two lines each time it is set up
+    from sqlalchemy import inspect
+
+    if not inspect(sync_conn).has_table("alembic_version"):
+        return None
+    found = sync_conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return str(found[0]) if len(found) == 1 else None
+
+
+async def check_current(engine: AsyncEngine) -> None:
+    """Refuse a database this version cannot run on without migrating it first.
+
+    A revision this version does not know is newer: an old process keeps running beside a new
+    schema during an upgrade (expand, then contract), so only an older or missing schema is
+    refused."""
+    from alembic.script import ScriptDirectory
+
+    async with engine.connect() as conn:
+        current = await conn.run_sync(_current)
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    if current == head or (current is not None and current not in known_revisions()):
+        return
+    found = f"schema revision {current}" if current else "no mulin schema"
+    raise SchemaBehind(
+        f"the database has {found}, this version needs {head}: run `mulin db upgrade` first"
+    )
+
+
 def revision_autogenerate(sync_conn: Any, message: str) -> None:
     """Developer helper: write a new migration from the models (``python -m bot.storage.migrations``)."""
     cfg = alembic_config()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from sqlalchemy import exc as sa_exc
+
+_UNUSABLE_FILE = re.compile(r"file is not a database|database disk image is malformed")
 
 
 def is_outage(error: BaseException) -> bool:
@@ -16,6 +19,10 @@ def is_outage(error: BaseException) -> bool:
     """
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
+    if unusable_file(error):
+        # SQLite's file was damaged or replaced: nothing a message did, and a restore (or the
+        # right file) makes the same work succeed, so it is held and retried like an outage
+        return True
     return isinstance(
         error,
         OSError
@@ -25,6 +32,11 @@ def is_outage(error: BaseException) -> bool:
         | sa_exc.DisconnectionError
         | sa_exc.TimeoutError,
     )
+
+
+def unusable_file(error: BaseException) -> bool:
+    """True when SQLite says its file is not a database, or a damaged one."""
+    return isinstance(error, sa_exc.DatabaseError) and bool(_UNUSABLE_FILE.search(str(error.orig)))
 
 
 def short(error: BaseException) -> str:

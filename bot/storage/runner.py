@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.engine import create_engine
-from bot.storage.migrations import SchemaUnknown, upgrade
+from bot.storage.migrations import SchemaBehind, SchemaUnknown, upgrade
 
 T = TypeVar("T")
 # Failures of the database itself (as opposed to the user's input): exit status 1.
@@ -35,7 +35,7 @@ async def with_database(
 def failure_line(exc: BaseException) -> str:
     """One line for a database failure."""
     unreachable = isinstance(exc, OSError | OperationalError | InterfaceError) and not isinstance(
-        exc, SchemaUnknown
+        exc, SchemaUnknown | SchemaBehind
     )
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         exc = exc.orig
