@@ -226,6 +226,30 @@ async def pg_pair() -> AsyncIterator[tuple[str, str]]:
         await _drop_pg_database(fresh)
 
 
+async def _foreign_dump(output: Path) -> None:
+    """A pg_dump archive of a database that is not mulin's (one shop table)."""
+    import subprocess
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    url = await _create_pg_database()
+    try:
+        engine = create_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE shop (id int primary key, name text)"))
+            await conn.execute(text("INSERT INTO shop VALUES (1, 'tea')"))
+        await engine.dispose()
+        u = make_url(url)
+        argv = ["pg_dump", "--format=custom", "--host", u.host or "127.0.0.1"]
+        argv += ["--port", str(u.port or 5432), "--username", u.username or "postgres"]
+        await asyncio.to_thread(
+            subprocess.run, [*argv, "--file", str(output), u.database or ""], check=True
+        )
+    finally:
+        await _drop_pg_database(url)
+
+
 @pytest.mark.postgres
 async def test_a_restore_drill_on_postgresql(
     aiohttp_client: ClientFactory,
@@ -242,6 +266,17 @@ async def test_a_restore_drill_on_postgresql(
     args = ("db", "restore", "--config", str(fresh_config), "--input", str(tmp_path / "backup.bin"))
     code, _, err = await mulin(capsys, *args)
     assert code == 2 and "--force" in err
+    # found from outside: a cut-off dump or one of another database was handed to pg_restore
+    # --clean with --force, which drops what the archive names before it finds the problem
+    before = await counts(fresh)
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(dump[: len(dump) // 3])
+    foreign = tmp_path / "foreign.bin"
+    await _foreign_dump(foreign)
+    for bad, said in ((cut, "damaged or incomplete"), (foreign, "not a mulin database")):
+        code, _, err = await mulin(capsys, *args[:-1], str(bad), "--force")
+        assert code == 2 and said in err and len(err.strip().splitlines()) == 1, err
+    assert await counts(fresh) == before
     code, _, err = await mulin(capsys, *args, "--force")
     assert code == 0, err
     assert (await counts(fresh))["orders"] >= 10

@@ -9,6 +9,7 @@ the access token (a restored service fetches a fresh one), not the console's ses
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -208,6 +209,41 @@ def _pg_backup(url: URL, output: Path) -> None:
     partial.replace(output)
 
 
+def _pg_archive(argv: list[str], path: Path) -> str:
+    """What ``pg_restore`` reads from the archive (no server needed), or why it cannot."""
+    try:
+        done = subprocess.run(
+            [_pg_tool("pg_restore"), *argv, "--file", "-", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    except subprocess.TimeoutExpired:
+        raise BackupError(f"--input: {path}: pg_restore took too long to read it") from None
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        detail = lines[0] if lines else f"exit status {done.returncode}"
+        raise BackupError(f"--input: {path} is damaged or incomplete ({detail})")
+    return done.stdout
+
+
+def _check_pg_backup(path: Path) -> None:
+    """As for SQLite: a damaged archive, a dump of some other database, or one of a newer
+    schema is refused before ``--clean`` drops anything."""
+    listing = _pg_archive(["--list"], path)
+    tables = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", listing, re.MULTILINE))
+    if not tables >= MULIN_TABLES:
+        raise BackupError(f"--input: {path} is not a mulin database (no mulin tables in it)")
+    data = _pg_archive(["--data-only", "--table", "alembic_version"], path)
+    found = re.search(r"^COPY \S*alembic_version .*FROM stdin;\n(\S+)$", data, re.MULTILINE)
+    revision = found[1] if found else None
+    if revision not in known_revisions():
+        raise BackupError(
+            f"--input: {path} has schema {revision!r}, which this version does not know:"
+            " restore it with the mulin that made it"
+        )
+
+
 def _pg_restore(url: URL, backup: Path) -> None:
     args, env = _pg_args(url)
     argv = [_pg_tool("pg_restore"), *args, "--no-owner", "--no-privileges", "--single-transaction"]
@@ -258,6 +294,8 @@ def check_restorable(url: str, backup_file: Path, rows_in_target: int, force: bo
         raise BackupError(f"--input: a {kind} backup cannot be restored into {wanted}")
     if kind == "sqlite":
         _check_sqlite_backup(backup_file)
+    else:
+        _check_pg_backup(backup_file)
     if rows_in_target and not force:
         raise NotEmpty(
             f"database.url: the database already holds {rows_in_target} rows;"
