@@ -67,13 +67,15 @@ _ROUTINE_REQUEST = re.compile(
     r"|换.{0,2}灯泡|灯泡坏"
     # where someone lives: 我搬家了 现在住…, 她住5栋 我不住那
     r"|搬家|搬过来|搬走了|新地址|(?:不|没)住(?:在)?(?:那|这)|住(?:在)?(?:那边|这边)"
+    # where to leave a parcel: 快递放在门口就行 我奶奶在家
+    r"|(?:快递|外卖|包裹|件|东西)(?:就|直接)?放(?:在)?(?:门口|门外|楼下|门卫|驿站|快递柜|丰巢)"
 )
 _ACUTE_STATE = re.compile(
     r"摔|跌|倒|晕|昏|不动|叫不醒|叫不应|没反应|没气|呼吸|流血|出血|吐血|是血|血流|抽|吐|火|烟|焦|糊|煤气|燃气|天然气|味|漏|喷"
     r"|淹|塌|掉|砸|困(?!难)|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
     r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
     r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|没接|心脏|犯病|发病"
-    r"|没开门|不开门|敲不开|还放在|在屋里响"
+    r"|没开门|不开门|敲不开|还放在|在屋里响|天了|没拿|没取|没收|(?:饭|餐|盒|菜|东西|快递|外卖|报纸|牛奶).{0,4}没动"
     # an animal in the home, a child climbed up, someone face down: 请问发现蛇应该打什么电话
     r"|蛇|咬|蛰|马蜂|野猪|爬到|爬上|叫不下来|趴在"
 )
@@ -123,7 +125,19 @@ def locked_out(text: str) -> bool:
     return _LOCKED_OUT.search(text) is not None and _SHUT_IN.search(text) is None
 
 
+# 卧室窗帘杆掉下来了: a fitting inside the home came down; nothing outside a window is named
+_INDOOR_FALL = re.compile(
+    r"(?:窗帘杆|窗帘轨道?|窗帘盒|窗帘|浴帘杆|毛巾架|置物架|衣柜门|柜门|柜子门|抽屉|灯罩|挂画|镜子|门帘)"
+    r"(?:也|又|都)?(?:掉下来了|掉下来|掉了|脱落了?|松了)"
+)
+_INDOOR_FALL_DANGER = re.compile(
+    r"砸|伤|人|孩子|小孩|楼下|高空|窗外|往下|血|摔|气|烟|火|焦|水|电|漏|冒|响|味|阳台|外墙"
+)
+
+
 def loose_fitting(text: str) -> bool:
-    """True for a door handle or a sliding door come off, and no harm told (``text``
-    normalised)."""
+    """True for a door handle or a sliding door come off, or a curtain rail come down in a
+    room, and no harm told (``text`` normalised)."""
+    if _INDOOR_FALL.search(text) is not None and _INDOOR_FALL_DANGER.search(text) is None:
+        return True
     return _FITTING.search(text) is not None and _FITTING_DANGER.search(text) is None

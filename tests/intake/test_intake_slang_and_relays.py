@@ -97,3 +97,20 @@ def test_an_ordinary_repair_the_model_barely_doubts_alerts_nobody(text: str) -> 
     """Found in the sandbox: a broken tap got the possible-danger line and a grid leader's
     alert (the model's 0.002 was just over the possible threshold)."""
     assert parse(text).danger is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["卧室窗帘杆掉下来了", "快递放在门口就行 我奶奶在家", "客厅的窗帘轨道掉了 周末有空来装一下"],
+)
+def test_a_curtain_rail_come_down_or_where_to_leave_a_parcel_is_no_danger(text: str) -> None:
+    """Found in the sandbox: both were urgent (structure; an old person missing)."""
+    assert parse(text).danger is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["窗帘杆掉下来砸到孩子头了 流血了", "外卖放在门口两天了 奶奶一直没拿 打电话也不接"],
+)
+def test_the_same_things_with_someone_hurt_or_unreachable_stay_urgent(text: str) -> None:
+    assert parse(text).urgent is True
