@@ -35,7 +35,8 @@ from .normalize import normalize
 from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
 from .sentences import sentence_urgency
-from .services import locked_out, loose_fitting, routine_request, utility_outage
+from .services import locked_out, loose_fitting, nuisance, routine_request, utility_outage
+from .settled import only_over, power_off, wet_electrics
 from .summary import summarize
 from .timeparse import TZ, TimeMatch, find_preferred_time
 from .urgency import urgency_cues, urgency_kind
@@ -232,19 +233,6 @@ _CRY_RE = re.compile(
 )
 
 
-def _wet_electrics(cues: tuple[str, ...]) -> bool:
-    """Water reaching sockets, wires, lights or the meter box now, told plainly (no
-    look-alike cue): an emergency even when the model, with few such examples, is unsure."""
-    return "live:wet_electric" in cues and LOOKALIKE_CUES.isdisjoint(cues)
-
-
-def _only_over(cues: tuple[str, ...]) -> bool:
-    """The rules found danger words, all of them already over (put out, found, fixed),
-    and none live."""
-    over = "fixed" in cues or any(c.startswith("dead:") and c.endswith(":fixed") for c in cues)
-    return over and "now" not in cues and not any(c.startswith("live:") for c in cues)
-
-
 def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str | None:
     """The band the urgent head gives, read sentence by sentence for a long report, and
     never urgent on the model's doubt alone when nothing harmful is named."""
@@ -289,7 +277,7 @@ def _danger(
         kind = a.signals.urgent_kind
         return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), feats
     band = _model_band(a, model, feats)
-    if band != "urgent" and _wet_electrics(a.signals.cues):
+    if band != "urgent" and wet_electrics(a.masked, a.signals.cues):
         band = "urgent"
     if (
         band is not None
@@ -298,6 +286,7 @@ def _danger(
             routine_request(a.masked)
             or utility_outage(a.masked, a.signals.hazard_words)
             or loose_fitting(a.masked)
+            or nuisance(a.masked, a.signals.hazard_words)
             or locked_out(a.masked)
         )
     ):
@@ -306,7 +295,7 @@ def _danger(
         # never a service)
         return None, None, feats
     if band == "urgent" and (
-        _only_over(a.signals.cues)
+        only_over(a.signals.cues)
         or minor_water(a.masked, a.signals.hazard_words)
         or only_potential(a.masked, a.signals.hazard_words)
         or settled_scare(a.masked)
@@ -314,6 +303,7 @@ def _danger(
         or handled_report(a.masked, urgency_kind)
         or only_joking(a.masked, a.signals.urgent_kind is not None)
         or follow_up(a.masked)
+        or power_off(a.masked, a.signals.cues)
     ):
         # 火已经灭了, 已经找到了: the danger the message names is over; 水管漏了: an
         # ordinary leak; 架子锈了随时可能掉: a hazard, not a danger now.  Someone still looks

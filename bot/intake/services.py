@@ -67,6 +67,7 @@ _ROUTINE_REQUEST = re.compile(
     r"|换.{0,2}灯泡|灯泡坏"
     # where someone lives: 我搬家了 现在住…, 她住5栋 我不住那
     r"|搬家|搬过来|搬走了|新地址|(?:不|没)住(?:在)?(?:那|这)|住(?:在)?(?:那边|这边)"
+    r"|报名|报个名"
     # where to leave a parcel: 快递放在门口就行 我奶奶在家
     r"|(?:快递|外卖|包裹|件|东西)(?:就|直接)?放(?:在)?(?:门口|门外|楼下|门卫|驿站|快递柜|丰巢)"
 )
@@ -133,6 +134,50 @@ _INDOOR_FALL = re.compile(
 _INDOOR_FALL_DANGER = re.compile(
     r"砸|伤|人|孩子|小孩|楼下|高空|窗外|往下|血|摔|气|烟|火|焦|水|电|漏|冒|响|味|阳台|外墙"
 )
+
+
+# 墙皮一大块一大块往下掉粉: paint and plaster flaking indoors, a repair
+_FLAKING = re.compile(
+    r"(?:墙皮|墙灰|腻子|涂料|油漆|墙面).{0,12}(?:掉粉|掉灰|掉渣|起皮|起鼓|发霉|脱皮|掉皮)"
+)
+_FLAKING_DANGER = re.compile(r"砸|伤|人|孩子|小孩|头|楼下|外墙|高空|窗外|裂|塌|歪|鼓出来|晃")
+# 对门养了三条狗 楼道里全是狗骚味: a neighbour's pet as a nuisance, nothing attacked
+_PET = re.compile(r"狗|(?<![藏躲])猫(?![眼猫])|鸽子")
+_PET_NUISANCE = re.compile(r"骚味|臭|屎|尿|粪|掉毛|吵|扰民|睡不着|拴|吓到|吓着|乱叫|养了|遛狗")
+# an attack, or a pet crying in a home whose owner is not seen: a danger, not a nuisance
+_ATTACK = re.compile(
+    r"(?<!不)(?<!不会)(?<!没)咬|扑|追|攻击|流血|出血|伤|疯|凶|围|圍|冲|龇牙|堵|撕|抽|蛇|马蜂|野猪|猴"
+    r"|没出来|冇出来|出嚟|动静|聲音|联系|敲|一整天|[一两三几]天|一夜|喂|屋里|屋头|家里|独居|一个人|老人"
+)
+# a foul smell in a shared place (车库入口一股尿骚味), nobody's flat named
+_FOUL = re.compile(r"(?:尿|屎|粪|骚|馊|腥|霉|下水道)(?:臭)?味|臭烘烘|恶臭")
+_FOUL_PLACE = re.compile(
+    r"车库|楼道|垃圾|电梯|下水道|化粪池|公厕|厕所|花坛|草丛|路边|绿化带|地下室"
+)
+_FOUL_DANGER = re.compile(
+    r"煤气|燃气|天然气|液化气|焦|糊|烟|烧|塑料|臭鸡蛋|头晕|恶心|独居|老人|几天|好久|没见|联系|敲门|屋里|家里|尸"
+)
+
+
+def nuisance(text: str, hazards: Collection[str]) -> bool:
+    """True for flaking plaster, a neighbour's pet or a foul smell in a shared place, told
+    with nothing harmful (``text`` normalised, ``hazards`` its :func:`hazard_words`)."""
+    kinds = set(hazards)
+    if _FLAKING.search(text) and _FLAKING_DANGER.search(text) is None:
+        return kinds <= {"structure"}
+    if (
+        _PET.search(text)
+        and _PET_NUISANCE.search(text)
+        and kinds <= {"animal", "child"}
+        and _ATTACK.search(text) is None
+    ):
+        return True
+    return (
+        not kinds
+        and _FOUL.search(text) is not None
+        and _FOUL_PLACE.search(text) is not None
+        and _FOUL_DANGER.search(text) is None
+    )
 
 
 def loose_fitting(text: str) -> bool:

@@ -114,3 +114,57 @@ def test_a_curtain_rail_come_down_or_where_to_leave_a_parcel_is_no_danger(text: 
 )
 def test_the_same_things_with_someone_hurt_or_unreachable_stay_urgent(text: str) -> None:
     assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("爷爷打呼噜声音好怪 怎么推都推不醒", "medical"),
+        ("我不想再熬了 跟谁都没关系 今晚就结束吧", "self_harm"),
+        ("炭和炉子都买好了 门窗也用胶带封上了", "self_harm"),
+        ("对门独居的奶奶 门口的牛奶放了三天没拿进去了", "welfare"),
+        ("楼下独居老太太门口报纸堆了一摞 这么冷的天 不会出什么事吧", "welfare"),
+        ("饭店后门那几个气罐在漏 呲呲的声音 隔着马路都能闻到", "gas"),
+        ("楼上水管爆了 水已经漫到客厅了", "flood"),
+    ],
+)
+def test_dangers_told_in_new_words_are_urgent(text: str, hazard: str) -> None:
+    """From the first contact of writers w49–w52: each was missed."""
+    result = parse(text)
+    assert (result.urgent, result.hazard) == (True, hazard)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "给我妈打了三个电话没人接 吓死我了 原来她在跳广场舞没听见",
+        "邻居说我爸在小区门口转悠像迷路了 我下去一看他就是在等公交 没事",
+        "阳台上的晾衣架掉下去了 还好楼下没人 把下面雨棚砸了个坑 我该怎么赔",
+        "饭烧糊了一屋子烟 窗户开了烟也散了 烟雾报警器还在滴滴响 怎么复位",
+        "报错了 不是我们这着火 是对面楼顶有人在放烟花 麻烦撤销",
+        "#2031 进度 就是那个插座冒火花的 已经拉闸了现在没危险",
+        "暑假孩子掉进小区水池那事以后 说要装栏杆 到现在都没装",
+        "对门养了三条狗 楼道里全是狗骚味 跟他说还骂人",
+        "3楼楼道的墙皮一大块一大块往下掉粉",
+        "地下车库入口那里一股尿骚味",
+        "寒假托管报名 家里两个孩子 一个六岁一个九岁",
+        "屋顶渗水 滴到电灯旁边 现在没下雨 灯也没开 想趁天晴修一下",
+        "之前说我妈联系不上 后来她回电话了 在活动中心打牌呢 不用去了",
+    ],
+)
+def test_scares_that_ended_and_nuisances_are_not_urgent(text: str) -> None:
+    """From the first contact of writers w49–w52: each was an urgent false alarm."""
+    assert parse(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对门爷爷家的狗叫了一天一夜 爷爷一直没出来",
+        "楼道里一只大黑狗冲我龇牙 把我堵在家门口",
+        "两天没回消息了 电话关机 她一个人住",
+        "楼上漏水渗到插座里了 在冒火花",
+    ],
+)
+def test_the_nearby_dangers_stay_urgent(text: str) -> None:
+    assert parse(text).urgent is True
