@@ -67,7 +67,7 @@ _HAZARD_WORDS: dict[str, str] = {
     "self_harm": r"不想活|不想再活|不想再?生存|活不下去|想死|自杀|跳楼|要跳|往下跳|割腕|割自己|划自己|吞药|烧炭|轻生|一了百了"
     r"|活够了|想不开|遗书|死了算了|结束生命|不想再?熬|熬不下去|结束吧|结束算了|真的晚安|胶带封|封.{0,2}胶带|不想再?醒(?:过来|来)|想从.{0,6}(?:楼|窗|阳台|天台).{0,4}下去"
     r"|最后一天.{0,8}(?:不用回|别回|别找|再见|永别)",
-    "drowning": r"落水|溺水|掉河|掉湖|掉水|掉进|河里|湖里|池里|塘里|泳池|水库|扑腾|沉下去|冰窟窿|沉了",
+    "drowning": r"落水|溺水|一沉一浮|沉沉浮浮|掉河|掉湖|掉水|掉进|河里|湖里|池里|塘里|泳池|水库|扑腾|沉下去|冰窟窿|沉了",
     "animal": r"狗|咬|蛇|马蜂|蜂窝|野猪|猴子|疯狗",
 }
 _HAZARD_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _HAZARD_WORDS.items())
@@ -326,6 +326,18 @@ def ill_child(text: str) -> bool:
 # urgent (a longer one tells its danger in words the lexicons may not hold: dialect).
 UNSUPPORTED_URGENT = 0.5
 UNSUPPORTED_MAX_CHARS = 12
+# ... and under this for a longer one: on four held-out writers (loo_eval --models), urgent
+# precision of the everyday writer w48 0.806 -> 0.833 and w13 0.922 -> 0.928, recall the same;
+# at 0.35 recall fell on w13 (0.996 -> 0.988) and w41
+UNSUPPORTED_URGENT_LONG = 0.2
+
+
+def unsupported_limit(length: int) -> float:
+    """The model verdict under which an urgent reading of a message of ``length`` characters
+    that names nothing harmful is only a possible danger."""
+    return UNSUPPORTED_URGENT if length <= UNSUPPORTED_MAX_CHARS else UNSUPPORTED_URGENT_LONG
+
+
 # Below this, a possible danger needs something harmful named in the message.
 FAINT_POSSIBLE = 0.01
 # concepts that tell of harm by themselves (an old person, a child, a crowd, 现在 or 快 do not)

@@ -14,8 +14,6 @@ from .chat import chat_kind, is_exclamation, is_gibberish
 from .classify import classify
 from .danger import (
     FAINT_POSSIBLE,
-    UNSUPPORTED_MAX_CHARS,
-    UNSUPPORTED_URGENT,
     danger_band,
     false_alarm,
     follow_up,
@@ -28,6 +26,7 @@ from .danger import (
     only_joking,
     only_potential,
     settled_scare,
+    unsupported_limit,
 )
 from .features import LOOKALIKE_CUES, MASK, Signals, extract_features
 from .model import LinearModel, load_model
@@ -245,13 +244,13 @@ def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str |
         band = danger_band(p_urgent, model.meta) or band
     if (
         band == "urgent"
-        and p_urgent < UNSUPPORTED_URGENT
-        and len(a.masked) <= UNSUPPORTED_MAX_CHARS
+        and p_urgent < unsupported_limit(len(a.masked))
         and a.signals.urgent_kind is None
         and nothing_harmful_named(a.masked, a.signals.hazard_words, a.signals.cues)
     ):
         # 不知道, 就在小区大门口, 住幸福里 二栋: a word or two with nothing harmful in it; the
-        # model's doubt (it has seen many terse emergencies) gets a look, not a rush
+        # model's doubt (it has seen many terse emergencies) gets a look, not a rush; a longer
+        # message naming nothing harmful (电梯里按钮掉了一个) only when the model is barely sure
         band = "possible"
     if (
         band == "possible"

@@ -80,7 +80,8 @@ _PAST = re.compile(
 # 从前天起就敲不开门: a danger that began in the past and goes on is live
 _STILL = re.compile(r"现在还|还在(?:冒|烧|漏|喷|响|叫)|正在|一直在|从.{0,5}(?:起|开始)")
 # 昨天下午到现在电话一直占线: nobody has answered since yesterday
-_UNTIL_NOW = re.compile(r"到现在|至今|到今天|到今早")
+# 昨天中午的饭盒没动，今天的也没拿: still not, today
+_UNTIL_NOW = re.compile(r"到现在|至今|到今天|到今早|今天(?:的)?(?:也|还|又)")
 _POST_CANCEL = re.compile(
     r"^(?:过|的话|隐患|风险|演练|知识|预防|检查|似的|一样)|跑都跑|跑不出|跑不掉|跑不了|怎么跑|怎么办|咋办|怎么(?:急救|处理|预防|防)|遭殃|完了"
 )

@@ -126,6 +126,10 @@ def test_the_same_things_with_someone_hurt_or_unreachable_stay_urgent(text: str)
         ("楼下独居老太太门口报纸堆了一摞 这么冷的天 不会出什么事吧", "welfare"),
         ("饭店后门那几个气罐在漏 呲呲的声音 隔着马路都能闻到", "gas"),
         ("楼上水管爆了 水已经漫到客厅了", "flood"),
+        # held out in the sixteenth round (w41's fold): each was missed
+        ("送餐的说老周家门口昨天的饭盒没动 今天的也没拿", "welfare"),
+        ("游泳池深水区有个小伙子一沉一浮的 周围没人注意", "drowning"),
+        ("对面在拆的楼 墙往我们这边歪了 掉了好多砖头在路上", "structure"),
     ],
 )
 def test_dangers_told_in_new_words_are_urgent(text: str, hazard: str) -> None:
