@@ -150,7 +150,9 @@ async def escalate(member: Member, number: int, note: str, orders: OrderService)
 
 @router.message(Command("待办"), AsMember())
 async def to_do(member: Member, orders: OrderService) -> str:
-    return replies.member_open(await queries.held_by(orders.session, member.id))
+    held = await queries.held_by(orders.session, member.id)
+    unowned = await queries.unowned(orders.session, await orders.roster(), member)
+    return replies.member_open(held, unowned)
 
 
 @router.message(Command("上岗", "下岗"), AsMember())

@@ -24,9 +24,10 @@ from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
 from bot.orders.duplicates import things
+from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.roster import residents
-from handlers.locate import ask, locate
+from handlers.locate import ask, gazetteer, locate
 from handlers.reports import (
     ASK_ADDRESS,
     ASK_PLACE_FOR,
@@ -178,18 +179,100 @@ async def answer_place(
     config: Config,
     inbound_id: int | None = None,
 ) -> str:
-    """Where the emergency reported a moment ago is; anything else is handled as usual."""
-    await conversation.forget(orders.session, message.openid)
+    """Where the emergency reported a moment ago is. The question stays open for a few
+    answers that do not say it yet (东亭小区, 不知道, 就在我家 with no home on file): each is
+    taken for what it says and the resident is asked again, never filed as a report of its
+    own. Anything else is handled as usual."""
     parsed = parse_here(message.text, clock, config)
     place = _place_in(message, parsed)
     order = await queries.find(orders.session, int(pending.data.get("order_id") or 0))
-    if place is None or order is None or _another_emergency(message, parsed, order.hazard):
+    view = await orders.roster()
+    named = [e.key for e in gazetteer(view).find(message.text)] if view.estates else []
+    estates = [k for k in named if isinstance(k, tuple)]
+    if order is not None and order.building and pending.data.get("assumed") and place is None:
+        await conversation.forget(orders.session, message.openid)
+        if estates and len(message.text.strip()) <= 12 and order.status in OPEN_VALUES:
+            # 东亭 after "按青和居处理；如果不是…": the same building, in the estate named
+            community, code = estates[0]
+            place = Place(order.building, order.unit, order.room, code, community)
+            await orders.add_place(order, message.openid, place)
+            return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
         return await on_text(message, orders, clock, config, inbound_id)
-    place, options = locate(await orders.roster(), place, message.text, None)
-    if options:  # an emergency does not wait for "which estate?": the first that fits
+    if order is None or order.status not in OPEN_VALUES or order.building:
+        await conversation.forget(orders.session, message.openid)
+        return await on_text(message, orders, clock, config, inbound_id)
+    if _another_emergency(message, parsed, order.hazard):
+        await conversation.forget(orders.session, message.openid)
+        return await on_text(message, orders, clock, config, inbound_id)
+    if place is None and _AT_HOME.search(message.text):
+        place = await _home_place(orders, message.openid)
+    if place is None:
+        return await _place_not_yet(
+            message, parsed, pending, named, orders, clock, config, inbound_id
+        )
+    await conversation.forget(orders.session, message.openid)
+    estate = pending.data.get("estate")
+    if isinstance(estate, list) and not named:
+        place = replace(place, community=int(estate[0]), estate=estate[1])
+    place, options = locate(view, place, message.text, None)
+    assumed = ""
+    if options:  # an emergency does not wait for "which estate?": the first that fits, said
         place = replace(place, community=options[0].community, estate=options[0].estate)
+        assumed = texts.ADDRESS_ESTATE_ASSUMED.format(estate=options[0].name)
+        # the next answer may name the right estate: kept open for it
+        data = {"order_id": order.id, "assumed": True}
+        await conversation.remember(
+            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
+        )
     await orders.add_place(order, message.openid, place)
-    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
+    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label()) + assumed
+
+
+# 就在我家, 在我家里: the place is the resident's home
+_AT_HOME = re.compile(r"^(?:就)?(?:在)?(?:我|我们)家(?:里)?(?:呢|啊|呀)?[。！!]?$|^家里$")
+_PLACE_TRIES = 3
+
+
+async def _home_place(orders: OrderService, openid: str) -> Place | None:
+    home = await residents.home_of(orders.session, openid)
+    if home is None or not home.building:
+        return None
+    return Place(home.building, home.unit, home.room, home.estate_code, home.community_id)
+
+
+async def _place_not_yet(
+    message: Incoming,
+    parsed: ParseResult,
+    pending: Pending,
+    estates: list[Any],
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None,
+) -> str:
+    """An answer with no building in it: an estate kept for the next answer, a "don't know"
+    met kindly — or, when it is about something else, handled as usual."""
+    data = dict(pending.data)
+    tries = int(data.get("tries", 0)) + 1
+    if (not estates and new_matter(message, parsed)) or tries > _PLACE_TRIES:
+        await conversation.forget(orders.session, message.openid)
+        return await on_text(message, orders, clock, config, inbound_id)
+    data["tries"] = tries
+    if estates:
+        data["estate"] = list(estates[0])
+        name = _estate_name(await orders.roster(), estates[0])
+        reply = texts.PLACE_ESTATE_NOTED.format(estate=name)
+    else:
+        reply = texts.PLACE_ASK_AGAIN
+    await conversation.remember(orders.session, message.openid, ASK_PLACE_FOR, data, clock.now())
+    return reply
+
+
+def _estate_name(view: Any, key: tuple[int, str | None]) -> str:
+    community, code = key
+    named = view.estate_name(community, code) if code else None
+    found = view.communities.get(community)
+    return named or (found.name if found is not None else "")
 
 
 @router.message(MsgType("text", "voice"), HasText(), State(CONFIRM_HOME))

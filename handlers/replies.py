@@ -24,15 +24,23 @@ def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> st
     return "\n".join(lines)
 
 
-def member_open(orders: Sequence[Order]) -> str:
-    if not orders:
+def member_open(orders: Sequence[Order], unowned: Sequence[Order] = ()) -> str:
+    """What a member holds, then what nobody holds that they may take (接单 N)."""
+    if not orders and not unowned:
         return texts.MEMBER_NO_OPEN
-    lines = [
-        f"#{o.id} {texts.STATUS_NAMES[o.status]}{texts.URGENT_TAG if o.urgent else ''} "
-        f"{place_text(o)}{o.summary}"
-        for o in orders
-    ]
-    return "\n".join([texts.MEMBER_OPEN_HEADER, *lines])
+    parts = []
+    if orders:
+        parts.append("\n".join([texts.MEMBER_OPEN_HEADER, *map(_line, orders)]))
+    if unowned:
+        first = unowned[0].id
+        lines = [*map(_line, unowned), texts.MEMBER_UNOWNED_HINT.format(number=first)]
+        parts.append("\n".join([texts.MEMBER_UNOWNED_HEADER, *lines]))
+    return "\n\n".join(parts)
+
+
+def _line(o: Order) -> str:
+    urgent = texts.URGENT_TAG if o.urgent else ""
+    return f"#{o.id} {texts.STATUS_NAMES[o.status]}{urgent} {place_text(o)}{o.summary}"
 
 
 __all__ = ["member_open", "place_text", "resident_orders", "who"]

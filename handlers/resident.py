@@ -5,6 +5,7 @@ sit between them: a command is answered as usual while a question waits."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +27,7 @@ from bot.roster import residents
 from bot.roster.cache import RosterCache, RosterView
 from handlers import replies
 from handlers.locate import locate, question
-from handlers.reports import parse_here, report
+from handlers.reports import parse_here, report, safety_lines
 from models.orders import Order
 
 commands = Router("resident commands")
@@ -176,20 +177,29 @@ _HURRY_WINDOW = timedelta(hours=24)
 _HURRY_MAX = 30  # characters: a longer message tells something new
 
 
-async def _hurry_up(message: Incoming, orders: OrderService, clock: Clock) -> str:
+async def _hurry_up(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
     """The resident's open order of the last day that a short "hurry up" is about: the
-    message joins it (its holder sees it in the order's history); "" when there is none."""
+    message is noted on it and whoever should act is told; "" when there is none. Said of
+    an emergency (还没人来啊 烟越来越大了), the emergency's numbers come first again; an
+    emergency of another kind is a report of its own."""
     text = message.text.strip()
     if len(text) > _HURRY_MAX or not _HURRY.search(text):
         return ""
     latest = await queries.latest_since(orders.session, message.openid, clock.now() - _HURRY_WINDOW)
     if latest is None or latest.status not in OPEN_VALUES:
         return ""
+    if parsed.urgent and (not latest.urgent or parsed.hazard not in (None, latest.hazard)):
+        return ""
     named = things(text)
     if named and named.isdisjoint(things(latest.text)):
         return ""  # 门也坏了 快点: another thing
-    await orders.join(latest, message.openid, text)
-    return texts.HURRY_NOTED.format(number=latest.id)
+    await orders.hurry(latest, message.openid, text)
+    noted = texts.HURRY_NOTED.format(number=latest.id)
+    if parsed.urgent:
+        return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
+    return noted
 
 
 @reports.message(MsgType("text", "voice"), HasText())
@@ -214,8 +224,8 @@ async def on_text(
         reopened = await _reopen_not_fixed(message, orders, clock)
         if reopened:
             return reopened
-    if intent in ("status", "order") and not parsed.urgent:
-        hurried = await _hurry_up(message, orders, clock)
+    if intent in ("status", "order"):
+        hurried = await _hurry_up(message, orders, clock, parsed)
         if hurried:
             return hurried
     if intent == "status":

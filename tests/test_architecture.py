@@ -28,6 +28,7 @@ PURE = (
     "bot.messages",
     "bot.intake",
     "bot.orders.lifecycle",
+    "bot.orders.tells",
     "bot.orders.timers",
     "bot.orders.state",
     "bot.orders.dispatch",

@@ -83,12 +83,16 @@ class Street3:
             return int(await s.scalar(select(Community.id).where(Community.code == code)) or 0)
 
 
-@pytest.fixture
-async def street(aiohttp_client: ClientFactory, db_url: str) -> Street3:
+async def make_street(aiohttp_client: ClientFactory, db_url: str) -> Street3:
     app = create_app(make_config(db_url), clock=FakeClock(START), start_scheduler=False)
     s = Street3(await aiohttp_client(app))
     await s.import_street(copy.deepcopy(STREET))
     return s
+
+
+@pytest.fixture
+async def street(aiohttp_client: ClientFactory, db_url: str) -> Street3:
+    return await make_street(aiohttp_client, db_url)
 
 
 async def test_each_resident_of_a_3栋_reaches_their_own_representative(street: Street3) -> None:

@@ -82,6 +82,10 @@ class World:
 
 @pytest.fixture
 async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
+    return await make_world(aiohttp_client, db_url)
+
+
+async def make_world(aiohttp_client: ClientFactory, db_url: str) -> World:
     clock = FakeClock(START)
     config = make_config(db_url, "plain")
     app = create_app(config, clock=clock, start_scheduler=False)

@@ -20,6 +20,7 @@ from typing import Any
 
 from bot import texts
 from bot.orders.state import OrderFacts
+from bot.orders.tells import Tell
 
 
 class Status(StrEnum):
@@ -112,35 +113,6 @@ def target(action: Action) -> Status:
 
 
 # --- what a change causes --------------------------------------------------------------------
-class Tell(StrEnum):
-    """Kinds of notice; bot.orders.notices words each one and picks its channel."""
-
-    ASSIGNED = "assigned"  # a member is given the order
-    URGENT_FYI = "urgent_fyi"  # the grid leader hears of an urgent order given to someone else
-    HANDED_TO_YOU = "handed_to_you"  # a member reassigned it to you
-    TAKEN_FROM_YOU = "taken_from_you"  # someone else gave your order to another member
-    RESIDENT_ACCEPTED = "resident_accepted"
-    RESIDENT_PROGRESS = "resident_progress"
-    RESIDENT_RESOLVED = "resident_resolved"
-    RESIDENT_HANDED_ON = "resident_handed_on"
-    RESIDENT_ESCALATED = "resident_escalated"
-    ESCALATION_FYI = "escalation_fyi"  # 吹哨: grid leader and staff
-    CANCELLED = "cancelled"  # the holder hears the resident cancelled
-    REOPEN_FYI = "reopen_fyi"  # the grid leader hears of a low rating
-    REMIND_ACCEPT = "remind_accept"
-    ESCALATE_GRID = "escalate_grid"
-    ESCALATE_STAFF = "escalate_staff"
-    REMIND_RESOLVE = "remind_resolve"
-    OVERDUE = "overdue"
-    OVERDUE_FYI = "overdue_fyi"
-    UNASSIGNED = "unassigned"  # nobody in the chain can take it: staff (and the grid leader)
-    POSSIBLE_DANGER = "possible_danger"  # the grid leader checks a report that may be dangerous
-    PLACE_ADDED = "place_added"  # the holder hears the address the resident gave later
-    SURVEY = "survey"
-    RESIDENT_MESSAGE = "resident_message"  # the office writes to the resident
-    RESIDENT_CANCELLED = "resident_cancelled"  # the office cancelled it, with the reason
-    RESIDENT_MERGED = "resident_merged"  # the order joined another
-
 
 # Recipients: the resident, one member by roster key, or everyone in a role for the place.
 RESIDENT = "resident"
@@ -236,8 +208,20 @@ def accept(o: OrderFacts, member_id: int, member_key: str, name: str, now: datet
             "updated_at": now,
         },
         (History(Action.ACCEPT.value, texts.HISTORY_ACCEPTED.format(name=name)),),
-        (Notice(Tell.RESIDENT_ACCEPTED, RESIDENT, {"member": member_key}),),
+        (Notice(Tell.RESIDENT_ACCEPTED, RESIDENT, {"member": member_key}), *_taken(o, member_key)),
     )
+
+
+def _taken(o: OrderFacts, member_key: str) -> tuple[Notice, ...]:
+    """An urgent order chases several people at once (the grid leader from the start; staff
+    and the street's duty once it waits or nobody holds it): each hears that it is taken."""
+    if not o.urgent:
+        return ()
+    data = {"member": member_key}
+    roles = [GRID_LEADER]
+    if o.escalation_level >= 2 or o.assignee_id is None:
+        roles += [STAFF, STREET]
+    return tuple(Notice(Tell.URGENT_TAKEN, to, data, skip=(member_key,)) for to in roles)
 
 
 def progress(o: OrderFacts, note: str, now: datetime) -> Change:
@@ -387,3 +371,18 @@ def link_report(o: OrderFacts, text: str, same_resident: bool, now: datetime) ->
     pushed again (a flood of repeats must not become a flood of pushes); the board shows it."""
     note = texts.HISTORY_REPEATED if same_resident else texts.HISTORY_LINKED
     return Change({"updated_at": now}, (History("linked", note.format(text=text[:60])),))
+
+
+def hurry(o: OrderFacts, text: str, now: datetime) -> Change:
+    """The resident presses an open order (能不能快点, 还没人来): whoever holds it is told, and
+    for an urgent order, or one nobody holds, the grid leader too (staff as well when nobody
+    holds it). The pushes are keyed by the quarter hour, so pressing again and again within
+    it tells each of them once."""
+    data = {"text": text[:60], "at": now}
+    tell = [Notice(Tell.HURRIED, HOLDER, data)] if o.assignee_id else []
+    if o.urgent or not o.assignee_id:
+        tell.append(Notice(Tell.HURRIED, GRID_LEADER, {**data, "or_staff": True}))
+    if not o.assignee_id:
+        tell.append(Notice(Tell.HURRIED, STAFF, data))
+    note = texts.HISTORY_HURRIED.format(text=text[:60])
+    return Change({"updated_at": now}, (History("hurry", note),), tuple(tell))

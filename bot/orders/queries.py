@@ -7,7 +7,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.orders.dispatch import Place
 from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
+from bot.roster.cache import RosterView
+from models.community import Member
 from models.orders import Order
 
 
@@ -88,3 +91,37 @@ async def recently_done(session: AsyncSession, openid: str, since: datetime) -> 
         .limit(10)
     )
     return list(rows.scalars())
+
+
+async def unowned(
+    session: AsyncSession, view: RosterView, member: Member, limit: int = 20
+) -> list[Order]:
+    """Orders nobody holds that this member may take (urgent first, then oldest): staff see
+    their community's, the street's duty staff every community of the street, a grid leader
+    those of their grids."""
+    communities = [
+        cid
+        for cid, index in view.indexes.items()
+        if member.key in index.staff or member.key in index.street_staff
+    ]
+    own = view.index_for(member.community_id)
+    grids = {grid for grid, key in own.grid_leader.items() if key == member.key}
+    if not communities and not grids:
+        return []
+    query = select(Order).where(
+        Order.status == Status.RECEIVED.value,
+        Order.assignee_id.is_(None),
+        Order.merged_into.is_(None),
+    )
+    if not communities:
+        query = query.where(Order.community_id == member.community_id, Order.building.is_not(None))
+    else:
+        query = query.where(Order.community_id.in_(communities))
+    rows = await session.execute(query.order_by(Order.urgent.desc(), Order.created_at).limit(500))
+    found = []
+    for order in rows.scalars():
+        index = view.index_for(order.community_id)
+        place = Place(order.building, order.unit, order.room, order.estate_code or None)
+        if order.community_id in communities or index.grid_for(place) in grids:
+            found.append(order)
+    return found[:limit]

@@ -16,11 +16,11 @@ from sqlalchemy import Table
 from bot import texts
 from bot.orders import batch, queries
 from bot.orders import lifecycle as lc
+from bot.orders.audience import grid_leader, staff
 from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
 from bot.orders.dispatch import Place
 from bot.orders.duplicates import elsewhere, place_key, same_problem
 from bot.orders.lifecycle import Action, Change, Refusal
-from bot.orders.notices import grid_leader, staff
 from bot.orders.state import FreshOrder, write
 from bot.orders.timers import Due, TimerContext, plan, timer_change
 from bot.storage.dialect import dialect_insert
@@ -177,6 +177,10 @@ class OrderService(OrderCore):
         await self.apply(
             order, lc.link_report(order, text, same, self.clock.now()), f"resident:{openid}"
         )
+
+    async def hurry(self, order: Order, openid: str, text: str) -> None:
+        """The resident presses their open order: noted, and whoever should act is told."""
+        await self.apply(order, lc.hurry(order, text, self.clock.now()), f"resident:{openid}")
 
     async def over_hourly_limit(self, openid: str) -> bool:
         since = self.clock.now() - timedelta(hours=1)

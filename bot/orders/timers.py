@@ -18,6 +18,7 @@ from bot.orders.lifecycle import (
     GRID_LEADER,
     RESIDENT,
     STAFF,
+    STREET,
     Change,
     History,
     Notice,
@@ -37,6 +38,9 @@ class Due(StrEnum):
     OVERDUE = "overdue"  # the resolution deadline has passed
     SURVEY = "survey"  # survey_after a resolution, ask the resident once
     CLOSE_UNRATED = "close_unrated"  # no answer to the survey in time
+    # an urgent order that nobody in the chain could take: staff, the street's duty and the
+    # grid leader are told again every escalation window until someone accepts it
+    CHASE_UNASSIGNED = "chase_unassigned"
 
 
 @dataclass(frozen=True)
@@ -86,11 +90,8 @@ def resolve_deadline(state: OrderFacts, sla: Sla) -> datetime:
 
 def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:
     """The timers due at ``now`` (in the order to act on them) and when the next one falls.
-
-    Runs twice for every order a tick handles (what is due, then when the next timer falls),
-    so it compares the status as the stored string: Status is a StrEnum, and building the
-    enum member was a tenth of the tick.
-    """
+    Runs twice for every order a tick handles, so it compares the status as the stored string
+    (building the StrEnum member was a tenth of the tick)."""
     status = state.status
     if status not in _KNOWN:  # a row written by a newer version: leave it alone, loudly
         raise ValueError(f"unknown order status {status!r}")
@@ -127,6 +128,8 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
                 sla.after(state.created_at, 2 * sla.escalate_window(urgent), urgent),
                 Due.ESCALATE_STAFF,
             )
+    if (chase := _chase_at(state, sla)) is not None:
+        check(chase, Due.CHASE_UNASSIGNED)
     if status in _RUNNING:
         deadline = resolve_deadline(state, sla)
         window = _window(state, sla)
@@ -144,6 +147,20 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
         else:
             check(state.survey_sent_at + sla.survey_timeout, Due.CLOSE_UNRATED)
     return due, min(upcoming) if upcoming else None
+
+
+def _chase_at(state: OrderFacts, sla: Sla) -> datetime | None:
+    """When an urgent order that nobody holds is chased again: an escalation window after
+    staff were first told, then after each chase."""
+    if not state.urgent or state.status != Status.RECEIVED or state.assignee_id:
+        return None
+    if state.escalation_level < 2:
+        return None
+    window = sla.escalate_window(True)
+    last = state.created_at + 2 * window
+    if state.accept_reminded_at is not None and state.accept_reminded_at > last:
+        last = state.accept_reminded_at
+    return last + window
 
 
 # --- what each timer does ------------------------------------------------------------------
@@ -181,6 +198,11 @@ def _escalate_grid(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) ->
 
 
 def _escalate_staff(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    tell = [Notice(Tell.ESCALATE_STAFF, STAFF, _elapsed(o, now, ctx))]
+    if o.urgent:
+        # the resident has heard nothing since the report: say it is being chased, and that
+        # the emergency lines do not wait for us
+        tell.append(Notice(Tell.RESIDENT_URGENT_WAITING, RESIDENT))
     return Change(
         {"escalation_level": 2, "updated_at": now},
         (
@@ -188,7 +210,16 @@ def _escalate_staff(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -
                 "timer:escalate_staff", texts.HISTORY_ESCALATE_STAFF.format(count=ctx.staff_count)
             ),
         ),
-        (Notice(Tell.ESCALATE_STAFF, STAFF, _elapsed(o, now, ctx)),),
+        tuple(tell),
+    )
+
+
+def _chase_unassigned(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
+    data = {**_elapsed(o, now, ctx), "at": now, "or_staff": True}
+    return Change(
+        {"accept_reminded_at": now, "updated_at": now},
+        (History("timer:chase_unassigned", texts.HISTORY_CHASE_UNASSIGNED),),
+        tuple(Notice(Tell.CHASE_UNASSIGNED, to, data) for to in (STAFF, STREET, GRID_LEADER)),
     )
 
 
@@ -236,6 +267,7 @@ _CHANGES = {
     Due.OVERDUE: _overdue,
     Due.SURVEY: _survey,
     Due.CLOSE_UNRATED: _close_unrated,
+    Due.CHASE_UNASSIGNED: _chase_unassigned,
 }
 
 

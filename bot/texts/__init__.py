@@ -208,9 +208,7 @@ REPORT_UNKNOWN_BUILDING = (
     "写错了的话直接发正确的地址，比如“绑定 3栋2单元501”。）"
 )
 ALREADY_HANDLING = "这个问题已在 #{number} 中处理，有进展会通知您。"
-HURRY_NOTED = (
-    "收到，已记到工单 #{number} 里，负责的同志会看到，我们会尽快处理。情况变严重请直接说明。"
-)
+HURRY_NOTED = "收到，已为您催办工单 #{number}，负责的同志马上会收到提醒。情况有变化请随时告诉我们。"
 REPORT_LIMIT = (
     "您这一小时已经报了好几件事，我们正在逐一处理，稍后再发新的事情吧。"
     "如果情况紧急，请直接说明，或拨打 110 / 119 / 120。"
@@ -220,6 +218,14 @@ HOME_OFFER = "\n以后都用 {place} 吗？回复“是”，以后报事就不�
 HOME_CONFIRMED = "好的，以后都用 {place}。"
 URGENT_ASK_ADDRESS = "\n请告诉我们具体在哪栋楼几单元几号，比如“3栋2单元501”，我们好马上找到您。"
 ADDRESS_ADDED = "地址已补充到工单 #{number}：{place}。负责的同志会按这个地址过来。"
+ADDRESS_ESTATE_ASSUMED = "\n（按{estate}处理；如果不是{estate}，请直接回复小区名。）"
+PLACE_ESTATE_NOTED = (
+    "好的，是{estate}。请再告诉我们几栋（比如“3栋”或“3栋2单元”），那栋楼的负责人会马上收到。"
+)
+PLACE_ASK_AGAIN = (
+    "没关系。能说个楼号吗？比如“3栋”或“3栋2单元501”。"
+    "实在说不清也不要紧，工作人员会尽快联系您；情况危急请直接拨打紧急电话。"
+)
 ESTATE_CHOICES = "您是哪个小区的？{options}？"
 ASK_ESTATE = "收到！{choices}回复小区名就行，我们马上派人。"
 BIND_NAME_ESTATE = "{question}\n请带上小区名再发一次，比如“绑定 青和居3栋2单元501”。"

@@ -67,6 +67,8 @@ MEMBER_POSSIBLE_DANGER = (
 MEMBER_PLACE_ADDED = "工单 #{number} 居民补充了地址：{place}{summary}"
 MEMBER_NO_OPEN = "您手上没有待办的工单。"
 MEMBER_OPEN_HEADER = "您的待办工单："
+MEMBER_UNOWNED_HEADER = "暂时没有人负责、您可以认领的工单："
+MEMBER_UNOWNED_HINT = "回复“接单 {number}”即可认领。"
 MEMBER_ON_DUTY = "已上岗，新工单会派给您。"
 MEMBER_OFF_DUTY = "已下岗，新工单暂时不会派给您；回复“上岗”恢复。"
 ORDER_REFUSALS = {
@@ -78,3 +80,15 @@ ORDER_REFUSALS = {
 }
 NEXT_ASSIGNEE = "已转给{who}"
 NEXT_NOBODY = "暂时没有其他人可派，社区会统一安排"
+
+# --- an urgent order nobody has taken ---------------------------------------------------------
+MEMBER_CHASE_UNASSIGNED = (
+    "【紧急】工单 #{number} 仍无人接单（{category}）：{place}{summary}\n"
+    "居民求助已经{hours}，还没有人接手。请立即回复“接单 {number}”认领，或直接联系居民。"
+)
+MEMBER_HURRIED = "居民催办：工单 #{number}（{category}）{place}{summary}\n居民刚才说：{text}"
+MEMBER_URGENT_TAKEN = "紧急工单 #{number} 已由{who}接单，您无需再处理。"
+RESIDENT_URGENT_WAITING = (
+    "您的紧急求助 #{number} 暂时还没有人接手，我们正在加紧联系社区工作人员和街道值班人员。"
+    "如果情况危急，请不要等待，直接拨打 110、119 或 120。"
+)

@@ -1,0 +1,264 @@
+"""How each kind of order notice is worded, carried and keyed: one entry per
+:class:`~bot.orders.tells.Tell`, every sentence from bot.texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from bot import texts
+from bot.orders.lifecycle import Notice, Tell
+from bot.orders.state import OrderFacts
+from bot.orders.wording import details, local_time, span, who
+from bot.roster.cache import RosterView
+from models.community import Member
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """How one kind of notice is worded, carried and keyed."""
+
+    purpose: str  # the outbox purpose (and template)
+    state: str  # the template's state field
+    text: Callable[[Context], str]
+    key: Callable[[Context], str]
+
+
+@dataclass(slots=True)
+class Context:
+    order: OrderFacts
+    notice: Notice
+    to: Member | None  # None for a resident
+    openid: str
+    view: RosterView
+    tz: tzinfo
+    version: int
+    common: dict[str, Any]
+
+    def member(self, name: str) -> Member | None:
+        key = self.notice.data.get(name)
+        return self.view.by_key.get(key) if key else None
+
+    def who(self, name: str) -> str:
+        return who(self.member(name))
+
+    @property
+    def n(self) -> int:
+        return self.order.id
+
+    @property
+    def to_key(self) -> str:
+        if self.to is not None:
+            return self.to.key
+        if self.openid == self.order.resident_openid:
+            return "resident"
+        return f"follower:{self.openid[-24:]}"
+
+
+def _resident(state: str, text: Callable[[Context], str]) -> Say:
+    return Say(
+        "order_update", state, text, lambda c: f"order:{c.n}:v{c.version}:{c.to_key}:{state}"
+    )
+
+
+def _timer_deadline(c: Context) -> str:
+    return local_time(c.notice.data["deadline"], c.tz)
+
+
+SAY: dict[Tell, Say] = {
+    Tell.ASSIGNED: Say(
+        "order_assigned",
+        texts.STATE_TO_ACCEPT,
+        lambda c: texts.MEMBER_NEW_ORDER.format(
+            **c.common,
+            urgent_head=texts.URGENT_HEAD if c.order.urgent else "",
+            details=details(c.order, c.tz),
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
+    ),
+    Tell.URGENT_FYI: Say(
+        "order_assigned",
+        texts.STATE_URGENT,
+        lambda c: texts.MEMBER_URGENT_FYI.format(**c.common, who=c.who("holder")),
+        lambda c: f"order:{c.n}:urgent-fyi:{c.to_key}",
+    ),
+    Tell.HANDED_TO_YOU: Say(
+        "order_assigned",
+        texts.STATE_TO_ACCEPT,
+        lambda c: texts.MEMBER_HANDED_TO_YOU.format(
+            **c.common,
+            who=c.who("by"),
+            urgent_head=texts.URGENT_HEAD if c.order.urgent else "",
+            details=details(c.order, c.tz),
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
+    ),
+    Tell.TAKEN_FROM_YOU: Say(
+        "order_update",
+        texts.STATE_HANDED_ON,
+        lambda c: texts.MEMBER_TAKEN_FROM_YOU.format(number=c.n, who=c.who("to")),
+        lambda c: f"order:{c.n}:v{c.version}:taken:{c.to_key}",
+    ),
+    Tell.RESIDENT_ACCEPTED: _resident(
+        texts.STATE_ACCEPTED,
+        lambda c: texts.RESIDENT_ACCEPTED.format(number=c.n, who=c.who("member")),
+    ),
+    Tell.RESIDENT_PROGRESS: _resident(
+        texts.STATE_IN_PROGRESS,
+        lambda c: texts.RESIDENT_PROGRESS.format(number=c.n, note=c.notice.data["note"]),
+    ),
+    Tell.RESIDENT_RESOLVED: _resident(
+        texts.STATE_RESOLVED,
+        # only the reporter is asked to rate; neighbours who joined hear that it is done
+        lambda c: (
+            texts.RESIDENT_RESOLVED if c.to_key == "resident" else texts.FOLLOWER_RESOLVED
+        ).format(
+            number=c.n, note=f"：{c.notice.data['note']}" if c.notice.data.get("note") else ""
+        ),
+    ),
+    Tell.RESIDENT_HANDED_ON: _resident(
+        texts.STATE_HANDED_ON,
+        lambda c: texts.RESIDENT_HANDED_ON.format(number=c.n, who=c.who("member")),
+    ),
+    Tell.RESIDENT_ESCALATED: _resident(
+        texts.STATE_ESCALATED, lambda c: texts.RESIDENT_ESCALATED.format(number=c.n)
+    ),
+    Tell.ESCALATION_FYI: Say(
+        "reminder",
+        texts.STATE_WHISTLE,
+        lambda c: texts.MEMBER_ESCALATION_FYI.format(
+            **c.common, who=c.who("by"), note=c.notice.data["note"]
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:escalate:{c.to_key}",
+    ),
+    Tell.CANCELLED: Say(
+        "order_update",
+        texts.STATE_CANCELLED,
+        lambda c: texts.MEMBER_CANCELLED.format(number=c.n),
+        lambda c: f"order:{c.n}:cancel:{c.to_key}",
+    ),
+    Tell.REOPEN_FYI: Say(
+        "reminder",
+        texts.STATE_CHASED,
+        lambda c: texts.REOPEN_GRID_FYI.format(**c.common, score=c.notice.data["score"]),
+        lambda c: f"order:{c.n}:v{c.version}:reopen-fyi:{c.to_key}",
+    ),
+    Tell.REMIND_ACCEPT: Say(
+        "reminder",
+        texts.STATE_REMIND_ACCEPT,
+        lambda c: texts.TIMER_REMIND_ACCEPT.format(**c.common, minutes=c.notice.data["minutes"]),
+        lambda c: f"order:{c.n}:remind-accept:{stamp(c.order.assigned_at)}",
+    ),
+    Tell.ESCALATE_GRID: Say(
+        "reminder",
+        texts.STATE_CHASED,
+        lambda c: texts.TIMER_ESCALATE_GRID.format(
+            **c.common,
+            hours=span(c.notice.data["elapsed"]),
+            holder=c.notice.data.get("holder_name") or texts.TIMER_NOBODY,
+        ),
+        lambda c: f"order:{c.n}:escalate_grid:{c.to_key}",
+    ),
+    Tell.ESCALATE_STAFF: Say(
+        "reminder",
+        texts.STATE_CHASED,
+        lambda c: texts.TIMER_ESCALATE_STAFF.format(
+            **c.common, hours=span(c.notice.data["elapsed"])
+        ),
+        lambda c: f"order:{c.n}:escalate_staff:{c.to_key}",
+    ),
+    Tell.REMIND_RESOLVE: Say(
+        "reminder",
+        texts.STATE_NEAR_DEADLINE,
+        lambda c: texts.TIMER_REMIND_RESOLVE.format(
+            **c.common,
+            left=span(c.notice.data["deadline"] - c.notice.data["now"]),
+            deadline=_timer_deadline(c),
+        ),
+        lambda c: f"order:{c.n}:remind-resolve",
+    ),
+    Tell.OVERDUE: Say(
+        "reminder",
+        texts.STATE_OVERDUE,
+        lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
+        lambda c: f"order:{c.n}:overdue",
+    ),
+    Tell.OVERDUE_FYI: Say(
+        "reminder",
+        texts.STATE_CHASED,
+        lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
+        lambda c: f"order:{c.n}:overdue-fyi:{c.to_key}",
+    ),
+    Tell.UNASSIGNED: Say(
+        "reminder",
+        texts.STATE_UNASSIGNED,
+        lambda c: texts.MEMBER_UNASSIGNED.format(
+            **c.common,
+            urgent_head=texts.URGENT_HEAD if c.order.urgent else "",
+            reason=c.notice.data["reason"],
+            details=details(c.order, c.tz),
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:nobody:{c.to_key}",
+    ),
+    Tell.POSSIBLE_DANGER: Say(
+        "reminder",
+        texts.STATE_CHECK,
+        lambda c: texts.MEMBER_POSSIBLE_DANGER.format(**c.common, details=details(c.order, c.tz)),
+        lambda c: f"order:{c.n}:possible-danger:{c.to_key}",
+    ),
+    Tell.PLACE_ADDED: Say(
+        "order_update",
+        texts.STATE_PLACE,
+        lambda c: texts.MEMBER_PLACE_ADDED.format(**c.common),
+        lambda c: f"order:{c.n}:v{c.version}:place:{c.to_key}",
+    ),
+    Tell.RESIDENT_MESSAGE: _resident(
+        texts.STATE_MESSAGE,
+        lambda c: texts.RESIDENT_OFFICE_MESSAGE.format(number=c.n, text=c.notice.data["text"]),
+    ),
+    Tell.RESIDENT_CANCELLED: _resident(
+        texts.STATE_CANCELLED,
+        lambda c: texts.RESIDENT_OFFICE_CANCELLED.format(
+            number=c.n, reason=c.notice.data["reason"]
+        ),
+    ),
+    Tell.RESIDENT_MERGED: _resident(
+        texts.STATE_MERGED,
+        lambda c: texts.RESIDENT_MERGED.format(number=c.n, into=c.notice.data["into"]),
+    ),
+    Tell.CHASE_UNASSIGNED: Say(
+        "reminder",
+        texts.STATE_CHASED,
+        lambda c: texts.MEMBER_CHASE_UNASSIGNED.format(
+            **c.common, hours=span(c.notice.data["elapsed"])
+        ),
+        lambda c: f"order:{c.n}:chase:{stamp(c.notice.data['at'])}:{c.to_key}",
+    ),
+    Tell.RESIDENT_URGENT_WAITING: _resident(
+        texts.STATE_URGENT_WAITING, lambda c: texts.RESIDENT_URGENT_WAITING.format(number=c.n)
+    ),
+    Tell.URGENT_TAKEN: Say(
+        "order_update",
+        texts.STATE_TAKEN,
+        lambda c: texts.MEMBER_URGENT_TAKEN.format(number=c.n, who=c.who("member")),
+        lambda c: f"order:{c.n}:v{c.version}:taken-fyi:{c.to_key}",
+    ),
+    Tell.HURRIED: Say(
+        "reminder",
+        texts.STATE_CHASED,
+        lambda c: texts.MEMBER_HURRIED.format(**c.common, text=c.notice.data["text"]),
+        lambda c: f"order:{c.n}:hurry:{int(c.notice.data['at'].timestamp() // 900)}:{c.to_key}",
+    ),
+    Tell.SURVEY: Say(
+        "survey",
+        texts.STATE_RATE,
+        lambda c: texts.SURVEY.format(number=c.n, summary=c.order.summary),
+        lambda c: f"order:{c.n}:survey",
+    ),
+}
+
+
+def stamp(when: datetime | None) -> str:
+    return f"{when.timestamp():.0f}" if when is not None else "0"

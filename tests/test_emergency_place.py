@@ -1,0 +1,82 @@
+"""Where an emergency is, asked after it went out: the question waits through answers that
+do not say it yet, an estate named alone is kept for the building that follows, a building
+two estates share is filed under the first and said so, and the resident's later "hurry"
+reaches whoever should act. Found from outside: 东亭小区 as the answer became an order of
+its own, the lift emergency kept no address, and 还没人来 reached nobody."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.keys import SESSIONS
+from models.orders import Order
+from tests.support import order_number
+from tests.test_street import ClientFactory, Street3, make_street
+
+LIFT = "有人被困在电梯里了！快来人"
+
+
+@pytest.fixture
+async def street(aiohttp_client: ClientFactory, db_url: str) -> Street3:
+    return await make_street(aiohttp_client, db_url)
+
+
+async def _orders(s: Street3) -> int:
+    async with s.app[SESSIONS]() as session:
+        return int(await session.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+async def test_an_estate_alone_is_kept_and_the_building_completes_the_address(
+    street: Street3,
+) -> None:
+    n = order_number(await street.say("o_e1", LIFT))
+    asked = await street.say("o_e1", "东亭小区")
+    assert "东亭" in asked and "几栋" in asked and "#" not in asked
+    added = await street.say("o_e1", "4栋")
+    assert f"#{n}" in added and "4栋" in added
+    order = await street.order(n)
+    assert order.building == "4" and order.community_id == await street.community_id("dt")
+    assert await _orders(street) == 1  # no order made of the answers
+    assert any(f"#{n}" in t for t in await street.pushed("o_b01"))  # 东亭's grid leader
+
+
+async def test_answers_that_do_not_say_where_are_met_kindly_and_asked_again(
+    street: Street3,
+) -> None:
+    n = order_number(await street.say("o_e2", "楼道里全是烟，看不清了"))
+    for answer in ("不知道啊", "就在我家"):
+        again = await street.say("o_e2", answer)
+        assert "楼号" in again and "没太看明白" not in again, again
+    assert await _orders(street) == 1
+    added = await street.say("o_e2", "青和居2栋")
+    assert f"#{n}" in added and (await street.order(n)).building == "2"
+
+
+async def test_a_building_two_estates_share_is_filed_under_one_and_said_then_corrected(
+    street: Street3,
+) -> None:
+    n = order_number(await street.say("o_e3", LIFT))
+    added = await street.say("o_e3", "3栋")
+    assert f"#{n}" in added and "青和居" in added and "如果不是" in added
+    fixed = await street.say("o_e3", "东亭")
+    assert f"#{n}" in fixed
+    order = await street.order(n)
+    assert order.community_id == await street.community_id("dt") and order.building == "3"
+    assert any(f"#{n}" in t for t in await street.pushed("o_b02"))  # 东亭's 3栋 representative
+    assert await _orders(street) == 1
+
+
+async def test_hurrying_reaches_the_holder_and_an_emergency_gets_its_numbers_again(
+    street: Street3,
+) -> None:
+    n = order_number(await street.say("o_e4", "青和居3栋1单元101 卫生间水龙头坏了"))
+    hurried = await street.say("o_e4", "能不能快点")
+    assert f"#{n}" in hurried
+    assert any("居民催办" in t and f"#{n}" in t for t in await street.pushed("o_a02"))
+    await street.say("o_e4", "快点啊")  # again within the quarter hour: not pushed twice
+    assert sum("居民催办" in t for t in await street.pushed("o_a02")) == 1
+    m = order_number(await street.say("o_e5", "青和居1栋楼道里在冒烟"))
+    again = await street.say("o_e5", "还没人来啊，烟越来越大了")
+    assert "119" in again and f"#{m}" in again
+    assert await _orders(street) == 2  # the follow-up joined the emergency

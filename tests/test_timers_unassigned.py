@@ -1,0 +1,71 @@
+"""An urgent order that nobody in the chain can take is never left with nobody: the people
+who can act are chased again every escalation window until one accepts, the resident hears
+that it is being chased, and those chased hear when it is taken. Found from outside: five
+emergencies sat unowned for a day, their history ending in "暂时没有可以派单的人"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from bot.orders.timers import Due, plan
+from tests.support import order_number
+from tests.test_timers import SLA, START, ClientFactory, World, make_world, row
+
+RESIDENT = "o_resident_u"
+
+
+@pytest.fixture
+async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
+    return await make_world(aiohttp_client, db_url)
+
+
+def test_an_urgent_order_with_nobody_is_chased_every_window_until_taken() -> None:
+    sla = replace(SLA, escalate_urgent=timedelta(minutes=15))
+    nobody = row("received", True, START, escalation_level=2)
+    assert plan(nobody, sla, START + timedelta(minutes=44))[0] == []
+    assert plan(nobody, sla, START + timedelta(minutes=46))[0] == [Due.CHASE_UNASSIGNED]
+    chased = row(
+        "received",
+        True,
+        START,
+        escalation_level=2,
+        accept_reminded_at=START + timedelta(minutes=46),
+    )
+    due, nxt = plan(chased, sla, START + timedelta(minutes=50))
+    assert due == [] and nxt == START + timedelta(minutes=61)
+    # held by someone, or not urgent: the usual timers, no chase
+    held = row("received", True, START, escalation_level=2, assignee_id=7)
+    ordinary = row("received", False, START, escalation_level=2)
+    for order in (held, ordinary):
+        assert Due.CHASE_UNASSIGNED not in plan(order, sla, START + timedelta(hours=5))[0]
+
+
+async def test_nobody_on_duty_an_emergency_is_chased_and_the_resident_told(world: World) -> None:
+    for member in ("o_m01", "o_m02", "o_m03", "o_m04", "o_m05", "o_m06", "o_m07"):
+        await world.chat.say(member, "下岗")
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 楼道里在冒烟 越来越大"))
+    order = await world.chat.order(n)
+    assert order.urgent and order.assignee_id is None
+    # whoever may take it finds it in 待办, with how to take it
+    for member in ("o_m03", "o_m01"):
+        listed = await world.chat.say(member, "待办")
+        assert f"#{n}" in listed and f"接单 {n}" in listed, listed
+    assert f"#{n}" not in await world.chat.say("o_m04", "待办")  # another grid's leader
+    await world.at(timedelta(hours=4, minutes=1))  # both escalations: staff told
+    waiting = [t for t in await world.chat.pushed(RESIDENT) if "还没有人接手" in t]
+    assert len(waiting) == 1 and "110" in waiting[0]
+    before = await world.count("o_m03", "仍无人接单")
+    await world.at(timedelta(hours=6, minutes=2))  # an escalation window later: again
+    assert await world.count("o_m03", "仍无人接单") == before + 1
+    assert await world.count("o_m01", "仍无人接单") >= 1  # the grid leader too
+    await world.at(timedelta(hours=8, minutes=3))
+    assert await world.count("o_m03", "仍无人接单") == before + 2
+    assert "已接单" in await world.chat.say("o_m03", f"接单 {n}")
+    assert await world.count("o_m01", f"#{n} 已由") == 1  # the grid leader: someone has it
+    await world.at(timedelta(hours=12))
+    assert await world.count("o_m03", "仍无人接单") == before + 2  # taken: no more chasing
+    # the resident heard of the wait once, not at every chase
+    assert len([t for t in await world.chat.pushed(RESIDENT) if "还没有人接手" in t]) == 1
