@@ -44,6 +44,8 @@ class DemoClock:
 
 
 STEPS = {
+    # urgent orders are chased every 10-15 minutes in the demo: 10m shows each step
+    "10m": (timedelta(minutes=10), timedelta(minutes=5)),
     "1h": (timedelta(hours=1), timedelta(minutes=10)),
     "1d": (timedelta(days=1), timedelta(minutes=30)),
 }

@@ -167,7 +167,7 @@ async def fast_forward(request: web.Request) -> web.Response:
     body = await _body(request)
     by = str((body or {}).get("by") or "")
     if by not in ff.STEPS:
-        return web.json_response({"error": "by 只能是 1h 或 1d"}, status=400)
+        return web.json_response({"error": "by 只能是 10m、1h 或 1d"}, status=400)
     clock = request.app[DEMO_CLOCK]
     steps = await ff.fast_forward(request.app, clock, by)
     return web.json_response({"clock": clock.now().isoformat(), "steps": steps})
