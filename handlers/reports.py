@@ -36,7 +36,11 @@ def parse_here(text: str, clock: Clock, config: Config) -> ParseResult:
     return parse(text, clock.now(), zone=config.tz)
 
 
-def place_of(parsed: ParseResult, home: Home | None) -> Place | None:
+def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | None:
+    """Where a report is: the address it names, else the resident's home — but for a shared
+    place (小区东门口有人打起来了) only the home's estate: the fight is not in the flat."""
+    if parsed.address is None and home is not None and home.building and in_public_place(text):
+        return Place(None, None, None, home.estate_code, home.community_id)
     if parsed.address is not None:
         a = parsed.address
         if a.building is None and home is not None and home.building and a.room:
@@ -172,7 +176,7 @@ async def report(
     kept while the resident is asked for the address."""
     session, openid, text = orders.session, message.openid, message.text
     home = await residents.home_of(session, openid)
-    place = place_of(parsed, home)
+    place = place_of(parsed, home, text)
     safety = safety_lines(parsed, text)
     unknown = ""
     if place is not None:

@@ -80,3 +80,17 @@ async def test_hurrying_reaches_the_holder_and_an_emergency_gets_its_numbers_aga
     again = await street.say("o_e5", "还没人来啊，烟越来越大了")
     assert "119" in again and f"#{m}" in again
     assert await _orders(street) == 2  # the follow-up joined the emergency
+
+
+async def test_an_emergency_at_a_shared_place_is_not_filed_at_the_reporters_home(
+    street: Street3,
+) -> None:
+    """Found from outside: a knife fight at the east gate went out as 1栋2单元501 (the
+    reporter's flat)."""
+    assert "登记" in await street.say("o_e6", "绑定 青和居1栋2单元501")
+    reply = await street.say("o_e6", "小区东门口有两个人打起来了，有一个拿着刀")
+    n = order_number(reply)
+    assert "110" in reply and "哪栋" not in reply
+    order = await street.order(n)
+    assert order.building is None and order.room is None
+    assert order.community_id == await street.community_id("qhj")  # the reporter's estate
