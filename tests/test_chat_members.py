@@ -230,3 +230,21 @@ async def test_a_note_keeps_its_chinese_punctuation_and_names_have_no_stray_spac
     assert any("已联系师傅，明天上午上门！" in t for t in told), told
     assert any("已由李建国" in t for t in told), told
     assert f"#{n}" in await members.say("o_m02", f"完成 ＃{n} 已换新阀门")
+
+
+async def test_who_gets_a_declined_or_reopened_order_is_told_what_happened_before(
+    members: Members,
+) -> None:
+    """Found from outside: the member an order was passed to after 退单, or after the resident
+    rated the repair 1 star, read "新工单 #N" with no word of the reason or the complaint."""
+    n = order_number(await members.say("o_res_w", "1栋1单元101 厨房水龙头一直滴水"))
+    await members.say("o_m02", f"退单 {n} 这个归物业管")
+    (next_push,) = [t for t in await members.about("o_m01", n) if "接单" in t]
+    assert "李建国" in next_push and "这个归物业管" in next_push
+    assert "已接单" in await members.say("o_m01", f"接单 {n}")
+    await members.say("o_m01", f"完成 {n} 换了阀芯")
+    said = await members.say("o_res_w", f"#{n} 不满意，还是在滴水")
+    assert f"#{n}" in said, said
+    reopened = [t for t in await members.about("o_m01", n) if "不满意" in t]
+    reopened += [t for t in await members.about("o_m02", n) if "不满意" in t]
+    assert reopened and "还是在滴水" in reopened[-1] and "重办" in reopened[-1]

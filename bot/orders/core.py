@@ -351,6 +351,7 @@ class OrderCore:
         actor: str = "system",
         prefix: str = "",
         first: Change | None = None,
+        why: str | None = None,
     ) -> Member | None:
         """Give the order to the next member of its chain (or leave it with nobody).
 
@@ -373,6 +374,7 @@ class OrderCore:
                 decision.level,
                 now,
                 decision.also_notify,
+                why=why if why is not None else prefix.rstrip("；; "),
             )
             self.roster_cache.note_assigned(member.key, now)
             member.last_assigned_at = now

@@ -168,9 +168,11 @@ def assign(
     level: str,
     now: datetime,
     also_notify: tuple[str, ...] = (),
+    why: str = "",
 ) -> Change:
-    """Give the order to a member (dispatch, a decline's next member, a hand-on, a reopen)."""
-    notices = [Notice(Tell.ASSIGNED, member(member_key))]
+    """Give the order to a member (dispatch, a decline's next member, a hand-on, a reopen);
+    ``why`` tells them what happened to it before (退单的原因, 居民不满意的话)."""
+    notices = [Notice(Tell.ASSIGNED, member(member_key), {"why": why} if why else {})]
     notices += [Notice(Tell.URGENT_FYI, member(k), {"holder": member_key}) for k in also_notify]
     return Change(
         {

@@ -74,7 +74,12 @@ SAY: dict[Tell, Say] = {
         lambda c: texts.MEMBER_NEW_ORDER.format(
             **c.common,
             urgent_head=texts.URGENT_HEAD if c.order.urgent else "",
-            details=details(c.order, c.tz),
+            details=details(c.order, c.tz)
+            + (
+                texts.ORDER_DETAIL_WHY.format(why=c.notice.data["why"])
+                if c.notice.data.get("why")
+                else ""
+            ),
         ),
         lambda c: f"order:{c.n}:v{c.version}:assign:{c.to_key}",
     ),

@@ -234,6 +234,7 @@ class OrderService(OrderCore):
             actor=actor,
             prefix=texts.HISTORY_REOPENED,
             first=Change(low.values, low.history),
+            why=texts.REOPEN_WHY.format(score=score, said=f"：{comment}" if comment else ""),
         )
         await self.apply(order, Change({}, (), low.notices), actor)  # told after: new version
         return True
