@@ -61,12 +61,29 @@ def rating_of(text: str) -> tuple[int | None, int] | None:
     return None if found is None else (found[0], found[1])
 
 
+# 灯修好了，挺好的 / 谢谢啊，修好了: satisfaction said in plain words, no score in it
+_PLAIN_PRAISE = re.compile(
+    r"(?:修好|弄好|换好|装好|通了|解决|处理好|好了).{0,8}(?:谢谢|感谢|辛苦|挺好|很好|不错|满意|好评|点赞|👍)"
+    r"|(?:谢谢|感谢|辛苦了?).{0,8}(?:修好|弄好|换好|装好|通了|解决了|处理好)"
+)
+_NOT_PRAISE = re.compile(r"没|不|还是|又|还在|但|可是|怎么")
+_PLAIN_MAX = 24
+
+
+def _plain_praise(text: str) -> tuple[int | None, int, str] | None:
+    said = text.strip()
+    if len(said) > _PLAIN_MAX or not _PLAIN_PRAISE.search(said) or _NOT_PRAISE.search(said):
+        return None
+    return None, 4 if re.search(r"挺好|不错|还可以|还行", said) else 5, said
+
+
 def rating_with_comment(text: str) -> tuple[int | None, int, str] | None:
     """(order number named, score, the resident's comment or ""), or None. A bare digit takes
-    a comment only with 分 or 星 (「5，还是漏」 could be anything; 「5分，很好」 is a rating)."""
+    a comment only with 分 or 星 (「5，还是漏」 could be anything; 「5分，很好」 is a rating);
+    a short thank-you for the fix (谢谢啊，修好了) counts as satisfied, its words the comment."""
     m = _RATING.match(halfwidth(text))  # one character for one: the spans fit ``text``
     if not m:
-        return None
+        return _plain_praise(text)
     said = text[m.start("comment") : m.end("comment")] if m.group("comment") else ""
     digit, word, comment = m.group("digit"), m.group("word"), said
     if comment and digit and not m.group("unit"):
@@ -107,4 +124,6 @@ async def rate(
     order = waiting[0]
     if await orders.rate(message.openid, order, score, comment):
         return texts.RATE_LOW.format(number=order.id)
+    if _RATING.match(halfwidth(message.text)) is None:  # said in words: the score taken, told
+        return texts.RATED_FROM_WORDS.format(number=order.id, score=score)
     return texts.RATED

@@ -234,3 +234,25 @@ async def test_a_bare_order_number_shows_that_order(chat: Members) -> None:
     assert f"#{n}" in reply and "厨房灯" in reply and "绑定" not in reply
     other = await chat.say(B, str(n))  # someone else's number is not shown
     assert "厨房灯" not in other
+
+
+async def test_a_thank_you_for_the_fix_is_taken_as_a_satisfied_rating(chat: Members) -> None:
+    """Found from outside: 灯修好了，挺好的 and 谢谢啊，修好了 were answered 不客气 and the order
+    stayed unrated (the resident was reminded a day later)."""
+    first = order_number(await chat.say(A, "1栋1单元101楼道灯坏了"))
+    second = order_number(await chat.say(B, "1栋1单元102门锁坏了"))
+    for n in (first, second):
+        await chat.say("o_m02", f"接单 {n}")
+        await chat.say("o_m02", f"完成 {n}")
+    reply = await chat.say(A, "灯修好了，挺好的")
+    assert f"#{first}" in reply and "4 分" in reply
+    assert (await chat.chat.order(first)).rating == 4
+    assert f"#{second}" in await chat.say(B, "谢谢啊，修好了")
+    assert (await chat.chat.order(second)).rating == 5
+    # not a verdict: a question, or a complaint that thanks anyway
+    assert (await chat.chat.order(first)).status == "closed"
+    c = order_number(await chat.say("o_res_c3", "1栋1单元103水龙头坏了"))
+    await chat.say("o_m02", f"接单 {c}")
+    await chat.say("o_m02", f"完成 {c}")
+    await chat.say("o_res_c3", "修好了吗？怎么又在滴")
+    assert (await chat.chat.order(c)).rating is None

@@ -263,6 +263,9 @@ INVITE_PUSH = (
     "如果不是您本人申请，请不要打开，也不要转发。"
 )
 RATED = "谢谢您的评价！"
+RATED_FROM_WORDS = (
+    "谢谢您的评价！工单 #{number} 已记为 {score} 分（满意）。想改分数请直接回复 1–5。"
+)
 RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新派出，网格长也会跟进。"
 
 STATUS_NAMES = {
