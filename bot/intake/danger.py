@@ -137,6 +137,17 @@ IN_LIFT = re.compile(
 )
 
 
+# a fixture that drips or will not shut (厨房水龙头一直滴水，关不紧): a repair, not even a
+# possible danger; a pipe, a ceiling or a wall that leaks may still be looked at
+_FIXTURE = re.compile(r"水龙头|龙头|花洒|马桶|水箱|冲水|地漏|水槽|洗手池|面盆|洗菜盆|阀门")
+
+
+def dripping_fixture(text: str, hazards: Collection[str]) -> bool:
+    """True for a tap, a cistern or a drain that drips, leaks or is blocked, and nothing else
+    named (``text`` normalised, ``hazards`` its :func:`hazard_words`)."""
+    return _FIXTURE.search(text) is not None and minor_water(text, hazards)
+
+
 def only_potential(text: str, hazards: Collection[str]) -> bool:
     """True for a structure that could give way some day, a bare wire, or a broken lift
     that keeps someone at home, with nothing happening now (``text`` normalised,

@@ -15,6 +15,7 @@ from .classify import classify
 from .danger import (
     FAINT_POSSIBLE,
     danger_band,
+    dripping_fixture,
     false_alarm,
     follow_up,
     handled_report,
@@ -286,6 +287,7 @@ def _danger(
             or utility_outage(a.masked, a.signals.hazard_words)
             or loose_fitting(a.masked)
             or nuisance(a.masked, a.signals.hazard_words)
+            or dripping_fixture(a.masked, a.signals.hazard_words)
             or locked_out(a.masked)
         )
     ):

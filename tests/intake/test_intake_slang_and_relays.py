@@ -172,3 +172,14 @@ def test_scares_that_ended_and_nuisances_are_not_urgent(text: str) -> None:
 )
 def test_the_nearby_dangers_stay_urgent(text: str) -> None:
     assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize("text", ["厨房水龙头一直滴水，关不紧", "马桶水箱一直漏水 晚上滴答滴答响"])
+def test_a_dripping_tap_or_cistern_alerts_nobody(text: str) -> None:
+    """Found in the sandbox: a dripping tap got the possible-danger line and the grid
+    leader was asked to check on it."""
+    assert parse(text).danger is None
+
+
+def test_a_tap_whose_water_reaches_a_socket_is_still_urgent() -> None:
+    assert parse("卫生间水龙头漏水 滴到插座上了").urgent is True
