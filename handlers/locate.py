@@ -48,7 +48,8 @@ def gazetteer(view: RosterView) -> Gazetteer:
     return built
 
 
-def _name(view: RosterView, community: int, estate: str | None) -> str:
+def estate_label(view: RosterView, community: int, estate: str | None) -> str:
+    """The estate's name, or the community's when it has no estate of that code."""
     named = view.estate_name(community, estate) if estate else None
     c = view.communities.get(community)
     return named or (c.name if c is not None else "")
@@ -72,7 +73,7 @@ def locate(
         community, estate = candidates[0]
         return replace(place, community=community, estate=estate), []
     if len(candidates) > 1:
-        return place, [Option(c, e, _name(view, c, e)) for c, e in candidates]
+        return place, [Option(c, e, estate_label(view, c, e)) for c, e in candidates]
     return place, []
 
 

@@ -27,7 +27,7 @@ from bot.orders.duplicates import things
 from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.roster import residents
-from handlers.locate import ask, gazetteer, locate
+from handlers.locate import ask, estate_label, gazetteer, locate
 from handlers.reports import (
     ASK_ADDRESS,
     ASK_PLACE_FOR,
@@ -260,19 +260,12 @@ async def _place_not_yet(
     data["tries"] = tries
     if estates:
         data["estate"] = list(estates[0])
-        name = _estate_name(await orders.roster(), estates[0])
+        name = estate_label(await orders.roster(), *estates[0])
         reply = texts.PLACE_ESTATE_NOTED.format(estate=name)
     else:
         reply = texts.PLACE_ASK_AGAIN
     await conversation.remember(orders.session, message.openid, ASK_PLACE_FOR, data, clock.now())
     return reply
-
-
-def _estate_name(view: Any, key: tuple[int, str | None]) -> str:
-    community, code = key
-    named = view.estate_name(community, code) if code else None
-    found = view.communities.get(community)
-    return named or (found.name if found is not None else "")
 
 
 @router.message(MsgType("text", "voice"), HasText(), State(CONFIRM_HOME))
