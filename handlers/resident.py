@@ -8,8 +8,6 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot import texts
 from bot.chat import conversation
 from bot.chat.filters import Command, HasText, MsgType, halfwidth
@@ -24,10 +22,10 @@ from bot.orders.duplicates import things
 from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
-from bot.roster.cache import RosterCache, RosterView
+from bot.roster.cache import RosterView
 from handlers import replies
 from handlers.locate import locate, question
-from handlers.reports import parse_here, report, safety_lines
+from handlers.reports import in_public_place, parse_here, report, safety_lines
 from models.orders import Order
 
 commands = Router("resident commands")
@@ -85,14 +83,9 @@ async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
     return await cancel_order(orders, message.openid, int(m.group(1)) if m else None)
 
 
-async def bind_home(
-    openid: str,
-    parsed: ParseResult,
-    session: AsyncSession,
-    clock: Clock,
-    roster: RosterCache,
-    text: str = "",
-) -> str:
+async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text: str = "") -> str:
+    """Register the resident's home; the reports they filed without an address go there too."""
+    session, clock, roster = orders.session, orders.clock, orders.roster_cache
     a = parsed.address
     if a is None or a.building is None:
         return texts.BIND_NEEDS_ADDRESS
@@ -109,9 +102,23 @@ async def bind_home(
     elif view.buildings and a.building.upper() not in view.buildings:
         return texts.UNKNOWN_BUILDING.format(building=a.building)
     await residents.register_home(session, openid, place, clock.now())
+    filled = await _place_earlier_reports(orders, openid, place)
+    also = texts.BOUND_EARLIER.format(numbers="、".join(f"#{n}" for n in filled)) if filled else ""
     if a.room is None:  # enough to find the building's people, not the home's
-        return texts.BOUND_PARTLY.format(place=_label(view, place))
-    return texts.BOUND.format(place=_label(view, place))
+        return texts.BOUND_PARTLY.format(place=_label(view, place)) + also
+    return texts.BOUND.format(place=_label(view, place)) + also
+
+
+async def _place_earlier_reports(orders: OrderService, openid: str, place: Place) -> list[int]:
+    """Open reports the resident filed before any address was known (the "which building?"
+    question lapsed or was skipped) are about their home: they take the address now and go to
+    the people of that place. A report about a shared place (小区东门口) keeps having none."""
+    filled = []
+    for order in await queries.open_orders_of(orders.session, openid):
+        if order.building is None and order.merged_into is None and not in_public_place(order.text):
+            await orders.add_place(order, openid, place)
+            filled.append(order.id)
+    return sorted(filled)
 
 
 def _label(view: RosterView, place: Place) -> str:
@@ -121,16 +128,9 @@ def _label(view: RosterView, place: Place) -> str:
 
 
 @commands.message(Command("绑定", "登记地址", "登记"))
-async def bind(
-    message: Incoming,
-    args: str,
-    session: AsyncSession,
-    clock: Clock,
-    config: Config,
-    roster: RosterCache,
-) -> str:
-    parsed = parse_here(args or message.text, clock, config)
-    return await bind_home(message.openid, parsed, session, clock, roster, args or message.text)
+async def bind(message: Incoming, args: str, orders: OrderService, config: Config) -> str:
+    parsed = parse_here(args or message.text, orders.clock, config)
+    return await bind_home(message.openid, parsed, orders, args or message.text)
 
 
 _LOW_VERDICT = re.compile(
@@ -210,16 +210,14 @@ async def on_text(
     config: Config,
     inbound_id: int | None = None,
 ) -> str:
-    text, session = message.text, orders.session
+    text = message.text
     parsed = parse_here(text, clock, config)
     intent = parsed.intent
     if _BARE_NUMBER.match(text) and (mine := await _own_order(orders, message.openid, text)):
         # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
         return replies.resident_orders([mine], await orders.roster(), config.tz)
     if intent == "bind":
-        return await bind_home(
-            message.openid, parsed, session, clock, orders.roster_cache, message.text
-        )
+        return await bind_home(message.openid, parsed, orders, message.text)
     if intent in ("status", "order") and not parsed.urgent and _NOT_FIXED.search(text):
         reopened = await _reopen_not_fixed(message, orders, clock)
         if reopened:

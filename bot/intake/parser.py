@@ -35,7 +35,14 @@ from .normalize import normalize
 from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
 from .sentences import sentence_urgency
-from .services import locked_out, loose_fitting, nuisance, routine_request, utility_outage
+from .services import (
+    locked_out,
+    loose_fitting,
+    nuisance,
+    routine_request,
+    utility_bill,
+    utility_outage,
+)
 from .settled import only_over, power_off, wet_electrics
 from .summary import summarize
 from .timeparse import TZ, TimeMatch, find_preferred_time
@@ -285,6 +292,7 @@ def _danger(
         and (
             routine_request(a.masked)
             or utility_outage(a.masked, a.signals.hazard_words)
+            or utility_bill(a.masked)
             or loose_fitting(a.masked)
             or nuisance(a.masked, a.signals.hazard_words)
             or dripping_fixture(a.masked, a.signals.hazard_words)

@@ -57,6 +57,30 @@ def utility_outage(text: str, hazards: Collection[str]) -> bool:
     )
 
 
+
+# A bill, a top-up or an account with the gas, water or power company (燃气费又涨了, 燃气卡充值,
+# 天然气开户): money, not gas escaping.  我晕 / 晕死 opening such a message is exasperation
+# (我晕，燃气费又涨了 was read as gas poisoning).  Anything that makes gas a danger keeps the
+# model's decision: a smell, a hiss, a leak, smoke, someone dizzy or sick — and so does a bill
+# left on a door, which is how a neighbour who has not been seen is noticed.
+_BILL = re.compile(
+    r"(?:燃气|煤气|天然气|液化气|水|电|暖气|取暖)(?:费|卡充值|卡充|账单|开户|过户|户号)"
+    r"|缴费|交费|充值|账单|扣费|多扣|开户|过户|户号|涨价|价格|阶梯价"
+)
+_EXASPERATED = re.compile(r"^(?:我晕|晕死了?|真晕|我的天|天哪|我去)[\s,，!！~～。…]*")
+_BILL_DANGER = re.compile(
+    r"味|闻|臭|嘶|漏|泄|跑气|冒|烟|火(?!车)|爆|晕|头疼|头痛|恶心|倒|昏|叫不醒|血|救|困|报警器|响|快来"
+    r"|贴|塞|揭|撕|门上|门口|信箱|几天|好久|一周|礼拜|星期|没见|独居|敲门|不应|没人|担心|联系|关机|不接"
+)
+
+
+def utility_bill(text: str) -> bool:
+    """True for a question or complaint about a utility bill or account that names no danger
+    (``text`` normalised)."""
+    if _BILL.search(text) is None:
+        return False
+    return _BILL_DANGER.search(_EXASPERATED.sub("", text.strip())) is None
+
 # A routine service request (buy groceries, a regular clean, an application, a question)
 # that names no acute state at all is not an emergency, however old or frail the person it
 # is for: the model otherwise reads "老人" + "药" as a medical danger.  Any word of harm,

@@ -181,6 +181,8 @@ BOUND_PARTLY = (
     "地址登记好了：{place}。还差单元和门牌号，方便的话发“绑定 3栋2单元501”这样的完整地址，"
     "负责您这户的人才能更快找到您。"
 )
+# after BOUND / BOUND_PARTLY: reports sent before the address was known now go there too
+BOUND_EARLIER = "\n您之前没留地址的工单 {numbers} 也按这个地址转给负责的同志了。"
 BIND_NEEDS_ADDRESS = "请按“绑定 3栋2单元501”的格式告诉我们您家的地址。"
 
 NO_ORDERS = "您还没有报过事。有需要直接发消息给我们就行。"

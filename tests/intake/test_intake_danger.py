@@ -206,6 +206,30 @@ def test_an_ordinary_leak_is_never_urgent(text: str, category: str | None) -> No
 @pytest.mark.parametrize(
     "text",
     [
+        "我晕，燃气费又涨了",
+        "我晕 燃气费怎么交啊",
+        "燃气表读数不对 燃气费多扣了",
+    ],
+)
+def test_a_gas_bill_is_money_not_a_leak(text: str) -> None:
+    result = parse(text)
+    assert result.danger is None and result.hazard is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我晕 燃气费交了还是没气 闻到一股味",
+        "隔壁独居阿姨门上贴的水费单好几天没揭 敲门人不应",
+    ],
+)
+def test_a_bill_beside_a_danger_sign_stays_urgent(text: str) -> None:
+    assert parse(text).urgent is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "停电了 我爸在家用呼吸机 电池快没了",
         "整个单元跳闸停电了 电表箱在冒烟还有噼啪声",
     ],

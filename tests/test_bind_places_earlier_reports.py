@@ -1,0 +1,46 @@
+"""A resident who reported before giving any address, then registers their home: the earlier
+reports go to the people of that home, and the resident is told which ones."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from tests.support import order_number
+from tests.test_timers import World, make_world
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+RESIDENT = "o_resident_bind"
+
+
+@pytest.fixture
+async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
+    return await make_world(aiohttp_client, db_url)
+
+
+async def test_registering_a_home_places_the_reports_filed_without_one(world: World) -> None:
+    assert "哪栋楼" in await world.chat.say(RESIDENT, "家里没热水了")
+    n = order_number(await world.chat.say(RESIDENT, "跳过"))
+    before = await world.chat.order(n)
+    assert before.building is None
+    reply = await world.chat.say(RESIDENT, "绑定 1栋1单元101")
+    assert "地址登记好了" in reply and f"#{n}" in reply
+    placed = await world.chat.order(n)
+    assert (placed.building, placed.unit, placed.room) == ("1", "1", "101")
+    # the representative of 1-1-* now holds it and is told, with the place in the push
+    assert any(f"#{n}" in t or f"接单 {n}" in t for t in await world.chat.pushed("o_m02"))
+
+
+async def test_a_report_about_a_shared_place_keeps_having_no_flat(world: World) -> None:
+    await world.chat.say(RESIDENT, "小区东门口的路灯坏了好几天了")
+    said = await world.chat.say(RESIDENT, "跳过")
+    reply = await world.chat.say(RESIDENT, "绑定 1栋1单元101")
+    assert "地址登记好了" in reply and "之前没留地址" not in reply, said
+
+
+async def test_registering_with_nothing_waiting_says_nothing_more(world: World) -> None:
+    reply = await world.chat.say(RESIDENT, "我家住2栋1单元202，登记一下")
+    assert "地址登记好了" in reply and "之前没留地址" not in reply
