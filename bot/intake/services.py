@@ -57,7 +57,6 @@ def utility_outage(text: str, hazards: Collection[str]) -> bool:
     )
 
 
-
 # A bill, a top-up or an account with the gas, water or power company (燃气费又涨了, 燃气卡充值,
 # 天然气开户): money, not gas escaping.  我晕 / 晕死 opening such a message is exasperation
 # (我晕，燃气费又涨了 was read as gas poisoning).  Anything that makes gas a danger keeps the
@@ -80,6 +79,7 @@ def utility_bill(text: str) -> bool:
     if _BILL.search(text) is None:
         return False
     return _BILL_DANGER.search(_EXASPERATED.sub("", text.strip())) is None
+
 
 # A routine service request (buy groceries, a regular clean, an application, a question)
 # that names no acute state at all is not an emergency, however old or frail the person it
