@@ -122,7 +122,7 @@ _POTENTIAL = re.compile(
 _MOVING = re.compile(
     r"正在|在往下|一直|一路|掉渣|跌落|晃|摇|塌了|塌下|砸下|砸到|砸坏|砸了|砸在|掉下来了|掉了一|刚才|刚刚|咯吱"
     r"|咔|响|下沉|鼓|越来越|压|下面|底下|楼下|人行道|路上|主干道|人来人往|有人|小孩|孩子|在玩|在走"
-    r"|快倒|要倒|要塌|在倒|翻起来|连根|马上|悬空|吊在|挂在|探|往外倒|往外歪|在歪|吹|风|往下掉|还在|变长|变宽|变大"
+    r"|快倒|要倒|要塌|在倒|翻起来|连根|马上|悬空|吊在|挂在|探|往外倒|(?<!有点)(?<!有些)(?<!稍微)往外歪|在歪|吹|风|往下掉|还在|变长|变宽|变大"
 )
 _FEARED = re.compile(r"(?:怕|担心|万一|恐怕|生怕)[^,，。.!！?？;；\s]*")
 _BARE_WIRE = re.compile(r"露|裸|破皮|铜丝|线头|外皮")
@@ -183,6 +183,8 @@ _SETTLED = re.compile(
 # 现在已经退了, 现在不响了: what is going on now is that it stopped
 _SETTLED_NOW = re.compile(
     r"现在(?:已经|都|也)?(?:退了|不响了|不叫了|没事了|没味了|不冒烟?了|不漏了|不疼了|好了|没(?:有)?危险了?|安全了)"
+    # 刚才…回过来了 在公园下棋 虚惊一场: the message's own verdict, whatever came before it
+    r"|虚惊一场|白(?:担心|紧张|着急)(?:了)?一场|误会一场"
 )
 _STILL_GOING = re.compile(r"还在|正在|一直在|但|可是|不过")
 _GOING_ON = re.compile(r"现在|正在|一直在|还(?:在|开着|有|没|冒|漏)|但|可是|还是|不过|刚刚|刚才")
@@ -309,11 +311,19 @@ def joking(text: str) -> bool:
     ) and _SERIOUS.search(text) is None
 
 
+# 要杀人了 楼上装修电钻从早上七点钻到现在: rage at a noise, nobody armed or hurt
+_RAGE = re.compile(r"要杀人了|想杀人|杀人的心都有|要出人命|要疯了|逼疯|疯掉了|要崩溃")
+_NOISE = re.compile(r"装修|电钻|钻|砸墙|敲|跳绳|拍球|广场舞|音响|音乐|噪音|吵|唱歌|麻将|狗叫")
+_ARMED = re.compile(r"刀|棍|砍|捅|打起来|动手|打人|打架|被打|拿着|持|威胁|血|伤")
+
+
 def only_joking(text: str, live: bool) -> bool:
-    """True when a danger reading is a joke: said laughing, or in slang for a mood while
-    the rules read no danger as live (``live``)."""
+    """True when a danger reading is a joke: said laughing, rage at a noise, or slang for a
+    mood while the rules read no danger as live (``live``)."""
     if _SERIOUS.search(text) is not None:
         return False
+    if _RAGE.search(text) and _NOISE.search(text) and _ARMED.search(text) is None:
+        return True
     return _JOKE.search(text) is not None or (not live and _SLANG_MOOD.search(text) is not None)
 
 

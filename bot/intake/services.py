@@ -137,10 +137,11 @@ _FITTING_DANGER = re.compile(
 # 锁打不开了 进不去门, 钥匙丢了: locked out, nobody shut in, nothing burning inside
 _LOCKED_OUT = re.compile(
     r"(?:锁|钥匙|门).{0,8}(?:打不开|开不了|开不开|拧不动)|(?:进不去|进不了)(?:门|家|屋)?|钥匙(?:丢|掉|断|忘|落)"
+    r"|(?:锁|关)在(?:了)?(?:门外|外面|外头)"
 )
 _SHUT_IN = re.compile(
-    r"里面|屋里|家里(?:有|还)|孩子|小孩|宝宝|婴|娃|老人|老太|大爷|奶奶|爷爷|出不来|关在|困"
-    r"|火|烟|气|味|水|电|晕|倒|摔|血|哭|喊|炉|灶|锅|急死|救"
+    r"里面|屋里|家里(?:有|还)|孩子|小孩|宝宝|婴|娃|老人|老太|大爷|奶奶|爷爷|出不来|关在(?!了?(?:门外|外面|外头))|困"
+    r"|火|烟|气|味|水|电(?!话)|晕|倒|摔|血|哭|喊|炉|灶|锅|救"
 )
 
 
@@ -183,10 +184,26 @@ _FOUL_DANGER = re.compile(
 )
 
 
+# 楼下有人在烧烤 烟一股一股飘上来: a neighbour's or a stall's cooking smoke drifting in is a
+# nuisance, unless something burns, a pot boils dry or someone is hurt, lost or away
+_COOKING = re.compile(
+    r"(?:楼下|楼上|隔壁|对门|对面|邻居|摊|饭店|餐馆|饭馆|店|有人在).{0,8}"
+    r"(?:烧烤|烤肉|烤串|羊肉串|撸串|炒菜|做饭|烧菜|炒辣椒|油烟|熏腊肉|熏肉)"
+    r".{0,12}(?:飘|上来|进来|往上|返|熏|呛)"
+)
+_COOKING_DANGER = re.compile(
+    r"着火|起火|着了|明火|火苗|冒火|火光|烧起来|窜|黑烟|浓烟|干烧|烧干|忘关|没关火|没人在|人不在|没人应|敲门"
+    r"|锁|晕|倒|昏|喘|咳|血|伤|哭|救|煤气|燃气|天然气|液化气|电|爆|不是|糊涂|出去|出门|走了|塑料|橡胶|烫"
+)
+
+
 def nuisance(text: str, hazards: Collection[str]) -> bool:
-    """True for flaking plaster, a neighbour's pet or a foul smell in a shared place, told
-    with nothing harmful (``text`` normalised, ``hazards`` its :func:`hazard_words`)."""
+    """True for flaking plaster, a neighbour's pet, cooking smoke or a foul smell in a shared
+    place, told with nothing harmful (``text`` normalised, ``hazards`` its
+    :func:`hazard_words`)."""
     kinds = set(hazards)
+    if _COOKING.search(text) and _COOKING_DANGER.search(text) is None:
+        return kinds <= {"fire"}
     if _FLAKING.search(text) and _FLAKING_DANGER.search(text) is None:
         return kinds <= {"structure"}
     if (

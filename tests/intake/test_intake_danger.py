@@ -671,3 +671,33 @@ def test_a_medical_emergency_is_elderly_only_for_an_old_person(text: str, catego
 def test_a_fitting_that_came_off_alerts_nobody() -> None:
     result = parse("单元门的把手掉了 进出要抠门缝 6栋")
     assert (result.urgent, result.danger, result.category) == (False, None, "repair")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the message's own verdict ends the scare, whatever came before it
+        "我爸电话没人接 刚才回过来了 说手机静音了在公园下棋 虚惊一场",
+        # locked out, not shut in
+        "钥匙断在锁里了 门打不开 被关在外面了 急死我了 3栋2单元501",
+        "我被反锁在门外了 穿着拖鞋出来扔垃圾 门一带就锁了 有没有开锁师傅电话 9栋3单元",
+        # rage at a noise, nobody armed
+        "要杀人了 楼上装修电钻从早上七点钻到现在 6-2-401",
+        # a neighbour's cooking smoke drifting in
+        "楼下有人在烧烤 烟一股一股飘上来 窗户都不敢开 5栋",
+    ],
+)
+def test_strong_words_about_an_everyday_trouble_are_not_an_emergency(text: str) -> None:
+    assert parse(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼上在吵架 要杀人了 拿着刀",
+        "我妈被反锁在屋里出不来 屋里煤气在响",
+        "对门做饭忘关火 锅都烧干了 冒烟 敲门没人",
+    ],
+)
+def test_the_same_words_beside_a_real_danger_stay_urgent(text: str) -> None:
+    assert parse(text).urgent is True
