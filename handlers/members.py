@@ -155,6 +155,15 @@ async def to_do(member: Member, orders: OrderService) -> str:
     return replies.member_open(held, unowned)
 
 
+@router.message(Command("网格工单", "网格待办", "本网格"), AsMember())
+async def grid_orders(member: Member, orders: OrderService) -> str:
+    view = await orders.roster()
+    index = view.index_for(member.community_id)
+    if member.key not in index.grid_leader.values() and not member.grids:
+        return texts.GRID_BOARD_NOT_LEADER
+    return replies.grid_board(await queries.grid_board(orders.session, view, member), view)
+
+
 @router.message(Command("上岗", "下岗"), AsMember())
 async def duty(member: Member, command: str, orders: OrderService) -> str:
     on = command == "上岗"
@@ -175,6 +184,6 @@ async def usage(command: str) -> str:
     return texts.MEMBER_USAGE["完成" if command == "办结" else command]
 
 
-@router.message(Command(*_ORDER_COMMANDS, "待办", "上岗", "下岗", "走访"))
+@router.message(Command(*_ORDER_COMMANDS, "待办", "网格工单", "上岗", "下岗", "走访"))
 async def members_only() -> str:
     return texts.MEMBER_ONLY

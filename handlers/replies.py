@@ -38,9 +38,28 @@ def member_open(orders: Sequence[Order], unowned: Sequence[Order] = ()) -> str:
     return "\n\n".join(parts)
 
 
-def _line(o: Order) -> str:
+_BOARD_SHOWN = 15
+
+
+def grid_board(orders: Sequence[Order], view: RosterView) -> str:
+    """A grid leader's whole board: each open order with who holds it, overdue first."""
+    if not orders:
+        return texts.GRID_BOARD_EMPTY
+    overdue = sum(o.overdue_at is not None for o in orders)
+    lines = [texts.GRID_BOARD_HEADER.format(open=len(orders), overdue=overdue)]
+    for o in orders[:_BOARD_SHOWN]:
+        holder = view.by_id.get(o.assignee_id) if o.assignee_id else None
+        by = f"（{holder.name}）" if holder else texts.GRID_BOARD_NOBODY
+        lines.append(_line(o, late=o.overdue_at is not None) + by)
+    if len(orders) > _BOARD_SHOWN:
+        lines.append(texts.GRID_BOARD_MORE.format(more=len(orders) - _BOARD_SHOWN))
+    return "\n".join(lines)
+
+
+def _line(o: Order, late: bool = False) -> str:
     urgent = texts.URGENT_TAG if o.urgent else ""
-    return f"#{o.id} {texts.STATUS_NAMES[o.status]}{urgent} {place_text(o)}{o.summary}"
+    flag = texts.OVERDUE_TAG if late else ""
+    return f"#{o.id} {flag}{texts.STATUS_NAMES[o.status]}{urgent} {place_text(o)}{o.summary}"
 
 
-__all__ = ["member_open", "place_text", "resident_orders", "who"]
+__all__ = ["grid_board", "member_open", "place_text", "resident_orders", "who"]

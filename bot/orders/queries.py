@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.dispatch import Place
 from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
 from bot.roster.cache import RosterView
+from bot.roster.files.spec import split_building_key
 from models.community import Member
 from models.orders import Order
 
@@ -124,4 +125,38 @@ async def unowned(
         place = Place(order.building, order.unit, order.room, order.estate_code or None)
         if order.community_id in communities or index.grid_for(place) in grids:
             found.append(order)
+    return found[:limit]
+
+
+async def grid_board(
+    session: AsyncSession, view: RosterView, member: Member, limit: int = 200
+) -> list[Order]:
+    """Every open order in the buildings of the member's grids, whoever holds it, overdue
+    first and then oldest: what a grid leader answers for (the weekly digest and 网格工单)."""
+    index = view.index_for(member.community_id)
+    grids = {grid for grid, key in index.grid_leader.items() if key == member.key}
+    grids |= set(member.grids or [])
+    keys = {b for b, g in index.grid_of_building.items() if g in grids}
+    numbers = sorted({split_building_key(k)[1] for k in keys})
+    if not numbers:
+        return []
+    community = Order.community_id == member.community_id
+    if member.community_id == view.default_community:
+        community = or_(community, Order.community_id.is_(None))
+    rows = await session.execute(
+        select(Order)
+        .where(
+            Order.status.in_(OPEN_VALUES),
+            Order.merged_into.is_(None),
+            Order.building.in_(numbers),
+            community,
+        )
+        .order_by(Order.overdue_at.is_(None), Order.created_at)
+        .limit(limit * 2)
+    )
+    found = []
+    for o in rows.scalars():
+        place = Place(o.building, o.unit, o.room, o.estate_code or None, o.community_id)
+        if place.key in keys:
+            found.append(o)
     return found[:limit]

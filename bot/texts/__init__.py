@@ -75,6 +75,7 @@ MEMBER_HELP = (
     "· 转派 1024 姓名或编号 —— 转给指定的人\n"
     "· 吹哨 1024 原因 —— 需要街道或部门协调\n"
     "· 待办 —— 您手上未办结的工单\n"
+    "· 网格工单 —— 网格长：本网格所有未办结的工单和经办人\n"
     "· 上岗 / 下岗 —— 下岗期间不再派新单\n"
     "· 走访 2小时 3栋入户 —— 记录网格走访"
 )
@@ -393,7 +394,14 @@ DIGEST_TITLE = "每周网格简报"
 DIGEST_HEADER = "【每周简报】{grid}，{date}"
 DIGEST_OPEN = "未办结工单 {open} 张，其中超时 {overdue} 张："
 DIGEST_NONE_OPEN = "没有未办结的工单，辛苦了！"
-DIGEST_MORE = "……还有 {more} 张，发“待办”查看。"
+DIGEST_MORE = "……还有 {more} 张，发“网格工单”查看全部。"
+GRID_BOARD_HEADER = "本网格未办结工单 {open} 张，其中超时 {overdue} 张："
+GRID_BOARD_NOBODY = "（暂无人接，可发“接单 单号”）"
+GRID_BOARD_MORE = "……还有 {more} 张，请在社区工作台查看。"
+GRID_BOARD_EMPTY = "本网格没有未办结的工单，辛苦了！"
+GRID_BOARD_NOT_LEADER = (
+    "“网格工单”是给网格长看的：列出本网格所有未办结的工单。您手上的工单请发“待办”查看。"
+)
 DIGEST_VISITS = "上周走访 {count} 次、{hours} 小时（要求每周至少 {need_count} 次、{need_hours} 小时）{verdict}。"
 DIGEST_VISITS_OK = "，已达标"
 DIGEST_VISITS_SHORT = "，还差一些"

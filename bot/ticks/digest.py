@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import texts
 from bot.clock import Clock
 from bot.config import Config
-from bot.orders.core import place_of
-from bot.orders.lifecycle import OPEN
+from bot.orders import queries
 from bot.orders.wording import place_text
 from bot.outbox import enqueue
 from bot.outbox.templates import digest_fields
 from bot.roster.cache import RosterCache
-from bot.roster.files.spec import split_building_key
 from bot.roster.visits import DUTY_HOURS, DUTY_VISITS, hours_text, visits_between, week_start
 from bot.storage.dialect import dialect_insert
 from models.community import Member
-from models.orders import Order
 from models.visits import JobMark
 
 DIGEST_HOUR = 8  # Monday 08:00 local time
@@ -44,28 +40,7 @@ async def digest_for(
     view = await roster.get(session)
     index = view.index_for(leader.community_id)
     grids = set(leader.grids or [])
-    keys = {b for b, g in index.grid_of_building.items() if g in grids}
-    numbers = sorted({split_building_key(k)[1] for k in keys})
-    community = Order.community_id == leader.community_id
-    if leader.community_id == view.default_community:
-        community = or_(community, Order.community_id.is_(None))
-    found: Iterable[Order] = (
-        (
-            await session.execute(
-                select(Order)
-                .where(
-                    Order.status.in_([s.value for s in OPEN]),
-                    Order.building.in_(numbers),
-                    community,
-                )
-                .order_by(Order.overdue_at.is_(None), Order.created_at)
-                .limit(400)
-            )
-        ).scalars()
-        if numbers
-        else []
-    )
-    rows = [o for o in found if place_of(o).key in keys][:200]
+    rows = await queries.grid_board(session, view, leader)
     names = "、".join(index.grid_names.get(g, g) for g in sorted(grids)) or texts.YOUR_GRID
     local = now.astimezone(config.tz)
     lines = [
