@@ -17,6 +17,7 @@ from bot.config import Config
 from bot.intake import ParseResult, advice_for, parse
 from bot.media import store as media
 from bot.messages import Incoming, Reply
+from bot.orders import queries
 from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.service import NewOrder, OrderService
 from bot.orders.state import FreshOrder
@@ -233,7 +234,8 @@ async def remember_home(
         return ""
     if home is None or not home.building:
         await residents.register_home(orders.session, openid, place, clock.now())
-        return texts.HOME_REMEMBERED.format(place=place.label())
+        filled = await place_earlier_reports(orders, openid, place)
+        return texts.HOME_REMEMBERED.format(place=place.label()) + earlier_text(filled)
     if home_place(home) == place:
         return ""
     data = {
@@ -245,6 +247,25 @@ async def remember_home(
     }
     await conversation.remember(orders.session, openid, CONFIRM_HOME, data, clock.now())
     return texts.HOME_OFFER.format(place=place.label())
+
+
+async def place_earlier_reports(orders: OrderService, openid: str, place: Place) -> list[int]:
+    """Open reports the resident filed before any address was known (the "which building?"
+    question lapsed or was skipped) are about their home: they take the address now and go to
+    the people of that place. A report about a shared place (小区东门口) keeps having none."""
+    filled = []
+    for order in await queries.open_orders_of(orders.session, openid):
+        if order.building is None and order.merged_into is None and not in_public_place(order.text):
+            await orders.add_place(order, openid, place)
+            filled.append(order.id)
+    return sorted(filled)
+
+
+def earlier_text(numbers: list[int]) -> str:
+    """What the resident is told of the reports that took their home's address."""
+    if not numbers:
+        return ""
+    return texts.BOUND_EARLIER.format(numbers="、".join(f"#{n}" for n in numbers))
 
 
 def held_reply(message: Incoming) -> Reply | None:

@@ -25,7 +25,13 @@ from bot.roster import residents
 from bot.roster.cache import RosterView
 from handlers import replies
 from handlers.locate import locate, question
-from handlers.reports import in_public_place, parse_here, report, safety_lines
+from handlers.reports import (
+    earlier_text,
+    parse_here,
+    place_earlier_reports,
+    report,
+    safety_lines,
+)
 from models.orders import Order
 
 commands = Router("resident commands")
@@ -102,23 +108,10 @@ async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text
     elif view.buildings and a.building.upper() not in view.buildings:
         return texts.UNKNOWN_BUILDING.format(building=a.building)
     await residents.register_home(session, openid, place, clock.now())
-    filled = await _place_earlier_reports(orders, openid, place)
-    also = texts.BOUND_EARLIER.format(numbers="、".join(f"#{n}" for n in filled)) if filled else ""
+    also = earlier_text(await place_earlier_reports(orders, openid, place))
     if a.room is None:  # enough to find the building's people, not the home's
         return texts.BOUND_PARTLY.format(place=_label(view, place)) + also
     return texts.BOUND.format(place=_label(view, place)) + also
-
-
-async def _place_earlier_reports(orders: OrderService, openid: str, place: Place) -> list[int]:
-    """Open reports the resident filed before any address was known (the "which building?"
-    question lapsed or was skipped) are about their home: they take the address now and go to
-    the people of that place. A report about a shared place (小区东门口) keeps having none."""
-    filled = []
-    for order in await queries.open_orders_of(orders.session, openid):
-        if order.building is None and order.merged_into is None and not in_public_place(order.text):
-            await orders.add_place(order, openid, place)
-            filled.append(order.id)
-    return sorted(filled)
 
 
 def _label(view: RosterView, place: Place) -> str:

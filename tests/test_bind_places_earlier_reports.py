@@ -44,3 +44,12 @@ async def test_a_report_about_a_shared_place_keeps_having_no_flat(world: World) 
 async def test_registering_with_nothing_waiting_says_nothing_more(world: World) -> None:
     reply = await world.chat.say(RESIDENT, "我家住2栋1单元202，登记一下")
     assert "地址登记好了" in reply and "之前没留地址" not in reply
+
+
+async def test_a_full_address_in_a_later_report_places_the_earlier_one(world: World) -> None:
+    assert "哪栋楼" in await world.chat.say(RESIDENT, "家里没热水了")
+    n = order_number(await world.chat.say(RESIDENT, "跳过"))
+    reply = await world.chat.say(RESIDENT, "1栋1单元101 卫生间门锁坏了")
+    assert "已记下您家的地址" in reply and f"#{n}" in reply
+    placed = await world.chat.order(n)
+    assert (placed.building, placed.unit, placed.room) == ("1", "1", "101")
