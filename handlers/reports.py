@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot import texts
@@ -17,8 +17,9 @@ from bot.config import Config
 from bot.intake import ParseResult, advice_for, parse
 from bot.media import store as media
 from bot.messages import Incoming, Reply
-from bot.orders import queries
+from bot.orders import batch, queries
 from bot.orders.dispatch import ROLE_NAMES, Place
+from bot.orders.duplicates import elsewhere, place_key, same_problem
 from bot.orders.service import NewOrder, OrderService
 from bot.orders.state import FreshOrder
 from bot.roster import residents
@@ -126,11 +127,31 @@ async def create(
     roles = "、".join(ROLE_NAMES.get(r, r) for r in member.roles or []) if member else ""
     who = f"{member.name}（{roles or texts.SOME_MEMBER}）" if member else None
     parts = [texts.order_created(order.id, who)]
+    earlier = await _recurrence_of(orders, openid, new)
+    if earlier is not None:
+        await orders.note_recurrence(order, openid, earlier)
+        parts.append(texts.RECURRENCE_NOTED.format(number=earlier.id).strip())
     if new.urgent:
         # with no place yet, no grid leader can be told: said so, not promised
         known = new.place.building is not None
         parts.append(texts.URGENT_NOTED if known else texts.URGENT_NOTED_NO_PLACE)
     return "\n".join(parts) + await adopt_waiting(orders, openid, order), order
+
+
+_RECURRENCE_WINDOW = timedelta(days=30)
+
+
+async def _recurrence_of(orders: OrderService, openid: str, new: NewOrder) -> Order | None:
+    """The resident's finished order of the last month this report tells again (the same
+    problem at the same place): 楼道灯又不亮了 a fortnight after the light was fixed."""
+    since = orders.clock.now() - _RECURRENCE_WINDOW
+    p = new.place
+    mine = place_key(p.building, p.unit, p.room, p.community, p.estate)
+    for done in await batch.done_of(orders.session, openid, since):
+        same_place = done.category == new.category and not elsewhere(done.place, mine)
+        if same_place and same_problem(done.text, new.text):
+            return await queries.find(orders.session, done.id)
+    return None
 
 
 async def adopt_waiting(orders: OrderService, openid: str, order: Order | FreshOrder) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.duplicates import PlaceKey, place_key
-from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES
+from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
 from bot.orders.state import FreshOrder
 from bot.storage.staged import AWARE, staged_for
 from models.orders import Order
@@ -28,6 +28,7 @@ from models.orders import Order
 _ORDERS = cast(Table, Order.__table__)
 _SENDERS = "batch_senders"  # session.info: who wrote the messages of this batch
 _HELD = frozenset(HELD_VALUES)
+DONE_VALUES = (Status.RESOLVED.value, Status.CLOSED.value)
 
 
 async def prefetch(session: AsyncSession, openids: list[str]) -> None:
@@ -50,6 +51,7 @@ class Reads:
     mine: dict[str, list[Candidate]] = field(default_factory=dict)  # open, per sender
     near: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)  # per building
     opened: dict[str, int] | None = None  # resident -> orders opened in the last hour, as read
+    done: dict[str, list[Candidate]] = field(default_factory=dict)  # finished, per sender
 
 
 async def reads(session: AsyncSession) -> Reads:
@@ -224,6 +226,34 @@ async def _of_senders(
         for row in found.all():
             memo.mine[row.resident_openid].append(_candidate(row))
     return memo.mine[openid]
+
+
+# the batch's senders' orders finished since ``since`` (what a report may tell again)
+_DONE_OF_SENDERS = (
+    select(*_CANDIDATE_COLUMNS)
+    .where(
+        _ORDERS.c.resident_openid.in_(bindparam("openids", expanding=True)),
+        _ORDERS.c.status.in_(DONE_VALUES),
+        _ORDERS.c.resolved_at >= bindparam("since", type_=_ORDERS.c.resolved_at.type),
+    )
+    .order_by(_ORDERS.c.resolved_at.desc())
+    .execution_options(**AWARE)
+)
+
+
+async def done_of(session: AsyncSession, openid: str, since: datetime) -> list[Candidate]:
+    """The resident's orders resolved or closed since ``since``, newest first: read once per
+    batch for every sender (a staged order is never finished, so none is added in memory)."""
+    memo = await reads(session)
+    if openid not in memo.done:
+        wanted = sorted({openid, *senders(session)} - memo.done.keys())
+        for key in wanted:
+            memo.done[key] = []
+        conn = await session.connection()
+        found = await conn.execute(_DONE_OF_SENDERS, {"openids": wanted, "since": since})
+        for row in found.all():
+            memo.done[row.resident_openid].append(_candidate(row))
+    return memo.done[openid]
 
 
 async def _in_building(

@@ -178,6 +178,16 @@ class OrderService(OrderCore):
             order, lc.link_report(order, text, same, self.clock.now()), f"resident:{openid}"
         )
 
+    async def note_recurrence(self, order: Order | FreshOrder, openid: str, earlier: Order) -> None:
+        """The new order is a problem the resident reported before and saw finished: its
+        history says which order, so whoever takes it reads what was done then."""
+        done = earlier.resolved_at or earlier.closed_at or earlier.updated_at
+        local = done.astimezone(self.config.tz)
+        day = texts.MONTH_DAY.format(month=local.month, day=local.day)
+        note = texts.HISTORY_RECURRENCE.format(number=earlier.id, day=day)
+        entry = lc.History("recurrence", note, {"earlier": earlier.id})
+        await self._record(order, f"resident:{openid}", entry, order.status)
+
     async def hurry(self, order: Order, openid: str, text: str) -> None:
         """The resident presses their open order: noted, and whoever should act is told."""
         await self.apply(order, lc.hurry(order, text, self.clock.now()), f"resident:{openid}")
