@@ -27,6 +27,7 @@ from handlers import replies
 from handlers.locate import locate, question
 from handlers.reports import (
     earlier_text,
+    in_public_place,
     parse_here,
     place_earlier_reports,
     report,
@@ -165,6 +166,8 @@ async def _reopen_not_fixed(message: Incoming, orders: OrderService, clock: Cloc
 _HURRY = re.compile(
     r"快点|快一点|快些|赶紧|抓紧|尽快|催一下|催催|怎么还没(?:人)?(?:来|到|修|处理)|还没(?:有)?人来"
     r"|越来越(?:多|大|严重|厉害|响)"
+    # 我妈摔倒那个事到底有没有人管: asked of the order, not a new report
+    r"|有没有人管|没人管|没有人管|有人管吗|管不管|没人理|有没有人理|有人来吗|到底.{0,4}(?:管|来)"
 )
 _HURRY_WINDOW = timedelta(hours=24)
 _HURRY_MAX = 30  # characters: a longer message tells something new
@@ -195,6 +198,40 @@ async def _hurry_up(
     return noted
 
 
+# 是的 流了很多血, 人还是没醒: more about the emergency just reported, not a new one
+_DETAIL_OPENING = re.compile(
+    r"^(?:是的|是啊|对的|对|嗯|恩|还在|还是|现在|刚才|人|他|她|老人|孩子|火|烟|血|水)"
+)
+_DETAIL_WINDOW = timedelta(minutes=30)
+
+
+async def _emergency_detail(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
+    """The resident's emergency of the last half hour that this message tells more of, told
+    no address or place of its own: noted on it and pushed to whoever should act; "" when
+    there is none, and the message is read as usual."""
+    text = message.text.strip()
+    if parsed.address is not None or in_public_place(text):
+        return ""
+    if not (parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text)):
+        return ""
+    since = clock.now() - _DETAIL_WINDOW
+    latest = await queries.latest_since(orders.session, message.openid, since)
+    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
+        return ""
+    if parsed.hazard not in (None, latest.hazard):
+        return ""  # a danger of another kind: a report of its own
+    named = things(text)
+    if named and named.isdisjoint(things(latest.text)):
+        return ""
+    await orders.hurry(latest, message.openid, text, detail=True)
+    noted = texts.DETAIL_NOTED.format(number=latest.id)
+    if parsed.urgent:
+        return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
+    return noted
+
+
 @reports.message(MsgType("text", "voice"), HasText())
 async def on_text(
     message: Incoming,
@@ -219,6 +256,9 @@ async def on_text(
         hurried = await _hurry_up(message, orders, clock, parsed)
         if hurried:
             return hurried
+        detail = await _emergency_detail(message, orders, clock, parsed)
+        if detail:
+            return detail
     if intent == "status":
         return await my_orders(message, orders, config)
     if intent == "cancel":

@@ -39,3 +39,10 @@ async def test_others_are_told_what_to_send_instead(world: World) -> None:
     assert await world.chat.say("o_m02", "网格工单") == texts.GRID_BOARD_NOT_LEADER
     assert await world.chat.say("o_r9", "网格工单") == texts.MEMBER_ONLY
     assert await world.chat.say("o_m04", "网格工单") == texts.GRID_BOARD_EMPTY
+
+
+async def test_an_emergency_nobody_accepted_heads_the_board(world: World) -> None:
+    routine = order_number(await world.chat.say("o_r1", "1栋1单元101 楼道灯不亮"))
+    urgent = order_number(await world.chat.say("o_r2", "2栋1单元201 厨房着火了 火很大"))
+    lines = (await world.chat.say("o_m01", "网格工单")).splitlines()
+    assert lines[1].startswith(f"#{urgent}") and any(f"#{routine}" in line for line in lines[2:])

@@ -375,16 +375,17 @@ def link_report(o: OrderFacts, text: str, same_resident: bool, now: datetime) ->
     return Change({"updated_at": now}, (History("linked", note.format(text=text[:60])),))
 
 
-def hurry(o: OrderFacts, text: str, now: datetime) -> Change:
+def hurry(o: OrderFacts, text: str, now: datetime, detail: bool = False) -> Change:
     """The resident presses an open order (能不能快点, 还没人来): whoever holds it is told, and
     for an urgent order, or one nobody holds, the grid leader too (staff as well when nobody
     holds it). The pushes are keyed by the quarter hour, so pressing again and again within
-    it tells each of them once."""
-    data = {"text": text[:60], "at": now}
+    it tells each of them once. A ``detail`` (是的 流了很多血 人有点迷糊, said of an emergency
+    just reported) goes to the same people, each one told."""
+    data = {"text": text[:60], "at": now, "detail": detail}
     tell = [Notice(Tell.HURRIED, HOLDER, data)] if o.assignee_id else []
     if o.urgent or not o.assignee_id:
         tell.append(Notice(Tell.HURRIED, GRID_LEADER, {**data, "or_staff": True}))
     if not o.assignee_id:
         tell.append(Notice(Tell.HURRIED, STAFF, data))
-    note = texts.HISTORY_HURRIED.format(text=text[:60])
+    note = (texts.HISTORY_DETAIL if detail else texts.HISTORY_HURRIED).format(text=text[:60])
     return Change({"updated_at": now}, (History("hurry", note),), tuple(tell))

@@ -253,8 +253,14 @@ SAY: dict[Tell, Say] = {
     Tell.HURRIED: Say(
         "reminder",
         texts.STATE_CHASED,
-        lambda c: texts.MEMBER_HURRIED.format(**c.common, text=c.notice.data["text"]),
-        lambda c: f"order:{c.n}:hurry:{int(c.notice.data['at'].timestamp() // 900)}:{c.to_key}",
+        lambda c: (
+            texts.MEMBER_DETAIL if c.notice.data.get("detail") else texts.MEMBER_HURRIED
+        ).format(**c.common, text=c.notice.data["text"]),
+        lambda c: (
+            f"order:{c.n}:detail:{c.notice.data['at'].timestamp():.0f}:{c.to_key}"
+            if c.notice.data.get("detail")
+            else f"order:{c.n}:hurry:{int(c.notice.data['at'].timestamp() // 900)}:{c.to_key}"
+        ),
     ),
     Tell.SURVEY: Say(
         "survey",

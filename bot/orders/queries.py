@@ -128,6 +128,9 @@ async def unowned(
     return found[:limit]
 
 
+_UNACCEPTED = (Status.RECEIVED.value, Status.ASSIGNED.value)
+
+
 async def grid_board(
     session: AsyncSession, view: RosterView, member: Member, limit: int = 200
 ) -> list[Order]:
@@ -159,4 +162,6 @@ async def grid_board(
         place = Place(o.building, o.unit, o.room, o.estate_code or None, o.community_id)
         if place.key in keys:
             found.append(o)
+    # an emergency nobody has accepted comes before any routine order, however old
+    found.sort(key=lambda o: not (o.urgent and o.status in _UNACCEPTED))
     return found[:limit]

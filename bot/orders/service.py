@@ -188,9 +188,11 @@ class OrderService(OrderCore):
         entry = lc.History("recurrence", note, {"earlier": earlier.id})
         await self._record(order, f"resident:{openid}", entry, order.status)
 
-    async def hurry(self, order: Order, openid: str, text: str) -> None:
-        """The resident presses their open order: noted, and whoever should act is told."""
-        await self.apply(order, lc.hurry(order, text, self.clock.now()), f"resident:{openid}")
+    async def hurry(self, order: Order, openid: str, text: str, detail: bool = False) -> None:
+        """The resident presses their open order, or tells more of an emergency: noted, and
+        whoever should act is told."""
+        change = lc.hurry(order, text, self.clock.now(), detail)
+        await self.apply(order, change, f"resident:{openid}")
 
     async def over_hourly_limit(self, openid: str) -> bool:
         since = self.clock.now() - timedelta(hours=1)

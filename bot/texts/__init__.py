@@ -211,6 +211,7 @@ REPORT_UNKNOWN_BUILDING = (
     "写错了的话直接发正确的地址，比如“绑定 3栋2单元501”。）"
 )
 ALREADY_HANDLING = "这个问题已在 #{number} 中处理，有进展会通知您。"
+DETAIL_NOTED = "已把您说的情况补充到紧急工单 #{number}，负责的同志马上会收到。"
 HURRY_NOTED = "收到，已为您催办工单 #{number}，负责的同志马上会收到提醒。情况有变化请随时告诉我们。"
 REPORT_LIMIT = (
     "您这一小时已经报了好几件事，我们正在逐一处理，稍后再发新的事情吧。"

@@ -89,6 +89,7 @@ MEMBER_CHASE_UNASSIGNED = (
     "居民求助已经{hours}，还没有人接手。请立即回复“接单 {number}”认领，或直接联系居民。"
 )
 MEMBER_HURRIED = "居民催办：工单 #{number}（{category}）{place}{summary}\n居民刚才说：{text}"
+MEMBER_DETAIL = "紧急工单 #{number}（{category}）{place}{summary}\n居民补充情况：{text}"
 MEMBER_URGENT_TAKEN = "紧急工单 #{number} 已由{who}接单，您无需再处理。"
 RESIDENT_URGENT_WAITING = (
     "您的紧急求助 #{number} 暂时还没有人接手，我们正在加紧联系社区工作人员和街道值班人员。"

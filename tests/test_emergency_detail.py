@@ -1,0 +1,55 @@
+"""More said about an emergency just reported is added to it, not filed as a new emergency at
+the reporter's own flat; asking whether anyone is dealing with it presses it. Found from
+outside: 是的，流了很多血，人有点迷糊 became a second emergency at the resident's home."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from tests.support import order_number
+from tests.test_timers import World, make_world
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+RESIDENT = "o_resident_detail"
+
+
+@pytest.fixture
+async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
+    return await make_world(aiohttp_client, db_url)
+
+
+async def orders_count(world: World) -> int:
+    from models.orders import Order
+
+    async with world.sessions() as s:
+        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+async def test_more_about_an_emergency_joins_it(world: World) -> None:
+    await world.chat.say(RESIDENT, "绑定 2栋1单元201")
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101的老人摔倒在楼道里了，头在流血"))
+    assert (await world.chat.order(n)).urgent
+    reply = await world.chat.say(RESIDENT, "是的，流了很多血，人有点迷糊")
+    assert f"#{n}" in reply and "补充" in reply and "120" in reply
+    assert await orders_count(world) == 1
+    assert any("居民补充情况" in t for t in await world.chat.pushed("o_m02"))
+    notes = [note for *_, note in await world.chat.history(n)]
+    assert any("流了很多血，人有点迷糊" in note for note in notes)
+
+
+async def test_an_emergency_of_another_kind_is_its_own_report(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101的老人摔倒在楼道里了，头在流血"))
+    other = order_number(await world.chat.say(RESIDENT, "3栋2单元301 厨房着火了"))
+    assert other != n
+
+
+async def test_asking_whether_anyone_deals_with_it_presses_the_order(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 卫生间门锁坏了 打不开"))
+    reply = await world.chat.say(RESIDENT, "门锁那个事到底有没有人管")
+    assert f"#{n}" in reply and "催办" in reply
+    assert await orders_count(world) == 1
