@@ -40,9 +40,16 @@ def parse_here(text: str, clock: Clock, config: Config) -> ParseResult:
 
 def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | None:
     """Where a report is: the address it names, else the resident's home — but for a shared
-    place (小区东门口有人打起来了) only the home's estate: the fight is not in the flat."""
+    place (小区东门口有人打起来了) only the home's estate: the fight is not in the flat; and an
+    emergency next door (对门的老太太好几天没见, 楼下厨房冒黑烟) is in the home's stairwell, one
+    across the way (对面楼窗台上有个小孩) somewhere the resident is asked for."""
     if parsed.address is None and home is not None and home.building and in_public_place(text):
         return Place(None, None, None, home.estate_code, home.community_id)
+    if parsed.address is None and parsed.urgent and home is not None and home.building:
+        if _ACROSS.search(text):
+            return None
+        if _NEXT_DOOR.search(text) and not _UPSTAIRS_INTO_MINE.search(text):
+            return replace(home_place(home), room=None)
     if parsed.address is not None:
         a = parsed.address
         if a.building is None and home is not None and home.building and a.room:
@@ -93,6 +100,15 @@ _PUBLIC_PLACE = re.compile(
     r"小区(?:大)?门口|大门口|[东西南北]门(?:口|外|边)?|花坛|广场|停车场|车库|路口|路灯|井盖|篮球场"
     r"|健身(?:器材|区|角)|绿化带|草坪|主干道|小区(?:里|内)的?路|垃圾(?:站|房)|快递柜|游乐|滑梯|凉亭"
 )
+
+
+# where an emergency next to the resident's home is: not in the home itself
+_ACROSS = re.compile(
+    r"对面(?:楼|那栋|那幢|那个楼|的楼|单元)|对过(?:楼)?|别的楼|另一栋|后面那栋|前面那栋"
+)
+_NEXT_DOOR = re.compile(r"对门|隔壁|楼下|楼上|邻居|邻居家|[上下]一层|[上下]面一层")
+# 楼上漏水漏到我家电表箱了: what comes from upstairs is a danger in the resident's own home
+_UPSTAIRS_INTO_MINE = re.compile(r"楼[上下].{0,8}(?:到|进|往)(?:我家|我屋|俺家|家里|屋里)")
 
 
 def in_public_place(text: str) -> bool:
@@ -224,7 +240,8 @@ async def report(
         data = {"order_id": order.id}
         await conversation.remember(session, openid, ASK_PLACE_FOR, data, clock.now())
         reply += texts.URGENT_ASK_ADDRESS
-    elif parsed.address is not None and place is not None and not unknown:
+    elif parsed.address is not None and place is not None and not unknown and not parsed.urgent:
+        # (an emergency's address is where it happens: 2栋1单元302的老人摔倒了 is not a home)
         reply += await remember_home(orders, openid, home, place, clock, text)
     return _join(safety, reply + unknown)
 
