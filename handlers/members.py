@@ -33,6 +33,7 @@ router = Router("members")
 _NUMBER = re.compile(r"^#?\s*(\d{1,12})\s*号?(?:\s+|[,，:：、]\s*|$)(.*)$", re.S)
 # 接单 321 322: more orders taken at once
 _MORE_NUMBERS = re.compile(r"^(?:#?\s*\d{1,12}\s*号?[\s,，、]*)+$")
+_ANY_NUMBER = re.compile(r"#?\s*(\d{1,12})")
 _ORDER_COMMANDS = ("接单", "进度", "完成", "办结", "退单", "转派", "吹哨")
 
 
@@ -182,6 +183,21 @@ async def visit(
 async def usage(command: str) -> str:
     """A member's order command whose number or note is missing."""
     return texts.MEMBER_USAGE["完成" if command == "办结" else command]
+
+
+@router.message(Command("进度"))
+async def resident_progress(
+    message: Incoming, args: str, orders: OrderService, config: Config
+) -> str:
+    """进度 326 from a resident asks about their own order #326 (进度 alone: their orders)."""
+    m = _ANY_NUMBER.search(args)
+    found = await queries.find(orders.session, int(m.group(1))) if m else None
+    if found is not None and found.resident_openid == message.openid:
+        return replies.resident_orders([found], await orders.roster(), config.tz)
+    if m is not None:
+        return texts.ORDER_NOT_FOUND.format(number=m.group(1))
+    mine = await queries.resident_orders(orders.session, message.openid)
+    return replies.resident_orders(mine, await orders.roster(), config.tz)
 
 
 @router.message(Command(*_ORDER_COMMANDS, "待办", "网格工单", "上岗", "下岗", "走访"))

@@ -22,6 +22,7 @@ from bot.orders.dispatch import Place
 from bot.orders.duplicates import elsewhere, place_key, same_problem
 from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.state import FreshOrder, write
+from bot.orders.tells import Tell
 from bot.orders.timers import Due, TimerContext, plan, timer_change
 from bot.storage.dialect import dialect_insert
 from models.community import Member
@@ -50,6 +51,11 @@ class OrderService(OrderCore):
             return await self._taken(order)
         self._require(Action.ACCEPT, order)
         change = lc.accept(order, member.id, member.key, member.name, self.clock.now())
+        before = await self._holder(order)
+        if before is not None and before.key != member.key:
+            # stepping in on an order sent to someone else: they hear they need not go
+            told = lc.Notice(Tell.TAKEN_FROM_YOU, lc.member(before.key), {"to": member.key})
+            change = Change(change.values, change.history, (*change.notices, told))
         if not await self.apply(order, change, f"member:{member.key}"):
             return await self._taken(order)  # someone accepted it a moment earlier
         return Accepted(order)

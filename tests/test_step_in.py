@@ -1,0 +1,35 @@
+"""Someone else responsible for the place takes an order sent to another member: that member
+is told they need not go. Found from outside: after 转派 the new assignee never heard that the
+old one had taken the order after all."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from tests.support import order_number
+from tests.test_timers import World, make_world
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+@pytest.fixture
+async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
+    return await make_world(aiohttp_client, db_url)
+
+
+async def test_the_member_an_order_was_sent_to_hears_someone_took_it(world: World) -> None:
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    assert any(f"接单 {n}" in t for t in await world.chat.pushed("o_m02"))
+    assert "已接单" in await world.chat.say("o_m01", f"接单 {n}")  # the grid leader steps in
+    told = [t for t in await world.chat.pushed("o_m02") if f"#{n}" in t and "不用再跟进" in t]
+    assert len(told) == 1 and "张美丽" in told[0]
+
+
+async def test_accepting_ones_own_order_tells_nobody_else(world: World) -> None:
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    assert "已接单" in await world.chat.say("o_m02", f"接单 {n}")
+    assert not any("不用再跟进" in t for t in await world.chat.pushed("o_m02"))
