@@ -69,3 +69,14 @@ async def test_nobody_on_duty_an_emergency_is_chased_and_the_resident_told(world
     assert await world.count("o_m03", "仍无人接单") == before + 2  # taken: no more chasing
     # the resident heard of the wait once, not at every chase
     assert len([t for t in await world.chat.pushed(RESIDENT) if "还没有人接手" in t]) == 1
+
+
+async def test_staff_are_not_told_a_grid_leader_knows_of_an_emergency_with_no_place(
+    world: World,
+) -> None:
+    reply = await world.chat.say("o_resident_np", "家里一股煤气味 是不是漏气了")
+    n = order_number(reply)
+    assert (await world.chat.order(n)).building is None
+    await world.at(timedelta(hours=4, minutes=1))
+    told = [t for t in await world.chat.pushed("o_m03") if "催办升级" in t and f"#{n}" in t]
+    assert told and "居民没留地址" in told[0] and "网格长已通知" not in told[0]

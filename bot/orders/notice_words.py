@@ -169,9 +169,9 @@ SAY: dict[Tell, Say] = {
     Tell.ESCALATE_STAFF: Say(
         "reminder",
         texts.STATE_CHASED,
-        lambda c: texts.TIMER_ESCALATE_STAFF.format(
-            **c.common, hours=span(c.notice.data["elapsed"])
-        ),
+        lambda c: (
+            texts.TIMER_ESCALATE_STAFF if c.order.building else texts.TIMER_ESCALATE_STAFF_NO_PLACE
+        ).format(**c.common, hours=span(c.notice.data["elapsed"])),
         lambda c: f"order:{c.n}:escalate_staff:{c.to_key}",
     ),
     Tell.REMIND_RESOLVE: Say(

@@ -355,6 +355,8 @@ TIMER_REMIND_ACCEPT = "提醒：工单 #{number}（{category}）{place}{summary}
 TIMER_HANDED_ON = "超时未接单，自动转派；"
 TIMER_ESCALATE_GRID = "催办：工单 #{number}（{category}）{place}{summary}\n居民报事已经{hours}，还没有人接单（{holder}）。请协调处理。"
 TIMER_ESCALATE_STAFF = "催办升级：工单 #{number}（{category}）{place}{summary}\n居民报事已经{hours}，仍然没有人接单，网格长已通知。请社区统一安排。"
+# the same, for an order whose place is not known: no grid leader could be told
+TIMER_ESCALATE_STAFF_NO_PLACE = "催办升级：工单 #{number}（{category}）{summary}\n居民报事已经{hours}，仍然没有人接单；居民没留地址，网格长收不到，请社区联系居民并统一安排。"
 TIMER_REMIND_RESOLVE = "提醒：工单 #{number}（{category}）{place}{summary}\n办理时限还剩{left}，到 {deadline} 截止。办完请回复“完成 {number}”。"
 TIMER_OVERDUE = "超时：工单 #{number}（{category}）{place}{summary}\n已超过办理时限（{deadline}），请尽快处理并回复进度。"
 TIMER_NOBODY = "暂无人接"
