@@ -38,6 +38,7 @@ from handlers.reports import (
     remember_home,
 )
 from handlers.resident import on_text
+from models.orders import Order
 
 router = Router("questions")
 
@@ -189,6 +190,8 @@ async def answer_place(
     view = await orders.roster()
     named = [e.key for e in gazetteer(view).find(message.text)] if view.estates else []
     estates = [k for k in named if isinstance(k, tuple)]
+    if order is not None and order.building and pending.data.get("partial"):
+        return await _rest_of_place(message, parsed, order, orders, clock, config, inbound_id)
     if order is not None and order.building and pending.data.get("assumed") and place is None:
         await conversation.forget(orders.session, message.openid)
         if estates and len(message.text.strip()) <= 12 and order.status in OPEN_VALUES:
@@ -224,8 +227,41 @@ async def answer_place(
         await conversation.remember(
             orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
         )
+    elif place.unit is None or place.room is None:
+        # 6栋: enough for the building's people to go; the stairwell and door may follow
+        data = {"order_id": order.id, "partial": True}
+        await conversation.remember(
+            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
+        )
+        assumed = texts.ADDRESS_MORE_WELCOME
     await orders.add_place(order, message.openid, place)
     return texts.ADDRESS_ADDED.format(number=order.id, place=place.label()) + assumed
+
+
+async def _rest_of_place(
+    message: Incoming,
+    parsed: ParseResult,
+    order: Order,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None,
+) -> str:
+    """The stairwell and door of an emergency whose building was given first (6栋, then
+    2单元1501 or 6栋2单元1501); anything else is handled as usual."""
+    await conversation.forget(orders.session, message.openid)
+    a = parsed.address
+    if a is None or (a.unit is None and a.room is None) or order.status not in OPEN_VALUES:
+        return await on_text(message, orders, clock, config, inbound_id)
+    if a.building is not None and a.building.upper() != (order.building or "").upper():
+        place = Place(a.building, a.unit, a.room)  # another building after all
+        place, _ = locate(await orders.roster(), place, message.text, None)
+    else:
+        place = Place(
+            order.building, a.unit or order.unit, a.room, order.estate_code, order.community_id
+        )
+    await orders.add_place(order, message.openid, place)
+    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
 
 
 # 就在我家, 在我家里: the place is the resident's home

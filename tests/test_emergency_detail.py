@@ -53,3 +53,14 @@ async def test_asking_whether_anyone_deals_with_it_presses_the_order(world: Worl
     reply = await world.chat.say(RESIDENT, "门锁那个事到底有没有人管")
     assert f"#{n}" in reply and "催办" in reply
     assert await orders_count(world) == 1
+
+
+@pytest.mark.parametrize("rest", ["1单元101", "1栋1单元101"])
+async def test_an_emergencys_building_first_then_its_door(world: World, rest: str) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "我妈在卫生间摔倒了起不来 头在流血"))
+    first = await world.chat.say(RESIDENT, "1栋")
+    assert f"#{n}" in first and "几单元几号" in first
+    reply = await world.chat.say(RESIDENT, rest)
+    assert f"#{n}" in reply and "1栋1单元101" in reply
+    order = await world.chat.order(n)
+    assert (order.building, order.unit, order.room) == ("1", "1", "101")

@@ -221,6 +221,7 @@ HOME_REMEMBERED = "\n（已记下您家的地址：{place}，下次报事不用�
 HOME_OFFER = "\n以后都用 {place} 吗？回复“是”，以后报事就不用再说地址。"
 HOME_CONFIRMED = "好的，以后都用 {place}。"
 URGENT_ASK_ADDRESS = "\n请告诉我们具体在哪栋楼几单元几号，比如“3栋2单元501”，我们好马上找到您。"
+ADDRESS_MORE_WELCOME = "\n知道是几单元几号的话也告诉我们，比如“2单元1501”。"
 ADDRESS_ADDED = "地址已补充到工单 #{number}：{place}。负责的同志会按这个地址过来。"
 ADDRESS_ESTATE_ASSUMED = "\n（按{estate}处理；如果不是{estate}，请直接回复小区名。）"
 PLACE_ESTATE_NOTED = (
