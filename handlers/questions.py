@@ -213,29 +213,7 @@ async def answer_place(
         return await _place_not_yet(
             message, parsed, pending, named, orders, clock, config, inbound_id
         )
-    await conversation.forget(orders.session, message.openid)
-    estate = pending.data.get("estate")
-    if isinstance(estate, list) and not named:
-        place = replace(place, community=int(estate[0]), estate=estate[1])
-    place, options = locate(view, place, message.text, None)
-    assumed = ""
-    if options:  # an emergency does not wait for "which estate?": the first that fits, said
-        place = replace(place, community=options[0].community, estate=options[0].estate)
-        assumed = texts.ADDRESS_ESTATE_ASSUMED.format(estate=options[0].name)
-        # the next answer may name the right estate: kept open for it
-        data = {"order_id": order.id, "assumed": True}
-        await conversation.remember(
-            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
-        )
-    elif place.unit is None or place.room is None:
-        # 6栋: enough for the building's people to go; the stairwell and door may follow
-        data = {"order_id": order.id, "partial": True}
-        await conversation.remember(
-            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
-        )
-        assumed = texts.ADDRESS_MORE_WELCOME
-    await orders.add_place(order, message.openid, place)
-    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label()) + assumed
+    return await _place_given(message, order, place, pending, named, orders, clock)
 
 
 async def _rest_of_place(
@@ -262,6 +240,43 @@ async def _rest_of_place(
         )
     await orders.add_place(order, message.openid, place)
     return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
+
+
+async def _place_given(
+    message: Incoming,
+    order: Order,
+    place: Place,
+    pending: Pending,
+    named: list[Any],
+    orders: OrderService,
+    clock: Clock,
+) -> str:
+    """The emergency's place, as answered: its estate worked out (the first that fits, said),
+    and a building alone kept open for the stairwell and door."""
+    view = await orders.roster()
+    await conversation.forget(orders.session, message.openid)
+    estate = pending.data.get("estate")
+    if isinstance(estate, list) and not named:
+        place = replace(place, community=int(estate[0]), estate=estate[1])
+    place, options = locate(view, place, message.text, None)
+    assumed = ""
+    if options:  # an emergency does not wait for "which estate?": the first that fits, said
+        place = replace(place, community=options[0].community, estate=options[0].estate)
+        assumed = texts.ADDRESS_ESTATE_ASSUMED.format(estate=options[0].name)
+        # the next answer may name the right estate: kept open for it
+        data = {"order_id": order.id, "assumed": True}
+        await conversation.remember(
+            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
+        )
+    elif place.unit is None or place.room is None:
+        # 6栋: enough for the building's people to go; the stairwell and door may follow
+        data = {"order_id": order.id, "partial": True}
+        await conversation.remember(
+            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
+        )
+        assumed = texts.ADDRESS_MORE_WELCOME
+    await orders.add_place(order, message.openid, place)
+    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label()) + assumed
 
 
 # 就在我家, 在我家里: the place is the resident's home
