@@ -170,7 +170,7 @@ async def test_a_rating_may_come_with_a_comment_that_the_office_reads(chat: Memb
         await chat.say("o_m02", f"完成 {n}")
     assert "谢谢" in await chat.say(A, "满意，师傅很耐心！")
     assert (await chat.chat.order(kind)).rating == 5
-    assert f"#{again} 已重新派出" in await chat.say(B, "不满意，晾衣架还是晃")
+    assert f"#{again} 已重新打开" in await chat.say(B, "不满意，晾衣架还是晃")
     assert (await chat.chat.order(again)).rating == 1
     async with chat.app[SESSIONS]() as s:
         notes = (

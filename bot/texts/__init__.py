@@ -271,7 +271,7 @@ RATED = "谢谢您的评价！"
 RATED_FROM_WORDS = (
     "谢谢您的评价！工单 #{number} 已记为 {score} 分（满意）。想改分数请直接回复 1–5。"
 )
-RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新派出，网格长也会跟进。"
+RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新打开，会重新安排人处理，网格长也会跟进。"
 
 STATUS_NAMES = {
     "received": "待派单",
