@@ -39,7 +39,7 @@ async def test_facts_from_the_service(aiohttp_client: ClientFactory, db_url: str
     await chat.say("o_m02", f"接单 {lock}")
     clock.advance(timedelta(hours=2))
     await chat.say("o_m02", f"完成 {lock}")
-    assert "重新派出" in await chat.say("o_r1", "不满意")
+    assert "重新打开" in await chat.say("o_r1", "不满意")
     # a street light: reassigned to staff, accepted, 吹哨 beyond the community
     light = order_number(await chat.say("o_r2", "2栋3单元601门口的路灯坏了"))
     await chat.say("o_m01", f"转派 {light} 王芳")

@@ -231,7 +231,7 @@ async def test_low_rating_reopens(chat: Chat) -> None:
     n = order_number(await chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
     await chat.say("o_m02", f"接单 {n}")
     await chat.say("o_m02", f"完成 {n}")
-    assert "重新派出" in await chat.say(RESIDENT, "不满意")
+    assert "重新打开" in await chat.say(RESIDENT, "不满意")
     order = await chat.order(n)
     assert order.status == "assigned" and order.rating == 1
 

@@ -139,7 +139,7 @@ async def test_follow_up_survey_once_low_rating_reopens_and_silence_closes(world
     await world.at(timedelta(hours=26))
     assert await world.count(RESIDENT, "问题解决了吗") == 1  # asked once
     world.clock.set(START + timedelta(hours=27))
-    assert "重新派出" in await world.chat.say(RESIDENT, "没修好")
+    assert "重新打开" in await world.chat.say(RESIDENT, "没修好")
     assert (await world.chat.order(a)).status == "assigned"
     assert await world.count("o_m01", "重办") == 1
 
