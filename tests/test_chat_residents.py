@@ -256,3 +256,12 @@ async def test_a_thank_you_for_the_fix_is_taken_as_a_satisfied_rating(chat: Memb
     await chat.say("o_m02", f"完成 {c}")
     await chat.say("o_res_c3", "修好了吗？怎么又在滴")
     assert (await chat.chat.order(c)).rating is None
+
+
+async def test_thanks_for_how_it_was_done_is_a_satisfied_rating(chat: Members) -> None:
+    """Found from outside: 谢谢你们，来得挺快的 after the survey left the order unrated."""
+    n = order_number(await chat.say(A, "1栋1单元101楼道灯坏了"))
+    await chat.say("o_m02", f"接单 {n}")
+    await chat.say("o_m02", f"完成 {n}")
+    assert f"#{n}" in await chat.say(A, "谢谢你们，来得挺快的")
+    assert (await chat.chat.order(n)).rating == 5
