@@ -67,7 +67,8 @@ async def cancel_order(orders: OrderService, openid: str, number: int | None) ->
         if not open_orders:
             return texts.CANCEL_NOTHING
         if len(open_orders) > 1:
-            return texts.CANCEL_WHICH.format(number=open_orders[0].id)
+            listed = "\n".join(f"#{o.id} {o.summary}" for o in open_orders[:_SHOWN])
+            return texts.CANCEL_WHICH.format(number=open_orders[0].id, orders=listed)
         order: Order | None = open_orders[0]
     else:
         order = await queries.find(orders.session, number)

@@ -32,3 +32,11 @@ async def test_a_resident_asks_progress_of_their_own_order(world: World) -> None
         number=other
     )
     assert await world.chat.say("o_r1", f"接单 {n}") == texts.MEMBER_ONLY
+
+
+async def test_cancel_alone_lists_the_orders_it_could_mean(world: World) -> None:
+    a = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    b = order_number(await world.chat.say("o_r1", "1栋1单元101 厨房灯不亮"))
+    reply = await world.chat.say("o_r1", "取消")
+    assert f"#{a} " in reply and f"#{b} " in reply and "门锁" in reply and "厨房灯" in reply
+    assert (await world.chat.order(a)).status != "cancelled"
