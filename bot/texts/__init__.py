@@ -190,7 +190,9 @@ NO_ORDERS = "您还没有报过事。有需要直接发消息给我们就行。"
 MORE_ORDERS = "\n（只列出最近 5 张，更早的工单有进展时也会通知您。）"
 ORDERS_HEADER = "您最近的工单："
 ORDER_NOT_FOUND = "没有找到您的工单 #{number}，请核对单号；发“查询”可以看您最近的工单。"
-CANCEL_WHICH = "您有几张未完成的工单：\n{orders}\n要撤回哪一张，请回复“取消 #单号”，比如“取消 #{number}”。"
+CANCEL_WHICH = (
+    "您有几张未完成的工单：\n{orders}\n要撤回哪一张，请回复“取消 #单号”，比如“取消 #{number}”。"
+)
 CANCEL_NOTHING = "您没有可以取消的工单。"
 CANCELLED = "工单 #{number} 已取消。"
 CHAT_REPLY = "不客气～有需要随时发消息给我们，比如“3栋2单元501楼道灯坏了”。"
