@@ -291,11 +291,14 @@ async def place_earlier_reports(orders: OrderService, openid: str, place: Place)
     """Open reports the resident filed before any address was known (the "which building?"
     question lapsed or was skipped) are about their home: they take the address now and go to
     the people of that place. A report about a shared place (小区东门口) keeps having none."""
+    since = orders.clock.now() - orders.config.reports.duplicate_window
     filled = []
-    for order in await queries.open_orders_of(orders.session, openid):
-        if order.building is None and order.merged_into is None and not in_public_place(order.text):
-            await orders.add_place(order, openid, place)
-            filled.append(order.id)
+    for number in await batch.open_without_place(orders.session, openid, since):
+        order = await queries.find(orders.session, number)
+        if order is None or order.building is not None or in_public_place(order.text):
+            continue
+        await orders.add_place(order, openid, place)
+        filled.append(order.id)
     return sorted(filled)
 
 

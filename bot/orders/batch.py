@@ -256,6 +256,14 @@ async def done_of(session: AsyncSession, openid: str, since: datetime) -> list[C
     return memo.done[openid]
 
 
+async def open_without_place(session: AsyncSession, openid: str, since: datetime) -> list[int]:
+    """The resident's written open orders with no building, from the batch's read of every
+    sender's open orders (the first reader's ``since`` decides the window): no statement of
+    its own, so a report that names its address costs nothing more for asking."""
+    memo = await reads(session)
+    return [c.id for c in await _of_senders(session, memo, openid, since) if c.building is None]
+
+
 async def _in_building(
     session: AsyncSession, memo: Reads, building: str, category: str, since: datetime, n: int
 ) -> list[Candidate]:
