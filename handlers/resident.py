@@ -200,9 +200,8 @@ async def _hurry_up(
 
 
 # 是的 流了很多血, 人还是没醒: more about the emergency just reported, not a new one
-_DETAIL_OPENING = re.compile(
-    r"^(?:是的|是啊|对的|对|嗯|恩|还在|还是|现在|刚才|人|他|她|老人|孩子|火|烟|血|水)"
-)
+_DETAIL_OPENING = re.compile(r"^(?:是的|是啊|对的|对|嗯|恩|还在|还是|现在|刚才|人|他|她|老人|孩子)")
+_DETAIL_MAX = 40  # characters: a longer message is read as a report of its own
 _DETAIL_WINDOW = timedelta(minutes=30)
 
 
@@ -215,7 +214,9 @@ async def _emergency_detail(
     text = message.text.strip()
     if parsed.address is not None or in_public_place(text):
         return ""
-    if not (parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text)):
+    if len(text) > _DETAIL_MAX or not (
+        parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text)
+    ):
         return ""
     since = clock.now() - _DETAIL_WINDOW
     latest = await queries.latest_since(orders.session, message.openid, since)
