@@ -290,12 +290,15 @@ async def remember_home(
 async def place_earlier_reports(orders: OrderService, openid: str, place: Place) -> list[int]:
     """Open reports the resident filed before any address was known (the "which building?"
     question lapsed or was skipped) are about their home: they take the address now and go to
-    the people of that place. A report about a shared place (小区东门口) keeps having none."""
+    the people of that place. A report about a shared place (小区东门口), or an emergency told
+    of somewhere near (对面楼, 对门), keeps having none: the home is not where it is."""
     since = orders.clock.now() - orders.config.reports.duplicate_window
     filled = []
     for number in await batch.open_without_place(orders.session, openid, since):
         order = await queries.find(orders.session, number)
         if order is None or order.building is not None or in_public_place(order.text):
+            continue
+        if order.urgent and (_ACROSS.search(order.text) or _NEXT_DOOR.search(order.text)):
             continue
         await orders.add_place(order, openid, place)
         filled.append(order.id)

@@ -4,6 +4,7 @@ reports go to the people of that home, and the resident is told which ones."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -53,3 +54,12 @@ async def test_a_full_address_in_a_later_report_places_the_earlier_one(world: Wo
     assert "已记下您家的地址" in reply and f"#{n}" in reply
     placed = await world.chat.order(n)
     assert (placed.building, placed.unit, placed.room) == ("1", "1", "101")
+
+
+async def test_an_emergency_told_of_somewhere_near_does_not_take_the_home(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "对面楼有个小孩爬到窗台外面了"))
+    assert (await world.chat.order(n)).urgent
+    world.clock.set(world.clock.now() + timedelta(hours=1))  # the "where?" question lapsed
+    reply = await world.chat.say(RESIDENT, "绑定 1栋1单元101")
+    assert "地址登记好了" in reply and f"#{n}" not in reply
+    assert (await world.chat.order(n)).building is None
