@@ -211,7 +211,7 @@ async def answer_place(
         place = await _home_place(orders, message.openid)
     if place is None:
         return await _place_not_yet(
-            message, parsed, pending, named, orders, clock, config, inbound_id
+            message, parsed, pending, named, order, orders, clock, config, inbound_id
         )
     return await _place_given(message, order, place, pending, named, orders, clock)
 
@@ -296,15 +296,25 @@ async def _place_not_yet(
     parsed: ParseResult,
     pending: Pending,
     estates: list[Any],
+    order: Order,
     orders: OrderService,
     clock: Clock,
     config: Config,
     inbound_id: int | None,
 ) -> str:
     """An answer with no building in it: an estate kept for the next answer, a "don't know"
-    met kindly — or, when it is about something else, handled as usual."""
+    met kindly, more about the same emergency noted on it (是的 流了很多血) and the place asked
+    again — or, when it is about something else, handled as usual."""
     data = dict(pending.data)
     tries = int(data.get("tries", 0)) + 1
+    detail = parsed.urgent and parsed.hazard in (None, order.hazard) and not estates
+    if detail and tries <= _PLACE_TRIES:
+        await orders.hurry(order, message.openid, message.text, detail=True)
+        data["tries"] = tries
+        await conversation.remember(
+            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
+        )
+        return texts.DETAIL_NOTED.format(number=order.id) + texts.URGENT_ASK_ADDRESS
     if (not estates and new_matter(message, parsed)) or tries > _PLACE_TRIES:
         await conversation.forget(orders.session, message.openid)
         return await on_text(message, orders, clock, config, inbound_id)

@@ -64,3 +64,14 @@ async def test_an_emergencys_building_first_then_its_door(world: World, rest: st
     assert f"#{n}" in reply and "1栋1单元101" in reply
     order = await world.chat.order(n)
     assert (order.building, order.unit, order.room) == ("1", "1", "101")
+
+
+async def test_more_about_an_emergency_while_its_place_is_asked_keeps_the_question(
+    world: World,
+) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "我妈在卫生间摔倒了起不来 头在流血"))
+    reply = await world.chat.say(RESIDENT, "血流了好多 人叫不醒了")
+    assert f"#{n}" in reply and "补充" in reply and "具体在哪栋楼" in reply
+    assert await orders_count(world) == 1
+    assert "1栋1单元101" in await world.chat.say(RESIDENT, "1栋1单元101")
+    assert (await world.chat.order(n)).building == "1"
