@@ -190,7 +190,7 @@ async def answer_place(
     view = await orders.roster()
     named = [e.key for e in gazetteer(view).find(message.text)] if view.estates else []
     estates = [k for k in named if isinstance(k, tuple)]
-    if order is not None and order.building and pending.data.get("partial"):
+    if order is not None and order.building and pending.data.get("partial") and _rest(parsed):
         return await _rest_of_place(message, parsed, order, orders, clock, config, inbound_id)
     if order is not None and order.building and pending.data.get("assumed") and place is None:
         await conversation.forget(orders.session, message.openid)
@@ -214,6 +214,11 @@ async def answer_place(
             message, parsed, pending, named, order, orders, clock, config, inbound_id
         )
     return await _place_given(message, order, place, pending, named, orders, clock)
+
+
+def _rest(parsed: ParseResult) -> bool:
+    """The answer names a stairwell or a door (2单元1501, 6栋2单元1501)."""
+    return parsed.address is not None and (parsed.address.unit or parsed.address.room) is not None
 
 
 async def _rest_of_place(
@@ -259,22 +264,18 @@ async def _place_given(
     if isinstance(estate, list) and not named:
         place = replace(place, community=int(estate[0]), estate=estate[1])
     place, options = locate(view, place, message.text, None)
-    assumed = ""
+    # 6栋: enough for the building's people to go; the stairwell and door may follow
+    partial = place.unit is None or place.room is None
+    assumed = texts.ADDRESS_MORE_WELCOME if partial else ""
     if options:  # an emergency does not wait for "which estate?": the first that fits, said
         place = replace(place, community=options[0].community, estate=options[0].estate)
-        assumed = texts.ADDRESS_ESTATE_ASSUMED.format(estate=options[0].name)
-        # the next answer may name the right estate: kept open for it
-        data = {"order_id": order.id, "assumed": True}
+        assumed = texts.ADDRESS_ESTATE_ASSUMED.format(estate=options[0].name) + assumed
+    if options or partial:
+        # the next answer may name the right estate, or the stairwell and door: kept open
+        data = {"order_id": order.id, "assumed": bool(options), "partial": partial}
         await conversation.remember(
             orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
         )
-    elif place.unit is None or place.room is None:
-        # 6栋: enough for the building's people to go; the stairwell and door may follow
-        data = {"order_id": order.id, "partial": True}
-        await conversation.remember(
-            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
-        )
-        assumed = texts.ADDRESS_MORE_WELCOME
     await orders.add_place(order, message.openid, place)
     return texts.ADDRESS_ADDED.format(number=order.id, place=place.label()) + assumed
 

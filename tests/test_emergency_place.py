@@ -94,3 +94,16 @@ async def test_an_emergency_at_a_shared_place_is_not_filed_at_the_reporters_home
     order = await street.order(n)
     assert order.building is None and order.room is None
     assert order.community_id == await street.community_id("qhj")  # the reporter's estate
+
+
+async def test_a_shared_building_first_then_its_stairwell_and_door(street: Street3) -> None:
+    """Found from outside: on a street where two estates have a 3栋, 3栋 then 2单元1501 left
+    the emergency at 3栋 and the second answer was refused as a bad 绑定."""
+    n = order_number(await street.say("o_e5", LIFT))
+    added = await street.say("o_e5", "3栋")
+    assert f"#{n}" in added and "如果不是" in added and "几单元几号" in added
+    rest = await street.say("o_e5", "2单元1501")
+    assert f"#{n}" in rest and "3栋2单元1501" in rest
+    order = await street.order(n)
+    assert (order.building, order.unit, order.room) == ("3", "2", "1501")
+    assert await _orders(street) == 1
