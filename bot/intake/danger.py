@@ -95,6 +95,10 @@ _WATER_ESCALATION = re.compile(
     # water up to the knees, or around people in wheelchairs or in bed (ankle-deep rainwater
     # in a car park is an ordinary complaint)
     r"|膝盖|大腿|到腰|轮椅|卧床|瘫"
+    # a jet of water that nothing stops (水柱直射天花板, 塞不住)
+    r"|水柱|直射|塞不住|堵不住"
+    # water from the flat of an old neighbour who does not answer; a smell with the leak
+    r"|不应|没人应|没反应|不开门|大爷|大妈|奶奶|爷爷|老太|味儿|气味|呛"
 )
 
 

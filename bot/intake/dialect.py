@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 _MARKERS = re.compile(
-    "[咗喺嘅唔冇佢嚟啲嘢䢂㶶𨋢𠮶嗰噉咁揾搵畀俾攰瞓冚嚿乜嘥睇嗌唞]|屋企|细路|听日|琴晚|而家|点算|上昼|下昼|晏昼|听朝|听晚|得闲"
-    "|[烧倒浸搵开着喊扑响叫冒漏喷流]紧"
+    "[咗喺嘅唔冇佢嚟啲嘢䢂㶶𨋢𠮶嗰噉咁揾搵畀俾攰瞓冚嚿乜嘥睇嗌唞攞揸冧]|屋企|火烛|爆格|细路|听日|琴晚|而家|点算|上昼|下昼|晏昼|听朝|听晚|得闲"
+    "|[烧倒浸搵开着喊扑响叫冒漏喷流出撞]紧"
 )
 
 # (Cantonese, Mandarin); longer entries win over the shorter ones inside them.
@@ -33,6 +33,7 @@ _PAIRS: tuple[tuple[str, str], ...] = (
     ("冇反应", "没反应"),
     ("唔肯开", "不肯开"),
     ("唔敢", "不敢"),
+    ("唔好意思", "不好意思"),
     ("唔知", "不知道"),
     ("唔使", "不用"),
     ("唔该", "麻烦"),
@@ -157,11 +158,77 @@ _PAIRS: tuple[tuple[str, str], ...] = (
     ("入面", "里面"),
     ("出面", "外面"),
     ("窗花", "防盗窗"),
+    # 熄 a switch, a stove or the lights is turning it off, not a fire put out
+    ("熄咗总掣", "关了总闸"),
+    ("熄咗掣", "关了开关"),
+    ("熄咗炉", "关了炉子"),
+    ("熄咗火炉", "关了炉子"),
+    ("熄咗煤气", "关了煤气"),
+    ("熄咗灯", "关了灯"),
+    ("熄咗电", "关了电"),
+    ("熄灯", "关灯"),
+    ("总掣", "总闸"),
+    ("掣", "开关"),
+    ("出紧", "正在冒"),
+    ("打紧", "正在打"),
+    ("不打紧", "不打紧"),
+    ("撞紧", "正在撞"),
+    # in Cantonese 困 is shut in, never sleepy (sleepy is 眼瞓)
+    ("困咗", "被困了"),
+    ("困喺", "被困在"),
+    ("打交", "打架"),
+    ("攞住", "拿着"),
+    ("揸住", "拿着"),
+    ("铁通", "铁棍"),
+    ("活住", "活着"),
+    ("警报机", "报警器"),
+    ("火烛", "火灾"),
+    ("爆格", "入室盗窃"),
+    ("冧咗", "塌了"),
+    ("冧", "塌"),
+    ("打风", "刮台风"),
+    ("水浸", "水淹"),
+    ("郁紧", "在晃动"),
+    ("石屎", "水泥"),
+    ("栏河", "栏杆"),
+    ("灯胆", "灯泡"),
+    ("梳化", "沙发"),
+    ("打返", "打回"),
+    ("覆返", "回复"),
+    ("覆我", "回复我"),
+    ("倾偈", "聊天"),
+    # X亲 is hurt by X; 俾 before the doer is the passive 被
+    ("俾电亲", "被电到了"),
+    ("电亲", "被电到了"),
+    ("烫亲", "烫伤了"),
+    ("撞亲", "撞伤了"),
+    ("跣亲", "滑倒了"),
+    ("吓亲", "吓到了"),
+    ("俾人", "被人"),
+    ("俾狗", "被狗"),
+    ("俾车", "被车"),
+    ("听讲", "听说"),
+    ("前几日", "前几天"),
+    ("跳咗掣", "跳闸了"),
+    ("跳掣", "跳闸"),
+    ("冇整", "没修"),
+    ("揿", "按"),
+    ("倾下", "聊一下"),
+    ("打交道", "打交道"),
+    ("渠", "下水道"),
+    ("坑渠", "下水道"),
 )
 _MAP = dict(_PAIRS)
 _RE = re.compile("|".join(sorted(map(re.escape, _MAP), key=len, reverse=True)))
 # 個 after a flat number is the possessive (1201個露台 = 1201的阳台), not a count
 _FLAT_OF = re.compile(r"((?:单元|栋|幢|座|号楼)\s?\d{3,4})个")
+# 较 written for the lift (部较, 较门, 困较): only beside the words that make it the lift, as
+# 较 is "rather" in Mandarin (较大, 比较)
+_LIFT_JIAO = re.compile(r"(?<=[部搭坐困])较|较(?=门|停|坏|入面|里面|槽|口|卡)")
+# 下昼得, 八点得: a time followed by 得 is "that suits me"
+_SUITS = re.compile(r"(?<=[午晚早点半])得(?=$|[\s,，。!！])")
+# 天花 alone is the ceiling (天花板), not smallpox
+_CEILING = re.compile(r"天花(?!板)")
 
 
 # 未 before 过 is "never" (未跌过人 = 没摔过人); 未来, 未必 and the like stay as they are
@@ -180,7 +247,9 @@ def to_mandarin(text: str) -> str:
     if not _MARKERS.search(text):
         return text
     text = _RE.sub(lambda m: _MAP[m.group(0)], text)
-    return _NEVER.sub("没", _FLAT_OF.sub(r"\1的", text))
+    text = _LIFT_JIAO.sub("电梯", _FLAT_OF.sub(r"\1的", text))
+    text = _CEILING.sub("天花板", _SUITS.sub("可以", text))
+    return _NEVER.sub("没", text)
 
 
 # Northern and Wu day words (明个, 明儿个, 明朝 = 明天; 下半天 = 下午), read the same way

@@ -134,7 +134,7 @@ def _analysis(
 # characters in both scripts); a false positive only means no caching.
 _TIMEISH = re.compile(
     r"[0-9０-９零〇一二两兩三四五六七八九十廿百点點时時分秒半早晚午夜宵天周週星期礼禮拜号號月日"
-    r"今明后後昨前下上凌晨傍]"
+    r"今明后後昨前下上凌晨傍朝晝昼晏聽听琴A-Za-z]"
 )
 _CACHEABLE_LENGTH = 64
 
@@ -237,6 +237,10 @@ _CRY_RE = re.compile(
     r"^\s*(?:(?:救命|救救我|救救|快来人|来人啊|来人|help\s*me|sos)(?:\s*(?:啊|呀|[!！。.]))*"
     r"|help(?:\s*[!！])+)\s*$",
     re.I,
+)
+
+_FIRE_CRY_RE = re.compile(
+    r"^\s*(?:救火|着火了?|失火了?|起火了|火灾)(?:\s*(?:啊|呀|了|[!！。.]))*\s*$"
 )
 
 
@@ -368,7 +372,10 @@ def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
         and not joking(a.masked)
     )
     intent, category = classify(a.masked, a.signals, model, feats, urgent=needs_order)
-    if _CRY_RE.match(a.norm):
+    if _FIRE_CRY_RE.match(a.norm):
+        # 救火! / 着火了 alone: a fire, whatever else is unknown
+        intent, category, band, hazard = "order", "safety", "urgent", "fire"
+    elif _CRY_RE.match(a.norm):
         # a bare cry for help says nothing else: someone must look at it
         intent, category, band = "order", "safety", band or "possible"
     elif intent == "cancel" or (intent in ("chat", "help") and band != "urgent"):

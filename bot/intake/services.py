@@ -142,6 +142,8 @@ _LOCKED_OUT = re.compile(
 _SHUT_IN = re.compile(
     r"里面|屋里|家里(?:有|还)|孩子|小孩|宝宝|婴|娃|老人|老太|大爷|奶奶|爷爷|出不来|关在(?!了?(?:门外|外面|外头))|困"
     r"|火|烟|气|味|水|电(?!话)|晕|倒|摔|血|哭|喊|炉|灶|锅|救"
+    # 想从二楼爬窗户进去 现在挂在窗外: the locked-out resident is now in danger
+    r"|挂在|吊在|悬在|爬窗|翻窗|掉下"
 )
 
 
@@ -197,14 +199,24 @@ _COOKING_DANGER = re.compile(
 )
 
 
+# 楼上还在装修砸墙 吵得老人睡不着: building work heard, a noise complaint
+_WORKS = re.compile(r"装修|施工|电钻|冲击钻|砸墙|敲墙|拆墙|打孔")
+_WORKS_NOISE = re.compile(r"吵(?!起来|架)|噪音|睡不着|扰民|太响|震得|嗡嗡|咚咚")
+_WORKS_DANGER = re.compile(
+    r"塌|裂|掉下|砸到|砸伤|砸中|伤|血|晕|倒了|火|烟|气|电线|漏水|打人|骂|刀|抄起|榔头|锤|棍|动手|打起来"
+)
+
+
 def nuisance(text: str, hazards: Collection[str]) -> bool:
-    """True for flaking plaster, a neighbour's pet, cooking smoke or a foul smell in a shared
-    place, told with nothing harmful (``text`` normalised, ``hazards`` its
+    """True for flaking plaster, building work's noise, a neighbour's pet, cooking smoke or a
+    foul smell in a shared place, told with nothing harmful (``text`` normalised, ``hazards`` its
     :func:`hazard_words`)."""
     kinds = set(hazards)
     if _COOKING.search(text) and _COOKING_DANGER.search(text) is None:
         return kinds <= {"fire"}
     if _FLAKING.search(text) and _FLAKING_DANGER.search(text) is None:
+        return kinds <= {"structure"}
+    if _WORKS.search(text) and _WORKS_NOISE.search(text) and _WORKS_DANGER.search(text) is None:
         return kinds <= {"structure"}
     if (
         _PET.search(text)

@@ -31,10 +31,11 @@ PARTS: dict[str, tuple[int, int]] = {
     "傍晚": (17, 19),
     "晚上": (18, 22),
     "晚间": (18, 22),
+    "夜晚": (18, 22),  # 聽日夜晚八點: Cantonese (and some Mandarin) for the evening
 }
 # night-time is when problems happen (吵到半夜), never when residents ask for a visit
 NIGHT = frozenset({"半夜", "深夜", "凌晨", "夜里", "夜间", "后半夜"})
-_PM_PARTS = frozenset({"下午", "午后", "傍晚", "晚上", "晚间"})
+_PM_PARTS = frozenset({"下午", "午后", "傍晚", "晚上", "晚间", "夜晚"})
 
 _CNH = "一二两三四五六七八九十零"
 HOUR_RE = rf"(?:\d{{1,2}}|[{_CNH}]{{1,3}})"

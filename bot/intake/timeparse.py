@@ -123,7 +123,11 @@ def _candidate(
     recurring = bool(RECURRING_PRE.search(ctx.pre)) or (m.start() - scan.last_recurring_end <= 2)
     # a day named in this phrase, not one inherited from an earlier phrase
     named_day = bool(m.group("day"))
-    negative = describes_problem(ctx, named_day, recurring)
+    # 夜晚 with no day (夜晚返嚟好黑, 夜晚喺垃圾桶度走来走去) is when the problem shows; 听日夜晚
+    # (a day named) is an evening to come
+    negative = describes_problem(ctx, named_day, recurring) or (
+        m.group("part") == "夜晚" and not named_day
+    )
     if recurring:
         scan.last_recurring_end = m.end()
     cue = asks_for_visit(ctx, named_day, len(text) <= 20)

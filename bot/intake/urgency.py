@@ -24,6 +24,8 @@ _MISSING = re.compile(
     r"|(?:陌生|不认识)的?人.{0,4}(?:接走|带走|抱走|拉走)"
     # 老师说被一个男的接走了 我们家没人去接: a child taken by someone the family did not send
     r"|被(?:一个|个)?(?:男的|女的|男人|女人|陌生人|什么人|谁).{0,4}(?:接走|带走|抱走|领走)"
+    # 应该六点到家 现在八点多了: overdue home, and it is now past
+    r"|(?:应该|早该|本该|早就该|平时)(?:在)?.{0,8}(?:到家|回家|回来)(?:了)?.{0,6}(?:现在|都|还没|到现在)"
 )
 _ELDER_RE = re.compile(
     r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头|阿嬷|阿嫲|阿公|阿婆"
@@ -86,10 +88,16 @@ _POST_CANCEL = re.compile(
     r"^(?:过|的话|隐患|风险|演练|知识|预防|检查|似的|一样)|跑都跑|跑不出|跑不掉|跑不了|怎么跑|怎么办|咋办|怎么(?:急救|处理|预防|防)|遭殃|完了"
 )
 _FIXED = re.compile(
-    r"(?<!灯)(?<!灯光)(?:已经灭|已灭)|扑灭了|灭掉了|已经熄|(?<!灯)熄灭了|救了出来|已经出来了|没事了|修好了|处理好了|已经好了|已经关了|找到了|已经回来|救出来|正常了"
+    r"(?<!灯)(?<!灯光)(?:已经灭|已灭)|扑灭了|灭掉了|已经熄|(?<!灯)熄灭了|救了出来|已经出来了|没事了|修好了|处理好了|已经好了|已经关了(?!炉|灶|灯|窗|门|电闸|开关|总闸)|找到了|已经回来|救出来|正常了"
     r"|已经没有了|现在没(?:烟|味|事|水|了)|多亏|(?:么|莫|冇)得(?:啥)?事"
     # the ambulance has come and gone: what is left (a stain) is not an emergency
     r"|救护车.{0,4}(?:走了|开走|拉走|接走)|(?<!生人)(?<!识的人)(?<!识人)(?<!男的)(?<!女的)(?<!个人)(?<!什么人)(?<!谁)(?:拉走|接走|送走|送去医院|送到医院|送医院)了"
+)
+
+
+_DOWNPLAY = re.compile(
+    r"^\s*(?:(?:可能|应该|也许|估计|大概)?(?:是我)?(?:没(?:什么|啥)(?:大)?事|多虑了?|想多了|多心了?|小题大做)"
+    r"(?:吧|哈|哦)?)[\s,，。.]*(?=但|不过|可是)"
 )
 
 
@@ -142,7 +150,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("fixed", _FIXED.pattern),
         (
             "neg",
-            r"没有(?:着火|冒烟|漏|人受伤|受伤|危险)|不是(?:着火|煤气)|没事|不严重|不急|不着急"
+            r"没有(?:着火|冒烟|漏|人受伤|受伤|危险)|不是(?:着火|煤气)|没事|不严重|不急|不着急|不打紧|不赶时间|慢慢来"
             r"|没(?:有)?闻(?:着|到|见)",
         ),
         # 熏腊肉 is cooking; 熏得头疼 is what a smell does to someone
@@ -150,7 +158,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("paper", r"材料|截止|证明|低保|办理|盖章|审核|手续|申请|补贴|医保|社保|证件|表格"),
         ("exclaim", r"热死|笑死|累死|困死|烦死|气死|吓死我|饿死|冷死|臭死|忙死|死了都|要死了啊"),
         # (电梯困了人, 喘气好困难: trapped and short of breath, not sleepy)
-        ("sleepy", r"困了(?![人两几一])|好困(?!难)|犯困|困得(?!出不|动不)|困死|太困|瞌睡"),
+        (
+            "sleepy",
+            r"困了(?![人两几一二三四五六七八九十半0-9])|好困(?!难)|犯困|困得(?!出不|动不)|困死|太困|瞌睡",
+        ),
         ("drill", r"演练|演习|培训|讲座|宣传|知识|检查|巡查|排查"),
         (
             "news",
@@ -218,6 +229,9 @@ def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
     """
     if not text:
         return None, ()
+    if _DOWNPLAY.match(text):
+        # 可能没什么事 但是…: the hedge is politeness, what follows 但是 is the report
+        text = _DOWNPLAY.sub(lambda m: " " * len(m.group(0)), text)
     fixed = bool(_FIXED.search(text))
     clauses = Clauses(text, spaces=False)
     found: list[tuple[int, int, str]] = []
