@@ -175,3 +175,15 @@ def chat_kind(raw: str, norm: str) -> str:
 def is_exclamation(norm: str) -> bool:
     """A bare interjection ("啊啊啊", "哎呀"): nothing to act on."""
     return bool(_EXCLAIM_RE.match(norm)) and len(norm.strip()) > 0
+
+
+# A bare "help" asks what the account does, like 帮助; "help!!", "help me" and "sos" are cries.
+CRY_RE = re.compile(
+    r"^\s*(?:(?:救命|救救我|救救|快来人|来人啊|来人|help\s*me|sos)(?:\s*(?:啊|呀|[!！。.]))*"
+    r"|help(?:\s*[!！])+)\s*$",
+    re.I,
+)
+# 救火! / 着火了 alone: a fire, whatever else is unknown
+FIRE_CRY_RE = re.compile(
+    r"^\s*(?:救火|着火了?|失火了?|起火了|火灾)(?:\s*(?:啊|呀|了|[!！。.]))*\s*$"
+)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from threading import Lock
 
 from .address import Address, AddressMatch, choose_address, find_addresses
-from .chat import chat_kind, is_exclamation, is_gibberish
+from .chat import CRY_RE, FIRE_CRY_RE, chat_kind, is_exclamation, is_gibberish
 from .classify import classify
 from .danger import (
     FAINT_POSSIBLE,
@@ -232,18 +232,6 @@ _RULE_HAZARD = {
 }
 
 
-# A bare "help" asks what the account does, like 帮助; "help!!", "help me" and "sos" are cries.
-_CRY_RE = re.compile(
-    r"^\s*(?:(?:救命|救救我|救救|快来人|来人啊|来人|help\s*me|sos)(?:\s*(?:啊|呀|[!！。.]))*"
-    r"|help(?:\s*[!！])+)\s*$",
-    re.I,
-)
-
-_FIRE_CRY_RE = re.compile(
-    r"^\s*(?:救火|着火了?|失火了?|起火了|火灾)(?:\s*(?:啊|呀|了|[!！。.]))*\s*$"
-)
-
-
 def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str | None:
     """The band the urgent head gives, read sentence by sentence for a long report, and
     never urgent on the model's doubt alone when nothing harmful is named."""
@@ -372,10 +360,10 @@ def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
         and not joking(a.masked)
     )
     intent, category = classify(a.masked, a.signals, model, feats, urgent=needs_order)
-    if _FIRE_CRY_RE.match(a.norm):
+    if FIRE_CRY_RE.match(a.norm):
         # 救火! / 着火了 alone: a fire, whatever else is unknown
         intent, category, band, hazard = "order", "safety", "urgent", "fire"
-    elif _CRY_RE.match(a.norm):
+    elif CRY_RE.match(a.norm):
         # a bare cry for help says nothing else: someone must look at it
         intent, category, band = "order", "safety", band or "possible"
     elif intent == "cancel" or (intent in ("chat", "help") and band != "urgent"):
