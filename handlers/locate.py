@@ -9,6 +9,7 @@ for an address. A deployment with one community and at most one estate never ask
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,12 +17,17 @@ from bot import texts
 from bot.chat import conversation
 from bot.clock import Clock
 from bot.intake.estates import EstateEntry, Gazetteer
+from bot.orders import queries
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
 from bot.roster.cache import RosterView
 from bot.roster.residents import Home
 
 ASK_ESTATE = "await_estate"  # a report waits for the resident to say which estate
+ASK_BIND_ESTATE = "await_bind_estate"  # 绑定 3栋2单元501 waits for the estate's name
+# what may stand around an estate's name in an answer that is only the name: 是东亭的, 青和居小区
+_BARE_MAX = 12  # characters: longer says more than which estate
+_FILLER = re.compile(r"[我们家是在住的小区社啊呀哦呢吧嗯对那边里，,。.!！~～\s]*")
 
 _GAZETTEERS: dict[int, tuple[RosterView, Gazetteer]] = {}
 
@@ -91,13 +97,66 @@ async def ask(
     place: Place,
     options: list[Option],
     clock: Clock,
+    home: str | None = None,
 ) -> str:
-    data = {
+    """Ask which estate; the report waits. ``home``: what the resident said when the address
+    may be their home (a first full address is kept as it once the estate is known)."""
+    data: dict[str, Any] = {
         "text": text,
         "inbound_id": inbound_id,
         "tries": 0,
         "place": [place.building, place.unit, place.room],
         "options": [o.to_data() for o in options],
     }
+    if home is not None:
+        data["home"] = home
     await conversation.remember(orders.session, openid, ASK_ESTATE, data, clock.now())
     return texts.ASK_ESTATE.format(choices=question(options))
+
+
+def bare_estate(view: RosterView, text: str) -> tuple[int, str | None] | None:
+    """The (community, estate) a message that says nothing but an estate's name names
+    (东亭, 青和居小区, 是东亭的); None for anything else."""
+    if not view.estates or len(text.strip()) > _BARE_MAX:
+        return None
+    found = gazetteer(view).find(text)
+    keys = {e.key for e in found if isinstance(e.key, tuple)}
+    if len(keys) != 1 or not _FILLER.fullmatch(gazetteer(view).rest(text)):
+        return None
+    community, estate = keys.pop()
+    return int(community), estate
+
+
+async def ask_bind(orders: OrderService, openid: str, place: Place, options: list[Option]) -> str:
+    """绑定 3栋2单元501 where several estates have a 3栋: which one? (the answer may be the
+    estate's name alone; handlers/places.py)."""
+    data = {
+        "place": [place.building, place.unit, place.room],
+        "options": [o.to_data() for o in options],
+    }
+    now = orders.clock.now()
+    await conversation.remember(orders.session, openid, ASK_BIND_ESTATE, data, now)
+    return texts.BIND_ASK_ESTATE.format(question=question(options))
+
+
+async def place_named_estate(orders: OrderService, openid: str, text: str) -> str:
+    """青和居 alone from a resident whose open report was filed without its estate (they
+    moved on while asked, or the question lapsed): the report is placed in that estate, and
+    goes to the people of that place if nobody has taken it yet. "" when the message is not
+    that (it is read as usual)."""
+    if len(text.strip()) > _BARE_MAX:
+        return ""
+    view = await orders.roster()
+    named = bare_estate(view, text)
+    if named is None:
+        return ""
+    for order in await queries.open_orders_of(orders.session, openid):
+        if order.community_id is not None or order.estate_code or not order.building:
+            continue
+        found = view.candidates(Place(order.building))
+        if len(found) > 1 and named in found:  # its building is in several estates, this one
+            community, estate = named
+            where = Place(order.building, order.unit, order.room, estate, community)
+            await orders.add_place(order, openid, where)
+            return texts.ESTATE_PLACED.format(number=order.id, place=view.address(where))
+    return ""

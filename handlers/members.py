@@ -110,9 +110,8 @@ async def _accept_one(member: Member, number: int, orders: OrderService) -> str:
         return texts.MEMBER_TAKEN_BY_YOU.format(number=order.id)
     if done.taken_by is not None:
         return texts.MEMBER_TAKEN.format(number=order.id, who=who(done.taken_by))
-    return texts.MEMBER_ACCEPTED.format(
-        number=order.id, place=replies.place_text(order), summary=order.summary
-    )
+    place = (await orders.roster()).order_address(order)
+    return texts.MEMBER_ACCEPTED.format(number=order.id, place=place, summary=order.summary)
 
 
 @router.message(Command("进度"), AsMember(), OrderArgs(note=True))
@@ -151,9 +150,10 @@ async def escalate(member: Member, number: int, note: str, orders: OrderService)
 
 @router.message(Command("待办"), AsMember())
 async def to_do(member: Member, orders: OrderService) -> str:
+    view = await orders.roster()
     held = await queries.held_by(orders.session, member.id)
-    unowned = await queries.unowned(orders.session, await orders.roster(), member)
-    return replies.member_open(held, unowned)
+    unowned = await queries.unowned(orders.session, view, member)
+    return replies.member_open(held, view, unowned)
 
 
 @router.message(Command("网格工单", "网格待办", "本网格"), AsMember())

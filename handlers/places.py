@@ -1,4 +1,6 @@
-"""The answer to 「您是哪个小区的？」: the waiting report is filed in the estate named."""
+"""The answer to 「您是哪个小区的？」: the waiting report is filed in the estate named, the home
+being bound is registered there, and a report filed without its estate (the resident moved on,
+or the question lapsed) is placed by the estate's name sent alone later."""
 
 from __future__ import annotations
 
@@ -14,13 +16,16 @@ from bot.config import Config
 from bot.messages import Incoming
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
+from bot.roster import residents
 from bot.roster.cache import RosterView
-from handlers.locate import ASK_ESTATE, Option, gazetteer, question
+from handlers.locate import ASK_BIND_ESTATE, ASK_ESTATE, Option, gazetteer, question
 from handlers.questions import SMALL_TALK, new_matter
-from handlers.reports import file_waiting, parse_here
-from handlers.resident import on_text
+from handlers.reports import file_waiting, parse_here, remember_home
+from handlers.resident import bind_place, on_text
 
 router = Router("places")
+# asked while the estate question is open, answered as usual; the question stays
+_ASIDE = ("status", "help")
 
 
 def _chosen(view: RosterView, answer: str, options: list[Option]) -> Option | None:
@@ -56,7 +61,9 @@ async def answer_estate(
         await conversation.forget(orders.session, message.openid)
         return await _file(orders, message, data, chosen, clock, config, inbound_id)
     parsed = parse_here(message.text, clock, config)
-    if parsed.intent == "chat" and parsed.chat_kind in SMALL_TALK:
+    if (parsed.intent == "chat" and parsed.chat_kind in SMALL_TALK) or parsed.intent in _ASIDE:
+        # 水龙头那个师傅什么时候来啊: answered as such; the question stays open and the answer
+        # reminds the resident of it (handlers/__init__.py)
         return await on_text(message, orders, clock, config, inbound_id)
     if new_matter(message, parsed):
         await conversation.forget(orders.session, message.openid)
@@ -83,7 +90,38 @@ async def _file(
 ) -> str:
     building, unit, room = data["place"]
     place = Place(building, unit, room)
-    if chosen is not None:
-        place = Place(building, unit, room, chosen.estate, chosen.community)
+    if chosen is None:
+        reply, _ = await file_waiting(orders, message, data, place, clock, config, inbound_id)
+        return texts.ESTATE_SKIPPED + reply
+    place = Place(building, unit, room, chosen.estate, chosen.community)
     reply, _ = await file_waiting(orders, message, data, place, clock, config, inbound_id)
-    return reply if chosen is not None else texts.ESTATE_SKIPPED + reply
+    if data.get("home") is not None:
+        # 3栋2单元501 楼道灯不亮了 → 东亭: a first full address is the resident's home, as when
+        # no estate had to be asked
+        home = await residents.home_of(orders.session, message.openid)
+        reply += await remember_home(orders, message.openid, home, place, clock, str(data["home"]))
+    return reply
+
+
+@router.message(MsgType("text", "voice"), HasText(), State(ASK_BIND_ESTATE))
+async def answer_bind_estate(
+    message: Incoming,
+    pending: Pending,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    inbound_id: int | None = None,
+) -> str:
+    """绑定 3栋2单元501 → 您是哪个小区的？ → 东亭: the home is registered there. Anything
+    else is read as usual (and the binding is not made)."""
+    data = pending.data
+    await conversation.forget(orders.session, message.openid)
+    options = [
+        Option(int(o["community"]), o.get("estate"), str(o["name"])) for o in data["options"]
+    ]
+    chosen = _chosen(await orders.roster(), message.text, options)
+    if chosen is None:
+        return await on_text(message, orders, clock, config, inbound_id)
+    building, unit, room = data["place"]
+    place = Place(building, unit, room, chosen.estate, chosen.community)
+    return await bind_place(orders, message.openid, place)

@@ -27,7 +27,7 @@ from bot.orders.duplicates import things
 from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.roster import residents
-from handlers.locate import ask, estate_label, gazetteer, locate
+from handlers.locate import Option, ask, estate_label, gazetteer, locate, place_named_estate
 from handlers.reports import (
     ASK_ADDRESS,
     ASK_PLACE_FOR,
@@ -90,6 +90,10 @@ async def answer_address(
         # thanks, a greeting, a rating with nothing to rate: answered as such; the question
         # stays open and the answer reminds the resident of it (handlers/__init__.py)
         return await on_text(message, orders, clock, config, inbound_id)
+    if place is None and (placed := await place_named_estate(orders, message.openid, message.text)):
+        # 青和居 for an earlier report filed without its estate: placed; this question stays
+        # open and the answer reminds the resident of it (handlers/__init__.py)
+        return placed
     if place is None and _WITHDRAW.search(message.text) and not _NUMBER.search(message.text):
         # 算了 不用了: the waiting report is withdrawn, not filed and then cancelled
         await conversation.forget(session, message.openid)
@@ -117,10 +121,7 @@ async def answer_address(
     if place is not None:
         place, options = locate(await orders.roster(), place, message.text, None)
         if options:
-            source = data.get("inbound_id")
-            inbound = int(source) if source else inbound_id
-            original = str(data.get("text") or "")
-            return await ask(orders, message.openid, original, inbound, place, options, clock)
+            return await _ask_estate(message, data, place, options, orders, clock, inbound_id)
     reply, _ = await file_waiting(
         orders, message, data, place or Place(), clock, config, inbound_id
     )
@@ -129,6 +130,25 @@ async def answer_address(
     return reply + await _after_answer(
         message, parsed, data, place, orders, clock, config, inbound_id
     )
+
+
+async def _ask_estate(
+    message: Incoming,
+    data: dict[str, Any],
+    place: Place,
+    options: list[Option],
+    orders: OrderService,
+    clock: Clock,
+    inbound_id: int | None,
+) -> str:
+    """The address answered is in a building several estates have: which one? The waiting
+    report waits on; the address, the answer to "where do you live?", is kept as the
+    resident's home once the estate is said (handlers/places.py)."""
+    source = data.get("inbound_id")
+    inbound = int(source) if source else inbound_id
+    original = str(data.get("text") or "")
+    said = f"{original} {message.text}"
+    return await ask(orders, message.openid, original, inbound, place, options, clock, said)
 
 
 async def _after_answer(
@@ -199,7 +219,7 @@ async def answer_place(
             community, code = estates[0]
             place = Place(order.building, order.unit, order.room, code, community)
             await orders.add_place(order, message.openid, place)
-            return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
+            return texts.ADDRESS_ADDED.format(number=order.id, place=view.address(place))
         return await on_text(message, orders, clock, config, inbound_id)
     if order is None or order.status not in OPEN_VALUES or order.building:
         await conversation.forget(orders.session, message.openid)
@@ -244,7 +264,8 @@ async def _rest_of_place(
             order.building, a.unit or order.unit, a.room, order.estate_code, order.community_id
         )
     await orders.add_place(order, message.openid, place)
-    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label())
+    view = await orders.roster()
+    return texts.ADDRESS_ADDED.format(number=order.id, place=view.address(place))
 
 
 async def _place_given(
@@ -277,7 +298,7 @@ async def _place_given(
             orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
         )
     await orders.add_place(order, message.openid, place)
-    return texts.ADDRESS_ADDED.format(number=order.id, place=place.label()) + assumed
+    return texts.ADDRESS_ADDED.format(number=order.id, place=view.address(place)) + assumed
 
 
 # 就在我家, 在我家里: the place is the resident's home
@@ -347,4 +368,4 @@ async def confirm_home(
         d.get("building"), d.get("unit"), d.get("room"), d.get("estate"), d.get("community")
     )
     await residents.register_home(orders.session, message.openid, place, clock.now())
-    return texts.HOME_CONFIRMED.format(place=place.label())
+    return texts.HOME_CONFIRMED.format(place=(await orders.roster()).address(place))

@@ -24,16 +24,17 @@ def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> st
     return "\n".join(lines)
 
 
-def member_open(orders: Sequence[Order], unowned: Sequence[Order] = ()) -> str:
-    """What a member holds, then what nobody holds that they may take (接单 N)."""
+def member_open(orders: Sequence[Order], view: RosterView, unowned: Sequence[Order] = ()) -> str:
+    """What a member holds, then what nobody holds that they may take (接单 N); overdue
+    ones are flagged."""
     if not orders and not unowned:
         return texts.MEMBER_NO_OPEN
     parts = []
     if orders:
-        parts.append("\n".join([texts.MEMBER_OPEN_HEADER, *map(_line, orders)]))
+        parts.append("\n".join([texts.MEMBER_OPEN_HEADER, *(_line(o, view) for o in orders)]))
     if unowned:
         first = unowned[0].id
-        lines = [*map(_line, unowned), texts.MEMBER_UNOWNED_HINT.format(number=first)]
+        lines = [*(_line(o, view) for o in unowned), texts.MEMBER_UNOWNED_HINT.format(number=first)]
         parts.append("\n".join([texts.MEMBER_UNOWNED_HEADER, *lines]))
     return "\n\n".join(parts)
 
@@ -50,16 +51,17 @@ def grid_board(orders: Sequence[Order], view: RosterView) -> str:
     for o in orders[:_BOARD_SHOWN]:
         holder = view.by_id.get(o.assignee_id) if o.assignee_id else None
         by = f"（{holder.name}）" if holder else texts.GRID_BOARD_NOBODY
-        lines.append(_line(o, late=o.overdue_at is not None) + by)
+        lines.append(_line(o, view) + by)
     if len(orders) > _BOARD_SHOWN:
         lines.append(texts.GRID_BOARD_MORE.format(more=len(orders) - _BOARD_SHOWN))
     return "\n".join(lines)
 
 
-def _line(o: Order, late: bool = False) -> str:
+def _line(o: Order, view: RosterView) -> str:
     urgent = texts.URGENT_TAG if o.urgent else ""
-    flag = texts.OVERDUE_TAG if late else ""
-    return f"#{o.id} {flag}{texts.STATUS_NAMES[o.status]}{urgent} {place_text(o)}{o.summary}"
+    flag = texts.OVERDUE_TAG if o.overdue_at is not None else ""
+    place = view.order_address(o)
+    return f"#{o.id} {flag}{texts.STATUS_NAMES[o.status]}{urgent} {place}{o.summary}"
 
 
 __all__ = ["grid_board", "member_open", "place_text", "resident_orders", "who"]

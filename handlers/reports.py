@@ -25,7 +25,7 @@ from bot.orders.state import FreshOrder
 from bot.roster import residents
 from bot.roster.cache import RosterView
 from bot.roster.residents import Home, home_place
-from handlers.locate import ask, locate
+from handlers.locate import ask, gazetteer, locate
 from models.orders import Order
 
 ASK_ADDRESS = "await_address"  # a report waits for the resident's address
@@ -50,14 +50,22 @@ def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | 
             return None
         if _NEXT_DOOR.search(text) and not _UPSTAIRS_INTO_MINE.search(text):
             return replace(home_place(home), room=None)
+    known = home is not None and bool(home.building)
     if parsed.address is not None:
         a = parsed.address
-        if a.building is None and home is not None and home.building and a.room:
+        if a.building is None and home is not None and known and a.room:
             # "1502的…" from someone whose building we know
             return replace(home_place(home), unit=a.unit or home.unit, room=a.room)
+        if a.building is None and home is not None and known and a.unit:
+            # 一单元楼道里堆满了杂物: a stairwell of the building they live in (people speak of
+            # their own building), in its estate; not their flat
+            return replace(home_place(home), unit=a.unit, room=None)
+        if a.building is None and a.room is None and not known:
+            return None  # 1单元 alone: which building is asked, not filed with nobody's place
         return Place(a.building, a.unit, a.room)
-    if home is not None and home.building:
-        return home_place(home)
+    if home is not None and known:
+        # 楼道里的灯坏了: the stairwell of their home, not the flat
+        return replace(home_place(home), room=None) if _STAIRWELL.search(text) else home_place(home)
     return None
 
 
@@ -102,6 +110,8 @@ _PUBLIC_PLACE = re.compile(
 )
 
 
+# the stairwell or the landing of the resident's building: a place shared by the unit
+_STAIRWELL = re.compile(r"楼道|楼梯|过道|单元门|单元口|楼梯间")
 # where an emergency next to the resident's home is: not in the home itself
 _ACROSS = re.compile(
     r"对面(?:楼|那栋|那幢|那个楼|的楼|单元)|对过(?:楼)?|别的楼|另一栋|后面那栋|前面那栋"
@@ -132,6 +142,10 @@ async def create(
 ) -> tuple[str, Order | FreshOrder | None]:
     """A new order, or the open order it repeats; the reply says which (and the order)."""
     openid = message.openid
+    names = gazetteer(await orders.roster())
+    if new.place.building and names and names.find(new.summary):
+        # 青和居，楼道里垃圾堆了好几天: the estate is part of the address, read with it
+        new = replace(new, summary=names.strip(new.summary))
     repeat = await orders.repeat_of(openid, new)
     if repeat is not None:
         await orders.join(repeat, openid, new.text)
@@ -225,7 +239,9 @@ async def report(
             # resident is told that staff will check the address, not left to wonder
             unknown = texts.REPORT_UNKNOWN_BUILDING.format(building=place.building)
         if options and not parsed.urgent:
-            asked = await ask(orders, openid, text, inbound_id, place, options, clock)
+            # a full address of the resident's own is kept as their home once the estate is said
+            said = text if parsed.address is not None and parsed.address.building else None
+            asked = await ask(orders, openid, text, inbound_id, place, options, clock, said)
             return _join(safety, asked)
         if options:  # an emergency goes out at once: to the first estate that fits
             place = replace(place, community=options[0].community, estate=options[0].estate)
@@ -246,10 +262,15 @@ async def report(
     return _join(safety, reply + unknown)
 
 
-# 我妈住5栋3单元101, 帮我奶奶报一下 她家…, 她住5栋 我不住那: the address is someone else's
+# 我妈住5栋3单元101, 帮我奶奶报一下 她家…, 她住5栋 我不住那, 我妈82了一个人住在3栋…: the
+# address is someone else's
+_FAMILY = (
+    "妈|爸|父母|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|公公|岳母|丈母娘|岳父|儿子|女儿|亲戚|朋友|老人"
+)
 _SOMEONE_ELSES_HOME = re.compile(
-    r"(?:妈|爸|父母|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|公公|岳母|丈母娘|岳父|儿子|女儿|亲戚|朋友"
-    r"|邻居|同事|老人|她|他|对门|隔壁|楼上|楼下)(?:家|住|那边|那儿|屋)|(?:不|没)住(?:在)?(?:那|这)"
+    rf"(?:{_FAMILY}|邻居|同事|她|他|对门|隔壁|楼上|楼下)(?:家|住|那边|那儿|屋)"
+    r"|(?:不|没)住(?:在)?(?:那|这)"
+    rf"|(?:{_FAMILY})[^，,。；;!！?？我]{{0,10}}住"
 )
 
 
@@ -273,7 +294,7 @@ async def remember_home(
     if home is None or not home.building:
         await residents.register_home(orders.session, openid, place, clock.now())
         filled = await place_earlier_reports(orders, openid, place)
-        return texts.HOME_REMEMBERED.format(place=place.label()) + earlier_text(filled)
+        return texts.HOME_REMEMBERED.format(place=view.address(place)) + earlier_text(filled)
     if home_place(home) == place:
         return ""
     data = {
@@ -284,7 +305,7 @@ async def remember_home(
         "community": place.community,
     }
     await conversation.remember(orders.session, openid, CONFIRM_HOME, data, clock.now())
-    return texts.HOME_OFFER.format(place=place.label())
+    return texts.HOME_OFFER.format(place=view.address(place))
 
 
 async def place_earlier_reports(orders: OrderService, openid: str, place: Place) -> list[int]:
@@ -298,6 +319,8 @@ async def place_earlier_reports(orders: OrderService, openid: str, place: Place)
         order = await queries.find(orders.session, number)
         if order is None or order.building is not None or in_public_place(order.text):
             continue
+        if order.unit is not None or order.room is not None:
+            continue  # 是302家里锅烧干了: a door of its own, not the resident's home
         if order.urgent and (_ACROSS.search(order.text) or _NEXT_DOOR.search(order.text)):
             continue
         await orders.add_place(order, openid, place)

@@ -18,14 +18,16 @@ from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
-from bot.orders.duplicates import things
+from bot.orders.duplicates import content_chars, things
 from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterView
 from handlers import replies
-from handlers.locate import locate, question
+from handlers.home import asks_home_on_file, home_on_file
+from handlers.locate import ask_bind, locate, place_named_estate
 from handlers.reports import (
+    ASK_PLACE_FOR,
     earlier_text,
     in_public_place,
     parse_here,
@@ -50,15 +52,22 @@ _CHAT_REPLIES = {
 
 
 _SHOWN = 5
+_SHOWN_OPEN = 10  # open orders are all listed, up to this many
 _WAITING_REPORT = ("await_address", "await_estate")  # handlers/reports.py, locate.py
 
 
 @commands.message(Command("查询", "我的工单", "工单"))
 async def my_orders(message: Incoming, orders: OrderService, config: Config) -> str:
-    found = await queries.resident_orders(orders.session, message.openid, limit=_SHOWN + 1)
-    said = replies.resident_orders(found[:_SHOWN], await orders.roster(), config.tz)
+    # every open order first (found from outside: the five newest, a cancelled one among
+    # them, hid two open orders), then the latest finished ones up to five
+    still_open = await queries.open_orders_of(orders.session, message.openid)
+    recent = await queries.resident_orders(orders.session, message.openid, limit=_SHOWN + 1)
+    shown = {o.id for o in still_open}
+    found = still_open + [o for o in recent if o.id not in shown]
+    limit = min(max(_SHOWN, len(still_open)), _SHOWN_OPEN)
+    said = replies.resident_orders(found[:limit], await orders.roster(), config.tz)
     # more than are shown: say so
-    return said + texts.MORE_ORDERS if len(found) > _SHOWN else said
+    return said + texts.MORE_ORDERS.format(shown=limit) if len(found) > limit else said
 
 
 async def cancel_order(orders: OrderService, openid: str, number: int | None) -> str:
@@ -93,7 +102,7 @@ async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
 
 async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text: str = "") -> str:
     """Register the resident's home; the reports they filed without an address go there too."""
-    session, clock, roster = orders.session, orders.clock, orders.roster_cache
+    session, roster = orders.session, orders.roster_cache
     a = parsed.address
     if a is None or a.building is None:
         return texts.BIND_NEEDS_ADDRESS
@@ -101,17 +110,23 @@ async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text
     place = Place(a.building, a.unit, a.room)
     if view.several() or view.estates:
         place, options = locate(view, place, text, None)
-        if options:
-            return texts.BIND_NAME_ESTATE.format(question=question(options))
+        if options:  # the answer may be the estate's name alone (handlers/places.py)
+            return await ask_bind(orders, openid, place, options)
         known = view.candidates(Place(a.building, estate=place.estate))
         if place.community is None or (place.community, place.estate) not in known:
             # 青和居99栋: the estate is named, but it has no such building
             return texts.UNKNOWN_BUILDING.format(building=a.building)
     elif view.buildings and a.building.upper() not in view.buildings:
         return texts.UNKNOWN_BUILDING.format(building=a.building)
-    await residents.register_home(session, openid, place, clock.now())
+    return await bind_place(orders, openid, place)
+
+
+async def bind_place(orders: OrderService, openid: str, place: Place) -> str:
+    """Register ``place`` (its estate settled) as the resident's home and say so."""
+    view = await orders.roster()
+    await residents.register_home(orders.session, openid, place, orders.clock.now())
     also = earlier_text(await place_earlier_reports(orders, openid, place))
-    if a.room is None:  # enough to find the building's people, not the home's
+    if place.room is None:  # enough to find the building's people, not the home's
         return texts.BOUND_PARTLY.format(place=_label(view, place)) + also
     return texts.BOUND.format(place=_label(view, place)) + also
 
@@ -142,8 +157,11 @@ async def _own_order(orders: OrderService, openid: str, text: str) -> Order | No
 
 # 没修好, 还是堵, 又坏了: the resident says a finished order is not done
 _NOT_FIXED = re.compile(
-    r"没修好|没弄好|没有修好|没解决|没有解决|修了还是|还是(?:堵|漏|坏|不亮|不行|不通|没水|没电|老样子)"
-    r"|又(?:坏|漏|堵|不亮)了"
+    r"没修好|没弄好|没有修好|没解决|没有解决|修了还是"
+    r"|还是(?:在)?(?:堵|漏|坏|不亮|不行|不通|没水|没电|老样子|滴|渗|不热|不转|不响|一样|那样)"
+    r"|还在(?:漏|滴|渗|堵)|又(?:坏|漏|堵|不亮)了"
+    # 师傅根本没来, 压根没人来过: said of an order marked done
+    r"|(?:师傅|人|工人|维修的)(?:根本|压根|都|就)?没(?:有)?(?:来|上门)过?"
 )
 _DONE_WINDOW = timedelta(days=14)
 
@@ -174,6 +192,35 @@ _HURRY_WINDOW = timedelta(hours=24)
 _HURRY_MAX = 30  # characters: a longer message tells something new
 
 
+# the words of pressing itself, which say nothing of which order is meant
+_PRESSING_CHARS = frozenset(
+    "快点些赶紧抓尽催怎么还没人来到修处理回复能不有管到底事情那个什么时候都天啊"
+)
+
+
+def _words_in_common(text: str, order_text: str) -> int:
+    return len((content_chars(text) - _PRESSING_CHARS) & content_chars(order_text))
+
+
+async def _pressed_order(
+    openid: str, text: str, orders: OrderService, clock: Clock
+) -> Order | None:
+    """Which open order "hurry up" is about: the one naming the same thing (厨房灯到底什么时候
+    来修), else the one sharing its words (孩子课堂那个事能不能快点), else the latest of the
+    last day; None when it names a thing no open order has (门也坏了 快点: another thing)."""
+    still_open = await queries.open_orders_of(orders.session, openid)
+    if not still_open:
+        return None
+    named = things(text)
+    if named:
+        return next((o for o in still_open if not named.isdisjoint(things(o.text))), None)
+    best = max(still_open, key=lambda o: _words_in_common(text, o.text))
+    if _words_in_common(text, best.text) >= 2:
+        return best
+    latest = await queries.latest_since(orders.session, openid, clock.now() - _HURRY_WINDOW)
+    return latest if latest is not None and latest.status in OPEN_VALUES else None
+
+
 async def _hurry_up(
     message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
 ) -> str:
@@ -184,14 +231,11 @@ async def _hurry_up(
     text = message.text.strip()
     if len(text) > _HURRY_MAX or not _HURRY.search(text):
         return ""
-    latest = await queries.latest_since(orders.session, message.openid, clock.now() - _HURRY_WINDOW)
-    if latest is None or latest.status not in OPEN_VALUES:
+    latest = await _pressed_order(message.openid, text, orders, clock)
+    if latest is None:
         return ""
     if parsed.urgent and (not latest.urgent or parsed.hazard not in (None, latest.hazard)):
         return ""
-    named = things(text)
-    if named and named.isdisjoint(things(latest.text)):
-        return ""  # 门也坏了 快点: another thing
     await orders.hurry(latest, message.openid, text)
     noted = texts.HURRY_NOTED.format(number=latest.id)
     if parsed.urgent:
@@ -201,37 +245,90 @@ async def _hurry_up(
 
 # 是的 流了很多血, 人还是没醒: more about the emergency just reported, not a new one
 _DETAIL_OPENING = re.compile(r"^(?:是的|是啊|对的|对|嗯|恩|还在|还是|现在|刚才|人|他|她|老人|孩子)")
-_DETAIL_MAX = 40  # characters: a longer message is read as a report of its own
-_DETAIL_WINDOW = timedelta(minutes=30)
+# 阀门关了 窗户打开了, 消防车来了 火灭了, 人送医院了: what has been done since, or how it ended
+_SINCE = re.compile(
+    r"关了|关掉了|打开了|开窗|出来了|灭了|扑灭|救出来|送医院|送走|拉走|接走|没事了|醒了|止住"
+    r"|(?:消防车|消防队|救护车|120|119|110|警察|民警|医生|物业|保安)(?:已经|也)?(?:来了|到了|走了)"
+)
+_DETAIL_MAX = 60  # characters: a longer message is read as a report of its own
+_DETAIL_WINDOW = timedelta(hours=2)  # while the emergency is still open
+
+
+def _same_place(parsed: ParseResult, order: Order) -> bool:
+    """The message names no place, or only parts that agree with the emergency's (302 for
+    an emergency at 4栋1单元302)."""
+    if parsed.address is None:
+        return True
+    given = (parsed.address.building, parsed.address.unit, parsed.address.room)
+    held = (order.building, order.unit, order.room)
+    return any(given) and all(g is None or g == h for g, h in zip(given, held, strict=True))
 
 
 async def _emergency_detail(
     message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
 ) -> str:
-    """The resident's emergency of the last half hour that this message tells more of, told
-    no address or place of its own: noted on it and pushed to whoever should act; "" when
-    there is none, and the message is read as usual."""
+    """The resident's open emergency of the last two hours that this short message tells
+    more of (what is seen now, what was done, how it ended), with no other place of its own:
+    noted on it and pushed to whoever should act; "" when there is none, and the message is
+    read as usual."""
     text = message.text.strip()
-    if parsed.address is not None or in_public_place(text):
+    if in_public_place(text) or len(text) > _DETAIL_MAX:
         return ""
-    if len(text) > _DETAIL_MAX or not (
-        parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text)
-    ):
+    if parsed.address is not None and parsed.address.building is not None:
+        return ""  # a building of its own: a report of its own (and no query for it)
+    if not (parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text) or _SINCE.search(text)):
         return ""
     since = clock.now() - _DETAIL_WINDOW
     latest = await queries.latest_since(orders.session, message.openid, since)
     if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
         return ""
-    if parsed.hazard not in (None, latest.hazard):
-        return ""  # a danger of another kind: a report of its own
-    named = things(text)
-    if named and named.isdisjoint(things(latest.text)):
+    if not _same_place(parsed, latest):
         return ""
+    named = things(text)
+    if (
+        named
+        and named.isdisjoint(things(latest.text))
+        and not (parsed.danger or _SINCE.search(text))
+    ):
+        return ""  # 楼道灯也坏了: another thing, told calmly
     await orders.hurry(latest, message.openid, text, detail=True)
     noted = texts.DETAIL_NOTED.format(number=latest.id)
-    if parsed.urgent:
+    if parsed.urgent and not _SINCE.search(text):
+        # the advice is the emergency's own: 阀门关了 after a gas smell is not a flood
         return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
     return noted
+
+
+# 不是打架，是楼上装修; 没那么急; 看错了 不是着火: the emergency just reported is not one
+_CALM = re.compile(
+    r"^(?:其实|哦|噢|啊|呃|嗯|那个)?[，,\s]*(?:不是|没有|没)(?:在)?(?:打架|打人|着火|失火|火灾|冒烟|煤气|燃气|漏气|爆炸|急事|紧急)"
+    r"|(?:不是|没有?)(?:什么)?(?:紧急|急事|危险)|没那么急|不用那么急|不着急的|虚惊|搞错了|看错了|弄错了|误会了?"
+)
+
+
+async def _calm_emergency(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
+    """The resident's open emergency of the last two hours, said not to be one: made an
+    ordinary order, its holder told why; the place asked when it has none yet. "" when
+    there is none."""
+    text = message.text.strip()
+    if parsed.urgent or len(text) > _DETAIL_MAX or not _CALM.search(text):
+        return ""
+    latest = await queries.latest_since(
+        orders.session, message.openid, clock.now() - _DETAIL_WINDOW
+    )
+    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
+        return ""
+    await orders.calm(latest, message.openid, text)
+    reply = texts.EMERGENCY_CALMED.format(number=latest.id)
+    if not latest.building and not in_public_place(latest.text):
+        data = {"order_id": latest.id}
+        await conversation.remember(
+            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
+        )
+        reply += texts.EMERGENCY_CALMED_ASK_PLACE
+    return reply
 
 
 @reports.message(MsgType("text", "voice"), HasText())
@@ -248,8 +345,15 @@ async def on_text(
     if _BARE_NUMBER.match(text) and (mine := await _own_order(orders, message.openid, text)):
         # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
         return replies.resident_orders([mine], await orders.roster(), config.tz)
+    if placed := await place_named_estate(orders, message.openid, text):
+        return placed  # 青和居 alone, after a report was filed without its estate
+    if asks_home_on_file(text):
+        return await home_on_file(message.openid, orders)
     if intent == "bind":
         return await bind_home(message.openid, parsed, orders, message.text)
+    calmed = await _calm_emergency(message, orders, clock, parsed)
+    if calmed:
+        return calmed
     if intent in ("status", "order") and not parsed.urgent and _NOT_FIXED.search(text):
         reopened = await _reopen_not_fixed(message, orders, clock)
         if reopened:

@@ -11,6 +11,7 @@ from bot.chat.filters import HasText, MsgType, halfwidth
 from bot.chat.router import Router
 from bot.messages import Incoming
 from bot.orders import queries
+from bot.orders.duplicates import things
 from bot.orders.service import OrderService
 from models.orders import Order
 
@@ -114,6 +115,10 @@ class SurveyAnswer:
         waiting = await queries.awaiting_rating(data["session"], message.openid, since)
         if number is not None:
             waiting = [o for o in waiting if o.id == number]
+        elif len(waiting) > 1 and (named := things(message.text)):
+            # 灯修好了，谢谢，5分 with the light and the tap both waiting: the light's
+            meant = [o for o in waiting if not named.isdisjoint(things(o.text))]
+            waiting = meant if len(meant) == 1 else waiting
         return {"score": score, "comment": comment, "waiting": waiting} if waiting else False
 
 

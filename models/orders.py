@@ -64,6 +64,8 @@ class Order(Base):
     resolve_reminded_at: Mapped[datetime | None]
     overdue_at: Mapped[datetime | None]
     survey_sent_at: Mapped[datetime | None]
+    # 重办: the last time the order was reopened; its timers run from here (migration 0017)
+    reopened_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=0)
 
     # Optimistic concurrency: every UPDATE checks the version it read, so two members who

@@ -63,3 +63,12 @@ async def test_an_emergency_told_of_somewhere_near_does_not_take_the_home(world:
     reply = await world.chat.say(RESIDENT, "绑定 1栋1单元101")
     assert "地址登记好了" in reply and f"#{n}" not in reply
     assert (await world.chat.order(n)).building is None
+
+
+async def test_a_report_with_a_door_number_of_its_own_keeps_it(world: World) -> None:
+    # found from outside: 是302家里锅烧干了 (stored with room 302 only) took the new home
+    n = order_number(await world.chat.say(RESIDENT, "302家里厨房的灯不亮了"))
+    assert (await world.chat.order(n)).room == "302"
+    reply = await world.chat.say(RESIDENT, "绑定 1栋1单元101")
+    assert "地址登记好了" in reply and f"#{n}" not in reply
+    assert (await world.chat.order(n)).building is None

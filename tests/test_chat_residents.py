@@ -209,12 +209,16 @@ def test_everyday_verdicts_and_stars_are_ratings(text: str, rating: tuple[int | 
 
 
 async def test_my_orders_says_when_there_are_more_than_it_shows(chat: Members) -> None:
-    for i, problem in enumerate(
-        ("水管漏水", "门锁坏了", "灯不亮", "墙皮掉了", "暖气不热", "窗户关不上")
-    ):
+    problems = ("水管漏水", "门锁坏了", "灯不亮", "墙皮掉了", "暖气不热", "窗户关不上")
+    for i, problem in enumerate(problems):
         await chat.say(A, f"1栋1单元10{i + 1}{problem}")
     listed = await chat.say(A, "查询")
-    assert "只列出最近 5 张" in listed
+    assert all(p in listed for p in problems) and "只列出" not in listed  # every open one
+    more = ("马桶堵了", "插座冒火花", "阳台漏雨", "信箱坏了", "猫眼坏了")
+    chat.clock.set(chat.clock.now() + timedelta(hours=1, minutes=1))  # past the hourly limit
+    for i, problem in enumerate(more):
+        await chat.say(A, f"1栋2单元20{i + 1}{problem}")
+    assert "只列出 10 张" in await chat.say(A, "查询")
 
 
 async def test_a_member_binding_without_a_code_is_told_how(chat: Members) -> None:

@@ -5,6 +5,7 @@ outside: 是的，流了很多血，人有点迷糊 became a second emergency at
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -75,3 +76,49 @@ async def test_more_about_an_emergency_while_its_place_is_asked_keeps_the_questi
     assert await orders_count(world) == 1
     assert "1栋1单元101" in await world.chat.say(RESIDENT, "1栋1单元101")
     assert (await world.chat.order(n)).building == "1"
+
+
+# Found from outside (second pass): what was done since, and how it ended, became new
+# emergencies — water advice for a gas leak, a fall filed at the reporter's own flat.
+async def test_what_was_done_after_a_gas_smell_joins_it_without_water_advice(
+    world: World,
+) -> None:
+    await world.chat.say(RESIDENT, "绑定 2栋1单元201")
+    n = order_number(await world.chat.say(RESIDENT, "厨房里一股很大的煤气味"))
+    assert (await world.chat.order(n)).urgent
+    reply = await world.chat.say(RESIDENT, "阀门关了，窗户也打开了，人都出来了")
+    assert f"#{n}" in reply and "补充" in reply
+    assert "进水总阀" not in reply
+    assert await orders_count(world) == 1
+
+
+async def test_more_about_a_fall_downstairs_is_not_filed_at_the_reporters_flat(
+    world: World,
+) -> None:
+    await world.chat.say(RESIDENT, "绑定 2栋1单元201")
+    n = order_number(await world.chat.say(RESIDENT, "楼下独居的老太太摔倒了起不来，叫她半天没反应"))
+    reply = await world.chat.say(RESIDENT, "头上还流血了，门锁着进不去")
+    assert f"#{n}" in reply and "补充" in reply
+    assert await orders_count(world) == 1
+
+
+async def test_how_a_fire_ended_joins_it_even_with_its_door_number(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "3栋1单元302家里着火了 窗户在冒烟"))
+    world.clock.set(world.clock.now() + timedelta(minutes=40))
+    reply = await world.chat.say(RESIDENT, "消防车来了，火灭了，是302家里锅烧干了")
+    assert f"#{n}" in reply and "补充" in reply
+    assert await orders_count(world) == 1
+
+
+async def test_an_emergency_said_not_to_be_one_becomes_an_ordinary_order(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "楼上有人打起来了 砰砰的砸东西"))
+    assert (await world.chat.order(n)).urgent
+    reply = await world.chat.say(RESIDENT, "不是打架，是楼上装修，就是太吵了")
+    assert f"#{n}" in reply and "普通工单" in reply and "几单元" in reply
+    assert not (await world.chat.order(n)).urgent
+    assert await orders_count(world) == 1
+    placed = await world.chat.say(RESIDENT, "1栋1单元101")
+    assert f"#{n}" in placed
+    assert (await world.chat.order(n)).building == "1"
+    notes = [note for *_, note in await world.chat.history(n)]
+    assert any("不是紧急情况" in note for note in notes)

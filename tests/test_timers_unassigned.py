@@ -22,7 +22,7 @@ async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
     return await make_world(aiohttp_client, db_url)
 
 
-def test_an_urgent_order_with_nobody_is_chased_every_window_until_taken() -> None:
+def test_an_urgent_order_with_nobody_is_chased_until_taken() -> None:
     sla = replace(SLA, escalate_urgent=timedelta(minutes=15))
     nobody = row("received", True, START, escalation_level=2)
     assert plan(nobody, sla, START + timedelta(minutes=44))[0] == []
@@ -35,7 +35,8 @@ def test_an_urgent_order_with_nobody_is_chased_every_window_until_taken() -> Non
         accept_reminded_at=START + timedelta(minutes=46),
     )
     due, nxt = plan(chased, sla, START + timedelta(minutes=50))
-    assert due == [] and nxt == START + timedelta(minutes=61)
+    # then less often: the next gap is twice the last (tests/test_timer_fixes.py)
+    assert due == [] and nxt == START + timedelta(minutes=77)
     # held by someone, or not urgent: the usual timers, no chase
     held = row("received", True, START, escalation_level=2, assignee_id=7)
     ordinary = row("received", False, START, escalation_level=2)
@@ -61,7 +62,9 @@ async def test_nobody_on_duty_an_emergency_is_chased_and_the_resident_told(world
     await world.at(timedelta(hours=6, minutes=2))  # an escalation window later: again
     assert await world.count("o_m03", "仍无人接单") == before + 1
     assert await world.count("o_m01", "仍无人接单") >= 1  # the grid leader too
-    await world.at(timedelta(hours=8, minutes=3))
+    await world.at(timedelta(hours=8, minutes=3))  # then twice that window (capped at 4 h)
+    assert await world.count("o_m03", "仍无人接单") == before + 1
+    await world.at(timedelta(hours=10, minutes=3))
     assert await world.count("o_m03", "仍无人接单") == before + 2
     assert "已接单" in await world.chat.say("o_m03", f"接单 {n}")
     assert await world.count("o_m01", f"#{n} 已由") == 1  # the grid leader: someone has it

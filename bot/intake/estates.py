@@ -46,6 +46,10 @@ class Gazetteer:
         stripped = self._pattern.sub("", normalize(text))
         return stripped.strip(" ，,。；;、") or text
 
+    def rest(self, text: str) -> str:
+        """What the text says besides estate names ("" for 东亭 alone)."""
+        return self._pattern.sub("", normalize(text)) if self._pattern else normalize(text)
+
     def find(self, text: str) -> list[EstateEntry]:
         """The estates the text names (several when one alias fits several estates)."""
         if self._pattern is None:

@@ -76,6 +76,16 @@ def _isolated(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
+def _runs_on(text: str, groups: list[_Group], best: tuple[int, str, int]) -> bool:
+    """A local number (7–8 digits) whose digits go on in the next joined group."""
+    j, number, _ = best
+    if len(number) > 8 or j + 1 >= len(groups):
+        return False
+    following = groups[j + 1]
+    gap = text[groups[j].end : following.start]
+    return "-" in gap and len(following.digits) >= 3 and _joinable(text, groups[j], following)
+
+
 def find_phones(text: str) -> list[PhoneMatch]:
     """All phone numbers in ``text`` (normalised), in order of appearance, deduplicated."""
     groups = _groups(text)
@@ -98,6 +108,8 @@ def find_phones(text: str) -> list[PhoneMatch]:
                 if number is not None and (trim or _isolated(text, groups[i].start, end)):
                     best = (j, number, end)
                     break
+        if best is not None and _runs_on(text, groups, best):
+            best = None  # 852-6123-4567: a foreign number, not a local 8526123
         if best is None:
             i += 1
             continue

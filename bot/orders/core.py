@@ -29,6 +29,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.orders import batch
 from bot.orders import lifecycle as lc
+from bot.orders.audience import grid_of
 from bot.orders.dispatch import Decision, Place, complained_about, decide
 from bot.orders.lifecycle import Action, Change, Refusal, Status
 from bot.orders.notices import FOLLOWER_KINDS, Notices
@@ -239,7 +240,8 @@ class OrderCore:
         if order is None:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         view = await self.roster()
-        if not same_community(view, member, order.community_id):
+        mine = order.assignee_id == member.id  # staff may hand it to another community's member
+        if not (mine or same_community(view, member, order.community_id)):
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         place = place_of(order)
         allowed = may_act(
@@ -248,7 +250,7 @@ class OrderCore:
             is_assignee=order.assignee_id == member.id,
             place=place,
             category=order.category,
-            grid=view.index_for(order.community_id).grid_for(place),
+            grid=grid_of(view.index_for(order.community_id), place),
         )
         if not allowed:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))

@@ -65,7 +65,26 @@ _THINGS: dict[str, tuple[str, ...]] = {
     "狗": ("狗", "猫", "宠物"),
     "噪音": ("噪音", "装修", "吵"),
 }
-_THING_OF = {word: name for name, words in _THINGS.items() for word in words}
+
+
+def _written_forms(words: list[str]) -> dict[str, set[str]]:
+    """Each word and its traditional forms (樓道燈 is 楼道灯: residents write both)."""
+    forms = {word: {word} for word in words}
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a declared dependency
+        return forms
+    for config in ("s2t", "s2hk", "s2tw"):
+        converter = opencc.OpenCC(config)
+        for word in words:
+            forms[word].add(converter.convert(word))
+    return forms
+
+
+_FORMS = _written_forms([word for words in _THINGS.values() for word in words])
+_THING_OF = {
+    form: name for name, words in _THINGS.items() for word in words for form in _FORMS[word]
+}
 _THING_RE = re.compile("|".join(sorted(map(re.escape, _THING_OF), key=len, reverse=True)))
 
 
@@ -105,6 +124,21 @@ def place_key(
         None if community is None else str(community),  # a number: nothing to upper-case
         estate.upper() if estate else None,
     )
+
+
+# 楼道灯, 单元门, 电梯: a part of the building its households share, whoever reports it
+_SHARED_PART = re.compile(
+    r"楼道|樓道|楼梯|樓梯|单元门|單元門|电梯|電梯|走廊|过道|消防通道|门禁|楼顶|天台|地下室|车库|大堂"
+)
+
+
+def shared_part(text: str) -> bool:
+    return _SHARED_PART.search(text) is not None
+
+
+def without_home(key: PlaceKey) -> PlaceKey:
+    """The place with its flat left out: two households of one stairwell report one light."""
+    return (key[0], key[1], None, key[3], key[4])
 
 
 def elsewhere(a: PlaceKey, b: PlaceKey) -> bool:

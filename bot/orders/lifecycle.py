@@ -200,8 +200,12 @@ def leave_unassigned(action: Action, reason: str, now: datetime, *, urgent: bool
     )
 
 
-def accept(o: OrderFacts, member_id: int, member_key: str, name: str, now: datetime) -> Change:
+def accept(
+    o: OrderFacts, member_id: int, member_key: str, name: str, now: datetime, was: str = ""
+) -> Change:
+    """``was``: who held it until now, when another member steps in."""
     require(Action.ACCEPT, o.status)
+    said = Notice(Tell.RESIDENT_ACCEPTED, RESIDENT, {"member": member_key})
     return Change(
         {
             "status": Status.ACCEPTED.value,
@@ -210,20 +214,22 @@ def accept(o: OrderFacts, member_id: int, member_key: str, name: str, now: datet
             "updated_at": now,
         },
         (History(Action.ACCEPT.value, texts.HISTORY_ACCEPTED.format(name=name)),),
-        (Notice(Tell.RESIDENT_ACCEPTED, RESIDENT, {"member": member_key}), *_taken(o, member_key)),
+        (said, *_taken(o, member_key, was)),
     )
 
 
-def _taken(o: OrderFacts, member_key: str) -> tuple[Notice, ...]:
-    """An urgent order chases several people at once (the grid leader from the start; staff
-    and the street's duty once it waits or nobody holds it): each hears that it is taken."""
+def _taken(o: OrderFacts, member_key: str, was: str) -> tuple[Notice, ...]:
+    """Who hears that it is taken, each once: whoever held it (``was``) that they need not go;
+    for an urgent order, those chased about it (the grid leader from the start; staff and the
+    street's duty once it waits or nobody holds it)."""
+    told = [Notice(Tell.TAKEN_FROM_YOU, member(was), {"to": member_key})] if was else []
     if not o.urgent:
-        return ()
+        return tuple(told)
     data = {"member": member_key}
     roles = [GRID_LEADER]
     if o.escalation_level >= 2 or o.assignee_id is None:
         roles += [STAFF, STREET]
-    return tuple(Notice(Tell.URGENT_TAKEN, to, data, skip=(member_key,)) for to in roles)
+    return (*told, *(Notice(Tell.URGENT_TAKEN, to, data, skip=(member_key, was)) for to in roles))
 
 
 def progress(o: OrderFacts, note: str, now: datetime) -> Change:
@@ -319,13 +325,7 @@ def rate_low(o: OrderFacts, score: int, now: datetime, comment: str = "") -> Cha
     """An unsatisfied verdict: the order is done again (重办); the service dispatches it."""
     require(Action.REOPEN, o.status)
     return Change(
-        {
-            "rating": score,
-            "updated_at": now,
-            "overdue_at": None,
-            "resolve_reminded_at": None,
-            "survey_sent_at": None,
-        },
+        {"rating": score, **restart_clocks(now)},
         (History("rate", _rated(texts.HISTORY_RATED_LOW, score, comment), _said(comment)),),
         (Notice(Tell.REOPEN_FYI, GRID_LEADER, {"score": score}),),
     )
@@ -338,6 +338,13 @@ def rate_and_close(o: OrderFacts, score: int, now: datetime, comment: str = "") 
         {"status": Status.CLOSED.value, "rating": score, "closed_at": now, "updated_at": now},
         (History(Action.CLOSE.value, note, _said(comment)),),
     )
+
+
+def restart_clocks(now: datetime) -> dict[str, Any]:
+    """A reopened order is timed anew from ``now`` (bot.orders.timers): the reminders,
+    escalations and deadlines of its first round are done with, the next start again."""
+    cleared = ("accept_reminded_at", "overdue_at", "resolve_reminded_at", "survey_sent_at")
+    return {"reopened_at": now, "updated_at": now, "escalation_level": 0} | dict.fromkeys(cleared)
 
 
 def _said(comment: str) -> dict[str, str] | None:

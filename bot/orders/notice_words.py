@@ -67,6 +67,28 @@ def _timer_deadline(c: Context) -> str:
     return local_time(c.notice.data["deadline"], c.tz)
 
 
+def _since(c: Context, first: str = texts.SINCE_REPORT) -> str:
+    """How long the order has waited: since the report, or since it was reopened (重办)."""
+    said = texts.SINCE_REOPEN if c.order.reopened_at is not None else first
+    return said.format(hours=span(c.notice.data["elapsed"]))
+
+
+def _round(c: Context) -> str:
+    """A reopened order's timers go again: their pushes are keyed by the reopen too (an
+    order never reopened keeps the keys it always had)."""
+    again = c.order.reopened_at
+    return f":r{stamp(again)}" if again is not None else ""
+
+
+def _reopened(c: Context) -> str:
+    then = (
+        texts.REOPENED_THEN_OTHER.format(who=c.who("to"))
+        if c.notice.data.get("to")
+        else texts.REOPENED_THEN_NOBODY
+    )
+    return texts.MEMBER_REOPENED.format(**c.common, why=c.notice.data["why"], then=then)
+
+
 SAY: dict[Tell, Say] = {
     Tell.ASSIGNED: Say(
         "order_assigned",
@@ -150,6 +172,12 @@ SAY: dict[Tell, Say] = {
         lambda c: texts.REOPEN_GRID_FYI.format(**c.common, score=c.notice.data["score"]),
         lambda c: f"order:{c.n}:v{c.version}:reopen-fyi:{c.to_key}",
     ),
+    Tell.REOPENED: Say(
+        "order_update",
+        texts.STATE_REOPENED,
+        _reopened,
+        lambda c: f"order:{c.n}:v{c.version}:reopened:{c.to_key}",
+    ),
     Tell.REMIND_ACCEPT: Say(
         "reminder",
         texts.STATE_REMIND_ACCEPT,
@@ -161,18 +189,18 @@ SAY: dict[Tell, Say] = {
         texts.STATE_CHASED,
         lambda c: texts.TIMER_ESCALATE_GRID.format(
             **c.common,
-            hours=span(c.notice.data["elapsed"]),
+            since=_since(c),
             holder=c.notice.data.get("holder_name") or texts.TIMER_NOBODY,
         ),
-        lambda c: f"order:{c.n}:escalate_grid:{c.to_key}",
+        lambda c: f"order:{c.n}:escalate_grid{_round(c)}:{c.to_key}",
     ),
     Tell.ESCALATE_STAFF: Say(
         "reminder",
         texts.STATE_CHASED,
         lambda c: (
             texts.TIMER_ESCALATE_STAFF if c.order.building else texts.TIMER_ESCALATE_STAFF_NO_PLACE
-        ).format(**c.common, hours=span(c.notice.data["elapsed"])),
-        lambda c: f"order:{c.n}:escalate_staff:{c.to_key}",
+        ).format(**c.common, since=_since(c)),
+        lambda c: f"order:{c.n}:escalate_staff{_round(c)}:{c.to_key}",
     ),
     Tell.REMIND_RESOLVE: Say(
         "reminder",
@@ -182,19 +210,19 @@ SAY: dict[Tell, Say] = {
             left=span(c.notice.data["deadline"] - c.notice.data["now"]),
             deadline=_timer_deadline(c),
         ),
-        lambda c: f"order:{c.n}:remind-resolve",
+        lambda c: f"order:{c.n}:remind-resolve{_round(c)}",
     ),
     Tell.OVERDUE: Say(
         "reminder",
         texts.STATE_OVERDUE,
         lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
-        lambda c: f"order:{c.n}:overdue",
+        lambda c: f"order:{c.n}:overdue{_round(c)}",
     ),
     Tell.OVERDUE_FYI: Say(
         "reminder",
         texts.STATE_CHASED,
         lambda c: texts.TIMER_OVERDUE.format(**c.common, deadline=_timer_deadline(c)),
-        lambda c: f"order:{c.n}:overdue-fyi:{c.to_key}",
+        lambda c: f"order:{c.n}:overdue-fyi{_round(c)}:{c.to_key}",
     ),
     Tell.UNASSIGNED: Say(
         "reminder",
@@ -237,7 +265,7 @@ SAY: dict[Tell, Say] = {
         "reminder",
         texts.STATE_CHASED,
         lambda c: texts.MEMBER_CHASE_UNASSIGNED.format(
-            **c.common, hours=span(c.notice.data["elapsed"])
+            **c.common, since=_since(c, texts.SINCE_HELP)
         ),
         lambda c: f"order:{c.n}:chase:{stamp(c.notice.data['at'])}:{c.to_key}",
     ),
@@ -266,7 +294,7 @@ SAY: dict[Tell, Say] = {
         "survey",
         texts.STATE_RATE,
         lambda c: texts.SURVEY.format(number=c.n, summary=c.order.summary),
-        lambda c: f"order:{c.n}:survey",
+        lambda c: f"order:{c.n}:survey{_round(c)}",
     ),
 }
 

@@ -22,7 +22,6 @@ from bot.orders.dispatch import CATEGORY_NAMES
 from bot.orders.lifecycle import GRID_LEADER, HOLDER, RESIDENT, STAFF, STREET, Notice, Tell
 from bot.orders.notice_words import SAY, Context, Say
 from bot.orders.state import OrderFacts
-from bot.orders.wording import place_text
 from bot.outbox import outbox_params, stage
 from bot.outbox.templates import order_fields
 from bot.roster.cache import RosterView
@@ -83,6 +82,10 @@ class Notices:
             found = [grid_leader(view, order)]
             if found == [None] and notice.data.get("or_staff"):
                 found = list[Member | None](staff(view, order))
+            if notice.kind == Tell.OVERDUE_FYI and not order.assignee_id:
+                # past its deadline and held by nobody (everyone declined it): the community's
+                # staff and the street's duty officer hear of it too, not only the grid leader
+                found += [*staff(view, order), *street_staff(view, order)]
         elif notice.to == STAFF:
             found = list[Member | None](staff(view, order))
         elif notice.to == STREET:
@@ -91,9 +94,10 @@ class Notices:
             found = [view.by_id.get(order.assignee_id) if order.assignee_id else None]
         else:
             found = [view.by_key.get(notice.to.removeprefix("member:"))]
-        return [
-            (m.openid, m) for m in found if m is not None and m.openid and m.key not in notice.skip
-        ]
+        told = {
+            m.openid: m for m in found if m is not None and m.openid and m.key not in notice.skip
+        }
+        return list(told.items())
 
     async def send(
         self,
@@ -109,7 +113,8 @@ class Notices:
         common = {
             "number": order.id,
             "category": CATEGORY_NAMES.get(order.category, order.category),
-            "place": place_text(order),
+            # on a street whose estates share building numbers, with the estate's name
+            "place": view.order_address(order),
             "summary": order.summary,
         }
         per_person: dict[str, list[tuple[Say, Context]]] = {}

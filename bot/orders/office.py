@@ -23,6 +23,7 @@ from bot.orders.lifecycle import (
     cancel,
     member,
     require,
+    restart_clocks,
 )
 from bot.orders.state import OrderFacts
 
@@ -61,16 +62,7 @@ def office_cancel(o: OrderFacts, holder_key: str | None, reason: str, now: datet
 def office_reopen(o: OrderFacts, now: datetime) -> Change:
     """Done again (重办) on the office's word; the service dispatches it."""
     require(Action.REOPEN, o.status)
-    return Change(
-        {
-            "updated_at": now,
-            "overdue_at": None,
-            "resolve_reminded_at": None,
-            "survey_sent_at": None,
-            "resolved_at": None,
-            "closed_at": None,
-        }
-    )
+    return Change({**restart_clocks(now), "resolved_at": None, "closed_at": None})
 
 
 def edit(o: OrderFacts, values: dict[str, Any], what: str, now: datetime) -> Change:

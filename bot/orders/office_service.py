@@ -122,12 +122,12 @@ class OfficeService(OrderService):
             first = office.office_reopen(order, self.clock.now())
         except Refusal as refusal:
             raise refused(refusal, order.id) from None
-        return await self.dispatch(
+        return await self.reopen_to_next(
             order,
-            action=Action.REOPEN,
-            actor=by.actor,
+            by.actor,
             prefix=texts.HISTORY_OFFICE_REOPENED.format(reason=reason),
             first=first,
+            told=texts.REOPENED_BY_OFFICE.format(reason=reason),
         )
 
     async def edit(

@@ -35,3 +35,11 @@ def may_act(
         return True
     # Someone else responsible for the same place may step in and take an unaccepted order.
     return action == Action.ACCEPT and in_scope(member, place, category, grid)
+
+
+def estates_of(member: MemberCard, grid_of_building: dict[str, str]) -> set[str]:
+    """The estate codes of the buildings a member answers for (their households, their
+    buildings, their grids' buildings); empty for someone of no place (staff, a mediator)."""
+    keys = {p.building for p in member.households} | {b.upper() for b in member.buildings}
+    keys |= {k for k, grid in grid_of_building.items() if grid in member.grids}
+    return {key.rpartition(":")[0] for key in keys}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.orders.audience import grid_of
 from bot.orders.dispatch import Place
 from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
 from bot.roster.cache import RosterView
@@ -115,17 +116,29 @@ async def unowned(
         Order.merged_into.is_(None),
     )
     if not communities:
-        query = query.where(Order.community_id == member.community_id, Order.building.is_not(None))
+        query = query.where(
+            _of_communities(view, [member.community_id]), Order.building.is_not(None)
+        )
     else:
-        query = query.where(Order.community_id.in_(communities))
+        query = query.where(_of_communities(view, communities))
     rows = await session.execute(query.order_by(Order.urgent.desc(), Order.created_at).limit(500))
     found = []
     for order in rows.scalars():
         index = view.index_for(order.community_id)
         place = Place(order.building, order.unit, order.room, order.estate_code or None)
-        if order.community_id in communities or index.grid_for(place) in grids:
+        community = order.community_id if order.community_id is not None else view.default_community
+        if community in communities or grid_of(index, place) in grids:
             found.append(order)
     return found[:limit]
+
+
+def _of_communities(view: RosterView, ids: list[int]) -> ColumnElement[bool]:
+    """Orders of these communities; an order filed with no community (the resident never
+    said which estate) belongs to the first, as on the console, so it is never nobody's."""
+    where = Order.community_id.in_(ids)
+    if view.default_community in ids:
+        return or_(where, Order.community_id.is_(None))
+    return where
 
 
 _UNACCEPTED = (Status.RECEIVED.value, Status.ASSIGNED.value)
@@ -160,7 +173,8 @@ async def grid_board(
     found = []
     for o in rows.scalars():
         place = Place(o.building, o.unit, o.room, o.estate_code or None, o.community_id)
-        if place.key in keys:
+        # an order filed without its estate: by its building number (audience.grid_of)
+        if place.key in keys or grid_of(index, place) in grids:
             found.append(o)
     # an emergency nobody has accepted comes before any routine order, however old
     found.sort(key=lambda o: not (o.urgent and o.status in _UNACCEPTED))

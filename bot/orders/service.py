@@ -14,16 +14,16 @@ from typing import Any
 from sqlalchemy import Table
 
 from bot import texts
-from bot.orders import batch, queries
+from bot.orders import batch, queries, transfers
 from bot.orders import lifecycle as lc
 from bot.orders.audience import grid_leader, staff
 from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
 from bot.orders.dispatch import Place
-from bot.orders.duplicates import elsewhere, place_key, same_problem
+from bot.orders.duplicates import elsewhere, place_key, same_problem, shared_part, without_home
 from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.state import FreshOrder, write
 from bot.orders.tells import Tell
-from bot.orders.timers import Due, TimerContext, plan, timer_change
+from bot.orders.timers import Due, TimerContext, hand_on_instead, plan, timer_change
 from bot.storage.dialect import dialect_insert
 from models.community import Member
 from models.orders import Order, OrderFollower
@@ -50,12 +50,10 @@ class OrderService(OrderCore):
         if order.status in lc.HELD_VALUES[1:] and order.assignee_id is not None:
             return await self._taken(order)
         self._require(Action.ACCEPT, order)
-        change = lc.accept(order, member.id, member.key, member.name, self.clock.now())
         before = await self._holder(order)
-        if before is not None and before.key != member.key:
-            # stepping in on an order sent to someone else: they hear they need not go
-            told = lc.Notice(Tell.TAKEN_FROM_YOU, lc.member(before.key), {"to": member.key})
-            change = Change(change.values, change.history, (*change.notices, told))
+        # stepping in on an order sent to someone else: they hear they need not go
+        was = before.key if before is not None and before.key != member.key else ""
+        change = lc.accept(order, member.id, member.key, member.name, self.clock.now(), was)
         if not await self.apply(order, change, f"member:{member.key}"):
             return await self._taken(order)  # someone accepted it a moment earlier
         return Accepted(order)
@@ -127,6 +125,9 @@ class OrderService(OrderCore):
         new = found[0]
         if new.id == member.id and order.assignee_id == member.id:
             raise Refused(texts.MEMBER_REASSIGN_SELF.format(number=order.id))
+        across = transfers.refusal(view, member, order, new)  # to another estate's member
+        if across is not None:
+            raise Refused(across)
         held_by = view.key_of(order.assignee_id)
         change = lc.reassign(
             order, member.key, member.name, new.id, new.key, new.name, self.clock.now(), held_by
@@ -159,12 +160,16 @@ class OrderService(OrderCore):
         )
         p = new.place
         mine = place_key(p.building, p.unit, p.room, p.community, p.estate)
-        room = mine[2]
+        shared = shared_part(new.text)
         for order in found:
-            theirs = order.place
+            theirs, ours = order.place, mine
+            if shared and shared_part(order.text):
+                # 楼道灯坏了 from 101 and from 201: one light of one stairwell
+                theirs, ours = without_home(theirs), without_home(mine)
+            room = ours[2]
             if room is not None and theirs[2] is not None and theirs[2] != room:
                 continue  # another home (most neighbours' orders): the cheapest test first
-            if elsewhere(theirs, mine):
+            if elsewhere(theirs, ours):
                 continue  # another building, stairwell or home: another problem
             if same_problem(order.text, new.text) or same_problem(order.summary, new.summary):
                 # joining goes through the ORM (and writes what this batch staged first)
@@ -198,6 +203,14 @@ class OrderService(OrderCore):
         """The resident presses their open order, or tells more of an emergency: noted, and
         whoever should act is told."""
         change = lc.hurry(order, text, self.clock.now(), detail)
+        await self.apply(order, change, f"resident:{openid}")
+
+    async def calm(self, order: Order, openid: str, text: str) -> None:
+        """The resident says their emergency is not one (不是打架，是楼上装修): it becomes an
+        ordinary order — no more emergency chasing — and whoever was told hears why."""
+        told = lc.hurry(order, text, self.clock.now(), detail=True)
+        note = texts.HISTORY_CALMED.format(text=text[:60])
+        change = Change({**told.values, "urgent": False}, (lc.History("calm", note),), told.notices)
         await self.apply(order, change, f"resident:{openid}")
 
     async def over_hourly_limit(self, openid: str) -> bool:
@@ -246,16 +259,45 @@ class OrderService(OrderCore):
             return False
         self._require(Action.REOPEN, order)
         low = lc.rate_low(order, score, now, comment)
-        await self.dispatch(
+        said = texts.REOPENED_SAID.format(comment=comment) if comment else ""
+        await self.reopen_to_next(
             order,
-            action=Action.REOPEN,
-            actor=actor,
+            actor,
             prefix=texts.HISTORY_REOPENED,
             first=Change(low.values, low.history),
             why=texts.REOPEN_WHY.format(score=score, said=f"：{comment}" if comment else ""),
+            told=texts.REOPENED_BY_RESIDENT.format(score=score, said=said),
+            after=low.notices,
         )
-        await self.apply(order, Change({}, (), low.notices), actor)  # told after: new version
         return True
+
+    async def reopen_to_next(
+        self,
+        order: Order,
+        actor: str,
+        *,
+        prefix: str,
+        first: Change,
+        told: str,
+        why: str | None = None,
+        after: tuple[lc.Notice, ...] = (),
+    ) -> Member | None:
+        """Dispatch a finished order again (重办). Whoever completed it hears that it is open
+        again, why (``told``) and who has it now — unless it is back with them: then the new
+        order's push says why. ``after``: notices that follow, told once the order moved
+        (their keys name its new version), never to those two members a second time."""
+        before = await self._holder(order)
+        nxt = await self.dispatch(
+            order, action=Action.REOPEN, actor=actor, prefix=prefix, first=first, why=why
+        )
+        both = tuple(m.key for m in (before, nxt) if m is not None)
+        notices = [lc.Notice(n.kind, n.to, n.data, (*n.skip, *both)) for n in after]
+        if before is not None and before.active and (nxt is None or nxt.key != before.key):
+            data = {"why": told, "to": nxt.key if nxt is not None else None}
+            notices.append(lc.Notice(Tell.REOPENED, lc.member(before.key), data))
+        if notices:
+            await self.apply(order, Change({}, (), tuple(notices)), actor)
+        return nxt
 
     async def attach(
         self, order: Order | FreshOrder, openid: str, kind: str, data: dict[str, Any]
@@ -266,6 +308,16 @@ class OrderService(OrderCore):
         await self._record(order, f"resident:{openid}", entry, order.status)
 
     # -- timers --------------------------------------------------------------------------------
+    async def due(self, order: Any, now: datetime) -> list[Due]:
+        """The timers due on ``order`` now. Its holder went off duty (下岗) without answering:
+        the accept reminder is not sent to them, the order goes on to the next person."""
+        due = plan(order, self.sla, now)[0]
+        if Due.REMIND_ACCEPT in due and order.assignee_id:
+            holder = (await self.roster()).by_id.get(order.assignee_id)
+            if holder is not None and not holder.on_duty:
+                return hand_on_instead(due)
+        return due
+
     async def run_timers(
         self, order: Any, now: datetime, due: list[Due] | None = None
     ) -> list[Due]:
@@ -275,7 +327,7 @@ class OrderService(OrderCore):
         needs the ORM order (it goes through dispatch); the tick loads those.
         """
         if due is None:
-            due = plan(order, self.sla, now)[0]
+            due = await self.due(order, now)
         view = await self.roster()
         holder = view.by_id.get(order.assignee_id) if order.assignee_id else None
         change = Change({"timer_lease_until": None})
@@ -298,10 +350,13 @@ class OrderService(OrderCore):
             declined = [*(order.declined_by or [])]
             if order.assignee_id is not None:
                 declined.append(order.assignee_id)
+            prefix = texts.TIMER_HANDED_ON
+            if holder is not None and not holder.on_duty:  # 下岗: not waited for
+                prefix = texts.TIMER_OFF_DUTY_HANDED_ON.format(name=holder.name)
             await self.dispatch(
                 order,
                 exclude=(holder.key,) if holder is not None else (),
-                prefix=texts.TIMER_HANDED_ON,
+                prefix=prefix,
                 first=change.then(Change({"declined_by": declined})),
             )
         else:

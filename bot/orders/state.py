@@ -65,6 +65,8 @@ class OrderFacts(Protocol):
     def overdue_at(self) -> datetime | None: ...
     @property
     def survey_sent_at(self) -> datetime | None: ...
+    @property
+    def reopened_at(self) -> datetime | None: ...
 
 
 @dataclass(slots=True)
@@ -83,6 +85,7 @@ class OrderRow:
     overdue_at: datetime | None = None
     survey_sent_at: datetime | None = None
     closed_at: datetime | None = None
+    reopened_at: datetime | None = None
     assignee_id: int | None = None
     resident_openid: str = ""
     category: str = "other"
@@ -184,6 +187,7 @@ class FreshOrder:
     resolve_reminded_at: datetime | None = None
     overdue_at: datetime | None = None
     survey_sent_at: datetime | None = None
+    reopened_at: datetime | None = None
     version: int = 1
     written: bool = False
 

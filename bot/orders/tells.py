@@ -21,6 +21,7 @@ class Tell(StrEnum):
     ESCALATION_FYI = "escalation_fyi"  # 吹哨: grid leader and staff
     CANCELLED = "cancelled"  # the holder hears the resident cancelled
     REOPEN_FYI = "reopen_fyi"  # the grid leader hears of a low rating
+    REOPENED = "reopened"  # the member who completed it hears it is open again, and who has it
     REMIND_ACCEPT = "remind_accept"
     ESCALATE_GRID = "escalate_grid"
     ESCALATE_STAFF = "escalate_staff"

@@ -1,7 +1,8 @@
 """Which order timers are due, decided without I/O.
 
 The clock starts when the resident writes (``created_at``), not when someone accepts: the
-escalation and resolution deadlines run from there. Only the accept reminder and the hand-on
+escalation and resolution deadlines run from there — or from the last reopen (重办,
+``reopened_at``), which starts every clock again. Only the accept reminder and the hand-on
 run from the current assignment, so each member in the chain gets the same time to answer.
 """
 
@@ -39,7 +40,7 @@ class Due(StrEnum):
     SURVEY = "survey"  # survey_after a resolution, ask the resident once
     CLOSE_UNRATED = "close_unrated"  # no answer to the survey in time
     # an urgent order that nobody in the chain could take: staff, the street's duty and the
-    # grid leader are told again every escalation window until someone accepts it
+    # grid leader are told again until someone accepts it, each gap twice the last (capped)
     CHASE_UNASSIGNED = "chase_unassigned"
 
 
@@ -58,6 +59,9 @@ class Sla:
     # Shorter accept / escalate windows for urgent orders (None: the same as every order).
     accept_urgent: timedelta | None = None
     escalate_urgent: timedelta | None = None
+    # The longest gap between two chases of an urgent order nobody holds (the gaps double
+    # from one escalation window up to this).
+    chase_cap: timedelta = timedelta(hours=4)
 
     def accept_window(self, urgent: bool) -> timedelta:
         if urgent and self.accept_urgent is not None:
@@ -84,8 +88,19 @@ def _window(state: OrderFacts, sla: Sla) -> timedelta:
     return sla.resolve_urgent if state.urgent else sla.resolve_default
 
 
+def started(state: OrderFacts) -> datetime:
+    """When the order's clocks started: the report, or the last reopen (重办)."""
+    return state.reopened_at or state.created_at
+
+
 def resolve_deadline(state: OrderFacts, sla: Sla) -> datetime:
-    return sla.after(state.created_at, _window(state, sla), state.urgent)
+    return sla.after(started(state), _window(state, sla), state.urgent)
+
+
+def hand_on_instead(due: list[Due]) -> list[Due]:
+    """The holder went off duty (下岗) before answering: the accept reminder is not sent to
+    them, the order goes on to the next person in the chain instead."""
+    return [Due.HAND_ON if d == Due.REMIND_ACCEPT else d for d in due]
 
 
 def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:
@@ -106,6 +121,7 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
 
     urgent = state.urgent
     unaccepted = status in _UNACCEPTED
+    start = started(state)
     if status == Status.ASSIGNED and state.assigned_at is not None:
         hand_on = sla.after(state.assigned_at, 2 * sla.accept_window(urgent), urgent)
         if hand_on <= now:
@@ -120,12 +136,12 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
     if unaccepted:
         if state.escalation_level < 1:
             check(
-                sla.after(state.created_at, sla.escalate_window(urgent), urgent),
+                sla.after(start, sla.escalate_window(urgent), urgent),
                 Due.ESCALATE_GRID,
             )
         if state.escalation_level < 2:
             check(
-                sla.after(state.created_at, 2 * sla.escalate_window(urgent), urgent),
+                sla.after(start, 2 * sla.escalate_window(urgent), urgent),
                 Due.ESCALATE_STAFF,
             )
     if (chase := _chase_at(state, sla)) is not None:
@@ -139,7 +155,7 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
             else:
                 upcoming.append(deadline)
                 if state.resolve_reminded_at is None:
-                    remind_at = sla.after(state.created_at, window * (1 - sla.remind_share), urgent)
+                    remind_at = sla.after(start, window * (1 - sla.remind_share), urgent)
                     check(remind_at, Due.REMIND_RESOLVE)
     if status == Status.RESOLVED and state.resolved_at is not None:
         if state.survey_sent_at is None:
@@ -151,16 +167,20 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
 
 def _chase_at(state: OrderFacts, sla: Sla) -> datetime | None:
     """When an urgent order that nobody holds is chased again: an escalation window after
-    staff were first told, then after each chase."""
+    staff were first told, then each gap twice the one before, up to ``sla.chase_cap`` (with
+    30-minute windows: 30 min, 1 h, 2 h, 4 h, then every 4 h), not a push every window day
+    and night. Read from what is stored: the last chase (``accept_reminded_at``) is the
+    windows' sum so far, so the next gap is that sum plus one window."""
     if not state.urgent or state.status != Status.RECEIVED or state.assignee_id:
         return None
     if state.escalation_level < 2:
         return None
     window = sla.escalate_window(True)
-    last = state.created_at + 2 * window
-    if state.accept_reminded_at is not None and state.accept_reminded_at > last:
-        last = state.accept_reminded_at
-    return last + window
+    told = started(state) + 2 * window  # staff heard of it
+    last = state.accept_reminded_at
+    if last is None or last <= told:  # not chased yet (a reminder from before does not count)
+        return told + window
+    return last + min(last - told + window, max(sla.chase_cap, window))
 
 
 # --- what each timer does ------------------------------------------------------------------
@@ -280,4 +300,4 @@ def timer_change(
 
 
 def _elapsed(o: OrderFacts, now: datetime, ctx: TimerContext) -> dict[str, object]:
-    return {"elapsed": now - o.created_at, "holder_name": ctx.holder_name}
+    return {"elapsed": now - started(o), "holder_name": ctx.holder_name}

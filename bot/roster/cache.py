@@ -9,8 +9,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.orders.dispatch import HouseholdPattern, MemberCard, Place, RosterIndex
-from bot.roster.files.spec import building_key
+from bot.orders.state import OrderFacts
+from bot.roster.files.spec import building_key, split_building_key
 from bot.storage.staged import AWARE
 from models.community import Building, Community, Estate, Grid, Member
 
@@ -65,10 +67,18 @@ class RosterView:
     # ORM attribute read goes through its descriptor
     ids: dict[str, int] = field(default_factory=dict)
     keys: dict[int, str] = field(default_factory=dict)
+    # building numbers that more than one estate (or community) has: 3栋 in 青和居 and 东亭
+    shared: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.ids = {m.key: m.id for m in self.by_key.values()}
         self.keys = {m.id: m.key for m in self.by_id.values()}
+        owners: dict[str, set[tuple[int, str]]] = {}
+        for cid, keys in self.places.items():
+            for key in keys:
+                estate, number = split_building_key(key)
+                owners.setdefault(number, set()).add((cid, estate))
+        self.shared = frozenset(n for n, found in owners.items() if len(found) > 1)
 
     def key_of(self, member_id: int | None) -> str | None:
         return self.keys.get(member_id) if member_id is not None else None
@@ -108,6 +118,34 @@ class RosterView:
             if e.code == code and e.community_id == cid:
                 return e.name
         return None
+
+    def address(self, place: Place) -> str:
+        """The place as members and residents read it: on a street whose estates share
+        building numbers, with its estate (青和居3栋1单元301), or said to be unconfirmed when
+        the resident never said which; elsewhere the plain label (3栋1单元301)."""
+        label = place.label()
+        if not label or place.building is None or not self.shared:
+            return label
+        community: int | None = place.community
+        estate = place.estate
+        if community is None and estate is None:
+            found = self.candidates(place)
+            if len(found) != 1:
+                return label + texts.ESTATE_UNCONFIRMED
+            community, estate = found[0]
+        named = self.estate_name(community, estate) if estate else None
+        cid = community if community is not None else self.default_community
+        c = self.communities.get(cid) if cid is not None else None
+        return (named or (c.name if c is not None else "")) + label
+
+    def order_address(self, order: OrderFacts) -> str:
+        """:meth:`address` of an order's place, followed by a space (as it leads a summary);
+        "" when the order has no place."""
+        place = Place(
+            order.building, order.unit, order.room, order.estate_code or None, order.community_id
+        )
+        said = self.address(place)
+        return f"{said} " if said else ""
 
 
 # What changes when the roster does (read at most once a second). Rows a unit of work staged

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 # The order history, the dispatch reasons and template states, what members read about
 # their orders, and what grid leaders read about their grid, in modules beside this one.
+from bot.texts.follow_ups import *  # noqa: F403
 from bot.texts.grid import *  # noqa: F403
 from bot.texts.history import *  # noqa: F403
 from bot.texts.members import *  # noqa: F403
+from bot.texts.places import *  # noqa: F403
 
 SYSTEM_ERROR = (
     "抱歉，系统刚才出了点问题，没能自动处理这条消息。消息已经保存，工作人员会查看并跟进。"
@@ -188,7 +190,7 @@ BOUND_EARLIER = "\n您之前没留地址的工单 {numbers} 也按这个地址�
 BIND_NEEDS_ADDRESS = "请按“绑定 3栋2单元501”的格式告诉我们您家的地址。"
 
 NO_ORDERS = "您还没有报过事。有需要直接发消息给我们就行。"
-MORE_ORDERS = "\n（只列出最近 5 张，更早的工单有进展时也会通知您。）"
+MORE_ORDERS = "\n（只列出 {shown} 张，其余的工单有进展时也会通知您。）"
 ORDERS_HEADER = "您最近的工单："
 ORDER_NOT_FOUND = "没有找到您的工单 #{number}，请核对单号；发“查询”可以看您最近的工单。"
 CANCEL_WHICH = (
@@ -214,8 +216,6 @@ REPORT_UNKNOWN_BUILDING = (
     "写错了的话直接发正确的地址，比如“绑定 3栋2单元501”。）"
 )
 ALREADY_HANDLING = "这个问题已在 #{number} 中处理，有进展会通知您。"
-DETAIL_NOTED = "已把您说的情况补充到紧急工单 #{number}，负责的同志马上会收到。"
-HURRY_NOTED = "收到，已为您催办工单 #{number}，负责的同志马上会收到提醒。情况有变化请随时告诉我们。"
 REPORT_LIMIT = (
     "您这一小时已经报了好几件事，我们正在逐一处理，稍后再发新的事情吧。"
     "如果情况紧急，请直接说明，或拨打 110 / 119 / 120。"
@@ -236,9 +236,10 @@ PLACE_ASK_AGAIN = (
 )
 ESTATE_CHOICES = "您是哪个小区的？{options}？"
 ASK_ESTATE = "收到！{choices}回复小区名就行，我们马上派人。"
-BIND_NAME_ESTATE = "{question}\n请带上小区名再发一次，比如“绑定 青和居3栋2单元501”。"
 ASK_ESTATE_AGAIN = "没看出是哪个小区。"  # followed by ESTATE_CHOICES
-ESTATE_SKIPPED = "好的，先不分小区记下了，工作人员会跟您核实。\n"
+ESTATE_SKIPPED = (
+    "好的，先不分小区记下了，工作人员会跟您核实；知道是哪个小区的话，直接回复小区名就行。\n"
+)
 PENDING_ESTATE = "\n（您刚才说的事还在等小区名：“{summary}”。回复小区名就行。）"
 PENDING_STILL = "\n（您刚才说的事还在等地址：“{summary}”。回复地址，或回复“跳过”先不写。）"
 LAPSED_FILED = (
@@ -357,10 +358,10 @@ STATE_MERGED = "已合并"
 # --- timers: reminders, escalations, follow-up -----------------------------------------------
 TIMER_REMIND_ACCEPT = "提醒：工单 #{number}（{category}）{place}{summary}\n派给您已经{minutes}分钟了，还没有接单。回复“接单 {number}”接单，不归您管请回复“退单 {number} 原因”。"
 TIMER_HANDED_ON = "超时未接单，自动转派；"
-TIMER_ESCALATE_GRID = "催办：工单 #{number}（{category}）{place}{summary}\n居民报事已经{hours}，还没有人接单（{holder}）。请协调处理。"
-TIMER_ESCALATE_STAFF = "催办升级：工单 #{number}（{category}）{place}{summary}\n居民报事已经{hours}，仍然没有人接单，网格长已通知。请社区统一安排。"
+TIMER_ESCALATE_GRID = "催办：工单 #{number}（{category}）{place}{summary}\n{since}，还没有人接单（{holder}）。请协调处理。"
+TIMER_ESCALATE_STAFF = "催办升级：工单 #{number}（{category}）{place}{summary}\n{since}，仍然没有人接单，网格长已通知。请社区统一安排。"
 # the same, for an order whose place is not known: no grid leader could be told
-TIMER_ESCALATE_STAFF_NO_PLACE = "催办升级：工单 #{number}（{category}）{summary}\n居民报事已经{hours}，仍然没有人接单；居民没留地址，网格长收不到，请社区联系居民并统一安排。"
+TIMER_ESCALATE_STAFF_NO_PLACE = "催办升级：工单 #{number}（{category}）{summary}\n{since}，仍然没有人接单；居民没留地址，网格长收不到，请社区联系居民并统一安排。"
 TIMER_REMIND_RESOLVE = "提醒：工单 #{number}（{category}）{place}{summary}\n办理时限还剩{left}，到 {deadline} 截止。办完请回复“完成 {number}”。"
 TIMER_OVERDUE = "超时：工单 #{number}（{category}）{place}{summary}\n已超过办理时限（{deadline}），请尽快处理并回复进度。"
 TIMER_NOBODY = "暂无人接"

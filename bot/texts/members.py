@@ -86,7 +86,7 @@ NEXT_NOBODY = "暂时没有其他人可派，社区会统一安排"
 # --- an urgent order nobody has taken ---------------------------------------------------------
 MEMBER_CHASE_UNASSIGNED = (
     "【紧急】工单 #{number} 仍无人接单（{category}）：{place}{summary}\n"
-    "居民求助已经{hours}，还没有人接手。请立即回复“接单 {number}”认领，或直接联系居民。"
+    "{since}，还没有人接手。请立即回复“接单 {number}”认领，或直接联系居民。"
 )
 MEMBER_HURRIED = "居民催办：工单 #{number}（{category}）{place}{summary}\n居民刚才说：{text}"
 MEMBER_DETAIL = "紧急工单 #{number}（{category}）{place}{summary}\n居民补充情况：{text}"
@@ -95,3 +95,16 @@ RESIDENT_URGENT_WAITING = (
     "您的紧急求助 #{number} 暂时还没有人接手，我们正在加紧联系社区工作人员和街道值班人员。"
     "如果情况危急，请不要等待，直接拨打 110、119 或 120。"
 )
+
+# --- how long an order has waited, in the timers' reminders -----------------------------------
+SINCE_REPORT = "居民报事已经{hours}"
+SINCE_HELP = "居民求助已经{hours}"  # an urgent order nobody has taken
+SINCE_REOPEN = "工单重新打开已经{hours}"  # 重办: its clocks started again then
+
+# --- a finished order reopened (重办): the member who had completed it hears -------------------
+MEMBER_REOPENED = "重办：工单 #{number}（{category}）{place}{summary}\n您办结的这张工单，{why}，已重新打开。{then}"
+REOPENED_BY_RESIDENT = "居民反映问题还没有解决（评价 {score} 分{said}）"
+REOPENED_SAID = "，原话：“{comment}”"
+REOPENED_BY_OFFICE = "社区要求重办（{reason}）"
+REOPENED_THEN_OTHER = "现在由{who}接手处理；上次是怎么处理的，方便时请跟对方说一声。"
+REOPENED_THEN_NOBODY = "暂时没有派出去，社区会统一安排。"

@@ -12,7 +12,6 @@ from bot import texts
 from bot.clock import Clock
 from bot.config import Config
 from bot.orders import queries
-from bot.orders.wording import place_text
 from bot.outbox import enqueue
 from bot.outbox.templates import digest_fields
 from bot.roster.cache import RosterCache
@@ -53,7 +52,8 @@ async def digest_for(
         lines.append(texts.DIGEST_OPEN.format(open=len(rows), overdue=len(overdue)))
         for o in rows[:8]:
             flag = texts.OVERDUE_TAG if o.overdue_at is not None else ""
-            lines.append(f"#{o.id} {flag}{texts.STATUS_NAMES[o.status]} {place_text(o)}{o.summary}")
+            place = view.order_address(o)
+            lines.append(f"#{o.id} {flag}{texts.STATUS_NAMES[o.status]} {place}{o.summary}")
         if len(rows) > 8:
             lines.append(texts.DIGEST_MORE.format(more=len(rows) - 8))
     else:

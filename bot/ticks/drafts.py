@@ -106,16 +106,27 @@ async def _file_one(
         return 0
     orders = OrderService(session, clock, config, roster)
     message = Incoming(openid=openid, account="", msg_type="text", created_at=now, raw_xml="")
-    _, order = await file_waiting(orders, message, dict(data), Place(), clock, config, None)
+    # the estate was asked: the building is known, only which estate's is not (the estate's
+    # name sent alone later places it: handlers/places.py)
+    building, unit, room = data.get("place") or (None, None, None)
+    place = Place(building, unit, room)
+    _, order = await file_waiting(orders, message, dict(data), place, clock, config, None)
     if order is not None:
-        # the resident's next address is this order's place (handlers/questions.py)
-        state = {"order_id": order.id}
-        await conversation.remember(session, openid, ASK_PLACE_FOR, state, now, _ANSWER_TTL)
+        said = texts.LAPSED_FILED.format(summary=order.summary, number=order.id)
+        if building is None:
+            # the resident's next address is this order's place (handlers/questions.py)
+            state = {"order_id": order.id}
+            await conversation.remember(session, openid, ASK_PLACE_FOR, state, now, _ANSWER_TTL)
+        else:
+            names = " 还是 ".join(str(o.get("name")) for o in data.get("options") or [])
+            said = texts.LAPSED_FILED_ESTATE.format(
+                summary=order.summary, number=order.id, options=names
+            )
         await enqueue(
             session,
             purpose="order_update",
             recipient=openid,
-            text=texts.LAPSED_FILED.format(summary=order.summary, number=order.id),
+            text=said,
             template_fields=order_fields(
                 order.id,
                 CATEGORY_NAMES.get(order.category, order.category),

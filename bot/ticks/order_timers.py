@@ -25,7 +25,7 @@ from bot.clock import Clock, StoppedClock
 from bot.config import Config
 from bot.orders.service import OrderService
 from bot.orders.state import ROW_COLUMNS, OrderRow
-from bot.orders.timers import Due, plan
+from bot.orders.timers import Due
 from bot.outbox import queue_rows
 from bot.roster.cache import RosterCache
 from bot.storage.bulk import InsertRows, UpdateRows, write
@@ -144,7 +144,7 @@ async def _tick_in_one_transaction(
                 done: list[OrderRow] = []
                 for row in rows[first:last]:
                     order = OrderRow.read(row)
-                    due = plan(order, service.sla, now)[0]
+                    due = await service.due(order, now)  # the roster is read already
                     if Due.HAND_ON in due:
                         handed_on.append(order.id)
                         continue

@@ -52,3 +52,16 @@ def test_phone_forms(text: str, expected: list[str]) -> None:
 )
 def test_not_phones(text: str) -> None:
     assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        # a Hong Kong number is not a local 8526123 (found in w57's held-out fold)
+        ("租客唔交租 我喺香港 電話 852-6123-4567", []),
+        ("电话 87654321 3栋", ["87654321"]),
+        ("电话 6543-2100 谢谢", ["65432100"]),
+    ],
+)
+def test_a_local_number_is_not_cut_out_of_a_longer_one(text: str, phones: list[str]) -> None:
+    assert list(parse(text).phones) == phones

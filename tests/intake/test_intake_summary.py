@@ -135,3 +135,17 @@ def test_formal_openings_and_form_labels_are_dropped(text: str) -> None:
 )
 def test_punctuation_alone_has_no_summary(text: str) -> None:
     assert _summary(text) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "gist"),
+    [
+        # found from outside: the gist kept 对了 / 还有 and the cry, and dropped 师傅
+        ("对了，小区门口那个路灯也不亮", "小区门口那个路灯也不亮"),
+        ("还有，楼道里堆了好多杂物", "楼道里堆了好多杂物"),
+        ("水龙头还是滴水，师傅根本没来", "水龙头还是滴水，师傅根本没来"),
+        ("师傅，我家水管漏了", "我家水管漏了"),
+    ],
+)
+def test_the_gist_leaves_out_asides_but_keeps_who_did_not_come(text: str, gist: str) -> None:
+    assert parse(text).summary == gist

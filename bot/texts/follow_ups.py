@@ -1,0 +1,14 @@
+"""What a resident reads when they say more after a report: more about an emergency, that it
+is not one, "hurry up", or which home is on file. Part of bot.texts (re-exported there;
+import bot.texts)."""
+
+DETAIL_NOTED = "已把您说的情况补充到紧急工单 #{number}，负责的同志马上会收到。"
+EMERGENCY_CALMED = (
+    "明白了，工单 #{number} 已改为普通工单，不再按紧急情况处理；您的说明已转给负责的同志。"
+)
+EMERGENCY_CALMED_ASK_PLACE = "\n这件事在哪栋楼几单元几号？比如“3栋2单元501”，我们好派对的人去。"
+HURRY_NOTED = "收到，已为您催办工单 #{number}，负责的同志马上会收到提醒。情况有变化请随时告诉我们。"
+HOME_ON_FILE = "您登记的家庭地址是：{place}。不对的话发“绑定 新地址”修改，比如“绑定 3栋2单元501”。"
+HOME_NOT_ON_FILE = (
+    "您还没有登记家庭地址。发“绑定 3栋2单元501”这样的消息就能登记，以后报事不用再说地址。"
+)

@@ -1,0 +1,19 @@
+"""Which estate an address is in, on a street whose estates share building numbers, and a
+transfer across estates. Part of bot.texts (re-exported there; import bot.texts)."""
+
+# after an address whose estate the resident never said (3栋 in 青和居 and in 东亭)
+ESTATE_UNCONFIRMED = "（小区待确认）"
+# 绑定 3栋2单元501 where two estates have a 3栋: the answer may be the estate's name alone
+BIND_ASK_ESTATE = "{question}回复小区名就行。"
+# a bare 青和居 after a report was filed without its estate: the report is placed there
+ESTATE_PLACED = "好的，工单 #{number} 的地址补全了：{place}。这个小区负责的同志会跟进。"
+# 转派 to a member of another estate, by someone who is not staff
+MEMBER_REASSIGN_OTHER_ESTATE = (
+    "{name} 是{estate}的，工单 #{number} 在{here}，不能直接转过去。"
+    "确实派错了小区的，请联系社区干事或街道值班员转派。"
+)
+# the estate question lapsed: the report is filed at its building, its estate unconfirmed
+LAPSED_FILED_ESTATE = (
+    "您之前说的“{summary}”一直没等到小区名，我们已先登记为工单 #{number}，社区会联系您确认。"
+    "方便的话直接回复小区名（{options}）就行。"
+)
