@@ -27,9 +27,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.clock import FakeClock
 from bot.config import build_config
 from bot.observability import heap
-from bot.roster.apply import import_roster
+from bot.roster.apply import import_rosters
 from bot.roster.cache import RosterCache
-from bot.roster.files import read_roster
+from bot.roster.files.street import read_rosters
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.migrations import upgrade
 from bot.ticks.order_timers import order_timer_tick
@@ -45,7 +45,8 @@ ROUNDS = 5  # the tick is measured this many times (the same orders made due aga
 async def seed(url: str, total: int, due: int) -> None:
     engine = create_engine(url)
     await upgrade(engine)
-    await import_roster(engine, read_roster(ROOT / "bot" / "sandbox" / "demo_roster.yaml"))
+    # the demo roster is a street of several communities (bot/sandbox/demo_roster.yaml)
+    await import_rosters(engine, read_rosters(ROOT / "bot" / "sandbox" / "demo_roster.yaml"))
     table = cast(Table, Order.__table__)
     async with engine.begin() as conn:
         member_id = (await conn.execute(text("SELECT min(id) FROM members"))).scalar_one()

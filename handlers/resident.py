@@ -5,7 +5,6 @@ sit between them: a command is answered as usual while a question waits."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import timedelta
 
 from bot import texts
@@ -18,22 +17,25 @@ from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
-from bot.orders.duplicates import content_chars, things
-from bot.orders.lifecycle import OPEN_VALUES
+from bot.orders.duplicates import things
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterView
 from handlers import replies
+from handlers.follow_up import (
+    calm_emergency,
+    emergency_detail,
+    hurry_up,
+    note_on_open_order,
+    order_named,
+)
 from handlers.home import asks_home_on_file, home_on_file
 from handlers.locate import ask_bind, locate, place_named_estate
 from handlers.reports import (
-    ASK_PLACE_FOR,
     earlier_text,
-    in_public_place,
     parse_here,
     place_earlier_reports,
     report,
-    safety_lines,
 )
 from models.orders import Order
 
@@ -70,11 +72,15 @@ async def my_orders(message: Incoming, orders: OrderService, config: Config) -> 
     return said + texts.MORE_ORDERS.format(shown=limit) if len(found) > limit else said
 
 
-async def cancel_order(orders: OrderService, openid: str, number: int | None) -> str:
+async def cancel_order(
+    orders: OrderService, openid: str, number: int | None, text: str = ""
+) -> str:
     if number is None:
         open_orders = await queries.open_orders_of(orders.session, openid)
         if not open_orders:
             return texts.CANCEL_NOTHING
+        if len(open_orders) > 1 and text and (meant := order_named(text, open_orders)):
+            open_orders = [meant]  # 课堂那个事不用了，取消吧: the order it names
         if len(open_orders) > 1:
             listed = "\n".join(f"#{o.id} {o.summary}" for o in open_orders[:_SHOWN])
             return texts.CANCEL_WHICH.format(number=open_orders[0].id, orders=listed)
@@ -97,7 +103,7 @@ async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
             await conversation.forget(orders.session, message.openid)
             summary = str(pending.data.get("text") or "")[:20]
             return texts.PENDING_WITHDRAWN.format(summary=summary)
-    return await cancel_order(orders, message.openid, int(m.group(1)) if m else None)
+    return await cancel_order(orders, message.openid, int(m.group(1)) if m else None, args)
 
 
 async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text: str = "") -> str:
@@ -118,7 +124,20 @@ async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text
             return texts.UNKNOWN_BUILDING.format(building=a.building)
     elif view.buildings and a.building.upper() not in view.buildings:
         return texts.UNKNOWN_BUILDING.format(building=a.building)
+    if (kept := await _fuller_home(orders, openid, place)) is not None:
+        return texts.HOME_ALREADY_FULLER.format(place=view.address(kept))
     return await bind_place(orders, openid, place)
+
+
+async def _fuller_home(orders: OrderService, openid: str, place: Place) -> Place | None:
+    """The home on file when ``place`` is only part of it (东亭3栋2单元 from a resident whose
+    home is 东亭3栋2单元501): kept, not cut back to the stairwell."""
+    home = await residents.home_of(orders.session, openid)
+    if home is None or not home.room or place.room is not None or home.building != place.building:
+        return None
+    if place.unit not in (None, home.unit) or place.estate not in (None, home.estate_code):
+        return None
+    return Place(home.building, home.unit, home.room, home.estate_code, home.community_id)
 
 
 async def bind_place(orders: OrderService, openid: str, place: Place) -> str:
@@ -177,158 +196,8 @@ async def _reopen_not_fixed(message: Incoming, orders: OrderService, clock: Cloc
     if not done:
         return ""
     order = done[0]
-    await orders.rate(message.openid, order, 1, message.text)
+    await orders.reopen_not_fixed(message.openid, order, message.text)
     return texts.REOPENED_NOT_FIXED.format(number=order.id)
-
-
-# 能不能快点 水越来越多了, 怎么还没人来: the resident presses an order just sent, not a new one
-_HURRY = re.compile(
-    r"快点|快一点|快些|赶紧|抓紧|尽快|催一下|催催|怎么还没(?:人)?(?:来|到|修|处理)|还没(?:有)?人来"
-    r"|越来越(?:多|大|严重|厉害|响)"
-    # 我妈摔倒那个事到底有没有人管: asked of the order, not a new report
-    r"|有没有人管|没人管|没有人管|有人管吗|管不管|没人理|有没有人理|有人来吗|到底.{0,4}(?:管|来)"
-)
-_HURRY_WINDOW = timedelta(hours=24)
-_HURRY_MAX = 30  # characters: a longer message tells something new
-
-
-# the words of pressing itself, which say nothing of which order is meant
-_PRESSING_CHARS = frozenset(
-    "快点些赶紧抓尽催怎么还没人来到修处理回复能不有管到底事情那个什么时候都天啊"
-)
-
-
-def _words_in_common(text: str, order_text: str) -> int:
-    return len((content_chars(text) - _PRESSING_CHARS) & content_chars(order_text))
-
-
-async def _pressed_order(
-    openid: str, text: str, orders: OrderService, clock: Clock
-) -> Order | None:
-    """Which open order "hurry up" is about: the one naming the same thing (厨房灯到底什么时候
-    来修), else the one sharing its words (孩子课堂那个事能不能快点), else the latest of the
-    last day; None when it names a thing no open order has (门也坏了 快点: another thing)."""
-    still_open = await queries.open_orders_of(orders.session, openid)
-    if not still_open:
-        return None
-    named = things(text)
-    if named:
-        return next((o for o in still_open if not named.isdisjoint(things(o.text))), None)
-    best = max(still_open, key=lambda o: _words_in_common(text, o.text))
-    if _words_in_common(text, best.text) >= 2:
-        return best
-    latest = await queries.latest_since(orders.session, openid, clock.now() - _HURRY_WINDOW)
-    return latest if latest is not None and latest.status in OPEN_VALUES else None
-
-
-async def _hurry_up(
-    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
-) -> str:
-    """The resident's open order of the last day that a short "hurry up" is about: the
-    message is noted on it and whoever should act is told; "" when there is none. Said of
-    an emergency (还没人来啊 烟越来越大了), the emergency's numbers come first again; an
-    emergency of another kind is a report of its own."""
-    text = message.text.strip()
-    if len(text) > _HURRY_MAX or not _HURRY.search(text):
-        return ""
-    latest = await _pressed_order(message.openid, text, orders, clock)
-    if latest is None:
-        return ""
-    if parsed.urgent and (not latest.urgent or parsed.hazard not in (None, latest.hazard)):
-        return ""
-    await orders.hurry(latest, message.openid, text)
-    noted = texts.HURRY_NOTED.format(number=latest.id)
-    if parsed.urgent:
-        return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
-    return noted
-
-
-# 是的 流了很多血, 人还是没醒: more about the emergency just reported, not a new one
-_DETAIL_OPENING = re.compile(r"^(?:是的|是啊|对的|对|嗯|恩|还在|还是|现在|刚才|人|他|她|老人|孩子)")
-# 阀门关了 窗户打开了, 消防车来了 火灭了, 人送医院了: what has been done since, or how it ended
-_SINCE = re.compile(
-    r"关了|关掉了|打开了|开窗|出来了|灭了|扑灭|救出来|送医院|送走|拉走|接走|没事了|醒了|止住"
-    r"|(?:消防车|消防队|救护车|120|119|110|警察|民警|医生|物业|保安)(?:已经|也)?(?:来了|到了|走了)"
-)
-_DETAIL_MAX = 60  # characters: a longer message is read as a report of its own
-_DETAIL_WINDOW = timedelta(hours=2)  # while the emergency is still open
-
-
-def _same_place(parsed: ParseResult, order: Order) -> bool:
-    """The message names no place, or only parts that agree with the emergency's (302 for
-    an emergency at 4栋1单元302)."""
-    if parsed.address is None:
-        return True
-    given = (parsed.address.building, parsed.address.unit, parsed.address.room)
-    held = (order.building, order.unit, order.room)
-    return any(given) and all(g is None or g == h for g, h in zip(given, held, strict=True))
-
-
-async def _emergency_detail(
-    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
-) -> str:
-    """The resident's open emergency of the last two hours that this short message tells
-    more of (what is seen now, what was done, how it ended), with no other place of its own:
-    noted on it and pushed to whoever should act; "" when there is none, and the message is
-    read as usual."""
-    text = message.text.strip()
-    if in_public_place(text) or len(text) > _DETAIL_MAX:
-        return ""
-    if parsed.address is not None and parsed.address.building is not None:
-        return ""  # a building of its own: a report of its own (and no query for it)
-    if not (parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text) or _SINCE.search(text)):
-        return ""
-    since = clock.now() - _DETAIL_WINDOW
-    latest = await queries.latest_since(orders.session, message.openid, since)
-    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
-        return ""
-    if not _same_place(parsed, latest):
-        return ""
-    named = things(text)
-    if (
-        named
-        and named.isdisjoint(things(latest.text))
-        and not (parsed.danger or _SINCE.search(text))
-    ):
-        return ""  # 楼道灯也坏了: another thing, told calmly
-    await orders.hurry(latest, message.openid, text, detail=True)
-    noted = texts.DETAIL_NOTED.format(number=latest.id)
-    if parsed.urgent and not _SINCE.search(text):
-        # the advice is the emergency's own: 阀门关了 after a gas smell is not a flood
-        return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
-    return noted
-
-
-# 不是打架，是楼上装修; 没那么急; 看错了 不是着火: the emergency just reported is not one
-_CALM = re.compile(
-    r"^(?:其实|哦|噢|啊|呃|嗯|那个)?[，,\s]*(?:不是|没有|没)(?:在)?(?:打架|打人|着火|失火|火灾|冒烟|煤气|燃气|漏气|爆炸|急事|紧急)"
-    r"|(?:不是|没有?)(?:什么)?(?:紧急|急事|危险)|没那么急|不用那么急|不着急的|虚惊|搞错了|看错了|弄错了|误会了?"
-)
-
-
-async def _calm_emergency(
-    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
-) -> str:
-    """The resident's open emergency of the last two hours, said not to be one: made an
-    ordinary order, its holder told why; the place asked when it has none yet. "" when
-    there is none."""
-    text = message.text.strip()
-    if parsed.urgent or len(text) > _DETAIL_MAX or not _CALM.search(text):
-        return ""
-    latest = await queries.latest_since(
-        orders.session, message.openid, clock.now() - _DETAIL_WINDOW
-    )
-    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
-        return ""
-    await orders.calm(latest, message.openid, text)
-    reply = texts.EMERGENCY_CALMED.format(number=latest.id)
-    if not latest.building and not in_public_place(latest.text):
-        data = {"order_id": latest.id}
-        await conversation.remember(
-            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
-        )
-        reply += texts.EMERGENCY_CALMED_ASK_PLACE
-    return reply
 
 
 @reports.message(MsgType("text", "voice"), HasText())
@@ -351,7 +220,7 @@ async def on_text(
         return await home_on_file(message.openid, orders)
     if intent == "bind":
         return await bind_home(message.openid, parsed, orders, message.text)
-    calmed = await _calm_emergency(message, orders, clock, parsed)
+    calmed = await calm_emergency(message, orders, clock, parsed)
     if calmed:
         return calmed
     if intent in ("status", "order") and not parsed.urgent and _NOT_FIXED.search(text):
@@ -359,19 +228,24 @@ async def on_text(
         if reopened:
             return reopened
     if intent in ("status", "order"):
-        hurried = await _hurry_up(message, orders, clock, parsed)
+        hurried = await hurry_up(message, orders, clock, parsed)
         if hurried:
             return hurried
-        detail = await _emergency_detail(message, orders, clock, parsed)
+        detail = await emergency_detail(message, orders, clock, parsed)
         if detail:
             return detail
+        if noted := await note_on_open_order(message, orders, clock, parsed):
+            return noted
     if intent == "status":
         return await my_orders(message, orders, config)
     if intent == "cancel":
         m = _ORDER_NUMBER.search(text)
-        return await cancel_order(orders, message.openid, int(m.group(1)) if m else None)
+        number = int(m.group(1)) if m else None
+        return await cancel_order(orders, message.openid, number, text)
     if intent == "help":
         return texts.HELP
+    if intent == "chat" and (settled := await emergency_detail(message, orders, clock, parsed)):
+        return settled  # 人已经出来了，没事了，谢谢: how the emergency ended, for its holder
     if intent == "chat":
         kind = parsed.chat_kind or ("greeting" if _GREETING.match(text.strip()) else "unclear")
         if kind == "rating" and _LOW_VERDICT.match(halfwidth(text).strip()):

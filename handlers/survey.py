@@ -9,15 +9,18 @@ from typing import Any
 from bot import texts
 from bot.chat.filters import HasText, MsgType, halfwidth
 from bot.chat.router import Router
+from bot.intake import parse
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.duplicates import things
 from bot.orders.service import OrderService
+from handlers.rating_words import Worded, rating_in_words
 from models.orders import Order
 
 router = Router("survey")
 
 RATING_WINDOW = timedelta(days=14)
+RERATE_WINDOW = timedelta(hours=1)  # 想改分数请直接回复 1–5: after a rating, this long
 _RATING = re.compile(
     r"^\s*(?:#?\s*(?P<number>\d{1,12})(?:\s*[号:：,，]\s*|\s+))??"
     r"(?:(?P<digit>[1-5一二三四五])\s*(?P<unit>分|星)?"
@@ -104,22 +107,50 @@ def rating_with_comment(text: str) -> tuple[int | None, int, str] | None:
 
 class SurveyAnswer:
     """A rating while one or more of the resident's orders await a verdict; injects
-    ``score`` and ``waiting`` (the orders it may be about, newest first)."""
+    ``score``, ``comment`` and ``waiting`` (the orders it may be about, newest first).
+
+    Besides the strict forms, a score or a verdict in the resident's own words (马桶那个3分吧,
+    师傅挺好的就是来晚了，给4分吧, 不太满意) is a rating — of the waiting order whose thing it
+    names; naming a thing none of them is about, it is a report of its own (门锁坏了，很不满意)."""
 
     async def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
         found = rating_with_comment(message.text)
+        worded = None
         if found is None:
-            return False
+            worded = rating_in_words(message.text)
+            if worded is None:
+                return False
+            found = (None, worded.score, worded.said)
         number, score, comment = found
-        since = data["clock"].now() - RATING_WINDOW
-        waiting = await queries.awaiting_rating(data["session"], message.openid, since)
+        session, now = data["session"], data["clock"].now()
+        waiting = await queries.awaiting_rating(session, message.openid, now - RATING_WINDOW)
+        if not waiting:  # nothing to rate: a rating just given may be changed
+            waiting = await queries.rated_since(session, message.openid, now - RERATE_WINDOW)
         if number is not None:
             waiting = [o for o in waiting if o.id == number]
-        elif len(waiting) > 1 and (named := things(message.text)):
-            # 灯修好了，谢谢，5分 with the light and the tap both waiting: the light's
+        elif named := things(message.text):
             meant = [o for o in waiting if not named.isdisjoint(things(o.text))]
-            waiting = meant if len(meant) == 1 else waiting
+            if worded is not None:
+                waiting = meant  # none of them (门锁坏了，很不满意 with the tap waiting): a report
+            elif len(waiting) > 1 and len(meant) == 1:
+                waiting = (
+                    meant  # 灯修好了，谢谢，5分 with the light and the tap waiting: the light's
+                )
+        if waiting and worded is not None and not await _only_a_rating(message, data, worded):
+            return False
         return {"score": score, "comment": comment, "waiting": waiting} if waiting else False
+
+
+async def _only_a_rating(message: Incoming, data: dict[str, Any], worded: Worded) -> bool:
+    """Words read as a rating that may be something else are not one: an emergency (太慢了！
+    家里着火了) is a report; slowness alone (太慢了) while another order is still open may
+    press that one."""
+    parsed = parse(message.text, data["clock"].now(), zone=data["config"].tz)
+    if parsed.urgent:
+        return False
+    if worded.slow:
+        return not await queries.open_orders_of(data["session"], message.openid)
+    return True
 
 
 @router.message(MsgType("text", "voice"), HasText(), SurveyAnswer())
@@ -134,4 +165,4 @@ async def rate(
         return texts.RATE_LOW.format(number=order.id)
     if _RATING.match(halfwidth(message.text)) is None:  # said in words: the score taken, told
         return texts.RATED_FROM_WORDS.format(number=order.id, score=score)
-    return texts.RATED
+    return texts.RATED.format(number=order.id)

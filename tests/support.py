@@ -148,3 +148,24 @@ async def submit_together(
     outcomes = await asyncio.gather(*(processor.submit(m) for m in messages))
     assert all(o.stored for o in outcomes)
     return [o.reply.text or "" if o.reply else "" for o in outcomes]
+
+
+# --- the demo's clock ------------------------------------------------------------------------
+def demo_clock_in_the_day(data: Any) -> Any:
+    """Start a demo whose data directory is ``data`` at the next 10:00 in Shanghai, so a test
+    that fast-forwards through a non-urgent order's timers does not run into the night (its
+    reminders wait for the morning, sla.quiet_hours) whenever the suite runs. The offset."""
+    import json
+    from datetime import UTC, datetime, time, timedelta
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from bot.sandbox.demo import CLOCK_FILE
+
+    now = datetime.now(UTC)
+    local = now.astimezone(ZoneInfo("Asia/Shanghai"))
+    ten = datetime.combine(local.date(), time(10), local.tzinfo)
+    offset = (ten if ten > local else ten + timedelta(days=1)) - local
+    Path(data).mkdir(parents=True, exist_ok=True)
+    (Path(data) / CLOCK_FILE).write_text(json.dumps({"offset": offset.total_seconds()}))
+    return offset

@@ -53,6 +53,8 @@ async def test_still_broken_reopens_the_finished_order(
     reply = await world.chat.say(RESIDENT, again)
     assert f"#{n} 已重新打开" in reply
     assert await orders_count(world) == 2
+    # found from outside: saying it is not fixed recorded a rating of 1 nobody gave
+    assert (await world.chat.order(n)).rating is None
     assert (await world.chat.order(other)).status == "resolved"
 
 

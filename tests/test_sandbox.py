@@ -18,7 +18,7 @@ from bot.sandbox.demo import build_demo_app, demo_config
 from bot.sandbox.fast_forward import DemoClock
 from bot.sandbox.favicon import ICON
 from bot.sandbox.transcript import Transcript
-from tests.support import free_port, make_config
+from tests.support import demo_clock_in_the_day, free_port, make_config
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ZHANG, WU, CHEN = "o_resident_zhang", "o_member_wujianhua", "o_member_chenxiuying"
@@ -89,9 +89,10 @@ async def test_a_restarted_demo_replays_the_chats_and_keeps_its_clock(
 async def test_fast_forward_shows_the_reminder_hand_on_and_escalation_in_order(
     aiohttp_client: ClientFactory, tmp_path: Path
 ) -> None:
+    offset = demo_clock_in_the_day(tmp_path)  # not into the night, when reminders wait
     client = await demo(aiohttp_client, tmp_path)
     await say(client, ZHANG, "1栋2单元501厨房水管漏水了")
-    start = datetime.now(UTC)
+    start = datetime.now(UTC) + offset
     answer = await forward(client, "1h")
     assert datetime.fromisoformat(answer["clock"]) - start >= timedelta(minutes=59)
     await forward(client, "1h")

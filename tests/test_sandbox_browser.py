@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import child_env, free_port, wait_http
+from tests.support import child_env, demo_clock_in_the_day, free_port, wait_http
 
 # starts processes (or a browser): not part of the fast inner loop
 pytestmark = pytest.mark.slow
@@ -27,6 +27,7 @@ def demo_url(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     env = child_env()
     log = tmp_path / "demo.log"
+    demo_clock_in_the_day(tmp_path / "data")  # the walkthrough's reminders are not held
     # --no-seed: the walkthrough's first order is #1 (no month of console samples before it)
     command = [sys.executable, "-m", "bot.cli", "demo", "--port", str(port), "--no-seed"]
     with (

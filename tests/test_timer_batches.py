@@ -27,7 +27,9 @@ from models.orders import Order, OrderEvent
 from models.outbox import OutboxMessage
 from tests.support import make_config, seed_roster
 
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+# Monday noon in Shanghai: every kind falls due in the day (a non-urgent order's timers
+# ping nobody at night, sla.quiet_hours)
+NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
 M, H, D = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 
@@ -186,7 +188,7 @@ async def test_every_kind_of_timer_once_across_batches(desk: Desk, batch: int) -
             assert o.next_timer_at == o.created_at + 3 * D * 0.8, where
     remind = next(p for p in pushes if "remind-resolve" in p.dedupe_key)
     assert (
-        "12小时" in remind.payload["text"] and "11月23日 22:00" in remind.payload["text"]
+        "12小时" in remind.payload["text"] and "11月24日 00:00" in remind.payload["text"]
     )  # Shanghai time
     assert remind.payload["template"]["fields"]["thing3"].startswith("1栋1单元")
     # and a second tick finds nothing left to do

@@ -86,7 +86,9 @@ async def _done_and_reopened(world: World, after: timedelta) -> int:
 
 
 async def test_a_reopened_order_is_timed_from_the_reopen(world: World) -> None:
-    reopened = timedelta(days=2, hours=20)  # the first 3-day limit ends 4 h later
+    # Wednesday 17:00 (the night would hold a non-urgent order's pushes): the first 3-day
+    # limit ends 16 h later
+    reopened = timedelta(days=2, hours=8)
     n = await _done_and_reopened(world, reopened)
     order = await world.chat.order(n)
     assert order.status == "assigned" and order.escalation_level == 0
@@ -105,7 +107,7 @@ async def test_a_reopened_order_is_timed_from_the_reopen(world: World) -> None:
     holder = (await world.chat.order(n)).assignee_id
     assert holder is not None
     # the first limit passes: not overdue; three days after the reopen it is
-    await world.at(reopened + timedelta(hours=5))
+    await world.at(reopened + timedelta(hours=17))
     assert (await world.chat.order(n)).overdue_at is None
     await world.at(reopened + timedelta(days=3, minutes=1))
     order = await world.chat.order(n)

@@ -61,7 +61,8 @@ class Processes:
                     "         templates: {reminder: TPL_REMIND}}",
                     f"database: {{url: '{self.db_url}'}}",
                     "scheduler: {tick: 200ms}",
-                    "sla: {accept_within: 30m}",
+                    # on the real clock: the night (sla.quiet_hours) would hold the reminders
+                    "sla: {accept_within: 30m, quiet_hours: off}",
                 ]
             ),
             encoding="utf-8",

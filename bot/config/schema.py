@@ -23,7 +23,7 @@ from bot.config.fields import (
     text,
     whole,
 )
-from bot.config.working_time import dates, day_names, hours
+from bot.config.working_time import dates, day_names, hours, quiet
 
 MODES = ("plain", "compatible", "safe")
 TEMPLATE_PURPOSES = ("order_assigned", "order_update", "reminder", "survey", "broadcast")
@@ -130,6 +130,9 @@ class SlaConfig:
     survey_timeout: timedelta = setting(timedelta(days=3), duration)  # then closed unrated
     # Non-urgent timers count working time only, when working_hours is set.
     working_hours: tuple[time, time] | None = setting(None, hours)
+    # The night (local): non-urgent timers ping nobody then; their accept and escalation
+    # windows do not run, other pushes wait for the morning. null: none. Urgent: never held.
+    quiet_hours: tuple[time, time] | None = setting((time(22), time(7)), quiet)
     workdays: frozenset[int] = setting(frozenset(range(5)), day_names)
     # "mainland": the State Council's public holidays and make-up workdays, under the
     # operator's own holidays / extra_workdays; "none": only the operator's.

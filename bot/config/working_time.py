@@ -6,7 +6,7 @@ from datetime import date, time
 from typing import Any
 
 from bot.config.fields import ConfigError
-from bot.orders.calendar import DAY_NAMES, parse_dates, parse_hours
+from bot.orders.calendar import DAY_NAMES, parse_dates, parse_hours, parse_quiet
 
 
 def hours(value: Any, key: str) -> tuple[time, time] | None:
@@ -14,6 +14,16 @@ def hours(value: Any, key: str) -> tuple[time, time] | None:
         return None
     try:
         return parse_hours(value)
+    except ValueError as exc:
+        raise ConfigError(f"{key}: {exc}") from None
+
+
+def quiet(value: Any, key: str) -> tuple[time, time] | None:
+    """The night, like ``22:00-07:00``; null, empty or ``off``: no quiet hours."""
+    if not value or str(value).strip().lower() in ("off", "none"):
+        return None
+    try:
+        return parse_quiet(value)
     except ValueError as exc:
         raise ConfigError(f"{key}: {exc}") from None
 

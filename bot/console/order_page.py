@@ -62,7 +62,9 @@ def _sla(request: web.Request, order: Order) -> dict[str, str]:
     tz = config.tz
     accept = None
     if order.status == Status.ASSIGNED.value and order.assigned_at is not None:
-        accept = sla.after(order.assigned_at, sla.accept_window(order.urgent), order.urgent)
+        # as the timers count it: a non-urgent order's night (sla.quiet_hours) does not count
+        window = sla.wait(order.assigned_at, sla.accept_window(order.urgent), order.urgent)
+        accept = sla.held(window, order.urgent)
     resolve = resolve_deadline(order, sla) if order.status in OPEN_VALUES else None
     return {
         "accept_by": local(accept, tz),

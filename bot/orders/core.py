@@ -33,7 +33,7 @@ from bot.orders.audience import grid_of
 from bot.orders.dispatch import Decision, Place, complained_about, decide
 from bot.orders.lifecycle import Action, Change, Refusal, Status
 from bot.orders.notices import FOLLOWER_KINDS, Notices
-from bot.orders.permissions import may_act
+from bot.orders.permissions import accept_first, may_act
 from bot.orders.sla import sla_of
 from bot.orders.state import FreshOrder, OrderFacts, write
 from bot.orders.timers import Sla, plan
@@ -243,18 +243,14 @@ class OrderCore:
         mine = order.assignee_id == member.id  # staff may hand it to another community's member
         if not (mine or same_community(view, member, order.community_id)):
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
-        place = place_of(order)
-        allowed = may_act(
-            card(member),
-            action,
-            is_assignee=order.assignee_id == member.id,
-            place=place,
-            category=order.category,
-            grid=grid_of(view.index_for(order.community_id), place),
-        )
-        if not allowed:
-            raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
-        return order
+        place, who, what = place_of(order), card(member), order.category
+        grid = grid_of(view.index_for(order.community_id), place)
+        if may_act(who, action, is_assignee=mine, place=place, category=what, grid=grid):
+            return order
+        # 完成 N before anyone took it, by someone who may take it: 接单 N first
+        if accept_first(who, action, order.status, place=place, category=what, grid=grid):
+            raise refused(Refusal("not_accepted", order.status), order.id)
+        raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
 
     async def _open_counts(
         self, view: RosterView, keys: set[str], community: Iterable[str]

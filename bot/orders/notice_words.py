@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot import texts
@@ -24,6 +24,11 @@ class Say:
     state: str  # the template's state field
     text: Callable[[Context], str]
     key: Callable[[Context], str]
+    # what the template's one free field (thing5) carries when there is nothing to answer —
+    # the resident's own words — and a state that depends on the notice; outside WeChat's
+    # 48-hour window the template is all the member reads
+    remark: Callable[[Context], str] | None = None
+    state_of: Callable[[Context], str] | None = None
 
 
 @dataclass(slots=True)
@@ -169,7 +174,11 @@ SAY: dict[Tell, Say] = {
     Tell.REOPEN_FYI: Say(
         "reminder",
         texts.STATE_CHASED,
-        lambda c: texts.REOPEN_GRID_FYI.format(**c.common, score=c.notice.data["score"]),
+        lambda c: (
+            texts.REOPEN_GRID_FYI.format(**c.common, score=c.notice.data["score"])
+            if "score" in c.notice.data  # a low rating; else said not fixed, with no rating
+            else texts.REOPEN_GRID_FYI_NOT_FIXED.format(**c.common, said=c.notice.data["said"])
+        ),
         lambda c: f"order:{c.n}:v{c.version}:reopen-fyi:{c.to_key}",
     ),
     Tell.REOPENED: Say(
@@ -181,7 +190,9 @@ SAY: dict[Tell, Say] = {
     Tell.REMIND_ACCEPT: Say(
         "reminder",
         texts.STATE_REMIND_ACCEPT,
-        lambda c: texts.TIMER_REMIND_ACCEPT.format(**c.common, minutes=c.notice.data["minutes"]),
+        lambda c: texts.TIMER_REMIND_ACCEPT.format(
+            **c.common, waited=span(timedelta(minutes=c.notice.data["minutes"]))
+        ),
         lambda c: f"order:{c.n}:remind-accept:{stamp(c.order.assigned_at)}",
     ),
     Tell.ESCALATE_GRID: Say(
@@ -282,12 +293,24 @@ SAY: dict[Tell, Say] = {
         "reminder",
         texts.STATE_CHASED,
         lambda c: (
-            texts.MEMBER_DETAIL if c.notice.data.get("detail") else texts.MEMBER_HURRIED
+            texts.MEMBER_CALMED
+            if c.notice.data.get("calmed")
+            else (texts.MEMBER_DETAIL if c.order.urgent else texts.MEMBER_NOTE)
+            if c.notice.data.get("detail")
+            else texts.MEMBER_HURRIED
         ).format(**c.common, text=c.notice.data["text"]),
         lambda c: (
             f"order:{c.n}:detail:{c.notice.data['at'].timestamp():.0f}:{c.to_key}"
             if c.notice.data.get("detail")
             else f"order:{c.n}:hurry:{int(c.notice.data['at'].timestamp() // 900)}:{c.to_key}"
+        ),
+        remark=lambda c: c.notice.data["text"],
+        state_of=lambda c: (
+            texts.STATE_CALMED
+            if c.notice.data.get("calmed")
+            else texts.STATE_DETAIL
+            if c.notice.data.get("detail")
+            else texts.STATE_CHASED
         ),
     ),
     Tell.SURVEY: Say(

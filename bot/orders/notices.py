@@ -130,12 +130,14 @@ class Notices:
         said = sorted(said, key=lambda sc: _PRIORITY.get(sc[0].purpose, 9))
         say, first = said[0]
         what = (first.common["place"] + order.summary).strip()
-        state = say.state
+        state = say.state if say.state_of is None else say.state_of(first)
         hint = None
         if say.purpose == "order_assigned" and first.notice.kind != Tell.URGENT_FYI:
             state = texts.STATE_URGENT_TO_ACCEPT if order.urgent else state
         if any(c.notice.kind in _TO_ACCEPT for _, c in said):
             hint = texts.ACCEPT_HINT.format(number=order.id)
+        elif say.remark is not None:  # the resident's words: a template would lose them
+            hint = say.remark(first)
         keys = [s.key(c) for s, c in said]
         key = keys[0] if len(keys) == 1 else f"{keys[0]}+{_digest('|'.join(keys))}"
         params: dict[str, Any] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.orders.dispatch import MemberCard, Place
-from bot.orders.lifecycle import Action
+from bot.orders.lifecycle import Action, Status
 
 
 def in_scope(member: MemberCard, place: Place, category: str | None, grid: str | None) -> bool:
@@ -35,6 +35,29 @@ def may_act(
         return True
     # Someone else responsible for the same place may step in and take an unaccepted order.
     return action == Action.ACCEPT and in_scope(member, place, category, grid)
+
+
+_NEEDS_A_HOLDER = frozenset({Action.PROGRESS, Action.RESOLVE, Action.ESCALATE})
+_UNTAKEN = frozenset({Status.RECEIVED, Status.ASSIGNED})
+
+
+def accept_first(
+    member: MemberCard,
+    action: Action,
+    status: str,
+    *,
+    place: Place,
+    category: str | None,
+    grid: str | None,
+) -> bool:
+    """``action`` (进度, 完成, 吹哨) needs the order accepted, nobody has accepted it yet, and
+    the member may take it (接单): they are told to accept it first. Whoever may not take it
+    hears that there is no such order, so no one learns of orders outside their scope."""
+    if action not in _NEEDS_A_HOLDER or status not in _UNTAKEN:
+        return False
+    return may_act(
+        member, Action.ACCEPT, is_assignee=False, place=place, category=category, grid=grid
+    )
 
 
 def estates_of(member: MemberCard, grid_of_building: dict[str, str]) -> set[str]:

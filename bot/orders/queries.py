@@ -67,6 +67,23 @@ async def awaiting_rating(session: AsyncSession, openid: str, since: datetime) -
     return list(rows.scalars())
 
 
+async def rated_since(session: AsyncSession, openid: str, since: datetime) -> list[Order]:
+    """The resident's orders closed by their rating after ``since``, newest first: a score
+    sent soon after may change it."""
+    rows = await session.execute(
+        select(Order)
+        .where(
+            Order.resident_openid == openid,
+            Order.status == Status.CLOSED.value,
+            Order.rating.is_not(None),
+            Order.closed_at >= since,
+        )
+        .order_by(Order.closed_at.desc())
+        .limit(10)
+    )
+    return list(rows.scalars())
+
+
 async def latest_since(session: AsyncSession, openid: str, since: datetime) -> Order | None:
     """The resident's newest order created after ``since`` (a photo or a place joins it)."""
     return (

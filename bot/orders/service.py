@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from bot import texts
-from bot.orders import batch, queries, transfers
+from bot.orders import batch, queries, transfers, verdicts
 from bot.orders import lifecycle as lc
 from bot.orders.audience import grid_leader, staff
 from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
@@ -210,7 +210,10 @@ class OrderService(OrderCore):
         ordinary order — no more emergency chasing — and whoever was told hears why."""
         told = lc.hurry(order, text, self.clock.now(), detail=True)
         note = texts.HISTORY_CALMED.format(text=text[:60])
-        change = Change({**told.values, "urgent": False}, (lc.History("calm", note),), told.notices)
+        said = tuple(
+            lc.Notice(n.kind, n.to, {**n.data, "calmed": True}, n.skip) for n in told.notices
+        )
+        change = Change({**told.values, "urgent": False}, (lc.History("calm", note),), said)
         await self.apply(order, change, f"resident:{openid}")
 
     async def over_hourly_limit(self, openid: str) -> bool:
@@ -253,6 +256,9 @@ class OrderService(OrderCore):
         when it reopened the order (a low score)."""
         now = self.clock.now()
         actor = f"resident:{openid}"
+        if score > 2 and order.status == lc.Status.CLOSED.value:  # changed soon after: rerated
+            await self.apply(order, verdicts.rerate(order, score, now, comment), actor)
+            return False
         if score > 2:
             self._require(Action.CLOSE, order)
             await self.apply(order, lc.rate_and_close(order, score, now, comment), actor)
@@ -270,6 +276,26 @@ class OrderService(OrderCore):
             after=low.notices,
         )
         return True
+
+    async def reopen_not_fixed(self, openid: str, order: Order, said: str) -> Member | None:
+        """The resident says their finished order is not done (还是漏, 师傅根本没来): it is
+        done again (重办) like a low rating, but no rating is recorded — they gave none (one
+        given before is withdrawn). Their words are on its history and told to whoever has it
+        now, whoever had completed it and the grid leader; returns who has it now."""
+        if order.resident_openid != openid:
+            raise Refused(texts.ORDER_NOT_FOUND.format(number=order.id))
+        self._require(Action.REOPEN, order)
+        step = verdicts.not_fixed(order, said, self.clock.now())
+        words = said.strip()[: verdicts.SAID_MAX]
+        return await self.reopen_to_next(
+            order,
+            f"resident:{openid}",
+            prefix=texts.HISTORY_NOT_FIXED_REOPENED,
+            first=Change(step.values, step.history),
+            why=texts.NOT_FIXED_WHY.format(said=words),
+            told=texts.REOPENED_NOT_FIXED_BY_RESIDENT.format(said=words),
+            after=step.notices,
+        )
 
     async def reopen_to_next(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import Config
-from bot.orders.calendar import WorkCalendar
+from bot.orders.calendar import QuietHours, WorkCalendar
 from bot.orders.timers import Sla
 
 _BUILT: dict[int, tuple[Config, Sla]] = {}
@@ -42,4 +42,7 @@ def _build(config: Config) -> Sla:
             holidays=c.holidays,
             extra_workdays=c.extra_workdays,
         ),
+        quiet=None
+        if c.quiet_hours is None
+        else QuietHours(tz=config.tz, begins=c.quiet_hours[0], ends=c.quiet_hours[1]),
     )

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot import texts
-from bot.orders.calendar import WorkCalendar
+from bot.orders.calendar import QuietHours, WorkCalendar
 from bot.orders.lifecycle import (
     ACTIVE,
     GRID_LEADER,
@@ -62,6 +62,8 @@ class Sla:
     # The longest gap between two chases of an urgent order nobody holds (the gaps double
     # from one escalation window up to this).
     chase_cap: timedelta = timedelta(hours=4)
+    # The night (sla.quiet_hours): a non-urgent order's timers ping nobody then.
+    quiet: QuietHours | None = None
 
     def accept_window(self, urgent: bool) -> timedelta:
         if urgent and self.accept_urgent is not None:
@@ -77,6 +79,20 @@ class Sla:
         if self.calendar is None or urgent:
             return start + delta
         return self.calendar.add(start, delta)
+
+    def wait(self, start: datetime, delta: timedelta, urgent: bool) -> datetime:
+        """When a non-urgent order's time to be accepted (or escalated) is up: working time
+        when it is configured, else day time — the night does not count, so the people in
+        the chain get the morning to answer an order written at 23:00."""
+        if urgent or self.calendar is not None or self.quiet is None:
+            return self.after(start, delta, urgent)
+        return self.quiet.add(start, delta)
+
+    def held(self, when: datetime, urgent: bool) -> datetime:
+        """When a push due at ``when`` goes out: a non-urgent one waits for the morning."""
+        if urgent or self.quiet is None:
+            return when
+        return self.quiet.wake(when)
 
 
 _KNOWN = frozenset(Status)
@@ -122,44 +138,38 @@ def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetim
     urgent = state.urgent
     unaccepted = status in _UNACCEPTED
     start = started(state)
+
+    def wait(since: datetime, delta: timedelta) -> datetime:  # the night does not count
+        return sla.held(sla.wait(since, delta, urgent), urgent)
+
     if status == Status.ASSIGNED and state.assigned_at is not None:
-        hand_on = sla.after(state.assigned_at, 2 * sla.accept_window(urgent), urgent)
+        hand_on = wait(state.assigned_at, 2 * sla.accept_window(urgent))
         if hand_on <= now:
             due.append(Due.HAND_ON)  # after downtime a late reminder would only add noise
         else:
             upcoming.append(hand_on)
             if state.accept_reminded_at is None:
-                check(
-                    sla.after(state.assigned_at, sla.accept_window(urgent), urgent),
-                    Due.REMIND_ACCEPT,
-                )
+                check(wait(state.assigned_at, sla.accept_window(urgent)), Due.REMIND_ACCEPT)
     if unaccepted:
         if state.escalation_level < 1:
-            check(
-                sla.after(start, sla.escalate_window(urgent), urgent),
-                Due.ESCALATE_GRID,
-            )
+            check(wait(start, sla.escalate_window(urgent)), Due.ESCALATE_GRID)
         if state.escalation_level < 2:
-            check(
-                sla.after(start, 2 * sla.escalate_window(urgent), urgent),
-                Due.ESCALATE_STAFF,
-            )
+            check(wait(start, 2 * sla.escalate_window(urgent)), Due.ESCALATE_STAFF)
     if (chase := _chase_at(state, sla)) is not None:
         check(chase, Due.CHASE_UNASSIGNED)
-    if status in _RUNNING:
-        deadline = resolve_deadline(state, sla)
-        window = _window(state, sla)
-        if state.overdue_at is None:
-            if deadline <= now:
-                due.append(Due.OVERDUE)
-            else:
-                upcoming.append(deadline)
-                if state.resolve_reminded_at is None:
-                    remind_at = sla.after(start, window * (1 - sla.remind_share), urgent)
-                    check(remind_at, Due.REMIND_RESOLVE)
+    if status in _RUNNING and state.overdue_at is None:
+        # the deadline itself is not moved by the night; telling of it waits for the morning
+        overdue = sla.held(resolve_deadline(state, sla), urgent)
+        if overdue <= now:
+            due.append(Due.OVERDUE)
+        else:
+            upcoming.append(overdue)
+            if state.resolve_reminded_at is None:
+                remind_at = sla.after(start, _window(state, sla) * (1 - sla.remind_share), urgent)
+                check(sla.held(remind_at, urgent), Due.REMIND_RESOLVE)
     if status == Status.RESOLVED and state.resolved_at is not None:
         if state.survey_sent_at is None:
-            check(state.resolved_at + sla.survey_after, Due.SURVEY)
+            check(sla.held(state.resolved_at + sla.survey_after, urgent), Due.SURVEY)
         else:
             check(state.survey_sent_at + sla.survey_timeout, Due.CLOSE_UNRATED)
     return due, min(upcoming) if upcoming else None

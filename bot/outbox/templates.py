@@ -2,17 +2,22 @@
 
 Template messages are configured per purpose (``wechat.templates``); their field keys are the
 ones the templates chosen in the WeChat console use. Every key the code fills is here.
-Fields hold at most 20 characters; the client cuts longer ones.
+WeChat's rules: a ``thing`` field holds at most 20 characters (the client cuts longer ones with
+an ellipsis), a ``phrase`` at most 5 Chinese characters (the states in bot/texts/history.py
+keep to it), a ``character_string`` at most 32 letters, digits or signs.
 """
 
 from __future__ import annotations
+
+from bot.wechat.api import truncate_field
 
 
 def order_fields(
     number: int, category: str, what: str, state: str, *, hint: str | None = None
 ) -> dict[str, object]:
-    """An order's number, category, place and summary, and where it stands; ``hint`` says
-    how to answer (a member's new order: 回复接单N), since templates have no free remark."""
+    """An order's number, category, place and summary, and where it stands; ``hint`` fills
+    the one free field (thing5): how to answer (a member's new order: 回复接单N), or the
+    resident's own words (居民补充, 催办), cut to the field's 20 characters."""
     fields: dict[str, object] = {
         "character_string1": f"#{number}",
         "thing2": category,
@@ -20,7 +25,7 @@ def order_fields(
         "phrase4": state,
     }
     if hint:
-        fields["thing5"] = hint
+        fields["thing5"] = truncate_field(hint)
     return fields
 
 

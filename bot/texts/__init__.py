@@ -271,10 +271,8 @@ INVITE_PUSH = (
     "请在 {hours} 小时内打开下面的链接设置密码，链接只能用一次：\n{link}\n"
     "如果不是您本人申请，请不要打开，也不要转发。"
 )
-RATED = "谢谢您的评价！"
-RATED_FROM_WORDS = (
-    "谢谢您的评价！工单 #{number} 已记为 {score} 分（满意）。想改分数请直接回复 1–5。"
-)
+RATED = "谢谢您对工单 #{number} 的评价！"
+RATED_FROM_WORDS = "谢谢您对工单 #{number} 的评价！已记为 {score} 分，想改分数请直接回复 1–5。"
 RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新打开，会重新安排人处理，网格长也会跟进。"
 
 STATUS_NAMES = {
@@ -356,7 +354,7 @@ CONSOLE_MERGE_TARGET = "不能并入工单 #{number}：它不存在、已结束�
 STATE_MERGED = "已合并"
 
 # --- timers: reminders, escalations, follow-up -----------------------------------------------
-TIMER_REMIND_ACCEPT = "提醒：工单 #{number}（{category}）{place}{summary}\n派给您已经{minutes}分钟了，还没有接单。回复“接单 {number}”接单，不归您管请回复“退单 {number} 原因”。"
+TIMER_REMIND_ACCEPT = "提醒：工单 #{number}（{category}）{place}{summary}\n派给您已经{waited}了，还没有接单。回复“接单 {number}”接单，不归您管请回复“退单 {number} 原因”。"
 TIMER_HANDED_ON = "超时未接单，自动转派；"
 TIMER_ESCALATE_GRID = "催办：工单 #{number}（{category}）{place}{summary}\n{since}，还没有人接单（{holder}）。请协调处理。"
 TIMER_ESCALATE_STAFF = "催办升级：工单 #{number}（{category}）{place}{summary}\n{since}，仍然没有人接单，网格长已通知。请社区统一安排。"

@@ -28,6 +28,9 @@ STATE_CHASED = "催办"
 STATE_NEAR_DEADLINE = "临近时限"
 STATE_OVERDUE = "已超时"
 STATE_RATE = "请评价"
+# WeChat's phrase field takes at most 5 Chinese characters (every state here keeps to it)
+STATE_DETAIL = "居民补充"  # the resident told more of an open order
+STATE_CALMED = "改为普通单"  # ... or said it is not an emergency
 
 # --- the order's history, as staff read it on the order page ------------------------------------
 HISTORY_RECEIVED = "受理：居民报事"
@@ -41,6 +44,9 @@ HISTORY_RATED_LOW = "评价 {score} 分：不满意"
 HISTORY_RATED = "评价 {score} 分"
 HISTORY_RATING_COMMENT = "，居民说：“{comment}”"
 HISTORY_REOPENED = "居民不满意，重办；"
+HISTORY_NOT_FIXED = "居民反映问题还没有解决：“{said}”"
+HISTORY_NOT_FIXED_REOPENED = "居民反映没有解决，重办；"
+HISTORY_RERATED = "居民改评为 {score} 分"
 HISTORY_ASSIGNED = "派给 {name}：{why}"
 HISTORY_NOBODY = "暂时没有可以派单的人，已通知社区工作人员安排"
 HISTORY_SKIPPED = "（跳过：{names}）"

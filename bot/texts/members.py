@@ -90,6 +90,8 @@ MEMBER_CHASE_UNASSIGNED = (
 )
 MEMBER_HURRIED = "居民催办：工单 #{number}（{category}）{place}{summary}\n居民刚才说：{text}"
 MEMBER_DETAIL = "紧急工单 #{number}（{category}）{place}{summary}\n居民补充情况：{text}"
+# a word about an ordinary order (我妈说下午三点以后在家, 买菜那个事 谁去)
+MEMBER_NOTE = "工单 #{number}（{category}）{place}{summary}\n居民补充：{text}"
 MEMBER_URGENT_TAKEN = "紧急工单 #{number} 已由{who}接单，您无需再处理。"
 RESIDENT_URGENT_WAITING = (
     "您的紧急求助 #{number} 暂时还没有人接手，我们正在加紧联系社区工作人员和街道值班人员。"
@@ -105,6 +107,20 @@ SINCE_REOPEN = "工单重新打开已经{hours}"  # 重办: its clocks started a
 MEMBER_REOPENED = "重办：工单 #{number}（{category}）{place}{summary}\n您办结的这张工单，{why}，已重新打开。{then}"
 REOPENED_BY_RESIDENT = "居民反映问题还没有解决（评价 {score} 分{said}）"
 REOPENED_SAID = "，原话：“{comment}”"
+# said not fixed (没修好, 师傅根本没来) without a rating: to whoever has it now, whoever had
+# completed it, and the grid leader
+NOT_FIXED_WHY = "居民反映问题还没有解决，原话：“{said}”，重办"
+REOPENED_NOT_FIXED_BY_RESIDENT = "居民反映问题还没有解决（原话：“{said}”）"
+REOPEN_GRID_FYI_NOT_FIXED = (
+    "重办：工单 #{number}（{category}）{place}{summary}\n"
+    "居民反映问题还没有解决：“{said}”。已重新派出，请跟进。"
+)
 REOPENED_BY_OFFICE = "社区要求重办（{reason}）"
 REOPENED_THEN_OTHER = "现在由{who}接手处理；上次是怎么处理的，方便时请跟对方说一声。"
 REOPENED_THEN_NOBODY = "暂时没有派出去，社区会统一安排。"
+
+# --- an emergency the resident says is not one (不是打架，是楼上装修): its people hear so ----------
+MEMBER_CALMED = (
+    "工单 #{number}（{category}）{place}{summary}\n"
+    "居民说明不是紧急情况，已改为普通工单，不再按紧急处理。居民原话：{text}"
+)

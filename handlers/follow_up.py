@@ -1,0 +1,234 @@
+"""What a resident says next about an order already open: "hurry up" (pressed on the order
+it names), more about an emergency (joined to it), that an emergency is not one (made an
+ordinary order), or a short word about an open order (noted on it). Each returns "" when the
+message is not that, and it is read as usual (handlers/resident.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+from bot import texts
+from bot.chat import conversation
+from bot.clock import Clock
+from bot.intake import ParseResult
+from bot.messages import Incoming
+from bot.orders import queries
+from bot.orders.duplicates import content_chars, things
+from bot.orders.lifecycle import OPEN_VALUES
+from bot.orders.service import OrderService
+from handlers.reports import ASK_PLACE_FOR, in_public_place, safety_lines
+from models.orders import Order
+
+# 能不能快点 水越来越多了, 怎么还没人来: the resident presses an order just sent, not a new one
+_HURRY = re.compile(
+    r"快点|快一点|快些|赶紧|抓紧|尽快|催一下|催催|怎么还没(?:人)?(?:来|到|修|处理)|还没(?:有)?人来"
+    r"|越来越(?:多|大|严重|厉害|响)"
+    # 我妈摔倒那个事到底有没有人管: asked of the order, not a new report
+    r"|有没有人管|没人管|没有人管|有人管吗|管不管|没人理|有没有人理|有人来吗|到底.{0,4}(?:管|来)"
+)
+_HURRY_WINDOW = timedelta(hours=24)
+_HURRY_MAX = 30  # characters: a longer message tells something new
+
+
+# the words of pressing itself, which say nothing of which order is meant
+_PRESSING_CHARS = frozenset(
+    "快点些赶紧抓尽催怎么还没人来到修处理回复能不有管到底事情那个什么时候都天啊"
+)
+
+
+def _words_in_common(text: str, order_text: str) -> int:
+    return len((content_chars(text) - _PRESSING_CHARS) & content_chars(order_text))
+
+
+def order_named(text: str, candidates: list[Order]) -> Order | None:
+    """The one of ``candidates`` (newest first) that ``text`` is about: the newest naming the
+    same thing (厨房灯), else the one sharing most of its words (课堂那个事), if any does."""
+    named = things(text)
+    if named:
+        return next((o for o in candidates if not named.isdisjoint(things(o.text))), None)
+    best = max(candidates, key=lambda o: _words_in_common(text, o.text))
+    return best if _words_in_common(text, best.text) >= 2 else None
+
+
+async def pressed_order(openid: str, text: str, orders: OrderService, clock: Clock) -> Order | None:
+    """Which open order "hurry up" is about: the one naming the same thing (厨房灯到底什么时候
+    来修), else the one sharing its words (孩子课堂那个事能不能快点), else the latest of the
+    last day; None when it names a thing no open order has (门也坏了 快点: another thing)."""
+    still_open = await queries.open_orders_of(orders.session, openid)
+    if not still_open:
+        return None
+    if things(text):
+        return order_named(text, still_open)
+    if (named := order_named(text, still_open)) is not None:
+        return named
+    latest = await queries.latest_since(orders.session, openid, clock.now() - _HURRY_WINDOW)
+    return latest if latest is not None and latest.status in OPEN_VALUES else None
+
+
+async def hurry_up(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
+    """The resident's open order of the last day that a short "hurry up" is about: the
+    message is noted on it and whoever should act is told; "" when there is none. Said of
+    an emergency (还没人来啊 烟越来越大了), the emergency's numbers come first again; an
+    emergency of another kind is a report of its own."""
+    text = message.text.strip()
+    if len(text) > _HURRY_MAX or not _HURRY.search(text):
+        return ""
+    latest = await pressed_order(message.openid, text, orders, clock)
+    if latest is None:
+        return ""
+    if parsed.urgent and (not latest.urgent or parsed.hazard not in (None, latest.hazard)):
+        return ""
+    await orders.hurry(latest, message.openid, text)
+    noted = texts.HURRY_NOTED.format(number=latest.id)
+    if parsed.urgent:
+        return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
+    return noted
+
+
+# 是的 流了很多血, 人还是没醒: more about the emergency just reported, not a new one
+_DETAIL_OPENING = re.compile(r"^(?:是的|是啊|对的|对|嗯|恩|还在|还是|现在|刚才|人|他|她|老人|孩子)")
+# 阀门关了 窗户打开了, 消防车来了 火灭了, 人送医院了: what has been done since, or how it ended
+_SINCE = re.compile(
+    r"关了|关掉了|打开了|开窗|出来了|灭了|扑灭|救出来|送医院|送走|拉走|接走|没事了|醒了|止住"
+    r"|(?:消防车|消防队|救护车|120|119|110|警察|民警|医生|物业|保安)(?:已经|也)?(?:来了|到了|走了)"
+)
+_DETAIL_MAX = 60  # characters: a longer message is read as a report of its own
+_DETAIL_WINDOW = timedelta(hours=2)  # while the emergency is still open
+
+
+def _same_place(parsed: ParseResult, order: Order) -> bool:
+    """The message names no place, or only parts that agree with the emergency's (302 for
+    an emergency at 4栋1单元302)."""
+    if parsed.address is None:
+        return True
+    given = (parsed.address.building, parsed.address.unit, parsed.address.room)
+    held = (order.building, order.unit, order.room)
+    # a part the emergency lacks may be added (是302家里 after 3栋2单元楼道里全是烟)
+    pairs = zip(given, held, strict=True)
+    return any(given) and all(g is None or h is None or g == h for g, h in pairs)
+
+
+# the kinds that are all "a person in trouble": more about one may name another
+_PERSON = frozenset({"medical", "welfare", "trapped", "missing", "self_harm", "drowning"})
+
+
+def _another_danger(parsed: ParseResult, order: Order, text: str) -> bool:
+    """楼上好像有人在打架 after 我爸从楼梯上摔下来了: a danger of another kind is its own
+    emergency, unless the message says what was done since (阀门关了 after a gas smell)."""
+    if not parsed.urgent or parsed.hazard in (None, order.hazard) or _SINCE.search(text):
+        return False
+    return not (parsed.hazard in _PERSON and order.hazard in _PERSON)
+
+
+async def emergency_detail(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
+    """The resident's open emergency of the last two hours that this short message tells
+    more of (what is seen now, what was done, how it ended), with no other place of its own:
+    noted on it and pushed to whoever should act; "" when there is none, and the message is
+    read as usual."""
+    text = message.text.strip()
+    if in_public_place(text) or len(text) > _DETAIL_MAX:
+        return ""
+    if parsed.address is not None and parsed.address.building is not None:
+        return ""  # a building of its own: a report of its own (and no query for it)
+    if not (parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text) or _SINCE.search(text)):
+        return ""
+    since = clock.now() - _DETAIL_WINDOW
+    latest = await queries.latest_since(orders.session, message.openid, since)
+    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
+        return ""
+    if not _same_place(parsed, latest) or _another_danger(parsed, latest, text):
+        return ""
+    named = things(text)
+    if (
+        named
+        and named.isdisjoint(things(latest.text))
+        and not (parsed.danger or _SINCE.search(text))
+    ):
+        return ""  # 楼道灯也坏了: another thing, told calmly
+    await orders.hurry(latest, message.openid, text, detail=True)
+    noted = texts.DETAIL_NOTED.format(number=latest.id)
+    if parsed.urgent and not _SINCE.search(text):
+        # the advice is the emergency's own: 阀门关了 after a gas smell is not a flood
+        return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
+    return noted
+
+
+# 不是打架，是楼上装修; 没那么急; 看错了 不是着火: the emergency just reported is not one
+_CALM = re.compile(
+    r"^(?:其实|哦|噢|啊|呃|嗯|那个)?[，,\s]*(?:不是|没有|没)(?:在)?(?:打架|打人|着火|失火|火灾|冒烟|煤气|燃气|漏气|爆炸|急事|紧急)"
+    r"|(?:不是|没有?)(?:什么)?(?:紧急|急事|危险)|没那么急|不用那么急|不着急的|虚惊|搞错了|看错了|弄错了|误会了?"
+)
+
+
+# the kind of danger a "not that" names: 不是打架 is about a fight, not a fall
+_CALMED_KINDS = (
+    ("violence", re.compile(r"打架|打人|吵架")),
+    ("fire", re.compile(r"着火|失火|火灾|冒烟")),
+    ("gas", re.compile(r"煤气|燃气|漏气")),
+)
+
+
+async def calm_emergency(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
+    """The resident's open emergency of the last two hours, said not to be one: made an
+    ordinary order, its holder told why; the place asked when it has none yet. "" when
+    there is none."""
+    text = message.text.strip()
+    if parsed.urgent or len(text) > _DETAIL_MAX or not _CALM.search(text):
+        return ""
+    latest = await queries.latest_since(
+        orders.session, message.openid, clock.now() - _DETAIL_WINDOW
+    )
+    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
+        return ""
+    said = next((kind for kind, words in _CALMED_KINDS if words.search(text)), None)
+    if said is not None and latest.hazard not in (None, said):
+        return ""  # 不是打架 said of a fall: not this emergency
+    await orders.calm(latest, message.openid, text)
+    reply = texts.EMERGENCY_CALMED.format(number=latest.id)
+    if not latest.building and not in_public_place(latest.text):
+        data = {"order_id": latest.id}
+        await conversation.remember(
+            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
+        )
+        reply += texts.EMERGENCY_CALMED_ASK_PLACE
+    return reply
+
+
+# 买菜那个事 谁去, 上次报的那个单子: a word about an order already open
+_ABOUT_ORDER = re.compile(r"(?:那个|这个|那件|这件|上次|刚才|之前)(?:的)?(?:事|单子|工单|报的)")
+# 我妈说下午三点以后在家: when someone is in, said on its own
+_AVAILABLE = re.compile(r"在家|有空|方便|有人|能来|可以来|过来吧|等着")
+_WHEN = re.compile(
+    r"上午|下午|中午|晚上|早上|傍晚|[点號号]|今天|明天|后天|周[一二三四五六日末]|星期|礼拜"
+)
+_NOTE_MAX = 40
+
+
+async def note_on_open_order(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
+    """A short word about one of the resident's open orders — which one (买菜那个事，谁去？)
+    or when they are in (我妈说下午三点以后在家) — noted on it for whoever holds it, not filed
+    as a new order; "" when it is not that."""
+    text = message.text.strip()
+    if len(text) > _NOTE_MAX or parsed.urgent or parsed.danger or parsed.address is not None:
+        return ""
+    about = _ABOUT_ORDER.search(text) is not None
+    available = _AVAILABLE.search(text) is not None and (
+        parsed.preferred_time is not None or _WHEN.search(text) is not None
+    )
+    if not (about or available) or (available and not about and things(text)):
+        return ""  # 明天下午在家 厨房灯坏了: a new report with its time
+    order = await pressed_order(message.openid, text, orders, clock)
+    if order is None:
+        return ""
+    await orders.hurry(order, message.openid, text, detail=True)
+    return texts.NOTE_ADDED.format(number=order.id)

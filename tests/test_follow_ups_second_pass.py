@@ -1,0 +1,93 @@
+"""What a resident says next about an open order, from a third outside pass: a different
+danger is its own emergency, "not a fight" calms the fight and not the fall, how an emergency
+ended is noted on it, a short word about an open order is noted rather than filed, a cancel
+names its order by its words, and a stairwell does not overwrite a fuller home."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from tests.support import order_number
+from tests.test_timers import World, make_world
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+RESIDENT = "o_resident_follow"
+
+
+@pytest.fixture
+async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
+    w = await make_world(aiohttp_client, db_url)
+    await w.chat.say(RESIDENT, "绑定 1栋1单元101")
+    return w
+
+
+async def orders_count(world: World) -> int:
+    from models.orders import Order
+
+    async with world.sessions() as s:
+        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
+
+
+def later(world: World, minutes: int) -> None:
+    world.clock.set(world.clock.now() + timedelta(minutes=minutes))
+
+
+async def test_a_fight_after_a_fall_is_its_own_emergency_and_calming_it_keeps_the_fall(
+    world: World,
+) -> None:
+    fall = order_number(await world.chat.say(RESIDENT, "我爸从楼梯上摔下来了，起不来"))
+    later(world, 20)
+    reply = await world.chat.say(RESIDENT, "楼上好像有人在打架，砸东西砰砰响")
+    fight = order_number(reply)
+    assert fight != fall and "110" in reply
+    calmed = await world.chat.say(RESIDENT, "不是打架，是楼上装修，就是太吵了")
+    assert f"#{fight}" in calmed and "普通工单" in calmed
+    assert not (await world.chat.order(fight)).urgent
+    assert (await world.chat.order(fall)).urgent
+
+
+async def test_how_a_fire_ended_joins_it_when_the_door_was_not_known(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "2栋1单元楼道里全是烟，好像着火了"))
+    later(world, 10)
+    reply = await world.chat.say(RESIDENT, "消防车来了，火灭了，是302家里锅烧干了")
+    assert f"#{n}" in reply and "补充" in reply
+    assert await orders_count(world) == 1
+
+
+async def test_all_clear_after_a_lift_rescue_is_told_to_its_holder(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元电梯困人了，里面有个老人"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    later(world, 10)
+    reply = await world.chat.say(RESIDENT, "人已经出来了，没事了，谢谢")
+    assert f"#{n}" in reply and "不客气" not in reply
+    assert any("人已经出来了" in t for t in await world.chat.pushed("o_m02"))
+
+
+async def test_a_word_about_an_open_order_is_noted_not_filed(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "我妈82了一个人住，能不能帮忙买点菜"))
+    for text in ("买菜那个事，谁去？能给我个电话吗", "我妈说下午三点以后在家"):
+        reply = await world.chat.say(RESIDENT, text)
+        assert f"#{n}" in reply and "补充" in reply
+    assert await orders_count(world) == 1
+
+
+async def test_a_cancel_names_its_order_by_its_words(world: World) -> None:
+    lesson = order_number(await world.chat.say(RESIDENT, "孩子放学后能不能去社区的四点半课堂"))
+    light = order_number(await world.chat.say(RESIDENT, "我们单元楼道灯坏了"))
+    reply = await world.chat.say(RESIDENT, "课堂那个事不用了，我自己去报名了，取消吧")
+    assert f"#{lesson}" in reply
+    assert (await world.chat.order(lesson)).status == "cancelled"
+    assert (await world.chat.order(light)).status != "cancelled"
+
+
+async def test_a_stairwell_does_not_overwrite_a_fuller_home(world: World) -> None:
+    reply = await world.chat.say(RESIDENT, "1栋1单元")
+    assert "1栋1单元101" in reply
+    n = order_number(await world.chat.say(RESIDENT, "厨房水龙头坏了关不上"))
+    assert (await world.chat.order(n)).room == "101"
