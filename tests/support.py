@@ -169,3 +169,13 @@ def demo_clock_in_the_day(data: Any) -> Any:
     Path(data).mkdir(parents=True, exist_ok=True)
     (Path(data) / CLOCK_FILE).write_text(json.dumps({"offset": offset.total_seconds()}))
     return offset
+
+
+async def count_orders(sessions: Any) -> int:
+    """How many orders the database holds (``sessions``: the app's session factory)."""
+    from sqlalchemy import func, select
+
+    from models.orders import Order
+
+    async with sessions() as s:
+        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import func, select
 
-from tests.support import order_number
+from tests.support import count_orders, order_number
 from tests.test_timers import World, make_world
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -24,20 +23,13 @@ async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
     return await make_world(aiohttp_client, db_url)
 
 
-async def orders_count(world: World) -> int:
-    from models.orders import Order
-
-    async with world.sessions() as s:
-        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
-
-
 async def test_more_about_an_emergency_joins_it(world: World) -> None:
     await world.chat.say(RESIDENT, "绑定 2栋1单元201")
     n = order_number(await world.chat.say(RESIDENT, "1栋1单元101的老人摔倒在楼道里了，头在流血"))
     assert (await world.chat.order(n)).urgent
     reply = await world.chat.say(RESIDENT, "是的，流了很多血，人有点迷糊")
     assert f"#{n}" in reply and "补充" in reply and "120" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
     assert any("居民补充情况" in t for t in await world.chat.pushed("o_m02"))
     notes = [note for *_, note in await world.chat.history(n)]
     assert any("流了很多血，人有点迷糊" in note for note in notes)
@@ -53,7 +45,7 @@ async def test_asking_whether_anyone_deals_with_it_presses_the_order(world: Worl
     n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 卫生间门锁坏了 打不开"))
     reply = await world.chat.say(RESIDENT, "门锁那个事到底有没有人管")
     assert f"#{n}" in reply and "催办" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
 
 
 @pytest.mark.parametrize("rest", ["1单元101", "1栋1单元101"])
@@ -73,7 +65,7 @@ async def test_more_about_an_emergency_while_its_place_is_asked_keeps_the_questi
     n = order_number(await world.chat.say(RESIDENT, "我妈在卫生间摔倒了起不来 头在流血"))
     reply = await world.chat.say(RESIDENT, "血流了好多 人叫不醒了")
     assert f"#{n}" in reply and "补充" in reply and "具体在哪栋楼" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
     assert "1栋1单元101" in await world.chat.say(RESIDENT, "1栋1单元101")
     assert (await world.chat.order(n)).building == "1"
 
@@ -89,7 +81,7 @@ async def test_what_was_done_after_a_gas_smell_joins_it_without_water_advice(
     reply = await world.chat.say(RESIDENT, "阀门关了，窗户也打开了，人都出来了")
     assert f"#{n}" in reply and "补充" in reply
     assert "进水总阀" not in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
 
 
 async def test_more_about_a_fall_downstairs_is_not_filed_at_the_reporters_flat(
@@ -99,7 +91,7 @@ async def test_more_about_a_fall_downstairs_is_not_filed_at_the_reporters_flat(
     n = order_number(await world.chat.say(RESIDENT, "楼下独居的老太太摔倒了起不来，叫她半天没反应"))
     reply = await world.chat.say(RESIDENT, "头上还流血了，门锁着进不去")
     assert f"#{n}" in reply and "补充" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
 
 
 async def test_how_a_fire_ended_joins_it_even_with_its_door_number(world: World) -> None:
@@ -107,7 +99,7 @@ async def test_how_a_fire_ended_joins_it_even_with_its_door_number(world: World)
     world.clock.set(world.clock.now() + timedelta(minutes=40))
     reply = await world.chat.say(RESIDENT, "消防车来了，火灭了，是302家里锅烧干了")
     assert f"#{n}" in reply and "补充" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
 
 
 async def test_an_emergency_said_not_to_be_one_becomes_an_ordinary_order(world: World) -> None:
@@ -116,7 +108,7 @@ async def test_an_emergency_said_not_to_be_one_becomes_an_ordinary_order(world: 
     reply = await world.chat.say(RESIDENT, "不是打架，是楼上装修，就是太吵了")
     assert f"#{n}" in reply and "普通工单" in reply and "几单元" in reply
     assert not (await world.chat.order(n)).urgent
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
     placed = await world.chat.say(RESIDENT, "1栋1单元101")
     assert f"#{n}" in placed
     assert (await world.chat.order(n)).building == "1"

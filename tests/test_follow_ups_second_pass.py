@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import func, select
 
-from tests.support import order_number
+from tests.support import count_orders, order_number
 from tests.test_timers import World, make_world
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -25,13 +24,6 @@ async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
     w = await make_world(aiohttp_client, db_url)
     await w.chat.say(RESIDENT, "绑定 1栋1单元101")
     return w
-
-
-async def orders_count(world: World) -> int:
-    from models.orders import Order
-
-    async with world.sessions() as s:
-        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
 
 
 def later(world: World, minutes: int) -> None:
@@ -57,7 +49,7 @@ async def test_how_a_fire_ended_joins_it_when_the_door_was_not_known(world: Worl
     later(world, 10)
     reply = await world.chat.say(RESIDENT, "消防车来了，火灭了，是302家里锅烧干了")
     assert f"#{n}" in reply and "补充" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
 
 
 async def test_all_clear_after_a_lift_rescue_is_told_to_its_holder(world: World) -> None:
@@ -74,7 +66,7 @@ async def test_a_word_about_an_open_order_is_noted_not_filed(world: World) -> No
     for text in ("买菜那个事，谁去？能给我个电话吗", "我妈说下午三点以后在家"):
         reply = await world.chat.say(RESIDENT, text)
         assert f"#{n}" in reply and "补充" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
 
 
 async def test_a_cancel_names_its_order_by_its_words(world: World) -> None:

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import func, select
 
-from tests.support import order_number
+from tests.support import count_orders, order_number
 from tests.test_timers import World, make_world
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -22,13 +21,6 @@ RESIDENT = "o_resident_not_fixed"
 @pytest.fixture
 async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
     return await make_world(aiohttp_client, db_url)
-
-
-async def orders_count(world: World) -> int:
-    from models.orders import Order
-
-    async with world.sessions() as s:
-        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
 
 
 async def finished(world: World, text: str) -> int:
@@ -52,7 +44,7 @@ async def test_still_broken_reopens_the_finished_order(
     n = await finished(world, report)
     reply = await world.chat.say(RESIDENT, again)
     assert f"#{n} 已重新打开" in reply
-    assert await orders_count(world) == 2
+    assert await count_orders(world.sessions) == 2
     # found from outside: saying it is not fixed recorded a rating of 1 nobody gave
     assert (await world.chat.order(n)).rating is None
     assert (await world.chat.order(other)).status == "resolved"

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import func, select
 
 from bot.orders.service import OrderService
-from tests.support import order_number
+from tests.support import count_orders, order_number
 from tests.test_timers import World, make_world
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -26,13 +25,6 @@ RESIDENT = "o_resident_words"
 @pytest.fixture
 async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
     return await make_world(aiohttp_client, db_url)
-
-
-async def orders_count(world: World) -> int:
-    from models.orders import Order
-
-    async with world.sessions() as s:
-        return int(await s.scalar(select(func.count()).select_from(Order)) or 0)
 
 
 async def finished(world: World, text: str) -> int:
@@ -65,11 +57,11 @@ async def test_the_named_order_is_rated_in_plain_words(
         "pipe": await finished(world, "1栋1单元101 厨房水管漏水了"),
         "toilet": await finished(world, "1栋1单元101 卫生间马桶堵了"),
     }
-    before = await orders_count(world)
+    before = await count_orders(world.sessions)
     reply = await world.chat.say(RESIDENT, said)
     n = numbers[rated]
     other = numbers["toilet" if rated == "pipe" else "pipe"]
-    assert await orders_count(world) == before, reply  # no new order
+    assert await count_orders(world.sessions) == before, reply  # no new order
     assert f"#{n}" in reply and f"#{other}" not in reply, reply
     assert (await world.chat.order(n)).rating == score
     assert (await world.chat.order(other)).rating is None
@@ -103,9 +95,9 @@ async def test_a_score_or_verdict_in_words_is_the_rating(
     world: World, said: str, score: int
 ) -> None:
     n = await finished(world, "1栋1单元101 厨房水管漏水了")
-    before = await orders_count(world)
+    before = await count_orders(world.sessions)
     reply = await world.chat.say(RESIDENT, said)
-    assert await orders_count(world) == before, reply
+    assert await count_orders(world.sessions) == before, reply
     assert (await world.chat.order(n)).rating == score, reply
     assert f"#{n}" in reply, reply
     if said not in ("满分", "4星", "给4分", "打5分", "五分好评", "不太满意"):
@@ -118,7 +110,7 @@ async def test_not_fixed_with_a_survey_waiting_still_reopens(world: World) -> No
     n = await finished(world, "1栋1单元101 卫生间马桶堵了")
     reply = await world.chat.say(RESIDENT, "马桶又堵了")
     assert f"#{n} 已重新打开" in reply
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
 
 
 @pytest.mark.parametrize(
@@ -137,7 +129,7 @@ async def test_a_report_of_another_thing_is_not_taken_as_a_rating(world: World, 
     reply = await world.chat.say(RESIDENT, said)
     assert (await world.chat.order(n)).rating is None, reply
     assert (await world.chat.order(n)).status == "resolved", reply
-    assert await orders_count(world) == 2, reply  # a new order
+    assert await count_orders(world.sessions) == 2, reply  # a new order
 
 
 async def test_a_good_word_with_the_thing_still_broken_is_no_good_rating(world: World) -> None:
@@ -240,7 +232,7 @@ async def test_a_score_read_from_words_may_be_changed_soon_after(world: World) -
     assert "谢谢" in await world.chat.say(RESIDENT, "5")
     order = await world.chat.order(n)
     assert (order.status, order.rating) == ("closed", 5)
-    assert await orders_count(world) == 1
+    assert await count_orders(world.sessions) == 1
     history = await world.chat.history(n)
     assert "改评为 5 分" in history[-1][2]
 
