@@ -183,6 +183,7 @@ _NOT_FIXED = re.compile(
     r"|(?:师傅|人|工人|维修的)(?:根本|压根|都|就)?没(?:有)?(?:来|上门)过?"
 )
 _DONE_WINDOW = timedelta(days=14)
+_NOT_FIXED_SHORT = 8
 
 
 async def _reopen_not_fixed(message: Incoming, orders: OrderService, clock: Clock) -> str:
@@ -223,7 +224,9 @@ async def on_text(
     calmed = await calm_emergency(message, orders, clock, parsed)
     if calmed:
         return calmed
-    if intent in ("status", "order") and not parsed.urgent and _NOT_FIXED.search(text):
+    # a bare 没解决 reads as chat to the parser; after a finished order it is a verdict
+    short = len(text.strip()) <= _NOT_FIXED_SHORT
+    if (intent in ("status", "order") or short) and not parsed.urgent and _NOT_FIXED.search(text):
         reopened = await _reopen_not_fixed(message, orders, clock)
         if reopened:
             return reopened

@@ -9,6 +9,7 @@ said the work was not done was recorded as having given 1 point."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -255,3 +256,17 @@ async def test_words_with_two_orders_waiting_and_no_thing_named_ask_which(world:
     assert f"#{pipe}" in reply and f"#{toilet}" in reply and "分数" in reply
     assert (await world.chat.order(pipe)).rating is None
     assert (await world.chat.order(toilet)).rating is None
+
+
+@pytest.mark.parametrize("said", ["没修好", "没解决", "没修好！", "还是没解决"])
+async def test_a_bare_not_fixed_answering_the_survey_is_no_rating(world: World, said: str) -> None:
+    """Found from inside: while the survey waited, a bare 没修好 was recorded as 1 point,
+    though the resident gave no score — the same words with no survey open gave none."""
+    n = await finished(world, "1栋1单元101 厨房水管漏水了")
+    await world.at(timedelta(days=2))  # the survey goes out
+    assert any(f"#{n}" in t and "评价" in t for t in await world.chat.pushed(RESIDENT))
+    reply = await world.chat.say(RESIDENT, said)
+    assert f"#{n} 已重新打开" in reply, reply
+    order = await world.chat.order(n)
+    assert order.status == "assigned" and order.rating is None
+    assert any(action == "reopen" for action, _, _ in await world.chat.history(n))

@@ -33,3 +33,21 @@ async def test_accepting_ones_own_order_tells_nobody_else(world: World) -> None:
     n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
     assert "已接单" in await world.chat.say("o_m02", f"接单 {n}")
     assert not any("不用再跟进" in t for t in await world.chat.pushed("o_m02"))
+
+
+async def test_acting_on_an_order_someone_else_took_names_who_holds_it(world: World) -> None:
+    """Found from outside: the representative who was sent the order and tried 完成 after the
+    grid leader took it heard "没有找到您能处理的工单", as if the number were wrong."""
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    await world.chat.say("o_m01", f"接单 {n}")
+    for command in (f"完成 {n} 修好了", f"进度 {n} 明天去", f"吹哨 {n} 需要物业配合"):
+        reply = await world.chat.say("o_m02", command)
+        assert "张美丽" in reply and f"#{n}" in reply and "没有找到" not in reply, command
+    assert f"#{n}" in await world.chat.say("o_m01", "待办")  # still open, still hers
+
+
+async def test_someone_outside_the_place_still_learns_nothing(world: World) -> None:
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    reply = await world.chat.say("o_m07", f"完成 {n}")  # 4栋's representative
+    assert "没有找到" in reply and "李建国" not in reply

@@ -197,7 +197,7 @@ async def test_a_reopened_order_back_with_its_member_is_one_push(world: World) -
     await world.chat.say(RESIDENT, "没修好")
     assert (await world.chat.order(n)).assignee_id is not None
     told = (await world.chat.pushed("o_m02"))[before:]
-    assert len(told) == 1 and f"接单 {n}" in told[0] and "不满意" in told[0], told
+    assert len(told) == 1 and f"接单 {n}" in told[0] and "没有解决" in told[0], told
 
 
 # --- 4. off duty: no reminder, the order goes on ---------------------------------------------
@@ -229,3 +229,35 @@ async def test_a_holder_who_was_also_chased_hears_once_that_it_is_taken(world: W
     told = (await world.chat.pushed("o_m01"))[before:]
     assert len(told) == 1, told
     assert told[0].count(f"#{n}") == 1 and "王芳" in told[0], told[0]
+
+
+# --- a timer that fell due just before something else happened to the order ----------------
+async def test_a_reminder_due_before_a_progress_note_is_still_sent(world: World) -> None:
+    """Found from inside: any change to an order set its next timer to the one after those
+    already due, so a 进度 written between the deadline reminder falling due and the next
+    tick dropped the reminder (the member next heard of the order when it was overdue)."""
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    await world.at(timedelta(hours=3))
+    world.clock.set(START + timedelta(days=2, hours=10))  # 80 % of 3 days: due, not yet ticked
+    assert "已记录" in await world.chat.say("o_m02", f"进度 {n} 配件到了明天装")
+    await world.at(timedelta(days=2, hours=10, minutes=1))
+    assert await world.count("o_m02", "办理时限还剩") == 1
+    assert await world.count("o_m02", "超时") == 0
+
+
+async def test_a_reminder_with_nobody_to_remind_is_not_retried_every_tick() -> None:
+    """The accept reminder of an order whose holder left the roster writes that its moment
+    passed: with the next timer now due at once, it would be picked up on every tick."""
+    order = row("assigned", False, START, assigned_at=START)
+    at = START + timedelta(minutes=31)
+    change = lc_timer(order, at)
+    assert change.values.get("accept_reminded_at") == at and not change.notices
+
+
+def lc_timer(order: object, at: object) -> lc.Change:
+    from bot.orders.timers import TimerContext, timer_change
+
+    found = timer_change(order, Due.REMIND_ACCEPT, SLA, at, TimerContext())  # type: ignore[arg-type]
+    assert found is not None
+    return found

@@ -33,7 +33,7 @@ from bot.orders.audience import grid_of
 from bot.orders.dispatch import Decision, Place, complained_about, decide
 from bot.orders.lifecycle import Action, Change, Refusal, Status
 from bot.orders.notices import FOLLOWER_KINDS, Notices
-from bot.orders.permissions import accept_first, may_act
+from bot.orders.permissions import accept_first, held_by_another, may_act
 from bot.orders.sla import sla_of
 from bot.orders.state import FreshOrder, OrderFacts, write
 from bot.orders.timers import Sla, plan
@@ -188,8 +188,10 @@ class OrderCore:
             await flush(self.session)
 
     def reschedule(self, order: Any) -> None:
-        """Set when the order's next timer falls (the tick acts on it then)."""
-        order.next_timer_at = plan(order, self.sla, self.clock.now())[1]
+        """When the order's next timer falls: now if one fell due since the last tick."""
+        now = self.clock.now()
+        due, later = plan(order, self.sla, now)
+        order.next_timer_at = now if due else later
 
     async def _record(self, order: Any, actor: str, entry: lc.History, before: str | None) -> None:
         row = {
@@ -231,11 +233,8 @@ class OrderCore:
         ).scalar_one_or_none()
 
     async def _member_order(self, member: Member, number: int, action: Action) -> Order:
-        """The order a member names, if it is theirs to act on.
-
-        A missing order and one outside the member's scope get the same answer, so a member
-        cannot learn which numbers exist, nor who holds an order elsewhere.
-        """
+        """The order a member names, if it is theirs to act on. A missing order and one
+        outside the member's scope get the same answer: no one learns what exists elsewhere."""
         order = await self.session.get(Order, number)
         if order is None:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
@@ -250,6 +249,11 @@ class OrderCore:
         # 完成 N before anyone took it, by someone who may take it: 接单 N first
         if accept_first(who, action, order.status, place=place, category=what, grid=grid):
             raise refused(Refusal("not_accepted", order.status), order.id)
+        holder = view.by_id.get(order.assignee_id) if order.assignee_id is not None else None
+        if holder is not None and held_by_another(
+            who, action, order.status, place=place, category=what, grid=grid
+        ):
+            raise Refused(texts.MEMBER_ORDER_HELD.format(number=number, who=holder.name))
         raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
 
     async def _open_counts(

@@ -60,6 +60,26 @@ def accept_first(
     )
 
 
+_HELD = frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED})
+
+
+def held_by_another(
+    member: MemberCard,
+    action: Action,
+    status: str,
+    *,
+    place: Place,
+    category: str | None,
+    grid: str | None,
+) -> bool:
+    """Someone else has taken an order this member answers for (their building, grid or
+    category), and the member tries to act on it: they are told who holds it rather than
+    that there is no such order. Outside their scope the order stays invisible."""
+    if action not in _NEEDS_A_HOLDER | {Action.DECLINE} or status not in _HELD:
+        return False
+    return member.active and in_scope(member, place, category, grid)
+
+
 def estates_of(member: MemberCard, grid_of_building: dict[str, str]) -> set[str]:
     """The estate codes of the buildings a member answers for (their households, their
     buildings, their grids' buildings); empty for someone of no place (staff, a mediator)."""

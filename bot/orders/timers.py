@@ -205,8 +205,8 @@ class TimerContext:
 
 
 def _remind_accept(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -> Change:
-    if ctx.holder_key is None or o.assigned_at is None:
-        return Change({"updated_at": now})
+    if ctx.holder_key is None or o.assigned_at is None:  # its moment has passed all the same
+        return Change({"accept_reminded_at": now, "updated_at": now})
     minutes = int((now - o.assigned_at).total_seconds() // 60)
     return Change(
         {"accept_reminded_at": now, "updated_at": now},
