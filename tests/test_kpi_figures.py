@@ -16,7 +16,7 @@ from bot.kpi import labels
 from bot.kpi.figures import Figures, OrderFact, Scope, breakdown, compute, daily_counts, in_scope
 from bot.kpi.period import Period
 from bot.kpi.worktime import working_between
-from bot.orders.calendar import WorkCalendar
+from bot.orders.calendar import QuietHours, WorkCalendar
 from bot.orders.timers import Sla
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -24,7 +24,11 @@ NOV = Period.month(2026, 11)
 M, H, D = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 
-def sla(calendar: WorkCalendar | None = None) -> Sla:
+def sla(
+    calendar: WorkCalendar | None = None,
+    quiet: QuietHours | None = None,
+    accept_urgent: timedelta | None = None,
+) -> Sla:
     return Sla(
         accept_within=30 * M,
         escalate_after=2 * H,
@@ -33,6 +37,8 @@ def sla(calendar: WorkCalendar | None = None) -> Sla:
         survey_after=24 * H,
         survey_timeout=72 * H,
         calendar=calendar,
+        quiet=quiet,
+        accept_urgent=accept_urgent,
     )
 
 
@@ -249,6 +255,30 @@ def test_working_hours_count_like_the_timers() -> None:
     assert working_between(holiday, sh(11, 6, 16, 50), sh(11, 10, 9, 15)) == 25 * M
 
 
+def test_the_night_does_not_count_against_the_time_to_accept() -> None:
+    """With only quiet hours set (22:00-07:00, the default), a non-urgent order written at
+    23:00 is not reminded at night: accepted at 07:20 it was answered in time. An urgent one
+    is on the wall clock."""
+    s = sla(quiet=QuietHours(SH, time(22), time(7)))
+    late_night = dict(assigned_at=sh(11, 3, 23), accepted_at=sh(11, 4, 7, 20))
+    calm = OrderFact(1, sh(11, 3, 23), "accepted", **late_night)  # type: ignore[arg-type]
+    urgent = OrderFact(2, sh(11, 3, 23), "accepted", urgent=True, **late_night)  # type: ignore[arg-type]
+    assert compute([calm], s, NOV).response_rate == 1.0
+    assert compute([urgent], s, NOV).response_rate == 0.0
+    slow = OrderFact(3, sh(11, 3, 23), "accepted", assigned_at=sh(11, 3, 23),
+                     accepted_at=sh(11, 4, 7, 31))  # fmt: skip
+    assert compute([slow], s, NOV).response_rate == 0.0
+
+
+def test_an_urgent_order_has_its_own_time_to_accept() -> None:
+    s = sla(accept_urgent=10 * M)
+    at = dict(assigned_at=sh(11, 3, 10), accepted_at=sh(11, 3, 10, 20))
+    urgent = OrderFact(1, sh(11, 3, 10), "accepted", urgent=True, **at)  # type: ignore[arg-type]
+    calm = OrderFact(2, sh(11, 3, 10), "accepted", **at)  # type: ignore[arg-type]
+    assert compute([urgent], s, NOV).response_rate == 0.0
+    assert compute([calm], s, NOV).response_rate == 1.0
+
+
 def test_cuts_by_grid_member_category_and_scope() -> None:
     facts = november()
     grids = breakdown(facts, sla(), NOV, "grid")
@@ -302,9 +332,11 @@ def reference(o: OrderFact, s: Sla, at: datetime) -> tuple[object, ...]:
     given = o.assigned_at or (o.created_at if o.accepted_at else None)
     response = -1
     if given is not None:
+        # the time to accept as the timers count it: the night left out (Sla.wait)
+        answer_by = s.wait(given, s.accept_window(o.urgent), o.urgent)
         if o.accepted_at is not None and o.accepted_at >= given:
-            response = int(o.accepted_at <= s.after(given, s.accept_within, o.urgent))
-        elif s.after(given, s.accept_within, o.urgent) <= at:
+            response = int(o.accepted_at <= answer_by)
+        elif answer_by <= at:
             response = 0
     done = o.status in ("resolved", "closed") and o.resolved_at is not None
     deadline = s.after(o.created_at, window, o.urgent)
@@ -317,10 +349,13 @@ def reference(o: OrderFact, s: Sla, at: datetime) -> tuple[object, ...]:
     )
 
 
-@pytest.mark.parametrize("working_hours", [False, True])
-def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
+@pytest.mark.parametrize("clock", ["wall", "working_hours", "quiet_nights", "urgent_window"])
+def test_the_fast_clock_agrees_with_the_calendar(clock: str) -> None:
     """Random orders on a half-hour grid, so that many land exactly on a deadline or at
-    closing time, across a weekend and a holiday: each figure's reading matches the timers'."""
+    closing time, across a weekend and a holiday: each figure's reading matches the timers'.
+    Found from inside: with only quiet hours set (the default), an order written at 23:00
+    and accepted at 07:10 counted as answered late, though no timer had run at night; and
+    an urgent order's shorter time to accept was not used by the fast reading."""
     import random
 
     from bot.kpi.measure import ACCEPT_S, ON_TIME, OVERDUE, RESOLVE_S, RESP, clock_for, measure
@@ -328,10 +363,14 @@ def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
     cal = WorkCalendar(
         tz=SH, opens=time(9), closes=time(17), holidays=frozenset({date(2026, 11, 12)})
     )
-    s = sla(cal if working_hours else None)
+    s = sla(
+        cal if clock == "working_hours" else None,
+        QuietHours(SH, time(22), time(7)) if clock in ("quiet_nights", "working_hours") else None,
+        10 * M if clock == "urgent_window" else None,
+    )
     rng = random.Random(5)
     at = sh(11, 20, 12)
-    clock = clock_for(s, NOV, at)
+    reading = clock_for(s, NOV, at)
     for i in range(3000):
         created = sh(11, 1, 0) + 30 * M * rng.randrange(14 * 48)
         assigned = created + 30 * M * rng.randrange(3) if rng.random() < 0.9 else None
@@ -342,7 +381,7 @@ def test_the_fast_clock_agrees_with_the_calendar(working_hours: bool) -> None:
         status = "closed" if resolved else rng.choice(("assigned", "accepted", "received"))
         o = OrderFact(i, created, status, urgent=rng.random() < 0.2, assigned_at=assigned,
                       accepted_at=accepted, resolved_at=resolved)  # fmt: skip
-        m = measure(o, clock, at.timestamp())
+        m = measure(o, reading, at.timestamp())
         got = (
             m[RESP],
             None if m[ACCEPT_S] is None else round(m[ACCEPT_S]),

@@ -49,14 +49,16 @@ def response(o: OrderFact, clock: SlaClock, at: float) -> int:
     if o.assigned_at is None and o.accepted_at is None:
         return -1  # never given to anyone
     start = o.assigned_at or o.created_at
+    sla, window = clock.sla, clock.sla.accept_window(o.urgent)
     # an acceptance older than the latest assignment was handed back (退单): not an answer
     if o.accepted_at is not None and o.accepted_at >= start:
-        return (
-            1
-            if clock.in_time(start, o.accepted_at, clock.sla.accept_window(o.urgent), o.urgent)
-            else 0
-        )
-    deadline = clock.deadline(start, clock.sla.accept_window(o.urgent), o.urgent)
+        if clock.nights and not o.urgent:  # the night does not count (Sla.wait)
+            return 1 if o.accepted_at <= sla.wait(start, window, o.urgent) else 0
+        return 1 if clock.in_time(start, o.accepted_at, window, o.urgent) else 0
+    if clock.nights and not o.urgent:
+        deadline = sla.wait(start, window, o.urgent).timestamp()
+    else:
+        deadline = clock.deadline(start, window, o.urgent)
     return 0 if deadline <= at else -1  # still inside its time to answer
 
 
@@ -114,10 +116,17 @@ def measure_stamps(
     window = clock.resolve_urgent_s if urgent else clock.resolve_default_s
     answer = -1
     if start_at is not None:
+        given = clock.answer_position(start_at, urgent)
+        limit = clock.answer_limit(urgent)
+        if given is None:
+            return None
         if accepted is not None and accepted >= start_at:
-            answer = by(took, start, clock.accept_s)
+            answered = clock.answer_position(accepted, urgent)
+            if answered is None:
+                return None
+            answer = by(answered, given, limit)
         else:
-            deadline = clock.instant(start + clock.accept_s, urgent)
+            deadline = clock.answer_instant(given + limit, urgent)
             answer = 0 if deadline is not None and deadline <= at else -1
     late = overdue
     if not late and status not in FINISHED:

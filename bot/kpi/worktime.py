@@ -63,6 +63,7 @@ class SlaClock:
         self.calendar = cal = sla.calendar
         # the limits in seconds, read for every order
         self.accept_s = sla.accept_within.total_seconds()
+        self.accept_urgent_s = sla.accept_window(True).total_seconds()
         self.resolve_urgent_s = sla.resolve_urgent.total_seconds()
         self.resolve_default_s = sla.resolve_default.total_seconds()
         self.starts: list[float] = []  # local midnight of each day
@@ -70,7 +71,12 @@ class SlaClock:
         self.lengths: list[float] = []  # working seconds of the day (0 on a day off)
         self.before: list[float] = []  # working seconds of the indexed days before this one
         self.through: list[float] = []  # ... up to the end of this one
+        # the nights (sla.quiet_hours) a non-urgent order's time to be accepted skips when no
+        # working hours are set, as the timers count it (Sla.wait): (begins, ends, night
+        # seconds before this one), POSIX
+        self.nights: list[tuple[float, float, float]] = []
         if cal is None:
+            self._index_nights(first, last)
             return
         total, day = 0.0, first
         while day <= last + timedelta(days=1):
@@ -87,6 +93,46 @@ class SlaClock:
             total += length
             self.through.append(total)
             day += timedelta(days=1)
+
+    def _index_nights(self, first: date, last: date) -> None:
+        quiet = self.sla.quiet
+        if quiet is None:
+            return
+        spans = timedelta(days=1 if quiet.begins > quiet.ends else 0)
+        total, day = 0.0, first - timedelta(days=1)
+        while day <= last + timedelta(days=1):
+            begins = datetime.combine(day, quiet.begins, quiet.tz).timestamp()
+            ends = datetime.combine(day + spans, quiet.ends, quiet.tz).timestamp()
+            self.nights.append((begins, ends, total))
+            total += ends - begins
+            day += timedelta(days=1)
+        self.night_begins = [n[0] for n in self.nights]
+        self.day_positions = [n[0] - n[2] for n in self.nights]
+
+    def answer_position(self, ts: float, urgent: bool) -> float | None:
+        """Where ``ts`` falls on the clock that times acceptance: the SLA clock, or day time
+        (the nights left out) for a non-urgent order when only quiet hours are set."""
+        if urgent or not self.nights:
+            return self.position(ts, urgent)
+        i = bisect_right(self.night_begins, ts) - 1
+        if i < 0 or i >= len(self.nights) - 1:
+            return None
+        begins, ends, before = self.nights[i]
+        return begins - before if ts < ends else ts - before - (ends - begins)
+
+    def answer_instant(self, position: float, urgent: bool) -> float | None:
+        """The first POSIX time at ``position`` on the acceptance clock (the inverse of
+        :meth:`answer_position`: a deadline on a night's edge lands as it begins)."""
+        if urgent or not self.nights:
+            return self.instant(position, urgent)
+        j = bisect_left(self.day_positions, position) - 1
+        if j < 0 or j >= len(self.nights) - 1:
+            return None
+        begins, ends, before = self.nights[j]
+        return position + before + (ends - begins)
+
+    def answer_limit(self, urgent: bool) -> float:
+        return self.accept_urgent_s if urgent else self.accept_s
 
     def position(self, ts: float, urgent: bool) -> float | None:
         """Where POSIX time ``ts`` falls on the SLA clock: working seconds since the first
