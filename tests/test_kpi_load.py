@@ -101,3 +101,38 @@ async def test_progress_shows_on_a_terminal_only(sqlite_url: str, tmp_path: Any)
         assert code == 0
     assert "月报" in tty.getvalue() and "汇总" in tty.getvalue()
     assert pipe.getvalue() == ""
+
+
+async def test_an_escalation_before_a_reopen_still_counts(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """Found from inside: a reopen starts the order's escalation level afresh (its timers run
+    again), so an order the timers had escalated to the grid leader, then done, rated 不满意
+    and reopened, dropped out of the month's escalated figure."""
+    from tests.test_timers import START, make_world
+
+    world = await make_world(aiohttp_client, db_url)
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 门锁坏了"))
+    await world.at(timedelta(hours=2, minutes=1))  # nobody took it: the grid leader is told
+    assert await world.count("o_m01", "催办") == 1
+    world.clock.set(START + timedelta(hours=3))
+    await world.chat.say("o_m01", f"接单 {n}")
+    await world.chat.say("o_m01", f"完成 {n}")
+    assert "重新打开" in await world.chat.say("o_r1", "不满意")
+    assert (await world.chat.order(n)).escalation_level == 0  # its new round starts afresh
+
+    from bot.kpi.page import page_figures
+    from bot.kpi.rows import Filter
+
+    engine = create_engine(db_url)
+    try:
+        facts, _ = await load_facts(engine, NOV.start_utc, NOV.end_utc)
+        console = await page_figures(  # the console's own reading of the month
+            engine, sla_of(world.config), NOV, Filter(), world.clock.now(), with_trend=False
+        )
+    finally:
+        await engine.dispose()
+    assert console.summary.figures.escalated == 1
+    assert [f.escalation_level > 0 for f in facts if f.id == n] == [True]
+    s = summarize(facts, sla_of(world.config), NOV, ("grid",), as_of=world.clock.now())
+    assert (s.figures.escalated, s.figures.reopened) == (1, 1)

@@ -18,6 +18,9 @@ from models.orders import OrderEvent
 from models.visits import Visit
 
 REOPEN, WHISTLE = "reopen", "escalate"  # order_events.action of 重办 and 吹哨
+# the timers' escalations: a reopen starts the order's level afresh, the history keeps them
+ESCALATIONS = ("timer:escalate_grid", "timer:escalate_staff")
+ESCALATED = "escalated"
 
 # The orders table with untyped columns: times come back as the driver gives them and are made
 # aware here (one C call each), instead of through the ORM's type per value — the difference
@@ -159,18 +162,26 @@ def _place(
 
 
 async def marks_of(conn: AsyncConnection, start: Any, end: Any) -> dict[str, set[int]]:
-    """The orders written in [start, end) reopened (重办) and escalated beyond the community
-    (吹哨) at least once: ``{REOPEN: ids, WHISTLE: ids}``."""
+    """The orders written in [start, end) reopened (重办), escalated beyond the community
+    (吹哨) and escalated by the timers at least once: ``{REOPEN: ids, WHISTLE: ids,
+    ESCALATED: ids}``."""
     ids = select(_C.id).where(_C.created_at >= start, _C.created_at < end)
+    wanted = (REOPEN, WHISTLE, *ESCALATIONS)
     stmt = (
         select(OrderEvent.order_id, OrderEvent.action)
         .distinct()
-        .where(OrderEvent.action.in_((REOPEN, WHISTLE)), OrderEvent.order_id.in_(ids))
+        .where(OrderEvent.action.in_(wanted), OrderEvent.order_id.in_(ids))
     )
-    out: dict[str, set[int]] = {REOPEN: set(), WHISTLE: set()}
+    out: dict[str, set[int]] = {REOPEN: set(), WHISTLE: set(), ESCALATED: set()}
     for order_id, action in await conn.execute(stmt):
-        out[action].add(order_id)
+        out[ESCALATED if action in ESCALATIONS else action].add(order_id)
     return out
+
+
+def level_of(level: int | None, escalated: bool) -> int:
+    """The order's escalation as the figures count it: its level now, or 1 when the timers
+    escalated it before a reopen reset the level."""
+    return level or (1 if escalated else 0)
 
 
 async def load_facts(
@@ -195,7 +206,7 @@ async def load_facts(
 
 
 def _facts(rows: Any, roster: Roster, events: dict[str, set[int]]) -> list[OrderFact]:
-    reopened, whistled = events[REOPEN], events[WHISTLE]
+    reopened, whistled, escalated = events[REOPEN], events[WHISTLE], events[ESCALATED]
     # (building, assignee) -> community code, grid, member key, member name: a few hundred
     # distinct pairs for a month of 100,000 orders
     places: dict[tuple[Any, ...], tuple[str | None, str | None, str | None, str | None]] = {}
@@ -224,7 +235,7 @@ def _facts(rows: Any, roster: Roster, events: dict[str, set[int]]) -> list[Order
                 utc(closed),
                 rating,
                 id_ in reopened,
-                level or 0,
+                level_of(level, id_ in escalated),
                 id_ in whistled,
                 overdue is not None,
             )

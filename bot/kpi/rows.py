@@ -22,7 +22,18 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.kpi.facts import OrderFact
-from bot.kpi.load import ORDERS, REOPEN, WHISTLE, Roster, marks_of, place_of, time_bound, who
+from bot.kpi.load import (
+    ESCALATED,
+    ORDERS,
+    REOPEN,
+    WHISTLE,
+    Roster,
+    level_of,
+    marks_of,
+    place_of,
+    time_bound,
+    who,
+)
 from bot.observability import heap
 
 _C = ORDERS.c
@@ -143,6 +154,7 @@ def _place_rows(
     """Each fetched order placed (through the roster, once per distinct place), filtered by
     the scope, as a :data:`Row` appended to ``out``."""
     reopened, whistled, want = marks[REOPEN], marks[WHISTLE], scope.category
+    escalated = marks[ESCALATED]
     # (building, assignee, community, estate) -> where the order belongs and whether the scope
     # admits the place: a few hundred distinct keys for a month of 100,000 orders
     memo: dict[tuple[Any, ...], Who] = {}
@@ -161,7 +173,8 @@ def _place_rows(
             continue
         append(
             (created, status, bool(urgent), assigned, accepted, resolved, rating,
-             id_ in reopened, level or 0, id_ in whistled, bool(overdue), id_, category, found)
+             id_ in reopened, level_of(level, id_ in escalated), id_ in whistled,
+             bool(overdue), id_, category, found)
         )  # fmt: skip
 
 
