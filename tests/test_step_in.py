@@ -51,3 +51,15 @@ async def test_someone_outside_the_place_still_learns_nothing(world: World) -> N
     await world.chat.say("o_m02", f"接单 {n}")
     reply = await world.chat.say("o_m07", f"完成 {n}")  # 4栋's representative
     assert "没有找到" in reply and "李建国" not in reply
+
+
+async def test_member_commands_typed_in_traditional_characters(world: World) -> None:
+    """Found from outside: 接單 #322 from a member on a traditional-character keyboard was
+    answered '您还没有报过事' (a resident's reply) and the order stayed unaccepted; 待辦
+    was 'not understood'."""
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    assert "已接单" in await world.chat.say("o_m02", f"接單 #{n}")
+    assert f"#{n}" in await world.chat.say("o_m02", "待辦")
+    assert "已记录" in await world.chat.say("o_m02", f"進度 {n} 明天換鎖")
+    history = " ".join(note for _, _, note in await world.chat.history(n))
+    assert "明天換鎖" in history  # the member's own words, as written

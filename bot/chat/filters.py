@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.chat import conversation
+from bot.intake.normalize import simplified
 from bot.messages import Incoming
 
 
@@ -54,6 +55,23 @@ def halfwidth(text: str) -> str:
     return text.translate(_HALFWIDTH)
 
 
+_HEAD = 6  # characters: the longest command word and then some
+
+
+def command_text(text: str) -> str:
+    """``text`` as commands read it: full-width forms plain, and a command word typed in
+    traditional characters (接單 #322, 待辦) in simplified; the rest as written."""
+    plain = halfwidth(text)
+    start = len(plain) - len(plain.lstrip())
+    head = plain[start : start + _HEAD]
+    if not any(ord(ch) > 0x2E7F for ch in head):
+        return plain
+    converted = simplified(head)
+    if converted == head or len(converted) != len(head):
+        return plain
+    return plain[:start] + converted + plain[start + _HEAD :]
+
+
 def _alternatives(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -66,6 +84,7 @@ class _AnyCommand:
         self.words: set[str] = set()
         self.pattern: re.Pattern[str] | None = None
         self.last: tuple[Incoming | None, bool] = (None, False)
+        self.text = ""  # the last message's text as commands read it
 
     def add(self, words: Iterable[str]) -> None:
         self.words.update(words)
@@ -76,7 +95,8 @@ class _AnyCommand:
         if last is not message:
             if self.pattern is None:
                 self.pattern = re.compile(rf"^\s*(?:{_alternatives(self.words)})")
-            found = self.pattern.match(halfwidth(message.text)) is not None
+            self.text = command_text(message.text)
+            found = self.pattern.match(self.text) is not None
             self.last = (message, found)
         return found
 
@@ -96,7 +116,7 @@ class Command:
     def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
         if not _COMMANDS.starts(message):
             return False
-        m = self.pattern.match(halfwidth(message.text))
+        m = self.pattern.match(_COMMANDS.text)
         if not m:
             return False
         return {"command": m.group("cmd"), "args": (m.group("args") or "").strip()}

@@ -48,6 +48,11 @@ def _t2s() -> _Converter:
     return converter
 
 
+def simplified(text: str) -> str:
+    """``text`` in simplified characters (接單 → 接单), nothing else changed."""
+    return _t2s().convert(text)
+
+
 # Voice input writes 栋 as 动 / 洞 / 冻 and 单元 as 单员: read them as meant, but only right
 # after a building number of one or two digits (so 一动不动, 眼睛动一动 and phones read aloud
 # with 洞 for zero are left alone).  Also 两单元 after a building (unit 2).
