@@ -90,7 +90,7 @@ _MINOR_WATER = re.compile(
 )
 _WATER_ESCALATION = re.compile(
     r"爆|喷|淹|涌|哗|止不住|关不住|关不掉|控制不住|到处|满地|满屋|一屋|成河|漫|没过|泡|灌|往下冲|大水|好多水"
-    r"|很多水|大量|越来越大|一直流|一直在流|流个不停|鼓起|像下雨|跟下雨|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮"
+    r"|很多水|大量|越来越大|越来越多|一大片|(?:也|都|还是)(?:没用|不管用)|一直流|一直在流|流个不停|鼓起|像下雨|跟下雨|还在涨|涨|满了|全是|流到|电|插座|开关|灯|冒烟|火|塌|掉|垮"
     r"|老人|孩子|小孩|摔|滑倒|受伤|救|快来|赶紧|紧急|急|打|刀|棍|冲得|老高|很深|深了|齐膝|齐腰"
     # water up to the knees, or around people in wheelchairs or in bed (ankle-deep rainwater
     # in a car park is an ordinary complaint)

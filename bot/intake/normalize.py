@@ -132,12 +132,34 @@ def _clean_match(match: re.Match[str]) -> str:
 
 # A report's words are normalised by its parse and again by the estate lookup (handlers/
 # locate.py): the second time costs a lookup.
+_SENTENCE_RE = re.compile(r"[^。！？!?；;，,\n]+[。！？!?；;，,\n]*")
+_REPEATS_FROM = 120  # characters: a short message cannot repeat itself much
+
+
+def _once(text: str) -> str:
+    """Each sentence of a long message once: a complaint pasted over and over (elderly
+    residents do) says no more than once, and read whole it piled up cues nobody wrote
+    twice — a noise complaint repeated twelve times read as an emergency."""
+    if len(text) < _REPEATS_FROM:
+        return text
+    seen: set[str] = set()
+    kept: list[str] = []
+    for m in _SENTENCE_RE.finditer(text):
+        part = m.group(0)
+        key = part.strip("。！？!?；;，,\n ")
+        if len(key) >= 4 and key in seen:
+            continue
+        seen.add(key)
+        kept.append(part)
+    return "".join(kept) if kept else text
+
+
 @lru_cache(maxsize=256)
 def normalize(text: str) -> str:
     """Return the analysis form of ``text`` (same language, simplified, ASCII digits)."""
     if not text:
         return ""
-    text = text[: MAX_ANALYSED_CHARS * 2]
+    text = _once(text[: MAX_ANALYSED_CHARS * 4])[: MAX_ANALYSED_CHARS * 2]
     if "<" in text:
         text = _TAG_RE.sub(" ", text)
     if "&" in text:

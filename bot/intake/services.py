@@ -37,6 +37,8 @@ _GAS_ESCALATION = re.compile(r"味|闻|臭|嘶|漏|泄|跑气|冒|晕|头疼|恶
 _OUTAGE_ESCALATION = re.compile(
     r"火|烟|焦|糊|烧|冒|滋|噼|啪|闪|响|淹|漫|喷|爆|涌|困|卡|锁|关在|出不|摔|倒|晕|血|救|快来|赶紧|紧急"
     r"|呼吸|氧|透析|冻|冷得|中暑|几天|联系不上|不接|没人应|敲门|孩子|小孩|婴|宝宝"
+    # 人被电线粘住了 快断电: the power asked to be cut, not missing
+    r"|粘住|麻了|触电|电到|(?:快|赶紧|马上|先)(?:断电|拉闸)"
 )
 
 
@@ -99,7 +101,7 @@ _ACUTE_STATE = re.compile(
     r"摔|跌|倒|晕|昏|不动|叫不醒|叫不应|没反应|没气|呼吸|流血|出血|吐血|是血|血流|抽|吐|火|烟|焦|糊|煤气|燃气|天然气|味|漏|喷"
     r"|淹|塌|掉|砸|困(?!难)|卡|压住|压着|压到|被压|打人|打架|被打|打起来|殴|刀|砍|撬|跳|死|不想活|活不|活够"
     r"|不见|找不到|走丢|没回|联系不上|打不通|不接|没人应|敲门|几天|疼|痛|急|快来|快点|赶快|救|喊|哭"
-    r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|没接|心脏|犯病|发病"
+    r"|烧|触电|漏电|电线|火花|冒|水|没人|声音|门铃|三天|礼拜|星期|放了|堆着|堆了|没接|心脏|犯病|发病"
     r"|没开门|不开门|敲不开|还放在|在屋里响|天了|没拿|没取|没收|(?:饭|餐|盒|菜|东西|快递|外卖|报纸|牛奶).{0,4}没动"
     # an animal in the home, a child climbed up, someone face down: 请问发现蛇应该打什么电话
     r"|蛇|咬|蛰|马蜂|野猪|爬到|爬上|叫不下来|趴在"
@@ -207,6 +209,23 @@ _WORKS_DANGER = re.compile(
 )
 
 
+# 楼上孩子跳绳跳到半夜 楼板都要塌了: a noise complaint's hyperbole, nothing giving way
+_HYPERBOLE = re.compile(r"都(?:要|快)(?:被)?(?:震|跺|蹦|跳|吵)?塌了")
+_NOISY = re.compile(r"跳绳|蹦|跺|跑来跑去|吵|音响|广场舞|噪音|装修|敲|咚咚|拍球|跳操")
+_GIVING_WAY = re.compile(r"裂|掉下|掉渣|往下掉|砸|鼓|歪|斜|血|伤|晕|倒了")
+# 楼上每晚拖椅子放音乐 老人心脏不好 被吵醒 敲门说过也没用: a neighbour's noise, however hard
+# on someone's health, told with nothing acute happening
+_NEIGHBOUR_NOISE = re.compile(
+    r"(?:楼上|楼下|邻居|隔壁|对门|对面).{0,30}"
+    r"(?:噪音|吵得|吵醒|太吵|好吵|很吵|吵死|吵到|拖椅子|拖凳子|拖桌子|放音乐|音响|跳绳|蹦迪|跺脚|唱歌|K歌)"
+)
+_CHRONIC = re.compile(r"每天|天天|每晚|每天晚上|经常|总是|老是|好几次|多次|长期|几个月|半年|一直")
+_NOISE_ACUTE = re.compile(
+    r"摔|晕倒|昏|倒地|倒在|不省|叫不醒|没反应|没气|流血|出血|血|打人|打起来|动手|刀|棍|砍|救命|快来|120|110"
+    r"|火|烟|煤气|燃气|漏|喘不|抽搐|发病了|犯病了|送医|急救|撞|打破|砸|锤|扳手|抓着|掐|推|栏杆|窗台|悬"
+)
+
+
 def nuisance(text: str, hazards: Collection[str]) -> bool:
     """True for flaking plaster, building work's noise, a neighbour's pet, cooking smoke or a
     foul smell in a shared place, told with nothing harmful (``text`` normalised, ``hazards`` its
@@ -218,6 +237,14 @@ def nuisance(text: str, hazards: Collection[str]) -> bool:
         return kinds <= {"structure"}
     if _WORKS.search(text) and _WORKS_NOISE.search(text) and _WORKS_DANGER.search(text) is None:
         return kinds <= {"structure"}
+    if _HYPERBOLE.search(text) and _NOISY.search(text) and _GIVING_WAY.search(text) is None:
+        return kinds <= {"structure", "child"}
+    if (
+        _NEIGHBOUR_NOISE.search(text)
+        and _CHRONIC.search(text)
+        and _NOISE_ACUTE.search(text) is None
+    ):
+        return kinds <= {"medical", "welfare", "child", "structure"}
     if (
         _PET.search(text)
         and _PET_NUISANCE.search(text)

@@ -20,12 +20,18 @@ _DANGER_SETS = tuple((kind, pattern, frozenset(trigger)) for kind, pattern, trig
 _MISSING = re.compile(
     r"走丢|走失|(?<!看)不见了|找不到了|找不着了|失踪|联系不上|没回来|没回家|迷路|一直没回"
     r"|找不到(?:妈妈|爸爸|家长|家人|大人)"
-    r"|好几天都?没(?:见|出门|出来|下楼|露面)|跟丢|(?:孩子|小孩|娃|孙子|孙女|儿子|女儿|老人)丢了"
+    r"|好几天都?没(?:见|出门|出来|下楼|露面)|[两三四五六七几]天(?:都|了)?没(?:见到?|见着|看到|看见|露面)了?"
+    r"|跟丢|(?:孩子|小孩|娃|孙子|孙女|儿子|女儿|老人)丢了"
     r"|(?:陌生|不认识)的?人.{0,4}(?:接走|带走|抱走|拉走)"
     # 老师说被一个男的接走了 我们家没人去接: a child taken by someone the family did not send
     r"|被(?:一个|个)?(?:男的|女的|男人|女人|陌生人|什么人|谁).{0,4}(?:接走|带走|抱走|领走)"
     # 应该六点到家 现在八点多了: overdue home, and it is now past
     r"|(?:应该|早该|本该|早就该|平时)(?:在)?.{0,8}(?:到家|回家|回来)(?:了)?.{0,6}(?:现在|都|还没|到现在)"
+)
+# 三天没下楼 … 刚去敲门她开了, 两天没见 … 在他女儿家: found since, told in the same message
+_FOUND_SINCE = re.compile(
+    r"好好的|没事|[她他](?:说|开了|开门|接了|回来)|原来|开门了|回来了|看到[她他]了|碰到[她他]"
+    r"|在(?:她|他)?(?:儿子|女儿|闺女|亲戚|朋友|老家)家"
 )
 _ELDER_RE = re.compile(
     r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头|阿嬷|阿嫲|阿公|阿婆"
@@ -48,6 +54,7 @@ _UNANSWERED = re.compile(
     r"|(?:怎么|咋)[敲拍叫喊]都不(?:开|应)|电话在(?:屋里|里面|家里)响|饭(?:还)?(?:放|搁|挂)在门口"
     # the signs seen from outside: a light or the television on for days, curtains never opened
     r"|(?:灯|电视)(?:一直|还|都|整天)?(?:亮|开)着?了?.{0,6}(?:[两三四五六七几好多]天|三天三夜|几天几夜)"
+    r"|(?:亮|开)着灯.{0,6}(?:[两三四五六七几好多]天|[两三]天[两三]夜|几天几夜)"
     r"|窗帘.{0,6}[两三四五六七几好多]天.{0,3}没(?:拉开|开|动)"
 )
 # something swallowed, told in either order: 喝了农药, 喝了一口…是除草剂
@@ -70,7 +77,8 @@ _HYPOTHETICAL = re.compile(
     r"|天天|每天|防止|防范|防走失|防火|防盗|火得|火爆"
 )
 _NEGATED = re.compile(
-    r"(?:没有?|并没有?|未|无|别|不|不会|没再)(?:人|再|在|有|是|会|要)?$"
+    # (是不是煤气漏了, 有没有人在里面: a question asked of something seen, not a denial)
+    r"(?:(?<!有)没有?|并没有?|未|无|别|(?<!是)不|不会|没再)(?:人|再|在|有|是|会|要)?$"
     # 没闻着煤气味, 没看见冒烟: not perceived
     r"|(?:没有?|并没有?|未)(?:闻到|闻着|闻见|看到|看见|看着|听到|听见|见)(?:有|什么|啥|一点)?$"
     # 她最近压力大 但没说想不开: not said
@@ -80,7 +88,13 @@ _PAST = re.compile(
     r"上次|上回|以前|之前|去年|前年|上个月|上周|曾经|前几天|那次|昨天|昨晚|前天|小时候|那年|夜里|老早|早先"
 )
 # 从前天起就敲不开门: a danger that began in the past and goes on is live
-_STILL = re.compile(r"现在还|还在(?:冒|烧|漏|喷|响|叫)|正在|一直在|从.{0,5}(?:起|开始)")
+_STILL = re.compile(
+    r"现在还|还在(?:冒|烧|漏|喷|响|叫)|正在|一直在|从.{0,5}(?:起|开始)"
+    # 阀门关了 人出来了 味道还是好大: what was done has not ended it
+    r"|(?:味|味道|烟|气味)(?:还是|还)(?:好|很|特别|那么|挺)?(?:大|浓|冲|重|呛)"
+    # 今天早上比昨天宽了好多: worse now than before
+    r"|比(?:昨天|前天|昨晚|上午|早上)"
+)
 # 昨天下午到现在电话一直占线: nobody has answered since yesterday
 # 昨天中午的饭盒没动，今天的也没拿: still not, today
 _UNTIL_NOW = re.compile(r"到现在|至今|到今天|到今早|今天(?:的)?(?:也|还|又)")
@@ -96,8 +110,12 @@ _FIXED = re.compile(
 
 
 _DOWNPLAY = re.compile(
-    r"^\s*(?:(?:可能|应该|也许|估计|大概)?(?:是我)?(?:没(?:什么|啥)(?:大)?事|多虑了?|想多了|多心了?|小题大做)"
-    r"(?:吧|哈|哦)?)[\s,，。.]*(?=但|不过|可是)"
+    r"^\s*(?:(?:可能|应该|也许|估计|大概)?(?:是我)?(?:没(?:什么|啥)?(?:大)?事|不是(?:什么|啥)?大事"
+    r"|不(?:太)?严重|多虑了?|想多了|多心了?|小题大做)"
+    r"(?:吧|哈|哦|啊|哈哈)?)[\s,，。.]*(?=但|不过|可是|就是|只是)"
+    # 也可能人家是冬泳 但是…, 可能她出门了吧 但…: the innocent reading offered first
+    r"|^\s*(?:也|或者|当然)?(?:可能|也许|或许|说不定)(?:人家|她|他|它|老人|是)[^，,。.!！?？但]{1,14}"
+    r"(?:吧|呢|哈)?[\s,，。.]*(?=但|不过|可是)"
 )
 
 
@@ -150,7 +168,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("fixed", _FIXED.pattern),
         (
             "neg",
-            r"没有(?:着火|冒烟|漏|人受伤|受伤|危险)|不是(?:着火|煤气)|没事|不严重|不急|不着急|不打紧|不赶时间|慢慢来"
+            r"没有(?:着火|冒烟|漏|人受伤|受伤|危险)|(?<!是)不是(?:着火|煤气)|没事|不严重|不急|不着急|不打紧|不赶时间|慢慢来"
             r"|没(?:有)?闻(?:着|到|见)",
         ),
         # 熏腊肉 is cooking; 熏得头疼 is what a smell does to someone
@@ -197,6 +215,8 @@ def _person_dangers(text: str, clauses: Clauses, fixed: bool, cues: set[str]) ->
             if _THING_RE.search(pre + post):
                 continue
             why = _why_dead(clauses, m.start(), m.end(), fixed)
+            if why is None and _FOUND_SINCE.search(text, m.end()):
+                why = "fixed"
             if why is None:
                 cues.add("live:missing")
                 found.append("missing")
