@@ -20,7 +20,12 @@ def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> st
         holder = view.by_id.get(o.assignee_id) if o.assignee_id else None
         by = f"，{holder.name}" if holder and o.status in HELD_VALUES else ""
         local = o.created_at.astimezone(tz).strftime("%m-%d %H:%M")
-        lines.append(f"#{o.id} {texts.STATUS_NAMES[o.status]}{by}｜{o.summary}（{local}）")
+        status = (
+            texts.RESIDENT_STATUS_RECEIVED
+            if o.status == "received"
+            else texts.STATUS_NAMES[o.status]
+        )
+        lines.append(f"#{o.id} {status}{by}｜{o.summary}（{local}）")
     return "\n".join(lines)
 
 

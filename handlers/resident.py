@@ -22,6 +22,7 @@ from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterView
 from handlers import replies
+from handlers.corrections import correct_recent_place
 from handlers.follow_up import (
     calm_emergency,
     emergency_detail,
@@ -215,6 +216,8 @@ async def on_text(
     if _BARE_NUMBER.match(text) and (mine := await _own_order(orders, message.openid, text)):
         # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
         return replies.resident_orders([mine], await orders.roster(), config.tz)
+    if corrected := await correct_recent_place(message, orders, clock, parsed):
+        return corrected  # 不对，是4栋: the report just made moves, the home on file stays
     if placed := await place_named_estate(orders, message.openid, text):
         return placed  # 青和居 alone, after a report was filed without its estate
     if asks_home_on_file(text):

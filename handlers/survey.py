@@ -23,6 +23,7 @@ RATING_WINDOW = timedelta(days=14)
 RERATE_WINDOW = timedelta(hours=1)  # 想改分数请直接回复 1–5: after a rating, this long
 _RATING = re.compile(
     r"^\s*(?:#?\s*(?P<number>\d{1,12})(?:\s*[号:：,，]\s*|\s+))??"
+    r"(?:(?:改成|改为|换成|改|重新评|重评)\s*)?"  # 改成3分: a rating changed soon after
     r"(?:(?P<digit>[1-5一二三四五])\s*(?P<unit>分|星)?"
     r"|(?P<stars>[⭐★]{1,5})"
     r"|(?P<word>非常满意|很满意|满意|一般般|一般|还行吧|还行|不满意|很不满意"
@@ -122,7 +123,8 @@ class SurveyAnswer:
         number, score, comment = found
         session, now = data["session"], data["clock"].now()
         waiting = await queries.awaiting_rating(session, message.openid, now - RATING_WINDOW)
-        if not waiting:  # nothing to rate: a rating just given may be changed
+        rerate = not waiting
+        if rerate:  # nothing to rate: a rating just given may be changed
             waiting = await queries.rated_since(session, message.openid, now - RERATE_WINDOW)
         if number is not None:
             waiting = [o for o in waiting if o.id == number]
@@ -136,7 +138,8 @@ class SurveyAnswer:
                 )
         if waiting and worded is not None and not await _only_a_rating(message, data, worded):
             return False
-        return {"score": score, "comment": comment, "waiting": waiting} if waiting else False
+        answer = {"score": score, "comment": comment, "waiting": waiting, "rerate": rerate}
+        return answer if waiting else False
 
 
 async def _only_a_rating(message: Incoming, data: dict[str, Any], worded: Worded) -> bool:
@@ -153,14 +156,20 @@ async def _only_a_rating(message: Incoming, data: dict[str, Any], worded: Worded
 
 @router.message(MsgType("text", "voice"), HasText(), SurveyAnswer())
 async def rate(
-    message: Incoming, score: int, comment: str, waiting: list[Order], orders: OrderService
+    message: Incoming,
+    score: int,
+    comment: str,
+    waiting: list[Order],
+    orders: OrderService,
+    rerate: bool = False,
 ) -> str:
     if len(waiting) > 1:
         listed = "、".join(f"#{o.id}（{o.summary}）" for o in waiting[:5])
-        return texts.WHICH_SURVEY.format(orders=listed, number=waiting[0].id)
+        which = texts.WHICH_RERATE if rerate else texts.WHICH_SURVEY
+        return which.format(orders=listed, number=waiting[0].id)
     order = waiting[0]
     if await orders.rate(message.openid, order, score, comment):
         return texts.RATE_LOW.format(number=order.id)
     if _RATING.match(halfwidth(message.text)) is None:  # said in words: the score taken, told
         return texts.RATED_FROM_WORDS.format(number=order.id, score=score)
-    return texts.RATED.format(number=order.id)
+    return texts.RATED.format(number=order.id, score=score)

@@ -270,3 +270,17 @@ async def test_a_bare_not_fixed_answering_the_survey_is_no_rating(world: World, 
     order = await world.chat.order(n)
     assert order.status == "assigned" and order.rating is None
     assert any(action == "reopen" for action, _, _ in await world.chat.history(n))
+
+
+async def test_a_rating_changed_in_words_names_the_order_and_the_score(world: World) -> None:
+    """Found from outside: 改成3分 and #328 改成3分 after two ratings were answered '您有几张
+    工单等着评价' (nothing was waiting), and a rating's thanks never said which score stood."""
+    a = await finished(world, "1栋1单元101 厨房水管漏水了")
+    b = await finished(world, "1栋1单元101 卫生间门锁坏了")
+    assert "5 分" in await world.chat.say(RESIDENT, f"#{a} 5")
+    assert "4 分" in await world.chat.say(RESIDENT, f"＃{b}　４")
+    asked = await world.chat.say(RESIDENT, "改成3分")
+    assert "刚评价过" in asked and "等着评价" not in asked, asked
+    changed = await world.chat.say(RESIDENT, f"#{b} 改成3分")
+    assert f"#{b}" in changed and "3 分" in changed, changed
+    assert (await world.chat.order(b)).rating == 3 and (await world.chat.order(a)).rating == 5

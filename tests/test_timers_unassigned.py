@@ -83,3 +83,20 @@ async def test_staff_are_not_told_a_grid_leader_knows_of_an_emergency_with_no_pl
     await world.at(timedelta(hours=4, minutes=1))
     told = [t for t in await world.chat.pushed("o_m03") if "催办升级" in t and f"#{n}" in t]
     assert told and "居民没留地址" in told[0] and "网格长已通知" not in told[0]
+
+
+async def test_an_ordinary_order_left_with_nobody_tells_its_resident(world: World) -> None:
+    """Found from outside: a reopened order whose chain ran out sat for four days showing
+    '待派单' (the office's word) and its resident heard nothing."""
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 厨房水管漏水"))
+    for member in ("o_m01", "o_m02", "o_m03", "o_m04", "o_m05", "o_m06", "o_m07"):
+        await world.chat.say(member, "下岗")
+    await world.at(timedelta(minutes=31))  # its holder went off duty: handed on, to nobody
+    assert (await world.chat.order(n)).assignee_id is None
+    waiting = [t for t in await world.chat.pushed(RESIDENT) if "还没有合适的人接手" in t]
+    assert len(waiting) == 1 and f"#{n}" in waiting[0] and "110" not in waiting[0]
+    for _ in range(2):  # later ticks say nothing more
+        await world.at(timedelta(hours=5))
+    assert sum("还没有合适的人接手" in t for t in await world.chat.pushed(RESIDENT)) == 1
+    listed = await world.chat.say(RESIDENT, "查询")
+    assert "社区正在安排人员" in listed and "待派单" not in listed

@@ -258,6 +258,15 @@ SAY: dict[Tell, Say] = {
         lambda c: texts.MEMBER_PLACE_ADDED.format(**c.common),
         lambda c: f"order:{c.n}:v{c.version}:place:{c.to_key}",
     ),
+    Tell.RESIDENT_WAITING: _resident(
+        texts.STATE_UNASSIGNED, lambda c: texts.RESIDENT_WAITING.format(number=c.n)
+    ),
+    Tell.PLACE_CORRECTED: Say(
+        "order_update",
+        texts.STATE_PLACE_CORRECTED,
+        lambda c: texts.MEMBER_PLACE_CORRECTED.format(**c.common),
+        lambda c: f"order:{c.n}:v{c.version}:place:{c.to_key}",
+    ),
     Tell.RESIDENT_MESSAGE: _resident(
         texts.STATE_MESSAGE,
         lambda c: texts.RESIDENT_OFFICE_MESSAGE.format(number=c.n, text=c.notice.data["text"]),

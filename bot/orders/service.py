@@ -379,12 +379,15 @@ class OrderService(OrderCore):
             prefix = texts.TIMER_HANDED_ON
             if holder is not None and not holder.on_duty:  # 下岗: not waited for
                 prefix = texts.TIMER_OFF_DUTY_HANDED_ON.format(name=holder.name)
-            await self.dispatch(
+            nxt = await self.dispatch(
                 order,
                 exclude=(holder.key,) if holder is not None else (),
                 prefix=prefix,
                 first=change.then(Change({"declined_by": declined})),
             )
+            if nxt is None and not order.urgent:  # (an emergency's resident hears on its own)
+                waiting = lc.Notice(Tell.RESIDENT_WAITING, lc.RESIDENT)
+                await self.apply(order, Change({}, (), (waiting,)), "system")
         else:
             await self.apply(order, change, "system")
         if not isinstance(order, Order):

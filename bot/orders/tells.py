@@ -31,11 +31,13 @@ class Tell(StrEnum):
     UNASSIGNED = "unassigned"  # nobody in the chain can take it: staff (and the grid leader)
     POSSIBLE_DANGER = "possible_danger"  # the grid leader checks a report that may be dangerous
     PLACE_ADDED = "place_added"  # the holder hears the address the resident gave later
+    PLACE_CORRECTED = "place_corrected"  # the holder hears the resident corrected the address
     SURVEY = "survey"
     RESIDENT_MESSAGE = "resident_message"  # the office writes to the resident
     RESIDENT_CANCELLED = "resident_cancelled"  # the office cancelled it, with the reason
     RESIDENT_MERGED = "resident_merged"  # the order joined another
     CHASE_UNASSIGNED = "chase_unassigned"  # an urgent order still with nobody: again, to all
     RESIDENT_URGENT_WAITING = "resident_urgent_waiting"  # nobody has taken the emergency yet
+    RESIDENT_WAITING = "resident_waiting"  # the chain ran out: the office is arranging someone
     URGENT_TAKEN = "urgent_taken"
     HURRIED = "hurried"  # the resident presses the order: its holder (and grid leader) told  # those chased about an urgent order: someone has it now

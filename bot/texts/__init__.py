@@ -271,7 +271,7 @@ INVITE_PUSH = (
     "请在 {hours} 小时内打开下面的链接设置密码，链接只能用一次：\n{link}\n"
     "如果不是您本人申请，请不要打开，也不要转发。"
 )
-RATED = "谢谢您对工单 #{number} 的评价！"
+RATED = "谢谢您对工单 #{number} 的评价（{score} 分）！"
 RATED_FROM_WORDS = "谢谢您对工单 #{number} 的评价！已记为 {score} 分，想改分数请直接回复 1–5。"
 RATE_LOW = "抱歉没让您满意，工单 #{number} 已重新打开，会重新安排人处理，网格长也会跟进。"
 

@@ -17,3 +17,20 @@ LAPSED_FILED_ESTATE = (
     "您之前说的“{summary}”一直没等到小区名，我们已先登记为工单 #{number}，社区会联系您确认。"
     "方便的话直接回复小区名（{options}）就行。"
 )
+
+# --- a resident correcting the address of a report just made (不对，是4栋) ----------------
+MEMBER_PLACE_CORRECTED = "工单 #{number} 居民更正了地址，请以此为准：{place}{summary}"
+PLACE_CORRECTED_SENT = "好的，工单 #{number} 的地址已改为 {place}，{next}。"
+PLACE_CORRECTED_HOLDER = "已告诉正在处理的{who}"
+PLACE_CORRECTED_SAME = "工单 #{number} 记的就是 {place}，不用改。"
+
+# --- the chain ran out: what the resident hears and sees ------------------------------------
+RESIDENT_WAITING = (
+    "您的工单 #{number} 暂时还没有合适的人接手，社区工作人员正在安排，有进展会第一时间告诉您。"
+    "情况有变化可以直接回复补充。"
+)
+# a resident's own list: 待派单 is the office's word
+RESIDENT_STATUS_RECEIVED = "社区正在安排人员"
+WHICH_RERATE = (
+    "您刚评价过几张工单：{orders}。要改哪一张的分数，请回复“#单号 分数”，比如“#{number} 3”。"
+)

@@ -1,0 +1,94 @@
+"""A resident correcting the address of a report just made: 不对，是4栋，不是3栋; 刚才那个单子
+地址写错了，应该是4栋2单元301. Found from outside: the correction was registered as the
+resident's home (losing the full address on file) or filed as a second order, and the urgent
+first one stayed at the wrong building with its member."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot import texts
+from bot.clock import Clock
+from bot.intake import ParseResult
+from bot.messages import Incoming
+from bot.orders import lifecycle as lc
+from bot.orders import queries
+from bot.orders.corrections import UNTAKEN, correct_place
+from bot.orders.dispatch import Place
+from bot.orders.duplicates import things
+from bot.orders.lifecycle import OPEN_VALUES, Change, Notice
+from bot.orders.service import OrderService
+from bot.orders.state import write
+from bot.orders.tells import Tell
+from bot.orders.wording import who
+from handlers.locate import gazetteer
+from models.orders import Order
+
+# words that say the address given before was wrong
+_CORRECTION = re.compile(
+    r"^\s*(?:不对|不是|错了|说错了|写错了|打错了|搞错了|弄错了|更正|纠正|改一下|改成|应该是)"
+    r"|(?:地址|门牌|楼号|单元|房号)(?:号)?.{0,3}(?:写|说|打|填|报|弄|搞)?错了"
+    r"|(?:单子|工单|刚才|刚刚).{0,10}(?:写|说|打|填|报)错"
+    r"|不是\s?\S{1,8}[,，。\s]*是\s?\S{1,8}|是\s?\S{1,8}[,，。\s]*不是"
+)
+RECENT = timedelta(hours=2)  # a correction is of a report made this long ago at most
+
+
+def _place(parsed: ParseResult, order: Order) -> tuple[str | None, str | None, str | None]:
+    """The corrected place: the parts the resident gave, the rest as the order had them (是4栋
+    keeps 2单元301; a new building with a new room keeps no old unit)."""
+    a = parsed.address
+    assert a is not None
+    building = a.building or order.building
+    if a.building and a.room and not a.unit:
+        return building, None, a.room
+    return building, a.unit or order.unit, a.room or order.room
+
+
+async def correct_recent_place(
+    message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
+) -> str:
+    """Move the resident's newest open report of the last two hours to the address they
+    correct it to; "" when the message is no such correction."""
+    text = message.text
+    if parsed.address is None or parsed.urgent or not _CORRECTION.search(text):
+        return ""
+    order = await queries.latest_since(orders.session, message.openid, clock.now() - RECENT)
+    if order is None or order.status not in OPEN_VALUES:
+        return ""
+    named = things(text)
+    if named and named.isdisjoint(things(order.text)):
+        return ""  # 不是我家，是3栋楼道灯坏了: another problem, reported on its own
+    view = await orders.roster()
+    estates = (
+        [e.key for e in gazetteer(view).find(text) if isinstance(e.key, tuple)]
+        if view.estates
+        else []
+    )
+    community, estate = estates[0] if estates else (order.community_id, order.estate_code)
+    building, unit, room = _place(parsed, order)
+    before = Place(order.building, order.unit, order.room, order.estate_code, order.community_id)
+    after = Place(building, unit, room, estate, community)
+    old, new = view.address(before), view.address(after)
+    if (building, unit, room, community, estate) == (
+        order.building, order.unit, order.room, order.community_id, order.estate_code,
+    ):  # fmt: skip
+        return texts.PLACE_CORRECTED_SAME.format(number=order.id, place=new)
+    change = correct_place(
+        order, (building, unit, room), (community, estate), (old, new), clock.now()
+    )
+    actor = f"resident:{message.openid}"
+    if order.status in UNTAKEN:
+        was = view.key_of(order.assignee_id)
+        write(order, change.values)  # dispatch reads the corrected place
+        member = await orders.dispatch(order, actor=actor, first=Change({}, change.history))
+        if was is not None and member is not None and member.key != was:
+            told = Notice(Tell.TAKEN_FROM_YOU, lc.member(was), {"to": member.key})
+            await orders.apply(order, Change({}, (), (told,)), actor)
+        follow = texts.NEXT_ASSIGNEE.format(who=who(member)) if member else texts.NEXT_NOBODY
+    else:
+        await orders.apply(order, change, actor)
+        holder = view.by_id.get(order.assignee_id) if order.assignee_id is not None else None
+        follow = texts.PLACE_CORRECTED_HOLDER.format(who=who(holder))
+    return texts.PLACE_CORRECTED_SENT.format(number=order.id, place=new, next=follow)
