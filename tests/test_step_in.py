@@ -63,3 +63,25 @@ async def test_member_commands_typed_in_traditional_characters(world: World) -> 
     assert "已记录" in await world.chat.say("o_m02", f"進度 {n} 明天換鎖")
     history = " ".join(note for _, _, note in await world.chat.history(n))
     assert "明天換鎖" in history  # the member's own words, as written
+
+
+async def test_a_members_own_household_request_goes_to_someone_else(world: World) -> None:
+    """Found from outside: a representative's own leak was dispatched to him, and he
+    accepted, completed and rated it 5 himself — inflating every rate the office reports."""
+    n = order_number(await world.chat.say("o_m02", "我家厨房水管漏水了，住1栋1单元302"))
+    assert not any(f"接单 {n}" in t for t in await world.chat.pushed("o_m02"))
+    assert any(f"接单 {n}" in t for t in await world.chat.pushed("o_m01"))  # the grid leader
+    reply = await world.chat.say("o_m02", f"接单 {n}")
+    assert "自己" in reply and "已接单" not in reply
+
+
+async def test_whistling_twice_tells_everyone_once(world: World) -> None:
+    """Found from outside: 吹哨 sent twice in a row told the grid leader, staff, the street
+    and the resident twice."""
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 楼道路灯坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    assert "已吹哨" in await world.chat.say("o_m02", f"吹哨 {n} 需要供电公司处理")
+    before = len(await world.chat.pushed("o_r1"))
+    again = await world.chat.say("o_m02", f"吹哨 {n} 需要供电公司处理")
+    assert "已经吹哨上报过了" in again
+    assert len(await world.chat.pushed("o_r1")) == before

@@ -150,6 +150,9 @@ async def test_follow_up_survey_once_low_rating_reopens_and_silence_closes(world
     await world.at(timedelta(days=5, hours=5))  # no answer within survey_timeout
     order = await world.chat.order(b)
     assert order.status == "closed" and order.rating is None
+    # found from outside: a verdict sent after the survey's time was thrown away
+    assert "4 分" in await world.chat.say("o_resident_u", "4")
+    assert (await world.chat.order(b)).rating == 4
 
 
 async def test_restart_does_not_resend(world: World, db_url: str) -> None:

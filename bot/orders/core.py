@@ -238,6 +238,8 @@ class OrderCore:
         order = await self.session.get(Order, number)
         if order is None:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
+        if action == Action.ACCEPT and order.resident_openid == member.openid:
+            raise Refused(texts.MEMBER_OWN_ORDER.format(number=number))  # nobody rates themself
         view = await self.roster()
         mine = order.assignee_id == member.id  # staff may hand it to another community's member
         if not (mine or same_community(view, member, order.community_id)):
@@ -329,8 +331,9 @@ class OrderCore:
         index = view.index_for(order.community_id)
         links = index.chain(place, order.category)
         candidates = {k for _, ids, _ in links for k in ids}
-        # a complaint about a member goes past them (to whoever comes next in the chain)
-        about = complained_about(order.text, index.members)
+        # a complaint about a member goes past them, as their own request does
+        own = view.own_keys.get(order.resident_openid)
+        about = [*complained_about(order.text, index.members), own]
         decision = decide(
             index,
             place,
@@ -355,11 +358,8 @@ class OrderCore:
         first: Change | None = None,
         why: str | None = None,
     ) -> Member | None:
-        """Give the order to the next member of its chain (or leave it with nobody).
-
-        ``first``: a change that leads to this dispatch (a decline, a low rating), written
-        together with it.
-        """
+        """Give the order to the next member of its chain (or leave it with nobody);
+        ``first``: a change leading to it (a decline, a low rating), written with it."""
         declined = (first.values if first else {}).get("declined_by", order.declined_by)
         view, decision = await self._decide(order, exclude, declined or [])
         member = view.by_key.get(decision.member_id) if decision.member_id else None

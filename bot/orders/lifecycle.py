@@ -120,6 +120,7 @@ GRID_LEADER = "grid_leader"
 STAFF = "staff"
 STREET = "street"  # the street office's staff, above the community (吹哨 reaches them)
 HOLDER = "holder"  # whoever holds the order now
+PASSED = "passed"  # the members it passed through before (handed on or declined)
 
 
 def member(key: str) -> str:
@@ -226,7 +227,7 @@ def _taken(o: OrderFacts, member_key: str, was: str) -> tuple[Notice, ...]:
     if not o.urgent:
         return tuple(told)
     data = {"member": member_key}
-    roles = [GRID_LEADER]
+    roles = [GRID_LEADER, PASSED]  # (the first paged may be on their way)
     if o.escalation_level >= 2 or o.assignee_id is None:
         roles += [STAFF, STREET]
     return (*told, *(Notice(Tell.URGENT_TAKEN, to, data, skip=(member_key, was)) for to in roles))

@@ -19,7 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import texts
 from bot.orders.audience import grid_leader, staff, street_staff
 from bot.orders.dispatch import CATEGORY_NAMES
-from bot.orders.lifecycle import GRID_LEADER, HOLDER, RESIDENT, STAFF, STREET, Notice, Tell
+from bot.orders.lifecycle import (
+    GRID_LEADER,
+    HOLDER,
+    PASSED,
+    RESIDENT,
+    STAFF,
+    STREET,
+    Notice,
+    Tell,
+)
 from bot.orders.notice_words import SAY, Context, Say
 from bot.orders.state import OrderFacts
 from bot.outbox import outbox_params, stage
@@ -92,6 +101,8 @@ class Notices:
             found = list[Member | None](street_staff(view, order))
         elif notice.to == HOLDER:
             found = [view.by_id.get(order.assignee_id) if order.assignee_id else None]
+        elif notice.to == PASSED:
+            found = [view.by_id.get(i) for i in order.declined_by or ()]
         else:
             found = [view.by_key.get(notice.to.removeprefix("member:"))]
         told = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.audience import grid_of
@@ -53,12 +53,15 @@ async def held_by(session: AsyncSession, member_id: int, limit: int = 20) -> lis
 
 async def awaiting_rating(session: AsyncSession, openid: str, since: datetime) -> list[Order]:
     """The resident's resolved orders awaiting a verdict (resolved after ``since``), newest
-    first."""
+    first — and those the survey's time closed unrated: a late verdict still counts."""
     rows = await session.execute(
         select(Order)
         .where(
             Order.resident_openid == openid,
-            Order.status == Status.RESOLVED.value,
+            or_(
+                Order.status == Status.RESOLVED.value,
+                and_(Order.status == Status.CLOSED.value, Order.rating.is_(None)),
+            ),
             Order.resolved_at >= since,
         )
         .order_by(Order.resolved_at.desc())

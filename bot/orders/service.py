@@ -86,6 +86,8 @@ class OrderService(OrderCore):
         return await self._member_step(member, number, Action.RESOLVE, note)
 
     async def escalate(self, member: Member, number: int, note: str) -> Order:
+        if (await self._member_order(member, number, Action.ESCALATE)).status == "escalated":
+            raise Refused(texts.MEMBER_ALREADY_WHISTLED.format(number=number))  # told once
         return await self._member_step(member, number, Action.ESCALATE, note)
 
     async def decline(self, member: Member, number: int, reason: str) -> Member | None:

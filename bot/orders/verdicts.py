@@ -43,8 +43,10 @@ def rerate(o: OrderFacts, score: int, now: datetime, comment: str = "") -> Chang
     as 4): the rating is changed, the order stays closed."""
     if o.status != Status.CLOSED.value:
         raise Refusal("illegal", o.status)
-    note = texts.HISTORY_RERATED.format(score=score)
+    # (a verdict after the survey's time closed it unrated is its first rating)
+    said = texts.HISTORY_RERATED if getattr(o, "rating", None) is not None else texts.HISTORY_RATED
+    note = said.format(score=score)
     if comment:
         note += texts.HISTORY_RATING_COMMENT.format(comment=comment)
-    said = {"comment": comment} if comment else None
-    return Change({"rating": score, "updated_at": now}, (History("rate", note, said),))
+    kept = {"comment": comment} if comment else None
+    return Change({"rating": score, "updated_at": now}, (History("rate", note, kept),))

@@ -67,11 +67,14 @@ class RosterView:
     # ORM attribute read goes through its descriptor
     ids: dict[str, int] = field(default_factory=dict)
     keys: dict[int, str] = field(default_factory=dict)
+    own_keys: dict[str, str] = field(default_factory=dict)
     # building numbers that more than one estate (or community) has: 3栋 in 青和居 and 东亭
     shared: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.ids = {m.key: m.id for m in self.by_key.values()}
+        # a member writing as a resident (their own home): never dispatched their own order
+        self.own_keys = {m.openid: m.key for m in self.by_key.values() if m.openid}
         self.keys = {m.id: m.key for m in self.by_id.values()}
         owners: dict[str, set[tuple[int, str]]] = {}
         for cid, keys in self.places.items():
