@@ -16,8 +16,9 @@ from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.duplicates import content_chars, things
-from bot.orders.lifecycle import OPEN_VALUES
+from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES
 from bot.orders.service import OrderService
+from bot.orders.wording import who
 from handlers.reports import ASK_PLACE_FOR, in_public_place, safety_lines
 from models.orders import Order
 
@@ -97,7 +98,10 @@ _SINCE = re.compile(
     r"|(?:消防车|消防队|救护车|120|119|110|警察|民警|医生|物业|保安)(?:已经|也)?(?:来了|到了|走了)"
 )
 _DETAIL_MAX = 60  # characters: a longer message is read as a report of its own
-_DETAIL_WINDOW = timedelta(hours=2)  # while the emergency is still open
+_DETAIL_WINDOW = timedelta(hours=2)
+_ASKS_WHO = re.compile(
+    r"谁|哪位|什么时候|啥时候|几点|到哪|进度|有人管|有人去"
+)  # while the emergency is still open
 
 
 def _same_place(parsed: ParseResult, order: Order) -> bool:
@@ -231,4 +235,13 @@ async def note_on_open_order(
     if order is None:
         return ""
     await orders.hurry(order, message.openid, text, detail=True)
-    return texts.NOTE_ADDED.format(number=order.id)
+    said = texts.NOTE_ADDED.format(number=order.id)
+    if _ASKS_WHO.search(text):  # 买菜那个单子谁去？: the answer is known, so it is given
+        view = await orders.roster()
+        holder = view.by_id.get(order.assignee_id) if order.assignee_id else None
+        status = texts.STATUS_NAMES.get(order.status, order.status)
+        if holder is not None and order.status in HELD_VALUES:
+            said += texts.NOTE_STATUS_HELD.format(who=who(holder), status=status)
+        else:
+            said += texts.NOTE_STATUS_ARRANGING
+    return said

@@ -168,6 +168,12 @@ _LOW_VERDICT = re.compile(
 )
 
 _BARE_NUMBER = re.compile(r"^\s*(?:[#＃]\s*\d{1,9}|\d{2,9})\s*$")  # a bare 1-5 is a rating
+# 323现在是谁在办？, #323 进度怎么样: a question about an order named by its number
+_NUMBER_ASKED = re.compile(
+    r"^\s*[#＃]?\s*(\d{1,9})(?!\d|\s*(?:栋|幢|号楼|楼|单元|层|室|座|点|分|元|块))"
+    r"\s*(?:号单?|单子?|那单|那个)?.{0,8}"
+    r"(?:谁|进度|怎么样|咋样|到哪|什么时候|啥时候|几时|办了|好了[吗没]|处理了|状态|有人管)"
+)
 
 
 async def _own_order(orders: OrderService, openid: str, text: str) -> Order | None:
@@ -213,7 +219,11 @@ async def on_text(
     text = message.text
     parsed = parse_here(text, clock, config)
     intent = parsed.intent
-    if _BARE_NUMBER.match(text) and (mine := await _own_order(orders, message.openid, text)):
+    asked = _NUMBER_ASKED.match(halfwidth(text)) if len(text) <= 30 else None
+    named = asked.group(1) if asked else text
+    if (_BARE_NUMBER.match(text) or asked) and (
+        mine := await _own_order(orders, message.openid, named)
+    ):
         # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
         return replies.resident_orders([mine], await orders.roster(), config.tz)
     if corrected := await correct_recent_place(message, orders, clock, parsed):

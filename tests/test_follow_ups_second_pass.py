@@ -83,3 +83,19 @@ async def test_a_stairwell_does_not_overwrite_a_fuller_home(world: World) -> Non
     assert "1栋1单元101" in reply
     n = order_number(await world.chat.say(RESIDENT, "厨房水龙头坏了关不上"))
     assert (await world.chat.order(n)).room == "101"
+
+
+async def test_asking_who_has_an_order_is_answered(world: World) -> None:
+    """Found from outside: 323现在是谁在办？ was answered with how to register an address, and
+    买菜那个单子谁去？ was passed on to the member but never answered, though it was known."""
+    n = order_number(
+        await world.chat.say(RESIDENT, "1栋1单元101 我妈82了一个人住，能不能帮忙买点菜")
+    )
+    await world.chat.say("o_m02", f"接单 {n}")
+    reply = await world.chat.say(RESIDENT, f"{n}现在是谁在办？")
+    assert f"#{n}" in reply and "李建国" in reply and "绑定" not in reply, reply
+    reply = await world.chat.say(RESIDENT, f"＃{n} 进度怎么样了")
+    assert f"#{n}" in reply and "李建国" in reply, reply
+    reply = await world.chat.say(RESIDENT, "买菜那个单子谁去？")
+    assert f"#{n}" in reply and "李建国" in reply, reply
+    assert await count_orders(world.sessions) == 1

@@ -220,3 +220,33 @@ async def test_ten_minutes_forward_shows_an_emergencys_first_chase(
     assert timedelta(minutes=9) <= moved < timedelta(minutes=30)
     wu = [t for k, t in chat_of(await history(client), WU)]
     assert any("#1" in t for t in wu)
+
+
+@pytest.mark.slow  # thirteen simulated days of timer ticks over a seeded month
+async def test_the_seeded_month_keeps_its_timers(
+    aiohttp_client: ClientFactory, tmp_path: Path
+) -> None:
+    """Found from outside: the demo's seeded orders had no timers, so those whose deadline
+    passed while the clock was moved on were never reminded nor marked overdue, though the
+    console said 已超过 10天; the month's old timers must not flood the first tick either."""
+    from sqlalchemy import select
+
+    from bot.keys import SESSIONS
+    from models.orders import Order
+
+    port = free_port()
+    app = build_demo_app(demo_config("127.0.0.1", port, str(tmp_path)), tmp_path, seed=True)
+    client = await aiohttp_client(app, server_kwargs={"port": port})
+    async with app[SESSIONS]() as s:
+        rows = (await s.execute(select(Order))).scalars().all()
+    running = [o for o in rows if o.status in ("accepted", "in_progress")]
+    assert running and all(o.next_timer_at is not None or o.overdue_at for o in running)
+    before = len(await history(client))
+    await forward(client, "10m")
+    assert len(await history(client)) - before <= 15  # a few hand-ons, not a month of timers
+    await forward(client, "1d")
+    for _ in range(12):
+        await forward(client, "1d")
+    async with app[SESSIONS]() as s:
+        late = (await s.execute(select(Order).where(Order.status == "in_progress"))).scalars().all()
+    assert late and all(o.overdue_at is not None for o in late)

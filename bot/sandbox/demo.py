@@ -20,8 +20,9 @@ from bot.config import (
     WeChatConfig,
 )
 from bot.console import accounts
-from bot.keys import CLOCK, ENGINE, ROSTER, SESSIONS
+from bot.keys import CLOCK, CONFIG, ENGINE, ROSTER, SESSIONS
 from bot.orders.dispatch import ROLE_NAMES
+from bot.orders.sla import sla_of
 from bot.roster.apply import import_rosters
 from bot.roster.files import Roster
 from bot.roster.files.street import read_rosters
@@ -87,7 +88,7 @@ async def prepare_console(app: web.Application, password: str, seed: bool) -> No
         else:
             await accounts.set_password(s, CONSOLE_USER, password)
         if seed:
-            await seed_month(s, await app[ROSTER].get(s), app[CLOCK].now())
+            await seed_month(s, await app[ROSTER].get(s), app[CLOCK].now(), sla_of(app[CONFIG]))
 
 
 def build_demo_app(

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.orders.dispatch import Place, decide
+from bot.orders.lifecycle import OPEN_VALUES
+from bot.orders.timers import Due, Sla, plan
 from bot.roster.cache import RosterView
 from models.orders import Order, OrderEvent
 
@@ -211,15 +213,47 @@ def _rate(rng: random.Random, s: _Story, key: str, why: str, done: datetime, now
     )
 
 
+# what a timer that fell due before the demo began is taken to have done (its pushes are
+# history the story does not tell): each field the timer would have set
+_DONE = {
+    Due.REMIND_ACCEPT: "accept_reminded_at",
+    Due.CHASE_UNASSIGNED: "accept_reminded_at",
+    Due.REMIND_RESOLVE: "resolve_reminded_at",
+    Due.SURVEY: "survey_sent_at",
+}
+
+
+def _settle(o: Order, sla: Sla, now: datetime) -> None:
+    """The order's timers as the service would have left them by ``now``: those due already
+    marked done (a hand-on and closing an unrated order are left to the first tick), the
+    next one scheduled."""
+    o.escalation_level = o.escalation_level or 0
+    if o.status not in OPEN_VALUES and o.status != "resolved":
+        return
+    for due in plan(o, sla, now)[0]:
+        if due in _DONE:
+            setattr(o, _DONE[due], now)
+        elif due in (Due.ESCALATE_GRID, Due.ESCALATE_STAFF):
+            o.escalation_level = 2 if due == Due.ESCALATE_STAFF else max(o.escalation_level, 1)
+        elif due == Due.OVERDUE:
+            o.overdue_at = o.overdue_at or now
+    found, later = plan(o, sla, now)
+    o.next_timer_at = now if found else later
+
+
 async def seed_month(
-    session: AsyncSession, view: RosterView, now: datetime, count: int = 320
+    session: AsyncSession, view: RosterView, now: datetime, sla: Sla, count: int = 320
 ) -> int:
-    """Write ``count`` orders of the last month, unless the database has orders already."""
+    """Write ``count`` orders of the last month, unless the database has orders already.
+    Each open one has its next timer set, as the service sets it: found from outside, the
+    seeded orders past their deadline were never reminded nor marked overdue."""
     if (await session.execute(select(func.count(Order.id)))).scalar_one():
         return 0
     rng = random.Random(20261203)
     stories = [s for s in (_order(rng, view, now, i) for i in range(count)) if s is not None]
     stories.sort(key=lambda s: s.order.created_at)
+    for s in stories:
+        _settle(s.order, sla, now)
     session.add_all(s.order for s in stories)
     await session.flush()
     for s in stories:

@@ -17,3 +17,5 @@ HOME_ALREADY_FULLER = (
     "您登记的家庭地址是：{place}，比这次说的更完整，就不改了。搬家了的话请发完整的新地址，"
     "比如“绑定 3栋2单元501”。"
 )
+NOTE_STATUS_HELD = "目前由{who}负责，状态：{status}。"
+NOTE_STATUS_ARRANGING = "目前社区正在安排人员。"
