@@ -342,3 +342,24 @@ async def test_the_order_page_shows_the_residents_comment_with_the_rating(
         await service.rate(order.resident_openid, order, 4, "<b>来得快</b>")
     page = await (await c.client.get(f"/admin/orders/{n}")).text()
     assert "来得快" in page and "<b>来得快</b>" not in page  # shown, and escaped
+
+
+async def test_a_reopened_orders_page_says_what_was_before(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """Found from outside: a reopened order's page still showed 办结时间 and 评价 1 分 as if
+    they were its present."""
+    from bot.clock import SystemClock
+    from bot.keys import CONFIG, ROSTER
+    from bot.orders.service import OrderService
+
+    c = await _as(aiohttp_client, db_url, "staff1")
+    n = c.numbers["g1"]
+    assert (await c.act(n, "resolve", text="换了阀门")).status == 303
+    async with c.app[SESSIONS]() as s, s.begin():
+        service = OrderService(s, SystemClock(), c.app[CONFIG], c.app[ROSTER])
+        order = await service.session.get(Order, n)
+        assert order is not None
+        await service.rate(order.resident_openid, order, 1, "还是漏")
+    page = await (await c.client.get(f"/admin/orders/{n}")).text()
+    assert "上次办结时间" in page and "上次评价" in page

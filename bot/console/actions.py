@@ -14,7 +14,7 @@ from multidict import MultiDictProxy
 
 from bot import texts
 from bot.console import texts as t
-from bot.console.scope import Viewer, order_in_scope
+from bot.console.scope import Viewer, may_be_given, order_in_scope
 from bot.console.web import FormError, field, whole
 from bot.orders.core import Refused
 from bot.orders.dispatch import CATEGORY_NAMES, Place
@@ -40,6 +40,10 @@ Act = Callable[[OfficeService, Order, Form, Viewer], Awaitable[str]]
 async def assign(service: OfficeService, order: Order, form: Form, viewer: Viewer) -> str:
     key = field(form, "member", 64)
     reason = field(form, "reason", REASON_LIMIT, required=False)
+    view = await service.roster()
+    chosen = view.by_key.get(key)
+    if chosen is not None and not may_be_given(viewer, chosen, view.communities):
+        raise Refused(texts.CONSOLE_ASSIGN_OTHER_COMMUNITY.format(name=chosen.name))
     member = await service.assign_to(order, _version(form), key, reason, viewer.author)
     return t.DONE["assign"].format(name=member.name)
 

@@ -20,12 +20,11 @@ from bot import texts
 from bot.console import texts as t
 from bot.console.masking import for_viewer, hide_phones, mask_phone
 from bot.console.push_problems import push_problem
-from bot.console.scope import Viewer, order_in_grid, scoped
+from bot.console.scope import Viewer, grid_options, may_be_given, order_in_grid, scoped
 from bot.console.web import VIEWER, FormError, page
 from bot.keys import CONFIG, READS, ROSTER
 from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.lifecycle import OPEN_VALUES, Status
-from models.community import Grid
 from models.orders import Order
 
 PAGE_SIZE = 20
@@ -239,9 +238,14 @@ async def _rows(request: web.Request) -> dict[str, Any]:
             query = query.where(Order.assignee_id == (found.id if found else -1))
         rows, total = await _page(s, query, f)
         numbers = await request.app[COUNTS].get(s, viewer)
-        grids = (await s.execute(select(Grid.code, Grid.name).order_by(Grid.code))).all()
+        grids = await grid_options(s, viewer)
     members = sorted(
-        ((m.key, m.name) for m in view.by_key.values() if m.active), key=lambda m: m[0]
+        (
+            (m.key, m.name)
+            for m in view.by_key.values()
+            if may_be_given(viewer, m, view.communities)
+        ),
+        key=lambda m: m[0],
     )
     orders = [
         {

@@ -15,7 +15,7 @@ from bot.console import texts as t
 from bot.console.actions import ACTIONS
 from bot.console.board import local
 from bot.console.photos import describe
-from bot.console.scope import Viewer, order_in_scope
+from bot.console.scope import Viewer, may_be_given, order_in_scope
 from bot.console.web import PREFIX, VIEWER, client_ip, page
 from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
 from bot.media import store as media
@@ -140,7 +140,10 @@ async def _show(
             )
             suggestion = await service.suggest(order)
     names = {m.key: m.name for m in view.by_key.values()}
-    members = sorted((m for m in view.by_key.values() if m.active), key=lambda m: m.key)
+    members = sorted(
+        (m for m in view.by_key.values() if may_be_given(viewer, m, view.communities)),
+        key=lambda m: m.key,
+    )
     recipients = {m.openid: m.name for m in view.by_key.values() if m.openid}
     done = request.query.get("done", "")
     return page(

@@ -81,7 +81,10 @@ def in_community(code: str) -> ColumnElement[bool]:
 
 def order_in_grid(grid: str, community: str | None) -> ColumnElement[bool]:
     """An order at one of the grid's buildings: matched by estate and number, or by number
-    alone for orders filed without an estate (before the community listed its estates)."""
+    alone for orders filed without an estate (before the community listed its estates).
+    ``grid`` may name its community (``dt:G01``): grid codes repeat across a street."""
+    if ":" in grid:
+        community, grid = grid.split(":", 1)
     buildings = grid_buildings(grid, community).subquery()
     by_estate = tuple_(Order.estate_code, Order.building).in_(
         select(buildings.c.estate_code, buildings.c.number)
@@ -103,3 +106,44 @@ async def order_in_scope(session: AsyncSession, viewer: Viewer, number: int) -> 
     query = scoped(select(Order).where(Order.id == number), viewer)
     found: Order | None = (await session.execute(query)).scalar_one_or_none()
     return found
+
+
+async def grid_options(session: AsyncSession, viewer: Viewer) -> list[tuple[str, str]]:
+    """The grids a viewer may filter by, as (``community:grid``, name): their community's,
+    or every community's on the street office's account (named with their community).
+    Found from outside: a community's board offered another community's grid of the same
+    code, and choosing it showed its own."""
+    rows = (
+        await session.execute(
+            select(Grid.code, Grid.name, Community.code, Community.name, Community.kind)
+            .join(Community, Community.id == Grid.community_id)
+            .order_by(Community.id, Grid.code)
+        )
+    ).all()
+    street = viewer.community is None or bool(
+        (
+            await session.execute(
+                select(Community.id).where(
+                    Community.code == viewer.community, Community.kind == "street"
+                )
+            )
+        ).first()
+    )
+    mine = [r for r in rows if street or r[2] == viewer.community]
+    several = len({r[2] for r in mine}) > 1
+    return [(f"{r[2]}:{r[0]}", f"{r[3]}·{r[1]}" if several else r[1]) for r in mine]
+
+
+def may_be_given(viewer: Viewer, member: Any, communities: dict[int, Any]) -> bool:
+    """Whether the viewer's office may give an order to ``member``: a community's office to
+    its own members and the street's; the street office to anyone. Found from outside: a
+    community's console handed an order to another community's representative, which chat
+    refuses."""
+    if not member.active:
+        return False
+    if viewer.community is None:
+        return True
+    own = communities.get(member.community_id)
+    if own is None or own.kind == "street" or own.code == viewer.community:
+        return True
+    return not any(c.code == viewer.community and c.kind != "street" for c in communities.values())

@@ -253,6 +253,9 @@ W = {
     "accept_by": "接单时限",
     "resolve_by": "办结时限",
     "resolved_at": "办结时间",
+    # a reopened order (重办): what it had before it was done again
+    "resolved_before": "上次办结时间",
+    "rating_before": "上次评价",
     "rating": "评价",
     "score": "{n} 分",
     "unsatisfied": "（不满意）",
