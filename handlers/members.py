@@ -23,7 +23,7 @@ from bot.orders.core import Refused
 from bot.orders.service import OrderService
 from bot.orders.wording import role_text, who
 from bot.roster import binding, visits
-from bot.roster.cache import RosterCache
+from bot.roster.cache import RosterCache, RosterView
 from handlers import replies
 from models.community import Member
 
@@ -135,10 +135,21 @@ async def decline(member: Member, number: int, note: str, orders: OrderService) 
 
 @router.message(Command("转派"), AsMember(), OrderArgs(note=True))
 async def reassign(member: Member, number: int, note: str, orders: OrderService) -> str:
-    new = await orders.reassign(member, number, note)
+    new = await orders.reassign(member, number, _named(note, await orders.roster()))
     said = texts.MEMBER_REASSIGNED_OK.format(number=number, who=who(new))
     if not new.on_duty:  # they said 下岗: the order may wait until they are back
         said += texts.MEMBER_REASSIGNED_OFF_DUTY.format(name=new.name)
+    return said
+
+
+def _named(note: str, view: RosterView) -> str:
+    """Whom 转派 names, a reason after the name left out (转派 325 林志远 他住那栋楼; found from
+    outside: the reason was read as part of the name)."""
+    said = note.strip()
+    for m in sorted(view.by_key.values(), key=lambda m: -max(len(m.name), len(m.key))):
+        for name in (m.name, m.key):
+            if name and said.startswith(name) and said != name:
+                return name
     return said
 
 

@@ -64,6 +64,9 @@ _STILL_BROKEN = re.compile(
     r"|还在(?:漏|滴|渗|堵)|又(?:坏|漏|堵|不亮|不行)了"
     r"|(?:师傅|人|工人|维修的)(?:根本|压根|都|就)?没(?:有)?(?:来|上门)过?"
 )
+# 我要投诉吴建华，态度很差: a complaint is a report of its own (it goes past whom it is
+# about), never a score — found from outside: it was a 1-point rating sent to that member
+_COMPLAINT = re.compile(r"投诉|举报|告他|告她|反映一下.{0,6}(?:态度|作风)")
 # a verdict on someone or somewhere else than the order's work
 _ELSEWHERE = re.compile(
     r"物业|邻居|楼上|楼下|隔壁|对门|保安|开发商|外卖|快递|小区|楼道|走廊|门口|社区"
@@ -107,7 +110,7 @@ def rating_in_words(text: str) -> Worded | None:
     else). A score written out wins; then 满意 and its degrees; then everyday words."""
     said = text.strip()
     plain = halfwidth(said)
-    if not said or len(said) > WORDS_MAX or _QUESTION.search(plain):
+    if not said or len(said) > WORDS_MAX or _QUESTION.search(plain) or _COMPLAINT.search(plain):
         return None
     score = _score(plain)
     slow = False

@@ -363,3 +363,21 @@ async def test_a_reopened_orders_page_says_what_was_before(
         await service.rate(order.resident_openid, order, 1, "还是漏")
     page = await (await c.client.get(f"/admin/orders/{n}")).text()
     assert "上次办结时间" in page and "上次评价" in page
+
+
+async def test_the_office_closing_an_order_tells_whoever_held_it(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """Found from outside: 办结 from the console left its representative uninformed (it just
+    left his 待办), and with no note the history read '社区办结：'."""
+    c = await _as(aiohttp_client, db_url, "staff1")
+    n = c.numbers["g1"]
+    order = await c.order(n)
+    async with c.app[SESSIONS]() as s:
+        holder = await s.get(Member, order.assignee_id)
+        assert holder is not None and holder.openid
+    assert (await c.act(n, "resolve")).status == 303
+    told = [p for p in await c.outbox(holder.openid) if f"#{n}" in p and "无需再处理" in p]
+    assert len(told) == 1
+    page = await (await c.client.get(f"/admin/orders/{n}")).text()
+    assert "社区办结：<" not in page and "社区办结：\n" not in page

@@ -284,3 +284,29 @@ async def test_a_rating_changed_in_words_names_the_order_and_the_score(world: Wo
     changed = await world.chat.say(RESIDENT, f"#{b} 改成3分")
     assert f"#{b}" in changed and "3 分" in changed, changed
     assert (await world.chat.order(b)).rating == 3 and (await world.chat.order(a)).rating == 5
+
+
+async def test_a_complaint_about_a_member_is_no_rating(world: World) -> None:
+    """Found from outside: 我要投诉李建国，态度很差 with a survey waiting became a 1-point
+    rating, reopened the order and sent the complaint word for word to that member."""
+    n = await finished(world, "1栋1单元101 厨房水管漏水了")
+    before = len(await world.chat.pushed("o_m02"))
+    reply = await world.chat.say(RESIDENT, "我要投诉李建国，态度很差")
+    assert "重新打开" not in reply
+    order = await world.chat.order(n)
+    assert order.rating is None and order.status == "resolved"
+    assert not any("投诉" in t for t in (await world.chat.pushed("o_m02"))[before:])
+
+
+async def test_a_neighbour_who_reported_it_too_may_say_it_is_not_fixed(world: World) -> None:
+    """Found from outside: a neighbour joined to an order was told '如果还没解决，请再告诉
+    我们', and her 还是黑的，没修好 reached nothing."""
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元楼道灯坏了"))
+    joined = await world.chat.say("o_neighbour", "1栋1单元的楼道灯坏了，黑乎乎的")
+    assert f"#{n}" in joined
+    await world.chat.say("o_m02", f"接单 {n}")
+    await world.chat.say("o_m02", f"完成 {n} 换了灯泡")
+    assert any(f"#{n}" in t for t in await world.chat.pushed("o_neighbour"))
+    reply = await world.chat.say("o_neighbour", "还是黑的，没修好")
+    assert f"#{n}" in reply and "重新打开" in reply, reply
+    assert (await world.chat.order(n)).status == "assigned"

@@ -85,3 +85,13 @@ async def test_whistling_twice_tells_everyone_once(world: World) -> None:
     again = await world.chat.say("o_m02", f"吹哨 {n} 需要供电公司处理")
     assert "已经吹哨上报过了" in again
     assert len(await world.chat.pushed("o_r1")) == before
+
+
+async def test_a_word_of_assent_before_a_command_and_a_reason_after_a_name(world: World) -> None:
+    """Found from outside: 好的 接单 327 was answered as a resident ('您还没有报过事') and an
+    urgent order stayed unaccepted; 转派 325 林志远 他住那栋楼 read the reason as the name."""
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    assert "已接单" in await world.chat.say("o_m02", f"好的 接单 {n}")
+    moved = await world.chat.say("o_m02", f"转派 {n} 赵强 他住那栋楼")
+    assert "赵强" in moved and "没有找到" not in moved, moved
+    assert any(f"#{n}" in t for t in await world.chat.pushed("o_m05"))

@@ -56,6 +56,7 @@ def halfwidth(text: str) -> str:
 
 
 _HEAD = 6  # characters: the longest command word and then some
+_FILLER_HEAD = re.compile(r"^\s*(?:好的|好嘞|好|收到|嗯嗯|嗯|OK|ok|Ok|行|马上)[，,。.!！~\s]*")
 
 
 def command_text(text: str) -> str:
@@ -97,6 +98,10 @@ class _AnyCommand:
                 self.pattern = re.compile(rf"^\s*(?:{_alternatives(self.words)})")
             self.text = command_text(message.text)
             found = self.pattern.match(self.text) is not None
+            if not found and (bare := _FILLER_HEAD.sub("", self.text, count=1)) != self.text:
+                # 好的 接单 327, 收到，完成 325: a word of assent before the command
+                found = self.pattern.match(bare) is not None
+                self.text = bare if found else self.text
             self.last = (message, found)
         return found
 

@@ -261,6 +261,12 @@ SAY: dict[Tell, Say] = {
     Tell.RESIDENT_WAITING: _resident(
         texts.STATE_UNASSIGNED, lambda c: texts.RESIDENT_WAITING.format(number=c.n)
     ),
+    Tell.OFFICE_RESOLVED: Say(
+        "order_update",
+        texts.STATE_OFFICE_RESOLVED,
+        lambda c: texts.MEMBER_OFFICE_RESOLVED.format(**c.common),
+        lambda c: f"order:{c.n}:v{c.version}:office-resolved:{c.to_key}",
+    ),
     Tell.PLACE_CORRECTED: Say(
         "order_update",
         texts.STATE_PLACE_CORRECTED,

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import texts
 from bot.orders.lifecycle import (
+    HOLDER,
     OPEN,
     RESIDENT,
     Action,
@@ -45,10 +46,13 @@ def office_resolve(o: OrderFacts, note: str, now: datetime) -> Change:
     """The office closes the matter itself (e.g. settled by phone), accepted or not."""
     if Status(o.status) not in OPEN:
         require(Action.RESOLVE, o.status)
+    said = texts.HISTORY_OFFICE_RESOLVED.format(note=note) if note else texts.HISTORY_OFFICE_DONE
+    # whoever held it hears it is done (found from outside: it just left their 待办)
+    holder = (Notice(Tell.OFFICE_RESOLVED, HOLDER),) if o.assignee_id else ()
     return Change(
         {"status": Status.RESOLVED.value, "resolved_at": now, "updated_at": now},
-        (History(Action.RESOLVE.value, texts.HISTORY_OFFICE_RESOLVED.format(note=note)),),
-        (Notice(Tell.RESIDENT_RESOLVED, RESIDENT, {"note": note}),),
+        (History(Action.RESOLVE.value, said),),
+        (Notice(Tell.RESIDENT_RESOLVED, RESIDENT, {"note": note}), *holder),
     )
 
 

@@ -13,7 +13,7 @@ from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
 from bot.roster.cache import RosterView
 from bot.roster.files.spec import split_building_key
 from models.community import Member
-from models.orders import Order
+from models.orders import Order, OrderFollower
 
 
 async def find(session: AsyncSession, number: int) -> Order | None:
@@ -100,12 +100,14 @@ async def latest_since(session: AsyncSession, openid: str, since: datetime) -> O
 
 
 async def recently_done(session: AsyncSession, openid: str, since: datetime) -> list[Order]:
-    """The resident's orders resolved or closed after ``since``, newest first: what 没修好
-    may be about once the survey is answered or gone."""
+    """The resident's orders resolved or closed after ``since`` — their own, and those they
+    reported too (a neighbour told it was done may say it is not) — newest first: what
+    没修好 may be about once the survey is answered or gone."""
+    followed = select(OrderFollower.order_id).where(OrderFollower.openid == openid)
     rows = await session.execute(
         select(Order)
         .where(
-            Order.resident_openid == openid,
+            or_(Order.resident_openid == openid, Order.id.in_(followed)),
             Order.status.in_((Status.RESOLVED.value, Status.CLOSED.value)),
             Order.resolved_at >= since,
         )

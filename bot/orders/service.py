@@ -284,7 +284,7 @@ class OrderService(OrderCore):
         done again (重办) like a low rating, but no rating is recorded — they gave none (one
         given before is withdrawn). Their words are on its history and told to whoever has it
         now, whoever had completed it and the grid leader; returns who has it now."""
-        if order.resident_openid != openid:
+        if order.resident_openid != openid and openid not in await self.followers(order.id):
             raise Refused(texts.ORDER_NOT_FOUND.format(number=order.id))
         self._require(Action.REOPEN, order)
         step = verdicts.not_fixed(order, said, self.clock.now())

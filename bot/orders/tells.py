@@ -31,6 +31,7 @@ class Tell(StrEnum):
     UNASSIGNED = "unassigned"  # nobody in the chain can take it: staff (and the grid leader)
     POSSIBLE_DANGER = "possible_danger"  # the grid leader checks a report that may be dangerous
     PLACE_ADDED = "place_added"  # the holder hears the address the resident gave later
+    OFFICE_RESOLVED = "office_resolved"  # the holder hears the office closed the matter
     PLACE_CORRECTED = "place_corrected"  # the holder hears the resident corrected the address
     SURVEY = "survey"
     RESIDENT_MESSAGE = "resident_message"  # the office writes to the resident

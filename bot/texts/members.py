@@ -38,6 +38,9 @@ MEMBER_BIND_USAGE = "请在“代表绑定”后面加上社区给您的邀请�
 MEMBER_TAKEN = "工单 #{number} 已被{who}接单了。"
 MEMBER_TAKEN_BY_YOU = "工单 #{number} 您已经接过了，正在您手上。办完后回复“完成 {number}”。"
 MEMBER_ORDER_UNKNOWN = "没有找到您能处理的工单 #{number}，请核对单号；发“待办”看您手上的工单。"
+MEMBER_OFFICE_RESOLVED = (
+    "工单 #{number}（{category}）{place}{summary}\n社区已在工作台办结，您无需再处理，谢谢。"
+)
 MEMBER_ALREADY_WHISTLED = (
     "工单 #{number} 已经吹哨上报过了，大家都已收到。有新情况请回复“进度 {number} 说明”。"
 )
