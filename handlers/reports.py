@@ -22,6 +22,7 @@ from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.duplicates import elsewhere, place_key, same_problem
 from bot.orders.service import NewOrder, OrderService
 from bot.orders.state import FreshOrder
+from bot.orders.wording import time_span
 from bot.roster import residents
 from bot.roster.cache import RosterView
 from bot.roster.residents import Home, home_place
@@ -157,6 +158,10 @@ async def create(
     roles = "、".join(ROLE_NAMES.get(r, r) for r in member.roles or []) if member else ""
     who = f"{member.name}（{roles or texts.SOME_MEMBER}）" if member else None
     parts = [texts.order_created(order.id, who)]
+    if new.preferred_start is not None and new.preferred_end is not None:
+        # the time as understood, so a wrong reading (明天 said after midnight) can be caught
+        span = time_span(new.preferred_start, new.preferred_end, orders.config.tz)
+        parts.append(texts.PREFERRED_NOTED.format(when=span))
     earlier = await _recurrence_of(orders, openid, new)
     if earlier is not None:
         await orders.note_recurrence(order, openid, earlier)

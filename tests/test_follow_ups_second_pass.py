@@ -99,3 +99,12 @@ async def test_asking_who_has_an_order_is_answered(world: World) -> None:
     reply = await world.chat.say(RESIDENT, "买菜那个单子谁去？")
     assert f"#{n}" in reply and "李建国" in reply, reply
     assert await count_orders(world.sessions) == 1
+
+
+async def test_the_reply_to_a_report_says_the_time_understood(world: World) -> None:
+    """Found from outside: 明天上午在家 said at 00:36 was booked for the day after, and the
+    reply never said which time was recorded, so the resident could not catch it."""
+    reply = await world.chat.say(RESIDENT, "1栋1单元101 卫生间水龙头坏了，明天上午在家")
+    assert "方便的时间" in reply and "08:00-12:00" in reply, reply
+    plain = await world.chat.say("o_resident_other", "1栋1单元102 卫生间水龙头坏了")
+    assert "方便的时间" not in plain
