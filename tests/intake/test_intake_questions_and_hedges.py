@@ -79,3 +79,21 @@ def test_a_chronic_noise_complaint_pasted_many_times_is_no_emergency() -> None:
         assert (result.urgent, result.danger, result.category) == (False, None, "dispute")
     acute = "楼上天天吵 今晚又吵起来了 我爸心脏病犯了 倒在地上 快来人"
     assert parse(acute, NOW).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # found from outside: a blocked toilet reported for an old neighbour alerted the grid
+        # leader to a possible danger
+        "我帮邻居报一下：2栋1单元303的刘奶奶家马桶堵了，她不会用微信，电话13912345678",
+        "爷爷家卫生间水龙头一直滴水 关不紧",
+    ],
+)
+def test_an_old_neighbour_named_beside_a_fixture_is_no_danger(text: str) -> None:
+    assert parse(text, NOW).danger is None
+
+
+def test_water_with_nobody_home_or_getting_faster_is_still_a_danger() -> None:
+    assert parse("对门说我家门底下往外渗水 我家没人 人在外地出差", NOW).danger is not None
+    assert parse("天花板往下滴水 滴得越来越快 都成线了 楼上没人开门", NOW).urgent
