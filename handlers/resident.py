@@ -22,6 +22,7 @@ from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterView
 from handlers import replies
+from handlers.contacts import asks_contacts, contacts
 from handlers.corrections import correct_recent_place
 from handlers.follow_up import (
     calm_emergency,
@@ -232,6 +233,8 @@ async def on_text(
         return placed  # 青和居 alone, after a report was filed without its estate
     if asks_home_on_file(text):
         return await home_on_file(message.openid, orders)
+    if asks_contacts(text):
+        return await contacts(message.openid, parsed, orders)
     if intent == "bind":
         return await bind_home(message.openid, parsed, orders, message.text)
     calmed = await calm_emergency(message, orders, clock, parsed)

@@ -108,3 +108,16 @@ async def test_the_reply_to_a_report_says_the_time_understood(world: World) -> N
     assert "方便的时间" in reply and "08:00-12:00" in reply, reply
     plain = await world.chat.say("o_resident_other", "1栋1单元102 卫生间水龙头坏了")
     assert "方便的时间" not in plain
+
+
+async def test_who_answers_for_my_home_is_told_not_filed(world: World) -> None:
+    """Found from outside: 我们这栋的网格长是谁？电话多少？ asked for an address, then became an
+    order that waited for a person to answer what the roster knows."""
+    newcomer = "o_resident_newcomer"
+    asked = await world.chat.say(newcomer, "我们这栋的网格长是谁？电话多少？")
+    assert "绑定" in asked and "工单" not in asked
+    await world.chat.say(newcomer, "绑定 1栋1单元102")
+    told = await world.chat.say(newcomer, "我们这栋的网格长是谁？电话多少？")
+    assert "张美丽" in told and "李建国" in told and "网格长" in told, told
+    assert "赵强" not in told  # 1-3-*'s representative answers for another unit
+    assert await count_orders(world.sessions) == 0

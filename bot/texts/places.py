@@ -37,3 +37,12 @@ WHICH_RERATE = (
 CONSOLE_ASSIGN_OTHER_COMMUNITY = (
     "{name} 不是本社区的人员，不能直接派给他；需要跨社区协调，请联系街道办。"
 )
+
+# --- who answers for a home (我们这栋的网格长是谁？电话多少？) ---------------------------------
+CONTACTS = "{place}的负责人：\n{lines}\n有事也可以直接在这里说，我们会派给他们。"
+CONTACT_LINE = "{role}：{name}{phone}"
+CONTACT_PHONE = "，电话 {phone}"
+CONTACTS_NONE = "{place}暂时没有登记负责人，有事直接在这里说，社区会安排人处理。"
+CONTACTS_NEED_HOME = (
+    "请先告诉我们您家的地址，比如“绑定 3栋2单元501”，我们再告诉您负责您家的网格长和居民代表。"
+)
