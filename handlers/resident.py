@@ -182,6 +182,15 @@ async def _own_order(orders: OrderService, openid: str, text: str) -> Order | No
     return found if found is not None and found.resident_openid == openid else None
 
 
+async def _order_asked_about(orders: OrderService, openid: str, text: str) -> Order | None:
+    """The resident's own order a bare number (322) or a question by number (323现在是谁在办？)
+    names; None for anything else."""
+    asked = _NUMBER_ASKED.match(halfwidth(text)) if len(text) <= 30 else None
+    if not (_BARE_NUMBER.match(text) or asked):
+        return None
+    return await _own_order(orders, openid, asked.group(1) if asked else text)
+
+
 # 没修好, 还是堵, 又坏了: the resident says a finished order is not done
 _NOT_FIXED = re.compile(
     r"没修好|没弄好|没有修好|没解决|没有解决|修了还是"
@@ -220,11 +229,7 @@ async def on_text(
     text = message.text
     parsed = parse_here(text, clock, config)
     intent = parsed.intent
-    asked = _NUMBER_ASKED.match(halfwidth(text)) if len(text) <= 30 else None
-    named = asked.group(1) if asked else text
-    if (_BARE_NUMBER.match(text) or asked) and (
-        mine := await _own_order(orders, message.openid, named)
-    ):
+    if mine := await _order_asked_about(orders, message.openid, text):
         # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
         return replies.resident_orders([mine], await orders.roster(), config.tz)
     if corrected := await correct_recent_place(message, orders, clock, parsed):

@@ -4,11 +4,8 @@ The decision itself is the model's (``urgent`` head: danger now, ``hazard`` head
 kind), fed with the rule cues of :mod:`bot.intake.urgency` and the hazard words below.
 This module turns its probabilities into the three-way band
 
-* ``"urgent"``: danger to life or property now (``ParseResult.urgent`` is true);
-* ``"possible"``: the detector is unsure; the bot answers with a short safety line and
-  alerts the grid leader, never with an emergency number for paperwork;
-* ``None``: no danger.
-
+``"urgent"`` (danger now: ``ParseResult.urgent``), ``"possible"`` (unsure: a short safety
+line, the grid leader alerted, never an emergency number for paperwork) or ``None``.
 :mod:`bot.intake.advice` says which emergency numbers and advice go with each kind.
 """
 
@@ -91,18 +88,15 @@ _MINOR_WATER = re.compile(
 _WATER_ESCALATION = re.compile(
     r"爆|喷|淹|涌|哗|止不住|关不住|关不掉|控制不住|到处|满地|满屋|一屋|成河|漫|没过|泡|灌|往下冲|大水|好多水"
     r"|很多水|大量|越来越大|越来越多|一大片|(?:也|都|还是)(?:没用|不管用)|一直流|一直在流|流个不停|鼓起|像下雨|跟下雨|还在涨|涨|满了|全是|流到|冒烟|火|塌|掉|垮"
-    # water near electrics (渗到灯里, 插座在滴水) — not a broken light named beside a leak
+    # water near electrics (渗到灯里; not a broken light named beside a leak); nobody there
+    # to shut it off, or faster and faster (滴得越来越快 都成线了)
     r"|(?:水|漏|渗|滴|湿).{0,6}(?:电(?!话)|插座|开关|灯)|(?:电(?!话)|插座|开关|灯).{0,6}(?:水|漏|渗|滴|湿)"
-    # nobody there to shut it off, or it gets faster (滴得越来越快 都成线了)
     r"|(?:我家|家里|屋里)没人|没人在家|人在外地|没人开门|越来越快|成线"
     r"|老人|孩子|小孩|摔|滑倒|受伤|救|快来|赶紧|紧急|急|打|刀|棍|冲得|老高|很深|深了|齐膝|齐腰"
-    # water up to the knees, or around people in wheelchairs or in bed (ankle-deep rainwater
-    # in a car park is an ordinary complaint)
-    r"|膝盖|大腿|到腰|轮椅|卧床|瘫"
-    # a jet of water that nothing stops (水柱直射天花板, 塞不住)
-    r"|水柱|直射|塞不住|堵不住"
-    # water from the flat of an old neighbour who does not answer; a smell with the leak
-    # (an old neighbour named for whom it is reported is no danger: 刘奶奶家马桶堵了)
+    # up to the knees, around wheelchairs or beds (ankle-deep rainwater in a car park is a
+    # complaint); a jet nothing stops (水柱直射天花板); an old neighbour who does not answer
+    # (one named for whom it is reported is no danger: 刘奶奶家马桶堵了); a smell with it
+    r"|膝盖|大腿|到腰|轮椅|卧床|瘫|水柱|直射|塞不住|堵不住"
     r"|不应|没人应|没反应|不开门|联系不上|打不通|味儿|气味|呛"
 )
 
