@@ -33,6 +33,7 @@ from handlers.follow_up import (
 )
 from handlers.home import asks_home_on_file, home_on_file
 from handlers.locate import ask_bind, locate, place_named_estate
+from handlers.notices import notices_asked, set_notices
 from handlers.reports import (
     earlier_text,
     parse_here,
@@ -97,6 +98,8 @@ async def cancel_order(
 
 @commands.message(Command("取消", "撤销", "撤回"))
 async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
+    if (on := notices_asked(message.text)) is not None:  # 取消订阅, 取消推送: the notices
+        return await set_notices(message, orders, orders.clock, on)
     m = _ORDER_NUMBER.search(args)
     if m is None:
         # 取消 while a report waits for its address: that report is withdrawn, not filed
@@ -240,6 +243,8 @@ async def on_text(
         return await home_on_file(message.openid, orders)
     if asks_contacts(text):
         return await contacts(message.openid, parsed, orders)
+    if (on := notices_asked(text)) is not None:  # 退订 / 不要再给我发通知了: never a cancel
+        return await set_notices(message, orders, clock, on)
     if intent == "bind":
         return await bind_home(message.openid, parsed, orders, message.text)
     calmed = await calm_emergency(message, orders, clock, parsed)

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.dispatch import ROLE_NAMES, ROLES
+from bot.roster.residents import NO_NOTICES
 from models.community import Building, Community, Estate, Grid, Member, Resident
 from models.inbound import WeChatUser
 
@@ -105,19 +106,18 @@ async def _residents(
 ) -> list[str]:
     if born_on is not None and not born_on:
         return []
-    if audience.kind == "tag":
-        query = select(Resident.openid, Resident.tags)
-    else:
-        query = select(Resident.openid, Resident.openid)
+    query = select(Resident.openid, Resident.tags)
     if born_on is not None:
         query = query.where(Resident.birth_date.in_(born_on))
     where = await _place_filter(session, audience)
     if where is not None:
         query = query.where(where)
     rows = (await session.execute(query)).all()
+    # residents who said 退订 are left out (bot.roster.residents.NO_NOTICES)
+    wanted = [(o, tags or []) for o, tags in rows if NO_NOTICES not in (tags or [])]
     if audience.kind == "tag":
-        return [openid for openid, tags in rows if audience.value in (tags or [])]
-    return [openid for openid, _ in rows]
+        return [o for o, tags in wanted if audience.value in tags]
+    return [o for o, _ in wanted]
 
 
 async def _place_filter(session: AsyncSession, audience: Audience) -> ColumnElement[bool] | None:

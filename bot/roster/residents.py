@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders import batch
 from bot.orders.dispatch import Place
-from bot.storage.staged import AWARE, staged_for
+from bot.storage.staged import AWARE, flush, staged_for
 from models.community import Resident
 
 _RESIDENTS = cast(Table, Resident.__table__)
@@ -74,3 +74,20 @@ def home_place(resident: Home | Resident) -> Place:
     return Place(
         resident.building, resident.unit, resident.room, resident.estate_code, resident.community_id
     )
+
+
+# The tag of a resident who asked for no notices (退订): broadcasts and reminders leave them
+# out; what happens to their own reports is still told (they asked for that).
+NO_NOTICES = "不接收通知"
+
+
+async def set_notices(session: AsyncSession, openid: str, on: bool, now: datetime) -> None:
+    """Turn the account's notices (broadcasts) off or back on for ``openid``."""
+    await flush(session)  # a home staged in this batch is written first: one row per resident
+    resident = await session.get(Resident, openid)
+    if resident is None:
+        resident = Resident(openid=openid, tags=[], created_at=now, updated_at=now)
+        session.add(resident)
+    tags = [t for t in (resident.tags or []) if t != NO_NOTICES]
+    resident.tags = tags if on else [*tags, NO_NOTICES]
+    resident.updated_at = now
