@@ -1,8 +1,8 @@
 """Which community and estate a report is about, on a street with several of them.
 
 A place is settled, in order, by the estate the text names (a gazetteer of the roster's
-names and aliases), by the resident's bound home when it is the same building, or by the
-only estate that has that building. When two estates both have the building, the resident
+names and aliases), by the resident's bound home's estate when it has that building, or by
+the only estate that has that building. When two estates both have the building, the resident
 is asked 「您是哪个小区的？青和居 还是 东亭？」 and the report waits, never lost, as it does
 for an address. A deployment with one community and at most one estate never asks.
 """
@@ -72,7 +72,9 @@ def locate(
     if named:
         chosen = [c for c in candidates if c in named] or [k for k in named if isinstance(k, tuple)]
         candidates = [c for c in chosen if isinstance(c, tuple)]
-    if len(candidates) > 1 and home is not None and home.building == place.building:
+    if len(candidates) > 1 and home is not None:
+        # a resident of 东亭 writing 三栋门口井盖没了 means 东亭's 3栋 (found from outside: she
+        # was asked which estate, and the report was filed with the other's staff)
         own = (home.community_id, home.estate_code)
         candidates = [c for c in candidates if c == own] or candidates
     if len(candidates) == 1:

@@ -206,3 +206,19 @@ async def test_a_unit_alone_is_in_the_building_of_the_residents_home(street: Str
     assert (stairwell.building, stairwell.unit, stairwell.room) == ("3", "1", None)
     # with no home on file, the building is asked for, not filed with no building
     assert "哪栋楼" in await street.say("o_z11", "二单元楼道里堆了好多杂物")
+
+
+async def test_a_resident_at_home_in_one_estate_is_not_asked_about_its_buildings(
+    street: Street3,
+) -> None:
+    """Found from outside: a resident bound in 东亭 writing 三栋门口的下水道井盖没了 was asked
+    which estate, and when she went on to something else the report was filed with the other
+    estate's staff."""
+    await street.say("o_dt_home", "绑定 东亭4栋1单元101")
+    reply = await street.say("o_dt_home", "3栋门口的下水道井盖没了，晚上很危险")
+    assert "您是哪个小区的" not in reply, reply
+    n = order_number(reply)
+    assert (await street.order(n)).community_id == await street.community_id("dt")
+    # naming the other estate still files it there
+    other = order_number(await street.say("o_dt_home", "青和居3栋楼道灯坏了"))
+    assert (await street.order(other)).community_id == await street.community_id("qhj")

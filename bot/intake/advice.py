@@ -10,6 +10,7 @@ from bot import texts
 
 from .danger import IN_LIFT
 from .normalize import normalize
+from .services import open_hole
 
 # kind → the emergency numbers that fit it; what a resident reads is in bot.texts
 EMERGENCY_NUMBERS: dict[str, tuple[str, ...]] = {
@@ -51,6 +52,8 @@ def advice_for(hazard: str | None, text: str = "") -> tuple[tuple[str, ...], str
     unknown kind no number at all (paperwork never gets a fire-brigade line).  ``text``,
     the resident's message when known, picks the advice for an open shaft over the advice
     for people shut inside a lift."""
+    if hazard in (None, "structure") and text and open_hole(normalize(text)):
+        return (), texts.OPEN_HOLE_ADVICE  # mark it, keep people away: no number fits
     if hazard is None or hazard not in ADVICE:
         return (), NO_HAZARD_ADVICE
     if hazard == "lift" and text:

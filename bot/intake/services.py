@@ -266,3 +266,17 @@ def loose_fitting(text: str) -> bool:
     if _INDOOR_FALL.search(text) is not None and _INDOOR_FALL_DANGER.search(text) is None:
         return True
     return _FITTING.search(text) is not None and _FITTING_DANGER.search(text) is None
+
+
+# 井盖没了, 井盖被偷了, 路上塌了个坑: an open hole in a path, a danger to whoever walks there
+# tonight — a possible danger for the grid leader to look at, whatever the model thinks
+_OPEN_HOLE = re.compile(
+    r"井盖(?:子)?(?:没了|不见了|丢了|被偷|被人偷|翻了|掀了|碎了|破了|塌了|没盖|掉下去了|松了.{0,6}(?:晃|翘))"
+    r"|(?:路|地|人行道|路面|地面)(?:上)?.{0,4}塌(?:了)?(?:个|一个)?(?:大)?(?:坑|洞)"
+)
+_HOLE_DEALT = re.compile(r"已经盖|盖上了|围起来了|拦起来了|放了锥|锥桶|修好了|补上了")
+
+
+def open_hole(text: str) -> bool:
+    """True for an open manhole or a hole in a path nobody has covered (``text`` normalised)."""
+    return _OPEN_HOLE.search(text) is not None and _HOLE_DEALT.search(text) is None

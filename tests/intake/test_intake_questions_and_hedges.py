@@ -97,3 +97,17 @@ def test_an_old_neighbour_named_beside_a_fixture_is_no_danger(text: str) -> None
 def test_water_with_nobody_home_or_getting_faster_is_still_a_danger() -> None:
     assert parse("对门说我家门底下往外渗水 我家没人 人在外地出差", NOW).danger is not None
     assert parse("天花板往下滴水 滴得越来越快 都成线了 楼上没人开门", NOW).urgent
+
+
+@pytest.mark.parametrize(
+    "text", ["三栋门口的下水道井盖没了，晚上很危险", "小区门口有个井盖松了，踩上去会晃"]
+)
+def test_an_open_manhole_is_looked_at_with_advice_that_fits(text: str) -> None:
+    """Found from outside: a missing manhole cover 'very dangerous at night' was a plain
+    repair with no advice and no grid leader told."""
+    from bot.intake import advice_for
+
+    result = parse(text, NOW)
+    assert result.danger in ("possible", "urgent")
+    numbers, tip = advice_for(result.hazard, text)
+    assert numbers == () and "绕开" in tip
