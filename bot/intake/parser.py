@@ -312,10 +312,9 @@ def _danger(
         # at it (possible danger), nobody is rushed.  没砸着人, 自己爬起来了: the scare is
         # over; 人麻了, 打工人: venting; 火情已扑灭, 无人员受伤: a duty log of what was done.
         band = "possible"
-    if band is None and open_hole(a.masked):
-        return "possible", None, feats  # 井盖没了 晚上很危险: looked at tonight
     if band is None or "hazard" not in model.heads:
-        return band, None, feats
+        # 井盖没了 晚上很危险: an open hole is looked at tonight, whatever the model says
+        return ("possible" if band is None and open_hole(a.masked) else band), None, feats
     if band == "possible" and (not a.signals.hazard_words or only_joking(a.masked, True)):
         # unsure and no kind named, or said as a joke: no hazard, so no number (see below)
         return band, None, feats
