@@ -262,7 +262,8 @@ def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str |
         # 5栋1单元302 厨房水龙头坏了 at 0.002: a faint doubt about a message that names
         # nothing harmful alerts nobody
         band = None
-    return band
+    # 井盖没了 晚上很危险: an open hole in a path is looked at tonight, whatever the model says
+    return "possible" if band is None and open_hole(a.masked) else band
 
 
 def _danger(
@@ -313,10 +314,6 @@ def _danger(
         # over; 人麻了, 打工人: venting; 火情已扑灭, 无人员受伤: a duty log of what was done.
         band = "possible"
     if band is None or "hazard" not in model.heads:
-        # 井盖没了 晚上很危险: an open hole is looked at tonight, whatever the model says
-        return ("possible" if band is None and open_hole(a.masked) else band), None, feats
-    if band == "possible" and (not a.signals.hazard_words or only_joking(a.masked, True)):
-        # unsure and no kind named, or said as a joke: no hazard, so no number (see below)
         return band, None, feats
     probs = model.softmax(feats, "hazard")
     best: str | None = max(probs, key=probs.__getitem__).split(":", 1)[1]
