@@ -5,6 +5,8 @@ chat refuses."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import lxml.html
 from sqlalchemy import select
 
@@ -17,10 +19,13 @@ from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
 from bot.roster.apply import import_rosters
 from bot.roster.files.street import read_rosters
+from bot.roster.residents import register_home
 from models.community import Community
 from tests.console_support import PASSWORD, ClientFactory, Console
 from tests.support import make_config
 from tests.test_console_figures_street import DEMO
+
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
 
 async def test_a_community_console_offers_only_its_own_grids_and_members(
@@ -48,6 +53,15 @@ async def test_a_community_console_offers_only_its_own_grids_and_members(
     page = lxml.html.fromstring(await (await client.get(f"/admin/orders/{order.id}")).text())
     offered = " ".join(page.xpath('//select[@name="member"]/option/text()'))
     assert "林志远" not in offered and "黄海燕" not in offered and offered, offered
+    # 东亭's members and residents are none of 青和居's office's business
+    members = await (await client.get("/admin/members")).text()
+    assert "林志远" not in members and "黄海燕" not in members and "吴建华" in members
+    async with app[SESSIONS]() as s, s.begin():
+        await register_home(s, "o_dt_res", Place("4", "2", "602", "DT", ids["dt"]), NOW)
+        await register_home(s, "o_qhj_res", Place("3", "1", "101", "QHJ", ids["qhj"]), NOW)
+    listed = await (await client.get("/admin/residents")).text()
+    assert "3栋1单元101" in listed or "101" in listed
+    assert "602" not in listed
     refused = await c.act(order.id, "assign", member="d02", reason="试试")
     assert (await c.order(order.id)).assignee_id != (await _member_id(app, "d02"))
     assert refused.status in (303, 400, 409)

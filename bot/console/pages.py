@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import accounts
 from bot.console import texts as t
-from bot.console.scope import Viewer, grid_buildings
+from bot.console.scope import Viewer, grid_buildings, may_be_given, resident_in_community
 from bot.console.web import PREFIX, VIEWER, client_ip, page, refuse, whole
 from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
 from bot.orders.dispatch import ROLE_NAMES
@@ -44,6 +44,8 @@ async def members(request: web.Request) -> web.Response:
             ).all()
         )
         accounts_of, invited = await _console_access(s)
+        view = await request.config_dict[ROSTER].get(s)
+    rows = [m for m in rows if may_be_given(viewer, m, view.communities)]  # its own, the street's
     if viewer.in_grid:
         rows = [m for m in rows if viewer.grid in (m.grids or []) or not m.grids]
     shown = [
@@ -107,8 +109,9 @@ async def duty(request: web.Request) -> web.StreamResponse:
     config = request.config_dict[CONFIG]
     async with request.config_dict[SESSIONS]() as s, s.begin():
         member = await s.get(Member, member_id)
-        if member is None or not member.active:
-            raise web.HTTPNotFound()
+        view = await request.config_dict[ROSTER].get(s)
+        if member is None or not may_be_given(viewer, member, view.communities):
+            raise web.HTTPNotFound()  # another community's member is none of this office's
         service = OfficeService(s, request.config_dict[CLOCK], config, request.config_dict[ROSTER])
         await service.set_duty(member, on)
         accounts.audit(
@@ -126,6 +129,8 @@ async def residents(request: web.Request) -> web.Response:
     viewer: Viewer = request[VIEWER]
     async with request.config_dict[READS]() as s:
         query = select(Resident).order_by(Resident.updated_at.desc()).limit(PAGE)
+        if viewer.community:
+            query = query.where(resident_in_community(viewer.community))
         if viewer.in_grid:
             buildings = grid_buildings(viewer.grid or "", viewer.community).subquery()
             by_estate = tuple_(Resident.estate_code, Resident.building).in_(

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, t
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.orders.office_service import Author
-from models.community import Building, Community, Grid
+from models.community import Building, Community, Grid, Resident
 from models.orders import Order
 
 ACTING_ROLES = frozenset({"admin", "staff", "grid_leader"})
@@ -91,6 +91,19 @@ def order_in_grid(grid: str, community: str | None) -> ColumnElement[bool]:
     )
     by_number = Order.building.in_(select(buildings.c.number))
     return or_(by_estate, and_(func.coalesce(Order.estate_code, "") == "", by_number))
+
+
+def resident_in_community(code: str) -> ColumnElement[bool]:
+    """Residents of the community ``code`` (as :func:`in_community` for orders): found from
+    outside, 青和居's console listed 东亭's residents."""
+    first = select(func.min(Community.id)).where(Community.kind != "street").scalar_subquery()
+    street = exists().where(Community.code == code, Community.kind == "street")
+    here = _community_id(code)
+    return or_(
+        street,
+        Resident.community_id == here,
+        and_(Resident.community_id.is_(None), here == first),
+    )
 
 
 def scoped(query: Select[Any], viewer: Viewer) -> Select[Any]:
