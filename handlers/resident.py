@@ -38,8 +38,8 @@ from handlers.reports import (
     earlier_text,
     parse_here,
     place_earlier_reports,
-    report,
 )
+from handlers.several import report_each
 from models.orders import Order
 
 commands = Router("resident commands")
@@ -280,4 +280,4 @@ async def on_text(
         if kind == "rating" and _LOW_VERDICT.match(halfwidth(text).strip()):
             return texts.NO_SURVEY_UNHAPPY  # 不满意 with nothing to rate: asked what is wrong
         return _CHAT_REPLIES.get(kind, texts.UNCLEAR_REPLY)
-    return await report(orders, message, parsed, clock, inbound_id)
+    return await report_each(orders, message, parsed, clock, inbound_id)

@@ -315,6 +315,9 @@ def _danger(
         band = "possible"
     if band is None or "hazard" not in model.heads:
         return band, None, feats
+    if band == "possible" and (not a.signals.hazard_words or only_joking(a.masked, True)):
+        # unsure and no kind named, or said as a joke: no hazard, so no number (see below)
+        return band, None, feats
     probs = model.softmax(feats, "hazard")
     best: str | None = max(probs, key=probs.__getitem__).split(":", 1)[1]
     if best == "child" and ill_child(a.masked):

@@ -20,3 +20,4 @@ HOME_ALREADY_FULLER = (
 NOTE_STATUS_HELD = "目前由{who}负责，状态：{status}。"
 NOTE_STATUS_ARRANGING = "目前社区正在安排人员。"
 PREFERRED_NOTED = "您方便的时间记为：{when}，不对的话直接回复正确的时间。"
+SEVERAL_FILED = "您说了 {count} 件事，分开登记了："
