@@ -92,3 +92,32 @@ async def correct_recent_place(
         holder = view.by_id.get(order.assignee_id) if order.assignee_id is not None else None
         follow = texts.PLACE_CORRECTED_HOLDER.format(who=who(holder))
     return texts.PLACE_CORRECTED_SENT.format(number=order.id, place=new, next=follow)
+
+
+# 不对，我想说的是电梯坏了; 说错了，是楼道灯不亮: the report just made was about another thing
+_WHAT = re.compile(
+    r"^\s*(?:不对|不是|说错了|打错了|写错了|搞错了|弄错了)[，,。.!！\s]*"
+    r"(?:我)?(?:想说的是|要说的是|要报的是|想报的是|应该是|是)[，,：:\s]*"
+)
+
+
+def corrected_report(text: str) -> str:
+    """What the resident meant, when the message corrects what the report was about; ""."""
+    m = _WHAT.match(text)
+    rest = text[m.end() :].strip() if m else ""
+    return rest if len(rest) >= 4 else ""
+
+
+async def withdraw_mistaken(
+    message: Incoming, orders: OrderService, clock: Clock, meant: str
+) -> Order | None:
+    """The resident's newest report of the last two hours, withdrawn because it was about
+    something else, if nobody has taken it yet; None otherwise (the correction is then a
+    report of its own, or a word for whoever took it)."""
+    order = await queries.latest_since(orders.session, message.openid, clock.now() - RECENT)
+    if order is None or order.status not in UNTAKEN:
+        return None
+    if not things(meant) or not things(meant).isdisjoint(things(order.text)):
+        return None  # the same thing, told better: not a mistake about what
+    await orders.cancel(message.openid, order)
+    return order

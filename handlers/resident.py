@@ -5,6 +5,7 @@ sit between them: a command is answered as usual while a question waits."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from bot import texts
@@ -23,7 +24,7 @@ from bot.roster import residents
 from bot.roster.cache import RosterView
 from handlers import replies
 from handlers.contacts import asks_contacts, contacts
-from handlers.corrections import correct_recent_place
+from handlers.corrections import correct_recent_place, corrected_report, withdraw_mistaken
 from handlers.follow_up import (
     calm_emergency,
     emergency_detail,
@@ -221,6 +222,39 @@ async def _reopen_not_fixed(message: Incoming, orders: OrderService, clock: Cloc
     return texts.REOPENED_NOT_FIXED.format(number=order.id)
 
 
+async def _corrected(
+    message: Incoming,
+    orders: OrderService,
+    clock: Clock,
+    config: Config,
+    parsed: ParseResult,
+    inbound_id: int | None,
+) -> str:
+    """A correction of the report just made: 不对，是4栋 moves it (the home on file stays);
+    不对，我想说的是电梯坏了 withdraws it and files the one meant; "" for anything else."""
+    if corrected := await correct_recent_place(message, orders, clock, parsed):
+        return corrected
+    meant = corrected_report(message.text)
+    if not meant or (gone := await withdraw_mistaken(message, orders, clock, meant)) is None:
+        return ""
+    again = replace(message, content=meant)
+    filed = await report_each(orders, again, parse_here(meant, clock, config), clock, inbound_id)
+    return texts.REPORT_REPLACED.format(number=gone.id) + filed
+
+
+async def _aside(message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult) -> str:
+    """A question or a wish beside the reports: the home on file, who answers for it, no
+    more notices (退订 / 不要再给我发通知了 — never a cancel); "" for anything else."""
+    text = message.text
+    if asks_home_on_file(text):
+        return await home_on_file(message.openid, orders)
+    if asks_contacts(text):
+        return await contacts(message.openid, parsed, orders)
+    if (on := notices_asked(text)) is not None:
+        return await set_notices(message, orders, clock, on)
+    return ""
+
+
 @reports.message(MsgType("text", "voice"), HasText())
 async def on_text(
     message: Incoming,
@@ -235,16 +269,12 @@ async def on_text(
     if mine := await _order_asked_about(orders, message.openid, text):
         # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
         return replies.resident_orders([mine], await orders.roster(), config.tz)
-    if corrected := await correct_recent_place(message, orders, clock, parsed):
-        return corrected  # 不对，是4栋: the report just made moves, the home on file stays
+    if corrected := await _corrected(message, orders, clock, config, parsed, inbound_id):
+        return corrected
     if placed := await place_named_estate(orders, message.openid, text):
         return placed  # 青和居 alone, after a report was filed without its estate
-    if asks_home_on_file(text):
-        return await home_on_file(message.openid, orders)
-    if asks_contacts(text):
-        return await contacts(message.openid, parsed, orders)
-    if (on := notices_asked(text)) is not None:  # 退订 / 不要再给我发通知了: never a cancel
-        return await set_notices(message, orders, clock, on)
+    if aside := await _aside(message, orders, clock, parsed):
+        return aside
     if intent == "bind":
         return await bind_home(message.openid, parsed, orders, message.text)
     calmed = await calm_emergency(message, orders, clock, parsed)
@@ -276,8 +306,28 @@ async def on_text(
     if intent == "chat" and (settled := await emergency_detail(message, orders, clock, parsed)):
         return settled  # 人已经出来了，没事了，谢谢: how the emergency ended, for its holder
     if intent == "chat":
-        kind = parsed.chat_kind or ("greeting" if _GREETING.match(text.strip()) else "unclear")
-        if kind == "rating" and _LOW_VERDICT.match(halfwidth(text).strip()):
-            return texts.NO_SURVEY_UNHAPPY  # 不满意 with nothing to rate: asked what is wrong
-        return _CHAT_REPLIES.get(kind, texts.UNCLEAR_REPLY)
+        return await _chat(message, orders, parsed)
     return await report_each(orders, message, parsed, clock, inbound_id)
+
+
+async def _chat(message: Incoming, orders: OrderService, parsed: ParseResult) -> str:
+    """Small talk answered; a member's 收到，马上去 with an urgent order of theirs not yet
+    accepted is told how to accept it (found from outside: it got '好的' and the order stayed
+    unaccepted while its clock ran)."""
+    text = message.text
+    kind = parsed.chat_kind or ("greeting" if _GREETING.match(text.strip()) else "unclear")
+    if kind == "rating" and _LOW_VERDICT.match(halfwidth(text).strip()):
+        return texts.NO_SURVEY_UNHAPPY  # 不满意 with nothing to rate: asked what is wrong
+    said = _CHAT_REPLIES.get(kind, texts.UNCLEAR_REPLY)
+    view = await orders.roster()
+    key = view.own_keys.get(message.openid)
+    member = view.by_key.get(key) if key else None
+    if member is not None and kind in ("ack", "thanks", "greeting", "unclear"):
+        waiting = [
+            o
+            for o in await queries.held_by(orders.session, member.id)
+            if o.urgent and o.status == "assigned"
+        ]
+        if len(waiting) == 1:
+            return texts.MEMBER_ACCEPT_HINT.format(number=waiting[0].id)
+    return said

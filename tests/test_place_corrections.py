@@ -62,3 +62,22 @@ async def test_another_problem_said_with_not_is_a_report_of_its_own(world: World
     reply = await world.chat.say(RESIDENT, "不是我家的事，是4栋1单元楼道灯坏了")
     assert order_number(reply) != n
     assert (await world.chat.order(n)).building == "1"
+
+
+async def test_correcting_what_the_report_was_about_replaces_it(world: World) -> None:
+    """Found from outside: 楼道灯坏了 then 不对，我想说的是电梯坏了 filed a second order whose
+    summary was the correction, and the wrong one stayed open."""
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 楼道灯坏了"))
+    reply = await world.chat.say(RESIDENT, "不对，我想说的是电梯坏了")
+    assert f"#{n}" in reply and "撤回" in reply, reply
+    m = order_number(reply.split("重新登记")[1])
+    assert m != n and (await world.chat.order(n)).status == "cancelled"
+    meant = await world.chat.order(m)
+    assert "电梯" in meant.summary and "不对" not in meant.summary and meant.building == "1"
+
+
+async def test_a_taken_report_is_not_withdrawn_by_a_correction(world: World) -> None:
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 楼道灯坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    await world.chat.say(RESIDENT, "不对，我想说的是电梯坏了")
+    assert (await world.chat.order(n)).status == "accepted"

@@ -95,3 +95,14 @@ async def test_a_word_of_assent_before_a_command_and_a_reason_after_a_name(world
     moved = await world.chat.say("o_m02", f"转派 {n} 赵强 他住那栋楼")
     assert "赵强" in moved and "没有找到" not in moved, moved
     assert any(f"#{n}" in t for t in await world.chat.pushed("o_m05"))
+
+
+async def test_a_members_acknowledgement_of_an_urgent_push_says_how_to_accept(
+    world: World,
+) -> None:
+    """Found from outside: 收到，马上去 to an urgent push got '好的' and nothing was recorded."""
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 家里好大的煤气味"))
+    reply = await world.chat.say("o_m02", "收到，马上去")
+    assert f"接单 {n}" in reply, reply
+    await world.chat.say("o_m02", f"接单 {n}")
+    assert f"接单 {n}" not in await world.chat.say("o_m02", "收到")

@@ -386,7 +386,7 @@ def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
         address=a.address,
         phones=tuple(p.number for p in a.phones),
         preferred_time=preferred,
-        summary=summarize(a.norm, spans),
+        summary=summarize(a.norm, spans, text),
         hazard=hazard,
         danger=band,
         chat_kind=chat_kind(text, a.norm) if intent == "chat" else None,

@@ -130,8 +130,24 @@ def _cut(clause: str) -> str:
     return ""
 
 
-def summarize(text: str, spans: list[tuple[int, int]]) -> str:
-    """Gist of ``text`` (normalised) with ``spans`` (extracted fields) cut out."""
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_SPLIT = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _english_gist(text: str) -> str:
+    """A message written in English (glossed into Chinese words for the rules, which made a
+    summary like "the，street，outside，of"): its own first sentence, cut to fit."""
+    sentence = _LATIN_SPLIT.split(text.strip(), maxsplit=1)[0]
+    sentence = re.sub(r"^(?:hi|hello|dear\s+\w+|good\s+\w+)[,!.\s]+", "", sentence, flags=re.I)
+    return sentence if len(sentence) <= MAX_SUMMARY * 2 else sentence[: MAX_SUMMARY * 2 - 1] + "…"
+
+
+def summarize(text: str, spans: list[tuple[int, int]], written: str = "") -> str:
+    """Gist of ``text`` (normalised) with ``spans`` (extracted fields) cut out; of a message
+    ``written`` mostly in English, its own first sentence."""
+    if written and len(_LATIN_WORD.findall(written)) >= 4 and not _CJK.search(written):
+        return _english_gist(written)
     chars = list(text)
     for start, end in spans:
         for i in range(max(0, start), min(len(chars), end)):

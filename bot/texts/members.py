@@ -44,6 +44,9 @@ MEMBER_OFFICE_RESOLVED = (
 MEMBER_ALREADY_WHISTLED = (
     "工单 #{number} 已经吹哨上报过了，大家都已收到。有新情况请回复“进度 {number} 说明”。"
 )
+MEMBER_ACCEPT_HINT = (
+    "紧急工单 #{number} 还没有接单，要接就回复“接单 {number}”，居民和网格长会马上知道有人在处理。"
+)
 MEMBER_OWN_ORDER = "工单 #{number} 是您自己家报的事，会由其他同志处理，您不用接单。"
 MEMBER_ORDER_HELD = (
     "工单 #{number} 已由{who}接单处理，不在您手上，不能由您操作。"

@@ -111,3 +111,13 @@ def test_an_open_manhole_is_looked_at_with_advice_that_fits(text: str) -> None:
     assert result.danger in ("possible", "urgent")
     numbers, tip = advice_for(result.hazard, text)
     assert numbers == () and "绕开" in tip
+
+
+def test_a_report_in_english_keeps_its_own_words_as_the_summary() -> None:
+    """Found from outside: the member's push read 'the，street，outside，of，Dongting'."""
+    text = (
+        "Hello, the street light outside building 3 of Dongting is broken and it is very "
+        "dark at night, can someone fix it?"
+    )
+    summary = parse(text, NOW).summary
+    assert summary.startswith("the street light outside building 3") and "，" not in summary
