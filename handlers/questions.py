@@ -107,6 +107,8 @@ async def answer_address(
         answer = await on_text(message, orders, clock, config, inbound_id)
         # an emergency's numbers come first, the earlier report's number after
         return f"{answer}\n{filed}".rstrip() if parsed.urgent else filed + answer
+    if place is None and not skip and _asks_about_it(message.text):
+        return await _keep_question(message, data, orders, clock)
     public = place is None and not skip and in_public_place(message.text)
     if public:
         # 就在小区大门口: the place is a shared one, and its words go with the report
@@ -130,6 +132,27 @@ async def answer_address(
     return reply + await _after_answer(
         message, parsed, data, place, orders, clock, config, inbound_id
     )
+
+
+# 几点开始？ 要带什么吗？ asked while the address is asked: about the waiting request itself
+_ABOUT_IT = re.compile(r"[?？]\s*$|[吗呢么]\s*$|几点|什么时候|啥时候|多少钱|收费|要带|在哪|哪里")
+_ABOUT_IT_MAX = 30
+
+
+def _asks_about_it(text: str) -> bool:
+    return len(text.strip()) <= _ABOUT_IT_MAX and _ABOUT_IT.search(text.strip()) is not None
+
+
+async def _keep_question(
+    message: Incoming, data: dict[str, Any], orders: OrderService, clock: Clock
+) -> str:
+    """A question about the waiting request (几点开始？) goes with it to whoever takes it, and
+    the address is asked on. Found from outside: it got '没看出地址' and was lost."""
+    asked = message.text.strip()
+    text = str(data.get("text") or "") + texts.ASKED_TOO.format(question=asked)
+    kept = {**data, "text": text}
+    await conversation.remember(orders.session, message.openid, ASK_ADDRESS, kept, clock.now())
+    return texts.SIDE_QUESTION_KEPT.format(question=asked)
 
 
 async def _ask_estate(

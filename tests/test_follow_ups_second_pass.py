@@ -121,3 +121,16 @@ async def test_who_answers_for_my_home_is_told_not_filed(world: World) -> None:
     assert "张美丽" in told and "李建国" in told and "网格长" in told, told
     assert "赵强" not in told  # 1-3-*'s representative answers for another unit
     assert await count_orders(world.sessions) == 0
+
+
+async def test_a_question_about_the_request_while_the_address_is_asked_is_kept(
+    world: World,
+) -> None:
+    """Found from outside: 几点开始？ asked while the bot waited for the address got '没看出
+    地址' and was lost."""
+    asker = "o_resident_asks"
+    assert "哪栋楼" in await world.chat.say(asker, "孩子放学没人接，社区有没有四点半课堂")
+    kept = await world.chat.say(asker, "几点开始？")
+    assert "几点开始" in kept and "哪栋楼" in kept and "没看出地址" not in kept, kept
+    n = order_number(await world.chat.say(asker, "1栋1单元101"))
+    assert "几点开始" in (await world.chat.order(n)).text

@@ -22,3 +22,8 @@ NOTE_STATUS_ARRANGING = "目前社区正在安排人员。"
 PREFERRED_NOTED = "您方便的时间记为：{when}，不对的话直接回复正确的时间。"
 SEVERAL_FILED = "您说了 {count} 件事，分开登记了："
 REPORT_REPLACED = "好的，刚才的工单 #{number} 已撤回，按您说的重新登记：\n"
+ASKED_TOO = "（居民还问：{question}）"
+SIDE_QUESTION_KEPT = (
+    "您问的“{question}”记下了，会和这件事一起转给负责的同志答复。"
+    "请问您家住哪栋楼、几单元、门牌号？不方便说的话回复“跳过”。"
+)
