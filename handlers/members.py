@@ -20,8 +20,9 @@ from bot.config import Config
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.core import Refused
+from bot.orders.lifecycle import Action
 from bot.orders.service import OrderService
-from bot.orders.wording import role_text, who
+from bot.orders.wording import local_time, role_text, who
 from bot.roster import binding, visits
 from bot.roster.cache import RosterCache, RosterView
 from handlers import replies
@@ -157,6 +158,24 @@ def _named(note: str, view: RosterView) -> str:
 async def escalate(member: Member, number: int, note: str, orders: OrderService) -> str:
     order = await orders.escalate(member, number, note)
     return texts.MEMBER_ESCALATED_OK.format(number=order.id)
+
+
+@router.message(Command("查询", "查看", "工单"), AsMember(), OrderArgs())
+async def look_up(member: Member, number: int, orders: OrderService, config: Config) -> str:
+    """查询 323: an order the member may act on, as it stands (found from outside: a member
+    was told '您还没有报过事', the resident's answer)."""
+    order = await orders.member_order(member, number, Action.ACCEPT)
+    view = await orders.roster()
+    holder = view.by_id.get(order.assignee_id) if order.assignee_id else None
+    return texts.MEMBER_ORDER_LOOKUP.format(
+        number=order.id,
+        category=texts.CATEGORY_NAMES.get(order.category, order.category),
+        place=view.order_address(order),
+        summary=order.summary,
+        status=texts.STATUS_NAMES.get(order.status, order.status),
+        holder=f"，{who(holder)}" if holder is not None else "",
+        created=local_time(order.created_at, config.tz),
+    )
 
 
 @router.message(Command("待办"), AsMember())

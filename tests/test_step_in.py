@@ -106,3 +106,13 @@ async def test_a_members_acknowledgement_of_an_urgent_push_says_how_to_accept(
     assert f"接单 {n}" in reply, reply
     await world.chat.say("o_m02", f"接单 {n}")
     assert f"接单 {n}" not in await world.chat.say("o_m02", "收到")
+
+
+async def test_a_member_looks_an_order_up_by_its_number(world: World) -> None:
+    """Found from outside: 查询 323 from a member was answered '您还没有报过事'."""
+    n = order_number(await world.chat.say("o_r1", "1栋1单元101 卫生间门锁坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    shown = await world.chat.say("o_m01", f"查询 {n}")  # the grid leader
+    assert f"#{n}" in shown and "门锁" in shown and "李建国" in shown, shown
+    assert "没有找到" in await world.chat.say("o_m07", f"查询 {n}")  # 4栋's representative
+    assert "报过事" in await world.chat.say("o_m01", "查询")  # no number: their own reports

@@ -232,7 +232,7 @@ class OrderCore:
             )
         ).scalar_one_or_none()
 
-    async def _member_order(self, member: Member, number: int, action: Action) -> Order:
+    async def member_order(self, member: Member, number: int, action: Action) -> Order:
         """The order a member names, if it is theirs to act on. A missing order and one
         outside the member's scope get the same answer: no one learns what exists elsewhere."""
         order = await self.session.get(Order, number)

@@ -46,7 +46,7 @@ class OrderService(OrderCore):
         return view.by_id.get(order.assignee_id) if order.assignee_id else None
 
     async def accept(self, member: Member, number: int) -> Accepted:
-        order = await self._member_order(member, number, Action.ACCEPT)
+        order = await self.member_order(member, number, Action.ACCEPT)
         if order.status in lc.HELD_VALUES[1:] and order.assignee_id is not None:
             return await self._taken(order)
         self._require(Action.ACCEPT, order)
@@ -66,7 +66,7 @@ class OrderService(OrderCore):
         raise refused(Refusal("illegal", order.status), order.id)
 
     async def _member_step(self, member: Member, number: int, action: Action, note: str) -> Order:
-        order = await self._member_order(member, number, action)
+        order = await self.member_order(member, number, action)
         self._require(action, order)
         now = self.clock.now()
         if action == Action.PROGRESS:
@@ -86,13 +86,13 @@ class OrderService(OrderCore):
         return await self._member_step(member, number, Action.RESOLVE, note)
 
     async def escalate(self, member: Member, number: int, note: str) -> Order:
-        if (await self._member_order(member, number, Action.ESCALATE)).status == "escalated":
+        if (await self.member_order(member, number, Action.ESCALATE)).status == "escalated":
             raise Refused(texts.MEMBER_ALREADY_WHISTLED.format(number=number))  # told once
         return await self._member_step(member, number, Action.ESCALATE, note)
 
     async def decline(self, member: Member, number: int, reason: str) -> Member | None:
         """Give the order back; returns whoever gets it next (None: nobody for now)."""
-        order = await self._member_order(member, number, Action.DECLINE)
+        order = await self.member_order(member, number, Action.DECLINE)
         self._require(Action.DECLINE, order)
         if order.assignee_id != member.id:
             raise Refused(texts.MEMBER_NOT_HOLDER.format(number=order.id))
@@ -111,7 +111,7 @@ class OrderService(OrderCore):
         return nxt
 
     async def reassign(self, member: Member, number: int, wanted: str) -> Member:
-        order = await self._member_order(member, number, Action.REASSIGN)
+        order = await self.member_order(member, number, Action.REASSIGN)
         self._require(Action.REASSIGN, order)
         view = await self.roster()
         wanted = wanted.strip()

@@ -44,6 +44,9 @@ MEMBER_OFFICE_RESOLVED = (
 MEMBER_ALREADY_WHISTLED = (
     "工单 #{number} 已经吹哨上报过了，大家都已收到。有新情况请回复“进度 {number} 说明”。"
 )
+MEMBER_ORDER_LOOKUP = (
+    "工单 #{number}（{category}）{place}{summary}\n状态：{status}{holder}\n受理时间：{created}"
+)
 MEMBER_ACCEPT_HINT = (
     "紧急工单 #{number} 还没有接单，要接就回复“接单 {number}”，居民和网格长会马上知道有人在处理。"
 )
