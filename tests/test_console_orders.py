@@ -381,3 +381,27 @@ async def test_the_office_closing_an_order_tells_whoever_held_it(
     assert len(told) == 1
     page = await (await c.client.get(f"/admin/orders/{n}")).text()
     assert "社区办结：<" not in page and "社区办结：\n" not in page
+
+
+async def test_correcting_the_address_checks_it_and_sends_the_order_to_its_people(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """Found from outside: 更正 saved a building the roster does not have (99栋), and
+    correcting to another household re-dispatched past its representative (dispatch read the
+    old place) without telling whoever had it."""
+    c = await _as(aiohttp_client, db_url, "staff1")
+    n = c.numbers["g1"]
+    before = await c.order(n)
+    bad = await c.act(n, "edit", category="repair", building="99", unit="1", room="301")
+    assert bad.status == 400 and (await c.order(n)).building == "1"
+    moved = await c.act(
+        n, "edit", category="repair", building="4", unit="1", room="301", dispatch="1"
+    )
+    assert moved.status == 303
+    after = await c.order(n)
+    async with c.app[SESSIONS]() as s:
+        holder = await s.get(Member, after.assignee_id)
+        was = await s.get(Member, before.assignee_id) if before.assignee_id else None
+    assert holder is not None and holder.key == "m07"  # 4-1-*'s representative
+    if was is not None and was.key != "m07" and was.openid:
+        assert any(f"#{n}" in p and "不用再跟进" in p for p in await c.outbox(was.openid))

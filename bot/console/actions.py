@@ -86,6 +86,10 @@ async def edit(service: OfficeService, order: Order, form: Form, viewer: Viewer)
     )
     # the community and estate stay: the console corrects the address within them
     place = Place(building, unit, room, order.estate_code, order.community_id)
+    view = await service.roster()
+    if building and view.places and not view.candidates(Place(building, estate=order.estate_code)):
+        # found from outside: 99栋 was saved, where chat refuses a building the roster lacks
+        raise FormError(texts.CONSOLE_UNKNOWN_BUILDING.format(building=building))
     again = form.get("dispatch") == "1"
     await service.edit(order, _version(form), category, place, again, viewer.author)
     return t.DONE["edit"]

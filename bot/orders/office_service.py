@@ -17,6 +17,8 @@ from bot.orders.core import Refused, refused
 from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.service import OrderService
+from bot.orders.state import write
+from bot.orders.tells import Tell
 from models.community import Member
 from models.orders import Order
 
@@ -156,7 +158,14 @@ class OfficeService(OrderService):
             raise refused(refusal, order.id) from None
         unaccepted = order.status in (lc.Status.RECEIVED.value, lc.Status.ASSIGNED.value)
         if again and unaccepted:
-            await self.dispatch(order, action=Action.ASSIGN, actor=by.actor, first=change)
+            # found from outside: dispatch read the old place (the household's representative
+            # was passed over), and whoever had it was not told it went elsewhere
+            was = (await self.roster()).key_of(order.assignee_id)
+            write(order, change.values)
+            new = await self.dispatch(order, action=Action.ASSIGN, actor=by.actor, first=change)
+            if was is not None and new is not None and new.key != was:
+                told = lc.Notice(Tell.TAKEN_FROM_YOU, lc.member(was), {"to": new.key})
+                await self._write(order, Change({}, (), (told,)), by)
         else:
             await self._write(order, change, by)
 
