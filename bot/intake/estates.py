@@ -34,7 +34,10 @@ class Gazetteer:
                 if e not in found:
                     found.append(e)
         ordered = sorted(self._names, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        # (a pinyin alias, Dongting, matches dongting and DONGTING too)
+        self._pattern = (
+            re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE) if ordered else None
+        )
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -58,14 +61,14 @@ class Gazetteer:
         length = 0
         for m in self._pattern.finditer(normalize(text)):
             if len(m.group()) > length:
-                best, length = self._names[m.group()], len(m.group())
+                best, length = self._names[m.group().lower()], len(m.group())
         return list(best)
 
 
 def _variants(e: EstateEntry) -> set[str]:
     out: set[str] = set()
     for name in (e.name, *e.aliases):
-        n = normalize(name).strip()
+        n = normalize(name).strip().lower()
         if len(n) < _MIN_LENGTH:
             continue
         out.add(n)

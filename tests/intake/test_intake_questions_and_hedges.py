@@ -121,3 +121,14 @@ def test_a_report_in_english_keeps_its_own_words_as_the_summary() -> None:
     )
     summary = parse(text, NOW).summary
     assert summary.startswith("the street light outside building 3") and "，" not in summary
+
+
+def test_a_pinyin_alias_names_its_estate_in_any_case() -> None:
+    """Found from outside: an English-writing resident's Dongting was not understood (the
+    demo roster now lists it as an alias; any roster may)."""
+    from bot.intake.estates import EstateEntry, Gazetteer
+
+    names = Gazetteer([EstateEntry("东亭", ("东亭小区", "Dongting"), "dt"), EstateEntry("青和居")])
+    for text in ("Dongting", "the light of dongting building 3", "DONGTING小区", "东亭3栋"):
+        assert [e.key for e in names.find(text)] == ["dt"], text
+    assert names.rest("Dongting") == ""
