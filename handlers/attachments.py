@@ -8,6 +8,8 @@ filed (handlers/reports.py). The photo itself is fetched from WeChat later, off 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from bot import texts
 from bot.chat import conversation
 from bot.chat.filters import MsgType
@@ -20,6 +22,11 @@ from bot.orders.service import OrderService
 router = Router("attachments")
 
 WAITING_STATES = ("await_address", "await_estate")  # a report waits for its place
+EARLIER = timedelta(minutes=30)  # a photo this long after the newest report may be of another
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def sent_of(message: Incoming) -> Sent | None:
@@ -55,6 +62,12 @@ async def keep(orders: OrderService, message: Incoming, sent: Sent) -> str:
     order = await store.target_order(session, openid)
     if order is None:
         reply = texts.RECEIVED_IMAGE if photo else texts.RECEIVED_LOCATION
+        return await _hold(orders, message, sent, reply)
+    if _aware(order.created_at) < orders.clock.now() - EARLIER:
+        # a photo long after the newest report may be of a new matter (found from outside: it
+        # joined a neighbour's toilet order, and the dangling cable reported next had none):
+        # it waits for the next report, or for the resident to name the order
+        reply = texts.HELD_OR_EARLIER.format(number=order.id, summary=order.summary)
         return await _hold(orders, message, sent, reply)
     limit = orders.config.media.per_order
     if await store.count_on(session, order.id) >= limit:

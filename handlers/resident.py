@@ -36,6 +36,7 @@ from handlers.home import asks_home_on_file, home_on_file
 from handlers.locate import ask_bind, locate, place_named_estate
 from handlers.notices import notices_asked, set_notices
 from handlers.reports import (
+    adopt_waiting,
     earlier_text,
     parse_here,
     place_earlier_reports,
@@ -267,7 +268,12 @@ async def on_text(
     parsed = parse_here(text, clock, config)
     intent = parsed.intent
     if mine := await _order_asked_about(orders, message.openid, text):
-        # 322 alone, from someone who has order #322: they ask about it (not a room to bind)
+        # 322 alone, from someone who has order #322: a photo sent just before joins it, or
+        # they ask about it (not a room to bind)
+        if _BARE_NUMBER.match(text) and (
+            joined := await adopt_waiting(orders, message.openid, mine)
+        ):
+            return texts.ATTACHED_TO.format(number=mine.id) + joined
         return replies.resident_orders([mine], await orders.roster(), config.tz)
     if corrected := await _corrected(message, orders, clock, config, parsed, inbound_id):
         return corrected

@@ -197,3 +197,26 @@ async def test_an_order_carries_at_most_media_per_order(
     full = await p.photo(A)
     assert "已经附了2张" in full
     assert len(await p.attachments()) == 2
+
+
+async def test_a_photo_long_after_the_last_report_waits_for_the_next_or_its_number(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, db_url: str
+) -> None:
+    """Found from outside: a photo sent before a new report joined the resident's earlier,
+    unrelated order, and the new report (看图，…) had none."""
+    p = await _start(aiohttp_client, aiohttp_server, db_url)
+    n = p.c.numbers["g1"]
+    p.clock.advance(timedelta(hours=2))
+    held = await p.photo(A, sample_photo(80, 60, seed=5))
+    assert f"#{n}" in held and "新的事" in held and "已附在" not in held, held
+    filed = await p.say(A, "看图，1栋楼道里电动车充电的电线从窗户吊下来了")
+    new = int(re.search(r"工单号 #(\d+)", filed).group(1))  # type: ignore[union-attr]
+    assert new != n and "图片已附在工单上" in filed.replace("张", ""), filed
+    [row] = await p.attachments()
+    assert row.order_id == new
+    # or the resident names the earlier order by its number
+    p.clock.advance(timedelta(hours=2))
+    await p.photo(A, sample_photo(80, 60, seed=6))
+    said = await p.say(A, f"#{n}")
+    assert f"#{n}" in said and "图片" in said, said
+    assert sorted(r.order_id for r in await p.attachments()) == sorted([new, n])

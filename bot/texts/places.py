@@ -54,3 +54,8 @@ NOTICES_OFF = (
 NOTICES_ON = "好的，社区的通知和提醒会照常发给您。不想收的话回复“退订”。"
 OPEN_HOLE_ADVICE = "方便的话在旁边放个显眼的东西（纸箱、椅子）提醒行人，看好孩子绕开走。"
 CONSOLE_UNKNOWN_BUILDING = "花名册里没有 {building}栋，请核对楼号（或先更新花名册）。"
+HELD_OR_EARLIER = (
+    "图片收到了。是新的事的话，直接说说是什么情况，图片会附在新工单上；"
+    "是补充工单 #{number}（{summary}）的，回复“{number}”。"
+)
+ATTACHED_TO = "好的，工单 #{number}。"
