@@ -272,3 +272,40 @@ def test_every_template_state_is_a_wechat_phrase() -> None:
     states = {k: v for k, v in vars(texts).items() if k.startswith("STATE_")}
     assert {"STATE_DETAIL", "STATE_CALMED"} <= states.keys()
     assert all(isinstance(v, str) and 0 < len(v) <= 5 for v in states.values()), states
+
+
+async def test_what_a_member_does_at_night_is_told_to_the_resident_in_the_morning(
+    world: World,
+) -> None:
+    """Found from outside: members passing an ordinary order back and forth after midnight
+    woke its resident with each step. The resident's pushes wait for the end of the night;
+    an emergency's do not."""
+    world.clock.set(START + NIGHT)  # 23:00 in Shanghai
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 卫生间门锁坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    async with world.sessions() as s:
+        rows = (
+            (await s.execute(select(OutboxMessage).where(OutboxMessage.recipient == RESIDENT)))
+            .scalars()
+            .all()
+        )
+    told = [r for r in rows if f"#{n}" in r.payload.get("text", "")]
+    assert told and all(local_at(r.next_attempt_at).hour == 7 for r in told), told
+    u = order_number(await world.chat.say("o_resident_gas", "1栋1单元102 家里好大的煤气味"))
+    await world.chat.say("o_m02", f"接单 {u}")
+    async with world.sessions() as s:
+        urgent = (
+            (
+                await s.execute(
+                    select(OutboxMessage).where(OutboxMessage.recipient == "o_resident_gas")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert urgent and all(local_at(r.next_attempt_at).hour == 23 for r in urgent)
+
+
+def local_at(when: datetime) -> datetime:
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(SHANGHAI)

@@ -114,7 +114,8 @@ class OrderCore:
         self.roster_cache = roster
         # Bulk work (the timer tick) collects its history entries and pushes and writes each
         # kind with one statement; an ORM object per entry cost more than the rest of a tick.
-        self.notices = Notices(session, config.tz, clock.now, collect=collect)
+        quiet = sla_of(config).quiet
+        self.notices = Notices(session, config.tz, clock.now, collect=collect, quiet=quiet)
         self.history: list[dict[str, Any]] | None = [] if collect else None
         self._view: RosterView | None = None
 

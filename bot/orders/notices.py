@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
 from bot.orders.audience import grid_leader, staff, street_staff
+from bot.orders.calendar import QuietHours
 from bot.orders.dispatch import CATEGORY_NAMES
 from bot.orders.lifecycle import (
     GRID_LEADER,
@@ -72,12 +73,22 @@ class Notices:
     """
 
     def __init__(
-        self, session: AsyncSession, tz: tzinfo, now: Callable[[], datetime], *, collect: bool
+        self,
+        session: AsyncSession,
+        tz: tzinfo,
+        now: Callable[[], datetime],
+        *,
+        collect: bool,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.session = session
         self.tz = tz
         self.now = now
         self.collected: list[dict[str, Any]] | None = [] if collect else None
+        # the night (sla.quiet_hours): what a member did to a resident's ordinary order is
+        # told in the morning (found from outside: a transfer back and forth at 01:00 woke
+        # the resident several times)
+        self.quiet = quiet
 
     def recipients(
         self, order: OrderFacts, notice: Notice, view: RosterView, followers: list[str]
@@ -164,6 +175,10 @@ class Notices:
             "at_least_once": order.urgent
             and any(s.purpose in ("order_assigned", "reminder") for s, _ in said),
         }
+        if first.to is None and not order.urgent and self.quiet is not None:
+            wake = self.quiet.wake(params["now"])
+            if wake > params["now"]:
+                params["not_before"] = wake
         row = outbox_params(**params)
         if self.collected is not None:
             self.collected.append(row)
