@@ -18,7 +18,7 @@ from bot.messages import Incoming
 from bot.orders.service import OrderService
 from bot.outbox import enqueue
 from bot.outbox.templates import digest_fields
-from bot.privacy.records import open_request
+from bot.privacy.records import open_request, withdraw_request
 from bot.roster import residents
 from bot.roster.residents import home_place
 
@@ -49,6 +49,24 @@ def erasure_question(message: Incoming, data: dict[str, Any]) -> bool:
     """怎么删除我的信息: told how (the notice), nothing filed."""
     text = message.text
     return len(text) <= 60 and _WISH.search(text) is not None and _HOW.search(text) is not None
+
+
+# 我不想删了，撤回刚才的删除申请: the request taken back (found from outside: it was offered
+# a list of the resident's orders to cancel instead)
+_TAKE_BACK = re.compile(
+    r"(?:撤回|撤销|取消)(?:刚才的|我的)?(?:删除|注销)(?:信息)?(?:的)?申请|不(?:想|要|用)删了|别删了|先不删"
+)
+
+
+def erasure_withdrawn(message: Incoming, data: dict[str, Any]) -> bool:
+    return len(message.text) <= 60 and _TAKE_BACK.search(message.text) is not None
+
+
+@router.message(erasure_withdrawn)
+async def erase_withdraw(message: Incoming, orders: OrderService, clock: Clock) -> str:
+    if await withdraw_request(orders.session, message.openid, clock.now()):
+        return texts.PRIVACY_WITHDRAWN
+    return texts.PRIVACY_NOTHING_TO_WITHDRAW
 
 
 @router.message(erasure_question)

@@ -35,6 +35,7 @@ from handlers.follow_up import (
 from handlers.home import asks_home_on_file, home_on_file
 from handlers.locate import ask_bind, locate, place_named_estate
 from handlers.notices import notices_asked, set_notices
+from handlers.privacy import erase_withdraw, erasure_withdrawn
 from handlers.reports import (
     adopt_waiting,
     earlier_text,
@@ -102,6 +103,8 @@ async def cancel_order(
 async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
     if (on := notices_asked(message.text)) is not None:  # 取消订阅, 取消推送: the notices
         return await set_notices(message, orders, orders.clock, on)
+    if erasure_withdrawn(message, {}):  # 撤回刚才的删除申请: the privacy request, no order
+        return await erase_withdraw(message, orders, orders.clock)
     m = _ORDER_NUMBER.search(args)
     if m is None:
         # 取消 while a report waits for its address: that report is withdrawn, not filed

@@ -21,7 +21,7 @@ class PrivacyRecord(Base):
     kind: Mapped[str] = mapped_column(String(16))  # erase_request, export, erase
     subject: Mapped[str] = mapped_column(String(32), index=True)
     openid: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # open, done
+    status: Mapped[str] = mapped_column(String(16))  # open, done, withdrawn (by the resident)
     note: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(80))  # "resident", "cli", "console:<user>"
     created_at: Mapped[datetime]

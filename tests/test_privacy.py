@@ -324,3 +324,18 @@ async def test_a_wish_to_be_erased_in_own_words_never_cancels_an_order(
     assert (await chat.order(n)).status != "cancelled"
     told = await chat.say(B, "怎么删除我的信息？")
     assert "个人信息" in told and (await chat.order(n)).status != "cancelled"
+
+
+async def test_a_request_to_be_erased_may_be_taken_back(place: Place) -> None:
+    """Found from outside: 我不想删了，撤回刚才的删除申请 was offered the resident's orders to
+    cancel, and the request stayed open for the office."""
+    from bot.privacy.records import open_requests
+
+    chat = place.chat
+    n = order_number(await chat.say(B, "1栋1单元102 卫生间下水道堵了"))
+    assert "已收到您删除个人信息的申请" in await chat.say(B, "删除我的信息")
+    back = await chat.say(B, "我不想删了，撤回刚才的删除申请")
+    assert "已撤回" in back and (await chat.order(n)).status != "cancelled"
+    async with place.app[SESSIONS]() as s:
+        assert await open_requests(s) == []
+    assert "没有待处理" in await chat.say(B, "撤回删除申请")

@@ -85,3 +85,19 @@ async def open_requests(session: AsyncSession) -> list[PrivacyRecord]:
         .order_by(PrivacyRecord.id)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def withdraw_request(session: AsyncSession, openid: str, now: datetime) -> bool:
+    """The resident takes their open request back; False when none is open. The record
+    stays (it was made), marked withdrawn, so the office sees it need not act."""
+    found = await session.execute(
+        update(PrivacyRecord)
+        .where(
+            PrivacyRecord.subject == subject_of(openid),
+            PrivacyRecord.kind == ERASE_REQUEST,
+            PrivacyRecord.status == "open",
+        )
+        .values(status="withdrawn", handled_at=now)
+    )
+    await session.flush()
+    return bool(getattr(found, "rowcount", 0))

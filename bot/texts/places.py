@@ -59,3 +59,7 @@ HELD_OR_EARLIER = (
     "是补充工单 #{number}（{summary}）的，回复“{number}”。"
 )
 ATTACHED_TO = "好的，工单 #{number}。"
+PRIVACY_WITHDRAWN = (
+    "好的，您删除个人信息的申请已撤回，您的信息照常保留。以后需要的话再发“删除我的信息”。"
+)
+PRIVACY_NOTHING_TO_WITHDRAW = "您现在没有待处理的删除申请，您的信息照常保留。"
