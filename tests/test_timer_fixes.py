@@ -261,3 +261,20 @@ def lc_timer(order: object, at: object) -> lc.Change:
     found = timer_change(order, Due.REMIND_ACCEPT, SLA, at, TimerContext())  # type: ignore[arg-type]
     assert found is not None
     return found
+
+
+async def test_reassigning_an_old_order_does_not_chase_about_the_report_at_once(
+    world: World,
+) -> None:
+    """Found from outside (the console's browser test, after timers stopped being skipped):
+    a days-old order the office or a member reassigned was escalated to the grid leader and
+    staff the moment it changed hands — as if the report had just gone unanswered — and the
+    office's next action on it was refused as stale."""
+    n = order_number(await world.chat.say(RESIDENT, "1栋1单元101 门锁坏了"))
+    await world.chat.say("o_m02", f"接单 {n}")
+    world.clock.set(START + timedelta(hours=5))
+    assert "赵强" in await world.chat.say("o_m02", f"转派 {n} 赵强")
+    await world.at(timedelta(hours=5, minutes=1))
+    assert await world.count("o_m01", "催办") == 0 and await world.count("o_m03", "催办升级") == 0
+    await world.at(timedelta(hours=5, minutes=31))  # the new holder is reminded as usual
+    assert await world.count("o_m05", "提醒") == 1

@@ -19,6 +19,7 @@ from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.service import OrderService
 from bot.orders.state import write
 from bot.orders.tells import Tell
+from bot.orders.timers import escalations_passed
 from models.community import Member
 from models.orders import Order
 
@@ -83,6 +84,12 @@ class OfficeService(OrderService):
             )
         except Refusal as refusal:
             raise refused(refusal, order.id) from None
+        # (found from outside: the tick escalated a days-old order the moment the office
+        # reassigned it, and the office's next action on it was refused as stale)
+        done = max(
+            order.escalation_level or 0, escalations_passed(order, self.sla, self.clock.now())
+        )
+        change = Change({**change.values, "escalation_level": done}, change.history, change.notices)
         if reason:  # the office's reason on the same history entry
             entry = change.history[0]
             said = lc.History(entry.action, f"{entry.note}（{reason}）", entry.data)

@@ -24,6 +24,7 @@ from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.state import FreshOrder, write
 from bot.orders.tells import Tell
 from bot.orders.timers import Due, TimerContext, hand_on_instead, plan, timer_change
+from bot.orders.timers import escalations_passed as passed
 from bot.storage.dialect import dialect_insert
 from models.community import Member
 from models.orders import Order, OrderFollower
@@ -134,6 +135,8 @@ class OrderService(OrderCore):
         change = lc.reassign(
             order, member.key, member.name, new.id, new.key, new.name, self.clock.now(), held_by
         )
+        done = max(order.escalation_level or 0, passed(order, self.sla, self.clock.now()))
+        change = change.then(Change({"escalation_level": done}))  # (see the office's assign)
         if not await self.apply(order, change, f"member:{member.key}"):
             holder = await self._holder(order)
             raise Refused(

@@ -113,6 +113,17 @@ def resolve_deadline(state: OrderFacts, sla: Sla) -> datetime:
     return sla.after(started(state), _window(state, sla), state.urgent)
 
 
+def escalations_passed(state: OrderFacts, sla: Sla, now: datetime) -> int:
+    """How many escalation windows (grid leader, then staff) have passed since the order's
+    clocks started: an order the office hands to someone by hand counts them as done — it
+    has the order in hand, and chasing the grid leader and staff about a report days old
+    the moment it is reassigned only makes noise."""
+    urgent, start = state.urgent, started(state)
+    window = sla.escalate_window(urgent)
+    passed = [sla.held(sla.wait(start, k * window, urgent), urgent) <= now for k in (1, 2)]
+    return sum(passed)
+
+
 def hand_on_instead(due: list[Due]) -> list[Due]:
     """The holder went off duty (下岗) before answering: the accept reminder is not sent to
     them, the order goes on to the next person in the chain instead."""
