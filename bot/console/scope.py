@@ -66,17 +66,18 @@ def grid_buildings(grid: str, community: str | None = None) -> Any:
     return query
 
 
-def in_community(code: str) -> ColumnElement[bool]:
-    """Orders of the community ``code``; orders from before streets (no community) belong to
-    the first community; an account of the street office sees the whole street."""
+def _of_community(code: str, column: Any) -> ColumnElement[bool]:
+    """Rows whose ``column`` names the community ``code``; rows from before streets (no
+    community) belong to the first community; the street office's account sees them all."""
     first = select(func.min(Community.id)).where(Community.kind != "street").scalar_subquery()
     street = exists().where(Community.code == code, Community.kind == "street")
     here = _community_id(code)
-    return or_(
-        street,
-        Order.community_id == here,
-        and_(Order.community_id.is_(None), here == first),
-    )
+    return or_(street, column == here, and_(column.is_(None), here == first))
+
+
+def in_community(code: str) -> ColumnElement[bool]:
+    """Orders of the community ``code`` (see :func:`_of_community`)."""
+    return _of_community(code, Order.community_id)
 
 
 def order_in_grid(grid: str, community: str | None) -> ColumnElement[bool]:
@@ -94,16 +95,9 @@ def order_in_grid(grid: str, community: str | None) -> ColumnElement[bool]:
 
 
 def resident_in_community(code: str) -> ColumnElement[bool]:
-    """Residents of the community ``code`` (as :func:`in_community` for orders): found from
-    outside, 青和居's console listed 东亭's residents."""
-    first = select(func.min(Community.id)).where(Community.kind != "street").scalar_subquery()
-    street = exists().where(Community.code == code, Community.kind == "street")
-    here = _community_id(code)
-    return or_(
-        street,
-        Resident.community_id == here,
-        and_(Resident.community_id.is_(None), here == first),
-    )
+    """Residents of the community ``code``: found from outside, 青和居's console listed
+    东亭's residents."""
+    return _of_community(code, Resident.community_id)
 
 
 def scoped(query: Select[Any], viewer: Viewer) -> Select[Any]:
