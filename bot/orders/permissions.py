@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.orders.dispatch import MemberCard, Place
-from bot.orders.lifecycle import Action, Status
+from bot.orders.lifecycle import ACTIVE, Action, Status
 
 
 def in_scope(member: MemberCard, place: Place, category: str | None, grid: str | None) -> bool:
@@ -60,9 +60,6 @@ def accept_first(
     )
 
 
-_HELD = frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED})
-
-
 def held_by_another(
     member: MemberCard,
     action: Action,
@@ -75,7 +72,7 @@ def held_by_another(
     """Someone else has taken an order this member answers for (their building, grid or
     category), and the member tries to act on it: they are told who holds it rather than
     that there is no such order. Outside their scope the order stays invisible."""
-    if action not in _NEEDS_A_HOLDER | {Action.DECLINE} or status not in _HELD:
+    if action not in _NEEDS_A_HOLDER | {Action.DECLINE} or status not in ACTIVE:
         return False
     return member.active and in_scope(member, place, category, grid)
 
