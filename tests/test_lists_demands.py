@@ -69,6 +69,9 @@ def test_titles_leave_out_addresses_and_take_the_commonest_wording() -> None:
     assert clean("#12 电梯停了！") == "电梯停了"
     assert topic(["3栋楼道灯坏了", "楼道灯坏了", "4栋楼道灯不亮"]) == "楼道灯坏了"
     assert topic(["", "12"]) == "其他问题"
+    # an age is no flat number, and the resident's punctuation stays as written
+    assert clean("我妈82了一个人住，能不能帮忙买点菜") == "我妈82了一个人住，能不能帮忙买点菜"
+    assert clean("5-2-301 厨房水管漏水了，地上全是水") == "厨房水管漏水了，地上全是水"
 
 
 def test_no_orders_no_groups() -> None:

@@ -309,3 +309,26 @@ async def test_what_a_member_does_at_night_is_told_to_the_resident_in_the_mornin
 def local_at(when: datetime) -> datetime:
     aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
     return aware.astimezone(SHANGHAI)
+
+
+async def test_the_offices_words_reach_the_residents_template(world: World) -> None:
+    # found from outside: outside the 48-hour window a template is all the resident reads,
+    # and the office's message was not in it (only 社区留言)
+    from bot.orders.office_service import Author, OfficeService
+    from models.orders import Order
+
+    await world.chat.say(RESIDENT, "绑定 1栋1单元101")
+    n = order_number(await world.chat.say(RESIDENT, "楼道灯坏了"))
+    async with world.sessions() as s, s.begin():
+        order = await s.get(Order, n)
+        assert order is not None
+        office = OfficeService(s, world.clock, world.config, world.roster)  # type: ignore[arg-type]
+        await office.message(order, order.version, "师傅明天上午到", Author("staff1"))
+    async with world.sessions() as s:
+        found = await s.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == RESIDENT)
+            .order_by(OutboxMessage.id.desc())
+        )
+        fields = _template(found.scalars().first())  # type: ignore[arg-type]
+    assert (fields["phrase4"], fields["thing5"]) == (texts.STATE_MESSAGE, "师傅明天上午到")

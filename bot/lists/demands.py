@@ -9,7 +9,6 @@ measure). A group's line reads like 「3栋 楼道灯 本月 5 次, 2 户未解�
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,9 +18,14 @@ from bot.orders.duplicates import SAME_PROBLEM, content_chars
 # an order is settled once the member has done the work (or it was withdrawn)
 SETTLED = frozenset({"resolved", "closed", "cancelled"})
 NOT_COUNTED = frozenset({"cancelled"})
+# (a bare number is a place only when it reads as a flat: 501, 3-2-501, #3 — not the 82 of
+# 我妈82了一个人住)
 _PLACE_WORDS = re.compile(
-    r"[0-9０-９一二三四五六七八九十百a-zA-Z]+\s*(?:号楼|栋|幢|座|单元|楼|层|室|号)|[0-9a-zA-Z#\-－]+"
+    r"[0-9０-９一二三四五六七八九十百a-zA-Z]+\s*(?:号楼|栋|幢|座|单元|楼|层|室|号)"
+    r"|[0-9]+(?:[\-－][0-9A-Za-z]+)+|(?<![0-9])[0-9]{3,5}(?![0-9])|#[0-9]+"
 )
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _EDGE = re.compile(r"^[\s，,。.!！?？的了]+|[\s，,。.!！?？]+$")
 TITLE_LIMIT = 20
 # groups an order is compared with at one place and category: bounds the cost when a place
@@ -89,9 +93,11 @@ def topic(summaries: Iterable[str]) -> str:
 
 
 def clean(summary: str) -> str:
-    text = unicodedata.normalize("NFKC", summary)
+    # full-width digits only: the resident's own punctuation (，) is kept as written
+    text = summary.translate(_FULL_WIDTH_DIGITS)
     text = _PLACE_WORDS.sub("", text)
-    return _EDGE.sub("", text).strip()
+    text = _EDGE.sub("", text).strip()
+    return text if _WORDS.search(text) else ""  # "12" alone names no problem
 
 
 def place_of(order: OrderFact) -> tuple[str, str]:

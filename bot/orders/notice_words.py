@@ -62,9 +62,15 @@ class Context:
         return f"follower:{self.openid[-24:]}"
 
 
-def _resident(state: str, text: Callable[[Context], str]) -> Say:
+def _resident(
+    state: str, text: Callable[[Context], str], remark: Callable[[Context], str] | None = None
+) -> Say:
     return Say(
-        "order_update", state, text, lambda c: f"order:{c.n}:v{c.version}:{c.to_key}:{state}"
+        "order_update",
+        state,
+        text,
+        lambda c: f"order:{c.n}:v{c.version}:{c.to_key}:{state}",
+        remark=remark,
     )
 
 
@@ -276,12 +282,16 @@ SAY: dict[Tell, Say] = {
     Tell.RESIDENT_MESSAGE: _resident(
         texts.STATE_MESSAGE,
         lambda c: texts.RESIDENT_OFFICE_MESSAGE.format(number=c.n, text=c.notice.data["text"]),
+        # outside the 48-hour window the template is all the resident reads: the office's
+        # words must be in it
+        remark=lambda c: c.notice.data["text"],
     ),
     Tell.RESIDENT_CANCELLED: _resident(
         texts.STATE_CANCELLED,
         lambda c: texts.RESIDENT_OFFICE_CANCELLED.format(
             number=c.n, reason=c.notice.data["reason"]
         ),
+        remark=lambda c: c.notice.data["reason"],
     ),
     Tell.RESIDENT_MERGED: _resident(
         texts.STATE_MERGED,
