@@ -77,6 +77,14 @@ _DELIM = " ,.!?;:，。！？；：、()（）\n"
 # a bare number right after a neighbour or a relative (隔壁802, 我爸在1003, 阿拉402), or
 # opening the message before one (601我妈, 1203楼下), is a flat
 _NEIGHBOUR_RE = re.compile(r"(?<![是住])(?:对面|对门|隔壁|楼上|楼下|邻居)(?:家|的)?\s?$")
+# 我是3栋的 我妈住在5栋2单元301 她摔倒了: the help is needed where the mother lives
+_KIN_HOME_RE = re.compile(
+    # (one's own: 楼下奶奶住102 is a neighbour, whose flat is not the address)
+    r"(?:我|我家|我们家|俺|俺家|阿拉)(?:的)?"
+    r"(?:妈|爸|娘|爹|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆|公公|父母|老人|老人家|母亲|父亲|阿嫲|阿婆|阿公)"
+    # (an estate name may come between: 我妈住在东亭5栋…)
+    r"(?:家)?(?:(?:住在|住)[\u4e00-\u9fff]{0,4}?|在)\s?$"
+)
 # the flat the resident moved out of (原来是10栋的 现在搬到11栋…): not the address now
 _FORMER_RE = re.compile(r"(?:原来|以前|之前|旧地址|老地址|原地址)[是在住的为:]{0,3}\s?$")
 _BARE_NEIGHBOUR_RE = re.compile(r"(?:对面|对门|隔壁|楼上|楼下|[爸妈爹娘奶爷婆公]在|阿拉)\s?$")
@@ -201,6 +209,7 @@ class AddressMatch:
     end: int
     home: bool
     neighbour: bool = False  # 对门1802, 楼上1502: someone else's flat
+    kin: bool = False  # 我妈住在5栋…: the home of the family member the message is about
 
 
 class _ChainBuilder:
@@ -344,6 +353,7 @@ def find_addresses(text: str) -> list[AddressMatch]:
                 chain.end,
                 home=bool(_HOME_CUE_RE.search(before)),
                 neighbour=bool(_NEIGHBOUR_RE.search(before) or _FORMER_RE.search(before)),
+                kin=bool(_KIN_HOME_RE.search(before)),
             )
         )
     return out
@@ -361,7 +371,7 @@ def choose_address(matches: list[AddressMatch]) -> Address | None:
         m if m.neighbour or m.address not in theirs else replace(m, neighbour=True) for m in matches
     ]
     own = [m for m in matches if not m.neighbour] or matches
-    primary = next((m for m in own if m.home), own[0])
+    primary = next((m for m in own if m.kin), None) or next((m for m in own if m.home), own[0])
     if not primary.home and primary.address.building is None and primary.address.unit is None:
         # 1503的 … 11栋1单元1403: a bare flat first is most often the neighbour's, the full
         # address after it the resident's own

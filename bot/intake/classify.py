@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from .concepts import ELDER
-from .danger import joking
 from .features import Signals, extract_features
+from .jokes import joking
 from .lexicon import lexicon_hits
 from .model import LinearModel, load_model
 

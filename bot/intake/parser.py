@@ -21,15 +21,14 @@ from .danger import (
     handled_report,
     hazard_words,
     ill_child,
-    joking,
     minor_water,
     nothing_harmful_named,
-    only_joking,
     only_potential,
     settled_scare,
     unsupported_limit,
 )
 from .features import LOOKALIKE_CUES, MASK, Signals, extract_features
+from .jokes import joking, only_joking
 from .model import LinearModel, load_model
 from .normalize import normalize
 from .phones import PhoneMatch, find_phones
@@ -46,6 +45,7 @@ from .services import (
 )
 from .settled import only_over, power_off, wet_electrics
 from .summary import summarize
+from .timecues import keeps_time
 from .timeparse import TZ, TimeMatch, find_preferred_time
 from .urgency import urgency_cues, urgency_kind
 
@@ -370,7 +370,7 @@ def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
         intent, category, band = "order", "safety", band or "possible"
     elif intent == "cancel" or (intent in ("chat", "help") and band != "urgent"):
         band = hazard = None
-    time_match = a.time
+    time_match = a.time if keeps_time(intent, hazard, a.norm) else None
     preferred = (
         None
         if time_match is None

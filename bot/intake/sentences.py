@@ -19,17 +19,24 @@ from .urgency import urgency_cues
 LONG_MESSAGE = 40  # characters; shorter messages are one sentence's worth already
 _MIN_SENTENCE = 6
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+")
+# 想约个师傅修热水器 另外刚刚楼道里闻到好大一股煤气味: a second matter begins, however short
+_TOPIC_SWITCH = re.compile(r"(?=另外|还有个?事|顺便说|对了[,，\s])")
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` long enough to say something (``text`` normalised)."""
-    return [s.strip() for s in _SENTENCE_RE.findall(text) if len(s.strip()) >= _MIN_SENTENCE]
+    return [
+        part.strip()
+        for sentence in _SENTENCE_RE.findall(text)
+        for part in _TOPIC_SWITCH.split(sentence)
+        if len(part.strip()) >= _MIN_SENTENCE
+    ]
 
 
 def sentence_urgency(masked: str, model: LinearModel) -> float:
     """The highest urgent probability of any sentence of a long message (0.0 for a short
     message or a single sentence)."""
-    if len(masked) < LONG_MESSAGE:
+    if len(masked) < LONG_MESSAGE and _TOPIC_SWITCH.search(masked) is None:
         return 0.0
     parts = sentences(masked)
     if len(parts) < 2:

@@ -22,7 +22,9 @@ _POST_REJECT = re.compile(
     r"^\s?(?:(?:到|至|-)\s?(?:周|星期|礼拜)|的(?!时候|话)|了|好|都.{0,4}了|开始|起|(?<!可)以来|就开始|就在|就有|就吵|就响"
     r"|才|到现在|至今|一直|都在吵|还在|又|就没|没|也不停|课|班|放学|关门|开门|上班|下班"
     # 今天听见墙里咔咔响: when the problem was noticed
-    r"|听见|听到|发现|闻到|闻着|看见)"
+    r"|听见|听到|发现|闻到|闻着|看见"
+    # 材料明天就要交, 五点前要交, 之前要交: a deadline, not a time to come
+    r"|(?:就|都)?要(?:交|续|截止|到期)|(?:之|以)?前(?:要|得|必须)?(?:交|截止|到期|办好|办完|提交)|截止|到期)"
 )
 _POST_WINDOW_REJECT = re.compile(
     r"开始|(?<!可)以来|到现在|至今|就一直|停水|停电|停气|放假|才能|才回"
@@ -110,3 +112,16 @@ def asks_for_visit(ctx: PhraseContext, named_day: bool, short_text: bool) -> boo
             named_day or short_text or bool(_REQUEST_BEFORE.search(_before_clause(ctx)))
         )
     return cue
+
+
+# 早晨 / 早晨呀: the Cantonese good morning, not a time to come
+_GREETING_TIME = re.compile(r"^\s*早晨(?:呀|啊|哦|晒)?\s*[!！~～。.]*\s*$")
+
+
+def keeps_time(intent: str, hazard: str | None, norm: str) -> bool:
+    """Whether a message's time phrase is a visit time at all: only a request carries one.
+    师傅话听日嚟 係咪确认咗 asks about an appointment (status), 今晚就从楼上跳下去 tells when
+    a life is in danger, 早晨 greets."""
+    if intent in ("status", "cancel", "help", "bind") or hazard == "self_harm":
+        return False
+    return not (intent == "chat" and _GREETING_TIME.match(norm))

@@ -30,7 +30,7 @@ _MISSING = re.compile(
 )
 # 三天没下楼 … 刚去敲门她开了, 两天没见 … 在他女儿家: found since, told in the same message
 _FOUND_SINCE = re.compile(
-    r"好好的|没事|[她他](?:说|开了|开门|接了|回来)|原来|开门了|回来了|看到[她他]了|碰到[她他]"
+    r"好好的|没事|[她他](?:说|开了|开门|接了|回来|应了|答应了|应声了|回话了)|原来|开门了|回来了|看到[她他]了|碰到[她他]"
     r"|在(?:她|他)?(?:儿子|女儿|闺女|亲戚|朋友|老家)家"
 )
 _ELDER_RE = re.compile(
@@ -94,6 +94,8 @@ _STILL = re.compile(
     r"|(?:味|味道|烟|气味)(?:还是|还)(?:好|很|特别|那么|挺)?(?:大|浓|冲|重|呛)"
     # 今天早上比昨天宽了好多: worse now than before
     r"|比(?:昨天|前天|昨晚|上午|早上)"
+    # 昨天的饭也还挂在门上: left since yesterday, still there
+    r"|还(?:挂|放|堆|摆)在"
 )
 # 昨天下午到现在电话一直占线: nobody has answered since yesterday
 # 昨天中午的饭盒没动，今天的也没拿: still not, today
@@ -110,12 +112,18 @@ _FIXED = re.compile(
 
 
 _DOWNPLAY = re.compile(
-    r"^\s*(?:(?:可能|应该|也许|估计|大概)?(?:是我)?(?:没(?:什么|啥)?(?:大)?事|不是(?:什么|啥)?大事"
+    r"^\s*(?:h+|哈+|嘿嘿|嗯+|那个)?\s*(?:(?:可能|应该|也许|估计|大概)?(?:是我)?(?:没(?:什么|啥)?(?:大)?事|不是(?:什么|啥)?大事"
     r"|不(?:太)?严重|多虑了?|想多了|多心了?|小题大做)"
     r"(?:吧|哈|哦|啊|哈哈)?)[\s,，。.]*(?=但|不过|可是|就是|只是)"
     # 也可能人家是冬泳 但是…, 可能她出门了吧 但…: the innocent reading offered first
     r"|^\s*(?:也|或者|当然)?(?:可能|也许|或许|说不定)(?:人家|她|他|它|老人|是)[^，,。.!！?？但]{1,14}"
     r"(?:吧|呢|哈)?[\s,，。.]*(?=但|不过|可是)"
+)
+
+
+_DOWNPLAY_END = re.compile(
+    r"[\s,，。.]+(?:可能|应该|也许|估计|大概)(?:是我)?(?:不是(?:什么|啥)?大事|想多了|多虑了)"
+    r"(?:吧|哈|哦|啊)?[\s。.!！~～]*$"
 )
 
 
@@ -132,7 +140,7 @@ def _why_dead(clauses: Clauses, start: int, end: int, fixed: bool) -> str | None
         return "hyp"
     if _NEGATED.search(pre) or _POST_CANCEL.search(post[:8]):
         return "neg"
-    if _PAST.search(pre) and not _STILL.search(pre + post):
+    if _PAST.search(pre) and not _STILL.search(pre + text[start:end] + post):
         return "past"
     if fixed and not _STILL.search(post):
         return "fixed"
@@ -252,6 +260,8 @@ def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
     if _DOWNPLAY.match(text):
         # 可能没什么事 但是…: the hedge is politeness, what follows 但是 is the report
         text = _DOWNPLAY.sub(lambda m: " " * len(m.group(0)), text)
+    # …扶手摸起有点烫 可能不是啥大事: the same politeness said last
+    text = _DOWNPLAY_END.sub(lambda m: " " * len(m.group(0)), text)
     fixed = bool(_FIXED.search(text))
     clauses = Clauses(text, spaces=False)
     found: list[tuple[int, int, str]] = []
