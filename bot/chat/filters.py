@@ -56,7 +56,17 @@ def halfwidth(text: str) -> str:
 
 
 _HEAD = 6  # characters: the longest command word and then some
-_FILLER_HEAD = re.compile(r"^\s*(?:好的|好嘞|好|收到|嗯嗯|嗯|OK|ok|Ok|行|马上)[，,。.!！~\s]*")
+# 好的 接单 327, 好的收到，接单 333, 嗯嗯 好的 收到 接单 333: any run of words of assent (found from
+# outside: one was understood, two were not)
+_FILLER_HEAD = re.compile(
+    r"^\s*(?:(?:好的|好嘞|好滴|好|收到了|收到|嗯嗯|嗯|哦|噢|OK|ok|Ok|行|马上|明白|了解|知道了|没问题)"
+    r"[，,。.!！~、\s]*)+"
+)
+
+
+def without_assent(text: str) -> str:
+    """``text`` without the words of assent it starts with (all of them)."""
+    return _FILLER_HEAD.sub("", text, count=1)
 
 
 def command_text(text: str) -> str:
@@ -98,8 +108,10 @@ class _AnyCommand:
                 self.pattern = re.compile(rf"^\s*(?:{_alternatives(self.words)})")
             self.text = command_text(message.text)
             found = self.pattern.match(self.text) is not None
-            if not found and (bare := _FILLER_HEAD.sub("", self.text, count=1)) != self.text:
-                # 好的 接单 327, 收到，完成 325: a word of assent before the command
+            bare = self.text if found else command_text(without_assent(halfwidth(message.text)))
+            if bare != self.text:
+                # 好的 接单 327, 收到，完成 325: words of assent before the command (read again
+                # without them: 好的收到 接單 333 puts the traditional 單 beyond the head)
                 found = self.pattern.match(bare) is not None
                 self.text = bare if found else self.text
             self.last = (message, found)
