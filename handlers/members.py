@@ -17,6 +17,7 @@ from bot.chat.filters import Command
 from bot.chat.router import Router
 from bot.clock import Clock
 from bot.config import Config
+from bot.intake.normalize import simplified
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.core import Refused
@@ -145,12 +146,15 @@ async def reassign(member: Member, number: int, note: str, orders: OrderService)
 
 def _named(note: str, view: RosterView) -> str:
     """Whom 转派 names, a reason after the name left out (转派 325 林志远 他住那栋楼; found from
-    outside: the reason was read as part of the name)."""
+    outside: the reason was read as part of the name). A name typed in traditional characters
+    (轉派 333 吳建華) is the roster's simplified one."""
     said = note.strip()
-    for m in sorted(view.by_key.values(), key=lambda m: -max(len(m.name), len(m.key))):
-        for name in (m.name, m.key):
-            if name and said.startswith(name) and said != name:
-                return name
+    members = sorted(view.by_key.values(), key=lambda m: -max(len(m.name), len(m.key)))
+    for text in dict.fromkeys((said, simplified(said))):
+        for m in members:
+            for name in (m.name, m.key):
+                if name and text.startswith(name):
+                    return name
     return said
 
 
@@ -198,6 +202,8 @@ async def grid_orders(member: Member, orders: OrderService) -> str:
 @router.message(Command("上岗", "下岗"), AsMember())
 async def duty(member: Member, command: str, orders: OrderService) -> str:
     on = command == "上岗"
+    if member.on_duty == on:  # said twice: the second answer says nothing changed
+        return texts.MEMBER_ALREADY_ON_DUTY if on else texts.MEMBER_ALREADY_OFF_DUTY
     await orders.set_duty(member, on)
     return texts.MEMBER_ON_DUTY if on else texts.MEMBER_OFF_DUTY
 

@@ -90,6 +90,8 @@ MEMBER_UNOWNED_HEADER = "暂时没有人负责、您可以认领的工单："
 MEMBER_UNOWNED_HINT = "回复“接单 {number}”即可认领。"
 MEMBER_ON_DUTY = "已上岗，新工单会派给您。"
 MEMBER_OFF_DUTY = "已下岗，新工单暂时不会派给您；回复“上岗”恢复。"
+MEMBER_ALREADY_ON_DUTY = "您已经是上岗状态，新工单会照常派给您。"
+MEMBER_ALREADY_OFF_DUTY = "您已经是下岗状态，新工单暂时不会派给您；回复“上岗”恢复。"
 ORDER_REFUSALS = {
     "cancelled": "工单 #{number} 已取消，不能再操作。",
     "finished": "工单 #{number} 已经办结了。",
