@@ -19,12 +19,25 @@ from models.visits import Visit
 DUTY_VISITS = 3
 DUTY_HOURS = 12
 _DURATION = re.compile(
-    r"^\s*(?P<n>\d+(?:\.\d+)?|[一两二三四五六七八九十半]+)\s*(?P<unit>个?小时|钟头|h|H|分钟|分|min)(?P<half>半)?\s*(?P<note>.*)$",
+    r"^\s*(?P<sign>[-－负]\s*)?(?P<n>\d+(?:\.\d+)?|[一两二三四五六七八九十半]+)\s*(?P<unit>个?小时|钟头|h|H|分钟|分|min)(?P<half>半)?\s*(?P<note>.*)$",
     re.S,
 )
 
 
+MAX_MINUTES = 24 * 60
+
+
 def parse_duration_minutes(text: str) -> tuple[int, str] | None:
+    """Minutes and the note of ``2小时 3栋入户``; None unless it is a duration, 1 minute to
+    24 hours."""
+    parsed = _duration(text)
+    if parsed is None or not 1 <= parsed[0] <= MAX_MINUTES:
+        return None
+    return parsed
+
+
+def _duration(text: str) -> tuple[int, str] | None:
+    """Minutes (any, negative too) and the note, when ``text`` starts with a duration."""
     m = _DURATION.match(text)
     if not m:
         return None
@@ -42,9 +55,7 @@ def parse_duration_minutes(text: str) -> tuple[int, str] | None:
         if "时" in m.group("unit") or m.group("unit") in ("h", "H", "钟头")
         else int(value)
     )
-    if not 1 <= minutes <= 24 * 60:
-        return None
-    return minutes, m.group("note").strip()
+    return -minutes if m.group("sign") else minutes, m.group("note").strip()
 
 
 def week_start(now: datetime, config: Config) -> datetime:
@@ -77,7 +88,9 @@ async def log_visit(
 ) -> str:
     parsed = parse_duration_minutes(args)
     if parsed is None:
-        return texts.VISIT_USAGE
+        # 走访 25小时 / 走访 -3小时: a duration, but not one a visit can take; say the range
+        # (found from outside: the usage alone did not say why it was refused)
+        return texts.VISIT_OUT_OF_RANGE if _duration(args) else texts.VISIT_USAGE
     minutes, note = parsed
     now = clock.now()
     session.add(Visit(member_id=member.id, at=now, minutes=minutes, note=note))

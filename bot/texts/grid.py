@@ -1,6 +1,10 @@
 """What grid leaders read about their grid: visits they log, the weekly digest and 网格工单."""
 
 VISIT_USAGE = "用法：走访 时长 [说明]，比如“走访 2小时 3栋入户”或“走访 90分钟”。"
+VISIT_OUT_OF_RANGE = (
+    "没有记录：一次走访的时长要在 1 分钟到 24 小时之间。"
+    "请按实际时长重发，比如“走访 2小时 3栋入户”；连着几天的走访请每天记一次。"
+)
 VISIT_LOGGED = "已记录走访 {duration}。本周累计 {count} 次、{hours} 小时"
 VISIT_DUTY = "（网格长每周至少 {need_count} 次、{need_hours} 小时）。"
 DIGEST_TITLE = "每周网格简报"
