@@ -58,6 +58,7 @@ def build_dispatcher() -> Dispatcher:
         attachments,
         common,
         events,
+        member_status,
         members,
         places,
         privacy,
@@ -72,6 +73,7 @@ def build_dispatcher() -> Dispatcher:
     dp.middleware(order_service)
     dp.include_router(events.router)
     dp.include_router(members.router)
+    dp.include_router(member_status.router)  # 333完成了: before it is read as a report
     dp.include_router(common.router)
     dp.include_router(resident.commands)
     dp.include_router(privacy.router)

@@ -90,6 +90,14 @@ MEMBER_UNOWNED_HEADER = "暂时没有人负责、您可以认领的工单："
 MEMBER_UNOWNED_HINT = "回复“接单 {number}”即可认领。"
 MEMBER_ON_DUTY = "已上岗，新工单会派给您。"
 MEMBER_OFF_DUTY = "已下岗，新工单暂时不会派给您；回复“上岗”恢复。"
+# 333 灯泡买好了: a member's word about an order they hold, not a command
+MEMBER_ABOUT_HELD = (
+    "关于工单 #{number}：有进展请回复“进度 {number} 说明”（居民会收到），"
+    "办完了请回复“完成 {number} 说明”。"
+)
+MEMBER_ABOUT_WAITING = (
+    "关于工单 #{number}：要接就回复“接单 {number}”；不归您管的回复“退单 {number} 原因”。"
+)
 MEMBER_ALREADY_ON_DUTY = "您已经是上岗状态，新工单会照常派给您。"
 MEMBER_ALREADY_OFF_DUTY = "您已经是下岗状态，新工单暂时不会派给您；回复“上岗”恢复。"
 ORDER_REFUSALS = {
