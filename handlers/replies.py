@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from datetime import tzinfo
 
 from bot import texts
-from bot.orders.lifecycle import HELD_VALUES
+from bot.orders.lifecycle import HELD_VALUES, Status
 from bot.orders.wording import place_text, who
 from bot.roster.cache import RosterView
 from models.orders import Order
+
+_FINISHED = (Status.RESOLVED.value, Status.CLOSED.value)
 
 
 def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> str:
@@ -19,6 +21,8 @@ def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> st
     for o in orders:
         holder = view.by_id.get(o.assignee_id) if o.assignee_id else None
         by = f"，{holder.name}" if holder and o.status in HELD_VALUES else ""
+        if holder and o.status in _FINISHED:  # found from outside: who did it was not said
+            by = texts.RESIDENT_DONE_BY.format(name=holder.name)
         local = o.created_at.astimezone(tz).strftime("%m-%d %H:%M")
         status = (
             texts.RESIDENT_STATUS_RECEIVED

@@ -89,7 +89,9 @@ async def cancel_order(
             open_orders = [meant]  # 课堂那个事不用了，取消吧: the order it names
         if len(open_orders) > 1:
             listed = "\n".join(f"#{o.id} {o.summary}" for o in open_orders[:_SHOWN])
-            return texts.CANCEL_WHICH.format(number=open_orders[0].id, orders=listed)
+            said = texts.CANCEL_WHICH.format(number=open_orders[0].id, orders=listed)
+            more = len(open_orders) - _SHOWN  # found from outside: the rest went unmentioned
+            return said + texts.CANCEL_MORE.format(more=more) if more > 0 else said
         order: Order | None = open_orders[0]
     else:
         order = await queries.find(orders.session, number)

@@ -12,6 +12,7 @@ from bot.texts.follow_ups import *  # noqa: F403
 from bot.texts.grid import *  # noqa: F403
 from bot.texts.history import *  # noqa: F403
 from bot.texts.members import *  # noqa: F403
+from bot.texts.order_lists import *  # noqa: F403
 from bot.texts.places import *  # noqa: F403
 
 SYSTEM_ERROR = (

@@ -1,0 +1,7 @@
+"""What a resident reads in the lists of their orders (查询, 取消 alone). Part of bot.texts
+(re-exported there; import bot.texts)."""
+
+# after a finished order's state in 查询: who handled it (333现在是谁在办？ about a finished one)
+RESIDENT_DONE_BY = "，经办人{name}"
+# after 取消's list when more orders are open than it shows
+CANCEL_MORE = "\n另外还有 {more} 张未完成的工单没列出：发“查询”查看它们的单号，再回复“取消 #单号”。"
