@@ -72,15 +72,21 @@ async def done(member: Member, number: int, note: str, orders: OrderService) -> 
     return texts.MEMBER_RESOLVED_OK.format(number=order.id)
 
 
-class AboutHeldOrder:
-    """Matches a message that starts with the number of an order the member holds; injects
-    ``number`` and whether it is accepted yet. An emergency in it is left to be reported."""
+class StartsWithNumber:
+    """Matches a message that starts with what may be an order's number; injects ``number``.
+    Checked before the member is looked up: most messages start with no number."""
+
+    def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
+        m = _STARTS_WITH_NUMBER.match(_plain(message))
+        return {"number": int(m.group(1))} if m else False
+
+
+class HeldByMember:
+    """Matches when ``number`` is an order the member holds; injects whether it is accepted
+    yet. An emergency in the message is left to be reported as one."""
 
     async def __call__(self, message: Incoming, data: dict[str, Any]) -> bool | dict[str, Any]:
-        m = _STARTS_WITH_NUMBER.match(_plain(message))
-        if m is None:
-            return False
-        order = await data["orders"].session.get(Order, int(m.group(1)))
+        order = await data["orders"].session.get(Order, data["number"])
         member: Member = data["member"]
         if order is None or order.assignee_id != member.id or order.status not in HELD_VALUES:
             return False
@@ -88,10 +94,10 @@ class AboutHeldOrder:
         config: Config = data["config"]
         if parse_here(message.text, clock, config).urgent:
             return False
-        return {"number": order.id, "waiting": order.status == "assigned"}
+        return {"waiting": order.status == "assigned"}
 
 
-@router.message(MsgType("text", "voice"), HasText(), AsMember(), AboutHeldOrder())
+@router.message(MsgType("text", "voice"), HasText(), StartsWithNumber(), AsMember(), HeldByMember())
 async def about_held(number: int, waiting: bool) -> str:
     hint = texts.MEMBER_ABOUT_WAITING if waiting else texts.MEMBER_ABOUT_HELD
     return hint.format(number=number)

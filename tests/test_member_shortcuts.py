@@ -126,3 +126,11 @@ async def test_a_member_speaking_of_their_own_report_is_a_resident(world: World)
     n = order_number(await world.chat.say("o_m05", "1栋1单元101 我家门锁坏了"))
     reply = await world.chat.say("o_m05", f"{n}修好了")
     assert "自己家报的事" not in reply and "没有找到您能处理" not in reply, reply
+
+
+async def test_a_members_emergency_after_an_order_number_is_still_an_emergency(
+    world: World,
+) -> None:
+    n = await _accepted(world, "楼道灯坏了")
+    reply = await world.chat.say("o_m02", f"{n} 那边有人拿着刀在追人")
+    assert "110" in reply and f"进度 {n}" not in reply, reply
