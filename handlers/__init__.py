@@ -58,6 +58,7 @@ def build_dispatcher() -> Dispatcher:
         attachments,
         common,
         events,
+        later_answers,
         member_status,
         members,
         places,
@@ -79,6 +80,7 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(privacy.router)
     dp.include_router(survey.router)  # only when an order awaits a rating
     dp.include_router(questions.router)
+    dp.include_router(later_answers.router)
     dp.include_router(places.router)
     dp.include_router(resident.reports)
     dp.include_router(attachments.router)

@@ -20,6 +20,7 @@ from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.orders.wording import who
 from handlers.reports import ASK_PLACE_FOR, in_public_place, safety_lines
+from handlers.which_emergency import PERSON, ask_which, emergency_meant, open_emergencies
 from models.orders import Order
 
 # 能不能快点 水越来越多了, 怎么还没人来: the resident presses an order just sent, not a new one
@@ -94,7 +95,7 @@ async def hurry_up(
 _DETAIL_OPENING = re.compile(r"^(?:是的|是啊|对的|对|嗯|恩|还在|还是|现在|刚才|人|他|她|老人|孩子)")
 # 阀门关了 窗户打开了, 消防车来了 火灭了, 人送医院了: what has been done since, or how it ended
 _SINCE = re.compile(
-    r"关了|关掉了|打开了|开窗|出来了|灭了|扑灭|救出来|送医院|送走|拉走|接走|没事了|醒了|止住"
+    r"关了|关掉了|打开了|开窗|(?<![漫溢冒流涌渗喷淌漏])出来了|灭了|扑灭|救出来|送医院|送走|拉走|接走|没事了|醒了|止住"
     r"|(?:消防车|消防队|救护车|120|119|110|警察|民警|医生|物业|保安)(?:已经|也)?(?:来了|到了|走了)"
 )
 _DETAIL_MAX = 60  # characters: a longer message is read as a report of its own
@@ -116,16 +117,25 @@ def _same_place(parsed: ParseResult, order: Order) -> bool:
     return any(given) and all(g is None or h is None or g == h for g, h in pairs)
 
 
-# the kinds that are all "a person in trouble": more about one may name another
-_PERSON = frozenset({"medical", "welfare", "trapped", "missing", "self_harm", "drowning"})
-
-
 def _another_danger(parsed: ParseResult, order: Order, text: str) -> bool:
     """楼上好像有人在打架 after 我爸从楼梯上摔下来了: a danger of another kind is its own
     emergency, unless the message says what was done since (阀门关了 after a gas smell)."""
     if not parsed.urgent or parsed.hazard in (None, order.hazard) or _SINCE.search(text):
         return False
-    return not (parsed.hazard in _PERSON and order.hazard in _PERSON)
+    return not (parsed.hazard in PERSON and order.hazard in PERSON)
+
+
+def _more_of(parsed: ParseResult, order: Order, text: str) -> bool:
+    """The message may tell more of ``order``: no place of its own, no danger of another
+    kind, no other thing named calmly (楼道灯也坏了)."""
+    if not _same_place(parsed, order) or _another_danger(parsed, order, text):
+        return False
+    named = things(text)
+    return not (
+        named
+        and named.isdisjoint(things(order.text))
+        and not (parsed.danger or _SINCE.search(text))
+    )
 
 
 async def emergency_detail(
@@ -133,8 +143,8 @@ async def emergency_detail(
 ) -> str:
     """The resident's open emergency of the last two hours that this short message tells
     more of (what is seen now, what was done, how it ended), with no other place of its own:
-    noted on it and pushed to whoever should act; "" when there is none, and the message is
-    read as usual."""
+    noted on it and pushed to whoever should act; with several open, the one it names, or
+    the resident is asked which; "" when there is none, and the message is read as usual."""
     text = message.text.strip()
     if in_public_place(text) or len(text) > _DETAIL_MAX:
         return ""
@@ -143,18 +153,17 @@ async def emergency_detail(
     if not (parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text) or _SINCE.search(text)):
         return ""
     since = clock.now() - _DETAIL_WINDOW
-    latest = await queries.latest_since(orders.session, message.openid, since)
-    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
+    fits = [
+        o
+        for o in await open_emergencies(orders, message.openid, since)
+        if _more_of(parsed, o, text)
+    ]
+    if not fits:
         return ""
-    if not _same_place(parsed, latest) or _another_danger(parsed, latest, text):
-        return ""
-    named = things(text)
-    if (
-        named
-        and named.isdisjoint(things(latest.text))
-        and not (parsed.danger or _SINCE.search(text))
-    ):
-        return ""  # 楼道灯也坏了: another thing, told calmly
+    latest = emergency_meant(text, parsed.hazard, fits)
+    if latest is None:
+        asked = await ask_which(orders, message.openid, text, "detail", fits)
+        return safety_lines(parsed, text) + "\n" + asked if parsed.urgent else asked
     await orders.hurry(latest, message.openid, text, detail=True)
     noted = texts.DETAIL_NOTED.format(number=latest.id)
     if parsed.urgent and not _SINCE.search(text):
@@ -182,26 +191,32 @@ async def calm_emergency(
     message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult
 ) -> str:
     """The resident's open emergency of the last two hours, said not to be one: made an
-    ordinary order, its holder told why; the place asked when it has none yet. "" when
-    there is none."""
+    ordinary order, its holder told why; the place asked when it has none yet. With several
+    open, the one the message names (刚才那个拿刀的是看错了), or the resident is asked which —
+    never the newest by default. "" when there is none."""
     text = message.text.strip()
     if parsed.urgent or len(text) > _DETAIL_MAX or not _CALM.search(text):
         return ""
-    latest = await queries.latest_since(
-        orders.session, message.openid, clock.now() - _DETAIL_WINDOW
-    )
-    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
-        return ""
+    candidates = await open_emergencies(orders, message.openid, clock.now() - _DETAIL_WINDOW)
     said = next((kind for kind, words in _CALMED_KINDS if words.search(text)), None)
-    if said is not None and latest.hazard not in (None, said):
-        return ""  # 不是打架 said of a fall: not this emergency
-    await orders.calm(latest, message.openid, text)
-    reply = texts.EMERGENCY_CALMED.format(number=latest.id)
-    if not latest.building and not in_public_place(latest.text):
-        data = {"order_id": latest.id}
-        await conversation.remember(
-            orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
-        )
+    if said is not None:  # 不是打架 said of a fall: not that emergency
+        candidates = [o for o in candidates if o.hazard in (None, said)]
+    if not candidates:
+        return ""
+    meant = emergency_meant(text, None, candidates)
+    if meant is None:
+        return await ask_which(orders, message.openid, text, "calm", candidates)
+    return await calm_order(orders, message.openid, meant, text)
+
+
+async def calm_order(orders: OrderService, openid: str, order: Order, text: str) -> str:
+    """Make ``order`` an ordinary one, as the resident said; its place asked if it has none."""
+    await orders.calm(order, openid, text)
+    reply = texts.EMERGENCY_CALMED.format(number=order.id)
+    if not order.building and not in_public_place(order.text):
+        data = {"order_id": order.id}
+        now = orders.clock.now()
+        await conversation.remember(orders.session, openid, ASK_PLACE_FOR, data, now)
         reply += texts.EMERGENCY_CALMED_ASK_PLACE
     return reply
 

@@ -21,6 +21,7 @@ from bot.messages import Incoming
 from bot.orders.duplicates import things
 from bot.orders.service import OrderService
 from bot.roster import residents
+from handlers.just_telling import ask_need
 from handlers.locate import locate
 from handlers.reports import in_public_place, parse_here, place_of, report
 
@@ -102,8 +103,13 @@ async def report_each(
     parsed: ParseResult,
     clock: Clock,
     inbound_id: int | None,
+    asked: bool = False,
 ) -> str:
-    """File the message's requests one order each, or the message as one report."""
+    """File the message's requests one order each, or the message as one report — or,
+    for something over told for the record, nothing yet (the resident is asked, unless
+    ``asked``: they said it is needed)."""
+    if not asked and (told := await ask_need(orders, message, parsed, inbound_id)):
+        return told
     parts = split_requests(message.text, clock, orders.config)
     if not parts or not await _settled(orders, message.openid, parts):
         return await report(orders, message, parsed, clock, inbound_id)

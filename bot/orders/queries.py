@@ -99,6 +99,22 @@ async def latest_since(session: AsyncSession, openid: str, since: datetime) -> O
     ).scalar_one_or_none()
 
 
+async def open_urgent_since(session: AsyncSession, openid: str, since: datetime) -> list[Order]:
+    """The resident's emergencies still open that were reported after ``since``, newest first:
+    the ones a follow-up (救护车来了, 刚才那个拿刀的是看错了) may be about."""
+    rows = await session.execute(
+        select(Order)
+        .where(
+            Order.resident_openid == openid,
+            Order.created_at >= since,
+            Order.urgent.is_(True),
+            Order.status.in_(OPEN_VALUES),
+        )
+        .order_by(Order.created_at.desc())
+    )
+    return list(rows.scalars())
+
+
 async def recently_done(session: AsyncSession, openid: str, since: datetime) -> list[Order]:
     """The resident's orders resolved or closed after ``since`` — their own, and those they
     reported too (a neighbour told it was done may say it is not) — newest first: what

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.texts.follow_ups import *  # noqa: F403
 from bot.texts.grid import *  # noqa: F403
 from bot.texts.history import *  # noqa: F403
+from bot.texts.later import *  # noqa: F403
 from bot.texts.members import *  # noqa: F403
 from bot.texts.order_lists import *  # noqa: F403
 from bot.texts.places import *  # noqa: F403
