@@ -23,7 +23,7 @@ from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
-from bot.orders.duplicates import things
+from bot.orders.duplicates import same_problem
 from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.roster import residents
@@ -80,8 +80,7 @@ async def answer_address(
     config: Config,
     inbound_id: int | None = None,
 ) -> str:
-    """The resident was asked for an address; the waiting report is created with the answer
-    — or without one, when the resident would rather not say, or has moved on."""
+    """The waiting report, filed at the address answered (or without: skipped, moved on)."""
     session, data = orders.session, pending.data
     parsed = parse_here(message.text, clock, config)
     place = _place_in(message, parsed)
@@ -123,7 +122,8 @@ async def answer_address(
     if place is not None:
         place, options = locate(await orders.roster(), place, message.text, None)
         if options:
-            return await _ask_estate(message, data, place, options, orders, clock, inbound_id)
+            asked = (message, parsed, data, place, options)
+            return await _ask_estate(*asked, orders, clock, config, inbound_id)
     reply, _ = await file_waiting(
         orders, message, data, place or Place(), clock, config, inbound_id
     )
@@ -157,19 +157,24 @@ async def _keep_question(
 
 async def _ask_estate(
     message: Incoming,
+    parsed: ParseResult,
     data: dict[str, Any],
     place: Place,
     options: list[Option],
     orders: OrderService,
     clock: Clock,
+    config: Config,
     inbound_id: int | None,
 ) -> str:
     """The address answered is in a building several estates have: which one? The waiting
-    report waits on; the address, the answer to "where do you live?", is kept as the
-    resident's home once the estate is said (handlers/places.py)."""
+    report waits on, the address kept as the home once the estate is said (places.py); an
+    answer that is a report of its own asks its own estate, the waiting one filed first."""
+    original = str(data.get("text") or "")
+    if _another_matter(message, parsed, original):
+        filed = await _file_waiting(orders, message, data, clock, config)
+        return filed + await on_text(message, orders, clock, config, inbound_id)
     source = data.get("inbound_id")
     inbound = int(source) if source else inbound_id
-    original = str(data.get("text") or "")
     said = f"{original} {message.text}"
     return await ask(orders, message.openid, original, inbound, place, options, clock, said)
 
@@ -198,9 +203,10 @@ async def _after_answer(
 
 
 def _another_matter(message: Incoming, parsed: ParseResult, waiting: str) -> bool:
-    """The answer to "where?" also reports something other than the waiting report."""
-    named = things(message.text)
-    return bool(named) and new_matter(message, parsed) and named.isdisjoint(things(waiting))
+    """The answer to "where?" also reports something other than the waiting report (not
+    only things the word list knows: 灭火器过期了 after a fee complaint was lost)."""
+    report = parsed.intent == "order" and new_matter(message, parsed)
+    return report and not same_problem(message.text, waiting)
 
 
 async def _file_waiting(

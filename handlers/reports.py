@@ -27,6 +27,7 @@ from bot.roster import residents
 from bot.roster.cache import RosterView
 from bot.roster.residents import Home, home_place
 from handlers.locate import ask, gazetteer, locate
+from handlers.past_places import without_past_place
 from models.orders import Order
 
 ASK_ADDRESS = "await_address"  # a report waits for the resident's address
@@ -35,8 +36,9 @@ CONFIRM_HOME = "confirm_home"  # "以后都用 … 吗？"
 
 
 def parse_here(text: str, clock: Clock, config: Config) -> ParseResult:
-    """The message read now, its times in the service's zone ("明天上午" where the estate is)."""
-    return parse(text, clock.now(), zone=config.tz)
+    """The message read now, its times in the service's zone ("明天上午" where the estate is);
+    a building named only of a past event (去年3栋着过一次火) is no address."""
+    return without_past_place(text, parse(text, clock.now(), zone=config.tz))
 
 
 def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | None:
