@@ -114,6 +114,7 @@ def asks_for_visit(ctx: PhraseContext, named_day: bool, short_text: bool) -> boo
     return cue
 
 
+_ASKING = re.compile(r"[?？吗嗎]|几点|幾點|什么时候|幾時|几时|确认|確認|没有?$|未$")
 # 早晨 / 早晨呀: the Cantonese good morning, not a time to come
 _GREETING_TIME = re.compile(r"^\s*早晨(?:呀|啊|哦|晒)?\s*[!！~～。.]*\s*$")
 
@@ -122,6 +123,8 @@ def keeps_time(intent: str, hazard: str | None, norm: str) -> bool:
     """Whether a message's time phrase is a visit time at all: only a request carries one.
     师傅话听日嚟 係咪确认咗 asks about an appointment (status), 今晚就从楼上跳下去 tells when
     a life is in danger, 早晨 greets."""
-    if intent in ("status", "cancel", "help", "bind") or hazard == "self_harm":
+    if intent in ("cancel", "help", "bind") or hazard == "self_harm":
         return False
+    if intent == "status" and _ASKING.search(norm):
+        return False  # (明天上午来修, read as status, still says when to come)
     return not (intent == "chat" and _GREETING_TIME.match(norm))
