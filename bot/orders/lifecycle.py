@@ -342,10 +342,11 @@ def rate_and_close(o: OrderFacts, score: int, now: datetime, comment: str = "") 
 
 
 def restart_clocks(now: datetime) -> dict[str, Any]:
-    """A reopened order is timed anew from ``now`` (bot.orders.timers): the reminders,
-    escalations and deadlines of its first round are done with, the next start again."""
+    """A reopened order is timed anew from ``now`` (bot.orders.timers): its first round's
+    reminders, escalations, deadlines and passers-on (kept, they sent it to nobody) are done."""
     cleared = ("accept_reminded_at", "overdue_at", "resolve_reminded_at", "survey_sent_at")
-    return {"reopened_at": now, "updated_at": now, "escalation_level": 0} | dict.fromkeys(cleared)
+    fresh = {"reopened_at": now, "updated_at": now, "escalation_level": 0, "declined_by": []}
+    return fresh | dict.fromkeys(cleared)
 
 
 def _said(comment: str) -> dict[str, str] | None:
