@@ -12,15 +12,13 @@ from bot import texts
 from bot.clock import Clock
 from bot.intake import ParseResult
 from bot.messages import Incoming
-from bot.orders import lifecycle as lc
 from bot.orders import queries
 from bot.orders.corrections import UNTAKEN, correct_place
 from bot.orders.dispatch import Place
 from bot.orders.duplicates import things
-from bot.orders.lifecycle import OPEN_VALUES, Change, Notice
+from bot.orders.lifecycle import OPEN_VALUES
+from bot.orders.moved import send_to_place
 from bot.orders.service import OrderService
-from bot.orders.state import write
-from bot.orders.tells import Tell
 from bot.orders.wording import who
 from handlers.locate import gazetteer
 from models.orders import Order
@@ -80,12 +78,7 @@ async def correct_recent_place(
     )
     actor = f"resident:{message.openid}"
     if order.status in UNTAKEN:
-        was = view.key_of(order.assignee_id)
-        write(order, change.values)  # dispatch reads the corrected place
-        member = await orders.dispatch(order, actor=actor, first=Change({}, change.history))
-        if was is not None and member is not None and member.key != was:
-            told = Notice(Tell.TAKEN_FROM_YOU, lc.member(was), {"to": member.key})
-            await orders.apply(order, Change({}, (), (told,)), actor)
+        member = await send_to_place(orders, order, change, actor)
         follow = texts.NEXT_ASSIGNEE.format(who=who(member)) if member else texts.NEXT_NOBODY
     else:
         await orders.apply(order, change, actor)

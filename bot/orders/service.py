@@ -21,6 +21,7 @@ from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
 from bot.orders.dispatch import Place
 from bot.orders.duplicates import elsewhere, place_key, same_problem, shared_part, without_home
 from bot.orders.lifecycle import Action, Change, Refusal
+from bot.orders.moved import send_to_place
 from bot.orders.state import FreshOrder, write
 from bot.orders.tells import Tell
 from bot.orders.timers import Due, TimerContext, hand_on_instead, plan, timer_change
@@ -241,9 +242,7 @@ class OrderService(OrderCore):
                 change.notices,
             )
         if order.status in (lc.Status.RECEIVED.value, lc.Status.ASSIGNED.value):
-            write(order, change.values)  # dispatch looks at the place
-            told = Change({}, change.history, change.notices)
-            await self.dispatch(order, actor=f"resident:{openid}", first=told)
+            await send_to_place(self, order, change, f"resident:{openid}")
         else:
             await self.apply(order, change, f"resident:{openid}")
 

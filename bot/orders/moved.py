@@ -1,0 +1,28 @@
+"""An order nobody has taken yet that moved to another place: the address given after an
+emergency went out without one, or an address corrected. It goes to the people of the new
+place, and whoever was paged before is told it moved — a live "回复接单" prompt left with
+them would send a second person to the door, or none if they thought it was theirs."""
+
+from __future__ import annotations
+
+from bot.orders import lifecycle as lc
+from bot.orders.core import OrderCore
+from bot.orders.lifecycle import Change, Notice
+from bot.orders.tells import Tell
+from models.community import Member
+from models.orders import Order
+
+
+async def send_to_place(
+    orders: OrderCore, order: Order, change: Change, actor: str
+) -> Member | None:
+    """Write the place ``change`` (its history in ``actor``'s name: the resident said it),
+    then dispatch the order again in the system's name — nobody chose the new member but the
+    chain — with the change's notices. Returns who has it now."""
+    was = (await orders.roster()).key_of(order.assignee_id)
+    await orders.apply(order, Change(change.values, change.history), actor)
+    member = await orders.dispatch(order, first=Change({}, (), change.notices))
+    if was is not None and member is not None and member.key != was:
+        told = Notice(Tell.TAKEN_FROM_YOU, lc.member(was), {"to": member.key})
+        await orders.apply(order, Change({}, (), (told,)), "system")
+    return member
