@@ -19,9 +19,12 @@ from bot.clock import Clock
 from bot.intake.estates import EstateEntry, Gazetteer
 from bot.orders import queries
 from bot.orders.dispatch import Place
+from bot.orders.lifecycle import Change, History
 from bot.orders.service import OrderService
+from bot.orders.state import FreshOrder
 from bot.roster.cache import RosterView
 from bot.roster.residents import Home
+from models.orders import Order
 
 ASK_ESTATE = "await_estate"  # a report waits for the resident to say which estate
 ASK_BIND_ESTATE = "await_bind_estate"  # 绑定 3栋2单元501 waits for the estate's name
@@ -162,3 +165,21 @@ async def place_named_estate(orders: OrderService, openid: str, text: str) -> st
             await orders.add_place(order, openid, where)
             return texts.ESTATE_PLACED.format(number=order.id, place=view.address(where))
     return ""
+
+
+async def estate_unsure(
+    orders: OrderService, openid: str, order: Order | FreshOrder, options: list[Option], asking: str
+) -> str:
+    """An emergency in a building several estates have went out at once to the first of
+    ``options`` (it does not wait for the answer); its history says the estate is unconfirmed
+    and the resident is asked in the same reply. ``asking``: the conversation state whose
+    answer (东亭) moves it to the estate named (handlers/questions.py)."""
+    first, others = options[0].name, "、".join(o.name for o in options[1:])
+    building = order.building or ""
+    note = texts.HISTORY_ESTATE_UNSURE.format(others=others, building=building, first=first)
+    await orders.apply(order, Change({}, (History("place", note),)), "system")
+    data = {"order_id": order.id, "assumed": True, "partial": False}
+    await conversation.remember(orders.session, openid, asking, data, orders.clock.now())
+    return texts.URGENT_ESTATE_UNSURE.format(
+        building=building, others=others, first=first, choices=question(options)
+    )

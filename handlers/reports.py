@@ -26,7 +26,7 @@ from bot.orders.wording import time_span
 from bot.roster import residents
 from bot.roster.cache import RosterView
 from bot.roster.residents import Home, home_place
-from handlers.locate import ask, gazetteer, locate
+from handlers.locate import ask, estate_unsure, gazetteer, locate
 from handlers.past_places import without_past_place
 from models.orders import Order
 
@@ -250,8 +250,10 @@ async def report(
             said = text if parsed.address is not None and parsed.address.building else None
             asked = await ask(orders, openid, text, inbound_id, place, options, clock, said)
             return _join(safety, asked)
-        if options:  # an emergency goes out at once: to the first estate that fits
+        if options:  # an emergency goes out at once: to the first estate that fits, asked
             place = replace(place, community=options[0].community, estate=options[0].estate)
+    else:
+        options = []
     if place is None and not parsed.urgent and not in_public_place(text):
         data = {"text": text, "inbound_id": inbound_id, "tries": 0}
         await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
@@ -263,6 +265,8 @@ async def report(
         data = {"order_id": order.id}
         await conversation.remember(session, openid, ASK_PLACE_FOR, data, clock.now())
         reply += texts.URGENT_ASK_ADDRESS
+    elif options and isinstance(order, FreshOrder):  # (not an order it repeats)
+        reply += await estate_unsure(orders, openid, order, options, ASK_PLACE_FOR)
     elif parsed.address is not None and place is not None and not unknown and not parsed.urgent:
         # (an emergency's address is where it happens: 2栋1单元302的老人摔倒了 is not a home)
         reply += await remember_home(orders, openid, home, place, clock, text)

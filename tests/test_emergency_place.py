@@ -107,3 +107,25 @@ async def test_a_shared_building_first_then_its_stairwell_and_door(street: Stree
     order = await street.order(n)
     assert (order.building, order.unit, order.room) == ("3", "2", "1501")
     assert await _orders(street) == 1
+
+
+async def test_an_emergency_in_a_building_two_estates_share_goes_out_and_asks_which(
+    street: Street3,
+) -> None:
+    """Found from outside: 3栋电梯卡住了 went to 青和居's 3栋 with no word that 东亭 has a 3栋
+    too; the resident lived in 东亭."""
+    reply = await street.say("o_e7", "3栋电梯卡在7楼和8楼之间了，里面有个老人出不来")
+    n = order_number(reply)
+    assert "您是哪个小区的" in reply and "青和居" in reply and "东亭" in reply, reply
+    order = await street.order(n)
+    assert order.urgent and order.community_id == await street.community_id("qhj")
+    assert any(f"接单 {n}" in t for t in await street.pushed("o_a02"))  # out at once
+    history = " ".join(note for _, _, note in await street.chat.history(n))
+    assert "小区待确认" in history
+    moved = await street.say("o_e7", "东亭")
+    assert f"#{n}" in moved and "东亭" in moved
+    order = await street.order(n)
+    assert order.community_id == await street.community_id("dt") and order.building == "3"
+    assert any(f"接单 {n}" in t for t in await street.pushed("o_b02"))  # 东亭's 3栋
+    assert any(f"#{n} 已改由" in t for t in await street.pushed("o_a02"))
+    assert await _orders(street) == 1

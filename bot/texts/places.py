@@ -63,3 +63,9 @@ PRIVACY_WITHDRAWN = (
     "好的，您删除个人信息的申请已撤回，您的信息照常保留。以后需要的话再发“删除我的信息”。"
 )
 PRIVACY_NOTHING_TO_WITHDRAW = "您现在没有待处理的删除申请，您的信息照常保留。"
+
+# --- an emergency in a building several estates have: out at once to the first, and asked ----
+URGENT_ESTATE_UNSURE = (
+    "\n{building}栋{others}也有，已先按{first}派人；{choices}回复小区名，不对的话我们马上改派。"
+)
+HISTORY_ESTATE_UNSURE = "小区待确认：{others}也有{building}栋，先按{first}派单，已问居民"
