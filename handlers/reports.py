@@ -88,11 +88,15 @@ def new_order(text: str, parsed: ParseResult, place: Place) -> NewOrder:
     )
 
 
-def safety_lines(parsed: ParseResult, text: str = "") -> str:
+def safety_lines(parsed: ParseResult, text: str = "", waiting: bool = False) -> str:
     """What to do first: the emergency numbers that fit the kind of danger (one table:
     bot.intake.advice_for, which reads ``text`` for an open lift shaft), or a short line for
-    a report that may be dangerous."""
+    a report that may be dangerous — its check promised once the address is known when the
+    report ``waiting`` for it has reached nobody yet."""
     numbers, tip = advice_for(parsed.hazard, text)
+    if waiting and parsed.danger == "possible":
+        tip = tip.replace(texts.FOLLOWED_UP, "。")
+        return texts.possible_danger(numbers, tip, texts.CHECK_AFTER_ADDRESS)
     if parsed.danger == "urgent":
         return texts.emergency_first(numbers, tip, leave_first=parsed.hazard == "gas")
     if _FRAUD.search(text) and parsed.intent == "order":
@@ -154,7 +158,8 @@ async def create(
         await orders.join(repeat, openid, new.text)
         said = texts.ALREADY_HANDLING.format(number=repeat.id)
         return said + await adopt_waiting(orders, openid, repeat), repeat
-    if not new.urgent and await orders.over_hourly_limit(openid):
+    # a report that may be dangerous is promised a check by the grid leader: never held back
+    if not new.urgent and new.danger != "possible" and await orders.over_hourly_limit(openid):
         return texts.REPORT_LIMIT, None
     order, member = await orders.report(openid, new, inbound_id)
     roles = "、".join(ROLE_NAMES.get(r, r) for r in member.roles or []) if member else ""
@@ -249,7 +254,7 @@ async def report(
             # a full address of the resident's own is kept as their home once the estate is said
             said = text if parsed.address is not None and parsed.address.building else None
             asked = await ask(orders, openid, text, inbound_id, place, options, clock, said)
-            return _join(safety, asked)
+            return _join(safety_lines(parsed, text, waiting=True), asked)
         if options:  # an emergency goes out at once: to the first estate that fits, asked
             place = replace(place, community=options[0].community, estate=options[0].estate)
     else:
@@ -257,7 +262,7 @@ async def report(
     if place is None and not parsed.urgent and not in_public_place(text):
         data = {"text": text, "inbound_id": inbound_id, "tries": 0}
         await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
-        return _join(safety, texts.ASK_ADDRESS)
+        return _join(safety_lines(parsed, text, waiting=True), texts.ASK_ADDRESS)
     new = new_order(text, parsed, place or Place())
     reply, order = await create(orders, message, new, inbound_id)
     if place is None and order is not None and parsed.urgent:

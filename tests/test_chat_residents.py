@@ -90,6 +90,35 @@ async def test_the_limit_is_per_hour(chat: Members) -> None:
     assert "工单号" in await chat.say(A, "1栋2单元201墙皮掉了")
 
 
+async def test_past_the_limit_a_possible_danger_is_filed_and_nothing_is_promised_falsely(
+    chat: Members,
+) -> None:
+    """Found from outside: past the hourly limit, 信箱被人撬了 was answered "网格长会马上联系您
+    核实" and dropped — nobody was told."""
+    things = ("门锁坏了", "水龙头漏水", "灯不亮", "马桶堵了", "窗户关不上")
+    for i in range(10):
+        assert "工单号" in await chat.say(
+            A, f"{i % 5 + 1}栋{i // 5 + 1}单元10{i + 1}{things[i % 5]}"
+        )
+    limited = await chat.say(A, "1栋2单元201墙皮掉了")
+    assert "稍后" in limited and "马上联系您" not in limited
+    danger = await chat.say(A, "1栋1单元101 信箱被人撬了")
+    assert "网格长会马上联系您核实" in danger
+    n = order_number(danger)
+    assert any(f"#{n}" in t for t in await chat.chat.pushed("o_m01"))  # the grid leader checks
+
+
+async def test_a_possible_danger_waiting_for_its_address_promises_the_check_for_then(
+    chat: Members,
+) -> None:
+    """ "网格长会马上联系您核实" was said while the report waited for an address: nobody knew."""
+    reply = await chat.say(C, "信箱被人撬了")
+    assert "哪栋楼" in reply and "告诉我们地址后，网格长会马上联系您核实" in reply, reply
+    assert not await chat.chat.pushed("o_m01") and not await chat.chat.pushed("o_m03")
+    n = order_number(await chat.say(C, "3栋"))
+    assert any("请核实" in t and f"#{n}" in t for t in await chat.chat.pushed("o_m01"))
+
+
 # --- the home address ------------------------------------------------------------------------
 
 

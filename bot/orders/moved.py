@@ -18,11 +18,18 @@ async def send_to_place(
 ) -> Member | None:
     """Write the place ``change`` (its history in ``actor``'s name: the resident said it),
     then dispatch the order again in the system's name — nobody chose the new member but the
-    chain — with the change's notices. Returns who has it now."""
+    chain. The change's notices (the address, to whoever holds it) go out only when it stayed
+    with them or went to nobody: a new holder's push names the place already. Returns who
+    has it now."""
     was = (await orders.roster()).key_of(order.assignee_id)
     await orders.apply(order, Change(change.values, change.history), actor)
-    member = await orders.dispatch(order, first=Change({}, (), change.notices))
-    if was is not None and member is not None and member.key != was:
-        told = Notice(Tell.TAKEN_FROM_YOU, lc.member(was), {"to": member.key})
-        await orders.apply(order, Change({}, (), (told,)), "system")
+    member = await orders.dispatch(order)
+    if member is None or member.key == was:
+        told = change.notices
+    elif was is not None:
+        told = (Notice(Tell.TAKEN_FROM_YOU, lc.member(was), {"to": member.key}),)
+    else:
+        told = ()
+    if told:
+        await orders.apply(order, Change({}, (), told), "system")
     return member

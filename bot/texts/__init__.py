@@ -15,6 +15,7 @@ from bot.texts.later import *  # noqa: F403
 from bot.texts.members import *  # noqa: F403
 from bot.texts.order_lists import *  # noqa: F403
 from bot.texts.places import *  # noqa: F403
+from bot.texts.places import CHECK
 
 SYSTEM_ERROR = (
     "抱歉，系统刚才出了点问题，没能自动处理这条消息。消息已经保存，工作人员会查看并跟进。"
@@ -124,12 +125,12 @@ def emergency_first(
     return f"情况紧急请先拨打 {listed}！{tip}"
 
 
-def possible_danger(numbers: tuple[str, ...] | list[str], tip: str) -> str:
+def possible_danger(numbers: tuple[str, ...] | list[str], tip: str, check: str = CHECK) -> str:
     """A report that may be dangerous: a short safety line, never a number that does not fit."""
     if numbers:
         listed = "、".join(EMERGENCY_LINES.get(n, n) for n in numbers)
-        return f"如果现场有危险，请先拨打 {listed}。网格长会马上联系您核实。"
-    return f"{tip}网格长会马上联系您核实。"
+        return f"如果现场有危险，请先拨打 {listed}。{check}"
+    return f"{tip}{check}"
 
 
 # What to do first, by kind of danger (bot.intake.danger decides the kind and its numbers).

@@ -69,3 +69,10 @@ URGENT_ESTATE_UNSURE = (
     "\n{building}栋{others}也有，已先按{first}派人；{choices}回复小区名，不对的话我们马上改派。"
 )
 HISTORY_ESTATE_UNSURE = "小区待确认：{others}也有{building}栋，先按{first}派单，已问居民"
+
+# --- a report that may be dangerous (texts.possible_danger) ---------------------------------
+CHECK = "网格长会马上联系您核实。"
+# ... while it waits for its address (or estate): nobody has heard of it yet, nothing is
+# promised for now (found from outside: the promise was made, and nobody was told)
+CHECK_AFTER_ADDRESS = "告诉我们地址后，网格长会马上联系您核实。"
+FOLLOWED_UP = "；我们已请网格员跟进。"  # the end of some tips: not true while it waits
