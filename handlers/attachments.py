@@ -67,7 +67,8 @@ async def keep(orders: OrderService, message: Incoming, sent: Sent) -> str:
         # a photo long after the newest report may be of a new matter (found from outside: it
         # joined a neighbour's toilet order, and the dangling cable reported next had none):
         # it waits for the next report, or for the resident to name the order
-        reply = texts.HELD_OR_EARLIER.format(number=order.id, summary=order.summary)
+        what = texts.SENT_WHAT[sent.kind]
+        reply = texts.HELD_OR_EARLIER.format(what=what, number=order.id, summary=order.summary)
         return await _hold(orders, message, sent, reply)
     limit = orders.config.media.per_order
     if await store.count_on(session, order.id) >= limit:

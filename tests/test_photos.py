@@ -220,3 +220,14 @@ async def test_a_photo_long_after_the_last_report_waits_for_the_next_or_its_numb
     said = await p.say(A, f"#{n}")
     assert f"#{n}" in said and "图片" in said, said
     assert sorted(r.order_id for r in await p.attachments()) == sorted([new, n])
+
+
+async def test_a_place_long_after_the_last_report_is_said_to_be_a_place(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, sqlite_url: str
+) -> None:
+    """Found from outside: a location sent long after the last report got "图片收到了"."""
+    p = await _start(aiohttp_client, aiohttp_server, sqlite_url)
+    n = p.c.numbers["g1"]
+    p.clock.advance(timedelta(hours=2))
+    held = await p.place(A, "青和居1栋东门")
+    assert held.startswith("位置收到了") and "图片" not in held and f"#{n}" in held, held

@@ -55,9 +55,10 @@ NOTICES_ON = "好的，社区的通知和提醒会照常发给您。不想收的
 OPEN_HOLE_ADVICE = "方便的话在旁边放个显眼的东西（纸箱、椅子）提醒行人，看好孩子绕开走。"
 CONSOLE_UNKNOWN_BUILDING = "花名册里没有 {building}栋，请核对楼号（或先更新花名册）。"
 HELD_OR_EARLIER = (
-    "图片收到了。是新的事的话，直接说说是什么情况，图片会附在新工单上；"
+    "{what}收到了。是新的事的话，直接说说是什么情况，{what}会附在新工单上；"
     "是补充工单 #{number}（{summary}）的，回复“{number}”。"
 )
+SENT_WHAT = {"image": "图片", "location": "位置"}  # what HELD_OR_EARLIER's {what} names
 ATTACHED_TO = "好的，工单 #{number}。"
 PRIVACY_WITHDRAWN = (
     "好的，您删除个人信息的申请已撤回，您的信息照常保留。以后需要的话再发“删除我的信息”。"
