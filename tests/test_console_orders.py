@@ -405,3 +405,19 @@ async def test_correcting_the_address_checks_it_and_sends_the_order_to_its_peopl
     assert holder is not None and holder.key == "m07"  # 4-1-*'s representative
     if was is not None and was.key != "m07" and was.openid:
         assert any(f"#{n}" in p and "不用再跟进" in p for p in await c.outbox(was.openid))
+
+
+async def test_a_reversed_date_range_on_the_board_is_explained(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    """Found from outside: from=12-10&to=12-01 gave "共 0 张工单" where the figures page says
+    why; the board now says it too."""
+    c = await _as(aiohttp_client, sqlite_url, "staff1")
+    bad = await c.client.get("/admin/orders", params={"from": "2026-12-10", "to": "2026-12-01"})
+    assert bad.status == 400 and "结束日期不能早于开始日期" in await bad.text()
+    rows = await c.client.get(
+        "/admin/orders/rows", params={"from": "2026-12-10", "to": "2026-12-01"}
+    )
+    assert rows.status == 400
+    same = await c.client.get("/admin/orders", params={"from": "2026-12-10", "to": "2026-12-10"})
+    assert same.status == 200

@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.console import figure_texts as ft
 from bot.console import texts as t
 from bot.console.masking import for_viewer, hide_phones, mask_phone
 from bot.console.push_problems import push_problem
@@ -79,6 +80,8 @@ class Filters:
             f.sort = "new"
         if f.status and f.status not in GROUPS and f.status not in texts.STATUS_NAMES:
             raise FormError(t.BAD_VALUE.format(field="status"))
+        if f.start and f.end and _date(f.end) < _date(f.start):
+            raise FormError(ft.BAD_RANGE_ORDER)  # not "0 orders": said as the figures page says it
         return f
 
     def params(self, **change: Any) -> str:
@@ -103,11 +106,15 @@ def _switch(name: str, raw: str) -> str:
     raise FormError(t.BAD_VALUE.format(field=name))
 
 
-def _day(text: str, tz: Any, end: bool) -> datetime:
+def _date(text: str) -> date:
     try:
-        day = date.fromisoformat(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise FormError(t.BAD_VALUE.format(field="日期")) from None
+
+
+def _day(text: str, tz: Any, end: bool) -> datetime:
+    day = _date(text)
     moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tz)
     return moment.astimezone(UTC)
 
