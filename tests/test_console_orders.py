@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.app import ROSTER
 from bot.keys import SESSIONS
 from models.community import Member
 from models.console import AuditEntry
@@ -421,3 +422,24 @@ async def test_a_reversed_date_range_on_the_board_is_explained(
     assert rows.status == 400
     same = await c.client.get("/admin/orders", params={"from": "2026-12-10", "to": "2026-12-10"})
     assert same.status == 200
+
+
+async def test_assigning_to_an_off_duty_member_asks_for_confirmation(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    """Found from outside: 改派 to 赵国庆 · 下岗 went through silently and pushed him."""
+    c = await _as(aiohttp_client, sqlite_url, "staff1")
+    n = c.numbers["g1"]
+    async with c.app[SESSIONS]() as s, s.begin():
+        member = (await s.execute(select(Member).where(Member.key == "m05"))).scalar_one()
+        member.on_duty = False
+    c.app[ROSTER].invalidate()
+    held = await c.order(n)
+    warned = await c.act(n, "assign", member="m05")
+    page = await warned.text()
+    assert warned.status == 409 and "已下岗" in page and "仍然派给" in page
+    assert (await c.order(n)).assignee_id == held.assignee_id
+    assert not any(f"#{n}" in m for m in await c.outbox("o_m05"))
+    sure = await c.act(n, "assign", member="m05", off_duty_ok="1")
+    assert sure.status == 303
+    assert any(f"#{n}" in m for m in await c.outbox("o_m05"))

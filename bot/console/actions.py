@@ -44,6 +44,9 @@ async def assign(service: OfficeService, order: Order, form: Form, viewer: Viewe
     chosen = view.by_key.get(key)
     if chosen is not None and not may_be_given(viewer, chosen, view.communities):
         raise Refused(texts.CONSOLE_ASSIGN_OTHER_COMMUNITY.format(name=chosen.name))
+    if chosen is not None and not chosen.on_duty and form.get("off_duty_ok") != "1":
+        # 下岗: new orders are not theirs for now; given one anyway only when the office says so
+        raise Refused(texts.CONSOLE_ASSIGN_OFF_DUTY.format(name=chosen.name))
     member = await service.assign_to(order, _version(form), key, reason, viewer.author)
     return t.DONE["assign"].format(name=member.name)
 

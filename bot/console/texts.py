@@ -265,6 +265,7 @@ W = {
     "suggested": "建议：{name}",
     "suggestion": "派单建议：{reason}",
     "assign_reason": "原因（可不填）",
+    "assign_off_duty": "仍然派给下岗成员",
     "assign": "改派",
     "note_here": "内部备注（居民看不到）",
     "note": "添加备注",

@@ -34,6 +34,9 @@ RESIDENT_STATUS_RECEIVED = "社区正在安排人员"
 WHICH_RERATE = (
     "您刚评价过几张工单：{orders}。要改哪一张的分数，请回复“#单号 分数”，比如“#{number} 3”。"
 )
+CONSOLE_ASSIGN_OFF_DUTY = (
+    "{name} 已下岗（暂不接新单），派给他可能没人处理。确实要派，请勾选“仍然派给下岗成员”再提交。"
+)
 CONSOLE_ASSIGN_OTHER_COMMUNITY = (
     "{name} 不是本社区的人员，不能直接派给他；需要跨社区协调，请联系街道办。"
 )
