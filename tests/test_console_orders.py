@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import ROSTER
-from bot.keys import SESSIONS
-from models.community import Member
+from bot.app import ROSTER, create_app
+from bot.clock import SystemClock
+from bot.console import accounts
+from bot.console import texts as t
+from bot.intake import HAZARDS
+from bot.keys import CONFIG, ENGINE, SESSIONS
+from bot.orders.core import NewOrder
+from bot.orders.dispatch import Place
+from bot.orders.service import OrderService
+from bot.roster.apply import import_rosters
+from bot.roster.files.street import read_rosters
+from models.community import Community, Member
 from models.console import AuditEntry
 from models.orders import Order
-from tests.console_support import ClientFactory, Console, make_console, report
+from tests.console_support import PASSWORD, ClientFactory, Console, make_console, report
+from tests.support import make_config
+from tests.test_console_figures_street import DEMO
 
 
 async def _as(aiohttp_client: ClientFactory, url: str, user: str) -> Console:
@@ -443,3 +454,33 @@ async def test_assigning_to_an_off_duty_member_asks_for_confirmation(
     sure = await c.act(n, "assign", member="m05", off_duty_ok="1")
     assert sure.status == 303
     assert any(f"#{n}" in m for m in await c.outbox("o_m05"))
+
+
+async def test_the_board_names_the_estate_and_the_order_page_the_danger_in_chinese(
+    aiohttp_client: ClientFactory, sqlite_url: str
+) -> None:
+    """Found from outside: the order page read 紧急（medical）, and on a street of several
+    estates the board said 3栋1单元101 where pushes said 青和居3栋1单元101."""
+    app = create_app(make_config(sqlite_url), start_scheduler=False)
+    client = await aiohttp_client(app)
+    await import_rosters(app[ENGINE], read_rosters(DEMO))
+    app[ROSTER].invalidate()
+    async with app[SESSIONS]() as s, s.begin():
+        qhj = await s.scalar(select(Community.id).where(Community.code == "qhj"))
+        await accounts.add_user(s, "qhj1", PASSWORD, role="admin", community_code="qhj")
+        service = OrderService(s, SystemClock(), app[CONFIG], app[ROSTER])
+        new = NewOrder(text="我爸摔倒了起不来", category="elderly", urgent=True,
+                       summary="我爸摔倒了起不来", place=Place("3", "1", "101", "QHJ", qhj),
+                       danger="urgent", hazard="medical")  # fmt: skip
+        order, _ = await service.report("o_r1", new)
+    c = Console(client, {})
+    assert (await c.login("qhj1")).status == 303
+    board = await (await client.get("/admin/orders")).text()
+    assert "青和居3栋1单元101" in board, board
+    page = await (await client.get(f"/admin/orders/{order.id}")).text()
+    assert "medical" not in page and "急病" in page
+    assert "青和居3栋1单元101" in page
+
+
+def test_every_kind_of_danger_has_a_chinese_name() -> None:
+    assert set(t.HAZARD_NAMES) == set(HAZARDS)

@@ -24,6 +24,7 @@ from bot.console.push_problems import push_problem
 from bot.console.scope import Viewer, grid_options, may_be_given, order_in_grid, scoped
 from bot.console.web import VIEWER, FormError, page
 from bot.keys import CONFIG, READS, ROSTER
+from bot.orders.core import place_of
 from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.lifecycle import OPEN_VALUES, Status
 from models.orders import Order
@@ -258,7 +259,9 @@ async def _rows(request: web.Request) -> dict[str, Any]:
         {
             "o": o,
             "assignee": view.by_id[o.assignee_id].name if o.assignee_id in view.by_id else "",
-            "grid": view.index.grid_for(Place(o.building, o.unit, o.room)) or "",
+            "grid": view.index_for(o.community_id).grid_for(place_of(o)) or "",
+            # on a street of several estates, with its estate (青和居3栋), as pushes say it
+            "address": view.address(place_of(o)),
             "overdue": o.overdue_at is not None and o.status in OPEN_VALUES,
         }
         for o in rows

@@ -154,6 +154,7 @@ async def _show(
             **extra,
             "assignee": view.by_id.get(order.assignee_id) if order.assignee_id else None,
             "grid": view.index_for(order.community_id).grid_for(place_of(order)) or "",
+            "address": view.address(place_of(order)),  # with its estate, as pushes say it
             "actor": lambda a: _actor(a, names),
             "recipient": lambda r: recipients.get(r, t.ACTORS["resident"]),
             "members": members,

@@ -192,6 +192,24 @@ INVITE_ERRORS = {
 INVITE_STAFF_ONLY = "只有管理员和社区干事可以发送开通邀请。"
 INVITE_SENT = "邀请链接已发到 {name} 的微信，{hours} 小时内有效。"
 INVITE_DONE = "账号已开通，请用刚设置的密码登录。"
+# the kind of danger the parser read (bot.intake.danger.HAZARDS), on the order page
+HAZARD_NAMES = {
+    "fire": "火情",
+    "gas": "燃气泄漏",
+    "electric": "触电或电气危险",
+    "flood": "漏水浸水",
+    "structure": "坠物或倒塌",
+    "medical": "急病或受伤",
+    "lift": "电梯困人",
+    "trapped": "有人被困",
+    "child": "儿童安全",
+    "missing": "有人走失",
+    "welfare": "独居或联系不上",
+    "violence": "暴力或治安",
+    "self_harm": "自伤轻生",
+    "drowning": "溺水",
+    "animal": "动物伤人",
+}
 ON_DUTY = "在岗"
 OFF_DUTY = "下岗"
 FLASH_DUTY = {"on": "已设为在岗。", "off": "已设为下岗，暂不派新单。"}
