@@ -85,9 +85,9 @@ async def test_the_limit_is_per_hour(chat: Members) -> None:
     for i in range(10):  # buildings 1-5 of the roster, two homes each
         said = f"{i % 5 + 1}栋{i // 5 + 1}单元10{i + 1}{things[i % 5]}"
         assert "工单号" in await chat.say(A, said)
-    assert "稍后" in await chat.say(A, "1栋2单元201墙皮掉了")
+    assert "稍后" in await chat.say(A, "1栋2单元201暖气不热")
     chat.clock.set(chat.clock.now() + timedelta(hours=1, minutes=1))
-    assert "工单号" in await chat.say(A, "1栋2单元201墙皮掉了")
+    assert "工单号" in await chat.say(A, "1栋2单元201暖气不热")
 
 
 async def test_past_the_limit_a_possible_danger_is_filed_and_nothing_is_promised_falsely(
@@ -100,7 +100,7 @@ async def test_past_the_limit_a_possible_danger_is_filed_and_nothing_is_promised
         assert "工单号" in await chat.say(
             A, f"{i % 5 + 1}栋{i // 5 + 1}单元10{i + 1}{things[i % 5]}"
         )
-    limited = await chat.say(A, "1栋2单元201墙皮掉了")
+    limited = await chat.say(A, "1栋2单元201暖气不热")
     assert "稍后" in limited and "马上联系您" not in limited
     danger = await chat.say(A, "1栋1单元101 信箱被人撬了")
     assert "网格长会马上联系您核实" in danger
