@@ -33,12 +33,22 @@ _CORRECTION = re.compile(
 RECENT = timedelta(hours=2)  # a correction is of a report made this long ago at most
 
 
-def _place(parsed: ParseResult, order: Order) -> tuple[str | None, str | None, str | None]:
+# 我说的是我妈家那栋: the place is someone else's, nothing of the order's old flat carries over
+_ELSEWHERE = re.compile(
+    r"(?:妈|爸|父母|老人|奶奶|爷爷|外婆|外公|姥姥|婆婆|亲戚|朋友|邻居|别人)家|那栋|另一栋|别的楼"
+)
+
+
+def _place(
+    parsed: ParseResult, order: Order, text: str
+) -> tuple[str | None, str | None, str | None]:
     """The corrected place: the parts the resident gave, the rest as the order had them (是4栋
     keeps 2单元301; a new building with a new room keeps no old unit)."""
     a = parsed.address
     assert a is not None
     building = a.building or order.building
+    if a.building and a.building != order.building and _ELSEWHERE.search(text):
+        return building, a.unit, a.room
     if a.building and a.room and not a.unit:
         return building, None, a.room
     return building, a.unit or order.unit, a.room or order.room
@@ -65,7 +75,7 @@ async def correct_recent_place(
         else []
     )
     community, estate = estates[0] if estates else (order.community_id, order.estate_code)
-    building, unit, room = _place(parsed, order)
+    building, unit, room = _place(parsed, order, text)
     before = Place(order.building, order.unit, order.room, order.estate_code, order.community_id)
     after = Place(building, unit, room, estate, community)
     old, new = view.address(before), view.address(after)

@@ -39,6 +39,19 @@ async def test_the_building_corrected_moves_the_order_not_the_home(world: World)
     assert "1栋1单元201" in notes and "4栋1单元201" in notes
 
 
+async def test_a_correction_to_a_relatives_building_keeps_nothing_of_the_home(
+    world: World,
+) -> None:
+    # found from outside: 不对，是6栋，我说的是我妈家那栋 kept the unit of the resident's own home
+    await world.chat.say(RESIDENT, "绑定 1栋1单元101")
+    n = order_number(await world.chat.say(RESIDENT, "我家楼道的灯坏了"))
+    assert (await world.chat.order(n)).unit == "1"
+    reply = await world.chat.say(RESIDENT, "不对，是4栋，我说的是我妈家那栋")
+    assert f"#{n}" in reply, reply
+    order = await world.chat.order(n)
+    assert (order.building, order.unit, order.room) == ("4", None, None)
+
+
 async def test_a_full_correction_of_a_taken_order_tells_its_holder(world: World) -> None:
     n = order_number(await world.chat.say(RESIDENT, "1栋1单元201 厨房下水道堵了"))
     await world.chat.say("o_m02", f"接单 {n}")
