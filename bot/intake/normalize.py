@@ -53,10 +53,10 @@ def simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-# Voice input writes 栋 as 动 / 洞 / 冻 and 单元 as 单员: read them as meant, but only right
+# Voice input writes 栋 as 动 / 洞 / 冻 and 单元 as 单员 / 单远: read them as meant, but only right
 # after a building number of one or two digits (so 一动不动, 眼睛动一动 and phones read aloud
 # with 洞 for zero are left alone).  Also 两单元 after a building (unit 2).
-_HOMOPHONE_HINT = re.compile("[动洞冻员两]")
+_HOMOPHONE_HINT = re.compile("[动洞冻员远园原两]")
 _REGIONAL_HINT = re.compile("[个朝]|半天")
 _BUILDING_NUMBER = (
     r"(?:\d{1,2}|[一二三四五六七八九两幺]{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?)"
@@ -64,7 +64,7 @@ _BUILDING_NUMBER = (
 _HOMOPHONE_RE = re.compile(
     rf"(?<![0-9零〇一二三四五六七八九十两幺动])(?P<n>{_BUILDING_NUMBER})\s?"
     r"(?P<b>[动洞冻])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$|电梯|电悌|停水|停电|门口|那|这|有))"
-    rf"|(?P<un>{_BUILDING_NUMBER})\s?单员"
+    rf"|(?P<un>{_BUILDING_NUMBER})\s?单[员远园原]"
     r"|(?<=[栋幢座])\s?(?P<two>两)(?=单元)"
 )
 

@@ -43,7 +43,7 @@ from .services import (
     utility_bill,
     utility_outage,
 )
-from .settled import only_over, power_off, wet_electrics
+from .settled import cues_decide, only_over, power_off
 from .summary import summarize
 from .timecues import keeps_time
 from .timeparse import TZ, TimeMatch, find_preferred_time
@@ -278,7 +278,7 @@ def _danger(
         kind = a.signals.urgent_kind
         return ("urgent" if kind else None), _RULE_HAZARD.get(kind or ""), feats
     band = _model_band(a, model, feats)
-    if band != "urgent" and wet_electrics(a.masked, a.signals.cues):
+    if band != "urgent" and cues_decide(a.masked, a.signals.cues):
         band = "urgent"
     if (
         band is not None

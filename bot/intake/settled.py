@@ -1,6 +1,6 @@
 """What the rules' cues say about a danger that is over or cannot happen now: a fire put out,
-a person found, water near the electrics with the power off — and the one case the cues
-decide alone, water reaching live current."""
+a person found, water near the electrics with the power off — and the cases the cues
+decide alone: water reaching live current, a stated plan to die."""
 
 from __future__ import annotations
 
@@ -36,3 +36,24 @@ def only_over(cues: tuple[str, ...]) -> bool:
     and none live."""
     over = "fixed" in cues or any(c.startswith("dead:") and c.endswith(":fixed") for c in cues)
     return over and "now" not in cues and not any(c.startswith("live:") for c in cues)
+
+
+# 我想一了百了 今天晚上就走: despair with a time or a way named is a plan, whoever says it and
+# however calmly; the model, taught that old people's 不想活了 about a toothache is a mood,
+# must not talk it down
+_PLAN = re.compile(
+    r"(?:今晚|今天晚上|今天|今夜|明天|马上|等会|待会|一会儿?|这就)(?:就)?"
+    r"(?:走|跳|去死|了断|结束|喝|吃药|烧炭|开煤气|下去)"
+    r"|(?:药|安眠药|农药|炭|绳子?)(?:都|已经)?(?:买好|准备好|攒好|备好)了"
+)
+
+
+def stated_plan(text: str, cues: tuple[str, ...]) -> bool:
+    """A wish to die said with when or how, read as live by the rules."""
+    return "live:violence" in cues and _PLAN.search(text) is not None
+
+
+def cues_decide(text: str, cues: tuple[str, ...]) -> bool:
+    """The cases the rules decide alone, whatever the model says: water reaching live
+    current, and a stated plan to die."""
+    return wet_electrics(text, cues) or stated_plan(text, cues)
