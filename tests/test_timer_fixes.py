@@ -63,6 +63,18 @@ def test_chases_back_off_doubling_to_every_four_hours() -> None:
     assert Due.CHASE_UNASSIGNED in plan(stored, sla, START + timedelta(minutes=135))[0]
 
 
+def test_after_a_day_of_chases_an_unowned_emergency_is_chased_daily() -> None:
+    sla = replace(SLA, escalate_urgent=timedelta(minutes=15))  # staff told 30 min in
+    chases = _chases(sla, 24 * 4)
+    gaps = [b - a for a, b in zip(chases, chases[1:], strict=False)]
+    # 45 min, 75 min, 2h15, 4h15, then every 4 h until a day of chasing has passed ...
+    assert gaps[:4] == [timedelta(minutes=m) for m in (30, 60, 120, 240)]
+    daily = gaps.index(timedelta(days=1))
+    assert set(gaps[3:daily]) == {timedelta(hours=4)}
+    # ... then once a day: two more in the next three days, not eighteen
+    assert set(gaps[daily:]) == {timedelta(days=1)} and len(gaps[daily:]) == 2, gaps
+
+
 async def test_an_unowned_emergency_is_chased_a_handful_of_times_a_day(world: World) -> None:
     for member in NOBODY_ON_DUTY:
         await world.chat.say(member, "下岗")
