@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_chases_back_off_doubling_to_every_four_hours() -> None:
 def test_after_a_day_of_chases_an_unowned_emergency_is_chased_daily() -> None:
     sla = replace(SLA, escalate_urgent=timedelta(minutes=15))  # staff told 30 min in
     chases = _chases(sla, 24 * 4)
-    gaps = [b - a for a, b in zip(chases, chases[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(chases)]
     # 45 min, 75 min, 2h15, 4h15, then every 4 h until a day of chasing has passed ...
     assert gaps[:4] == [timedelta(minutes=m) for m in (30, 60, 120, 240)]
     daily = gaps.index(timedelta(days=1))

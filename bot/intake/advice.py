@@ -43,6 +43,12 @@ _OPEN_SHAFT = re.compile(
 )
 
 
+# the writer is the one being hurt: 又打我, 我被打了, 我躲在厕所里
+_VICTIM = re.compile(
+    r"(?:打|掐|踢|砍|捅|揍|推)(?:了)?我|我被(?:打|掐|踢|砍|捅|揍|打伤)|我(?:现在)?(?:躲|藏|锁)在|要(?:打死|杀了?|弄死)我"
+)
+
+
 # someone already poisoned by gas or fumes: 头很晕想吐, 人倒了
 _GAS_VICTIM = re.compile(r"晕|想吐|恶心|呕|头疼|头痛|昏|倒了|倒在|叫不醒|没反应|抽搐")
 
@@ -60,6 +66,8 @@ def advice_for(hazard: str | None, text: str = "") -> tuple[tuple[str, ...], str
         told = normalize(text)
         if _OPEN_SHAFT.search(told) and not IN_LIFT.search(_OPEN_SHAFT.sub("", told)):
             return ADVICE[hazard][0], texts.OPEN_SHAFT_ADVICE
+    if hazard == "violence" and text and _VICTIM.search(normalize(text)):
+        return ADVICE[hazard][0], texts.VIOLENCE_VICTIM_ADVICE
     if hazard == "gas" and text and _GAS_VICTIM.search(normalize(text)):
         numbers, tip = ADVICE[hazard]
         return (*numbers, "120"), tip + texts.GAS_POISONING_ADVICE

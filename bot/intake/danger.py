@@ -108,11 +108,19 @@ def minor_water(text: str, hazards: Collection[str]) -> bool:
     kinds = set(hazards)
     if "structure" in kinds and not _STRUCTURE.search(_CEILING.sub("", text)):
         kinds.discard("structure")  # 天花板在滴水: the ceiling is only where the drip is
+    # 马桶堵了 水漫出来了: a blocked toilet overflowing is a plumber's job, unless the water
+    # goes on to fill the home
+    told = _BLOCKED_OVERFLOW.sub("", text)
     return (
         kinds <= {"flood"}
         and _MINOR_WATER.search(text) is not None
-        and _WATER_ESCALATION.search(text) is None
+        and _WATER_ESCALATION.search(told) is None
     )
+
+
+_BLOCKED_OVERFLOW = re.compile(
+    r"(?:马桶|地漏|下水道|水池|洗手池|洗菜池|浴缸|蹲坑)(?:又|也)?堵(?:了|住了)?[,，\s]*(?:水)?(?:都)?(?:漫|溢|冒|反)(?:出来|上来)了?"
+)
 
 
 # Something that could fall or give way some day (a rusty bracket, a cracked wall, 随时可能掉下来)
@@ -152,10 +160,19 @@ def dripping_fixture(text: str, hazards: Collection[str]) -> bool:
     return _FIXTURE.search(text) is not None and minor_water(text, hazards)
 
 
+# 楼下有人在烧纸 有点烟: offerings burnt for the dead, a fire risk to look at, not a fire
+_OFFERINGS = re.compile(r"烧纸|纸钱|烧香|烧衣|祭祖|上坟")
+_OFFERINGS_SPREAD = re.compile(
+    r"着火|起火|着了|明火|火苗|窜|蔓延|烧起来|浓烟|黑烟|烟很大|烟好大|呛|燃到|引燃"
+)
+
+
 def only_potential(text: str, hazards: Collection[str]) -> bool:
-    """True for a structure that could give way some day, a bare wire, or a broken lift
-    that keeps someone at home, with nothing happening now (``text`` normalised,
-    ``hazards`` its :func:`hazard_words`)."""
+    """True for a structure that could give way some day, a bare wire, a broken lift
+    that keeps someone at home, or offerings burnt with a little smoke, with nothing
+    happening now (``text`` normalised, ``hazards`` its :func:`hazard_words`)."""
+    if _OFFERINGS.search(text) and not _OFFERINGS_SPREAD.search(text):
+        return set(hazards) <= {"fire"}
     # a rat's bite (老鼠咬破了电线) is how the wire got bare, not an animal attack
     kinds = set(hazard_words(_RODENT.sub("", text)) if _RODENT.search(text) else hazards)
     if kinds == {"structure"}:

@@ -15,7 +15,6 @@ from .classify import classify
 from .danger import (
     FAINT_POSSIBLE,
     danger_band,
-    dripping_fixture,
     false_alarm,
     follow_up,
     handled_report,
@@ -34,15 +33,7 @@ from .normalize import normalize
 from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
 from .sentences import sentence_urgency
-from .services import (
-    locked_out,
-    loose_fitting,
-    nuisance,
-    open_hole,
-    routine_request,
-    utility_bill,
-    utility_outage,
-)
+from .services import no_danger, open_hole
 from .settled import cues_decide, only_over, power_off
 from .summary import summarize
 from .timecues import keeps_time
@@ -280,19 +271,7 @@ def _danger(
     band = _model_band(a, model, feats)
     if band != "urgent" and cues_decide(a.masked, a.signals.cues):
         band = "urgent"
-    if (
-        band is not None
-        and a.signals.urgent_kind is None
-        and (
-            routine_request(a.masked)
-            or utility_outage(a.masked, a.signals.hazard_words)
-            or utility_bill(a.masked)
-            or loose_fitting(a.masked)
-            or nuisance(a.masked, a.signals.hazard_words)
-            or dripping_fixture(a.masked, a.signals.hazard_words)
-            or locked_out(a.masked)
-        )
-    ):
+    if band is not None and no_danger(a.masked, a.signals.hazard_words, a.signals.urgent_kind):
         # 帮忙买点菜 老人腿不好, 屋里冇得水了, 把手掉了: a service, an outage or a fitting come
         # off, no danger named (a danger the rules read as live, 送餐的被人拿棍子追着打, is
         # never a service)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from .danger import hazard_words
+from .danger import dripping_fixture, hazard_words
 
 # No water, no power, no heating: an outage is a repair however it is told (屋里冇得水了 一滴
 # 都冇得), unless something makes it a danger: sparks or smoke, water reaching electrics,
@@ -194,6 +194,8 @@ _COOKING = re.compile(
     r"(?:楼下|楼上|隔壁|对门|对面|邻居|摊|饭店|餐馆|饭馆|店|有人在).{0,8}"
     r"(?:烧烤|烤肉|烤串|羊肉串|撸串|炒菜|做饭|烧菜|炒辣椒|油烟|熏腊肉|熏肉)"
     r".{0,12}(?:飘|上来|进来|往上|返|熏|呛)"
+    # 厨房在炒辣椒 烟好大呛死了: one's own cooking
+    r"|(?:厨房|锅里?|我|我们|我家)(?:在|正在)?(?:炒|煎|炸|爆炒|烙|做饭|烧菜|做菜).{0,12}烟.{0,8}(?:呛|大|好多|熏)"
 )
 _COOKING_DANGER = re.compile(
     r"着火|起火|着了|明火|火苗|冒火|火光|烧起来|窜|黑烟|浓烟|干烧|烧干|忘关|没关火|没人在|人不在|没人应|敲门"
@@ -280,3 +282,27 @@ _HOLE_DEALT = re.compile(r"已经盖|盖上了|围起来了|拦起来了|放了�
 def open_hole(text: str) -> bool:
     """True for an open manhole or a hole in a path nobody has covered (``text`` normalised)."""
     return _OPEN_HOLE.search(text) is not None and _HOLE_DEALT.search(text) is None
+
+
+def cooking_smoke(text: str, kind: str | None) -> bool:
+    """Smoke from cooking, one's own or a neighbour's, with nothing burning or anyone hurt
+    (``kind``: the rules' urgent kind, which reads the smoke itself as live)."""
+    return (
+        kind in (None, "smoke") and bool(_COOKING.search(text)) and not _COOKING_DANGER.search(text)
+    )
+
+
+def no_danger(text: str, hazards: Collection[str], kind: str | None) -> bool:
+    """A service, an outage or a fitting come off, a nuisance or cooking smoke, with no
+    danger the rules read as live (``kind``: their urgent kind)."""
+    if cooking_smoke(text, kind):
+        return True
+    return kind is None and (
+        routine_request(text)
+        or utility_outage(text, hazards)
+        or utility_bill(text)
+        or loose_fitting(text)
+        or nuisance(text, hazards)
+        or dripping_fixture(text, hazards)
+        or locked_out(text)
+    )

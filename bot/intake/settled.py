@@ -42,7 +42,7 @@ def only_over(cues: tuple[str, ...]) -> bool:
 # however calmly; the model, taught that old people's 不想活了 about a toothache is a mood,
 # must not talk it down
 _PLAN = re.compile(
-    r"(?:今晚|今天晚上|今天|今夜|明天|马上|等会|待会|一会儿?|这就)(?:就)?"
+    r"(?:今晚|今天晚上|今天|今夜|明天|马上|等会|待会|一会儿?|这就)(?:就)?(?:想|要)?"
     r"(?:走|跳|去死|了断|结束|喝|吃药|烧炭|开煤气|下去)"
     r"|(?:药|安眠药|农药|炭|绳子?)(?:都|已经)?(?:买好|准备好|攒好|备好)了"
 )

@@ -147,7 +147,7 @@ def _why_dead(clauses: Clauses, start: int, end: int, fixed: bool) -> str | None
         return "neg"
     if _PAST.search(pre) and not _STILL.search(pre + text[start:end] + post):
         return "past"
-    if fixed and not _STILL.search(post):
+    if fixed and not _STILL.search(text[start:end] + post):
         return "fixed"
     return None
 
@@ -185,7 +185,13 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|没(?:有)?闻(?:着|到|见)",
         ),
         # 熏腊肉 is cooking; 熏得头疼 is what a smell does to someone
-        ("cook", r"做饭|炒菜|烧菜|煎|炸东西|油烟|烧烤|烤肉|熏(?![得的死])|炖|煮|烧水|做菜"),
+        # (and a burning that is a custom, not a fire: 烧纸 / 烧香 for the dead)
+        (
+            "cook",
+            r"做饭|炒菜|烧菜|煎|炸东西|油烟|烧烤|烤肉|熏(?![得的死])|炖|煮|烧水|做菜"
+            r"|(?:在|正在)炒|炒(?:辣椒|肉|鸡蛋|花生|糊|东西)|爆锅|炝锅|烙饼|烤红薯"
+            r"|烧纸|纸钱|烧香|祭祖|上坟",
+        ),
         ("paper", r"材料|截止|证明|低保|办理|盖章|审核|手续|申请|补贴|医保|社保|证件|表格"),
         ("exclaim", r"热死|笑死|累死|困死|烦死|气死|吓死我|饿死|冷死|臭死|忙死|死了都|要死了啊"),
         # (电梯困了人, 喘气好困难: trapped and short of breath, not sleepy)

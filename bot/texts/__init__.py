@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # The order history, the dispatch reasons and template states, what members read about
 # their orders, and what grid leaders read about their grid, in modules beside this one.
+from bot.texts.advice import *  # noqa: F403
 from bot.texts.follow_ups import *  # noqa: F403
 from bot.texts.grid import *  # noqa: F403
 from bot.texts.history import *  # noqa: F403
@@ -162,21 +163,6 @@ HAZARD_ADVICE: dict[str, str] = {
     "drowning": "大声呼救，向落水的人抛绳子、竹竿或救生圈；不会游泳不要下水。",
     "animal": "请远离动物、关好门窗；有人被咬伤流血打120，动物仍在伤人打110。",
 }
-# Gas with people already dizzy or collapsed (热水器开着 头很晕想吐): carbon monoxide or gas
-# poisoning, an ambulance as well as the fire brigade.
-GAS_POISONING_ADVICE = "有人头晕、恶心或昏倒，到室外后同时拨打120。"
-# A lift door open with no car behind it: the danger is to whoever walks in.
-OPEN_SHAFT_ADVICE = (
-    "请马上让所有人远离这扇电梯门，特别看住孩子，有条件就用东西挡在门口；"
-    "立即拨打96333电梯应急救援电话或119，千万不要探头往井道里看。"
-)
-# Money lost to a swindle: the police, the national anti-fraud line, and what to keep.
-FRAUD_ADVICE = (
-    "被骗了请尽快拨打110报警，也可以拨打全国反诈专线96110；保留好转账记录和聊天记录，"
-    "如刚转账，马上联系银行冻结。"
-)
-# A possible danger of no known kind: no number is named (paperwork never gets 119).
-NO_HAZARD_ADVICE = "如果有人身危险，请直接拨打紧急电话；我们已请网格员跟进。"
 
 URGENT_NOTED = "我们已按紧急工单处理，网格长和社区工作人员会马上跟进。"
 URGENT_NOTED_NO_PLACE = (

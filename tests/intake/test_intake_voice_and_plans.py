@@ -78,3 +78,41 @@ def test_voice_input_homophones_of_the_unit_are_read_as_meant(
     address = parse(text, NOW).address
     assert address is not None
     assert (address.building, address.unit, address.room) == (building, unit, room)
+
+
+# --- from the sixth outside pass -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "厨房在炒辣椒，烟好大呛死了",  # one's own cooking
+        "家里马桶堵了，水漫出来了",  # a blocked toilet overflowing: a plumber's job
+    ],
+)
+def test_cooking_smoke_and_an_overflowing_toilet_are_no_emergency(text: str) -> None:
+    result = parse(text, NOW)
+    assert not result.urgent and result.danger is None, (text, result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "厨房在炒菜 锅里着火了 盖子盖不住",  # the pan itself on fire
+        "马桶堵了 水漫出来了 客厅卧室都淹了 越来越多",  # the home filling with water
+    ],
+)
+def test_what_makes_them_an_emergency_still_does(text: str) -> None:
+    assert parse(text, NOW).urgent, text
+
+
+def test_violence_told_by_its_victim_gets_the_victims_advice() -> None:
+    from bot import texts
+    from bot.intake.advice import advice_for
+
+    text = "我老公喝醉了又打我，我躲在厕所里"
+    result = parse(text, NOW)
+    assert result.urgent and result.hazard == "violence"
+    numbers, tip = advice_for(result.hazard, text)
+    assert numbers == ("110",) and tip == texts.VIOLENCE_VICTIM_ADVICE
+    assert "12338" in tip and "不要上前阻拦" not in tip
+    # a witness still hears not to step in
+    assert "不要上前阻拦" in advice_for("violence", "楼下有个男的拿着刀在追人")[1]
