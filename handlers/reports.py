@@ -51,7 +51,7 @@ def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | 
     if parsed.address is None and parsed.urgent and home is not None and home.building:
         if _ACROSS.search(text):
             return None
-        if _NEXT_DOOR.search(text) and not _UPSTAIRS_INTO_MINE.search(text):
+        if _next_door(text) and not _UPSTAIRS_INTO_MINE.search(text):
             return replace(home_place(home), room=None)
     known = home is not None and bool(home.building)
     if parsed.address is not None:
@@ -126,6 +126,13 @@ _ACROSS = re.compile(
 _NEXT_DOOR = re.compile(r"对门|隔壁|楼下|楼上|邻居|邻居家|[上下]一层|[上下]面一层")
 # 楼上漏水漏到我家电表箱了: what comes from upstairs is a danger in the resident's own home
 _UPSTAIRS_INTO_MINE = re.compile(r"楼[上下].{0,8}(?:到|进|往)(?:我家|我屋|俺家|家里|屋里)")
+# 今晚就从楼上跳下去: a height to jump from, not the neighbours upstairs (found from outside: a
+# self-harm order was taken for one next door and never took the resident's home address)
+_FROM_A_HEIGHT = re.compile(r"从?楼上(?:往下)?跳")
+
+
+def _next_door(text: str) -> bool:
+    return _NEXT_DOOR.search(_FROM_A_HEIGHT.sub("", text)) is not None
 
 
 def in_public_place(text: str) -> bool:
@@ -337,7 +344,7 @@ async def place_earlier_reports(orders: OrderService, openid: str, place: Place)
             continue
         if order.unit is not None or order.room is not None:
             continue  # 是302家里锅烧干了: a door of its own, not the resident's home
-        if order.urgent and (_ACROSS.search(order.text) or _NEXT_DOOR.search(order.text)):
+        if order.urgent and (_ACROSS.search(order.text) or _next_door(order.text)):
             continue
         await orders.add_place(order, openid, place)
         filled.append(order.id)
