@@ -38,6 +38,7 @@ from handlers.reports import (
     remember_home,
 )
 from handlers.resident import on_text
+from handlers.waiting import file_before_new_matter
 from models.orders import Order
 
 router = Router("questions")
@@ -102,7 +103,7 @@ async def answer_address(
         # a new matter, or an emergency that names its own place (我室友昏过去了 8栋2单元102
         # while a broken door handle waits): a report of its own, never the waiting one's
         # address; the waiting one is filed without an address (staff will ask)
-        filed = await _file_waiting(orders, message, data, clock, config)
+        filed = await file_before_new_matter(orders, message, data, clock, config)
         answer = await on_text(message, orders, clock, config, inbound_id)
         # an emergency's numbers come first, the earlier report's number after
         return f"{answer}\n{filed}".rstrip() if parsed.urgent else filed + answer
@@ -171,7 +172,7 @@ async def _ask_estate(
     answer that is a report of its own asks its own estate, the waiting one filed first."""
     original = str(data.get("text") or "")
     if _another_matter(message, parsed, original):
-        filed = await _file_waiting(orders, message, data, clock, config)
+        filed = await file_before_new_matter(orders, message, data, clock, config)
         return filed + await on_text(message, orders, clock, config, inbound_id)
     source = data.get("inbound_id")
     inbound = int(source) if source else inbound_id
@@ -207,17 +208,6 @@ def _another_matter(message: Incoming, parsed: ParseResult, waiting: str) -> boo
     only things the word list knows: 灭火器过期了 after a fee complaint was lost)."""
     report = parsed.intent == "order" and new_matter(message, parsed)
     return report and not same_problem(message.text, waiting)
-
-
-async def _file_waiting(
-    orders: OrderService, message: Incoming, data: dict[str, Any], clock: Clock, config: Config
-) -> str:
-    """The waiting report, created without an address (staff will ask), before a new matter."""
-    await conversation.forget(orders.session, message.openid)
-    _, order = await file_waiting(orders, message, data, Place(), clock, config, None)
-    if order is None:
-        return ""
-    return texts.PENDING_FILED.format(summary=order.summary, number=order.id)
 
 
 @router.message(MsgType("text", "voice"), HasText(), State(ASK_PLACE_FOR))

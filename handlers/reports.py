@@ -161,6 +161,10 @@ async def create(
         # 青和居，楼道里垃圾堆了好几天: the estate is part of the address, read with it
         new = replace(new, summary=names.strip(new.summary))
     repeat = await orders.repeat_of(openid, new)
+    if repeat is not None and repeat.urgent and not new.urgent and new.place.building is None:
+        # a calm report with no place (去年3栋着过一次火，现在楼道里的灭火器都过期了) is not an
+        # emergency told again: its words alone made it the fire of 4栋 (found from outside)
+        repeat = None
     if repeat is not None:
         await orders.join(repeat, openid, new.text)
         said = texts.ALREADY_HANDLING.format(number=repeat.id)

@@ -30,6 +30,31 @@ async def _notes(world: World, number: int) -> list[str]:
     return [note or "" for *_, note in await world.chat.history(number)]
 
 
+# --- N4: a new request while an address is asked -----------------------------------------------
+async def test_a_new_request_is_not_merged_into_an_unrelated_fire(world: World) -> None:
+    fire = order_number(await world.chat.say(WANG, "4栋1单元楼道里着火了，好多烟"))
+    await world.chat.say(WANG, "家里马桶堵了，水漫出来了")
+    await world.chat.say(WANG, "去年3栋着过一次火，现在楼道里的灭火器都过期了，能不能换一下")
+    reply = await world.chat.say(WANG, "楼下饭店炒菜的油烟太大了，天天熏得开不了窗")
+    assert f"#{fire}" not in reply
+    assert not any("灭火器" in note for note in await _notes(world, fire))
+    mine = await world.chat.say(WANG, "查询")
+    extinguisher = next(
+        int(line.split()[0].lstrip("#")) for line in mine.splitlines() if "灭火器" in line
+    )
+    assert extinguisher != fire and f"#{extinguisher}" in reply and "灭火器" in reply
+
+
+async def test_a_waiting_report_found_to_repeat_an_order_is_said_to_be_joined(
+    world: World,
+) -> None:
+    light = order_number(await world.chat.say(WANG, "3栋1单元楼道灯坏了"))
+    assert "哪栋楼" in await world.chat.say(WANG, "楼道灯坏了，一直不亮")
+    reply = await world.chat.say(WANG, "小区门口的井盖松了，差点绊倒人")
+    assert f"和工单 #{light} 是同一件事" in reply and "已先登记" not in reply
+    assert any("一直不亮" in note for note in await _notes(world, light))
+
+
 # --- N5: the home address goes to a self-harm order --------------------------------------------
 async def test_binding_the_home_places_a_self_harm_order_and_tells_the_grid_leader(
     world: World,

@@ -27,3 +27,5 @@ SIDE_QUESTION_KEPT = (
     "您问的“{question}”记下了，会和这件事一起转给负责的同志答复。"
     "请问您家住哪栋楼、几单元、门牌号？不方便说的话回复“跳过”。"
 )
+# the report kept for its address turned out to be one already open (handlers/waiting.py)
+PENDING_JOINED = "您刚才说的“{summary}”和工单 #{number} 是同一件事，已补充到这张工单上。\n"
