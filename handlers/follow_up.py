@@ -19,8 +19,16 @@ from bot.orders.duplicates import content_chars, things
 from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.orders.wording import who
+from handlers.about_emergency import about_emergency
 from handlers.reports import ASK_PLACE_FOR, in_public_place, safety_lines
-from handlers.which_emergency import PERSON, ask_which, emergency_meant, open_emergencies
+from handlers.which_emergency import (
+    PERSON,
+    after_a_calm_report,
+    ask_which,
+    emergency_meant,
+    open_emergencies,
+    spoken_of,
+)
 from models.orders import Order
 
 # 能不能快点 水越来越多了, 怎么还没人来: the resident presses an order just sent, not a new one
@@ -127,8 +135,12 @@ def _another_danger(parsed: ParseResult, order: Order, text: str) -> bool:
 
 def _more_of(parsed: ParseResult, order: Order, text: str) -> bool:
     """The message may tell more of ``order``: no place of its own, no danger of another
-    kind, no other thing named calmly (楼道灯也坏了)."""
+    kind, about it at all (handlers/about_emergency.py), no other thing named calmly
+    (楼道灯也坏了)."""
     if not _same_place(parsed, order) or _another_danger(parsed, order, text):
+        return False
+    news = bool(_SINCE.search(text) or _DETAIL_OPENING.match(text))
+    if not about_emergency(text, parsed, order, news):
         return False
     named = things(text)
     return not (
@@ -197,7 +209,10 @@ async def calm_emergency(
     text = message.text.strip()
     if parsed.urgent or len(text) > _DETAIL_MAX or not _CALM.search(text):
         return ""
-    candidates = await open_emergencies(orders, message.openid, clock.now() - _DETAIL_WINDOW)
+    since = clock.now() - _DETAIL_WINDOW
+    candidates = await open_emergencies(orders, message.openid, since)
+    if candidates and await after_a_calm_report(orders, message.openid, since):
+        candidates = spoken_of(text, candidates)  # 搞错了 after 马桶堵了: not the fire
     said = next((kind for kind, words in _CALMED_KINDS if words.search(text)), None)
     if said is not None:  # 不是打架 said of a fall: not that emergency
         candidates = [o for o in candidates if o.hazard in (None, said)]

@@ -48,11 +48,9 @@ _WORDS_NEEDED = 2  # content characters shared with one emergency and not the ot
 
 
 async def open_emergencies(orders: OrderService, openid: str, since: datetime) -> list[Order]:
-    """The resident's open emergencies reported after ``since``, newest first — none unless
-    the newest report of that time is one of them (a word after a calm report is about it)."""
-    latest = await queries.latest_since(orders.session, openid, since)
-    if latest is None or not latest.urgent or latest.status not in OPEN_VALUES:
-        return []
+    """The resident's open emergencies reported after ``since``, newest first — also when a
+    calm report came after them (电梯里有人抽烟 after a fall): what a follow-up is about is
+    told by its words (handlers/about_emergency.py), not by which report was last."""
     return await queries.open_urgent_since(orders.session, openid, since)
 
 
@@ -65,6 +63,20 @@ def kinds_named(text: str, hazard: str | None = None) -> frozenset[str]:
         if words.search(text):
             kinds |= group
     return frozenset(kinds)
+
+
+async def after_a_calm_report(orders: OrderService, openid: str, since: datetime) -> bool:
+    """The resident's newest report since ``since`` is not an open emergency: a bare word
+    (搞错了) is then about that report, and an emergency must be named to be meant."""
+    latest = await queries.latest_since(orders.session, openid, since)
+    return latest is not None and not (latest.urgent and latest.status in OPEN_VALUES)
+
+
+def spoken_of(text: str, candidates: list[Order]) -> list[Order]:
+    """The ``candidates`` that ``text`` names: by number or by its kind of danger's words."""
+    kinds = kinds_named(text)
+    numbered = _by_number(text, candidates)
+    return [o for o in candidates if o is numbered or o.hazard in kinds]
 
 
 def _by_number(text: str, candidates: list[Order]) -> Order | None:

@@ -30,6 +30,52 @@ async def _notes(world: World, number: int) -> list[str]:
     return [note or "" for *_, note in await world.chat.history(number)]
 
 
+# --- N1: only what is about the emergency is added to it --------------------------------------
+async def test_unrelated_messages_after_an_emergency_are_not_added_to_it(world: World) -> None:
+    await world.chat.say(LI, "绑定 3栋2单元501")
+    fall = order_number(await world.chat.say(LI, "我老伴在卫生间摔倒了起不来，头上流了好多血"))
+    smoking = await world.chat.say(LI, "电梯里有人抽烟，烟味好大")
+    assert f"#{fall}" not in smoking
+    lift = await world.chat.order(order_number(smoking))
+    assert lift.id != fall and "抽烟" in lift.text
+
+    dumplings = await world.chat.say(
+        LI, "想给楼下独居的刘奶奶送点饺子，她好几天没下楼了，我们敲门她应了"
+    )
+    assert f"补充到紧急工单 #{fall}" not in dumplings
+    quilt = await world.chat.say(LI, "我家孩子在阳台上晒被子")
+    assert f"补充到紧急工单 #{fall}" not in quilt
+    quarrel = await world.chat.say(LI, "昨天小区里有人吵架，已经没事了，就是说一声")
+    assert f"#{fall}" not in quarrel
+    notes = await _notes(world, fall)
+    unrelated = ("抽烟", "饺子", "被子", "吵架")
+    assert not any(word in note for note in notes for word in unrelated)
+
+    arrived = await world.chat.say(LI, "救护车来了，人已经送医院了")
+    assert f"补充到紧急工单 #{fall}" in arrived
+    assert any("送医院" in note for note in await _notes(world, fall))
+
+
+async def test_a_child_at_the_window_takes_its_news_but_not_the_lift(world: World) -> None:
+    await world.chat.say(LI, "绑定 3栋2单元501")
+    child = order_number(
+        await world.chat.say(LI, "楼上邻居家孩子坐在窗台上，腿都伸出去了，家里好像没大人")
+    )
+    smoking = await world.chat.say(LI, "电梯里有人抽烟，烟味好大")
+    assert f"#{child}" not in smoking and order_number(smoking) != child
+    down = await world.chat.say(LI, "孩子已经被抱下来了")
+    assert f"补充到紧急工单 #{child}" in down
+    assert not any("抽烟" in note for note in await _notes(world, child))
+
+
+async def test_a_bare_calm_word_after_a_calm_report_leaves_the_emergency(world: World) -> None:
+    await world.chat.say(LI, "绑定 3栋2单元501")
+    fall = order_number(await world.chat.say(LI, "我老伴在卫生间摔倒了起不来，头上流了好多血"))
+    await world.chat.say(LI, "电梯里有人抽烟，烟味好大")
+    assert f"#{fall}" not in await world.chat.say(LI, "搞错了，没那么急")
+    assert (await world.chat.order(fall)).urgent
+
+
 # --- N4: a new request while an address is asked -----------------------------------------------
 async def test_a_new_request_is_not_merged_into_an_unrelated_fire(world: World) -> None:
     fire = order_number(await world.chat.say(WANG, "4栋1单元楼道里着火了，好多烟"))
