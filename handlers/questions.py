@@ -27,6 +27,7 @@ from bot.orders.duplicates import same_problem
 from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.roster import residents
+from handlers.asked_place import follow_up_while_asked, place_the_others
 from handlers.locate import Option, ask, estate_label, gazetteer, locate, place_named_estate
 from handlers.reports import (
     ASK_ADDRESS,
@@ -248,6 +249,10 @@ async def answer_place(
         return await on_text(message, orders, clock, config, inbound_id)
     if place is None and _AT_HOME.search(message.text):
         place = await _home_place(orders, message.openid)
+    if place is None:  # 救护车来了 while the fire's place is asked: the fall's news
+        followed = await follow_up_while_asked(message, parsed, order, orders, clock)
+        if followed:
+            return followed
     if place is None:
         return await _place_not_yet(
             message, parsed, pending, named, order, orders, clock, config, inbound_id
@@ -317,7 +322,8 @@ async def _place_given(
             orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
         )
     await orders.add_place(order, message.openid, place)
-    return texts.ADDRESS_ADDED.format(number=order.id, place=view.address(place)) + assumed
+    others = await place_the_others(orders, message.openid, order, place)
+    return texts.ADDRESS_ADDED.format(number=order.id, place=view.address(place)) + assumed + others
 
 
 # 就在我家, 在我家里: the place is the resident's home

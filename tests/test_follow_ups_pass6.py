@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from tests.support import order_number
+from tests.support import count_orders, order_number
 from tests.test_timers import World, make_world
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -74,6 +74,51 @@ async def test_a_bare_calm_word_after_a_calm_report_leaves_the_emergency(world: 
     await world.chat.say(LI, "电梯里有人抽烟，烟味好大")
     assert f"#{fall}" not in await world.chat.say(LI, "搞错了，没那么急")
     assert (await world.chat.order(fall)).urgent
+
+
+# --- N3: follow-ups and the address while the address is asked --------------------------------
+async def _three_unplaced(world: World) -> tuple[int, int, int]:
+    fall = order_number(await world.chat.say(LI, "我老伴在卫生间摔倒了起不来，头上流了好多血"))
+    knife = order_number(await world.chat.say(LI, "楼道里有个男的拿着刀在追人！"))
+    fire = order_number(await world.chat.say(LI, "楼下有辆电动车在充电的时候冒烟了，还有火星"))
+    return fall, knife, fire
+
+
+async def test_follow_ups_while_the_address_is_asked_go_to_their_emergency(
+    world: World,
+) -> None:
+    fall, knife, fire = await _three_unplaced(world)
+    arrived = await world.chat.say(LI, "救护车来了，人已经送医院了")
+    assert f"补充到紧急工单 #{fall}" in arrived and "没关系" not in arrived
+    assert any("送医院" in note for note in await _notes(world, fall))
+
+    calmed = await world.chat.say(LI, "刚才那个拿刀的是看错了，是在拍视频")
+    assert f"#{knife}" in calmed and "普通工单" in calmed and "没关系" not in calmed
+    assert not (await world.chat.order(knife)).urgent
+    assert (await world.chat.order(fire)).urgent and (await world.chat.order(fall)).urgent
+    assert await count_orders(world.sessions) == 3
+
+
+async def test_an_address_after_several_emergencies_goes_to_all_of_them(world: World) -> None:
+    fall, knife, fire = await _three_unplaced(world)
+    placed = await world.chat.say(LI, "3栋2单元501")
+    for number in (fall, knife, fire):
+        assert f"#{number}" in placed
+        order = await world.chat.order(number)
+        assert (order.building, order.unit, order.room) == ("3", "2", "501")
+    # the grid leader of 3栋 hears of the fall, not only of the newest emergency
+    assert any(f"#{fall}" in text for text in await world.chat.pushed("o_m01"))
+
+
+async def test_the_address_after_a_follow_up_still_reaches_every_emergency(
+    world: World,
+) -> None:
+    fall, knife, fire = await _three_unplaced(world)
+    asked = await world.chat.say(LI, "救护车来了，人已经送医院了")
+    assert "哪栋楼" in asked  # the address is still wanted
+    await world.chat.say(LI, "3栋2单元501")
+    for number in (fall, knife, fire):
+        assert (await world.chat.order(number)).building == "3"
 
 
 # --- N4: a new request while an address is asked -----------------------------------------------

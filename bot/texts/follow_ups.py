@@ -29,3 +29,8 @@ SIDE_QUESTION_KEPT = (
 )
 # the report kept for its address turned out to be one already open (handlers/waiting.py)
 PENDING_JOINED = "您刚才说的“{summary}”和工单 #{number} 是同一件事，已补充到这张工单上。\n"
+# the address given for one emergency, also given to the resident's others without one
+ADDRESS_ALSO_FOR = (
+    "\n这个地址也补充到了您刚才报的紧急工单 {numbers}，那里的网格长会马上收到；"
+    "如果不在同一个地方，请告诉我们。"
+)
