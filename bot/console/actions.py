@@ -14,6 +14,7 @@ from multidict import MultiDictProxy
 
 from bot import texts
 from bot.console import texts as t
+from bot.console.place_form import place_part
 from bot.console.scope import Viewer, may_be_given, order_in_scope
 from bot.console.web import FormError, field, whole
 from bot.orders.core import Refused
@@ -85,7 +86,8 @@ async def edit(service: OfficeService, order: Order, form: Form, viewer: Viewer)
     if category not in CATEGORY_NAMES:
         raise FormError(t.BAD_VALUE.format(field=t.FIELDS["category"]))
     building, unit, room = (
-        field(form, part, 16, required=False) or None for part in ("building", "unit", "room")
+        place_part(part, field(form, part, 16, required=False))
+        for part in ("building", "unit", "room")
     )
     # the community and estate stay: the console corrects the address within them
     place = Place(building, unit, room, order.estate_code, order.community_id)
