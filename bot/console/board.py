@@ -21,6 +21,7 @@ from bot.console import figure_texts as ft
 from bot.console import texts as t
 from bot.console.masking import for_viewer, hide_phones, mask_phone
 from bot.console.push_problems import push_problem
+from bot.console.resident_view import openid_of
 from bot.console.scope import Viewer, grid_options, may_be_given, order_in_grid, scoped
 from bot.console.web import VIEWER, FormError, page
 from bot.keys import CONFIG, READS, ROSTER
@@ -56,6 +57,7 @@ class Filters:
     grid: str = ""
     building: str = ""
     assignee: str = ""
+    resident: str = ""  # bot/console/resident_view.py: one resident's orders
     urgent: str = ""
     overdue: str = ""
     start: str = field(default="", metadata={"param": "from"})
@@ -243,7 +245,14 @@ async def _rows(request: web.Request) -> dict[str, Any]:
         query = board_query(viewer, f, config.tz)
         if f.assignee:
             found = view.by_key.get(f.assignee)
-            query = query.where(Order.assignee_id == (found.id if found else -1))
+            if found is None or not may_be_given(viewer, found, view.communities):
+                raise FormError(t.UNKNOWN_ASSIGNEE.format(key=f.assignee))
+            query = query.where(Order.assignee_id == found.id)
+        if f.resident:
+            openid = await openid_of(s, f.resident)
+            if openid is None:
+                raise FormError(t.UNKNOWN_RESIDENT)
+            query = query.where(Order.resident_openid == openid)
         rows, total = await _page(s, query, f)
         numbers = await request.app[COUNTS].get(s, viewer)
         grids = await grid_options(s, viewer)

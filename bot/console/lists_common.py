@@ -64,6 +64,14 @@ def actor(viewer: Viewer) -> str:
     return f"console:{viewer.username}"
 
 
+def who(actor_: str) -> str:
+    """A change's author as the order pages name it: 「demo（工作台）」, not 「console:demo」."""
+    kind, _, name = actor_.partition(":")
+    if kind == "console" and name:
+        return f"{name}（{t.ACTORS['console']}）"
+    return name or t.ACTORS.get(kind, actor_)
+
+
 def audit(
     s: AsyncSession, request: web.Request, viewer: Viewer, action: str, target: str, detail: str
 ) -> None:
@@ -117,6 +125,11 @@ def show(
         "yuan": yuan,
         "may_edit": viewer.role in EDITORS,
         "tz": request.config_dict[CONFIG].tz,
+        # every list's change log in Chinese (found from outside: 资源清单 read
+        # "console:demo resource #2 create")
+        "actions": lt.ACTIONS,
+        "kinds": lt.KINDS,
+        "who": who,
     }
     return page(request, template, {**words, **context}, status=status)
 

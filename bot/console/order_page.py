@@ -15,6 +15,7 @@ from bot.console import texts as t
 from bot.console.actions import ACTIONS
 from bot.console.board import local
 from bot.console.photos import describe
+from bot.console.resident_view import home, mask_openid, token
 from bot.console.scope import Viewer, may_be_given, order_in_scope
 from bot.console.web import PREFIX, VIEWER, client_ip, page
 from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
@@ -155,6 +156,11 @@ async def _show(
             "assignee": view.by_id.get(order.assignee_id) if order.assignee_id else None,
             "grid": view.index_for(order.community_id).grid_for(place_of(order)) or "",
             "address": view.address(place_of(order)),  # with its estate, as pushes say it
+            "who": {  # found from outside: the page said only 「居民 居民」
+                "home": home(view, extra["resident"]),
+                "id": mask_openid(order.resident_openid),
+                "token": token(order.resident_openid),
+            },
             "actor": lambda a: _actor(a, names),
             "recipient": lambda r: recipients.get(r, t.ACTORS["resident"]),
             "members": members,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.console import accounts
 from bot.console import texts as t
+from bot.console.resident_view import home, mask_openid, token
 from bot.console.scope import Viewer, grid_buildings, may_be_given, resident_in_community
 from bot.console.web import PREFIX, VIEWER, client_ip, page, refuse, whole
 from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
@@ -23,10 +24,6 @@ from models.console import AuditEntry, ConsoleInvite, ConsoleUser
 from models.orders import Order
 
 PAGE = 100
-
-
-def mask_openid(openid: str) -> str:
-    return openid[:4] + "…" + openid[-4:] if len(openid) > 10 else "…" + openid[-2:]
 
 
 async def members(request: web.Request) -> web.Response:
@@ -140,7 +137,11 @@ async def residents(request: web.Request) -> web.Response:
             by_number = and_(by_number, Resident.building.in_(select(buildings.c.number)))
             query = query.where(or_(by_estate, by_number))
         rows = (await s.execute(query)).scalars().all()
-    shown = [{"r": r, "openid": mask_openid(r.openid)} for r in rows]
+        view = await request.config_dict[ROSTER].get(s)
+    shown = [
+        {"r": r, "openid": mask_openid(r.openid), "home": home(view, r), "token": token(r.openid)}
+        for r in rows
+    ]
     return page(request, "residents.html", {"residents": shown})
 
 

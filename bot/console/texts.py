@@ -30,6 +30,9 @@ TOO_LONG = "“{field}”太长了，最多 {limit} 个字。"
 REQUIRED = "请填写“{field}”。"
 BAD_VALUE = "“{field}”的值不对。"
 BAD_REQUEST = "请求格式不对。"
+# found from outside: ?assignee=zzz gave "共 0 张工单" where a bad status is explained
+UNKNOWN_RESIDENT = "没有找到这位居民，请从“居民”页面点进来。"
+UNKNOWN_ASSIGNEE = "没有编号为“{key}”的成员，请在“处理人”里选择。"
 SERVER_ERROR = "系统出了点问题，操作可能没有完成，请稍后再试。"
 TOO_LARGE = "提交的内容太大了。"
 
@@ -333,6 +336,9 @@ W = {
     "home": "登记地址",
     "tags": "标签",
     "no_home": "未登记",
+    "their_orders": "TA 的工单",
+    "one_resident": "只看这位居民的工单",
+    "resident_unnamed": "居民",
     "no_residents": "还没有居民。",
     "audit": "操作记录",
     "account": "账号",
