@@ -206,10 +206,11 @@ def audit(
     target: str | None = None,
     ip: str | None = None,
     detail: str = "",
+    at: datetime | None = None,  # the service's clock, where the action has one (invites)
 ) -> None:
     session.add(
         AuditEntry(
-            at=now(),
+            at=at or now(),
             username=username,
             action=action,
             target=target,

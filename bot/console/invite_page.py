@@ -10,7 +10,6 @@ so (410), an unknown one 404.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 from aiohttp import web
 from sqlalchemy import select
@@ -130,7 +129,7 @@ async def show(request: web.Request) -> web.Response:
     token = request.match_info["token"]
     async with request.config_dict[READS]() as s:
         try:
-            invite, member = await invites.find(s, token, datetime.now(UTC))
+            invite, member = await invites.find(s, token, request.config_dict[CLOCK].now())
         except InviteError as exc:
             return _gone(request, exc)
         grid = await _grid_name(s, member, invite.grid_code)
@@ -153,7 +152,7 @@ async def accept(request: web.Request) -> web.StreamResponse:
             raise InviteError("password_mismatch")
         async with request.config_dict[SESSIONS]() as s, s.begin():
             await invites.accept(
-                s, token, username, password, client_ip(request), datetime.now(UTC)
+                s, token, username, password, client_ip(request), request.config_dict[CLOCK].now()
             )
     except InviteError as exc:
         if exc.code in GONE or exc.code == "unknown":
@@ -171,7 +170,7 @@ async def accept(request: web.Request) -> web.StreamResponse:
 async def _again(request: web.Request, token: str, message: str, username: str) -> web.Response:
     async with request.config_dict[READS]() as s:
         try:
-            invite, member = await invites.find(s, token, datetime.now(UTC))
+            invite, member = await invites.find(s, token, request.config_dict[CLOCK].now())
         except InviteError as exc:
             return _gone(request, exc)
         grid = await _grid_name(s, member, invite.grid_code)

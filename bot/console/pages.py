@@ -4,6 +4,7 @@ audit log (admins only)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -40,7 +41,7 @@ async def members(request: web.Request) -> web.Response:
                 )
             ).all()
         )
-        accounts_of, invited = await _console_access(s)
+        accounts_of, invited = await _console_access(s, request.config_dict[CLOCK].now())
         view = await request.config_dict[ROSTER].get(s)
     rows = [m for m in rows if may_be_given(viewer, m, view.communities)]  # its own, the street's
     if viewer.in_grid:
@@ -68,7 +69,7 @@ async def members(request: web.Request) -> web.Response:
     )
 
 
-async def _console_access(s: AsyncSession) -> tuple[dict[str, str], dict[int, Any]]:
+async def _console_access(s: AsyncSession, now: datetime) -> tuple[dict[str, str], dict[int, Any]]:
     """Members' console accounts (member key → username) and their pending invites' expiry."""
     users = await s.execute(
         select(ConsoleUser.member_key, ConsoleUser.username).where(
@@ -80,7 +81,7 @@ async def _console_access(s: AsyncSession) -> tuple[dict[str, str], dict[int, An
         .where(
             ConsoleInvite.used_at.is_(None),
             ConsoleInvite.revoked_at.is_(None),
-            ConsoleInvite.expires_at > accounts.now(),
+            ConsoleInvite.expires_at > now,  # invites run on the service's clock
         )
         .group_by(ConsoleInvite.member_id)
     )

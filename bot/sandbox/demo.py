@@ -65,7 +65,10 @@ def demo_config(host: str, port: int, data_dir: str) -> Config:
 
 DEMO_ROSTER = Path(__file__).resolve().parent / "demo_roster.yaml"
 TRANSCRIPT_FILE = "sandbox-chat.jsonl"
-CONSOLE_USER = "demo"
+CONSOLE_USER = "demo"  # 青和居社区's office (the console's browser test signs in as it)
+# the street office's account, which sees every community of the street (README: 街道办的账号
+# 看全部); found from outside: with only ``demo``, 东亭's orders could not be seen at all
+STREET_USER = "jiedao"
 CONSOLE_PASSWORD = web.AppKey("demo_console_password", str)
 CLOCK_FILE = "demo-clock.json"
 
@@ -79,14 +82,19 @@ def demo_users(rosters: list[Roster]) -> list[routes.SandboxUser]:
     return users
 
 
-async def prepare_console(app: web.Application, password: str, seed: bool) -> None:
-    """The demo's console account (a fresh password each start) and, on a fresh demo
-    database, a month of orders for the board."""
+async def prepare_console(
+    app: web.Application, password: str, seed: bool, street: str | None = None
+) -> None:
+    """The demo's console accounts, 青和居社区's and (``street``: its code) the street
+    office's, with a fresh password each start, and, on a fresh demo database, a month of
+    orders for the board."""
+    wanted = [(CONSOLE_USER, "qhj")] + ([(STREET_USER, street)] if street else [])
     async with app[SESSIONS]() as s, s.begin():
-        if await accounts.find_user(s, CONSOLE_USER) is None:
-            await accounts.add_user(s, CONSOLE_USER, password, role="admin", community_code="qhj")
-        else:
-            await accounts.set_password(s, CONSOLE_USER, password)
+        for user, community in wanted:
+            if await accounts.find_user(s, user) is None:
+                await accounts.add_user(s, user, password, role="admin", community_code=community)
+            else:
+                await accounts.set_password(s, user, password)
         if seed:
             await seed_month(s, await app[ROSTER].get(s), app[CLOCK].now(), sla_of(app[CONFIG]))
 
@@ -110,7 +118,8 @@ def build_demo_app(
         # Idempotent: restarting the demo keeps its orders and changes nothing here.
         await import_rosters(app[ENGINE], rosters)
         app[ROSTER].invalidate()
-        await prepare_console(app, app[CONSOLE_PASSWORD], seed)
+        street = next((r.street[0] for r in rosters if r.street), None)
+        await prepare_console(app, app[CONSOLE_PASSWORD], seed, street)
         app[ROSTER].invalidate()
         yield
 
@@ -144,6 +153,8 @@ def run_demo(host: str, port: int, data_dir: str, seed: bool = True) -> int:
     said = (
         f"睦邻 sandbox: {url}  (Ctrl+C to stop)\n"
         f"社区工作台 console: {console}  用户名 user: {CONSOLE_USER}  密码 password: {app[CONSOLE_PASSWORD]}"
+        f"  （青和居社区）\n"
+        f"街道办 street office（看全部社区 every community）: 用户名 user: {STREET_USER}  同一密码 same password"
     )
     try:
         web.run_app(app, host=host, port=port, print=lambda _msg: print(said, flush=True))

@@ -85,6 +85,9 @@ def _read(path: Path) -> Iterable[Entry]:
                 log.warning("sandbox transcript %s: line %d skipped (damaged)", path.name, number)
 
 
+TEMPLATE_LINK = "点击查看详情："
+
+
 def push_text(body: dict[str, Any]) -> str:
     """What a user sees of a message sent through the API: the text, a template's fields, or
     an article's title."""
@@ -94,7 +97,11 @@ def push_text(body: dict[str, Any]) -> str:
     data = body.get("data")
     if isinstance(data, dict):
         values = [str(v.get("value", "")) for v in data.values() if isinstance(v, dict)]
-        return "【模板消息】" + " · ".join(v for v in values if v)
+        said = "【模板消息】" + " · ".join(v for v in values if v)
+        # the link the member taps (a console invite, say): found from outside, without it
+        # the invite could not be opened in the sandbox
+        url = body.get("url")
+        return f"{said}\n{TEMPLATE_LINK}{url}" if isinstance(url, str) and url else said
     news = body.get("news")
     if isinstance(news, dict) and isinstance(news.get("articles"), list):
         return "\n".join(str(a.get("title", "")) for a in news["articles"] if isinstance(a, dict))
