@@ -22,6 +22,7 @@ from bot.orders.duplicates import things
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterView
+from bot.roster.doors import doubtful_door
 from handlers import replies
 from handlers.contacts import asks_contacts, contacts
 from handlers.corrections import correct_recent_place, corrected_report, withdraw_mistaken
@@ -126,6 +127,9 @@ async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text
         return texts.BIND_NEEDS_ADDRESS
     view = await roster.get(session)
     place = Place(a.building, a.unit, a.room)
+    if (part := doubtful_door(a.unit, a.room)) is not None:  # 1栋9单元9999: nothing moves
+        said = texts.DOUBTFUL_DOOR[part].format(place=place.label(), unit=a.unit, room=a.room)
+        return said + texts.BIND_DOUBTFUL_AGAIN
     if view.several() or view.estates:
         place, options = locate(view, place, text, None)
         if options:  # the answer may be the estate's name alone (handlers/places.py)

@@ -72,3 +72,17 @@ async def test_a_report_with_a_door_number_of_its_own_keeps_it(world: World) -> 
     reply = await world.chat.say(RESIDENT, "绑定 1栋1单元101")
     assert "地址登记好了" in reply and f"#{n}" not in reply
     assert (await world.chat.order(n)).building is None
+
+
+async def test_a_door_no_building_has_is_not_registered_and_moves_nothing(world: World) -> None:
+    """Found from outside (N12): 「绑定 1栋9单元9999」 was registered and four earlier orders
+    were moved there; the roster lists no units, but no building has a 99th floor."""
+    assert "哪栋楼" in await world.chat.say(RESIDENT, "家里没热水了")
+    n = order_number(await world.chat.say(RESIDENT, "跳过"))
+    reply = await world.chat.say(RESIDENT, "绑定 1栋9单元9999")
+    assert "9999" in reply and "核对" in reply and "登记好了" not in reply, reply
+    assert (await world.chat.order(n)).building is None
+    assert "单元" in await world.chat.say(RESIDENT, "绑定 1栋99单元101")
+    assert (await world.chat.order(n)).building is None
+    assert "地址登记好了" in await world.chat.say(RESIDENT, "绑定 1栋2单元1802")
+    assert (await world.chat.order(n)).room == "1802"

@@ -113,3 +113,16 @@ async def test_residents_show_their_estate_and_link_to_their_orders(
     assert detail.xpath("//dt[text()='居民']/following-sibling::dd[1]//a/@href") == [link]
     bad = await client.get("/admin/orders", params={"resident": "0" * 16})
     assert bad.status == 400
+
+
+async def test_correcting_to_a_door_no_building_has_is_refused(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """N12: 更正 to 1栋9单元9999 was saved (and could re-dispatch the order there)."""
+    c = await _as(aiohttp_client, db_url, "staff1")
+    n = c.numbers["g1"]
+    bad = await c.act(n, "edit", category="repair", building="1", unit="9", room="9999")
+    assert bad.status == 400 and "9999" in await bad.text()
+    assert (await c.order(n)).room == "101"
+    ok = await c.act(n, "edit", category="repair", building="1", unit="2", room="1802")
+    assert ok.status == 303 and (await c.order(n)).room == "1802"

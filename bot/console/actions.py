@@ -20,6 +20,7 @@ from bot.console.web import FormError, field, whole
 from bot.orders.core import Refused
 from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.office_service import OfficeService
+from bot.roster.doors import doubtful_door
 from models.orders import Order
 
 NOTE_LIMIT = 1000
@@ -95,6 +96,8 @@ async def edit(service: OfficeService, order: Order, form: Form, viewer: Viewer)
     if building and view.places and not view.candidates(Place(building, estate=order.estate_code)):
         # found from outside: 99栋 was saved, where chat refuses a building the roster lacks
         raise FormError(texts.CONSOLE_UNKNOWN_BUILDING.format(building=building))
+    if (part := doubtful_door(unit, room)) is not None:  # 9单元9999: no building has it
+        raise FormError(texts.CONSOLE_DOUBTFUL_DOOR[part].format(unit=unit, room=room))
     again = form.get("dispatch") == "1"
     await service.edit(order, _version(form), category, place, again, viewer.author)
     return t.DONE["edit"]

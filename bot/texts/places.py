@@ -56,6 +56,16 @@ NOTICES_OFF = (
 )
 NOTICES_ON = "好的，社区的通知和提醒会照常发给您。不想收的话回复“退订”。"
 OPEN_HOLE_ADVICE = "方便的话在旁边放个显眼的东西（纸箱、椅子）提醒行人，看好孩子绕开走。"
+# bot/roster/doors.py: a unit or room no building has (绑定 1栋9单元9999)
+DOUBTFUL_DOOR = {
+    "unit": "{place}：{unit}单元好像不对，麻烦再核对一下单元号？",
+    "room": "{place}：房号{room}好像不对（房号一般是楼层加门牌，比如15楼2号是1502），麻烦再核对一下？",
+}
+BIND_DOUBTFUL_AGAIN = "核对好了请再发一次，比如“绑定 3栋2单元501”。"
+CONSOLE_DOUBTFUL_DOOR = {
+    "unit": "{unit}单元好像不对，请核对单元号。",
+    "room": "房号 {room} 好像不对（房号一般是楼层加门牌，比如 1502），请核对。",
+}
 CONSOLE_UNKNOWN_BUILDING = "花名册里没有 {building}栋，请核对楼号（或先更新花名册）。"
 HELD_OR_EARLIER = (
     "{what}收到了。是新的事的话，直接说说是什么情况，{what}会附在新工单上；"
