@@ -48,7 +48,12 @@ _HOWTO_MAX_RESIDUAL = 16
 _HOW_LOOK_RE = re.compile(r"(?:怎么|怎样|如何)(?:看|查)")
 _BIND_RE = re.compile(r"^\s*(?:绑定|登记|注册)(?:地址|住址|一下)?")
 _HELP_RE = re.compile(r"^\s*(?:帮助|菜单|help|\?|？|功能|使用说明|怎么用)\s*$", re.I)
-_STATUS_RE = re.compile(r"^\s*(?:查询|查进度|我的工单|进度|工单)\s*$")
+_STATUS_RE = re.compile(
+    r"^\s*(?:查询|查进度|我的工单|进度|工单)\s*$"
+    # 能不能快点啊, 快点吧: hurrying an earlier request along, all it says
+    r"|^\s*(?:能不能|能否|可不可以|可以|麻烦|请|拜托)?(?:再)?快(?:点|一点|些|一些)(?:儿)?(?:来|处理|办)?"
+    r"(?:啊|吗|呀|吧|嘛|哈|好吗|行吗)?[\s!！?？。.~～]*$"
+)
 # asking how far an earlier request has got: 办得怎么样了, 批咗未, 到底来不来, 到哪一步了
 _PROGRESS_RE = re.compile(
     r"(?:办|审核|审|处理|修|批|鉴定|弄|安排)(?:得|的)?(?:怎么样|咋样|如何)了"

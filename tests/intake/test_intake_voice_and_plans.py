@@ -116,3 +116,9 @@ def test_violence_told_by_its_victim_gets_the_victims_advice() -> None:
     assert "12338" in tip and "不要上前阻拦" not in tip
     # a witness still hears not to step in
     assert "不要上前阻拦" in advice_for("violence", "楼下有个男的拿着刀在追人")[1]
+
+
+@pytest.mark.parametrize("text", ["能不能快点啊", "快点吧！", "麻烦快点来"])
+def test_hurrying_a_request_along_is_status_whatever_the_model(text: str) -> None:
+    # the model retrained on 70 writers read 能不能快点啊 as a question about the account
+    assert parse(text, NOW).intent == "status", text
