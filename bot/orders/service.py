@@ -137,7 +137,8 @@ class OrderService(OrderCore):
             order, member.key, member.name, new.id, new.key, new.name, self.clock.now(), held_by
         )
         done = max(order.escalation_level or 0, passed(order, self.sla, self.clock.now()))
-        change = change.then(Change({"escalation_level": done}))  # (see the office's assign)
+        by = transfers.passed_on_by(order, member, new)  # (see the office's assign)
+        change = change.then(Change({"escalation_level": done, **by}))
         if not await self.apply(order, change, f"member:{member.key}"):
             holder = await self._holder(order)
             raise Refused(

@@ -55,3 +55,13 @@ def _other_estate(view: RosterView, order: OrderFacts, new: Member) -> str | Non
     if not order.estate_code or not estates or order.estate_code.upper() in estates:
         return None
     return view.estate_name(community, sorted(estates)[0]) or sorted(estates)[0]
+
+
+def passed_on_by(order: OrderFacts, sender: Member, new: Member) -> dict[str, list[int]]:
+    """The holder who hands the order on (转派) is counted as having passed it, as with 退单:
+    if the one it went to never answers, the timer sends it on up the chain, not back to
+    them (found from outside: an urgent order came straight back to the member who had just
+    said it should go to someone else). Nothing when someone else's order is sent on."""
+    if order.assignee_id != sender.id or new.id == sender.id:
+        return {}
+    return {"declined_by": [*(order.declined_by or []), sender.id]}
