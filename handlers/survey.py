@@ -14,7 +14,7 @@ from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.duplicates import things
 from bot.orders.service import OrderService
-from handlers.rating_words import Worded, rating_in_words
+from handlers.rating_words import Worded, named_in_words, rating_in_words
 from models.orders import Order
 
 router = Router("survey")
@@ -136,6 +136,12 @@ class SurveyAnswer:
                 waiting = (
                     meant  # 灯修好了，谢谢，5分 with the light and the tap waiting: the light's
                 )
+        if (
+            number is None
+            and len(waiting) > 1
+            and len(fits := named_in_words(message.text, waiting)) == 1
+        ):
+            waiting = fits  # 水箱的4分: a thing the lexicon does not know, in one order's words
         if waiting and worded is not None and not await _only_a_rating(message, data, worded):
             return False
         answer = {"score": score, "comment": comment, "waiting": waiting, "rerate": rerate}
