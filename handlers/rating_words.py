@@ -98,6 +98,25 @@ class Worded:
     slow: bool = False  # only a word of slowness: it may press another order instead
 
 
+# 改成4分吧, 给4分, 打五分: a score and nothing said besides it
+_SCORE_ONLY = re.compile(
+    r"^(?:改成|改为|换成|改|重新评|重评|给|打|评|就|那|还是)*#(?:吧|了|啊|呀|哈|好了|就行)*$"
+)
+_PUNCTUATION = re.compile(r"[\s，,。.!！~、]+")
+
+
+def only_a_score(text: str) -> bool:
+    """Whether ``text`` says a score and nothing else (改成4分吧): a rating changed so keeps
+    the words given with the first one (found from outside: 改成4分吧 replaced 师傅很负责 as
+    the rating's comment)."""
+    text = halfwidth(text)
+    m = _SCORE.search(text)
+    if m is None:
+        return False
+    rest = _PUNCTUATION.sub("", text[: m.start()] + "#" + text[m.end() :])
+    return _SCORE_ONLY.match(rest) is not None
+
+
 def _score(text: str) -> int | None:
     m = _SCORE.search(text)
     if m is None:

@@ -14,7 +14,7 @@ from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.duplicates import things
 from bot.orders.service import OrderService
-from handlers.rating_words import Worded, named_in_words, rating_in_words
+from handlers.rating_words import Worded, named_in_words, only_a_score, rating_in_words
 from models.orders import Order
 
 router = Router("survey")
@@ -174,6 +174,8 @@ async def rate(
         which = texts.WHICH_RERATE if rerate else texts.WHICH_SURVEY
         return which.format(orders=listed, number=waiting[0].id)
     order = waiting[0]
+    if rerate and only_a_score(comment):
+        comment = ""  # 改成4分吧: the comment given with the first score stays
     if await orders.rate(message.openid, order, score, comment):
         return texts.RATE_LOW.format(number=order.id)
     if _RATING.match(halfwidth(message.text)) is None:  # said in words: the score taken, told

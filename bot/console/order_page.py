@@ -117,7 +117,8 @@ async def _details(s: AsyncSession, order: Order) -> dict[str, Any]:
         "pushes": pushes,
         "followers": followers,
         "resident": resident,
-        "rating_comment": said[-1] if said else "",
+        # reopened (还是坏的): the comment went with the rating it was given with
+        "rating_comment": said[-1] if said and order.rating is not None else "",
         "photos": [a for a in attached if a["a"].kind == "image"],
         "places": [a for a in attached if a["a"].kind == "location"],
     }
