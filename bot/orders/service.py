@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from bot import texts
-from bot.orders import batch, queries, transfers, verdicts
+from bot.orders import batch, queries, reopened, transfers, verdicts
 from bot.orders import lifecycle as lc
 from bot.orders.audience import grid_leader, staff
 from bot.orders.core import Accepted, NewOrder, OrderCore, Refused, refused
@@ -313,10 +313,10 @@ class OrderService(OrderCore):
         why: str | None = None,
         after: tuple[lc.Notice, ...] = (),
     ) -> Member | None:
-        """Dispatch a finished order again (重办). Whoever completed it hears that it is open
-        again, why (``told``) and who has it now — unless it is back with them: then the new
-        order's push says why. ``after``: notices that follow, told once the order moved
-        (their keys name its new version), never to those two members a second time."""
+        """Dispatch a finished order again (重办). Whoever completed it hears it is open again,
+        why (``told``) and who has it now, unless it is back with them (the new push says why).
+        ``after``: notices told once it moved (keyed by its new version), not to those two."""
+        await reopened.as_ordinary(self, order, actor)  # a finished emergency: a follow-up
         before = await self._holder(order)
         nxt = await self.dispatch(
             order, action=Action.REOPEN, actor=actor, prefix=prefix, first=first, why=why
