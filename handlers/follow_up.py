@@ -238,6 +238,11 @@ async def calm_order(orders: OrderService, openid: str, order: Order, text: str)
 
 # 买菜那个事 谁去, 上次报的那个单子: a word about an order already open
 _ABOUT_ORDER = re.compile(r"(?:那个|这个|那件|这件|上次|刚才|之前)(?:的)?(?:事|单子|工单|报的)")
+# 还有，我说的那个灯是5楼的: more about what the resident reported, naming it (found from
+# outside: it was answered with the list of their orders, and the floor was lost)
+_SAID_BEFORE = re.compile(
+    r"(?:我|刚才|刚刚|之前|上次|前面)(?:说|报|讲|提|反映)(?:的|过的)(?:那个|这个)"
+)
 # 我妈说下午三点以后在家: when someone is in, said on its own
 _AVAILABLE = re.compile(r"在家|有空|方便|有人|能来|可以来|过来吧|等着")
 _WHEN = re.compile(
@@ -253,9 +258,12 @@ async def note_on_open_order(
     or when they are in (我妈说下午三点以后在家) — noted on it for whoever holds it, not filed
     as a new order; "" when it is not that."""
     text = message.text.strip()
-    if len(text) > _NOTE_MAX or parsed.urgent or parsed.danger or parsed.address is not None:
+    said_before = _SAID_BEFORE.search(text) is not None
+    # (the detector's "possible" danger is no danger of a thing already reported on)
+    unsure = parsed.danger and not (said_before and parsed.danger == "possible")
+    if len(text) > _NOTE_MAX or parsed.urgent or unsure or parsed.address is not None:
         return ""
-    about = _ABOUT_ORDER.search(text) is not None
+    about = said_before or _ABOUT_ORDER.search(text) is not None
     available = _AVAILABLE.search(text) is not None and (
         parsed.preferred_time is not None or _WHEN.search(text) is not None
     )
