@@ -323,9 +323,10 @@ class OrderCore:
             await self.apply(order, lc.possible_danger(new.hazard), "system")
         return order, member
 
-    async def _decide(
+    async def choose(
         self, order: Order | FreshOrder, exclude: tuple[str, ...], declined_ids: list[int]
     ) -> tuple[RosterView, Decision]:
+        """Whom the order's chain gives it to now (nothing is written)."""
         view = await self.roster()
         declined = {view.key_of(i) for i in declined_ids}
         place = place_of(order)
@@ -362,7 +363,7 @@ class OrderCore:
         """Give the order to the next member of its chain (or leave it with nobody);
         ``first``: a change leading to it (a decline, a low rating), written with it."""
         declined = (first.values if first else {}).get("declined_by", order.declined_by)
-        view, decision = await self._decide(order, exclude, declined or [])
+        view, decision = await self.choose(order, exclude, declined or [])
         member = view.by_key.get(decision.member_id) if decision.member_id else None
         now = self.clock.now()
         if member is None:

@@ -43,5 +43,5 @@ async def send_to_place(
 
 async def _still_theirs(orders: OrderCore, order: Order, was: str) -> bool:
     """Whether the chain of the order's new place gives it to ``was``, who has it now."""
-    _, decision = await orders._decide(order, (), order.declined_by or [])
+    _, decision = await orders.choose(order, (), order.declined_by or [])
     return decision.member_id == was

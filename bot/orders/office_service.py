@@ -59,7 +59,7 @@ class OfficeService(OrderService):
 
     async def suggest(self, order: Order) -> Suggestion:
         """Whom dispatch would give the order to now (shown first on the assign form)."""
-        view, decision = await self._decide(order, (), order.declined_by or [])
+        view, decision = await self.choose(order, (), order.declined_by or [])
         found = view.by_key.get(decision.member_id) if decision.member_id else None
         return Suggestion(found, decision.reason)
 
