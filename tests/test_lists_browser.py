@@ -27,7 +27,7 @@ def _street_account(running: dict[str, Any]) -> None:
     url = f"sqlite+aiosqlite:///{running['db']}"
     config.write_text(f'wechat: {{token: t, mode: plain}}\ndatabase: {{url: "{url}"}}\n')
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "admin", "add-user", "jiedao", "--role", "staff",
+        [sys.executable, "-m", "bot.cli", "admin", "add-user", "jiedaoban", "--role", "staff",
          "--community", "dh", "--password-stdin", "--config", str(config)],
         input="street-office-pass\n", text=True, capture_output=True, cwd=ROOT, env=child_env(),
         check=False,
@@ -54,7 +54,7 @@ def test_the_street_office_and_a_community_on_the_lists(
     _street_account(demo)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    sign_in(page, base, "jiedao", "street-office-pass")
+    sign_in(page, base, "jiedaoban", "street-office-pass")
     page.goto(f"{base}/admin/lists/resources")
     _add_resource(page, "区慈善总会", "fund", "1000", "全街道")
     _add_resource(page, "东亭物业", "people", "", "东亭社区")

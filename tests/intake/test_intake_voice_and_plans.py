@@ -122,3 +122,24 @@ def test_violence_told_by_its_victim_gets_the_victims_advice() -> None:
 def test_hurrying_a_request_along_is_status_whatever_the_model(text: str) -> None:
     # the model retrained on 70 writers read 能不能快点啊 as a question about the account
     assert parse(text, NOW).intent == "status", text
+
+
+# --- from w63's misses held out (leave-one-writer-out, twentieth round) ---------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "楼下后楼梯有好大阵焦糊味，又不是煮东西那种，似烧胶这样，有没有人可以上来看下",
+        "垃圾房正在烧东西呀 好呛 是不是有人扔了烟头进去？",
+        "厕所地台的污水不停涌上来，已经浸到出厅，是不是总渠塞了",
+        "清洁姐姐被垃圾车轮压住只脚，车又开不回",
+        "想问下四点半课堂几时开始报名。另外我在窗口见到对面楼天台有个小孩站在石墩上面",
+        "阳台有个黄蜂窝，黄蜂飞进屋，儿子被它叮了好多下，脸都肿了",
+    ],
+)
+def test_dangers_told_the_cantonese_way_are_urgent_in_mandarin_too(text: str) -> None:
+    assert parse(text, NOW).urgent, text
+
+
+def test_a_burning_put_out_by_someone_is_over() -> None:
+    text = "车棚那边有股焦味，刚去看了，是有人在烧轮胎皮取暖，已经给灭了，以后得管管"
+    assert not parse(text, NOW).urgent
