@@ -292,11 +292,20 @@ def cooking_smoke(text: str, kind: str | None) -> bool:
     )
 
 
+# 我家孩子在阳台上晒被子: a chore told, nobody leaning out or climbing
+_CHORE = re.compile(r"(?:晒|收|晾|浇|擦|拖|扫)(?:被子|衣服|被单|床单|花|地|窗户|玻璃)")
+_CHORE_DANGER = re.compile(
+    r"掉|摔|爬|翻|探出|站在(?:栏杆|窗台|护栏)|坐在(?:栏杆|窗台|护栏)|外面|悬|挂|够不着|踩|凳子|椅子|哭|喊|救"
+)
+
+
 def no_danger(text: str, hazards: Collection[str], kind: str | None) -> bool:
     """A service, an outage or a fitting come off, a nuisance or cooking smoke, with no
     danger the rules read as live (``kind``: their urgent kind)."""
     if cooking_smoke(text, kind):
         return True
+    if kind is None and _CHORE.search(text) and not _CHORE_DANGER.search(text):
+        return set(hazards) == {"child"}  # a child's chore; an old neighbour's is a welfare sign
     return kind is None and (
         routine_request(text)
         or utility_outage(text, hazards)

@@ -143,3 +143,11 @@ def test_dangers_told_the_cantonese_way_are_urgent_in_mandarin_too(text: str) ->
 def test_a_burning_put_out_by_someone_is_over() -> None:
     text = "车棚那边有股焦味，刚去看了，是有人在烧轮胎皮取暖，已经给灭了，以后得管管"
     assert not parse(text, NOW).urgent
+
+
+def test_a_childs_chore_is_no_danger_but_an_old_neighbours_missing_chore_is() -> None:
+    # found from outside twice: 我家孩子在阳台上晒被子 got 110/119 advice and a grid-leader alert
+    assert parse("我家孩子在阳台上晒被子", NOW).danger is None
+    assert parse("孩子在阳台上晒被子 踩着凳子探出去了", NOW).urgent
+    old = "楼下那个老太太的窗户三天没开过了 平时天天晒被子的 今天太阳这么好也没晒"
+    assert parse(old, NOW).urgent
