@@ -14,6 +14,7 @@ from typing import Protocol
 
 from .dialect import regional_days, to_mandarin
 from .english import gloss
+from .minnan import to_mandarin as minnan_to_mandarin
 
 #: Longest text analysed; longer messages are cut (a resident's message is far shorter).
 MAX_ANALYSED_CHARS = 1000
@@ -175,7 +176,7 @@ def normalize(text: str) -> str:
         # "垃 圾 没 人 收": letter-spaced writing, the spaces carry nothing
         text = _SPACED_RE.sub("", text)
     if any(ord(ch) > 0x2E7F for ch in text):
-        text = to_mandarin(_t2s().convert(text))
+        text = minnan_to_mandarin(to_mandarin(_t2s().convert(text)))
     text = text.translate(_FINANCIAL)
     if _REGIONAL_HINT.search(text):
         text = regional_days(text)

@@ -113,6 +113,11 @@ _FIXED = re.compile(
     r"|救护车.{0,4}(?:走了|开走|拉走|接走)|(?<!生人)(?<!识的人)(?<!识人)(?<!男的)(?<!女的)(?<!个人)(?<!什么人)(?<!谁)(?:拉走|接走|送走|送去医院|送到医院|送医院)了"
 )
 
+# people who got out (已经出来了, 救出来了) end a danger to them, not a fire, a leak or a fall
+# of masonry that goes on without them
+_ESCAPED = re.compile(r"(?:都|全都|全家|一家人?)?(?:已经)?(?:跑|逃|救了?|撤)?出来了?")
+_THINGS = frozenset({"fire", "smoke", "spark", "gas", "flood", "wet_electric", "falling"})
+
 
 _DOWNPLAY = re.compile(
     r"^\s*(?:h+|哈+|嘿嘿|嗯+|那个)?\s*(?:(?:可能|应该|也许|估计|大概)?(?:是我)?(?:没(?:什么|啥)?(?:大)?事|不是(?:什么|啥)?大事"
@@ -274,6 +279,8 @@ def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
     # …扶手摸起有点烫 可能不是啥大事: the same politeness said last
     text = _DOWNPLAY_END.sub(lambda m: " " * len(m.group(0)), text)
     fixed = bool(_FIXED.search(text))
+    # 一直冒火花，我和孩子已经出来了: people got out, the sparks go on
+    ended = fixed and bool(_FIXED.search(_ESCAPED.sub(" ", text)))
     clauses = Clauses(text, spaces=False)
     found: list[tuple[int, int, str]] = []
     chars = set(text)
@@ -283,7 +290,7 @@ def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
     first: str | None = None
     cues: set[str] = set()
     for start, end, kind in sorted(found):
-        why = _why_dead(clauses, start, end, fixed)
+        why = _why_dead(clauses, start, end, ended if kind in _THINGS else fixed)
         if why is None:
             cues.add("live:" + kind)
             if first is None:
