@@ -57,16 +57,18 @@ def simplified(text: str) -> str:
 # Voice input writes 栋 as 动 / 洞 / 冻 and 单元 as 单员 / 单远: read them as meant, but only right
 # after a building number of one or two digits (so 一动不动, 眼睛动一动 and phones read aloud
 # with 洞 for zero are left alone).  Also 两单元 after a building (unit 2).
-_HOMOPHONE_HINT = re.compile("[动洞冻员远园原两]")
+_HOMOPHONE_HINT = re.compile("[动洞冻懂董员远园原两等]")
 _REGIONAL_HINT = re.compile("[个朝]|半天")
 _BUILDING_NUMBER = (
     r"(?:\d{1,2}|[一二三四五六七八九两幺]{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?)"
 )
 _HOMOPHONE_RE = re.compile(
     rf"(?<![0-9零〇一二三四五六七八九十两幺动])(?P<n>{_BUILDING_NUMBER})\s?"
-    r"(?P<b>[动洞冻])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$|电梯|电悌|停水|停电|门口|那|这|有))"
+    r"(?P<b>[动洞冻懂董])(?=\s?(?:\d|[一二三四五六七八九十两幺]|单|楼|的|[,，。 ]|$|电梯|电悌|停水|停电|门口|那|这|有))"
     rf"|(?P<un>{_BUILDING_NUMBER})\s?单[员远园原]"
     r"|(?<=[栋幢座])\s?(?P<two>两)(?=单元)"
+    # 楼道等不亮了: voice input's 等 for the stairwell light
+    r"|(?<=楼道)(?P<lamp>等)(?=(?:不|又|也|坏|一直|还|老|闪|灭))"
 )
 
 
@@ -80,6 +82,8 @@ def _homophone(match: re.Match[str]) -> str:
         return match.group("n") + "栋"
     if match.group("un"):
         return match.group("un") + "单元"
+    if match.group("lamp"):
+        return "灯"
     return match.group(0).replace("两", "二")
 
 

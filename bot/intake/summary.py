@@ -79,6 +79,13 @@ _PHRASE_START = re.compile(
     r"|(?<=[了吗呢])(?![吗吧呢啊呀])"
 )
 _PREDICATE_START = re.compile(r"(?=已经|一直|现在|根本|每天|天天|经常|总是|老是|还|也|都|就|又)")
+# a run-up that says nothing about the need (我跟你们说一下我们家的情况, 这个事情已经很久了,
+# 物业也不管): left out when anything else is said, so a long message's gist is its problem
+_PREAMBLE_RE = re.compile(
+    r"^(?:我)?(?:跟|和|给|向)?(?:你们|您)?(?:说|讲|反映|汇报)(?:一下|下)?(?:我们家|我家|我们|咱们)?的?(?:情况|事情?|问题)?$"
+    r"|^(?:这个|这|那个)?(?:事情?|问题)(?:已经|都)?(?:很久|好久|好长时间|好几个月|好几年|多少年)了?$"
+    r"|^(?:物业|社区|居委会|他们|谁)?(?:也|都|根本|一直)?(?:不管|没人管|没人理|不理|没人问)(?:了|啊)?$"
+)
 _MIN_PIECE = 4
 _PUNCT = ",，.。!！?？;；:：~…、"
 
@@ -114,9 +121,11 @@ def _clauses(cleaned: str) -> list[str]:
             or _PLACE_ONLY_RE.match(clause)
         ):
             continue
-        parts.append(clause)
-    problem = [c for c in parts if not _REQUEST_RE.match(c)]
-    return problem or parts
+        if clause not in parts:  # the same complaint said again adds nothing
+            parts.append(clause)
+    said = [c for c in parts if not _PREAMBLE_RE.match(c)] or parts
+    problem = [c for c in said if not _REQUEST_RE.match(c)]
+    return problem or said
 
 
 def _cut(clause: str) -> str:
