@@ -17,6 +17,7 @@ from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
 from bot.orders.service import OrderService
+from handlers.doorless import ask_place
 from handlers.follow_up import calm_emergency, emergency_detail
 from handlers.reports import ASK_PLACE_FOR, in_public_place
 from models.orders import Order
@@ -38,7 +39,7 @@ async def follow_up_while_asked(
         return ""
     now = await conversation.current(orders.session, message.openid, clock.now())
     if now is not None and now.state == ASK_PLACE_FOR and now.data.get("order_id") == asked.id:
-        said += texts.URGENT_ASK_ADDRESS  # (a calmed one asks its own place: said already)
+        said += ask_place(asked.hazard, asked.text)  # (a calmed one asked its own already)
     return said
 
 

@@ -20,7 +20,8 @@ from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.orders.wording import who
 from handlers.about_emergency import about_emergency
-from handlers.reports import ASK_PLACE_FOR, in_public_place, safety_lines
+from handlers.reports import ASK_PLACE_FOR, in_public_place
+from handlers.safety import safety_lines
 from handlers.which_emergency import (
     PERSON,
     after_a_calm_report,

@@ -28,6 +28,8 @@ from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.roster import residents
 from handlers.asked_place import follow_up_while_asked, place_the_others
+from handlers.doorless import ask_place, more_welcome, unfinished
+from handlers.estate_buildings import doubted, suggested
 from handlers.locate import Option, ask, estate_label, gazetteer, locate, place_named_estate
 from handlers.reports import (
     ASK_ADDRESS,
@@ -225,7 +227,7 @@ async def answer_place(
     taken for what it says and the resident is asked again, never filed as a report of its
     own. Anything else is handled as usual."""
     parsed = parse_here(message.text, clock, config)
-    place = _place_in(message, parsed)
+    place = _place_in(message, parsed) or suggested(pending.data, message.text)
     order = await queries.find(orders.session, int(pending.data.get("order_id") or 0))
     view = await orders.roster()
     named = [e.key for e in gazetteer(view).find(message.text)] if view.estates else []
@@ -309,9 +311,11 @@ async def _place_given(
     if isinstance(estate, list) and not named:
         place = replace(place, community=int(estate[0]), estate=estate[1])
     place, options = locate(view, place, message.text, None)
+    if doubt := await doubted(orders, message.openid, order, place, ASK_PLACE_FOR):
+        return doubt
     # 6栋: enough for the building's people to go; the stairwell and door may follow
-    partial = place.unit is None or place.room is None
-    assumed = texts.ADDRESS_MORE_WELCOME if partial else ""
+    partial = unfinished(place, order.hazard, order.text)
+    assumed = more_welcome(order.hazard, order.text) if partial else ""
     if options:  # an emergency does not wait for "which estate?": the first that fits, said
         place = replace(place, community=options[0].community, estate=options[0].estate)
         assumed = texts.ADDRESS_ESTATE_ASSUMED.format(estate=options[0].name) + assumed
@@ -361,7 +365,7 @@ async def _place_not_yet(
         await conversation.remember(
             orders.session, message.openid, ASK_PLACE_FOR, data, clock.now()
         )
-        return texts.DETAIL_NOTED.format(number=order.id) + texts.URGENT_ASK_ADDRESS
+        return texts.DETAIL_NOTED.format(number=order.id) + ask_place(order.hazard, order.text)
     if (not estates and new_matter(message, parsed)) or tries > _PLACE_TRIES:
         await conversation.forget(orders.session, message.openid)
         return await on_text(message, orders, clock, config, inbound_id)

@@ -14,7 +14,7 @@ from bot import texts
 from bot.chat import conversation
 from bot.clock import Clock
 from bot.config import Config
-from bot.intake import ParseResult, advice_for, parse
+from bot.intake import ParseResult, parse
 from bot.media import store as media
 from bot.messages import Incoming, Reply
 from bot.orders import batch, queries
@@ -24,10 +24,12 @@ from bot.orders.service import NewOrder, OrderService
 from bot.orders.state import FreshOrder
 from bot.orders.wording import time_span
 from bot.roster import residents
-from bot.roster.cache import RosterView
 from bot.roster.residents import Home, home_place
+from handlers.doorless import ask_place, in_public_place
+from handlers.estate_buildings import doubted, report_note
 from handlers.locate import ask, estate_unsure, gazetteer, locate
 from handlers.past_places import without_past_place
+from handlers.safety import safety_lines
 from models.orders import Order
 
 ASK_ADDRESS = "await_address"  # a report waits for the resident's address
@@ -88,35 +90,6 @@ def new_order(text: str, parsed: ParseResult, place: Place) -> NewOrder:
     )
 
 
-def safety_lines(parsed: ParseResult, text: str = "", waiting: bool = False) -> str:
-    """What to do first: the emergency numbers that fit the kind of danger (one table:
-    bot.intake.advice_for, which reads ``text`` for an open lift shaft), or a short line for
-    a report that may be dangerous — its check promised once the address is known when the
-    report ``waiting`` for it has reached nobody yet."""
-    numbers, tip = advice_for(parsed.hazard, text)
-    if waiting and parsed.danger == "possible":
-        tip = tip.replace(texts.FOLLOWED_UP, "。")
-        return texts.possible_danger(numbers, tip, texts.CHECK_AFTER_ADDRESS)
-    if parsed.danger == "urgent":
-        return texts.emergency_first(numbers, tip, leave_first=parsed.hazard == "gas")
-    if _FRAUD.search(text) and parsed.intent == "order":
-        return texts.FRAUD_ADVICE  # 被骗了五万块: the police and the anti-fraud line first
-    if parsed.danger == "possible":
-        return texts.possible_danger(numbers, tip)
-    return ""
-
-
-# money taken by a swindle: 被骗了, 遇到诈骗, 转账给了骗子
-_FRAUD = re.compile(r"被骗|受骗|诈骗|骗子|骗了.{0,6}(?:钱|块|元|万)")
-
-
-# 小区大门口的路灯, 中心花坛, 地下车库入口: a shared place, not anybody's home
-_PUBLIC_PLACE = re.compile(
-    r"小区(?:大)?门口|大门口|[东西南北]门(?:口|外|边)?|花坛|广场|停车场|车库|路口|路灯|井盖|篮球场"
-    r"|健身(?:器材|区|角)|绿化带|草坪|主干道|小区(?:里|内)的?路|垃圾(?:站|房)|快递柜|游乐|滑梯|凉亭"
-)
-
-
 # the stairwell or the landing of the resident's building: a place shared by the unit
 _STAIRWELL = re.compile(r"楼道|楼梯|过道|单元门|单元口|楼梯间")
 # where an emergency next to the resident's home is: not in the home itself
@@ -133,22 +106,6 @@ _FROM_A_HEIGHT = re.compile(r"从?楼上(?:往下)?跳")
 
 def _next_door(text: str) -> bool:
     return _NEXT_DOOR.search(_FROM_A_HEIGHT.sub("", text)) is not None
-
-
-def in_public_place(text: str) -> bool:
-    """The report is about a shared place of the estate: filed without a home address (the
-    place is in its words), not held for "which building do you live in?"."""
-    return _PUBLIC_PLACE.search(text) is not None
-
-
-def _unknown_building(view: RosterView, place: Place) -> bool:
-    """A building no estate of the roster has (a roster that lists its buildings)."""
-    return (
-        place.community is None
-        and place.building is not None
-        and bool(view.places)
-        and not view.candidates(place)
-    )
 
 
 async def create(
@@ -253,14 +210,17 @@ async def report(
     home = await residents.home_of(session, openid)
     place = place_of(parsed, home, text)
     safety = safety_lines(parsed, text)
-    unknown = ""
+    unknown, doubtful = "", None
     if place is not None:
         view = await orders.roster()
         place, options = locate(view, place, text, home)
-        if _unknown_building(view, place):
-            # 10栋 where the estates have 1-6: filed all the same (nothing is lost), and the
-            # resident is told that staff will check the address, not left to wonder
-            unknown = texts.REPORT_UNKNOWN_BUILDING.format(building=place.building)
+        # 10栋 where the estates have 1-6, 东亭9栋 where 东亭 has 3-4: filed all the same
+        # (nothing is lost), and the resident is told that staff will check the address
+        unknown = report_note(view, place)
+        if unknown and parsed.urgent and place.community is not None:
+            # an emergency is not sent to an estate that lacks the building: out as one with
+            # no place yet, and the resident asked whether another estate's is meant
+            doubtful, place, unknown = place, None, ""
         if options and not parsed.urgent:
             # a full address of the resident's own is kept as their home once the estate is said
             said = text if parsed.address is not None and parsed.address.building else None
@@ -276,11 +236,13 @@ async def report(
         return _join(safety_lines(parsed, text, waiting=True), texts.ASK_ADDRESS)
     new = new_order(text, parsed, place or Place())
     reply, order = await create(orders, message, new, inbound_id)
-    if place is None and order is not None and parsed.urgent:
+    if doubtful is not None and order is not None:
+        reply += "\n" + await doubted(orders, openid, order, doubtful, ASK_PLACE_FOR)
+    elif place is None and order is not None and parsed.urgent:
         # an emergency: out first, the address after
         data = {"order_id": order.id}
         await conversation.remember(session, openid, ASK_PLACE_FOR, data, clock.now())
-        reply += texts.URGENT_ASK_ADDRESS
+        reply += ask_place(parsed.hazard, text)
     elif options and isinstance(order, FreshOrder):  # (not an order it repeats)
         reply += await estate_unsure(orders, openid, order, options, ASK_PLACE_FOR)
     elif parsed.address is not None and place is not None and not unknown and not parsed.urgent:

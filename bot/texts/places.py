@@ -90,3 +90,14 @@ CHECK = "网格长会马上联系您核实。"
 # promised for now (found from outside: the promise was made, and nobody was told)
 CHECK_AFTER_ADDRESS = "告诉我们地址后，网格长会马上联系您核实。"
 FOLLOWED_UP = "；我们已请网格员跟进。"  # the end of some tips: not true while it waits
+
+# --- a building the estate named does not have (东亭5栋 where 东亭 has 3栋 and 4栋) ----------
+ESTATE_LACKS = "{estate}只有{buildings}，没有{building}栋"
+ESTATE_GUESS = "，是不是{other}{building}栋？"
+# an emergency's answered place is doubted: it stays with whoever already has it
+URGENT_PLACE_DOUBTED = "{lack}工单 #{number} 先由已经收到的同志继续跟进。"
+URGENT_GUESS_THEN = "是的话回复“是”，不是的话请再告诉我们是哪个小区几栋。"
+URGENT_CHECK_BUILDING = "。麻烦再核对一下是几栋，比如“{example}”。"
+REPORT_ESTATE_LACKS = (
+    "\n（{lack}社区工作人员会跟您核实地址；写错了的话直接发正确的地址，比如“{example}2单元501”。）"
+)

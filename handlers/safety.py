@@ -1,0 +1,101 @@
+"""What a resident is told to do first about a danger: the one place that decides the
+emergency numbers and first advice of a reply.
+
+bot.intake.advice_for gives those of the one kind of danger the parser found. A message often
+holds more than that kind (a falling flowerpot that hit someone, leaking gas and a collapsed
+mother, a pan of burning oil, people trapped above a fire); what else it says is read here, so
+an injured person is never dropped from the numbers for the sake of the other danger.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot import texts
+from bot.intake import ParseResult, advice_for
+from bot.intake.normalize import normalize
+
+
+@dataclass(frozen=True)
+class FirstAid:
+    numbers: tuple[str, ...]
+    tip: str
+    # the advice says when to call (gas: out of the room first), so the numbers are not led with
+    leave_first: bool = False
+
+
+# leaking gas or fumes: 热水器漏气, 煤气, 燃气; with a collapse, gas poisoning
+_GAS = re.compile(r"漏气|煤气|燃气|天然气|液化气|热水器|一氧化碳|煤炉|炉子")
+_COLLAPSED = re.compile(
+    r"晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|没(?:有)?反应|倒(?:在)?地|人倒了|倒下了"
+)
+# oil burning in a pan (炒菜锅里的油着火了, 油锅起火了); not a boiler room (锅炉)
+_PAN_FIRE = re.compile(
+    r"(?:油锅|锅(?!炉))[^，,。；;！!]{0,6}(?:着火|起火|烧起来|冒火|窜火|火苗)|油(?:着火|起火|烧起来)"
+)
+# a gas cylinder or pipe already burning (煤气罐阀门那里着火了, 燃气管着火了)
+_CYLINDER_FIRE = re.compile(
+    r"(?:煤气|液化气|燃气|天然气)?(?:罐|瓶|管|阀门|软管|接口)[^，,。；;！!]{0,6}"
+    r"(?:着火|起火|冒火|喷火|烧起来)"
+)
+_FIRE = re.compile(r"着火|起火|失火|火灾|大火|冒烟|浓烟|烧起来")
+# someone hurt or unwell: 砸到人了 头破了, 他说心脏不舒服, 有人烧伤
+_HURT = re.compile(
+    r"砸(?:到|着|中|伤)(?:了)?(?:人|头|他|她|孩子|老人)|受伤|伤着|伤到|头破|(?:头|手|腿|脚|脸|额头)[^，,。]{0,3}破了|流血|出血|骨折"
+    r"|心脏|胸口(?:疼|痛|闷)|胸闷|喘不上气|呼吸困难|不舒服|抽搐|烧伤|烫伤|晕倒|昏倒|昏迷|叫不醒"
+)
+# 没砸到人, 人没事, 没有人受伤: said to be unhurt
+_UNHURT = re.compile(r"没(?:有)?(?:人)?(?:受伤|伤着|伤到|砸到|砸着|事)|人没事|都没事|没伤")
+# someone fell or jumped from a height (楼上有人跳楼了，躺在地上): the police as well
+_FELL = re.compile(
+    r"跳楼|坠楼|楼上(?:掉|摔|跳)下来|高处(?:掉|摔|坠)"
+    r"|从(?:\d+|[一二三四五六七八九十几]+)(?:楼|层)(?:掉|摔|跳)|(?:阳台|窗户?|楼顶)(?:上)?(?:掉|摔|跳)下来"
+)
+
+
+def first_aid(hazard: str | None, text: str = "") -> FirstAid:
+    """The numbers and advice for a danger of kind ``hazard`` as ``text`` tells it."""
+    numbers, tip = advice_for(hazard, text)
+    told = normalize(text) if text else ""
+    if hazard is None or not numbers or not told:
+        return FirstAid(numbers, tip, leave_first=hazard == "gas")
+    if hazard in ("medical", "gas") and _GAS.search(told) and _COLLAPSED.search(told):
+        return FirstAid(_with(numbers, "119", "120"), texts.GAS_COLLAPSE_ADVICE, True)
+    if hazard in ("fire", "gas") and _PAN_FIRE.search(told):
+        return FirstAid(_with(numbers, "119"), texts.PAN_FIRE_ADVICE, True)
+    if hazard in ("fire", "gas") and _CYLINDER_FIRE.search(told):
+        return FirstAid(_with(numbers, "119"), texts.CYLINDER_FIRE_ADVICE, True)
+    if hazard == "trapped" and _FIRE.search(told):
+        return FirstAid(_with(numbers, "119"), texts.TRAPPED_BY_FIRE_ADVICE)
+    leave_first = hazard == "gas"
+    if hazard == "medical" and _FELL.search(told) and "110" not in numbers:
+        numbers, tip = _with(numbers, "110"), tip + texts.FELL_FROM_HEIGHT_ADVICE
+    if "120" not in numbers and _HURT.search(told) and not _UNHURT.search(told):
+        numbers, tip = _with(numbers, "120"), tip + texts.HURT_TOO_ADVICE
+    return FirstAid(numbers, tip, leave_first)
+
+
+def _with(numbers: tuple[str, ...], *more: str) -> tuple[str, ...]:
+    return numbers + tuple(n for n in more if n not in numbers)
+
+
+def safety_lines(parsed: ParseResult, text: str = "", waiting: bool = False) -> str:
+    """What to do first: the emergency numbers that fit the danger (:func:`first_aid`), or a
+    short line for a report that may be dangerous — its check promised once the address is
+    known when the report ``waiting`` for it has reached nobody yet."""
+    aid = first_aid(parsed.hazard, text)
+    if waiting and parsed.danger == "possible":
+        tip = aid.tip.replace(texts.FOLLOWED_UP, "。")
+        return texts.possible_danger(aid.numbers, tip, texts.CHECK_AFTER_ADDRESS)
+    if parsed.danger == "urgent":
+        return texts.emergency_first(aid.numbers, aid.tip, leave_first=aid.leave_first)
+    if _FRAUD.search(text) and parsed.intent == "order":
+        return texts.FRAUD_ADVICE  # 被骗了五万块: the police and the anti-fraud line first
+    if parsed.danger == "possible":
+        return texts.possible_danger(aid.numbers, aid.tip)
+    return ""
+
+
+# money taken by a swindle: 被骗了, 遇到诈骗, 转账给了骗子
+_FRAUD = re.compile(r"被骗|受骗|诈骗|骗子|骗了.{0,6}(?:钱|块|元|万)")
