@@ -46,8 +46,11 @@ async def test_someone_hurt_beside_another_danger_adds_120(
         assert number in first, (text, first)
 
 
-async def test_nobody_hurt_adds_no_ambulance(world: World) -> None:
-    first = _first_line(await world.chat.say(RESIDENT, "外墙瓷砖掉下来了，还在往下掉"))
+@pytest.mark.parametrize(
+    "text", ["外墙瓷砖掉下来了，还在往下掉", "楼上阳台的花盆掉下来了，差点砸到人"]
+)
+async def test_nobody_hurt_adds_no_ambulance(world: World, text: str) -> None:
+    first = _first_line(await world.chat.say(RESIDENT, text))
     assert "120" not in first and "110" in first
 
 
