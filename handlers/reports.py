@@ -217,10 +217,6 @@ async def report(
         # 10栋 where the estates have 1-6, 东亭9栋 where 东亭 has 3-4: filed all the same
         # (nothing is lost), and the resident is told that staff will check the address
         unknown = report_note(view, place)
-        if unknown and parsed.urgent and place.community is not None:
-            # an emergency is not sent to an estate that lacks the building: out as one with
-            # no place yet, and the resident asked whether another estate's is meant
-            doubtful, place, unknown = place, None, ""
         if options and not parsed.urgent:
             # a full address of the resident's own is kept as their home once the estate is said
             said = text if parsed.address is not None and parsed.address.building else None
@@ -228,6 +224,10 @@ async def report(
             return _join(safety_lines(parsed, text, waiting=True), asked)
         if options:  # an emergency goes out at once: to the first estate that fits, asked
             place = replace(place, community=options[0].community, estate=options[0].estate)
+        if unknown and parsed.urgent and place.community is not None:
+            # an emergency is not sent to an estate that lacks the building: out as one with
+            # no place yet, and the resident asked whether another estate's is meant
+            doubtful, place, unknown = place, None, ""
     else:
         options = []
     if place is None and not parsed.urgent and not in_public_place(text):
