@@ -45,3 +45,12 @@ def test_a_long_message_is_summed_up_by_its_problem() -> None:
     text = run_up + "就是我家卫生间的下水道堵了，水漫不下去，麻烦派人来看看，2栋1单元302"
     result = parse(text, NOW)
     assert result.summary.startswith("我家卫生间的下水道堵了"), result.summary
+
+
+@pytest.mark.parametrize("text", ["孩子已经被抱下来了", "人已经被拉上来了"])
+def test_a_person_brought_down_or_up_is_news_that_it_is_over(text: str) -> None:
+    assert not parse(text, NOW).urgent, text
+
+
+def test_a_wire_hanging_down_and_sparking_is_not_brought_down() -> None:
+    assert parse("电线杆上的线耷拉下来了 搭在铁栅栏上直冒火花 小孩放学都从那过", NOW).urgent
