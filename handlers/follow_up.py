@@ -18,15 +18,18 @@ from bot.orders import queries
 from bot.orders.duplicates import content_chars, things
 from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES
 from bot.orders.service import OrderService
+from bot.orders.settled import tell_more
 from bot.orders.wording import who
 from handlers.about_emergency import about_emergency
 from handlers.reports import ASK_PLACE_FOR, in_public_place
 from handlers.safety import safety_lines
+from handlers.short_words import only_filler
 from handlers.which_emergency import (
     PERSON,
     after_a_calm_report,
     ask_which,
     emergency_meant,
+    kinds_named,
     open_emergencies,
     spoken_of,
 )
@@ -93,7 +96,8 @@ async def hurry_up(
         return ""
     if parsed.urgent and (not latest.urgent or parsed.hazard not in (None, latest.hazard)):
         return ""
-    await orders.hurry(latest, message.openid, text)
+    # (still waiting for someone: not over, whatever was said before)
+    await tell_more(orders, latest, message.openid, text, over=False, detail=False)
     noted = texts.HURRY_NOTED.format(number=latest.id)
     if parsed.urgent:
         return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
@@ -107,11 +111,26 @@ _SINCE = re.compile(
     r"关了|关掉了|打开了|开窗|(?<![漫溢冒流涌渗喷淌漏])出来了|灭了|扑灭|救出来|送医院|送走|拉走|接走|没事了|醒了|止住"
     r"|(?:消防车|消防队|救护车|120|119|110|警察|民警|医生|物业|保安)(?:已经|也)?(?:来了|到了|走了)"
 )
+# 火灭了, 人已经出来了，没事了, 送医院了: it is over (no alarm to the resident: bot.orders.settled);
+# 又烧起来了: going again
+_OVER = re.compile(
+    r"没事了|没事儿了|(?<![没未])(?:灭了|扑灭)|救出来了|(?<![漫溢冒流涌渗喷淌漏没])出来了"
+    r"|送(?:去|到)?医院|拉走了|接走了|送走了|找到了|平安"
+)
+_AGAIN = re.compile(r"又|再次|复燃|重新(?:烧|着)")
 _DETAIL_MAX = 60  # characters: a longer message is read as a report of its own
 _DETAIL_WINDOW = timedelta(hours=2)
 _ASKS_WHO = re.compile(
     r"谁|哪位|什么时候|啥时候|几点|到哪|进度|有人管|有人去"
 )  # while the emergency is still open
+
+
+def _over(text: str, parsed: ParseResult) -> bool | None:
+    """The message says the emergency is over (火灭了), still going (还在流血, 又烧起来了), or
+    neither."""
+    if _OVER.search(text) and not _AGAIN.search(text):
+        return True
+    return False if parsed.urgent or _AGAIN.search(text) else None
 
 
 def _same_place(parsed: ParseResult, order: Order) -> bool:
@@ -128,8 +147,15 @@ def _same_place(parsed: ParseResult, order: Order) -> bool:
 
 def _another_danger(parsed: ParseResult, order: Order, text: str) -> bool:
     """楼上好像有人在打架 after 我爸从楼梯上摔下来了: a danger of another kind is its own
-    emergency, unless the message says what was done since (阀门关了 after a gas smell)."""
+    emergency, unless the message says what was done since (阀门关了 after a gas smell), or
+    the emergency's own report spoke of it (还在流血 after 花盆砸到人了，头破了). Any danger
+    after the resident said the emergency was over (炒菜锅着火了 after 火灭了) is a new one,
+    unless it says the same is going again (又烧起来了)."""
+    if order.settled_at is not None and parsed.urgent and not _AGAIN.search(text):
+        return not _SINCE.search(text)
     if not parsed.urgent or parsed.hazard in (None, order.hazard) or _SINCE.search(text):
+        return False
+    if parsed.hazard in kinds_named(order.text):
         return False
     return not (parsed.hazard in PERSON and order.hazard in PERSON)
 
@@ -159,8 +185,8 @@ async def emergency_detail(
     noted on it and pushed to whoever should act; with several open, the one it names, or
     the resident is asked which; "" when there is none, and the message is read as usual."""
     text = message.text.strip()
-    if in_public_place(text) or len(text) > _DETAIL_MAX:
-        return ""
+    if in_public_place(text) or len(text) > _DETAIL_MAX or only_filler(text):
+        return ""  # (a bare 嗯 tells nothing: handlers/short_words.py)
     if parsed.address is not None and parsed.address.building is not None:
         return ""  # a building of its own: a report of its own (and no query for it)
     if not (parsed.urgent or parsed.danger or _DETAIL_OPENING.match(text) or _SINCE.search(text)):
@@ -177,11 +203,14 @@ async def emergency_detail(
     if latest is None:
         asked = await ask_which(orders, message.openid, text, "detail", fits)
         return safety_lines(parsed, text) + "\n" + asked if parsed.urgent else asked
-    await orders.hurry(latest, message.openid, text, detail=True)
+    await tell_more(orders, latest, message.openid, text, _over(text, parsed))
     noted = texts.DETAIL_NOTED.format(number=latest.id)
     if parsed.urgent and not _SINCE.search(text):
-        # the advice is the emergency's own: 阀门关了 after a gas smell is not a flood
-        return safety_lines(replace(parsed, hazard=latest.hazard), text) + "\n" + noted
+        # the advice is the emergency's own: 阀门关了 after a gas smell is not a flood; but
+        # 还在流血 after 花盆砸到人了 is the injured person's
+        own = parsed.hazard in kinds_named(latest.text)
+        hazard = parsed.hazard if own else latest.hazard
+        return safety_lines(replace(parsed, hazard=hazard), text) + "\n" + noted
     return noted
 
 

@@ -44,6 +44,7 @@ from handlers.reports import (
     place_earlier_reports,
 )
 from handlers.several import report_each
+from handlers.short_words import short_word
 from models.orders import Order
 
 commands = Router("resident commands")
@@ -292,6 +293,8 @@ async def on_text(
         return aside
     if intent == "bind":
         return await bind_home(message.openid, parsed, orders, message.text)
+    if said := await short_word(message, orders, clock):
+        return said  # 有人吗？ or a bare 嗯 with an emergency open
     calmed = await calm_emergency(message, orders, clock, parsed)
     if calmed:
         return calmed

@@ -31,6 +31,8 @@ _KIND_WORDS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
         PERSON,
         re.compile(
             rf"救护车|{_N}120(?!\d)|急救|医院|医生|送医|抢救|醒|血|摔|晕|昏|呼吸|心跳|老人|孩子"
+            # someone hurt (砸到人了，头破了): what follows is about that person
+            r"|(?:砸|撞|压|烫|烧|咬)(?:到|伤|中)了?人|受伤|伤到|伤着|头破|骨折"
         ),
     ),
     (frozenset({"fire", "electric"}), re.compile(rf"消防|{_N}119(?!\d)|火|烟|烧")),

@@ -66,6 +66,8 @@ class Order(Base):
     survey_sent_at: Mapped[datetime | None]
     # 重办: the last time the order was reopened; its timers run from here (migration 0017)
     reopened_at: Mapped[datetime | None]
+    # an emergency the resident said was over (火灭了, 没事了): no alarm to them (migration 0018)
+    settled_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=0)
 
     # Optimistic concurrency: every UPDATE checks the version it read, so two members who

@@ -11,7 +11,7 @@ from typing import Any
 from bot import texts
 from bot.orders.lifecycle import Notice, Tell
 from bot.orders.state import OrderFacts
-from bot.orders.wording import details, local_time, span, who
+from bot.orders.wording import details, emergency_lines, local_time, span, who
 from bot.roster.cache import RosterView
 from models.community import Member
 
@@ -306,7 +306,12 @@ SAY: dict[Tell, Say] = {
         lambda c: f"order:{c.n}:chase:{stamp(c.notice.data['at'])}:{c.to_key}",
     ),
     Tell.RESIDENT_URGENT_WAITING: _resident(
-        texts.STATE_URGENT_WAITING, lambda c: texts.RESIDENT_URGENT_WAITING.format(number=c.n)
+        texts.STATE_URGENT_WAITING,
+        lambda c: texts.urgent_waiting(c.n, emergency_lines(c.order)),
+    ),
+    Tell.RESIDENT_URGENT_SETTLED: _resident(
+        texts.STATE_URGENT_SETTLED,
+        lambda c: texts.RESIDENT_URGENT_SETTLED.format(number=c.n),
     ),
     Tell.URGENT_TAKEN: Say(
         "order_update",

@@ -67,6 +67,12 @@ class OrderFacts(Protocol):
     def survey_sent_at(self) -> datetime | None: ...
     @property
     def reopened_at(self) -> datetime | None: ...
+    @property
+    def hazard(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def settled_at(self) -> datetime | None: ...
 
 
 @dataclass(slots=True)
@@ -86,6 +92,10 @@ class OrderRow:
     survey_sent_at: datetime | None = None
     closed_at: datetime | None = None
     reopened_at: datetime | None = None
+    # an emergency's kind and words: the numbers its resident is given again (the timers)
+    hazard: str | None = None
+    text: str = ""
+    settled_at: datetime | None = None
     assignee_id: int | None = None
     resident_openid: str = ""
     category: str = "other"
@@ -188,6 +198,7 @@ class FreshOrder:
     overdue_at: datetime | None = None
     survey_sent_at: datetime | None = None
     reopened_at: datetime | None = None
+    settled_at: datetime | None = None
     version: int = 1
     written: bool = False
 

@@ -39,6 +39,8 @@ class Tell(StrEnum):
     RESIDENT_MERGED = "resident_merged"  # the order joined another
     CHASE_UNASSIGNED = "chase_unassigned"  # an urgent order still with nobody: again, to all
     RESIDENT_URGENT_WAITING = "resident_urgent_waiting"  # nobody has taken the emergency yet
+    # ... but the resident said it was over (火灭了, 没事了): asked whether it can be closed
+    RESIDENT_URGENT_SETTLED = "resident_urgent_settled"
     RESIDENT_WAITING = "resident_waiting"  # the chain ran out: the office is arranging someone
     URGENT_TAKEN = "urgent_taken"
     HURRIED = "hurried"  # the resident presses the order: its holder (and grid leader) told  # those chased about an urgent order: someone has it now

@@ -249,8 +249,10 @@ def _escalate_staff(o: OrderFacts, sla: Sla, now: datetime, ctx: TimerContext) -
     tell = [Notice(Tell.ESCALATE_STAFF, STAFF, _elapsed(o, now, ctx))]
     if o.urgent:
         # the resident has heard nothing since the report: say it is being chased, and that
-        # the emergency lines do not wait for us
-        tell.append(Notice(Tell.RESIDENT_URGENT_WAITING, RESIDENT))
+        # the emergency lines do not wait for us — unless they said it is over (火灭了): then
+        # the alarm would be false, and they are asked whether it can be closed
+        said = Tell.RESIDENT_URGENT_SETTLED if o.settled_at else Tell.RESIDENT_URGENT_WAITING
+        tell.append(Notice(said, RESIDENT))
     return Change(
         {"escalation_level": 2, "updated_at": now},
         (

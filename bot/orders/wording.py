@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 
 from bot import texts
+from bot.intake import advice_for
 from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.state import OrderFacts
 from models.community import Member
@@ -15,6 +16,16 @@ from models.community import Member
 def place_text(order: OrderFacts) -> str:
     label = Place(order.building, order.unit, order.room).label()
     return f"{label} " if label else ""
+
+
+def emergency_lines(order: OrderFacts) -> list[str] | None:
+    """The numbers an emergency's resident is told to call, with their names: those of its
+    kind, from the one table that decides them (bot.intake.advice_for) — 96333 for a lift,
+    12356 for self-harm, never the same three for all; None when its kind is not known."""
+    if order.hazard is None:
+        return None
+    numbers = advice_for(order.hazard, order.text)[0]
+    return [texts.EMERGENCY_LINES.get(n, n) for n in numbers]
 
 
 def role_text(m: Member) -> str:

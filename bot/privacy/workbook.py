@@ -66,6 +66,7 @@ COLUMN_NAMES = {
     "accepted_at": "接单时间",
     "resolved_at": "办结时间",
     "closed_at": "关闭时间",
+    "settled_at": "居民说明已无事的时间",
     "assigned_at": "派单时间",
     "sent_at": "发出时间",
     "at": "时间",

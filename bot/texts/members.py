@@ -120,10 +120,6 @@ MEMBER_DETAIL = "紧急工单 #{number}（{category}）{place}{summary}\n居民�
 # a word about an ordinary order (我妈说下午三点以后在家, 买菜那个事 谁去)
 MEMBER_NOTE = "工单 #{number}（{category}）{place}{summary}\n居民补充：{text}"
 MEMBER_URGENT_TAKEN = "紧急工单 #{number} 已由{who}接单，您无需再处理。"
-RESIDENT_URGENT_WAITING = (
-    "您的紧急求助 #{number} 暂时还没有人接手，我们正在加紧联系社区工作人员和街道值班人员。"
-    "如果情况危急，请不要等待，直接拨打 110、119 或 120。"
-)
 
 # --- how long an order has waited, in the timers' reminders -----------------------------------
 SINCE_REPORT = "居民报事已经{hours}"
