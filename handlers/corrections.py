@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from bot import texts
 from bot.clock import Clock
-from bot.intake import ParseResult
+from bot.intake import ParseResult, parse
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.corrections import UNTAKEN, correct_place
@@ -20,7 +20,7 @@ from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.moved import send_to_place
 from bot.orders.service import OrderService
 from bot.orders.wording import who
-from handlers.locate import gazetteer
+from handlers.locate import bare_estate, gazetteer
 from models.orders import Order
 
 # words that say the address given before was wrong
@@ -78,15 +78,27 @@ async def correct_recent_place(
     building, unit, room = _place(parsed, order, text)
     before = Place(order.building, order.unit, order.room, order.estate_code, order.community_id)
     after = Place(building, unit, room, estate, community)
-    old, new = view.address(before), view.address(after)
     if (building, unit, room, community, estate) == (
         order.building, order.unit, order.room, order.community_id, order.estate_code,
     ):  # fmt: skip
-        return texts.PLACE_CORRECTED_SAME.format(number=order.id, place=new)
+        return texts.PLACE_CORRECTED_SAME.format(number=order.id, place=view.address(after))
+    return await move_order(orders, order, (before, after), f"resident:{message.openid}")
+
+
+async def move_order(
+    orders: OrderService, order: Order, places: tuple[Place, Place], actor: str
+) -> str:
+    """Move ``order`` from the first place to the second: one nobody has taken goes to the
+    people of the new place, its holder is told otherwise; the reply says which."""
+    view = await orders.roster()
+    before, after = places
     change = correct_place(
-        order, (building, unit, room), (community, estate), (old, new), clock.now()
+        order,
+        (after.building, after.unit, after.room),
+        (after.community, after.estate),
+        (view.address(before), view.address(after)),
+        orders.clock.now(),
     )
-    actor = f"resident:{message.openid}"
     if order.status in UNTAKEN:
         member = await send_to_place(orders, order, change, actor)
         follow = texts.NEXT_ASSIGNEE.format(who=who(member)) if member else texts.NEXT_NOBODY
@@ -94,33 +106,28 @@ async def correct_recent_place(
         await orders.apply(order, change, actor)
         holder = view.by_id.get(order.assignee_id) if order.assignee_id is not None else None
         follow = texts.PLACE_CORRECTED_HOLDER.format(who=who(holder))
-    return texts.PLACE_CORRECTED_SENT.format(number=order.id, place=new, next=follow)
+    return texts.PLACE_CORRECTED_SENT.format(
+        number=order.id, place=view.address(after), next=follow
+    )
 
 
-# 不对，我想说的是电梯坏了; 说错了，是楼道灯不亮: the report just made was about another thing
-_WHAT = re.compile(
-    r"^\s*(?:不对|不是|说错了|打错了|写错了|搞错了|弄错了)[，,。.!！\s]*"
-    r"(?:我)?(?:想说的是|要说的是|要报的是|想报的是|应该是|是)[，,：:\s]*"
-)
-
-
-def corrected_report(text: str) -> str:
-    """What the resident meant, when the message corrects what the report was about; ""."""
-    m = _WHAT.match(text)
-    rest = text[m.end() :].strip() if m else ""
-    return rest if len(rest) >= 4 else ""
-
-
-async def withdraw_mistaken(
-    message: Incoming, orders: OrderService, clock: Clock, meant: str
-) -> Order | None:
-    """The resident's newest report of the last two hours, withdrawn because it was about
-    something else, if nobody has taken it yet; None otherwise (the correction is then a
-    report of its own, or a word for whoever took it)."""
-    order = await queries.latest_since(orders.session, message.openid, clock.now() - RECENT)
-    if order is None or order.status not in UNTAKEN:
-        return None
-    if not things(meant) or not things(meant).isdisjoint(things(order.text)):
-        return None  # the same thing, told better: not a mistake about what
-    await orders.cancel(message.openid, order)
-    return order
+async def estate_corrected(orders: OrderService, openid: str, text: str) -> str:
+    """东亭 alone right after a report whose estate was taken from the resident's home (its
+    building is in both, its words named neither): the report moves to the estate named.
+    "" when the message is not that."""
+    view = await orders.roster()
+    named = bare_estate(view, text)
+    since = orders.clock.now() - RECENT
+    order = await queries.latest_since(orders.session, openid, since) if named else None
+    if named is None or order is None or order.status not in OPEN_VALUES or not order.building:
+        return ""
+    if (order.community_id, order.estate_code) == named or gazetteer(view).find(order.text):
+        return ""
+    if named not in view.candidates(Place(order.building)):
+        return ""  # 东亭 has no such building: not a correction of this report
+    said = parse(order.text, orders.clock.now()).address
+    if said is None or not said.building:
+        return ""  # 家里水龙头坏了: the home itself, its estate no guess
+    before = Place(order.building, order.unit, order.room, order.estate_code, order.community_id)
+    after = Place(order.building, order.unit, order.room, named[1], named[0])
+    return await move_order(orders, order, (before, after), f"resident:{openid}")

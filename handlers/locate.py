@@ -88,6 +88,25 @@ def locate(
     return place, []
 
 
+def estate_from_home(view: RosterView, place: Place, text: str, home: Home | None) -> str:
+    """The reply's line when ``place``'s estate was taken from the resident's home though
+    another estate has that building too (its words naming neither): sent 东亭 alone, the
+    report moves there (handlers/corrections.py). "" otherwise."""
+    if home is None or place.community is None or place.building is None:
+        return ""
+    if (place.community, place.estate) != (home.community_id, home.estate_code):
+        return ""
+    if not view.estates or gazetteer(view).find(text):
+        return ""
+    mine = estate_label(view, place.community, place.estate)
+    labels = (estate_label(view, c, e) for c, e in view.candidates(Place(place.building)))
+    others = [name for name in dict.fromkeys(labels) if name != mine]
+    if not others:
+        return ""
+    listed = "、".join(others)
+    return texts.ESTATE_FROM_HOME.format(others=listed, building=place.building, estate=mine)
+
+
 def question(options: list[Option]) -> str:
     names = [o.name for o in options]
     listed = "、".join(names[:-1]) + " 还是 " + names[-1]

@@ -27,7 +27,7 @@ from bot.roster import residents
 from bot.roster.residents import Home, home_place
 from handlers.doorless import ask_place, in_public_place
 from handlers.estate_buildings import doubted, report_note
-from handlers.locate import ask, estate_unsure, gazetteer, locate
+from handlers.locate import ask, estate_from_home, estate_unsure, gazetteer, locate
 from handlers.past_places import without_past_place
 from handlers.safety import safety_lines
 from models.orders import Order
@@ -217,6 +217,9 @@ async def report(
         # 10栋 where the estates have 1-6, 东亭9栋 where 东亭 has 3-4: filed all the same
         # (nothing is lost), and the resident is told that staff will check the address
         unknown = report_note(view, place)
+        named = parsed.address is not None and bool(parsed.address.building)
+        if not unknown and named and not parsed.urgent:
+            unknown = estate_from_home(view, place, text, home)  # 东亭 alone moves it
         if options and not parsed.urgent:
             # a full address of the resident's own is kept as their home once the estate is said
             said = text if parsed.address is not None and parsed.address.building else None

@@ -5,7 +5,6 @@ sit between them: a command is answered as usual while a question waits."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import timedelta
 
 from bot import texts
@@ -25,7 +24,7 @@ from bot.roster.cache import RosterView
 from bot.roster.doors import doubtful_door
 from handlers import replies
 from handlers.contacts import asks_contacts, contacts
-from handlers.corrections import correct_recent_place, corrected_report, withdraw_mistaken
+from handlers.corrections import correct_recent_place, estate_corrected
 from handlers.follow_up import (
     calm_emergency,
     emergency_detail,
@@ -35,6 +34,7 @@ from handlers.follow_up import (
 )
 from handlers.home import asks_home_on_file, home_on_file
 from handlers.locate import ask_bind, locate, place_named_estate
+from handlers.meant import replace_mistaken
 from handlers.notices import notices_asked, set_notices
 from handlers.privacy import erase_withdraw, erasure_withdrawn
 from handlers.reports import (
@@ -183,12 +183,22 @@ _LOW_VERDICT = re.compile(
     r"^(?:[12一二]\s*[分星]?|不满意|很不满意|非常不满意|差评|太差了?)[。.!！]*$"
 )
 
+_ASKED_MAX = 30  # characters: a longer message says more than a question by number
 _BARE_NUMBER = re.compile(r"^\s*(?:[#＃]\s*\d{1,9}|\d{2,9})\s*$")  # a bare 1-5 is a rating
 # 323现在是谁在办？, #323 进度怎么样: a question about an order named by its number
 _NUMBER_ASKED = re.compile(
     r"^\s*[#＃]?\s*(\d{1,9})(?!\d|\s*(?:栋|幢|号楼|楼|单元|层|室|座|点|分|元|块))"
     r"\s*(?:号单?|单子?|那单|那个)?.{0,8}"
     r"(?:谁|进度|怎么样|咋样|到哪|什么时候|啥时候|几时|办了|好了[吗没]|处理了|状态|有人管)"
+)
+
+
+# 9999现在是谁在办？: the number and a question about it, nothing else — an order's number,
+# never a room to bind or a report, whoever's order it is
+_ONLY_ASKED = re.compile(
+    r"^\s*[#＃]?\s*(\d{1,9})\s*(?:号工单|号单|号|工单|单子?|那单|那个)?的?\s*(?:现在|目前|到底|还)?"
+    r"\s*是?\s*(?:谁在办|谁在管|谁在处理|谁负责|谁处理|谁办|谁管|进度|怎么样|咋样|到哪|办了|好了[吗没]"
+    r"|处理了|处理得怎么样|状态|有人管)"
 )
 
 
@@ -200,10 +210,26 @@ async def _own_order(orders: OrderService, openid: str, text: str) -> Order | No
 async def _order_asked_about(orders: OrderService, openid: str, text: str) -> Order | None:
     """The resident's own order a bare number (322) or a question by number (323现在是谁在办？)
     names; None for anything else."""
-    asked = _NUMBER_ASKED.match(halfwidth(text)) if len(text) <= 30 else None
+    asked = _NUMBER_ASKED.match(halfwidth(text)) if len(text) <= _ASKED_MAX else None
     if not (_BARE_NUMBER.match(text) or asked):
         return None
     return await _own_order(orders, openid, asked.group(1) if asked else text)
+
+
+async def _by_number(message: Incoming, orders: OrderService, config: Config) -> str:
+    """The answer to a message about an order by its number; "" for anything else."""
+    text = message.text
+    if mine := await _order_asked_about(orders, message.openid, text):
+        # 322 alone, from someone who has order #322: a photo sent just before joins it, or
+        # they ask about it (not a room to bind)
+        if _BARE_NUMBER.match(text) and (
+            joined := await adopt_waiting(orders, message.openid, mine)
+        ):
+            return texts.ATTACHED_TO.format(number=mine.id) + joined
+        return replies.resident_orders([mine], await orders.roster(), config.tz)
+    if len(text) <= _ASKED_MAX and (asked := _ONLY_ASKED.match(halfwidth(text))):
+        return texts.ORDER_NOT_FOUND.format(number=asked.group(1))  # not theirs, or none
+    return ""
 
 
 # 没修好, 还是堵, 又坏了: the resident says a finished order is not done
@@ -245,12 +271,7 @@ async def _corrected(
     不对，我想说的是电梯坏了 withdraws it and files the one meant; "" for anything else."""
     if corrected := await correct_recent_place(message, orders, clock, parsed):
         return corrected
-    meant = corrected_report(message.text)
-    if not meant or (gone := await withdraw_mistaken(message, orders, clock, meant)) is None:
-        return ""
-    again = replace(message, content=meant)
-    filed = await report_each(orders, again, parse_here(meant, clock, config), clock, inbound_id)
-    return texts.REPORT_REPLACED.format(number=gone.id) + filed
+    return await replace_mistaken(message, orders, clock, config, inbound_id)
 
 
 async def _aside(message: Incoming, orders: OrderService, clock: Clock, parsed: ParseResult) -> str:
@@ -277,18 +298,14 @@ async def on_text(
     text = message.text
     parsed = parse_here(text, clock, config)
     intent = parsed.intent
-    if mine := await _order_asked_about(orders, message.openid, text):
-        # 322 alone, from someone who has order #322: a photo sent just before joins it, or
-        # they ask about it (not a room to bind)
-        if _BARE_NUMBER.match(text) and (
-            joined := await adopt_waiting(orders, message.openid, mine)
-        ):
-            return texts.ATTACHED_TO.format(number=mine.id) + joined
-        return replies.resident_orders([mine], await orders.roster(), config.tz)
+    if by_number := await _by_number(message, orders, config):
+        return by_number
     if corrected := await _corrected(message, orders, clock, config, parsed, inbound_id):
         return corrected
     if placed := await place_named_estate(orders, message.openid, text):
         return placed  # 青和居 alone, after a report was filed without its estate
+    if placed := await estate_corrected(orders, message.openid, text):
+        return placed  # 东亭 alone, after a report was placed in the home's estate
     if aside := await _aside(message, orders, clock, parsed):
         return aside
     if intent == "bind":

@@ -114,7 +114,20 @@ async def report_each(
     if not parts or not await _settled(orders, message.openid, parts):
         return await report(orders, message, parsed, clock, inbound_id)
     said = [
-        await report(orders, replace(message, content=part), read, clock, inbound_id)
-        for part, read in parts
+        texts.SEVERAL_ITEM.format(
+            mark=mark,
+            what=_short(read.summary or part),
+            reply=await report(orders, replace(message, content=part), read, clock, inbound_id),
+        )
+        for mark, (part, read) in zip(texts.SEVERAL_MARKS, parts, strict=False)
     ]
     return texts.SEVERAL_FILED.format(count=len(parts)) + "\n" + "\n".join(said)
+
+
+_SHORT = 12  # characters of a part's summary that name it in the reply
+
+
+def _short(summary: str) -> str:
+    """The part as the reply names it (① 家里没热水：#334 …): its summary, cut short."""
+    summary = summary.strip(" ，,。；;")
+    return summary if len(summary) <= _SHORT else summary[:_SHORT] + "…"

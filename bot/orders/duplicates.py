@@ -31,11 +31,12 @@ def overlap(a: str, b: str) -> float:
 
 SAME_PROBLEM = 0.6
 
-# The things a report is about, each under one name (路灯 and 灯泡 are the light, 门锁 the
-# lock). Two reports that name things, none of them shared, are about different things
+# The things a report is about, each under one name (灯泡 and 楼道灯 are the light, 门锁 the
+# lock; 路灯 outdoors is another thing than the stairwell's light, and another party's). Two reports that name things, none of them shared, are about different things
 # however alike the rest reads: 门一直关不紧 is not 窗户一直关不紧, 灯坏了 not 扶手松了.
 _THINGS: dict[str, tuple[str, ...]] = {
-    "灯": ("灯", "路灯", "灯泡", "灯管", "声控灯", "楼道灯", "电灯"),
+    "灯": ("灯", "灯泡", "灯管", "声控灯", "楼道灯", "电灯"),
+    "路灯": ("路灯", "街灯", "庭院灯", "草坪灯"),
     "锁": ("锁", "门锁", "锁芯"),
     "门": ("门", "防盗门", "单元门", "大门", "房门", "铁门", "楼门"),
     # 单元门禁 is the unit's entry system, not 单元门 and a stray 禁
@@ -93,9 +94,18 @@ _THING_OF.update({form: None for word in _PLACE_WORDS for form in _FORMS[word]})
 _THING_RE = re.compile("|".join(sorted(map(re.escape, _THING_OF), key=len, reverse=True)))
 
 
+# 水管漏了，不是电梯: what the resident says it is *not* about (是不是灯坏了 is a question)
+_DENIED = re.compile(r"(?<!是)(?:而|并)?不是(?:那个|说)?([^，,。；;！!？?]{1,12})")
+
+
+def without_denied(text: str) -> str:
+    """``text`` less the clauses that deny a thing (，不是电梯); a 不是很急 stays."""
+    return _DENIED.sub(lambda m: "" if _THING_RE.search(m.group(1)) else m.group(0), text)
+
+
 def things(text: str) -> frozenset[str]:
-    """The things ``text`` names, each by its one name."""
-    found = (_THING_OF[m.group(0)] for m in _THING_RE.finditer(text))
+    """The things ``text`` names, each by its one name; not those it says it is not about."""
+    found = (_THING_OF[m.group(0)] for m in _THING_RE.finditer(without_denied(text)))
     return frozenset(name for name in found if name is not None)
 
 
