@@ -18,10 +18,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.cli.checks import check_host
 from bot.config import Config, ConfigError, UsageError, load_config, require_real_secrets
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # found from outside: --password was guessed
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
@@ -128,6 +133,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         config = load_config(args.config)
         require_real_secrets(config)
+        check_host(args.host or config.server.host, "--host" if args.host else "server.host")
         if args.workers != 1:
             return _serve_workers(config, args)
         return _serve(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,8 @@ ACCOUNT_LOCK = timedelta(minutes=15)  # ... for this long
 IP_LIMIT = throttle.Limit(failures=20, window=timedelta(minutes=15), lock_for=timedelta(minutes=15))
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
+# an account name shows on pages and in the audit log: words, not markup or a page of text
+USERNAME = re.compile(r"[\w.-]{2,32}")
 TOUCH_EVERY = timedelta(seconds=60)  # how often a request moves the idle timeout on
 
 

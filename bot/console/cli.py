@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -24,6 +25,20 @@ from bot.storage.engine import session_factory
 from bot.storage.runner import DATABASE_ERRORS, failure_line, with_database
 from models.community import Community, Grid, Member
 from models.console import ROLES, ConsoleUser
+
+
+class RefusePassword(argparse.Action):
+    """``--password X``: refused with the way to give one (found from outside: argparse took
+    it as a prefix of --password-stdin and echoed the password as an unknown argument)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs="?", help=argparse.SUPPRESS)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        raise UsageError(
+            "admin: --password is not accepted (a password in the command line is seen by"
+            " every user of the machine): pipe it to --password-stdin"
+        )
 
 
 def add_admin_parser(sub: Any) -> None:
@@ -39,6 +54,7 @@ def add_admin_parser(sub: Any) -> None:
     passwd.add_argument("name")
     for p in (add, passwd):
         p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        p.add_argument("--password", action=RefusePassword)
     listing = asub.add_parser("list", help="list the accounts")
     disable = asub.add_parser("disable", help="disable an account (its sessions end)")
     disable.add_argument("name")
@@ -99,6 +115,10 @@ async def _scope(s: Any, args: argparse.Namespace) -> dict[str, Any]:
         and (await s.execute(select(Member.id).where(Member.key == args.member))).first() is None
     ):
         raise accounts.AccountError(f"--member: no member {args.member!r} on the roster")
+    if not accounts.USERNAME.fullmatch(args.name):  # found from outside: 500 characters, HTML
+        raise accounts.AccountError(
+            "NAME: an account name is 2 to 32 letters, digits, Chinese characters, _ . or -"
+        )
     return {
         "role": args.role,
         "community_code": community,

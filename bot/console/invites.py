@@ -11,7 +11,6 @@ the outbox like every other message (a template message outside the 48-hour wind
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +28,6 @@ from models.community import Community, Grid, Member
 from models.console import ConsoleInvite, ConsoleUser
 
 ROLE = "grid_leader"
-USERNAME = re.compile(r"^[\w.-]{2,32}$")
 
 
 class InviteError(Exception):
@@ -172,7 +170,7 @@ async def accept(
 ) -> ConsoleUser:
     """Use the invite once: the account, linked to the member and scoped to the grid."""
     row, member = await find(session, token, now)
-    if not USERNAME.match(username):
+    if not accounts.USERNAME.fullmatch(username):
         raise InviteError("bad_username")
     if await accounts.find_user(session, username) is not None:
         raise InviteError("username_taken", username=username)
