@@ -66,6 +66,7 @@ def build_dispatcher() -> Dispatcher:
         questions,
         resident,
         survey,
+        survey_late,
     )
 
     dp = Dispatcher()
@@ -78,6 +79,7 @@ def build_dispatcher() -> Dispatcher:
     dp.include_router(common.router)
     dp.include_router(resident.commands)
     dp.include_router(privacy.router)
+    dp.include_router(survey_late.router)  # a score no order can take now, said so
     dp.include_router(survey.router)  # only when an order awaits a rating
     dp.include_router(questions.router)
     dp.include_router(later_answers.router)

@@ -58,6 +58,11 @@ _WORDS = {
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 
+def said_as_a_score(text: str) -> bool:
+    """A score in one of the plain forms (4, 4分, 满意, #12 4), not in the resident's words."""
+    return _RATING.match(halfwidth(text)) is not None
+
+
 def rating_of(text: str) -> tuple[int | None, int] | None:
     """(order number named, score), or None when the text is not a rating."""
     found = rating_with_comment(text)

@@ -105,3 +105,15 @@ def test_a_bad_host_in_the_configuration_names_the_key(
     code, _, err = cli(monkeypatch, capsys, "serve", "--config", cfg, "--port", "0")
     assert code == 2 and one_line(err) == "mulin: server.host: cannot resolve '300.0.0.1'"
     assert not (tmp_path / "m.db").exists()
+
+
+def test_no_monthly_report_for_a_month_not_yet_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found from outside (30): the console downloaded an empty workbook for 2030-01."""
+    cfg = str(write_config(tmp_path))
+    output = tmp_path / "r.xlsx"
+    args = ("report", "monthly", "--month", "2199-01", "--output", str(output), "--config", cfg)
+    code, _, err = cli(monkeypatch, capsys, *args)
+    assert code == 2 and "--month: 2199-01 has not started" in one_line(err)
+    assert not output.exists()

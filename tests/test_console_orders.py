@@ -21,6 +21,7 @@ from models.orders import Order
 from tests.console_support import PASSWORD, ClientFactory, Console, make_console, report
 from tests.support import make_config
 from tests.test_console_figures_street import DEMO
+from tests.test_orders_flow import Chat
 
 
 async def _as(aiohttp_client: ClientFactory, url: str, user: str) -> Console:
@@ -388,6 +389,8 @@ async def test_the_office_closing_an_order_tells_whoever_held_it(
     async with c.app[SESSIONS]() as s:
         holder = await s.get(Member, order.assignee_id)
         assert holder is not None and holder.openid
+    # taken first: an order nobody accepted needs a note (test_console_pass7.py)
+    await Chat(c.client).say(holder.openid, f"接单 {n}")
     assert (await c.act(n, "resolve")).status == 303
     told = [p for p in await c.outbox(holder.openid) if f"#{n}" in p and "无需再处理" in p]
     assert len(told) == 1

@@ -20,7 +20,7 @@ from bot.console.web import FormError, field, whole
 from bot.orders.core import Refused
 from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.office_service import OfficeService
-from bot.roster.doors import doubtful_door
+from bot.roster.doors import doubtful_door, malformed_door
 from models.orders import Order
 
 NOTE_LIMIT = 1000
@@ -70,6 +70,10 @@ def _step(action: str, name: str) -> Act:
         words = field(
             form, name, NOTE_LIMIT if name == "text" else REASON_LIMIT, action != "resolve"
         )
+        if action == "resolve" and not words and (order.urgent or order.accepted_at is None):
+            # the resident's push would be a bare "done — satisfied?" about an emergency or
+            # about something nobody came for: the office says what was done
+            raise FormError(texts.CONSOLE_RESOLVE_NEEDS_NOTE)
         await service.office_step(order, _version(form), action, words, viewer.author)
         return t.DONE[action]
 
@@ -96,6 +100,9 @@ async def edit(service: OfficeService, order: Order, form: Form, viewer: Viewer)
     if building and view.places and not view.candidates(Place(building, estate=order.estate_code)):
         # found from outside: 99栋 was saved, where chat refuses a building the roster lacks
         raise FormError(texts.CONSOLE_UNKNOWN_BUILDING.format(building=building))
+    if (part := malformed_door(unit, room)) is not None:
+        said = texts.CONSOLE_BAD_UNIT if part == "unit" else texts.CONSOLE_BAD_ROOM
+        raise FormError(said.format(unit=unit, room=room))
     if (part := doubtful_door(unit, room)) is not None:  # 9单元9999: no building has it
         raise FormError(texts.CONSOLE_DOUBTFUL_DOOR[part].format(unit=unit, room=room))
     again = form.get("dispatch") == "1"

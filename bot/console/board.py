@@ -31,6 +31,7 @@ from bot.orders.lifecycle import OPEN_VALUES, Status
 from models.orders import Order
 
 PAGE_SIZE = 20
+MAX_PAGE = 1000  # past any board's last page (COUNT_CAP orders fill 50)
 COUNT_CAP = 1000  # the board says "more than 1,000" rather than count a large table
 COUNTS_TTL = 5.0  # seconds the counts at the top are kept
 WAITING = (Status.RECEIVED.value, Status.ASSIGNED.value)
@@ -74,13 +75,17 @@ class Filters:
             if len(raw) > 100:
                 raise FormError(t.TOO_LONG.format(field=spec.name, limit=100))
             if spec.name == "page":
-                f.page = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+                f.page = _page_number(raw)
             elif spec.name in _SWITCHES:
                 setattr(f, spec.name, _switch(spec.name, raw))
             elif raw:
                 setattr(f, spec.name, raw.strip())
+        # one rule for every filter (found from outside: some were refused, others gave
+        # "共 0 张工单"): a value the page does not offer is refused, naming it
         if f.sort not in SORTS:
-            f.sort = "new"
+            raise _unknown("sort", f.sort)
+        if f.category and f.category not in CATEGORY_NAMES:
+            raise _unknown("category", f.category)
         if f.status and f.status not in GROUPS and f.status not in texts.STATUS_NAMES:
             raise FormError(t.BAD_VALUE.format(field="status"))
         if f.start and f.end and _date(f.end) < _date(f.start):
@@ -91,6 +96,21 @@ class Filters:
         values = {s.metadata.get("param", s.name): getattr(self, s.name) for s in fields(self)}
         values.update(change)
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1, "new")})
+
+
+def _unknown(name: str, value: str) -> FormError:
+    field_name = texts.CONSOLE_FILTER_NAMES[name]
+    return FormError(texts.CONSOLE_UNKNOWN_FILTER.format(field=field_name, value=value[:20]))
+
+
+def _page_number(raw: str) -> int:
+    """A page past the end shows the last one (:func:`_page`); a page that is no number is
+    refused like any other bad filter."""
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or int(raw) == 0:
+        raise FormError(texts.CONSOLE_BAD_PAGE.format(value=raw[:20]))
+    return min(int(raw), MAX_PAGE)
 
 
 _SWITCHES = ("urgent", "overdue")
@@ -236,12 +256,21 @@ async def _page(session: AsyncSession, query: Any, f: Filters) -> tuple[list[Ord
     return rows, total
 
 
+def _offered(grid: str, options: list[tuple[str, str]]) -> bool:
+    """``grid`` names a grid the viewer may pick: ``qhj:G01`` as the form sends it, or the
+    bare code ``G01``."""
+    return any(grid in (value, value.partition(":")[2]) for value, _ in options)
+
+
 async def _rows(request: web.Request) -> dict[str, Any]:
     viewer = request[VIEWER]
     config = request.config_dict[CONFIG]
     f = Filters.parse(request.query)
     async with request.config_dict[READS]() as s:
         view = await request.config_dict[ROSTER].get(s)
+        grids = await grid_options(s, viewer)
+        if f.grid and not _offered(f.grid, grids):
+            raise _unknown("grid", f.grid)
         query = board_query(viewer, f, config.tz)
         if f.assignee:
             found = view.by_key.get(f.assignee)
@@ -255,7 +284,6 @@ async def _rows(request: web.Request) -> dict[str, Any]:
             query = query.where(Order.resident_openid == openid)
         rows, total = await _page(s, query, f)
         numbers = await request.app[COUNTS].get(s, viewer)
-        grids = await grid_options(s, viewer)
     members = sorted(
         (
             (m.key, m.name)

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
+from bot import texts
 from bot.console import figure_texts as ft
 from bot.console import figures_view as fv
 from bot.console.figures_scope import (
@@ -30,7 +31,7 @@ from bot.console.figures_scope import (
 )
 from bot.console.masking import shown_to
 from bot.console.scope import Viewer
-from bot.console.web import VIEWER, page, refuse
+from bot.console.web import VIEWER, FormError, page, refuse
 from bot.keys import CLOCK, CONFIG, FIGURES_CACHE, READER, READS
 from bot.kpi import labels, sheets
 from bot.kpi.cli import month_data
@@ -139,7 +140,10 @@ def _month_of(request: web.Request) -> Callable[[Mapping[str, str]], Period]:
 
     def month(query: Mapping[str, str]) -> Period:
         text = query.get("month", "").strip()
-        return parse_month(text, tz) if text else previous_month(today, tz)
+        period = parse_month(text, tz) if text else previous_month(today, tz)
+        if period.first > today:  # found from outside: 2030-01 downloaded an empty workbook
+            raise FormError(texts.CONSOLE_MONTH_NOT_STARTED.format(month=f"{period.first:%Y-%m}"))
+        return period
 
     return month
 

@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.console import accounts
 from bot.console import texts as t
 from bot.console.actions import ACTIONS
@@ -46,6 +47,14 @@ def _actor(actor: str, names: dict[str, str]) -> str:
     if kind == "console":
         return f"{who}（{t.ACTORS['console']}）"
     return t.ACTORS.get(kind, actor)
+
+
+def _danger(order: Order) -> str:
+    """The danger the report was read with; an emergency no longer treated as one (the
+    resident said it is not, or it was reopened as a follow-up) says so, as the board does."""
+    if order.danger != "urgent":
+        return t.W["danger_possible"]
+    return t.W["danger_urgent"] if order.urgent else texts.CONSOLE_DANGER_DOWNGRADED
 
 
 def _clock(deadline: datetime | None, now: datetime) -> str:
@@ -167,6 +176,7 @@ async def _show(
             "members": members,
             "suggestion": suggestion,
             "sla": _sla(request, order),
+            "danger": _danger(order),
             "categories": CATEGORY_NAMES,
             "tz": config.tz,
             "is_open": order.status in OPEN_VALUES,

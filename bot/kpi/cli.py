@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tqdm import tqdm
 
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, UsageError
 from bot.kpi.load import load_facts, load_visits
 from bot.kpi.period import Period
 from bot.kpi.report import STEPS, MonthData, build_workbook, file_name
@@ -117,8 +117,12 @@ def _write_report(
 
 
 def month_arg(text: str, config: Config) -> Period:
-    """``--month`` as a period in the configured time zone (ValueError names the flag)."""
+    """``--month`` as a period in the configured time zone; a bad month, or one that has not
+    started, is a UsageError naming the flag."""
     try:
-        return Period.parse_month(text, config.tz)
+        period = Period.parse_month(text, config.tz)
     except ValueError as exc:
-        raise ValueError(f"--month: {exc}") from None
+        raise UsageError(f"--month: {exc}") from None
+    if period.first > datetime.now(config.tz).date():  # as the console refuses it
+        raise UsageError(f"--month: {text.strip()} has not started yet: no report for it")
+    return period

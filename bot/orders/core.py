@@ -33,6 +33,7 @@ from bot.orders.audience import grid_of
 from bot.orders.dispatch import Decision, Place, complained_about, decide
 from bot.orders.lifecycle import Action, Change, Refusal, Status
 from bot.orders.notices import FOLLOWER_KINDS, Notices
+from bot.orders.outsiders import declined_said, same_community
 from bot.orders.permissions import accept_first, held_by_another, may_act
 from bot.orders.sla import sla_of
 from bot.orders.state import FreshOrder, OrderFacts, write
@@ -80,15 +81,6 @@ def place_of(order: OrderFacts) -> Place:
     return Place(
         order.building, order.unit, order.room, order.estate_code or None, order.community_id
     )
-
-
-def same_community(view: RosterView, member: Member, community_id: int | None) -> bool:
-    """Members act on their own community's orders; the street office's staff on all."""
-    home = view.communities.get(member.community_id)
-    if home is not None and home.kind == "street":
-        return True
-    order_community = community_id if community_id is not None else view.default_community
-    return order_community is None or member.community_id == order_community
 
 
 def refused(refusal: Refusal, number: int) -> Refused:
@@ -249,6 +241,8 @@ class OrderCore:
         grid = grid_of(view.index_for(order.community_id), place)
         if may_act(who, action, is_assignee=mine, place=place, category=what, grid=grid):
             return order
+        if not mine and (said := declined_said(order, member, view)):
+            raise Refused(said)  # 退单 N, then 完成 N: not "not found"
         # 完成 N before anyone took it, by someone who may take it: 接单 N first
         if accept_first(who, action, order.status, place=place, category=what, grid=grid):
             raise refused(Refusal("not_accepted", order.status), order.id)

@@ -297,6 +297,16 @@ SAY: dict[Tell, Say] = {
         texts.STATE_MERGED,
         lambda c: texts.RESIDENT_MERGED.format(number=c.n, into=c.notice.data["into"]),
     ),
+    Tell.RESIDENT_REOPENED: _resident(
+        texts.STATE_REOPENED,
+        lambda c: (
+            texts.RESIDENT_OFFICE_REOPENED.format(
+                number=c.n, summary=c.order.summary, who=c.who("member")
+            )
+            if c.notice.data.get("member")
+            else texts.RESIDENT_OFFICE_REOPENED_NOBODY.format(number=c.n, summary=c.order.summary)
+        ),
+    ),
     Tell.CHASE_UNASSIGNED: Say(
         "reminder",
         texts.STATE_CHASED,

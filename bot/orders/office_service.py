@@ -131,13 +131,20 @@ class OfficeService(OrderService):
             first = office.office_reopen(order, self.clock.now())
         except Refusal as refusal:
             raise refused(refusal, order.id) from None
-        return await self.reopen_to_next(
+        nxt = await self.reopen_to_next(
             order,
             by.actor,
             prefix=texts.HISTORY_OFFICE_REOPENED.format(reason=reason),
             first=first,
             told=texts.REOPENED_BY_OFFICE.format(reason=reason),
         )
+        # found from outside: the resident still had the survey in hand and was never told;
+        # her next score went to another order
+        data = {"member": nxt.key if nxt is not None else None}
+        await self._write(
+            order, Change({}, (), (lc.Notice(Tell.RESIDENT_REOPENED, lc.RESIDENT, data),)), by
+        )
+        return nxt
 
     async def edit(
         self,

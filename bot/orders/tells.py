@@ -37,6 +37,7 @@ class Tell(StrEnum):
     RESIDENT_MESSAGE = "resident_message"  # the office writes to the resident
     RESIDENT_CANCELLED = "resident_cancelled"  # the office cancelled it, with the reason
     RESIDENT_MERGED = "resident_merged"  # the order joined another
+    RESIDENT_REOPENED = "resident_reopened"  # the office reopened it: the survey is withdrawn
     CHASE_UNASSIGNED = "chase_unassigned"  # an urgent order still with nobody: again, to all
     RESIDENT_URGENT_WAITING = "resident_urgent_waiting"  # nobody has taken the emergency yet
     # ... but the resident said it was over (火灭了, 没事了): asked whether it can be closed

@@ -8,9 +8,24 @@ emergencies) were moved to that flat; the console's 更正 saved it too.
 
 from __future__ import annotations
 
+import re
+
 MAX_UNIT = 20  # the longest slab blocks have about a dozen stairwells
 MAX_FLOOR = 60  # residential towers stop well below this
 MAX_ON_FLOOR = 40  # as the parser reads room numbers (bot/intake/address.py)
+# what the chat's address parser reads as a unit (2, A, B2) and a room (501, A01, 1502B)
+_UNIT = re.compile(r"[A-Za-z]|[A-Za-z]?\d{1,2}")
+_ROOM = re.compile(r"[A-Za-z]?\d{1,4}[A-Za-z]?")
+
+
+def malformed_door(unit: str | None, room: str | None) -> str | None:
+    """Which part is not a unit or a room at all ("unit" or "room"), or None. Found from
+    outside: the console's 更正 saved unit 「-1」 and room 「<b>x」 and pushed them."""
+    if unit is not None and not _UNIT.fullmatch(unit):
+        return "unit"
+    if room is not None and not _ROOM.fullmatch(room):
+        return "room"
+    return None
 
 
 def doubtful_door(unit: str | None, room: str | None) -> str | None:

@@ -16,9 +16,11 @@ from bot.texts.grid import *  # noqa: F403
 from bot.texts.history import *  # noqa: F403
 from bot.texts.later import *  # noqa: F403
 from bot.texts.members import *  # noqa: F403
+from bot.texts.office_checks import *  # noqa: F403
 from bot.texts.order_lists import *  # noqa: F403
 from bot.texts.places import *  # noqa: F403
 from bot.texts.places import CHECK
+from bot.texts.reopened_words import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403
 
 SYSTEM_ERROR = (
