@@ -107,7 +107,7 @@ _POST_CANCEL = re.compile(
     r"^(?:过|的话|隐患|风险|演练|知识|预防|检查|似的|一样)|跑都跑|跑不出|跑不掉|跑不了|怎么跑|怎么办|咋办|怎么(?:急救|处理|预防|防)|遭殃|完了"
 )
 _FIXED = re.compile(
-    r"(?<!灯)(?<!灯光)(?:已经灭|已灭)|已经(?:给|被)(?:灭|扑灭|浇灭|弄灭)了|扑灭了|灭掉了|已经熄|(?<!灯)熄灭了|救了出来|已经出来了|没事了|修好了|处理好了|已经好了|已经关了(?!炉|灶|灯|窗|门|电闸|开关|总闸)|找到了|已经回来|救出来|正常了"
+    r"(?<!灯)(?<!灯光)(?:已经灭|已灭)|已经(?:给|被)(?:灭|扑灭|浇灭|弄灭)了|扑灭了|灭掉了|已经熄|(?<!灯)熄灭了|救了出来|已经出来了|没事了|修好了|处理好了|已经好了|(?<!房门)(?<!台门)(?<!屋门)(?<!室门)(?<!间门)(?<!家门)(?<!窗户)已经关了(?!炉|灶|灯|窗|门|电闸|开关|总闸)|找到了|已经回来|救出来|正常了"
     r"|已经没有了|现在没(?:烟|味|事|水|了)|多亏|(?:么|莫|冇)得(?:啥)?事"
     # the ambulance has come and gone: what is left (a stain) is not an emergency
     r"|救护车.{0,4}(?:走了|开走|拉走|接走)|(?<!生人)(?<!识的人)(?<!识人)(?<!男的)(?<!女的)(?<!个人)(?<!什么人)(?<!谁)(?:拉走|接走|送走|送去医院|送到医院|送医院)了"
@@ -116,7 +116,7 @@ _FIXED = re.compile(
 # people who got out (已经出来了, 救出来了) end a danger to them, not a fire, a leak or a fall
 # of masonry that goes on without them
 _ESCAPED = re.compile(r"(?:都|全都|全家|一家人?)?(?:已经)?(?:跑|逃|救了?|撤)?出来了?")
-_THINGS = frozenset({"fire", "smoke", "spark", "gas", "flood", "wet_electric", "falling"})
+_THINGS = frozenset({"fire", "smoke", "spark", "gas", "flood", "wet_electric", "falling", "animal"})
 
 
 _DOWNPLAY = re.compile(

@@ -39,8 +39,11 @@ NOW = datetime(2026, 12, 7, 15, 0, tzinfo=TZ)
         "我闺女把自己锁卫生间里了，说不想活了，她把剪子拿进去了",
         # parcels left for days, no light at night, an active neighbour
         "对门王姨家门口快递放好几天了，晚上屋里也没灯，平时她天天下楼跳广场舞的",
-        # a snake in the bathroom, nobody dares go in
+        # a snake in the bathroom, nobody dares go in; one on the balcony behind a shut door
         "我家浴室有一条蛇，在马桶边，我们不敢进去",
+        "阳台上趴着一条花蛇 我爸差点踩到 阳台门已经关了 这蛇有毒吗",
+        # a smell like rotten eggs through two floors, asked as a question
+        "楼道里一股臭鸡蛋味 五楼六楼都有 是不是哪家煤气漏了",
     ],
 )
 def test_dangers_that_go_on(text: str) -> None:
