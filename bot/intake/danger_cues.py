@@ -264,7 +264,11 @@ DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("fire", r"着起来|烧着了|爆炸(?!头)|臭鸡蛋味", "着炸蛋"),
     # 像臭鸡蛋 三楼四楼都有: the smell gas is given, through more than one floor
-    ("gas", r"(?:像|一股|有股)臭鸡蛋(?:味|的味道?)?.{0,12}(?:[一二三四五六七八九两\d]楼.{0,2}){2}(?:都有|也有|都是)", "蛋"),
+    (
+        "gas",
+        r"(?:像|一股|有股)臭鸡蛋(?:味|的味道?)?.{0,12}(?:[一二三四五六七八九两\d]楼.{0,2}){2}(?:都有|也有|都是)",
+        "蛋",
+    ),
     # 垃圾房正在烧东西 好呛; a burning smell like rubber, and not the cooking kind
     (
         "smoke",
