@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import child_env, free_port, wait_http
+from tests.support import child_env, demo_clock_in_the_day, free_port, wait_http
 from tests.test_sandbox_browser import CHROMIUM, ROOT, SHOTS, browser  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -27,6 +27,7 @@ def demo(tmp_path: Path) -> Iterator[dict[str, Any]]:
     port = free_port()
     log = tmp_path / "demo.log"
     data = tmp_path / "data"
+    demo_clock_in_the_day(data)  # the resident's notices are not held for the night
     command = [sys.executable, "-m", "bot.cli", "demo", "--port", str(port), "--data", str(data)]
     with (
         log.open("w") as out,
