@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli.commands import run
 from tests.test_cli import write_config
+from tests.test_cli_bad_input import one_line
 
 
 def cli(
@@ -24,12 +25,6 @@ def cli(
     code = run(list(args))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
 
 
 @pytest.mark.parametrize("command", [("add-user", "xu", "--role", "admin"), ("passwd", "xu")])
