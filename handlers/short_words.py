@@ -16,7 +16,7 @@ from bot import texts
 from bot.chat.filters import halfwidth
 from bot.clock import Clock
 from bot.messages import Incoming
-from bot.orders import queries
+from bot.orders import batch
 from bot.orders.corrections import UNTAKEN
 from bot.orders.service import OrderService
 from bot.orders.wording import emergency_lines, who
@@ -40,13 +40,13 @@ def only_filler(text: str) -> bool:
     return _FILLER.match(halfwidth(text).strip()) is not None
 
 
-async def _open_emergency(orders: OrderService, openid: str, within: timedelta) -> Order | None:
-    """The resident's newest open emergency of ``within``, one nobody has taken first."""
-    since = orders.clock.now() - within
-    found = await queries.open_urgent_since(orders.session, openid, since)
-    untaken = [o for o in found if o.status in UNTAKEN]
+async def _open_emergency(orders: OrderService, openid: str, within: timedelta) -> int | None:
+    """The number of the resident's newest open emergency of ``within``, one nobody has taken
+    first (from the batch's read: most short words are small talk with none open)."""
+    found = await batch.open_urgent(orders.session, openid, orders.clock.now(), within)
+    untaken = [u for u in found if u.status in UNTAKEN]
     first = untaken or found
-    return first[0] if first else None
+    return first[0].id if first else None
 
 
 async def anyone_there(message: Incoming, orders: OrderService, clock: Clock) -> str:
@@ -54,7 +54,8 @@ async def anyone_there(message: Incoming, orders: OrderService, clock: Clock) ->
     text = message.text.strip()
     if not _ANYONE.match(halfwidth(text)):
         return ""
-    order = await _open_emergency(orders, message.openid, _WINDOW)
+    number = await _open_emergency(orders, message.openid, _WINDOW)
+    order = await orders.session.get(Order, number) if number is not None else None
     if order is None:
         return ""
     await orders.hurry(order, message.openid, text)
@@ -71,8 +72,8 @@ async def filler_with_emergency(message: Incoming, orders: OrderService, clock: 
     """A bare 嗯 / 好 with an emergency just reported: acknowledged, nobody pushed."""
     if not only_filler(message.text):
         return ""
-    order = await _open_emergency(orders, message.openid, _FILLER_WINDOW)
-    return texts.FILLER_EMERGENCY.format(number=order.id) if order is not None else ""
+    number = await _open_emergency(orders, message.openid, _FILLER_WINDOW)
+    return texts.FILLER_EMERGENCY.format(number=number) if number is not None else ""
 
 
 async def short_word(message: Incoming, orders: OrderService, clock: Clock) -> str:

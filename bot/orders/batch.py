@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, func, select
@@ -52,6 +52,7 @@ class Reads:
     near: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)  # per building
     opened: dict[str, int] | None = None  # resident -> orders opened in the last hour, as read
     done: dict[str, list[Candidate]] = field(default_factory=dict)  # finished, per sender
+    urgent: dict[str, list[Urgent]] = field(default_factory=dict)  # open emergencies, per sender
 
 
 async def reads(session: AsyncSession) -> Reads:
@@ -313,3 +314,52 @@ async def open_candidates(
         else:
             written = near
     return [*staged, *written][:limit]
+
+
+class Urgent(NamedTuple):
+    """An open emergency of a sender's, as short words (有人吗, a bare 嗯) ask about it."""
+
+    id: int
+    status: str
+    created_at: datetime
+
+
+URGENT_WINDOW = timedelta(hours=24)  # the longest any short word looks back
+_URGENT_OF_SENDERS = (
+    select(_ORDERS.c.resident_openid, _ORDERS.c.id, _ORDERS.c.status, _ORDERS.c.created_at)
+    .where(
+        _ORDERS.c.resident_openid.in_(bindparam("openids", expanding=True)),
+        _ORDERS.c.urgent.is_(True),
+        _ORDERS.c.status.in_(OPEN_VALUES),
+        _ORDERS.c.created_at >= bindparam("since", type_=_ORDERS.c.created_at.type),
+    )
+    .execution_options(**AWARE)
+)
+
+
+async def open_urgent(
+    session: AsyncSession, openid: str, now: datetime, within: timedelta
+) -> list[Urgent]:
+    """The resident's open emergencies reported in the last ``within`` (at most a day), newest
+    first: read once per batch for every sender, those staged in it added in memory. Found
+    from a profile: every bare 好的 / 收到 asked with a query of its own, and the query first
+    wrote out the batch's staged replies."""
+    if within > URGENT_WINDOW:
+        raise ValueError(f"open_urgent looks back at most {URGENT_WINDOW}")
+    memo = await reads(session)
+    if openid not in memo.urgent:
+        await settled(session)
+        wanted = sorted({openid, *senders(session)} - memo.urgent.keys())
+        for key in wanted:
+            memo.urgent[key] = []
+        conn = await session.connection()
+        params = {"openids": wanted, "since": now - URGENT_WINDOW}
+        for row in (await conn.execute(_URGENT_OF_SENDERS, params)).all():
+            memo.urgent[row.resident_openid].append(Urgent(row.id, row.status, row.created_at))
+    found = {u.id: u for u in memo.urgent[openid]}
+    for o in memo.fresh:
+        if o.resident_openid == openid and o.urgent and o.status in OPEN_VALUES:
+            found[o.id] = Urgent(o.id, o.status, o.created_at)
+    since = now - within
+    recent = [u for u in found.values() if u.created_at >= since]
+    return sorted(recent, key=lambda u: (u.created_at, u.id), reverse=True)
