@@ -197,11 +197,24 @@ def classify(
     return split_label(label)
 
 
+_STOP_ASKED = re.compile(
+    r"(?:能|能不能|可不可以|可以|麻烦)(?:让.{1,6})?别.{1,12}(?:了|啦)?(?:吗|嘛|么)"
+)
+
+
 def _second_thoughts(label: str, text: str, signals: Signals, probs: dict[str, float]) -> str:
     """A withdrawal that says nothing of withdrawing, or a registration with a need beside
     the address, is the model's next best reading."""
     if label == "cancel" and len(probs) > 1 and not _CANCEL_WORDS.search(text):
         return _best_other(probs, "cancel")
+    if (
+        label == "help"
+        and len(probs) > 1
+        and (_STOP_ASKED.search(text) or (signals.has_time and not _HOWTO_RE.search(text)))
+    ):
+        # 能别装修了吗 孩子要睡觉, 明早能来吗: someone asked to stop, or to come at a time —
+        # not a question about the account
+        return _best_other(probs, "help")
     if label == "bind" and signals.residual_len > _BIND_MAX_RESIDUAL:
         # a need is stated beside the address: it is an order, not a registration
         return _best_other(probs, "bind")

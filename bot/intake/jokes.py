@@ -24,6 +24,8 @@ _SLANG_MOOD = re.compile(
 # a worried question (是不是出啥事了) is no joke, whatever nervous laugh opens the message
 _SERIOUS = re.compile(
     r"是真的|不是开玩笑|没开玩笑|没有开玩笑|笑不出|认真的|别笑|不是玩梗|是不是出(?:了)?(?:啥|什么)?事"
+    # hhh 不知道该不该说 楼下那个大爷趴在花坛边上好久了: a nervous laugh before a worry
+    r"|不知道(?:该不该|要不要)(?:说|讲|报|管)"
 )
 
 

@@ -53,7 +53,31 @@ def stated_plan(text: str, cues: tuple[str, ...]) -> bool:
     return "live:violence" in cues and _PLAN.search(text) is not None
 
 
+# 救命 真的有煤气味 不是开玩笑: a danger read as live, and said not to be a joke
+_INSISTED = re.compile(
+    r"不是(?:开)?玩笑|没(?:有|在)?(?:跟你们?|和你们?)?开玩笑|不是闹着玩|真不是瞎说"
+)
+# 我室友躺地上一动不动 叫她也不理: someone down who does not respond
+_UNRESPONSIVE = re.compile(
+    r"(?:躺|倒|趴)(?:在)?[^。！!？?]{0,6}(?:地|地上|地板|床边|床下)[^。！!？?]{0,6}"
+    r"(?:一动不动|叫(?:她|他|人)?(?:也|都)?(?:不理|不应|没反应)|推不醒|叫不醒|摇不醒)"
+)
+
+
+# 石油气个阀好似坏了 有声又有味: gas heard and smelt, however it is asked
+_HEARD_AND_SMELT = re.compile(r"有(?:声|响)(?:又|也)有味")
+
+
+def insisted(text: str, cues: tuple[str, ...]) -> bool:
+    """A danger the rules read as live, insisted to be real, or a person down who does not
+    respond: the model, taught that 救命 and 开玩笑 go with jokes, must not talk it down."""
+    if "live:gas" in cues and _HEARD_AND_SMELT.search(text):
+        return True
+    live = any(c.startswith("live:") for c in cues)
+    return live and (_INSISTED.search(text) is not None or _UNRESPONSIVE.search(text) is not None)
+
+
 def cues_decide(text: str, cues: tuple[str, ...]) -> bool:
     """The cases the rules decide alone, whatever the model says: water reaching live
-    current, and a stated plan to die."""
-    return wet_electrics(text, cues) or stated_plan(text, cues)
+    current, a stated plan to die, a live danger said to be no joke, someone unresponsive."""
+    return wet_electrics(text, cues) or stated_plan(text, cues) or insisted(text, cues)

@@ -76,8 +76,12 @@ _PEOPLE_RE = re.compile(_PEOPLE + r"|一个人住|独居")
 _THING_RE = re.compile(r"猫|狗|宠物|鹦鹉|钥匙|手机|快递|车|东西|包裹|卡|证")
 _HYPOTHETICAL = re.compile(
     r"万一|如果|要是|假如|假设|怕|担心|害怕|恐怕|会不会|可能|容易|小心|预防|隐患|以防|避免|一旦"
-    r"|注意|演练|演习|培训|知识|是否|真(?!的)|会$|的话|差点|差一点|一下雨|一到|每次|每逢|经常|总是|老是"
+    r"|注意|演练|演习|培训|知识|是否|真(?![的系係])|会$|(?<![怪些句样])的话|差点|差一点|一下雨|一到|每次|每逢|经常|总是|老是"
     r"|天天|每天|防止|防范|防走失|防火|防盗|火得|火爆"
+)
+# 如果有个小孩在冷气机架上坐着要不要报警? 对面楼现在就是这样: the "if" is what is seen
+_SO_NOW = re.compile(
+    r"(?:现在|而家|此刻|眼下)(?:就|正)(?:是|系)?(?:这样|这么|这个样子|咁|这个情况)"
 )
 _NEGATED = re.compile(
     # (是不是煤气漏了, 有没有人在里面: a question asked of something seen, not a denial)
@@ -95,6 +99,8 @@ _STILL = re.compile(
     r"现在还|还在(?:冒|烧|漏|喷|响|叫)|正在|一直在|从.{0,5}(?:起|开始)"
     # 阀门关了 人出来了 味道还是好大: what was done has not ended it
     r"|(?:味|味道|烟|气味)(?:还是|还)(?:好|很|特别|那么|挺)?(?:大|浓|冲|重|呛)"
+    # 一股怪味 越洗越浓: growing still, whatever was switched off
+    r"|越.{0,3}越(?:浓|大|冲|重|呛|厉害)"
     # 今天早上比昨天宽了好多: worse now than before
     r"|比(?:昨天|前天|昨晚|上午|早上|以前|上次)|现在又|这回又|这次又"
     # 昨天的饭也还挂在门上: left since yesterday, still there
@@ -146,7 +152,9 @@ def _why_dead(clauses: Clauses, start: int, end: int, fixed: bool) -> str | None
     """``None`` when the danger at ``text[start:end]`` is live, else why it is not."""
     text = clauses.text
     pre, post = _clause(clauses, start, end)
-    if _HYPOTHETICAL.search(pre + text[start:end]) or _HYPOTHETICAL.match(post):
+    if (
+        _HYPOTHETICAL.search(pre + text[start:end]) or _HYPOTHETICAL.match(post)
+    ) and not _SO_NOW.search(text):
         return "hyp"
     if _NEGATED.search(pre) or _POST_CANCEL.search(post[:8]):
         return "neg"
@@ -208,7 +216,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "news",
             # a video seen online, not a video call that nobody answers (两天没接视频)
-            r"新闻|报道|听说|做梦|梦见|梦到|梦里|网上|(?<![接打回开])视频(?!电话|通话)|别的小区|隔壁小区|外地|老家"
+            r"新闻|报道|听说|做梦|梦见|梦到|梦里|网上|(?<![接打回开])视频(?!电话|通话|的时候|时)|别的小区|隔壁小区|外地|老家"
             r"|电视上|电视剧|电影里|朋友圈|群里说",
         ),
         ("old", r"血迹|以前的|那次|去年|上个月|已经走了|救护车走了|过去了"),
