@@ -33,7 +33,7 @@ from .normalize import normalize
 from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
 from .sentences import sentence_urgency
-from .services import no_danger, open_hole
+from .services import no_danger, open_hole, pried_open
 from .settled import cues_decide, only_over, power_off
 from .summary import summarize
 from .timecues import keeps_time
@@ -254,7 +254,10 @@ def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str |
         # nothing harmful alerts nobody
         band = None
     # 井盖没了 晚上很危险: an open hole in a path is looked at tonight, whatever the model says
-    return "possible" if band is None and open_hole(a.masked) else band
+    # 信箱被人撬了: a break-in's mark is looked at, however calmly it is told
+    if band is None and (open_hole(a.masked) or pried_open(a.masked)):
+        return "possible"
+    return band
 
 
 def _danger(

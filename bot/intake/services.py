@@ -284,6 +284,17 @@ def open_hole(text: str) -> bool:
     return _OPEN_HOLE.search(text) is not None and _HOLE_DEALT.search(text) is None
 
 
+# 信箱被人撬了, 门锁被撬过: a break-in's mark; someone looks at it whatever the model says
+_PRIED = re.compile(
+    r"(?:门|锁|门锁|防盗门|窗|窗户|信箱|电表箱|车|车锁)(?:子)?被(?:人)?撬(?:了|过|开|坏)"
+)
+
+
+def pried_open(text: str) -> bool:
+    """True for a door, lock, window or mailbox pried open (``text`` normalised)."""
+    return _PRIED.search(text) is not None
+
+
 def cooking_smoke(text: str, kind: str | None) -> bool:
     """Smoke from cooking, one's own or a neighbour's, with nothing burning or anyone hurt
     (``kind``: the rules' urgent kind, which reads the smoke itself as live)."""

@@ -77,3 +77,11 @@ def test_dangers_told_second_hand_or_in_other_words(text: str) -> None:
 )
 def test_look_alikes_stay_calm(text: str) -> None:
     assert not parse(text, NOW).urgent, text
+
+
+def test_a_break_in_s_mark_is_looked_at_however_calmly_it_is_told() -> None:
+    """信箱被人撬了 was a possible danger (the grid leader checks) until a retrained model put
+    it just under the possible band; a break-in's mark no longer depends on the model."""
+    assert parse("信箱被人撬了", NOW).danger == "possible"
+    assert parse("楼下那辆车的车锁被人撬坏了", NOW).danger == "possible"
+    assert parse("信箱的锁坏了 打不开", NOW).danger is None
