@@ -239,10 +239,13 @@ class OrderCore:
             raise Refused(texts.MEMBER_ORDER_UNKNOWN.format(number=number))
         place, who, what = place_of(order), card(member), order.category
         grid = grid_of(view.index_for(order.community_id), place)
-        if may_act(who, action, is_assignee=mine, place=place, category=what, grid=grid):
+        may = may_act(who, action, is_assignee=mine, place=place, category=what, grid=grid)
+        if may and lc.check(action, Status(order.status)) is None:
             return order
-        if not mine and (said := declined_said(order, member, view)):
-            raise Refused(said)  # 退单 N, then 完成 N: not "not found"
+        if said := await declined_said(self.session, order, member, view):
+            raise Refused(said)  # 退单 N (or 转派 N), then 完成 N: who has it, not "accept it"
+        if may:
+            return order
         # 完成 N before anyone took it, by someone who may take it: 接单 N first
         if accept_first(who, action, order.status, place=place, category=what, grid=grid):
             raise refused(Refusal("not_accepted", order.status), order.id)

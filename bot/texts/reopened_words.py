@@ -1,5 +1,5 @@
 """What a resident hears when the office reopens an order, and when a score cannot be taken;
-what a member hears about an order they declined. Part of bot.texts (re-exported there;
+what a member hears about an order that left them. Part of bot.texts (re-exported there;
 import bot.texts)."""
 
 # the office reopened a resolved order: its survey is withdrawn
@@ -18,7 +18,13 @@ SURVEY_WITHDRAWN_OTHER = (
 RERATE_TOO_LATE = (
     "工单 #{number} 已经评过 {score} 分，超过一小时就不能再改了；还有意见的话，直接告诉我们就行。"
 )
-# a member names an order they declined (退单): not "not found", who has it now
-MEMBER_DECLINED_HELD = "工单 #{number} 您已退单，现在由{who}处理，不用您再管了。"
-MEMBER_DECLINED_NOBODY = "工单 #{number} 您已退单，社区正在安排其他人处理，不用您再管了。"
-MEMBER_DECLINED_DONE = "工单 #{number} 您已退单，它现在的状态是“{status}”，不用您再管了。"
+# a member names an order that left them — declined (退单), handed on (转派) or moved on by the
+# timer: not "not found", not "accept it first", but how it left and who has it now
+MEMBER_LEFT_HOW = {
+    "declined": "您已退单",
+    "passed": "您已转派",
+    "timed_out": "因超时未接单已自动转走",
+}
+MEMBER_DECLINED_HELD = "工单 #{number} {how}，现在由{who}处理，不用您再管了。"
+MEMBER_DECLINED_NOBODY = "工单 #{number} {how}，社区正在安排其他人处理，不用您再管了。"
+MEMBER_DECLINED_DONE = "工单 #{number} {how}，它现在的状态是“{status}”，不用您再管了。"
