@@ -88,7 +88,12 @@ def named_in_words(text: str, waiting: list[Order]) -> list[Order]:
         return []
     head = m.group("head")
     pairs = {head[i : i + 2] for i in range(len(head) - 1)}
-    return [o for o in waiting if any(p in o.text for p in pairs)]
+    found = [o for o in waiting if any(p in o.text for p in pairs)]
+    if found:
+        return found
+    # 买菜的3分 of 能不能帮忙买点菜: the head's words apart in the order's (found from outside:
+    # it was asked which order it was, with only one about groceries)
+    return [o for o in waiting if all(ch in o.text for ch in head)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,9 @@ class Worded:
     score: int
     said: str  # the resident's words, kept as the rating's comment
     slow: bool = False  # only a word of slowness: it may press another order instead
+    # 楼道灯那个不满意: a place word only in what is rated, said first — a rating only of an
+    # order that is about it (handlers/survey.py checks), never of another
+    named_first: bool = False
 
 
 # 改成4分吧, 给4分, 打五分: a score and nothing said besides it
@@ -149,7 +157,7 @@ def rating_in_words(text: str) -> Worded | None:
     if not said or len(said) > WORDS_MAX or _QUESTION.search(plain) or _COMPLAINT.search(plain):
         return None
     score = _score(plain)
-    slow = False
+    slow = named_first = False
     if score is None:
         m = _SATISFIED_RE.search(plain)
         if m is not None:
@@ -159,7 +167,10 @@ def rating_in_words(text: str) -> Worded | None:
         else:
             return None
         if _ELSEWHERE.search(plain):
-            return None  # 楼上邻居太差了: about someone else, not the order's work
+            head = _NAMED_HEAD.match(plain)
+            if head is None or _ELSEWHERE.search(plain[head.end() :]):
+                return None  # 楼上邻居太差了: about someone else, not the order's work
+            named_first = True  # found from outside: 楼道灯那个不满意 became a new order
     if score > 2 and _STILL_BROKEN.search(plain):
         return None  # 师傅挺好，但是马桶还是堵: not done, whatever the good word
-    return Worded(score, said, slow)
+    return Worded(score, said, slow, named_first)

@@ -5,7 +5,6 @@ sit between them: a command is answered as usual while a question waits."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from bot import texts
 from bot.chat import conversation
@@ -17,7 +16,6 @@ from bot.intake import ParseResult
 from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.dispatch import Place
-from bot.orders.duplicates import things
 from bot.orders.service import OrderService, Refused
 from bot.roster import residents
 from bot.roster.cache import RosterView
@@ -35,6 +33,7 @@ from handlers.follow_up import (
 from handlers.home import asks_home_on_file, home_on_file
 from handlers.locate import ask_bind, locate, place_named_estate
 from handlers.meant import replace_mistaken
+from handlers.not_fixed import NOT_FIXED, NOT_FIXED_SHORT, reopen_not_fixed
 from handlers.notices import notices_asked, set_notices
 from handlers.privacy import erase_withdraw, erasure_withdrawn
 from handlers.reports import (
@@ -232,33 +231,6 @@ async def _by_number(message: Incoming, orders: OrderService, config: Config) ->
     return ""
 
 
-# 没修好, 还是堵, 又坏了: the resident says a finished order is not done
-_NOT_FIXED = re.compile(
-    r"没修好|没弄好|没有修好|没解决|没有解决|修了还是"
-    r"|还是(?:在)?(?:堵|漏|坏|不亮|不行|不通|没水|没电|老样子|滴|渗|不热|不转|不响|一样|那样)"
-    r"|还在(?:漏|滴|渗|堵)|又(?:坏|漏|堵|不亮)了"
-    # 师傅根本没来, 压根没人来过: said of an order marked done
-    r"|(?:师傅|人|工人|维修的)(?:根本|压根|都|就)?没(?:有)?(?:来|上门)过?"
-)
-_DONE_WINDOW = timedelta(days=14)
-_NOT_FIXED_SHORT = 8
-
-
-async def _reopen_not_fixed(message: Incoming, orders: OrderService, clock: Clock) -> str:
-    """Reopen the finished order the resident says is not fixed (the one naming the same
-    thing, else the latest); "" when there is none, and the message is read as usual."""
-    since = clock.now() - _DONE_WINDOW
-    done = await queries.recently_done(orders.session, message.openid, since)
-    named = things(message.text)
-    if named:  # 门又坏了 after the light was fixed: a new report, not the light's
-        done = [o for o in done if not named.isdisjoint(things(o.text))]
-    if not done:
-        return ""
-    order = done[0]
-    await orders.reopen_not_fixed(message.openid, order, message.text)
-    return texts.REOPENED_NOT_FIXED.format(number=order.id)
-
-
 async def _corrected(
     message: Incoming,
     orders: OrderService,
@@ -316,9 +288,9 @@ async def on_text(
     if calmed:
         return calmed
     # a bare 没解决 reads as chat to the parser; after a finished order it is a verdict
-    short = len(text.strip()) <= _NOT_FIXED_SHORT
-    if (intent in ("status", "order") or short) and not parsed.urgent and _NOT_FIXED.search(text):
-        reopened = await _reopen_not_fixed(message, orders, clock)
+    short = len(text.strip()) <= NOT_FIXED_SHORT
+    if (intent in ("status", "order") or short) and not parsed.urgent and NOT_FIXED.search(text):
+        reopened = await reopen_not_fixed(message, orders, clock)
         if reopened:
             return reopened
     if intent in ("status", "order"):

@@ -141,6 +141,8 @@ class SurveyAnswer:
                 waiting = (
                     meant  # 灯修好了，谢谢，5分 with the light and the tap waiting: the light's
                 )
+        if number is None and worded is not None and worded.named_first:
+            waiting = named_in_words(message.text, waiting)  # 楼道灯那个不满意: only the light
         if (
             number is None
             and len(waiting) > 1

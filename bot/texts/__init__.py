@@ -22,6 +22,7 @@ from bot.texts.places import *  # noqa: F403
 from bot.texts.places import CHECK
 from bot.texts.reopened_words import *  # noqa: F403
 from bot.texts.reports import *  # noqa: F403
+from bot.texts.which_order import *  # noqa: F403
 
 SYSTEM_ERROR = (
     "抱歉，系统刚才出了点问题，没能自动处理这条消息。消息已经保存，工作人员会查看并跟进。"
