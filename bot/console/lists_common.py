@@ -10,11 +10,10 @@ from multidict import MultiDictProxy
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.console import accounts
 from bot.console import lists_texts as lt
 from bot.console import texts as t
 from bot.console.scope import Viewer
-from bot.console.web import VIEWER, FormError, client_ip, field, page, refuse
+from bot.console.web import VIEWER, FormError, audit_entry, field, page, refuse
 from bot.keys import CONFIG
 from bot.lists import words as lw
 from bot.lists.money import BadAmount, parse_yuan, yuan
@@ -76,7 +75,7 @@ def audit(
     s: AsyncSession, request: web.Request, viewer: Viewer, action: str, target: str, detail: str
 ) -> None:
     """The console's audit log too (admins read it with every other console action)."""
-    accounts.audit(s, viewer.username, f"lists_{action}", target, client_ip(request), detail)
+    audit_entry(s, request, viewer.username, f"lists_{action}", target, detail)
 
 
 def numbers(text: str, name: str) -> list[int]:

@@ -18,6 +18,7 @@ from bot.console.web import (
     PREFIX,
     VIEWER,
     FormError,
+    audit_entry,
     client_ip,
     field,
     page,
@@ -74,8 +75,13 @@ async def submit(request: web.Request) -> web.StreamResponse:
     ip = client_ip(request)
     async with request.config_dict[SESSIONS]() as s, s.begin():
         result = await accounts.sign_in(s, username, password, ip, config.admin.session_idle)
-        accounts.audit(
-            s, username, "login_failed" if result.failure else "login", None, ip, result.failure
+        audit_entry(
+            s,
+            request,
+            username,
+            "login_failed" if result.failure else "login",
+            None,
+            result.failure,
         )
     if result.failure:
         status, message = FAILURES[result.failure]
@@ -97,7 +103,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     viewer = request[VIEWER]
     async with request.config_dict[SESSIONS]() as s, s.begin():
         await accounts.sign_out(s, request.cookies.get(COOKIE, ""))
-        accounts.audit(s, viewer.username, "logout", None, client_ip(request))
+        audit_entry(s, request, viewer.username, "logout")
     response = web.HTTPSeeOther(f"{request.app[PREFIX]}/login")
     response.del_cookie(COOKIE, path=request.app[PREFIX])
     raise response

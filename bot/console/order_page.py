@@ -11,14 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
-from bot.console import accounts
 from bot.console import texts as t
 from bot.console.actions import ACTIONS
 from bot.console.board import local
 from bot.console.photos import describe
 from bot.console.resident_view import home, mask_openid, token
 from bot.console.scope import Viewer, may_be_given, order_in_scope
-from bot.console.web import PREFIX, VIEWER, client_ip, page
+from bot.console.web import PREFIX, VIEWER, audit_entry, page
 from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
 from bot.media import store as media
 from bot.orders.core import Refused, place_of
@@ -208,7 +207,7 @@ async def act(request: web.Request) -> web.StreamResponse:
                 s, request.config_dict[CLOCK], config, request.config_dict[ROSTER]
             )
             said = await ACTIONS[action](service, order, form, viewer)
-            accounts.audit(s, viewer.username, action, f"#{number}", client_ip(request), said)
+            audit_entry(s, request, viewer.username, action, f"#{number}", said)
     except Refused as exc:
         return await _show(request, number, exc.reply, 409)
     raise web.HTTPSeeOther(f"{request.app[PREFIX]}/orders/{number}?done={action}")

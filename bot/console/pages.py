@@ -15,7 +15,7 @@ from bot.console import accounts
 from bot.console import texts as t
 from bot.console.resident_view import home, mask_openid, token
 from bot.console.scope import Viewer, grid_buildings, may_be_given, resident_in_community
-from bot.console.web import PREFIX, VIEWER, client_ip, page, refuse, whole
+from bot.console.web import PREFIX, VIEWER, audit_entry, page, refuse, whole
 from bot.keys import CLOCK, CONFIG, READS, ROSTER, SESSIONS
 from bot.orders.dispatch import ROLE_NAMES
 from bot.orders.lifecycle import HELD_VALUES
@@ -112,13 +112,8 @@ async def duty(request: web.Request) -> web.StreamResponse:
             raise web.HTTPNotFound()  # another community's member is none of this office's
         service = OfficeService(s, request.config_dict[CLOCK], config, request.config_dict[ROSTER])
         await service.set_duty(member, on)
-        accounts.audit(
-            s,
-            viewer.username,
-            "duty",
-            member.key,
-            client_ip(request),
-            t.ON_DUTY if on else t.OFF_DUTY,
+        audit_entry(
+            s, request, viewer.username, "duty", member.key, t.ON_DUTY if on else t.OFF_DUTY
         )
     raise web.HTTPSeeOther(f"{request.app[PREFIX]}/members?done={'on' if on else 'off'}")
 
