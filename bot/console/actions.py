@@ -94,6 +94,8 @@ async def edit(service: OfficeService, order: Order, form: Form, viewer: Viewer)
         place_part(part, field(form, part, 16, required=False))
         for part in ("building", "unit", "room")
     )
+    if (unit or room) and not building:
+        raise FormError(texts.CONSOLE_DOOR_WITHOUT_BUILDING)
     # the community and estate stay: the console corrects the address within them
     place = Place(building, unit, room, order.estate_code, order.community_id)
     view = await service.roster()

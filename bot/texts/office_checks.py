@@ -14,3 +14,8 @@ CONSOLE_FILTER_NAMES = {"category": "类别", "grid": "网格", "sort": "排序"
 CONSOLE_MONTH_NOT_STARTED = "{month} 还没开始，没有月报；请选择本月或以前的月份。"
 # the order page after 「不紧急，看错了」 or a finished emergency reopened as ordinary
 CONSOLE_DANGER_DOWNGRADED = "原为紧急，后改为普通工单（经过见处理记录）"
+# 更正 with a unit or room but no building: the order would read 「1单元101」, at no building
+# of any grid (found from outside: it fell off the grid leader's board)
+CONSOLE_DOOR_WITHOUT_BUILDING = (
+    "填了单元号或房号，也请填写楼栋（比如 3栋）；不知道在哪栋的话，单元和房号也请空着。"
+)
