@@ -256,10 +256,23 @@ async def _page(session: AsyncSession, query: Any, f: Filters) -> tuple[list[Ord
     return rows, total
 
 
-def _offered(grid: str, options: list[tuple[str, str]]) -> bool:
-    """``grid`` names a grid the viewer may pick: ``qhj:G01`` as the form sends it, or the
-    bare code ``G01``."""
-    return any(grid in (value, value.partition(":")[2]) for value, _ in options)
+def chosen_grid(grid: str, options: list[tuple[str, str]], viewer: Viewer) -> str:
+    """The grid (``qhj:G01``) the filter names, as the form sends it or by its bare code
+    ``G01``. Found from outside: a grid leader asking for another grid got an empty board
+    where the figures page says 403, and the street office's bare G01 (a code both of its
+    communities use) matched no grid at all."""
+    found = [value for value, _ in options if grid in (value, value.partition(":")[2])]
+    if viewer.in_grid:  # their own grid or nothing, as on the figures page
+        own = [v for v in found if v.partition(":")[2] == viewer.grid]
+        if not own:
+            raise FormError(ft.OUT_OF_SCOPE, 403)
+        return own[0]
+    if not found:
+        raise _unknown("grid", grid)
+    if len(found) > 1:
+        names = "、".join(name for value, name in options if value in found)
+        raise FormError(texts.CONSOLE_GRID_AMBIGUOUS.format(value=grid[:20], names=names))
+    return found[0]
 
 
 async def _rows(request: web.Request) -> dict[str, Any]:
@@ -269,8 +282,8 @@ async def _rows(request: web.Request) -> dict[str, Any]:
     async with request.config_dict[READS]() as s:
         view = await request.config_dict[ROSTER].get(s)
         grids = await grid_options(s, viewer)
-        if f.grid and not _offered(f.grid, grids):
-            raise _unknown("grid", f.grid)
+        if f.grid:
+            f.grid = chosen_grid(f.grid, grids, viewer)
         query = board_query(viewer, f, config.tz)
         if f.assignee:
             found = view.by_key.get(f.assignee)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.console import figure_texts as ft
 from bot.console.scope import Viewer
 from bot.console.web import FormError
@@ -197,20 +198,30 @@ async def check_known(session: AsyncSession, choice: Choice) -> None:
     if choice.community is None and (choice.grid is None or choice.own_grid):
         return
     rows = await session.execute(
-        select(Community.code, Grid.code)
+        select(Community.code, Grid.code, Community.name, Grid.name)
         .select_from(Community)
         .outerjoin(Grid, Grid.community_id == Community.id)
         .where(Community.kind != "street")
+        .order_by(Community.id, Grid.code)
     )
-    places = {(community, grid) for community, grid in rows}
+    places = {(c, g): f"{c_name}·{g_name}" for c, g, c_name, g_name in rows}
     if choice.community is not None and choice.community not in {c for c, _ in places}:
         name = ft.FILTER_NAMES["community"]
         raise FormError(ft.NO_SUCH_PLACE.format(field=name, value=choice.community))
     if choice.grid is not None and not choice.own_grid:
-        here = {g for c, g in places if choice.community in (None, c)}
-        if choice.grid not in here:
+        here = [
+            shown
+            for (c, g), shown in places.items()
+            if g == choice.grid
+            and choice.community in (None, c)
+            and (choice.allowed is None or c in choice.allowed)
+        ]
+        if not here:
             name = ft.FILTER_NAMES["grid"]
             raise FormError(ft.NO_SUCH_PLACE.format(field=name, value=choice.grid))
+        if len(here) > 1:  # found from outside: 青和居's G01 and 东亭's summed as one grid
+            said = texts.CONSOLE_GRID_AMBIGUOUS.format(value=choice.grid, names="、".join(here))
+            raise FormError(said)
 
 
 def previous_month(today: date, tz: ZoneInfo) -> Period:

@@ -19,3 +19,8 @@ CONSOLE_DANGER_DOWNGRADED = "原为紧急，后改为普通工单（经过见处
 CONSOLE_DOOR_WITHOUT_BUILDING = (
     "填了单元号或房号，也请填写楼栋（比如 3栋）；不知道在哪栋的话，单元和房号也请空着。"
 )
+# a bare grid code on a street where several communities use it (G01 in 青和居 and 东亭):
+# found from outside, the figures page summed both grids and the board showed none
+CONSOLE_GRID_AMBIGUOUS = (
+    "网格编号“{value}”有几个社区都在用（{names}），请在页面上选择是哪个社区的网格。"
+)
