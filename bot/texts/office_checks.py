@@ -24,3 +24,6 @@ CONSOLE_DOOR_WITHOUT_BUILDING = (
 CONSOLE_GRID_AMBIGUOUS = (
     "网格编号“{value}”有几个社区都在用（{names}），请在页面上选择是哪个社区的网格。"
 )
+# the figures page for a period not begun, or a month written right but out of range
+CONSOLE_PERIOD_NOT_STARTED = "{period} 还没开始，没有指标和月报；请选择本月、本周或以前的时段。"
+CONSOLE_PERIOD_OUT_OF_RANGE = "时段“{value}”超出范围：只能查看 2000 年到 2100 年之间的月份和周。"
