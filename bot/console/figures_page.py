@@ -39,7 +39,7 @@ from bot.kpi.load import Names, VisitFact, load_visits, place_of
 from bot.kpi.page import page_figures
 from bot.kpi.period import Period
 from bot.kpi.report import build_workbook, file_name
-from bot.kpi.sheets import visit_weeks
+from bot.kpi.sheets import duty_weeks, visit_weeks
 from bot.lists.scope import OutOfScope as NotTheirs
 from bot.lists.scope import scope_of
 from bot.orders.dispatch import CATEGORY_NAMES
@@ -59,13 +59,6 @@ async def _choice(request: web.Request, period_of: Callable[[Mapping[str, str]],
         choice = choose(request.query, viewer, allowed, period_of)
         await check_known(s, choice)
     return choice
-
-
-def duty_weeks(period: Period) -> Period:
-    """The weeks a page shows visits for: every week that overlaps the period (the report
-    counts the weeks beginning in the month; a page of the running month shows this week)."""
-    monday = Period.week(period.first, period.tz).first
-    return Period(monday, period.end, period.tz, "custom")
 
 
 async def _visits(request: web.Request, weeks: Period) -> list[VisitFact]:

@@ -137,7 +137,7 @@ def duty_rows(
 ) -> list[dict[str, str]]:
     """Each grid leader's weeks (begun by ``today``) against the duty of 3 visits, 12 hours;
     ``admits``: the places ("community:grid") in scope."""
-    rows = [d for d in sheets.duty_rows(visits, names, period) if d.monday <= today]
+    rows = sheets.duty_rows(visits, names, period, today)
     return [
         {
             "leader": names.members.get(d.leader, d.leader),

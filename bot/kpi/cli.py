@@ -15,7 +15,7 @@ from bot.config import Config, UsageError
 from bot.kpi.load import load_facts, load_visits
 from bot.kpi.period import Period
 from bot.kpi.report import STEPS, MonthData, build_workbook, file_name
-from bot.kpi.sheets import visit_weeks
+from bot.kpi.sheets import duty_weeks, visit_weeks
 from bot.lists.scope import ListScope
 from bot.lists.tables import month_tables
 from bot.orders.sla import sla_of
@@ -41,7 +41,7 @@ async def month_data(
     """This month's and the previous month's orders, names, and the visits of the month's
     weeks; the three lists limited to ``lists`` and ``grid`` (a console account's)."""
     facts, names = await load_facts(engine, period.previous().start_utc, period.end_utc)
-    weeks = visit_weeks(period)
+    weeks = visit_weeks(duty_weeks(period))  # as the sheet 网格长走访 shows them
     start = min([period.start_utc, *(w.start_utc for w in weeks)])
     end = max([period.end_utc, *(w.end_utc for w in weeks)])
     visits = await load_visits(engine, start, end)

@@ -181,12 +181,13 @@ def _cut(by: str) -> Callable[[WriteOnlyWorksheet, MonthData, Summary], None]:
 
 def _visits(ws: WriteOnlyWorksheet, data: MonthData, _: Summary) -> None:
     p, names, out = data.period, data.names, _Out(ws, (17, 12, 12, 10, 16, 10), text=data.text)
+    today = data.generated_at.astimezone(p.tz).date()  # the weeks begun by the report's day
     out.line(f"网格长每周走访：至少 {sheets.DUTY_VISITS} 次、{sheets.DUTY_HOURS} 小时", font=_BOLD)
     out.line()
     duty = [
         [names.members.get(d.leader, d.leader), sheets.grid_name(d, names),
          d.monday.isoformat(), d.visits, round(d.minutes / 60, 1), "是" if d.met else "否"]
-        for d in sheets.duty_rows(data.visits, names, p)
+        for d in sheets.duty_rows(data.visits, names, sheets.duty_weeks(p), today)
     ]  # fmt: skip
     headers = ("网格长", "网格", "周（周一）", "走访次数", "走访时长（小时）", "是否达标")
     out.table(headers, duty or [["没有登记网格长"]])

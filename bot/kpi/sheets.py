@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.kpi import labels
 from bot.kpi.figures import Figures, OrderFact
-from bot.kpi.load import Names, VisitFact
+from bot.kpi.load import Names, VisitFact, place_of
 from bot.kpi.period import Period
 
 Cell = str | int | float | datetime | None
@@ -50,19 +50,27 @@ def yes(flag: bool) -> str | None:
     return "是" if flag else None
 
 
+def order_grid(o: OrderFact, names: Names, with_community: bool) -> str:
+    """An order's grid by its place, not its code alone: found from outside, 青和居's first
+    grid was named 「东亭网格」, the other community's grid of the same code."""
+    if not o.grid:
+        return labels.UNKNOWN["grid"]
+    return place_name(place_of(o.community, o.grid), names, with_community)
+
+
 def order_rows(facts: list[OrderFact], names: Names, period: Period) -> list[list[Cell]]:
     tz = period.tz
+    facts = [o for o in facts if period.contains(o.created_at)]
+    several = len({o.community for o in facts if o.grid}) > 1  # as the sheet 分网格 names them
     rows: list[list[Cell]] = []
     for o in facts:
-        if not period.contains(o.created_at):
-            continue
         rows.append(
             [
                 f"#{o.id}",
                 local(o.created_at, tz),
                 texts.CATEGORY_NAMES.get(o.category, o.category),
                 yes(o.urgent),
-                names.grids.get(o.grid or "", labels.UNKNOWN["grid"]),
+                order_grid(o, names, several),
                 texts.BUILDING.format(building=o.building) if o.building else None,
                 o.summary,
                 texts.STATUS_NAMES.get(o.status, o.status),
@@ -147,8 +155,19 @@ def visit_weeks(period: Period) -> list[Period]:
     return [Period.week(d, period.tz) for d in period.days() if d.weekday() == 0]
 
 
-def duty_rows(visits: list[VisitFact], names: Names, period: Period) -> list[WeekDuty]:
-    """Each grid leader's visits per week against the duty of 3 visits and 12 hours."""
+def duty_weeks(period: Period) -> Period:
+    """The days whose weeks the duty tables show: every week that overlaps the period, so a
+    month's first days are in its report and on its page (found from outside: the report
+    counted only the weeks beginning in the month, the page the week of the 1st too)."""
+    monday = Period.week(period.first, period.tz).first
+    return Period(monday, period.end, period.tz, "custom")
+
+
+def duty_rows(
+    visits: list[VisitFact], names: Names, period: Period, today: date | None = None
+) -> list[WeekDuty]:
+    """Each grid leader's visits per week against the duty of 3 visits and 12 hours; with
+    ``today``, only the weeks begun by then (a week to come has not failed its duty)."""
     tally: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
     for v in visits:
         monday = Period.week(period.local_day(v.at), period.tz).first
@@ -159,6 +178,8 @@ def duty_rows(visits: list[VisitFact], names: Names, period: Period) -> list[Wee
     for place, leader in sorted(leaders.items()):
         grid = place.split(":", 1)[1]
         for week in visit_weeks(period):
+            if today is not None and week.first > today:
+                continue
             count, minutes = tally.get((leader, week.first), [0, 0])
             out.append(WeekDuty(leader, grid, week.first, count, minutes, place))
     return out
