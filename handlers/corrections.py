@@ -20,6 +20,7 @@ from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.moved import send_to_place
 from bot.orders.service import OrderService
 from bot.orders.wording import who
+from handlers.estate_buildings import correction_doubted
 from handlers.locate import bare_estate, gazetteer
 from models.orders import Order
 
@@ -82,6 +83,8 @@ async def correct_recent_place(
         order.building, order.unit, order.room, order.community_id, order.estate_code,
     ):  # fmt: skip
         return texts.PLACE_CORRECTED_SAME.format(number=order.id, place=view.address(after))
+    if doubted := correction_doubted(view, after, order.id):
+        return doubted
     return await move_order(orders, order, (before, after), f"resident:{message.openid}")
 
 

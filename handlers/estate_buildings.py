@@ -69,6 +69,21 @@ def _guessed(lack: Lack, number: str) -> str:
     return texts.ESTATE_GUESS.format(other=lack.guess_name, building=number)
 
 
+def correction_doubted(view: RosterView, place: Place, number: int) -> str:
+    """The reply to an address correction (不对，是9栋) to a building ``place``'s estate lacks,
+    the order left where it was; "" when the roster has the building."""
+    lack = lacking(view, place)
+    if lack is None:
+        return ""
+    building = (place.building or "").upper()
+    if place.community is None:
+        said = texts.PLACE_CORRECTION_NO_SUCH.format(building=building)
+    else:
+        said = lack.said
+    example = f"{lack.guess_name}{building}栋" if lack.guess else lack.example
+    return texts.PLACE_CORRECTION_DOUBTED.format(lack=said, number=number, example=example)
+
+
 def report_note(view: RosterView, place: Place) -> str:
     """The line a report filed at a doubtful building ends with ("" when it is known)."""
     lack = lacking(view, place)

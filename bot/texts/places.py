@@ -101,3 +101,7 @@ URGENT_CHECK_BUILDING = "。麻烦再核对一下是几栋，比如“{example}�
 REPORT_ESTATE_LACKS = (
     "\n（{lack}社区工作人员会跟您核实地址；写错了的话直接发正确的地址，比如“{example}2单元501”。）"
 )
+# 「不对，是9栋」 to a building the estate lacks: the order stays where it was (found from
+# outside: it moved there silently, and the representative of the real building was stood down)
+PLACE_CORRECTION_NO_SUCH = "我们小区的名单里没有{building}栋"
+PLACE_CORRECTION_DOUBTED = "{lack}，工单 #{number} 的地址先不改。麻烦再核对一下楼号，写对了再发一次，比如“不对，是{example}”。"
