@@ -85,7 +85,7 @@ async def test_a_unit_and_room_without_a_building_are_refused(
     # the grid leader of the building still finds it on their board
     assert (await c.login("leader1")).status == 303
     board = await (await c.client.get("/admin/orders")).text()
-    assert f"/admin/orders/{n}\"" in board
+    assert f'/admin/orders/{n}"' in board
 
 
 # --- 12. a grid leader asking for another grid ------------------------------------------------
@@ -106,7 +106,7 @@ async def test_a_grid_leader_filtering_another_grid_is_refused_as_out_of_scope(
     for grid in ("G01", "qhj:G01"):  # their own grid, as before
         own = await c.client.get("/admin/orders", params={"grid": grid})
         assert own.status == 200
-        assert f"/admin/orders/{c.numbers['g1']}\"" in await own.text()
+        assert f'/admin/orders/{c.numbers["g1"]}"' in await own.text()
 
 
 # --- 22. the street office's bare G01 ---------------------------------------------------------
@@ -148,8 +148,8 @@ async def test_the_street_office_is_asked_which_community_a_shared_grid_code_mea
         assert "G01" in said and "青和居" in said and "东亭" in said, said
     # each community's grid, named with its community, works as before
     board = await (await c.client.get("/admin/orders", params={"grid": "qhj:G01"})).text()
-    assert f"/admin/orders/{numbers['qhj']}\"" in board
-    assert f"/admin/orders/{numbers['dt']}\"" not in board
+    assert f'/admin/orders/{numbers["qhj"]}"' in board
+    assert f'/admin/orders/{numbers["dt"]}"' not in board
     assert (await c.client.get("/admin/figures", params={"grid": "dt:G01"})).status == 200
     # a code only one community has is not ambiguous
     assert (await c.client.get("/admin/figures", params={"grid": "G02"})).status == 200
@@ -157,7 +157,7 @@ async def test_the_street_office_is_asked_which_community_a_shared_grid_code_mea
     # a community's own account: G01 is its own grid
     assert (await c.login("qhj1")).status == 303
     board = await (await c.client.get("/admin/orders", params={"grid": "G01"})).text()
-    assert f"/admin/orders/{numbers['qhj']}\"" in board
+    assert f'/admin/orders/{numbers["qhj"]}"' in board
 
 
 # --- 25. months not begun ----------------------------------------------------------------------
