@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot import texts
-from bot.intake import ParseResult, advice_for
+from bot.intake import ParseResult, advice_for, advice_kind
 from bot.intake.normalize import normalize
 
 
@@ -42,7 +42,7 @@ _CYLINDER_FIRE = re.compile(
 _FIRE = re.compile(r"着火|起火|失火|火灾|大火|冒烟|浓烟|烧起来")
 # someone hurt or unwell: 砸到人了 头破了, 他说心脏不舒服, 有人烧伤
 _HURT = re.compile(
-    r"砸(?:到|着|中|伤)(?:了)?(?:人|头|他|她|孩子|老人)|受伤|伤着|伤到|头破|(?:头|手|腿|脚|脸|额头)[^，,。]{0,3}破了|流血|出血|骨折"
+    r"砸(?:到|着|中|伤)(?:了)?(?:一个|一名|个)?(?:人|头|他|她|孩子|小孩|小朋友|老人|路人)|受伤|伤着|伤到|头破|(?:头|手|腿|脚|脸|额头)[^，,。]{0,3}破了|流血|出血|骨折"
     r"|心脏|胸口(?:疼|痛|闷)|胸闷|喘不上气|呼吸困难|不舒服|抽搐|烧伤|烫伤|晕倒|昏倒|昏迷|叫不醒"
 )
 # 没砸到人, 人没事, 没有人受伤, 差点砸到人: said to be unhurt
@@ -52,7 +52,8 @@ _UNHURT = re.compile(
 # someone fell or jumped from a height (楼上有人跳楼了，躺在地上): the police as well
 _FELL = re.compile(
     r"跳楼|坠楼|楼上(?:掉|摔|跳)下来|高处(?:掉|摔|坠)"
-    r"|从(?:\d+|[一二三四五六七八九十几]+)(?:楼|层)(?:掉|摔|跳)|(?:阳台|窗户?|楼顶)(?:上)?(?:掉|摔|跳)下来"
+    r"|从(?:\d+|[一二三四五六七八九十几]+)(?:楼|层)(?:的)?(?:阳台|窗户?|窗台|楼顶)?(?:上)?(?:掉|摔|跳)"
+    r"|(?:阳台|窗户?|窗台|楼顶|天台)(?:上)?(?:掉|摔|跳)下(?:来|去)"
 )
 
 
@@ -62,6 +63,9 @@ def first_aid(hazard: str | None, text: str = "") -> FirstAid:
     told = normalize(text) if text else ""
     if hazard is None or not numbers or not told:
         return FirstAid(numbers, tip, leave_first=hazard == "gas")
+    # the kind whose advice fits what happened (a child already in the river is drowning,
+    # a flowerpot thrown down is a falling object): what else the text says is read for it
+    hazard = advice_kind(hazard, text)
     if hazard in ("medical", "gas") and _GAS.search(told) and _COLLAPSED.search(told):
         return FirstAid(_with(numbers, "119", "120"), texts.GAS_COLLAPSE_ADVICE, True)
     if hazard in ("fire", "gas") and _PAN_FIRE.search(told):

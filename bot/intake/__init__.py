@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from .address import Address
-from .advice import advice_for
+from .advice import advice_for, advice_kind
 from .chat import CHAT_KINDS
 from .danger import HAZARDS
 from .parser import parse
@@ -23,5 +23,6 @@ __all__ = [
     "ParseResult",
     "PreferredTime",
     "advice_for",
+    "advice_kind",
     "parse",
 ]

@@ -30,6 +30,12 @@ TRAPPED_BY_FIRE_ADVICE = (
     "被火困住的人不要往烟里冲，也不要跳楼、乘电梯：关紧房门，用湿毛巾或湿布堵住门缝、捂住口鼻，"
     "到窗口或阳台挥动颜色鲜艳的衣物呼救，等消防员来；能联系上被困的人，就这样告诉他们。"
 )
+# A child fallen into a manhole or a pit: the air down there may be poison, so nobody climbs in
+# after them (the child's own advice, "bring them away from the danger", would send them down).
+CHILD_IN_HOLE_ADVICE = (
+    "不要下井或探身进去拉孩子，井下可能有有毒气体；守在井口跟孩子说话，让他别乱动，"
+    "拦住旁人别靠近井口，等消防员来救。"
+)
 
 # --- where an emergency without a door is (a lift, a stairwell, outdoors) -------------------
 URGENT_ASK_BUILDING = "\n请告诉我们具体在哪栋楼几单元，比如“3栋2单元”，我们好马上找到。"
