@@ -20,7 +20,9 @@ from typing import Any
 
 from bot import texts
 from bot.orders.state import OrderFacts
-from bot.orders.tells import Tell
+
+# recipients (the resident, a member, everyone in a role for the place) are named in tells
+from bot.orders.tells import GRID_LEADER, HOLDER, PASSED, RESIDENT, STAFF, STREET, Tell, member
 
 
 class Status(StrEnum):
@@ -113,18 +115,6 @@ def target(action: Action) -> Status:
 
 
 # --- what a change causes --------------------------------------------------------------------
-
-# Recipients: the resident, one member by roster key, or everyone in a role for the place.
-RESIDENT = "resident"
-GRID_LEADER = "grid_leader"
-STAFF = "staff"
-STREET = "street"  # the street office's staff, above the community (吹哨 reaches them)
-HOLDER = "holder"  # whoever holds the order now
-PASSED = "passed"  # the members it passed through before (handed on or declined)
-
-
-def member(key: str) -> str:
-    return f"member:{key}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,16 +211,20 @@ def accept(
 
 def _taken(o: OrderFacts, member_key: str, was: str) -> tuple[Notice, ...]:
     """Who hears that it is taken, each once: whoever held it (``was``) that they need not go;
-    for an urgent order, those chased about it (the grid leader from the start; staff and the
-    street's duty once it waits or nobody holds it)."""
+    for an urgent order, those told of it (:func:`chased`)."""
     told = [Notice(Tell.TAKEN_FROM_YOU, member(was), {"to": member_key})] if was else []
+    data, skip = {"member": member_key}, (member_key, was)
+    return (*told, *(Notice(Tell.URGENT_TAKEN, to, data, skip=skip) for to in chased(o)))
+
+
+def chased(o: OrderFacts) -> list[str]:
+    """Those told of an urgent order besides its holder: the grid leader from the start and
+    the members it passed (the first paged may be on their way); staff and the street's duty
+    once it waits or nobody holds it. Nobody for an ordinary order."""
     if not o.urgent:
-        return tuple(told)
-    data = {"member": member_key}
-    roles = [GRID_LEADER, PASSED]  # (the first paged may be on their way)
-    if o.escalation_level >= 2 or o.assignee_id is None:
-        roles += [STAFF, STREET]
-    return (*told, *(Notice(Tell.URGENT_TAKEN, to, data, skip=(member_key, was)) for to in roles))
+        return []
+    roles = [GRID_LEADER, PASSED]
+    return [*roles, STAFF, STREET] if o.escalation_level >= 2 or o.assignee_id is None else roles
 
 
 def progress(o: OrderFacts, note: str, now: datetime) -> Change:
@@ -308,12 +302,16 @@ def reassign(
 
 
 def cancel(o: OrderFacts, holder_key: str | None, now: datetime) -> Change:
+    """Its holder hears it is cancelled, and everyone told of an emergency (found from outside:
+    a grid leader alerted to an urgent order was never told it was called off)."""
     require(Action.CANCEL, o.status)
-    notices = (Notice(Tell.CANCELLED, member(holder_key)),) if holder_key else ()
+    told = [Notice(Tell.CANCELLED, member(holder_key))] if holder_key else []
+    skip = (holder_key,) if holder_key else ()
+    told += [Notice(Tell.CANCELLED, to, skip=skip) for to in chased(o)]
     return Change(
         {"status": Status.CANCELLED.value, "updated_at": now, "closed_at": now},
         (History(Action.CANCEL.value, texts.HISTORY_CANCELLED),),
-        notices,
+        tuple(told),
     )
 
 

@@ -329,6 +329,16 @@ SAY: dict[Tell, Say] = {
         lambda c: texts.MEMBER_URGENT_TAKEN.format(number=c.n, who=c.who("member")),
         lambda c: f"order:{c.n}:v{c.version}:taken-fyi:{c.to_key}",
     ),
+    Tell.URGENT_MOVED: Say(
+        "order_update",
+        texts.STATE_HANDED_ON,
+        lambda c: texts.MEMBER_URGENT_MOVED.format(
+            number=c.n,
+            place=c.common["place"].strip(),
+            who=c.who("to") or texts.MEMBER_URGENT_MOVED_TO_NOBODY,
+        ),
+        lambda c: f"order:{c.n}:v{c.version}:moved:{c.to_key}",
+    ),
     Tell.HURRIED: Say(
         "reminder",
         texts.STATE_CHASED,

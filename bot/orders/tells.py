@@ -1,9 +1,21 @@
-"""The kinds of notice an order's changes give (bot.orders.notices words each one and picks
-its channel)."""
+"""Who is told (the recipients) and the kinds of notice an order's changes give
+(bot.orders.notices finds each recipient, words each notice and picks its channel)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+# Recipients: the resident, one member by roster key, or everyone in a role for the place.
+RESIDENT = "resident"
+GRID_LEADER = "grid_leader"
+STAFF = "staff"
+STREET = "street"  # the street office's staff, above the community (吹哨 reaches them)
+HOLDER = "holder"  # whoever holds the order now
+PASSED = "passed"  # the members it passed through before (handed on or declined)
+
+
+def member(key: str) -> str:
+    return f"member:{key}"
 
 
 class Tell(StrEnum):
@@ -43,5 +55,6 @@ class Tell(StrEnum):
     # ... but the resident said it was over (火灭了, 没事了): asked whether it can be closed
     RESIDENT_URGENT_SETTLED = "resident_urgent_settled"
     RESIDENT_WAITING = "resident_waiting"  # the chain ran out: the office is arranging someone
-    URGENT_TAKEN = "urgent_taken"
-    HURRIED = "hurried"  # the resident presses the order: its holder (and grid leader) told  # those chased about an urgent order: someone has it now
+    URGENT_TAKEN = "urgent_taken"  # those chased about an urgent order: someone has it now
+    URGENT_MOVED = "urgent_moved"  # the grid leader alerted: the emergency is in another grid now
+    HURRIED = "hurried"  # the resident presses the order: its holder (and grid leader) told

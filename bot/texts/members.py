@@ -120,6 +120,12 @@ MEMBER_DETAIL = "紧急工单 #{number}（{category}）{place}{summary}\n居民�
 # a word about an ordinary order (我妈说下午三点以后在家, 买菜那个事 谁去)
 MEMBER_NOTE = "工单 #{number}（{category}）{place}{summary}\n居民补充：{text}"
 MEMBER_URGENT_TAKEN = "紧急工单 #{number} 已由{who}接单，您无需再处理。"
+# the grid leader alerted to an emergency that the resident then placed in another grid or
+# estate (答了是东亭的): it is not theirs to go to any more
+MEMBER_URGENT_MOVED = (
+    "紧急工单 #{number} 的地址改为{place}，不在您的网格了，已转给{who}，您不用再跟进了，谢谢。"
+)
+MEMBER_URGENT_MOVED_TO_NOBODY = "那里的社区工作人员"
 
 # --- how long an order has waited, in the timers' reminders -----------------------------------
 SINCE_REPORT = "居民报事已经{hours}"
