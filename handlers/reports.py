@@ -25,7 +25,7 @@ from bot.orders.state import FreshOrder
 from bot.orders.wording import time_span
 from bot.roster import residents
 from bot.roster.residents import Home, home_place
-from handlers.doorless import ask_place, in_public_place
+from handlers.doorless import ask_place, doorless, in_public_place
 from handlers.estate_buildings import doubted, report_note
 from handlers.locate import ask, estate_from_home, estate_unsure, gazetteer, locate
 from handlers.past_places import without_past_place
@@ -304,7 +304,9 @@ async def place_earlier_reports(orders: OrderService, openid: str, place: Place)
     """Open reports the resident filed before any address was known (the "which building?"
     question lapsed or was skipped) are about their home: they take the address now and go to
     the people of that place. A report about a shared place (小区东门口), or an emergency told
-    of somewhere near (对面楼, 对门), keeps having none: the home is not where it is."""
+    of across the way (对面楼), keeps having none: the home is not where it is; one next door
+    (楼上, 对门) is in the home's building and unit, as when the home was known at once (found
+    from outside: 楼上有个男的拿着刀 stayed with no place and no grid leader heard of it)."""
     since = orders.clock.now() - orders.config.reports.duplicate_window
     filled = []
     for number in await batch.open_without_place(orders.session, openid, since):
@@ -313,9 +315,14 @@ async def place_earlier_reports(orders: OrderService, openid: str, place: Place)
             continue
         if order.unit is not None or order.room is not None:
             continue  # 是302家里锅烧干了: a door of its own, not the resident's home
-        if order.urgent and (_ACROSS.search(order.text) or _next_door(order.text)):
+        if order.urgent and _ACROSS.search(order.text):
             continue
-        await orders.add_place(order, openid, place)
+        # next door (楼上, 对门) or with no door (电梯, 楼道): the home's building and unit
+        shared = order.urgent and (
+            doorless(order.hazard, order.text)
+            or (_next_door(order.text) and not _UPSTAIRS_INTO_MINE.search(order.text))
+        )
+        await orders.add_place(order, openid, replace(place, room=None) if shared else place)
         filled.append(order.id)
     return sorted(filled)
 
