@@ -65,6 +65,10 @@ async def anyone_there(message: Incoming, orders: OrderService, clock: Clock) ->
         status = texts.STATUS_NAMES.get(order.status, order.status)
         return texts.ANYONE_HELD.format(number=order.id, who=who(holder), status=status)
     said = texts.ANYONE_NOT_TAKEN.format(number=order.id)
+    if order.settled_at is not None:
+        # the resident said it is over (没事了): asked whether it can be closed, as the timer's
+        # reminder does, not urged to dial 119 again (found from outside)
+        return said + texts.ANYONE_SETTLED.format(number=order.id)
     return said + texts.call_now(emergency_lines(order))
 
 

@@ -34,5 +34,10 @@ STATE_URGENT_SETTLED = "请您确认"
 # 有人吗？ / 人呢 while an emergency is open: its state, and the numbers again
 ANYONE_NOT_TAKEN = "紧急工单 #{number} 还没有人接单，已经再次催负责的同志和社区工作人员了。"
 ANYONE_HELD = "紧急工单 #{number} 目前由{who}负责（{status}），已经再次提醒了。"
+# ... when the resident already said it was over (人已经出来了，没事了): no numbers to dial again
+ANYONE_SETTLED = (
+    "您之前说那边已经没事了。如果不再需要社区的人跟进，回复“取消 {number}”就可以结束这张工单；"
+    "还需要帮忙的话，直接告诉我们。"
+)
 # 嗯 / 好 / 哦 while an emergency is open: nothing new to pass on
 FILLER_EMERGENCY = "好的。紧急工单 #{number} 我们一直在跟进，有新情况随时告诉我们。"
