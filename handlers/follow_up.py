@@ -28,6 +28,7 @@ from handlers.which_emergency import (
     PERSON,
     after_a_calm_report,
     ask_which,
+    elsewhere,
     emergency_meant,
     kinds_named,
     open_emergencies,
@@ -148,14 +149,17 @@ def _same_place(parsed: ParseResult, order: Order) -> bool:
 def _another_danger(parsed: ParseResult, order: Order, text: str) -> bool:
     """楼上好像有人在打架 after 我爸从楼梯上摔下来了: a danger of another kind is its own
     emergency, unless the message says what was done since (阀门关了 after a gas smell), or
-    the emergency's own report spoke of it (还在流血 after 花盆砸到人了，头破了). Any danger
+    the emergency's own report spoke of it (还在流血 after 花盆砸到人了，头破了); so is a person
+    in danger somewhere else (a child in a car after a child fallen from a balcony). Any danger
     after the resident said the emergency was over (炒菜锅着火了 after 火灭了) is a new one,
     unless it says the same is going again (又烧起来了)."""
     if order.settled_at is not None and parsed.urgent and not _AGAIN.search(text):
         return not _SINCE.search(text)
-    if not parsed.urgent or parsed.hazard in (None, order.hazard) or _SINCE.search(text):
+    if not parsed.urgent or parsed.hazard is None or _SINCE.search(text):
         return False
-    if parsed.hazard in kinds_named(order.text):
+    if elsewhere(text, parsed.hazard, order):
+        return True  # 小孩被反锁在车里 after 小孩从阳台掉下去了: another child, another place
+    if parsed.hazard == order.hazard or parsed.hazard in kinds_named(order.text):
         return False
     return not (parsed.hazard in PERSON and order.hazard in PERSON)
 

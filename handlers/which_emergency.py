@@ -44,6 +44,29 @@ _KIND_WORDS: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     (frozenset({"lift", "trapped"}), re.compile(r"电梯|96333|困")),
     (frozenset({"flood"}), re.compile(r"漏水|水管|爆管|淹|积水")),
 )
+# where a person in danger is: one at another of these than the emergency's is someone else
+# (found from outside: a child locked in a car and one in a manhole were added to the
+# emergency of a child fallen from a balcony)
+_SETTINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("height", re.compile(r"阳台|窗台|窗户|窗外|楼顶|天台|屋顶|护栏|栏杆|从[^，,。]{0,6}[楼层]")),
+    ("water", re.compile(r"河|湖|(?<!电)池|塘|江|水库|水沟|冰面|冰窟窿|水里|落水|溺水")),
+    ("car", re.compile(r"车里|车内|车窗|(?:锁|关|困)在[^，,。]{0,4}车")),
+    ("hole", re.compile(r"窨井|(?<!电梯)井(?:里|下|口|底)|坑里|下水道|地洞")),
+    ("lift", re.compile(r"电梯|轿厢|井道")),
+)
+_PEOPLE = PERSON | {"child"}
+
+
+def elsewhere(text: str, hazard: str | None, order: Order) -> bool:
+    """``text`` tells of a person in danger at another setting than ``order``'s (a balcony,
+    then a car): another incident, though the kind of danger is the same."""
+    if hazard not in _PEOPLE or order.hazard not in _PEOPLE:
+        return False
+    mine = {name for name, words in _SETTINGS if words.search(text)}
+    theirs = {name for name, words in _SETTINGS if words.search(order.text)}
+    return bool(mine) and bool(theirs) and mine.isdisjoint(theirs)
+
+
 _NUMBER = re.compile(r"[#＃]?\s*(\d{1,9})")
 _SERVICE_NUMBERS = frozenset({"110", "119", "120", "122", "12356", "96333"})
 _WORDS_NEEDED = 2  # content characters shared with one emergency and not the others
