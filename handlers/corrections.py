@@ -20,8 +20,9 @@ from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.moved import send_to_place
 from bot.orders.service import OrderService
 from bot.orders.wording import who
+from bot.roster import residents
 from handlers.estate_buildings import correction_doubted
-from handlers.locate import bare_estate, gazetteer
+from handlers.locate import bare_estate, estate_from_home, gazetteer
 from models.orders import Order
 
 # words that say the address given before was wrong
@@ -85,7 +86,12 @@ async def correct_recent_place(
         return texts.PLACE_CORRECTED_SAME.format(number=order.id, place=view.address(after))
     if doubted := correction_doubted(view, after, order.id):
         return doubted
-    return await move_order(orders, order, (before, after), f"resident:{message.openid}")
+    moved = await move_order(orders, order, (before, after), f"resident:{message.openid}")
+    if estates:
+        return moved
+    # 3栋 where 东亭 has a 3栋 too, placed by the home's 青和居: said, and 东亭 alone moves it
+    home = await residents.home_of(orders.session, message.openid)
+    return moved + estate_from_home(view, after, text, home)
 
 
 async def move_order(
@@ -129,7 +135,10 @@ async def estate_corrected(orders: OrderService, openid: str, text: str) -> str:
     if named not in view.candidates(Place(order.building)):
         return ""  # 东亭 has no such building: not a correction of this report
     said = parse(order.text, orders.clock.now()).address
-    if said is None or not said.building:
+    told = (said is not None and bool(said.building)) or await queries.placed_by(
+        orders.session, order.id, f"resident:{openid}"
+    )  # the building is the resident's word: in the report, or a correction (不对，是3栋…)
+    if not told:
         return ""  # 家里水龙头坏了: the home itself, its estate no guess
     before = Place(order.building, order.unit, order.room, order.estate_code, order.community_id)
     after = Place(order.building, order.unit, order.room, named[1], named[0])

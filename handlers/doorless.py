@@ -23,6 +23,23 @@ def in_public_place(text: str) -> bool:
     return _PUBLIC_PLACE.search(text) is not None
 
 
+# 楼下路灯坏了, 我们楼前的井盖: outside the resident's own building, not the estate's gate
+_BELOW_HOME = re.compile(
+    r"楼下(?!.{0,2}(?:家|厨房|屋|房间|那户|邻居|住))|楼前|楼后|单元门口|单元门外"
+)
+# 小区门口, 东门, 中心广场: a place of the whole estate, whoever writes of it
+_ESTATE_WIDE = re.compile(
+    r"小区(?:大)?门口|大门口|[东西南北]门(?:口|外|边)?|广场|主干道|小区(?:里|内)的?路"
+)
+
+
+def below_home(text: str) -> bool:
+    """The report is about the outside of the writer's own building (楼下路灯坏了): the
+    building (and unit) of their home, not a shared place of the whole estate. Found from
+    outside: such a lamp went to the office with no place at all."""
+    return _BELOW_HOME.search(text) is not None and _ESTATE_WIDE.search(text) is None
+
+
 # a place shared by a stairwell or outside the flats: 楼道, 单元门口, 就在3栋楼下, 外墙
 _NO_DOOR = re.compile(
     r"楼道|楼梯|过道|单元门|单元口|楼梯间|电梯|外墙|楼下(?!.{0,2}(?:家|厨房|屋|房间|那户|邻居))"

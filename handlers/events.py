@@ -7,9 +7,8 @@ from bot.chat.filters import Event, EventKey
 from bot.chat.router import Router
 from bot.config import Config
 from bot.messages import Incoming
-from bot.orders import queries
 from bot.orders.service import OrderService
-from handlers import replies
+from handlers.own_orders import orders_list
 
 router = Router("events")
 
@@ -33,8 +32,7 @@ async def on_report_click() -> str:
 
 @router.event(Event("click"), EventKey("MY_ORDERS"))
 async def on_my_orders_click(message: Incoming, orders: OrderService, config: Config) -> str:
-    found = await queries.resident_orders(orders.session, message.openid)
-    return replies.resident_orders(found, await orders.roster(), config.tz)
+    return await orders_list(orders, message.openid, config.tz)  # the same list as 查询
 
 
 @router.event(Event("click"))

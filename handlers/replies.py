@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import tzinfo
 
 from bot import texts
@@ -14,7 +14,11 @@ from models.orders import Order
 _FINISHED = (Status.RESOLVED.value, Status.CLOSED.value)
 
 
-def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> str:
+def resident_orders(
+    orders: Sequence[Order], view: RosterView, tz: tzinfo, followed: Collection[int] = ()
+) -> str:
+    """A resident's orders, one a line; those in ``followed`` (a neighbour reported them, the
+    resident's report joined) say so."""
     if not orders:
         return texts.NO_ORDERS
     lines = [texts.ORDERS_HEADER]
@@ -29,7 +33,8 @@ def resident_orders(orders: Sequence[Order], view: RosterView, tz: tzinfo) -> st
             if o.status == "received"
             else texts.STATUS_NAMES[o.status]
         )
-        lines.append(f"#{o.id} {status}{by}｜{o.summary}（{local}）")
+        also = texts.ORDER_FOLLOWED_TAG if o.id in followed else ""
+        lines.append(f"#{o.id} {status}{by}｜{o.summary}（{local}）{also}")
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ from bot.orders.state import FreshOrder
 from bot.orders.wording import time_span
 from bot.roster import residents
 from bot.roster.residents import Home, home_place
-from handlers.doorless import ask_place, doorless, in_public_place
+from handlers.doorless import ask_place, below_home, doorless, in_public_place
 from handlers.estate_buildings import doubted, report_note
 from handlers.locate import ask, estate_from_home, estate_unsure, gazetteer, locate
 from handlers.past_places import without_past_place
@@ -48,8 +48,12 @@ def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | 
     place (小区东门口有人打起来了) only the home's estate: the fight is not in the flat; and an
     emergency next door (对门的老太太好几天没见, 楼下厨房冒黑烟) is in the home's stairwell, one
     across the way (对面楼窗台上有个小孩) somewhere the resident is asked for."""
-    if parsed.address is None and home is not None and home.building and in_public_place(text):
-        return Place(None, None, None, home.estate_code, home.community_id)
+    if parsed.address is None and home is not None and home.building:
+        if below_home(text) and not _UPSTAIRS_INTO_MINE.search(text):
+            # 楼下路灯坏了: outside their own building, for its unit's people; not the flat
+            return replace(home_place(home), room=None)
+        if in_public_place(text):
+            return Place(None, None, None, home.estate_code, home.community_id)
     if parsed.address is None and parsed.urgent and home is not None and home.building:
         if _ACROSS.search(text):
             return None
@@ -70,7 +74,7 @@ def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | 
         return Place(a.building, a.unit, a.room)
     if home is not None and known:
         # 楼道里的灯坏了: the stairwell of their home, not the flat
-        return replace(home_place(home), room=None) if _STAIRWELL.search(text) else home_place(home)
+        return replace(home_place(home), room=None) if STAIRWELL.search(text) else home_place(home)
     return None
 
 
@@ -91,7 +95,7 @@ def new_order(text: str, parsed: ParseResult, place: Place) -> NewOrder:
 
 
 # the stairwell or the landing of the resident's building: a place shared by the unit
-_STAIRWELL = re.compile(r"楼道|楼梯|过道|单元门|单元口|楼梯间")
+STAIRWELL = re.compile(r"楼道|楼梯|过道|单元门|单元口|楼梯间")
 # where an emergency next to the resident's home is: not in the home itself
 _ACROSS = re.compile(
     r"对面(?:楼|那栋|那幢|那个楼|的楼|单元)|对过(?:楼)?|别的楼|另一栋|后面那栋|前面那栋"
@@ -193,6 +197,8 @@ async def file_waiting(
     now at ``place``; ``inbound_id`` stands in when the question kept no source message."""
     original = str(data.get("text") or "")
     source = data.get("inbound_id")
+    if below_home(original):  # 楼下路灯坏了 → 5栋2单元301: outside that building, not the flat
+        place = replace(place, room=None)
     new = new_order(original, parse_here(original, clock, config), place)
     return await create(orders, message, new, int(source) if source else inbound_id)
 
@@ -233,7 +239,7 @@ async def report(
             doubtful, place, unknown = place, None, ""
     else:
         options = []
-    if place is None and not parsed.urgent and not in_public_place(text):
+    if place is None and not parsed.urgent and (not in_public_place(text) or below_home(text)):
         data = {"text": text, "inbound_id": inbound_id, "tries": 0}
         await conversation.remember(session, openid, ASK_ADDRESS, data, clock.now())
         return _join(safety_lines(parsed, text, waiting=True), texts.ASK_ADDRESS)
@@ -311,16 +317,23 @@ async def place_earlier_reports(orders: OrderService, openid: str, place: Place)
     filled = []
     for number in await batch.open_without_place(orders.session, openid, since):
         order = await queries.find(orders.session, number)
-        if order is None or order.building is not None or in_public_place(order.text):
+        if order is None or order.building is not None:
+            continue
+        below = below_home(order.text)  # 楼下路灯坏了: outside the home's building
+        if in_public_place(order.text) and not below:
             continue
         if order.unit is not None or order.room is not None:
             continue  # 是302家里锅烧干了: a door of its own, not the resident's home
         if order.urgent and _ACROSS.search(order.text):
             continue
-        # next door (楼上, 对门) or with no door (电梯, 楼道): the home's building and unit
-        shared = order.urgent and (
-            doorless(order.hazard, order.text)
-            or (_next_door(order.text) and not _UPSTAIRS_INTO_MINE.search(order.text))
+        # next door (楼上, 对门), with no door (电梯, 楼道) or below the home (楼下路灯坏了):
+        # the home's building and unit
+        shared = below or (
+            order.urgent
+            and (
+                doorless(order.hazard, order.text)
+                or (_next_door(order.text) and not _UPSTAIRS_INTO_MINE.search(order.text))
+            )
         )
         await orders.add_place(order, openid, replace(place, room=None) if shared else place)
         filled.append(order.id)

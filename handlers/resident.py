@@ -35,6 +35,7 @@ from handlers.locate import ask_bind, locate, place_named_estate
 from handlers.meant import replace_mistaken
 from handlers.not_fixed import NOT_FIXED, NOT_FIXED_SHORT, reopen_not_fixed
 from handlers.notices import notices_asked, set_notices
+from handlers.own_orders import order_of, orders_list
 from handlers.privacy import erase_withdraw, erasure_withdrawn
 from handlers.reports import (
     adopt_waiting,
@@ -61,22 +62,12 @@ _CHAT_REPLIES = {
 
 
 _SHOWN = 5
-_SHOWN_OPEN = 10  # open orders are all listed, up to this many
 _WAITING_REPORT = ("await_address", "await_estate")  # handlers/reports.py, locate.py
 
 
 @commands.message(Command("查询", "我的工单", "工单"))
 async def my_orders(message: Incoming, orders: OrderService, config: Config) -> str:
-    # every open order first (found from outside: the five newest, a cancelled one among
-    # them, hid two open orders), then the latest finished ones up to five
-    still_open = await queries.open_orders_of(orders.session, message.openid)
-    recent = await queries.resident_orders(orders.session, message.openid, limit=_SHOWN + 1)
-    shown = {o.id for o in still_open}
-    found = still_open + [o for o in recent if o.id not in shown]
-    limit = min(max(_SHOWN, len(still_open)), _SHOWN_OPEN)
-    said = replies.resident_orders(found[:limit], await orders.roster(), config.tz)
-    # more than are shown: say so
-    return said + texts.MORE_ORDERS.format(shown=limit) if len(found) > limit else said
+    return await orders_list(orders, message.openid, config.tz)
 
 
 async def cancel_order(
@@ -96,6 +87,10 @@ async def cancel_order(
         order: Order | None = open_orders[0]
     else:
         order = await queries.find(orders.session, number)
+    joined = order is not None and order.resident_openid != openid
+    if joined and number and await queries.follows(orders.session, number, openid):
+        # a neighbour's order their report joined: theirs to follow, not to withdraw
+        return texts.FOLLOWED_NO_CANCEL.format(number=number)
     if order is None:
         raise Refused(texts.ORDER_NOT_FOUND.format(number=number))
     await orders.cancel(openid, order)
@@ -202,8 +197,7 @@ _ONLY_ASKED = re.compile(
 
 
 async def _own_order(orders: OrderService, openid: str, text: str) -> Order | None:
-    found = await queries.find(orders.session, int(halfwidth(text).strip().lstrip("#")))
-    return found if found is not None and found.resident_openid == openid else None
+    return await order_of(orders, openid, int(halfwidth(text).strip().lstrip("#")))
 
 
 async def _order_asked_about(orders: OrderService, openid: str, text: str) -> Order | None:
@@ -225,7 +219,8 @@ async def _by_number(message: Incoming, orders: OrderService, config: Config) ->
             joined := await adopt_waiting(orders, message.openid, mine)
         ):
             return texts.ATTACHED_TO.format(number=mine.id) + joined
-        return replies.resident_orders([mine], await orders.roster(), config.tz)
+        theirs = () if mine.resident_openid == message.openid else (mine.id,)
+        return replies.resident_orders([mine], await orders.roster(), config.tz, theirs)
     if len(text) <= _ASKED_MAX and (asked := _ONLY_ASKED.match(halfwidth(text))):
         return texts.ORDER_NOT_FOUND.format(number=asked.group(1))  # not theirs, or none
     return ""

@@ -13,7 +13,7 @@ from bot.orders.lifecycle import HELD_VALUES, OPEN_VALUES, Status
 from bot.roster.cache import RosterView
 from bot.roster.files.spec import split_building_key
 from models.community import Member
-from models.orders import Order, OrderFollower
+from models.orders import Order, OrderEvent, OrderFollower
 
 
 async def find(session: AsyncSession, number: int) -> Order | None:
@@ -25,6 +25,40 @@ async def resident_orders(session: AsyncSession, openid: str, limit: int = 5) ->
     rows = await session.execute(
         select(Order)
         .where(Order.resident_openid == openid)
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def follows(session: AsyncSession, number: int, openid: str) -> bool:
+    """The resident reported the same problem to order ``number`` (orders.join)."""
+    found = await session.execute(
+        select(OrderFollower.order_id).where(
+            OrderFollower.order_id == number, OrderFollower.openid == openid
+        )
+    )
+    return found.first() is not None
+
+
+async def placed_by(session: AsyncSession, number: int, actor: str) -> bool:
+    """``actor`` gave or corrected order ``number``'s address (a "place" entry of its history)."""
+    found = await session.execute(
+        select(OrderEvent.id)
+        .where(
+            OrderEvent.order_id == number, OrderEvent.action == "place", OrderEvent.actor == actor
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
+async def followed_orders(session: AsyncSession, openid: str, limit: int = 10) -> list[Order]:
+    """Orders of other residents the resident reported too (已在 #N 中处理), newest first."""
+    followed = select(OrderFollower.order_id).where(OrderFollower.openid == openid)
+    rows = await session.execute(
+        select(Order)
+        .where(Order.id.in_(followed), Order.resident_openid != openid)
         .order_by(Order.created_at.desc(), Order.id.desc())
         .limit(limit)
     )
