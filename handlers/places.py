@@ -20,8 +20,9 @@ from bot.roster import residents
 from bot.roster.cache import RosterView
 from handlers.locate import ASK_BIND_ESTATE, ASK_ESTATE, Option, gazetteer, question
 from handlers.questions import SMALL_TALK, new_matter
-from handlers.reports import file_waiting, parse_here, remember_home
+from handlers.reports import parse_here, remember_home
 from handlers.resident import bind_place, on_text
+from handlers.several import file_waiting_each
 
 router = Router("places")
 # asked while the estate question is open, answered as usual; the question stays
@@ -91,10 +92,11 @@ async def _file(
     building, unit, room = data["place"]
     place = Place(building, unit, room)
     if chosen is None:
-        reply, _ = await file_waiting(orders, message, data, place, clock, config, inbound_id)
-        return texts.ESTATE_SKIPPED + reply
+        return texts.ESTATE_SKIPPED + await file_waiting_each(
+            orders, message, data, place, clock, inbound_id
+        )
     place = Place(building, unit, room, chosen.estate, chosen.community)
-    reply, _ = await file_waiting(orders, message, data, place, clock, config, inbound_id)
+    reply = await file_waiting_each(orders, message, data, place, clock, inbound_id)
     if data.get("home") is not None:
         # 3栋2单元501 楼道灯不亮了 → 东亭: a first full address is the resident's home, as when
         # no estate had to be asked
@@ -113,15 +115,23 @@ async def answer_bind_estate(
     inbound_id: int | None = None,
 ) -> str:
     """绑定 3栋2单元501 → 您是哪个小区的？ → 东亭: the home is registered there. Anything
-    else is read as usual (and the binding is not made)."""
+    else is read as usual and the question stays open, the answer reminding the resident of
+    it (found from outside: 我家地址你们记的是哪 in between dropped it, and 东亭 next was "not
+    understood"); a question the answer asks in turn takes its place."""
     data = pending.data
-    await conversation.forget(orders.session, message.openid)
     options = [
         Option(int(o["community"]), o.get("estate"), str(o["name"])) for o in data["options"]
     ]
     chosen = _chosen(await orders.roster(), message.text, options)
     if chosen is None:
-        return await on_text(message, orders, clock, config, inbound_id)
+        answer = await on_text(message, orders, clock, config, inbound_id)
+        after = await conversation.current(orders.session, message.openid, clock.now())
+        if after is None or after.state != ASK_BIND_ESTATE or after.data != data:
+            return answer
+        label = Place(*data["place"]).label()
+        listed = " 还是 ".join(o.name for o in options)
+        return answer + texts.BIND_ESTATE_STILL.format(place=label, options=listed)
+    await conversation.forget(orders.session, message.openid)
     building, unit, room = data["place"]
     place = Place(building, unit, room, chosen.estate, chosen.community)
     return await bind_place(orders, message.openid, place)

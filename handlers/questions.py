@@ -27,6 +27,7 @@ from bot.orders.duplicates import same_problem
 from bot.orders.lifecycle import OPEN_VALUES
 from bot.orders.service import OrderService
 from bot.roster import residents
+from handlers.address_misses import asks_about_it, cannot_say, keep_question, not_an_address
 from handlers.asked_place import follow_up_while_asked, place_the_others
 from handlers.doorless import ask_place, more_welcome, unfinished
 from handlers.estate_buildings import doubted, suggested
@@ -35,12 +36,12 @@ from handlers.reports import (
     ASK_ADDRESS,
     ASK_PLACE_FOR,
     CONFIRM_HOME,
-    file_waiting,
     in_public_place,
     parse_here,
     remember_home,
 )
 from handlers.resident import on_text
+from handlers.several import file_waiting_each
 from handlers.waiting import file_before_new_matter
 from models.orders import Order
 
@@ -88,7 +89,7 @@ async def answer_address(
     session, data = orders.session, pending.data
     parsed = parse_here(message.text, clock, config)
     place = _place_in(message, parsed)
-    skip = message.text.strip() in _SKIP
+    skip = message.text.strip() in _SKIP or cannot_say(message.text)
     if place is None and not skip and parsed.intent == "chat" and parsed.chat_kind in SMALL_TALK:
         # thanks, a greeting, a rating with nothing to rate: answered as such; the question
         # stays open and the answer reminds the resident of it (handlers/__init__.py)
@@ -110,53 +111,27 @@ async def answer_address(
         answer = await on_text(message, orders, clock, config, inbound_id)
         # an emergency's numbers come first, the earlier report's number after
         return f"{answer}\n{filed}".rstrip() if parsed.urgent else filed + answer
-    if place is None and not skip and _asks_about_it(message.text):
-        return await _keep_question(message, data, orders, clock)
+    if place is None and not skip and asks_about_it(message.text):
+        return await keep_question(message, data, orders, clock)
     public = place is None and not skip and in_public_place(message.text)
     if public:
         # 就在小区大门口: the place is a shared one, and its words go with the report
         data = {**data, "text": f"{data.get('text') or ''}（{message.text.strip()}）"}
         skip = True
-    if place is None and not skip and int(data.get("tries", 0)) < 1:
-        await conversation.remember(
-            session, message.openid, ASK_ADDRESS, {**data, "tries": 1}, clock.now()
-        )
-        return texts.ASK_ADDRESS_AGAIN
+    if place is None and not skip:  # never taken for 跳过 (handlers/address_misses.py)
+        return await not_an_address(message, parsed, data, orders, clock, config, inbound_id)
     await conversation.forget(session, message.openid)
     if place is not None:
         place, options = locate(await orders.roster(), place, message.text, None)
         if options:
             asked = (message, parsed, data, place, options)
             return await _ask_estate(*asked, orders, clock, config, inbound_id)
-    reply, _ = await file_waiting(
-        orders, message, data, place or Place(), clock, config, inbound_id
-    )
+    reply = await file_waiting_each(orders, message, data, place or Place(), clock, inbound_id)
     if place is None:
         return (texts.PUBLIC_PLACE_NOTED if public else texts.ADDRESS_SKIPPED) + reply
     return reply + await _after_answer(
         message, parsed, data, place, orders, clock, config, inbound_id
     )
-
-
-# 几点开始？ 要带什么吗？ asked while the address is asked: about the waiting request itself
-_ABOUT_IT = re.compile(r"[?？]\s*$|[吗呢么]\s*$|几点|什么时候|啥时候|多少钱|收费|要带|在哪|哪里")
-_ABOUT_IT_MAX = 30
-
-
-def _asks_about_it(text: str) -> bool:
-    return len(text.strip()) <= _ABOUT_IT_MAX and _ABOUT_IT.search(text.strip()) is not None
-
-
-async def _keep_question(
-    message: Incoming, data: dict[str, Any], orders: OrderService, clock: Clock
-) -> str:
-    """A question about the waiting request (几点开始？) goes with it to whoever takes it, and
-    the address is asked on. Found from outside: it got '没看出地址' and was lost."""
-    asked = message.text.strip()
-    text = str(data.get("text") or "") + texts.ASKED_TOO.format(question=asked)
-    kept = {**data, "text": text}
-    await conversation.remember(orders.session, message.openid, ASK_ADDRESS, kept, clock.now())
-    return texts.SIDE_QUESTION_KEPT.format(question=asked)
 
 
 async def _ask_estate(

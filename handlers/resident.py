@@ -31,7 +31,7 @@ from handlers.follow_up import (
     order_named,
 )
 from handlers.home import asks_home_on_file, home_on_file
-from handlers.locate import ask_bind, locate, place_named_estate
+from handlers.locate import ASK_BIND_ESTATE, ask_bind, locate, place_named_estate
 from handlers.meant import replace_mistaken
 from handlers.not_fixed import NOT_FIXED, NOT_FIXED_SHORT, reopen_not_fixed
 from handlers.notices import notices_asked, set_notices
@@ -117,6 +117,9 @@ async def cancel(message: Incoming, args: str, orders: OrderService) -> str:
 async def bind_home(openid: str, parsed: ParseResult, orders: OrderService, text: str = "") -> str:
     """Register the resident's home; the reports they filed without an address go there too."""
     session, roster = orders.session, orders.roster_cache
+    pending = await conversation.current(session, openid, orders.clock.now())
+    if pending is not None and pending.state == ASK_BIND_ESTATE:
+        await conversation.forget(session, openid)  # a new 绑定 replaces the one asked about
     a = parsed.address
     if a is None or a.building is None:
         return texts.BIND_NEEDS_ADDRESS
@@ -156,6 +159,9 @@ async def bind_place(orders: OrderService, openid: str, place: Place) -> str:
     view = await orders.roster()
     await residents.register_home(orders.session, openid, place, orders.clock.now())
     also = earlier_text(await place_earlier_reports(orders, openid, place))
+    if place.room is None and place.unit:  # 绑定 3栋2单元: only the door is missing
+        example = f"{place.building}栋{place.unit}单元501"
+        return texts.BOUND_NO_DOOR.format(place=_label(view, place), example=example) + also
     if place.room is None:  # enough to find the building's people, not the home's
         return texts.BOUND_PARTLY.format(place=_label(view, place)) + also
     return texts.BOUND.format(place=_label(view, place)) + also

@@ -12,18 +12,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from bot import texts
 from bot.clock import Clock
 from bot.config import Config
 from bot.intake import ParseResult
 from bot.messages import Incoming
+from bot.orders.dispatch import Place
 from bot.orders.duplicates import things
 from bot.orders.service import OrderService
 from bot.roster import residents
+from bot.roster.cache import RosterView
+from handlers.doorless import below_home
 from handlers.just_telling import ask_need
 from handlers.locate import locate
-from handlers.reports import in_public_place, parse_here, place_of, report
+from handlers.reports import (
+    STAIRWELL,
+    create,
+    file_waiting,
+    in_public_place,
+    new_order,
+    parse_here,
+    place_of,
+    report,
+)
 
 _NUMBERED = re.compile(
     r"(?:^|(?<=[\s，,。；;!！?？]))(?:[1-9][.、．)）]|[①②③④⑤⑥]|[一二三四五六][、．]|第[一二三四五六][，,、:：]?)"
@@ -90,7 +103,7 @@ async def _settled(orders: OrderService, openid: str, parts: list[tuple[str, Par
     for part, parsed in parts:
         place = place_of(parsed, home, part)
         if place is None:
-            if not parsed.urgent and not in_public_place(part):
+            if not parsed.urgent and (not in_public_place(part) or below_home(part)):
                 return False
         elif locate(view, place, part, home)[1] and not parsed.urgent:
             return False
@@ -111,7 +124,13 @@ async def report_each(
     if not asked and (told := await ask_need(orders, message, parsed, inbound_id)):
         return told
     parts = split_requests(message.text, clock, orders.config)
-    if not parts or not await _settled(orders, message.openid, parts):
+    if parts and not await _settled(orders, message.openid, parts):
+        # asked where first; each part is filed on its own once answered (file_waiting_each),
+        # so a danger only the parts run together suggest (水管漏水 … 灯) is no danger
+        if not parsed.urgent and all(read.danger is None for _, read in parts):
+            parsed = replace(parsed, danger=None, hazard=None)
+        return await report(orders, message, parsed, clock, inbound_id)
+    if not parts:
         return await report(orders, message, parsed, clock, inbound_id)
     said = [
         texts.SEVERAL_ITEM.format(
@@ -131,3 +150,53 @@ def _short(summary: str) -> str:
     """The part as the reply names it (① 家里没热水：#334 …): its summary, cut short."""
     summary = summary.strip(" ，,。；;")
     return summary if len(summary) <= _SHORT else summary[:_SHORT] + "…"
+
+
+async def file_waiting_each(
+    orders: OrderService,
+    message: Incoming,
+    data: dict[str, Any],
+    place: Place,
+    clock: Clock,
+    inbound_id: int | None,
+) -> str:
+    """The report a question kept waiting, filed at the ``place`` answered: one order per
+    matter when it told several (found from outside: 厨房水管漏水了，另外楼道灯也坏了 asked for
+    its address, and 1. 4栋楼下路灯坏了 2. 小区门口井盖松了 for its estate, each became one
+    order for one member once answered). The reply, as for several matters told at once."""
+    parts = split_requests(str(data.get("text") or ""), clock, orders.config)
+    if not parts:
+        reply, _ = await file_waiting(
+            orders, message, data, place, clock, orders.config, inbound_id
+        )
+        return reply
+    source = data.get("inbound_id")
+    inbound = int(source) if source else inbound_id
+    view = await orders.roster()
+    said = []
+    for mark, (part, read) in zip(texts.SEVERAL_MARKS, parts, strict=False):
+        where = _part_place(view, place, part, read)
+        reply, _ = await create(orders, message, new_order(part, read, where), inbound)
+        said.append(
+            texts.SEVERAL_ITEM.format(mark=mark, what=_short(read.summary or part), reply=reply)
+        )
+    return texts.SEVERAL_FILED.format(count=len(parts)) + "\n" + "\n".join(said)
+
+
+def _part_place(view: RosterView, answered: Place, part: str, read: ParseResult) -> Place:
+    """Where one matter of a waiting report is, the report's place being ``answered``: the
+    building it names (in the estate answered when that estate has it), the estate alone for
+    a shared place (小区门口), the answered building's stairwell for 楼道灯 or 楼下路灯."""
+    a = read.address
+    if a is not None and a.building:
+        own = Place(a.building, a.unit, a.room)
+        if (answered.community, answered.estate) in view.candidates(own):
+            return replace(own, community=answered.community, estate=answered.estate)
+        return locate(view, own, part, None)[0]
+    if answered.building is None:
+        return answered
+    if below_home(part) or STAIRWELL.search(part):
+        return replace(answered, room=None)
+    if in_public_place(part):
+        return Place(None, None, None, answered.estate, answered.community)
+    return answered

@@ -9,6 +9,7 @@ from __future__ import annotations
 # The order history, the dispatch reasons and template states, what members read about
 # their orders, and what grid leaders read about their grid, in modules beside this one.
 from bot.texts.advice import *  # noqa: F403
+from bot.texts.asked import *  # noqa: F403
 from bot.texts.emergency_waits import *  # noqa: F403
 from bot.texts.first_aid import *  # noqa: F403
 from bot.texts.follow_ups import *  # noqa: F403
