@@ -9,9 +9,12 @@ thread, so SQLite's threading rules and aiosqlite's ordering guarantees are unch
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from queue import SimpleQueue
+from threading import Thread
 from typing import Any
 
 import aiosqlite
@@ -83,7 +86,46 @@ class FusedCursor:
         self._rows = []
 
 
+_Job = tuple["asyncio.Future[Any] | None", Callable[[], Any]]
+
+
+def _answer(future: asyncio.Future[Any] | None, outcome: Any, failed: bool) -> None:
+    if future is None:
+        return
+
+    def settle() -> None:
+        if future.done():  # the caller was cancelled and has gone on
+            return
+        if failed:
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    # The loop may have ended while the statement ran (a server stopped mid-query, a task
+    # cancelled at shutdown): nobody is left to answer. aiosqlite's own worker dies here with
+    # "Event loop is closed" and never runs the close queued behind it.
+    with contextlib.suppress(RuntimeError):
+        future.get_loop().call_soon_threadsafe(settle)
+
+
+def _worker(jobs: SimpleQueue[_Job]) -> None:
+    while True:
+        future, function = jobs.get()
+        try:
+            outcome = function()
+        except BaseException as e:  # handed to the caller, as aiosqlite does
+            _answer(future, e, failed=True)
+            continue
+        _answer(future, outcome, failed=False)
+        if outcome is _STOP_RUNNING_SENTINEL:
+            return
+
+
 class FusedConnection(aiosqlite.Connection):
+    def __init__(self, connector: Callable[[], sqlite3.Connection], iter_chunk_size: int) -> None:
+        super().__init__(connector, iter_chunk_size)
+        self._thread = Thread(target=_worker, args=(self._tx,), daemon=True)
+
     def cursor(self) -> FusedCursor:  # type: ignore[override]
         return FusedCursor(self)
 
@@ -112,6 +154,5 @@ async def connect(path: str, busy_timeout: float) -> FusedConnection:
         return sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
 
     connection = FusedConnection(connector, 64)
-    connection._thread.daemon = True
     await connection  # starts the worker thread and opens the database on it
     return connection
