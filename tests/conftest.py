@@ -6,11 +6,15 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
+
+if TYPE_CHECKING:
+    from tests.test_timers import World
 
 PG_URL = os.environ.get("MULIN_TEST_POSTGRES_URL")
 REDIS_URL = os.environ.get("MULIN_TEST_REDIS_URL")
@@ -74,3 +78,11 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if name.startswith("MULIN_") and not name.startswith("MULIN_TEST_"):
             monkeypatch.delenv(name)
     yield
+
+
+@pytest.fixture
+async def world(aiohttp_client: Any, db_url: str) -> World:
+    """The one-community world of tests/test_timers.py: a chat on a fake clock with a roster."""
+    from tests.test_timers import make_world
+
+    return await make_world(aiohttp_client, db_url)

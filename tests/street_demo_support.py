@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
+from sqlalchemy import select
 
 from bot.app import create_app
-from bot.clock import FakeClock
+from bot.clock import Clock, FakeClock
+from bot.console import accounts
+from bot.keys import CONFIG, ENGINE, ROSTER, SESSIONS
+from bot.orders.core import NewOrder
+from bot.orders.dispatch import Place
+from bot.orders.service import OrderService
+from bot.roster.apply import import_rosters
+from bot.roster.files.street import read_rosters
+from models.community import Community
+from tests.console_support import PASSWORD, Console
 from tests.support import make_config
 from tests.test_street import START, ClientFactory, Street3
 
@@ -26,3 +37,36 @@ async def make_demo_street(aiohttp_client: ClientFactory, db_url: str) -> Street
     street = Street3(await aiohttp_client(app))
     await street.import_street(yaml.safe_load(DEMO.read_text(encoding="utf-8")))
     return street
+
+
+Account = tuple[str, str, str, str | None, str | None]  # username, role, community, grid, member
+Report = tuple[str, str, str, str]  # openid, building, estate code, community code
+
+
+async def demo_street_console(
+    aiohttp_client: ClientFactory,
+    db_url: str,
+    clock: Clock,
+    users: Sequence[Account],
+    reports: Sequence[Report],
+) -> tuple[Console, dict[str, int]]:
+    """The demo street with console accounts and one 楼道灯坏了 order per report (numbered by
+    the reporter's openid), for the console and monthly-report tests."""
+    app = create_app(make_config(db_url), clock=clock, start_scheduler=False)
+    client = await aiohttp_client(app)
+    await import_rosters(app[ENGINE], read_rosters(DEMO))
+    app[ROSTER].invalidate()
+    numbers: dict[str, int] = {}
+    async with app[SESSIONS]() as s, s.begin():
+        ids = {code: id_ for code, id_ in await s.execute(select(Community.code, Community.id))}
+        for name, role, community, grid, member in users:
+            await accounts.add_user(s, name, PASSWORD, role=role, community_code=community,
+                                    grid_code=grid, member_key=member)  # fmt: skip
+        service = OrderService(s, clock, app[CONFIG], app[ROSTER])
+        for openid, building, estate, community in reports:
+            place = Place(building, "1", "101", estate=estate, community=ids[community])
+            new = NewOrder(text="楼道灯坏了", category="repair", urgent=False,
+                           summary="楼道灯坏了", place=place, phones=())  # fmt: skip
+            order, _ = await service.report(openid, new)
+            numbers[openid] = order.id
+    return Console(client, {}), numbers

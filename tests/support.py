@@ -135,6 +135,11 @@ def order_number(reply: str) -> int:
     return int(found.group(1))
 
 
+def first_line(reply: str) -> str:
+    """The reply's first line: where an emergency's numbers and first advice must be."""
+    return reply.split("\n")[0]
+
+
 async def submit_together(
     client: TestClient[Any, Any], platform: WeChatPlatform, *xml: str
 ) -> list[str]:

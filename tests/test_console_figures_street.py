@@ -5,26 +5,14 @@ grid leader of 东亭 their G01 and not 青和居's."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import lxml.html
 from openpyxl import load_workbook
-from sqlalchemy import select
 
-from bot.app import create_app
 from bot.clock import SystemClock
-from bot.console import accounts
-from bot.keys import CONFIG, ENGINE, ROSTER, SESSIONS
-from bot.orders.core import NewOrder
-from bot.orders.dispatch import Place
-from bot.orders.service import OrderService
-from bot.roster.apply import import_rosters
-from bot.roster.files.street import read_rosters
-from models.community import Community
-from tests.console_support import PASSWORD, ClientFactory, Console
-from tests.support import make_config
+from tests.console_support import ClientFactory
+from tests.street_demo_support import demo_street_console
 
-DEMO = Path(__file__).resolve().parents[1] / "bot" / "sandbox" / "demo_roster.yaml"
 ACCOUNTS = [  # username, role, community, grid, member
     ("street1", "staff", "dh", None, "s01"),
     ("qhj1", "staff", "qhj", None, None),
@@ -55,26 +43,8 @@ def _received(html: str) -> str:
 async def test_street_community_and_grid_leader_scopes(
     aiohttp_client: ClientFactory, db_url: str
 ) -> None:
-    app = create_app(make_config(db_url), start_scheduler=False)
-    client = await aiohttp_client(app)
-    await import_rosters(app[ENGINE], read_rosters(DEMO))
-    app[ROSTER].invalidate()
-    async with app[SESSIONS]() as s, s.begin():
-        ids = {code: id_ for code, id_ in await s.execute(select(Community.code, Community.id))}
-        for name, role, community, grid, member in ACCOUNTS:
-            await accounts.add_user(s, name, PASSWORD, role=role, community_code=community,
-                                    grid_code=grid, member_key=member)  # fmt: skip
-        service = OrderService(s, SystemClock(), app[CONFIG], app[ROSTER])
-        for openid, building, estate, community in (
-            ("o_r1", "1", "QHJ", "qhj"),
-            ("o_r2", "2", "QHJ", "qhj"),
-            ("o_r3", "3", "DT", "dt"),
-        ):
-            place = Place(building, "1", "101", estate=estate, community=ids[community])
-            new = NewOrder(text="楼道灯坏了", category="repair", urgent=False,
-                           summary="楼道灯坏了", place=place, phones=())  # fmt: skip
-            await service.report(openid, new)
-    c = Console(client, {})
+    reports = [("o_r1", "1", "QHJ", "qhj"), ("o_r2", "2", "QHJ", "qhj"), ("o_r3", "3", "DT", "dt")]
+    c, _ = await demo_street_console(aiohttp_client, db_url, SystemClock(), ACCOUNTS, reports)
 
     assert (await c.login("street1")).status == 303
     page = await (await c.client.get("/admin/figures")).text()

@@ -9,21 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import lxml.html
-from sqlalchemy import select
 
-from bot.app import create_app
 from bot.clock import FakeClock
-from bot.console import accounts
-from bot.keys import CONFIG, ENGINE, ROSTER, SESSIONS
-from bot.orders.core import NewOrder
-from bot.orders.dispatch import Place
-from bot.orders.service import OrderService
-from bot.roster.apply import import_rosters
-from bot.roster.files.street import read_rosters
-from models.community import Community
-from tests.console_support import PASSWORD, ClientFactory, Console, make_console
-from tests.support import make_config
-from tests.test_console_figures_street import DEMO
+from tests.console_support import ClientFactory, Console, make_console
+from tests.street_demo_support import demo_street_console
 
 START = datetime(2026, 12, 8, 2, 0, tzinfo=UTC)  # 10:00 on 8 December in Shanghai
 
@@ -113,27 +102,14 @@ async def test_a_grid_leader_filtering_another_grid_is_refused_as_out_of_scope(
 
 
 async def _street(aiohttp_client: ClientFactory, db_url: str) -> tuple[Console, dict[str, int]]:
-    clock = FakeClock(START)
-    app = create_app(make_config(db_url), clock=clock, start_scheduler=False)
-    client = await aiohttp_client(app)
-    await import_rosters(app[ENGINE], read_rosters(DEMO))
-    app[ROSTER].invalidate()
-    numbers: dict[str, int] = {}
-    async with app[SESSIONS]() as s, s.begin():
-        ids = {code: id_ for code, id_ in await s.execute(select(Community.code, Community.id))}
-        await accounts.add_user(s, "jiedao", PASSWORD, role="admin", community_code="dh")
-        await accounts.add_user(s, "qhj1", PASSWORD, role="staff", community_code="qhj")
-        service = OrderService(s, clock, app[CONFIG], app[ROSTER])
-        for key, building, estate, community in (
-            ("qhj", "1", "QHJ", "qhj"),
-            ("dt", "3", "DT", "dt"),
-        ):
-            place = Place(building, "1", "101", estate=estate, community=ids[community])
-            new = NewOrder(text="楼道灯坏了", category="repair", urgent=False,
-                           summary="楼道灯坏了", place=place, phones=())  # fmt: skip
-            order, _ = await service.report(f"o_{key}", new)
-            numbers[key] = order.id
-    return Console(client, {}), numbers
+    c, numbers = await demo_street_console(
+        aiohttp_client,
+        db_url,
+        FakeClock(START),
+        [("jiedao", "admin", "dh", None, None), ("qhj1", "staff", "qhj", None, None)],
+        [("qhj", "1", "QHJ", "qhj"), ("dt", "3", "DT", "dt")],
+    )
+    return c, numbers
 
 
 async def test_the_street_office_is_asked_which_community_a_shared_grid_code_means(

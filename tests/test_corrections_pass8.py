@@ -10,14 +10,9 @@ import pytest
 from tests.support import order_number
 from tests.test_corrections_pass7 import ClientFactory
 from tests.test_street import Street3, make_street
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 RESIDENT = "o_resident_pass8"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def test_a_correction_to_a_building_the_roster_lacks_leaves_the_order_where_it_was(

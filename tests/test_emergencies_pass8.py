@@ -10,7 +10,7 @@ import pytest
 
 from tests.support import order_number
 from tests.test_street import ClientFactory, Street3, make_street
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 LIFT = "电梯卡在5楼和6楼之间，我孙子在里面出不来"
 
@@ -18,11 +18,6 @@ LIFT = "电梯卡在5楼和6楼之间，我孙子在里面出不来"
 @pytest.fixture
 async def street(aiohttp_client: ClientFactory, db_url: str) -> Street3:
     return await make_street(aiohttp_client, db_url)
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def _told(street: Street3, openid: str, since: int, n: int) -> list[str]:

@@ -5,19 +5,13 @@ address it goes to the people of that place, and whoever was paged first is told
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from models.orders import OrderEvent
 from tests.support import order_number
-from tests.test_timers import ClientFactory, World, make_world
+from tests.test_timers import World
 
 RESIDENT = "o_resident_later"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def test_the_first_member_paged_hears_the_emergency_moved(world: World) -> None:

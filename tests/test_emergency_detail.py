@@ -12,15 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.support import count_orders, order_number
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_detail"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def test_more_about_an_emergency_joins_it(world: World) -> None:

@@ -14,15 +14,10 @@ from aiohttp.test_utils import TestClient
 
 from tests.support import count_orders, order_number
 from tests.test_street import Street3, make_street
-from tests.test_timers import START, World, make_world
+from tests.test_timers import START, World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_pass5"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def _notes(world: World, number: int) -> list[str]:

@@ -10,20 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.support import count_orders, order_number
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 LI = "o_resident_li6"
 WANG = "o_resident_wang6"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def _notes(world: World, number: int) -> list[str]:

@@ -9,19 +9,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.support import count_orders, order_number
-from tests.test_timers import ClientFactory, World, make_world
+from tests.test_timers import World
 
 WANG = "o_resident_wang7"
 ZHANG = "o_resident_zhang7"
 LI = "o_resident_li7"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def _notes(world: World, number: int) -> list[str]:

@@ -6,19 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from bot import texts
 from tests.support import order_number
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def test_a_grid_leader_sees_the_whole_grid_with_holders(world: World) -> None:

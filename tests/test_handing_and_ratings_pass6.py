@@ -19,15 +19,10 @@ from bot.keys import SESSIONS
 from models.orders import Order
 from tests.support import count_orders, order_number
 from tests.test_street import Street3, make_street
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_pass6e"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def _finished(world: World, text: str) -> int:

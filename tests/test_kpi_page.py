@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -32,9 +31,10 @@ from bot.storage.engine import create_engine
 from bot.storage.migrations import upgrade
 from models.community import Building, Community, Grid, Member
 from models.orders import Order, OrderEvent
+from tests.street_demo_support import DEMO
 
 SH = ZoneInfo("Asia/Shanghai")
-DEMO = Path(__file__).resolve().parents[1] / "bot" / "sandbox" / "demo_roster.yaml"
+
 M, H, D = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 SLA = Sla(
     accept_within=30 * M,

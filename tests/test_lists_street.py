@@ -6,7 +6,6 @@ street office sees everything, one community at a time if it likes."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 from aiohttp import FormData
@@ -25,9 +24,9 @@ from models.lists import PartnerResource, Project
 from models.orders import Order
 from tests.console_support import PASSWORD, ClientFactory, Console
 from tests.lists_support import post
+from tests.street_demo_support import DEMO
 from tests.support import make_config
 
-DEMO = Path(__file__).resolve().parents[1] / "bot" / "sandbox" / "demo_roster.yaml"
 ACCOUNTS = [  # username, role, community
     ("street1", "staff", "dh"),
     ("qhj1", "staff", "qhj"),

@@ -16,15 +16,10 @@ from bot.keys import SESSIONS
 from models.orders import Order
 from models.visits import Visit
 from tests.support import order_number
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_shortcuts"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def _orders(world: World) -> int:

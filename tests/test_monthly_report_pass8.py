@@ -12,23 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import select
 
-from bot.app import create_app
 from bot.clock import FakeClock, StoppedClock
-from bot.console import accounts
-from bot.keys import CONFIG, ENGINE, ROSTER, SESSIONS
+from bot.keys import CONFIG
 from bot.kpi.cli import run_report_monthly
 from bot.kpi.period import Period
-from bot.orders.core import NewOrder
-from bot.orders.dispatch import Place
-from bot.orders.service import OrderService
-from bot.roster.apply import import_rosters
-from bot.roster.files.street import read_rosters
-from models.community import Community
-from tests.console_support import PASSWORD, ClientFactory, Console
-from tests.support import make_config
-from tests.test_console_figures_street import DEMO
+from tests.console_support import ClientFactory, Console
+from tests.street_demo_support import demo_street_console
 
 START = datetime(2026, 12, 8, 2, 0, tzinfo=UTC)  # Tuesday 8 December, 10:00 in Shanghai
 ORDERS = (  # openid, building, estate, community
@@ -40,24 +30,8 @@ ORDERS = (  # openid, building, estate, community
 
 
 async def _street(aiohttp_client: ClientFactory, url: str) -> tuple[Console, dict[str, int]]:
-    clock = FakeClock(START)
-    app = create_app(make_config(url), clock=clock, start_scheduler=False)
-    client = await aiohttp_client(app)
-    await import_rosters(app[ENGINE], read_rosters(DEMO))
-    app[ROSTER].invalidate()
-    numbers: dict[str, int] = {}
-    async with app[SESSIONS]() as s, s.begin():
-        ids = {code: id_ for code, id_ in await s.execute(select(Community.code, Community.id))}
-        await accounts.add_user(s, "demo", PASSWORD, role="admin", community_code="qhj")
-        await accounts.add_user(s, "jiedao", PASSWORD, role="admin", community_code="dh")
-        service = OrderService(s, clock, app[CONFIG], app[ROSTER])
-        for openid, building, estate, community in ORDERS:
-            place = Place(building, "1", "101", estate=estate, community=ids[community])
-            new = NewOrder(text="楼道灯坏了", category="repair", urgent=False,
-                           summary="楼道灯坏了", place=place, phones=())  # fmt: skip
-            order, _ = await service.report(openid, new)
-            numbers[openid] = order.id
-    return Console(client, {}), numbers
+    users = [("demo", "admin", "qhj", None, None), ("jiedao", "admin", "dh", None, None)]
+    return await demo_street_console(aiohttp_client, url, FakeClock(START), users, ORDERS)
 
 
 async def _book(c: Console, user: str) -> Any:

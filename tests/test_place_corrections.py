@@ -8,19 +8,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.support import count_orders, order_number
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_moves"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def test_the_building_corrected_moves_the_order_not_the_home(world: World) -> None:

@@ -28,18 +28,13 @@ from bot.roster.cache import RosterCache
 from bot.ticks.order_timers import order_timer_tick
 from models.outbox import OutboxMessage
 from tests.support import order_number
-from tests.test_timers import SLA, START, World, make_world, row
+from tests.test_timers import SLA, START, World, row
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RESIDENT = "o_resident_night"
 NIGHT = timedelta(hours=14)  # 23:00 in Shanghai
 MEMBERS = ("o_m01", "o_m02", "o_m03", "o_m04", "o_m05", "o_m06", "o_m07")
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 def local(delta: timedelta) -> datetime:

@@ -17,16 +17,11 @@ from bot.clock import FakeClock
 from tests.console_support import Console, make_console
 from tests.support import count_orders, order_number
 from tests.test_orders_flow import Chat
-from tests.test_timers import START, World, make_world
+from tests.test_timers import START, World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_res_pass8_ratings"
 MEMBERS = ("o_m02", "o_m01", "o_m03", "o_m05")
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def _holder_openid(world: World, number: int) -> str:

@@ -7,17 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.support import order_number
-from tests.test_timers import ClientFactory, World, make_world
+from tests.test_timers import World
 
 RESIDENT = "o_resident_reopen"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 async def test_a_low_rating_after_time_outs_goes_back_to_the_chain(world: World) -> None:

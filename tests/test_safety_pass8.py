@@ -12,21 +12,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from tests.support import order_number
-from tests.test_timers import World, make_world
+from tests.support import first_line, order_number
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_safety8"
 CARRY_AWAY = "带离危险的地方"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
-
-
-def _first_line(reply: str) -> str:
-    return reply.split("\n")[0]
 
 
 @pytest.mark.parametrize(
@@ -36,7 +27,7 @@ def _first_line(reply: str) -> str:
 async def test_a_child_in_the_water_is_a_drowning(world: World, text: str) -> None:
     reply = await world.chat.say(RESIDENT, text)
     order_number(reply)
-    first = _first_line(reply)
+    first = first_line(reply)
     assert "110" in first and "120" in first, first
     assert "绳子" in first and "不会游泳不要下水" in first
     assert CARRY_AWAY not in reply and "惊吓" not in reply
@@ -54,7 +45,7 @@ async def test_a_child_in_the_water_is_told_the_same_numbers_when_nobody_comes(
 async def test_a_child_who_fell_from_a_balcony_gets_the_ambulance(world: World) -> None:
     reply = await world.chat.say(RESIDENT, "有个小孩从二楼阳台掉下去了")
     order_number(reply)
-    first = _first_line(reply)
+    first = first_line(reply)
     assert "120" in first and "110" in first, first
     assert "不要随意搬动" in first
     assert CARRY_AWAY not in reply and "惊吓" not in reply
@@ -71,14 +62,14 @@ async def test_a_child_who_fell_from_a_balcony_gets_the_ambulance(world: World) 
 async def test_a_child_still_up_at_a_window_keeps_the_childs_advice(
     world: World, text: str
 ) -> None:
-    first = _first_line(await world.chat.say(RESIDENT, text))
+    first = first_line(await world.chat.say(RESIDENT, text))
     assert "119" in first and "惊吓" in first, first
 
 
 async def test_a_child_hit_by_a_falling_tile_gets_the_ambulance(world: World) -> None:
     reply = await world.chat.say(RESIDENT, "外墙的瓷砖掉下来砸到一个小孩")
     order_number(reply)
-    first = _first_line(reply)
+    first = first_line(reply)
     assert "120" in first, first
     assert "远离可能掉落" in first
     assert CARRY_AWAY not in reply
@@ -87,14 +78,14 @@ async def test_a_child_hit_by_a_falling_tile_gets_the_ambulance(world: World) ->
 async def test_a_flowerpot_thrown_down_is_a_falling_object_not_a_fight(world: World) -> None:
     reply = await world.chat.say(RESIDENT, "楼上扔下来一个花盆砸到人了，头破了")
     order_number(reply)
-    first = _first_line(reply)
+    first = first_line(reply)
     assert "120" in first and "110" in first, first
     assert "远离可能掉落" in first
     assert "动手或持械" not in reply
 
 
 async def test_a_fight_with_a_brick_is_still_a_fight(world: World) -> None:
-    first = _first_line(await world.chat.say(RESIDENT, "楼下两个人打起来了，有人拿砖头砸人"))
+    first = first_line(await world.chat.say(RESIDENT, "楼下两个人打起来了，有人拿砖头砸人"))
     assert "110" in first and "动手或持械" in first, first
 
 
@@ -109,6 +100,6 @@ async def test_a_fight_with_a_brick_is_still_a_fight(world: World) -> None:
 async def test_a_child_in_a_manhole_is_not_to_be_climbed_in_after(world: World, text: str) -> None:
     reply = await world.chat.say(RESIDENT, text)
     order_number(reply)
-    first = _first_line(reply)
+    first = first_line(reply)
     assert "119" in first and "120" in first, first
     assert "不要下井" in first and CARRY_AWAY not in reply

@@ -12,15 +12,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.support import count_orders
-from tests.test_timers import World, make_world
+from tests.test_timers import World
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 RESIDENT = "o_resident_lists"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 def numbers(reply: str) -> list[int]:

@@ -9,21 +9,14 @@ from dataclasses import replace
 from datetime import timedelta
 from itertools import pairwise
 
-import pytest
-
 from bot.orders import lifecycle as lc
 from bot.orders.timers import Due, Sla, plan
 from models.orders import Order
 from tests.support import order_number
-from tests.test_timers import SLA, START, ClientFactory, World, make_world, row
+from tests.test_timers import SLA, START, World, row
 
 RESIDENT = "o_resident_f"
 NOBODY_ON_DUTY = ("o_m01", "o_m02", "o_m03", "o_m04", "o_m05", "o_m06", "o_m07")
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 # --- 1. an urgent order with nobody: chased less and less often ------------------------------

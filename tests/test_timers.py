@@ -80,11 +80,6 @@ class World:
         return sum(needle in t for t in await self.chat.pushed(openid))
 
 
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
-
-
 async def make_world(aiohttp_client: ClientFactory, db_url: str) -> World:
     clock = FakeClock(START)
     config = make_config(db_url, "plain")

@@ -8,18 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
-
 from bot.orders.timers import Due, plan
 from tests.support import order_number
-from tests.test_timers import SLA, START, ClientFactory, World, make_world, row
+from tests.test_timers import SLA, START, World, row
 
 RESIDENT = "o_resident_u"
-
-
-@pytest.fixture
-async def world(aiohttp_client: ClientFactory, db_url: str) -> World:
-    return await make_world(aiohttp_client, db_url)
 
 
 def test_an_urgent_order_with_nobody_is_chased_until_taken() -> None:
