@@ -19,8 +19,8 @@ from models.community import Community, Member
 from models.console import AuditEntry
 from models.orders import Order
 from tests.console_support import PASSWORD, ClientFactory, Console, make_console, report
+from tests.street_demo_support import DEMO
 from tests.support import make_config
-from tests.test_console_figures_street import DEMO
 from tests.test_orders_flow import Chat
 
 

@@ -22,8 +22,8 @@ from bot.roster.residents import register_home
 from models.community import Community
 from tests.console_support import PASSWORD, ClientFactory, Console, make_console
 from tests.lists_support import post
+from tests.street_demo_support import DEMO
 from tests.support import make_config
-from tests.test_console_figures_street import DEMO
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
