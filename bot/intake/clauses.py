@@ -8,13 +8,34 @@ from bisect import bisect_left, bisect_right
 PUNCT = ",，.。!！?？;；~…\n"
 
 
+SENTENCE_SPACE = 4
+
+
+def _sentence_spaces(text: str, found: list[int]) -> list[int]:
+    """``found`` (punctuation and spaces) without the spaces that separate words."""
+    edges = [-1, *found, len(text)]
+    return [
+        at
+        for i, at in enumerate(found, 1)
+        if text[at] != " "
+        or (at - edges[i - 1] - 1 >= SENTENCE_SPACE and edges[i + 1] - at - 1 >= SENTENCE_SPACE)
+    ]
+
+
 class Clauses:
     """Answers "which clause holds this span" with a binary search over break positions."""
 
-    def __init__(self, text: str, spaces: bool) -> None:
-        pattern = re.compile("[" + re.escape(PUNCT) + (" " if spaces else "") + "]")
+    def __init__(self, text: str, spaces: bool | None) -> None:
+        """``spaces``: every space breaks a clause (True), none does (False), or (None) a
+        space between two stretches of at least ``SENTENCE_SPACE`` characters: the writer who
+        separates sentences with spaces (问下 燃气报警器响了该咋办 现在就在响), not the one who
+        dictates word by word (要是 那个 家里 煤气 漏了)."""
+        pattern = re.compile("[" + re.escape(PUNCT) + (" " if spaces is not False else "") + "]")
         self.text = text
-        self.breaks = [m.start() for m in pattern.finditer(text)]
+        found = [m.start() for m in pattern.finditer(text)]
+        if spaces is None:
+            found = _sentence_spaces(text, found)
+        self.breaks = found
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """(left, right) of the clause around ``text[start:end]`` (breaks excluded)."""

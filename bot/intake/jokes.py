@@ -61,3 +61,17 @@ _POPULAR = re.compile(
     r"推爆|火到爆|爆火(?![花星])|火爆(?!炸)|网红|爆单|排队.{0,6}(?:排到|好长|小时)|生意.{0,2}(?:太好|好火|火)"
 )
 _BURNING = re.compile(r"烟|火苗|火光|火花|火星|明火|烧起来|消防|119|灭火|烧着|救火|焦|糊")
+
+
+# 救命 这个人脸识别老是过不了, 我被这个表格困住了 救命: a cry at a gadget, a form or a job
+_CRY = re.compile(r"救命|救救我|要命|崩溃|不想活|快来人")
+_GADGET = re.compile(
+    r"人脸识别|刷脸|验证码|密码|二维码|扫码|打卡|门禁|健康码|小程序|app|系统|网课|作业|功课|表格"
+    r"|手机|缴费|社保|医保|考试|老板|登不上|登录|过不了|过不到|识别不了|刷不开|刷不上|刷不出|咋填|怎么填|填表",
+    re.IGNORECASE,
+)
+
+
+def gadget_cry(text: str) -> bool:
+    """救命 or 要命 cried at a gadget, a form or a chore (``text`` normalised)."""
+    return _CRY.search(text) is not None and _GADGET.search(text) is not None

@@ -34,7 +34,7 @@ from .phones import PhoneMatch, find_phones
 from .result import ParseResult, PreferredTime
 from .sentences import sentence_urgency
 from .services import no_danger, open_hole, pried_open
-from .settled import cues_decide, only_over, power_off
+from .settled import cues_decide, just_asleep, only_over, power_off
 from .summary import summarize
 from .timecues import keeps_time
 from .timeparse import TZ, TimeMatch, find_preferred_time
@@ -252,6 +252,11 @@ def _model_band(a: Analysis, model: LinearModel, feats: frozenset[str]) -> str |
     ):
         # 5栋1单元302 厨房水龙头坏了 at 0.002: a faint doubt about a message that names
         # nothing harmful alerts nobody
+        band = None
+    if band is not None and just_asleep(
+        a.masked,
+        nothing_harmful_named(a.masked, set(a.signals.hazard_words) - {"child"}, a.signals.cues),
+    ):
         band = None
     # 井盖没了 晚上很危险: an open hole in a path is looked at tonight, whatever the model says
     # 信箱被人撬了: a break-in's mark is looked at, however calmly it is told

@@ -9,6 +9,7 @@ import re
 from collections.abc import Collection
 
 from .danger import dripping_fixture, hazard_words
+from .jokes import gadget_cry
 
 # No water, no power, no heating: an outage is a repair however it is told (屋里冇得水了 一滴
 # 都冇得), unless something makes it a danger: sparks or smoke, water reaching electrics,
@@ -310,10 +311,37 @@ _CHORE_DANGER = re.compile(
 )
 
 
+# 走失了只狗, 流浪狗在大堂睡 周身虱子: a pet gone, or a stray that is only dirty; a dog that
+# bites, chases, circles or bares its teeth is the danger (as are snakes, bees, wild boar)
+_PET_LOST = re.compile(
+    r"(?:狗|猫|宠物|鹦鹉|兔子|仓鼠|乌龟)[^。！!？?]{0,4}(?:走失|走丢|跑丢|丢了|不见了|跑了)"
+    r"|(?:走失|走丢|跑丢|丢)了?[一只条]{0,2}(?:狗|猫|宠物|鹦鹉|兔子)"
+)
+_PARKED = re.compile(r"(?:挡住|堵住|堵着|挡着)[^。！!？?]{0,6}(?:车|出不|进不|门口)")
+_STRAY_DIRTY = re.compile(r"虱|跳蚤|脏|掉毛|癞|皮肤病")
+_ANIMAL_HARM = re.compile(
+    r"咬|扑|追|攻击|冲|撕|叼|围|龇|吠|叫|跟着|堵|吓|不敢|蛇|蜂|野猪|猴|疯狗|狂犬|血|抓伤"
+)
+
+
+def _harmless(text: str, hazards: Collection[str]) -> bool:
+    if not hazards and gadget_cry(text):
+        return True
+    if set(hazards) <= {"welfare"} and _PARKED.search(text):
+        return True  # 挡住我车位 打电话都没人接: the driver does not answer, nobody is in danger
+    if "animal" not in hazards or set(hazards) - {"animal", "missing", "child"}:
+        return False
+    if _ANIMAL_HARM.search(text):
+        return False
+    return bool(_PET_LOST.search(text) or _STRAY_DIRTY.search(text))
+
+
 def no_danger(text: str, hazards: Collection[str], kind: str | None) -> bool:
     """A service, an outage or a fitting come off, a nuisance or cooking smoke, with no
     danger the rules read as live (``kind``: their urgent kind)."""
     if cooking_smoke(text, kind):
+        return True
+    if kind in (None, "help") and _harmless(text, hazards):
         return True
     if kind is None and _CHORE.search(text) and not _CHORE_DANGER.search(text):
         return set(hazards) == {"child"}  # a child's chore; an old neighbour's is a welfare sign

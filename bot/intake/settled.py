@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .features import LOOKALIKE_CUES
+from .jokes import gadget_cry, joking
 
 # 现在没下雨 灯也没开, 已经拉闸了: the water cannot reach live current now
 _POWER_OFF = re.compile(
@@ -44,7 +45,11 @@ def only_over(cues: tuple[str, ...]) -> bool:
 _PLAN = re.compile(
     r"(?:今晚|今天晚上|今天|今夜|明天|马上|等会|待会|一会儿?|这就)(?:就)?(?:想|要)?"
     r"(?:走|跳|去死|了断|结束|喝|吃药|烧炭|开煤气|下去)"
-    r"|(?:药|安眠药|农药|炭|绳子?)(?:都|已经)?(?:买好|准备好|攒好|备好)了"
+    r"|(?:药|安眠药|农药|炭|绳子?)(?:都|已经)?(?:买好|准备好|攒好|攒齐|攒够|备好|备齐|买齐)了"
+    # 我不打算活到明天了: the time is the plan
+    r"|不(?:打算|想|准备)再?活(?:到|过)(?:明天|明早|天亮|今晚|今夜)"
+    r"|(?:今天|今晚|明天|今天夜里|今夜)(?:就)?(?:想|要)(?:到|去)(?:河边|江边|湖边|桥上|楼顶|天台)"
+    r"|(?:今天夜里|夜里|今夜|今晚)(?:就)?要结束"
 )
 
 
@@ -64,6 +69,8 @@ _UNRESPONSIVE = re.compile(
 )
 
 
+_CRIED = re.compile(r"救命|救救|快来人|来人啊")
+
 # 石油气个阀好似坏了 有声又有味: gas heard and smelt, however it is asked
 _HEARD_AND_SMELT = re.compile(r"有(?:声|响)(?:又|也)有味")
 
@@ -74,6 +81,10 @@ def insisted(text: str, cues: tuple[str, ...]) -> bool:
     if "live:gas" in cues and _HEARD_AND_SMELT.search(text):
         return True
     live = any(c.startswith("live:") for c in cues)
+    if _CRIED.search(text) and any(c.startswith("live:") and c != "live:help" for c in cues):
+        return not joking(text) and not gadget_cry(
+            text
+        )  # 救命 有人要跳楼: a cry for help with the danger it is about
     return live and (_INSISTED.search(text) is not None or _UNRESPONSIVE.search(text) is not None)
 
 
@@ -81,3 +92,20 @@ def cues_decide(text: str, cues: tuple[str, ...]) -> bool:
     """The cases the rules decide alone, whatever the model says: water reaching live
     current, a stated plan to die, a live danger said to be no joke, someone unresponsive."""
     return wet_electrics(text, cues) or stated_plan(text, cues) or insisted(text, cues)
+
+
+# 他睡着了, 奶奶在沙发上睡着了: sleep told alone (the corpus' children asleep in locked cars
+# and people asleep beside a gas smell taught the model that 睡着 is danger)
+_ASLEEP = re.compile(r"睡着|在睡|睡了|睡觉|打呼|打鼾|瞓咗|瞓紧|瞓着")
+_ASLEEP_IN_PERIL = re.compile(r"车里|车内|车上|后座|锁|关在|困在|不醒|没醒|不动|没反应|地上|地下")
+
+
+def just_asleep(text: str, harmless: bool) -> bool:
+    """A few words that someone is asleep, nothing harmful (``harmless``: besides a child)
+    named; a longer message tells why it mentions the sleep."""
+    return (
+        harmless
+        and len(text) <= 14
+        and _ASLEEP.search(text) is not None
+        and _ASLEEP_IN_PERIL.search(text) is None
+    )

@@ -20,6 +20,10 @@ _DANGER_SETS = tuple((kind, pattern, frozenset(trigger)) for kind, pattern, trig
 _MISSING = re.compile(
     r"走丢|走失|(?<!看)不见了|找不到了|找不着了|失踪|联系不上|没回来|没回家|迷路|一直没回"
     r"|找不到(?:妈妈|爸爸|家长|家人|大人)"
+    # 我家闺女不见一个多小时了: gone for the hours told
+    r"|(?<!看)不见[一两三四五六七八九十几半]+个?多?(?:钟头|小时)了"
+    r"|(?:这礼拜|这周|这个礼拜|这个星期|一礼拜|一个礼拜|一周|一星期)(?:了)?(?:一回|一次)?(?:都|也)?没(?:见|看见|见着|见到|露面|出来)"
+    r"|(?:出门|出去|出了去)[^。！!？?]{0,10}(?:之后|以后|后)?(?:就)?没回来"
     r"|好几天都?没(?:见|出门|出来|下楼|露面)|[两三四五六七几]天(?:都|了)?没(?:见到?|见着|看到|看见|露面)了?"
     r"|跟丢|(?:孩子|小孩|娃|孙子|孙女|儿子|女儿|老人)丢了"
     # 我家老头又跑了 … 这回出去三个钟头了: wandered off again, hours ago
@@ -38,7 +42,7 @@ _FOUND_SINCE = re.compile(
 )
 _ELDER_RE = re.compile(
     r"妈|爸|奶奶|爷爷|外婆|外公|姥|老人|老伴|一个人住|独居|老爷子|老太太|老头|阿嬷|阿嫲|阿公|阿婆"
-    r"|(?<![姑新])娘|老舅|舅舅|姑妈|姨妈|老姨|老汉|"
+    r"|(?<![姑新])娘|老舅|舅舅|姑妈|姑姑|姨妈|老姨|姨婆|姑婆|婶婶|老汉|"
     + _UNCLE
     # an older neighbour called 老 and the surname (老周家): whom a welfare check is about
     + r"|老[张王李陈刘黄林杨赵周吴徐孙朱胡郭何罗郑梁谢](?:家|头|大爷|奶奶|太)?(?![师板总公婆])"
@@ -51,7 +55,8 @@ _UNANSWERED = re.compile(
     # no sound or movement from the flat for a day or more (两天没动静了, 一天没挪窝)
     r"|(?:一天|一整天|整天|[两三四五几]天|好几天|一宿|一晚上).{0,3}没(?:有)?(?:动静|声音|声响|挪窝|挪地方|下床|下过床)"
     r"|电话.{0,4}(?:就是|还是|总是|都|也|一直)(?:没人接|不接|打不通|关机|占线)"
-    r"|(?:菜|奶|牛奶|报纸|外卖|饭|饭盒|垃圾袋?).{0,10}(?:[都也]没人?拿|没拿进去|没收进去|一直(?:放着|挂着|在门口))"
+    r"|(?:菜|奶|牛奶|报纸|外卖|饭|饭盒|垃圾袋?|快递|包裹).{0,10}(?:[都也]没人?拿|没拿进去|没收进去|一直(?:放着|挂着|在门口))"
+    r"|(?:快递|包裹).{0,10}没人收"
     r"|饭盒.{0,3}没(?:人)?动"
     # 怎么敲都不开门, 电话在屋里响 (nobody picks up a phone ringing inside)
     r"|(?:怎么|咋)[敲拍叫喊]都不(?:开|应)|电话在(?:屋里|里面|家里)响|饭(?:还)?(?:放|搁|挂)在门口"
@@ -63,7 +68,7 @@ _UNANSWERED = re.compile(
 # something swallowed, told in either order: 喝了农药, 喝了一口…是除草剂
 _SWALLOWED = re.compile(r"喝了|喝下|吃了|吞了|误服|误食|灌了")
 _POISON = re.compile(
-    r"农药|除草剂|杀虫剂|敌敌畏|百草枯|老鼠药|耗子药|安眠药|消毒液|84消毒|漂白水|洁厕灵|一整?瓶药|整瓶"
+    r"农药|除草剂|杀虫剂|敌敌畏|百草枯|老鼠药|耗子药|安眠药|消毒液|84消毒|漂白水|洁厕灵|一整?瓶药|整瓶|半瓶|大半瓶|一把药|降压药|降血压药|血压药"
 )
 # distress said from a height: 受不了 … 站在天台
 _DISTRESS = re.compile(r"受不了|顶不顺|撑不住|崩溃|绝望|不想活|没法活|好累好累|活不下去")
@@ -112,6 +117,8 @@ _UNTIL_NOW = re.compile(r"到现在|至今|到今天|到今早|今天(?:的)?(?:
 _POST_CANCEL = re.compile(
     r"^(?:过|的话|隐患|风险|演练|知识|预防|检查|似的|一样)|跑都跑|跑不出|跑不掉|跑不了|怎么跑|怎么办|咋办|怎么(?:急救|处理|预防|防)|遭殃|完了"
 )
+# 燃气报警器响了要怎么处理 现在就在响: asked what to do, and it is happening as they ask
+_GOING_NOW = re.compile(r"现在(?:就|正|还)在|(?:正在|还在|一直在)(?:响|冒|漏|烧|叫)")
 _FIXED = re.compile(
     r"(?<!灯)(?<!灯光)(?:已经灭|已灭)|已经(?:给|被)(?:灭|扑灭|浇灭|弄灭)了|扑灭了|灭掉了|已经熄|(?<!灯)熄灭了|救了出来|已经出来了|没事了|修好了|处理好了|已经好了|(?<!房门)(?<!台门)(?<!屋门)(?<!室门)(?<!间门)(?<!家门)(?<!窗户)已经关了(?!炉|灶|灯|窗|门|电闸|开关|总闸)|找到了|已经回来|救出来|正常了"
     r"|已经没有了|现在没(?:烟|味|事|水|了)|多亏|(?:么|莫|冇)得(?:啥)?事"
@@ -156,7 +163,7 @@ def _why_dead(clauses: Clauses, start: int, end: int, fixed: bool) -> str | None
         _HYPOTHETICAL.search(pre + text[start:end]) or _HYPOTHETICAL.match(post)
     ) and not _SO_NOW.search(text):
         return "hyp"
-    if _NEGATED.search(pre) or _POST_CANCEL.search(post[:8]):
+    if _NEGATED.search(pre) or (_POST_CANCEL.search(post[:8]) and not _GOING_NOW.search(text)):
         return "neg"
     if _PAST.search(pre) and not _STILL.search(pre + text[start:end] + post):
         return "past"
@@ -210,7 +217,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # (电梯困了人, 喘气好困难: trapped and short of breath, not sleepy)
         (
             "sleepy",
-            r"困了(?![人两几一二三四五六七八九十半0-9])|好困(?!难)|犯困|困得(?!出不|动不)|困死|太困|瞌睡",
+            r"(?<!被)困了(?![人两几一二三四五六七八九十半0-9])|困觉|困不着|没困着|好困(?!难)|犯困|困得(?!出不|动不)|困死|太困|瞌睡",
         ),
         ("drill", r"演练|演习|培训|讲座|宣传|知识|检查|巡查|排查"),
         (
@@ -289,7 +296,7 @@ def urgency_cues(text: str) -> tuple[str | None, tuple[str, ...]]:
     fixed = bool(_FIXED.search(text))
     # 一直冒火花，我和孩子已经出来了: people got out, the sparks go on
     ended = fixed and bool(_FIXED.search(_ESCAPED.sub(" ", text)))
-    clauses = Clauses(text, spaces=False)
+    clauses = Clauses(text, spaces=None)
     found: list[tuple[int, int, str]] = []
     chars = set(text)
     for kind, pattern, trigger in _DANGER_SETS:
