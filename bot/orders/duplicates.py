@@ -114,8 +114,25 @@ def things(text: str) -> frozenset[str]:
 SAME_THING = 0.45
 
 
+# What a question to the office asks, whoever it is about: 燃气公司电话多少 and 物业电话多少
+# share only 电话多少 (found from outside: each "…电话多少" joined the first one's order)
+_ASKING = re.compile(
+    r"的?(?:电话|号码|手机号?|座机|联系方式)(?:号码|号)?(?:是|是不是)?(?:多少|几号|啥|什么)?"
+    r"|多少钱|多少|几点(?:上班|下班|开门|关门)?|什么时候|啥时候|在哪[里儿]?|怎么办|怎么"
+)
+
+
+def _asked_about(text: str) -> str:
+    """``text`` less its question words: what it asks about ("" when nothing else is said)."""
+    left = _ASKING.sub(" ", text)
+    return left if len(content_chars(left)) >= 2 else ""
+
+
 def same_problem(a: str, b: str) -> bool:
     mine, theirs = things(a), things(b)
+    about_a, about_b = _asked_about(a), _asked_about(b)
+    if about_a and about_b:  # what is asked about is compared, not the asking
+        a, b = about_a, about_b
     if mine and theirs:
         return not mine.isdisjoint(theirs) and overlap(a, b) >= SAME_THING
     return overlap(a, b) >= SAME_PROBLEM
