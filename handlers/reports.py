@@ -19,7 +19,7 @@ from bot.media import store as media
 from bot.messages import Incoming, Reply
 from bot.orders import batch, queries
 from bot.orders.dispatch import ROLE_NAMES, Place
-from bot.orders.duplicates import elsewhere, place_key, same_problem
+from bot.orders.duplicates import elsewhere, place_key, same_problem, shared_part, without_home
 from bot.orders.service import NewOrder, OrderService
 from bot.orders.state import FreshOrder
 from bot.orders.wording import time_span
@@ -144,7 +144,12 @@ async def create(
     earlier = await _recurrence_of(orders, openid, new)
     if earlier is not None:
         await orders.note_recurrence(order, openid, earlier)
-        parts.append(texts.RECURRENCE_NOTED.format(number=earlier.id).strip())
+        told = (
+            texts.RECURRENCE_NOTED
+            if earlier.resident_openid == openid
+            else texts.RECURRENCE_NOTED_SHARED
+        )
+        parts.append(told.format(number=earlier.id).strip())
     if new.urgent:
         # with no place yet, no grid leader can be told: said so, not promised
         known = new.place.building is not None
@@ -156,14 +161,23 @@ _RECURRENCE_WINDOW = timedelta(days=30)
 
 
 async def _recurrence_of(orders: OrderService, openid: str, new: NewOrder) -> Order | None:
-    """The resident's finished order of the last month this report tells again (the same
-    problem at the same place): 楼道灯又不亮了 a fortnight after the light was fixed."""
+    """The finished order of the last month this report tells again (the same problem at
+    the same place): the resident's own (楼道灯又不亮了 a fortnight after the light was
+    fixed), or a neighbour's about a part of the building they share."""
     since = orders.clock.now() - _RECURRENCE_WINDOW
     p = new.place
     mine = place_key(p.building, p.unit, p.room, p.community, p.estate)
     for done in await batch.done_of(orders.session, openid, since):
         same_place = done.category == new.category and not elsewhere(done.place, mine)
         if same_place and same_problem(done.text, new.text):
+            return await queries.find(orders.session, done.id)
+    if p.building is None or not shared_part(new.text):
+        return None
+    # a part the stairwell shares (楼道窗户玻璃碎了), fixed for a neighbour and broken again:
+    # the office reads that the repair did not hold (found from outside)
+    for done in await batch.done_in_building(orders.session, p.building, new.category, since):
+        same_place = not elsewhere(without_home(done.place), without_home(mine))
+        if same_place and shared_part(done.text) and same_problem(done.text, new.text):
             return await queries.find(orders.session, done.id)
     return None
 

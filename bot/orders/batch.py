@@ -363,3 +363,29 @@ async def open_urgent(
     since = now - within
     recent = [u for u in found.values() if u.created_at >= since]
     return sorted(recent, key=lambda u: (u.created_at, u.id), reverse=True)
+
+
+# a building's orders of one category finished since ``since``: a shared part's problem (the
+# stairwell's window) a neighbour may report again
+_DONE_IN_BUILDING = (
+    select(*_CANDIDATE_COLUMNS)
+    .where(
+        _ORDERS.c.building == bindparam("building"),
+        _ORDERS.c.category == bindparam("category"),
+        _ORDERS.c.status.in_(DONE_VALUES),
+        _ORDERS.c.resolved_at >= bindparam("since", type_=_ORDERS.c.resolved_at.type),
+    )
+    .order_by(_ORDERS.c.resolved_at.desc())
+    .limit(50)
+    .execution_options(**AWARE)
+)
+
+
+async def done_in_building(
+    session: AsyncSession, building: str, category: str, since: datetime
+) -> list[Candidate]:
+    """The building's orders of ``category`` finished since ``since``, newest first (read
+    only for a report about a shared part: rare enough not to be memoised)."""
+    conn = await session.connection()
+    params = {"building": building, "category": category, "since": since}
+    return [_candidate(row) for row in (await conn.execute(_DONE_IN_BUILDING, params)).all()]

@@ -337,6 +337,7 @@ HISTORY_RECURRENCE = "再次报修：与 #{number}（{day} 办结）是同一问
 RECURRENCE_NOTED = (
     "\n这和您之前报的 #{number} 像是同一个问题，已在新工单里注明，经办人能看到上次的处理记录。"
 )
+RECURRENCE_NOTED_SHARED = "\n邻居前些天报过同一处的问题（#{number}，已办结），已在新工单里注明，经办人能看到上次的处理记录。"
 HISTORY_MERGED = "与 #{into} 是同一件事，已并入 #{into}"
 RESIDENT_OFFICE_MESSAGE = "关于您的工单 #{number}，社区留言：{text}"
 RESIDENT_OFFICE_CANCELLED = (
