@@ -24,7 +24,7 @@ from bot.orders.lifecycle import Action, Change, Refusal
 from bot.orders.moved import send_to_place
 from bot.orders.state import FreshOrder, write
 from bot.orders.tells import Tell
-from bot.orders.timers import Due, TimerContext, hand_on_instead, plan, timer_change
+from bot.orders.timers import Due, TimerContext, hand_on_instead, handed_on, plan, timer_change
 from bot.orders.timers import escalations_passed as passed
 from bot.storage.dialect import dialect_insert
 from models.community import Member
@@ -343,11 +343,8 @@ class OrderService(OrderCore):
         """The timers due on ``order`` now. Its holder went off duty (下岗) without answering:
         the accept reminder is not sent to them, the order goes on to the next person."""
         due = plan(order, self.sla, now)[0]
-        if Due.REMIND_ACCEPT in due and order.assignee_id:
-            holder = (await self.roster()).by_id.get(order.assignee_id)
-            if holder is not None and not holder.on_duty:
-                return hand_on_instead(due)
-        return due
+        holder = (await self.roster()).by_id.get(order.assignee_id) if order.assignee_id else None
+        return hand_on_instead(due, order.status, holder)
 
     async def run_timers(
         self, order: Any, now: datetime, due: list[Due] | None = None
@@ -381,14 +378,12 @@ class OrderService(OrderCore):
             declined = [*(order.declined_by or [])]
             if order.assignee_id is not None:
                 declined.append(order.assignee_id)
-            prefix = texts.TIMER_HANDED_ON
-            if holder is not None and not holder.on_duty:  # 下岗: not waited for
-                prefix = texts.TIMER_OFF_DUTY_HANDED_ON.format(name=holder.name)
+            prefix, besides = handed_on(order.status, holder)  # 下岗, or off the roster
             nxt = await self.dispatch(
                 order,
                 exclude=(holder.key,) if holder is not None else (),
                 prefix=prefix,
-                first=change.then(Change({"declined_by": declined})),
+                first=change.then(besides).then(Change({"declined_by": declined})),
             )
             if nxt is None and not order.urgent:  # (an emergency's resident hears on its own)
                 waiting = lc.Notice(Tell.RESIDENT_WAITING, lc.RESIDENT)

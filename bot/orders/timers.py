@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from bot import texts
 from bot.orders.calendar import QuietHours, WorkCalendar
@@ -124,10 +125,41 @@ def escalations_passed(state: OrderFacts, sla: Sla, now: datetime) -> int:
     return sum(passed)
 
 
-def hand_on_instead(due: list[Due]) -> list[Due]:
+class Holder(Protocol):
+    """What the timers read of an order's holder (a roster member)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def on_duty(self) -> bool: ...
+    @property
+    def active(self) -> bool: ...
+
+
+_HELD = frozenset((Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED))
+
+
+def hand_on_instead(due: list[Due], status: str, holder: Holder | None) -> list[Due]:
     """The holder went off duty (下岗) before answering: the accept reminder is not sent to
-    them, the order goes on to the next person in the chain instead."""
-    return [Due.HAND_ON if d == Due.REMIND_ACCEPT else d for d in due]
+    them, the order goes on to the next person in the chain instead. A holder removed from
+    the roster is not waited for at all, accepted or not: whatever they held goes on (found
+    from outside: a removed member was reminded, and his accepted order sat until overdue)."""
+    if holder is not None and not holder.active and status in _HELD:
+        return [Due.HAND_ON]
+    if holder is not None and not holder.on_duty:
+        return [Due.HAND_ON if d == Due.REMIND_ACCEPT else d for d in due]
+    return due
+
+
+def handed_on(status: str, holder: Holder | None) -> tuple[str, Change]:
+    """Why an order goes on to the next person (the history's words), and what changes with
+    it besides: from a holder no longer on the roster an accepted order is to accept anew."""
+    if holder is not None and not holder.active:
+        values = {} if status == Status.ASSIGNED else {"accepted_at": None}
+        return texts.TIMER_LEFT_ROSTER_HANDED_ON.format(name=holder.name), Change(values)
+    if holder is not None and not holder.on_duty:  # 下岗: not waited for
+        return texts.TIMER_OFF_DUTY_HANDED_ON.format(name=holder.name), Change({})
+    return texts.TIMER_HANDED_ON, Change({})
 
 
 def plan(state: OrderFacts, sla: Sla, now: datetime) -> tuple[list[Due], datetime | None]:

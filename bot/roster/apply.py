@@ -5,8 +5,9 @@ view. Import rules:
 
 - One transaction: a roster is applied whole or not at all.
 - Idempotent: re-importing the same file writes nothing (no ``updated_at`` bump, no new codes).
-- A member removed from the file is deactivated (``active=False``), never deleted; a grid
-  removed from the file is deactivated and its buildings leave it. Re-adding re-activates.
+- A member removed from the file is deactivated (``active=False``), never deleted; the open
+  orders they hold are handed on to the next person by the timer tick. A grid removed from
+  the file is deactivated and its buildings leave it. Re-adding re-activates.
 - ``openid`` and ``on_duty`` are only written when the file gives them: a member who bound
   themselves with an invite code, or went off duty in chat (下岗), keeps that state.
 - Members without an openid get an invite code once (6 characters, no 0/O/1/I), kept for good.
@@ -20,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.orders.lifecycle import HELD_VALUES
 from bot.roster.files import (
     GridSpec,
     MemberSpec,
@@ -32,6 +34,7 @@ from bot.roster.files import (
 )
 from bot.roster.places import apply_buildings, apply_estates, check_member_keys, street_of
 from models.community import Community, Grid, Member
+from models.orders import Order
 
 INVITE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 INVITE_LENGTH = 6
@@ -133,6 +136,7 @@ async def apply_roster(
         _apply_member(session, community.id, spec, members.get(spec.key), when, summary)
     _deactivate_missing(roster.members, members, when, summary)
     await session.flush()
+    await _hand_on_held(session, [members[k].id for k in summary.deactivated], when)
     await _issue_invites(session, community.id, roster.members, summary, when)
     return summary
 
@@ -285,6 +289,18 @@ def _deactivate_missing(
             summary.deactivated.append(key)
             if key in summary.updated:
                 summary.updated.remove(key)
+
+
+async def _hand_on_held(session: AsyncSession, gone: list[int], when: datetime) -> None:
+    """The open orders removed members hold are due now: the order timer tick hands them on
+    to the next person, with a line in their history (bot.orders.timers.hand_on_instead)."""
+    if gone:
+        await session.execute(
+            update(Order)
+            .where(Order.assignee_id.in_(gone), Order.status.in_(HELD_VALUES))
+            .values(next_timer_at=when, version=Order.version + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def _issue_invites(
