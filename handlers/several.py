@@ -45,6 +45,13 @@ _FIRST = ("1", "①", "一", "第一")
 _CONNECTOR = re.compile(
     r"[，,。；;!！\s]+(?:另外|还有(?:就是|一个事|一件事|个事)?|再就是|顺便(?:说一下|反映一下|说下)?|此外)"
     r"[，,：:\s]*"
+    r"|\s*[&＆]\s*"  # 厨房水管漏水 & 楼道灯坏了
+)
+# 厨房水管漏水，楼道灯也坏了: a clause that names another place and says its thing is "also"
+# broken is a second matter (found from outside: read as one leak reaching a light)
+_PLACES = r"楼道|楼梯|走廊|过道|楼下|楼上|单元门|电梯|小区|门口|大门|地下室|车库|厨房|卫生间|厕所|客厅|卧室|阳台"
+_ALSO = re.compile(
+    rf"[，,；;]\s*(?=(?:我们|我家|家里|那个)?(?:{_PLACES})[^，,。；;！!？?]{{0,8}}(?:也|还)[^是])"
 )
 _MIN_PART = 5  # characters: less is no report of its own
 _MAX_PARTS = 5
@@ -63,9 +70,19 @@ def _connected(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
+def _also(text: str) -> list[str]:
+    """厨房水管漏水，楼道灯也坏了: two places, each with a thing of its own (not 马桶堵了，
+    卫生间的水也漫出来了, the one matter told on)."""
+    parts = [p.strip(" ，,。；;") for p in _ALSO.split(text)]
+    named = [things(p) for p in parts]
+    if len(parts) < 2 or not all(named) or len(set().union(*named)) < sum(map(len, named)):
+        return []
+    return parts
+
+
 def split_requests(text: str, clock: Clock, config: Config) -> list[tuple[str, ParseResult]]:
     """The message's requests with each one's parse, or [] when it is one request."""
-    parts = _numbered(text) or _connected(text)
+    parts = _numbered(text) or _connected(text) or _also(text)
     if not 2 <= len(parts) <= _MAX_PARTS or any(len(p) < _MIN_PART for p in parts):
         return []
     read = [(p, parse_here(p, clock, config)) for p in parts]

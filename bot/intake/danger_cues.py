@@ -355,9 +355,10 @@ DANGER_KINDS: tuple[tuple[str, str, str], ...] = (
     # water reaching live electrics: a leak that is an emergency
     (
         "wet_electric",
-        # (渗水 没碰到电线: the water is said not to reach them; 漏水了，另外楼道灯也坏了: a
-        # second matter, not the same water)
-        r"(?:漏|渗|滴|进|流|淹|泡|浇)(?:(?!没|不|未|离|另|还有|顺便|[。！!？?；;]).){0,8}(?:电表|电箱|配电|插座|插排|电线|电闸|开关|灯|电器|电源)"
+        # (渗水 没碰到电线: the water is said not to reach them; 漏水了，另外楼道灯也坏了 and
+        # 漏水，楼道灯也坏了: a second matter somewhere else, not the same water)
+        r"(?:漏|渗|滴|进|流|淹|泡|浇)(?:(?!没|不|未|离|另|还有|顺便|[。！!？?；;]|\s*[，,&＆]\s*(?:楼道|走廊|楼梯|过道|电梯|小区)).){0,8}"
+        r"(?:电表|电箱|配电|插座|插排|电线|电闸|开关|灯|电器|电源)"
         # 厨房顶上的灯在往下渗水: the fitting named first
         r"|(?:灯|灯泡|灯罩|吸顶灯|插座|开关|电表|电箱)(?:里|上|那|在|边)(?:往下|一直|还在|在)?(?:渗水|漏水|滴水|进水|冒水|往下滴|渗|滴)",
         "漏渗滴进流淹泡浇",
