@@ -33,6 +33,7 @@ _CORRECTION = re.compile(
     r"|不是\s?\S{1,8}[,，。\s]*是\s?\S{1,8}|是\s?\S{1,8}[,，。\s]*不是"
 )
 RECENT = timedelta(hours=2)  # a correction is of a report made this long ago at most
+_SAVED_WITH = timedelta(minutes=1)  # a home written this close to a report was saved from it
 
 
 # 我说的是我妈家那栋: the place is someone else's, nothing of the order's old flat carries over
@@ -87,11 +88,30 @@ async def correct_recent_place(
     if doubted := correction_doubted(view, after, order.id):
         return doubted
     moved = await move_order(orders, order, (before, after), f"resident:{message.openid}")
+    moved += await _home_too(orders, message.openid, order, (before, after))
     if estates:
         return moved
     # 3栋 where 东亭 has a 3栋 too, placed by the home's 青和居: said, and 东亭 alone moves it
     home = await residents.home_of(orders.session, message.openid)
     return moved + estate_from_home(view, after, text, home)
+
+
+async def _home_too(
+    orders: OrderService, openid: str, order: Order, places: tuple[Place, Place]
+) -> str:
+    """The home saved from the very report corrected (no home was on file, its full address
+    was kept then): corrected with it, or every later report goes to the wrong building. A
+    home on file before the report stays (the correction is of the report's place)."""
+    before, after = places
+    home = await residents.home_of(orders.session, openid)
+    if home is None or residents.home_place(home) != before or after.room is None:
+        return ""
+    written = await residents.home_written_at(orders.session, openid)
+    if written is None or written < order.created_at - _SAVED_WITH:
+        return ""
+    await residents.register_home(orders.session, openid, after, orders.clock.now())
+    view = await orders.roster()
+    return texts.HOME_CORRECTED_TOO.format(place=view.address(after))
 
 
 async def move_order(

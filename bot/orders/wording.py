@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from bot import texts
 from bot.intake import advice_for
+from bot.intake.address import find_addresses
+from bot.intake.normalize import normalize
 from bot.orders.dispatch import ROLE_NAMES, Place
 from bot.orders.state import OrderFacts
 from models.community import Member
@@ -70,7 +72,24 @@ def details(order: OrderFacts, tz: tzinfo) -> str:
     text = (getattr(order, "text", None) or "").strip()
     if text and text != order.summary:
         out += texts.ORDER_DETAIL_TEXT.format(text=text if len(text) <= 120 else text[:119] + "…")
+        if _words_elsewhere(text, order.building, order.unit):
+            out += texts.ORDER_DETAIL_PLACE_CORRECTED
     return out
+
+
+@lru_cache(maxsize=1024)
+def _words_elsewhere(text: str, building: str | None, unit: str | None) -> bool:
+    """Whether the resident's words name another building (or unit) than the order's: the
+    address was corrected after (found from outside: a member reading 居民原话 quickly went
+    by the old building)."""
+    said = [m.address for m in find_addresses(normalize(text))]
+    if building is None or not any(a.building for a in said):
+        return False
+    same = [a for a in said if a.building == building]
+    if not same:
+        return True
+    units = {a.unit for a in same if a.unit}
+    return bool(units) and unit is not None and unit not in units
 
 
 def time_span(start: datetime, end: datetime, tz: tzinfo) -> str:

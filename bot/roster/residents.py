@@ -70,6 +70,17 @@ async def register_home(session: AsyncSession, openid: str, place: Place, now: d
     return home
 
 
+async def home_written_at(session: AsyncSession, openid: str) -> datetime | None:
+    """When the resident's row (their home) was last written; None when there is none."""
+    query = (
+        select(_RESIDENTS.c.updated_at)
+        .where(_RESIDENTS.c.openid == openid)
+        .execution_options(**AWARE)
+    )
+    conn = await session.connection()
+    return (await conn.execute(query)).scalar_one_or_none()
+
+
 def home_place(resident: Home | Resident) -> Place:
     return Place(
         resident.building, resident.unit, resident.room, resident.estate_code, resident.community_id

@@ -10,6 +10,7 @@ URGENT_HEAD = "【紧急】"
 ORDER_DETAIL_TIME = "\n居民方便的时间：{when}"
 ORDER_DETAIL_PHONE = "\n联系电话：{phones}"
 ORDER_DETAIL_TEXT = "\n居民原话：{text}"
+ORDER_DETAIL_PLACE_CORRECTED = "（居民后来更正了地址，请以上面的地址为准）"
 ORDER_DETAIL_WHY = "\n此前：{why}"
 REOPEN_WHY = "居民评价 {score} 分，不满意，重办{said}"
 ACCEPT_HINT = "回复接单{number}或退单{number}"  # a template field: at most 20 characters

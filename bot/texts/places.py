@@ -22,6 +22,8 @@ LAPSED_FILED_ESTATE = (
 MEMBER_PLACE_CORRECTED = "工单 #{number} 居民更正了地址，请以此为准：{place}{summary}"
 PLACE_CORRECTED_SENT = "好的，工单 #{number} 的地址已改为 {place}，{next}。"
 PLACE_CORRECTED_HOLDER = "已告诉正在处理的{who}"
+# the home was saved from the very report corrected (青和居2栋2单元1101 … 不对，是3栋)
+HOME_CORRECTED_TOO = "\n您的家庭地址是从这条报事记下的，也一并改为 {place}。"
 PLACE_CORRECTED_SAME = "工单 #{number} 记的就是 {place}，不用改。"
 
 # --- the chain ran out: what the resident hears and sees ------------------------------------
