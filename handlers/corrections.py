@@ -28,7 +28,7 @@ from models.orders import Order
 # words that say the address given before was wrong
 _CORRECTION = re.compile(
     r"^\s*(?:不对|不是|错了|说错了|写错了|打错了|搞错了|弄错了|更正|纠正|改一下|改成|应该是)"
-    r"|(?:地址|门牌|楼号|单元|房号)(?:号)?.{0,3}(?:写|说|打|填|报|弄|搞)?错了"
+    r"|(?:地址|门牌|楼号|单元|房号)(?:号)?.{0,3}(?:(?:写|说|打|填|报|弄|搞)?错了|不对)"
     r"|(?:单子|工单|刚才|刚刚).{0,10}(?:写|说|打|填|报)错"
     r"|不是\s?\S{1,8}[,，。\s]*是\s?\S{1,8}|是\s?\S{1,8}[,，。\s]*不是"
 )
@@ -65,12 +65,9 @@ async def correct_recent_place(
     text = message.text
     if parsed.address is None or parsed.urgent or not _CORRECTION.search(text):
         return ""
-    order = await queries.latest_since(orders.session, message.openid, clock.now() - RECENT)
-    if order is None or order.status not in OPEN_VALUES:
+    order = await _corrected_order(orders, message.openid, things(text))
+    if order is None:
         return ""
-    named = things(text)
-    if named and named.isdisjoint(things(order.text)):
-        return ""  # 不是我家，是3栋楼道灯坏了: another problem, reported on its own
     view = await orders.roster()
     estates = (
         [e.key for e in gazetteer(view).find(text) if isinstance(e.key, tuple)]
@@ -94,6 +91,27 @@ async def correct_recent_place(
     # 3栋 where 东亭 has a 3栋 too, placed by the home's 青和居: said, and 东亭 alone moves it
     home = await residents.home_of(orders.session, message.openid)
     return moved + estate_from_home(view, after, text, home)
+
+
+async def _corrected_order(
+    orders: OrderService, openid: str, named: frozenset[str]
+) -> Order | None:
+    """The open report of the last two hours the correction is of: the newest, or the newest
+    that names the thing the correction names (路灯那个地址不对 after 1. 楼下路灯坏了
+    2. 我家马桶堵了: found from outside, filed as a new order). None when no report names it
+    (不是我家，是3栋楼道灯坏了: another problem, reported on its own)."""
+    since = orders.clock.now() - RECENT
+    latest = await queries.latest_since(orders.session, openid, since)
+    if latest is None or not named or not named.isdisjoint(things(latest.text)):
+        return latest if latest is not None and latest.status in OPEN_VALUES else None
+    recent = [
+        o for o in await queries.open_orders_of(orders.session, openid) if o.created_at >= since
+    ]
+    return max(
+        (o for o in recent if not named.isdisjoint(things(o.text))),
+        key=lambda o: (o.created_at, o.id),
+        default=None,
+    )
 
 
 async def _home_too(
