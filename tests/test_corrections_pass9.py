@@ -36,7 +36,7 @@ async def test_the_new_member_s_push_says_the_address_was_corrected(world: World
     await world.chat.say(RESIDENT, "不对，是4栋，不是1栋")
     push = next(t for t in await world.chat.pushed("o_m04") if f"#{n}" in t)
     assert "4栋2单元1101" in push and "居民原话：1栋2单元1101" in push, push
-    assert "更正了地址" in push, push
+    assert "地址后来已更正" in push, push
 
 
 async def test_a_correction_naming_one_of_two_matters_moves_that_one(world: World) -> None:
