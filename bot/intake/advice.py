@@ -101,6 +101,27 @@ def _in_hole(told: str) -> bool:
     return _IN_HOLE.search(told) is not None or (_fell(told) and bool(_HOLE_NAMED.search(told)))
 
 
+# Someone already pulled out of the water (刚捞上来没反应, 已经救上来了 但是没有呼吸): the
+# ambulance and their breathing, not a rope for someone still in it (outside pass 9).
+_OUT_OF_WATER = re.compile(
+    r"(?:捞|救|拉|抱|拖|拽|扶|弄|背)(?:了)?(?:上来|出来|上岸)|上岸了|从水里(?:捞|拉|抱|救)"
+)
+_DROWNED = re.compile(rf"溺水|落水|呛水|{_WATER}")
+# Cut off by rising water (水淹到膝盖了 地下室出不去): get up high, away from current.
+_CUT_OFF = re.compile(r"出不去|出不来|走不了|逃不出|跑不出|被困|困住|困在|上不来")
+_RISING = re.compile(
+    r"淹|积水|涨水|大水|洪水|水(?:已经)?(?:到|没过|漫过)(?:了)?(?:膝盖|腰|大腿|胸|脖子)"
+)
+
+
+def _out_of_water(told: str) -> bool:
+    return _OUT_OF_WATER.search(told) is not None and _DROWNED.search(told) is not None
+
+
+def _cut_off_by_water(told: str) -> bool:
+    return _CUT_OFF.search(told) is not None and _RISING.search(told) is not None
+
+
 def advice_kind(hazard: str | None, text: str = "") -> str | None:
     """The kind of danger whose numbers and advice fit what ``text`` tells, for a danger the
     parser read as ``hazard``: a child in the water is drowning, a child who fell is hurt
@@ -131,6 +152,11 @@ def advice_for(hazard: str | None, text: str = "") -> tuple[tuple[str, ...], str
         return (), texts.OPEN_HOLE_ADVICE  # mark it, keep people away: no number fits
     if hazard is None or hazard not in ADVICE:
         return (), NO_HAZARD_ADVICE
+    told = normalize(text) if text else ""
+    if hazard in ("child", "drowning", "medical", "trapped") and _out_of_water(told):
+        return ("120",), texts.OUT_OF_WATER_ADVICE
+    if hazard in ("flood", "trapped") and _cut_off_by_water(told):
+        return ("119", "110"), texts.CUT_OFF_BY_WATER_ADVICE
     kind = advice_kind(hazard, text)
     if kind is not None and kind != hazard:
         return ADVICE[kind]

@@ -179,11 +179,11 @@ def is_exclamation(norm: str) -> bool:
 
 # A bare "help" asks what the account does, like 帮助; "help!!", "help me" and "sos" are cries.
 CRY_RE = re.compile(
-    r"^\s*(?:(?:救命|救救我|救救|快来人|来人啊|来人|help\s*me|sos)(?:\s*(?:啊|呀|[!！。.]))*"
+    r"^\s*(?:(?:(?:救命|救救我|救救|快来人|来人啊|来人|help\s*me|sos)(?:\s*(?:啊|呀|[!！。.]))*\s*)+"
     r"|help(?:\s*[!！])+)\s*$",
     re.I,
 )
-# 救火! / 着火了 alone: a fire, whatever else is unknown
+# 救火! / 着火了 / 走水了 / 火警 alone: a fire, whatever else is unknown
 FIRE_CRY_RE = re.compile(
-    r"^\s*(?:救火|着火了?|失火了?|起火了|火灾)(?:\s*(?:啊|呀|了|[!！。.]))*\s*$"
+    r"^\s*(?:救火|着火了?|失火了?|起火了|火灾|走水了?|火警)(?:\s*(?:啊|呀|了|[!！。.]))*\s*$"
 )

@@ -164,6 +164,24 @@ TOLD_KINDS: tuple[tuple[str, str, str], ...] = (
         r"|(?:说话|话)[^。！!？?]{0,3}(?:说不利索|说不清楚?|不利索|含糊不清)[^。！!？?]{0,10}(?:手|脚|脸|嘴)",
         "边话",
     ),
+    # 楼下停的车自燃了, 走水了, 3栋火警: a fire told without the usual words (outside pass 9);
+    # a kind of its own, which the rules decide alone (settled.cues_decide): the model has
+    # hardly seen these words, and reads 走水 as water
+    (
+        "told_fire",
+        r"自燃(?:了|啦|啊|起来)|(?:正在|在)自燃|走水(?:了|啦|啊|喽|咯|呀)"
+        # (火警 inside a longer message is mostly 报火警 or the alarm bell, 火警钟)
+        r"|(?:^|[\s!！。，,])走水(?=$|[\s!！。，,])|(?:^|[\s!！。，,])(?:有)?火警(?:了|啦|啊)?(?=$|[\s!！。，,])",
+        "燃走警",
+    ),
+    # 水淹到膝盖了 地下室出不去: someone cut off by rising water
+    (
+        "trapped",
+        r"(?:淹|积水|涨水|大水|洪水|水(?:已经)?(?:到|没过|漫过)了?(?:膝盖|腰|大腿|胸))[^。！!？?]{0,12}"
+        r"(?:出不去|出不来|走不了|逃不出|跑不出|被困|困住了|困在)"
+        r"|(?:出不去|出不来|被困|困在)[^。！!？?]{0,12}(?:水(?:已经)?(?:淹|涨|漫|到了?(?:膝盖|腰|大腿|胸))|淹到)",
+        "出走逃跑困",
+    ),
     # 呼吸机坏了 喘不过来: a machine someone breathes by
     (
         "fall",

@@ -113,9 +113,15 @@ def _entity(match: re.Match[str]) -> str:
         return " "
 
 
+# pictographs that are words: 🆘 is how an elderly resident who cannot type cries for help
+_PICTOGRAPH_WORDS = {"\U0001f198": "救命"}
+
+
 def _clean_char(ch: str) -> str:
     if ch == "\n":
         return "\n"
+    if ch in _PICTOGRAPH_WORDS:
+        return _PICTOGRAPH_WORDS[ch]
     cat = unicodedata.category(ch)
     if cat[0] == "C" or cat in ("So", "Sk", "Zl", "Zp"):
         # control, format (ZWJ, variation selectors), private use, unassigned,

@@ -209,6 +209,7 @@ def clear_caches() -> None:
 # the rules' danger kinds (used only when no model is shipped) as hazard kinds
 _RULE_HAZARD = {
     "fire": "fire",
+    "told_fire": "fire",
     "smoke": "fire",
     "spark": "electric",
     "gas": "gas",
@@ -309,7 +310,9 @@ def _danger(
         return band, None, feats
     probs = model.softmax(feats, "hazard")
     best: str | None = max(probs, key=probs.__getitem__).split(":", 1)[1]
-    if best == "child" and ill_child(a.masked):
+    if "live:told_fire" in a.signals.cues:
+        best = "fire"  # 走水了: a fire, though the model reads water in it
+    elif best == "child" and ill_child(a.masked):
         best = "medical"  # 孩子高烧抽搐: an ambulance, not 110 / 119
     if band == "possible" and best not in a.signals.hazard_words:
         # unsure, and the text does not name that kind: no emergency number is suggested
@@ -351,8 +354,8 @@ def _result(text: str, a: Analysis, model: LinearModel | None) -> ParseResult:
         and not joking(a.masked)
     )
     intent, category = classify(a.masked, a.signals, model, feats, urgent=needs_order)
-    if FIRE_CRY_RE.match(a.norm):
-        # 救火! / 着火了 alone: a fire, whatever else is unknown
+    if FIRE_CRY_RE.match(a.norm) or (band == "urgent" and "live:told_fire" in a.signals.cues):
+        # 救火! / 着火了 alone, 车自燃了: a fire, whatever else is unknown
         intent, category, band, hazard = "order", "safety", "urgent", "fire"
     elif CRY_RE.match(a.norm):
         # a bare cry for help says nothing else: someone must look at it

@@ -90,8 +90,14 @@ def insisted(text: str, cues: tuple[str, ...]) -> bool:
 
 def cues_decide(text: str, cues: tuple[str, ...]) -> bool:
     """The cases the rules decide alone, whatever the model says: water reaching live
-    current, a stated plan to die, a live danger said to be no joke, someone unresponsive."""
-    return wet_electrics(text, cues) or stated_plan(text, cues) or insisted(text, cues)
+    current, a stated plan to die, a live danger said to be no joke, someone unresponsive, a
+    fire told in other words (自燃, 走水, 火警)."""
+    return (
+        wet_electrics(text, cues)
+        or stated_plan(text, cues)
+        or insisted(text, cues)
+        or "live:told_fire" in cues
+    )
 
 
 # 他睡着了, 奶奶在沙发上睡着了: sleep told alone (the corpus' children asleep in locked cars

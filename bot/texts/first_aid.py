@@ -40,3 +40,37 @@ CHILD_IN_HOLE_ADVICE = (
 # --- where an emergency without a door is (a lift, a stairwell, outdoors) -------------------
 URGENT_ASK_BUILDING = "\n请告诉我们具体在哪栋楼几单元，比如“3栋2单元”，我们好马上找到。"
 UNIT_MORE_WELCOME = "\n知道是几单元的话也告诉我们，比如“2单元”。"
+
+# --- first aid beside the danger's own advice (outside pass 9) -------------------------------
+# A burn or scald: cool water first, nothing smeared on it.
+BURN_ADVICE = "烫伤、烧伤的地方马上用流动的凉水冲15到20分钟，不要涂牙膏、酱油，起的泡不要挑破。"
+# Hurt in a fall and unable to move: they may have broken something.
+HURT_FALL_ADVICE = "摔伤动不了的人不要随意搬动，盖上衣物保暖，等救护车来。"
+# Bleeding: press on it.
+BLEEDING_ADVICE = "流血的地方用干净的布或毛巾用力按住止血。"
+# Someone already pulled out of the water: breathing first, no rope, no draining the water out.
+OUT_OF_WATER_ADVICE = (
+    "人已经救上来了：清理口鼻里的水和异物，看有没有呼吸；没有呼吸就马上做心肺复苏"
+    "（在胸口正中用力快速按压，每分钟100到120次），不要倒挂控水；有呼吸就让他侧躺，"
+    "脱掉湿衣服、盖上衣物保暖，一直守着等救护车。"
+)
+# Cut off by rising water (a flooded basement or garage): get up and away from current.
+CUT_OFF_BY_WATER_ADVICE = (
+    "马上往高处走（楼上、台阶或高的地方），远离电线、配电箱和泡水的电器，不要在深水里硬闯；"
+    "打电话时说清楚被困在哪、有几个人。"
+)
+# Choking on food: the abdominal thrust.
+CHOKING_ADVICE = (
+    "噎住说不出话、喘不上气，马上用海姆立克法：站在他身后双手环抱他的腰，"
+    "一手握拳放在肚脐上方，另一只手包住拳头，快速向里向上冲击，直到东西吐出来；"
+    "人昏过去了就让他平躺，等救护车。"
+)
+# A stroke: the time it began matters at the hospital; nothing by mouth.
+STROKE_ADVICE = (
+    "可能是中风：记下发病的时间，让他躺下或靠坐着别走动，不要给他吃东西、喝水或喂药，等救护车来。"
+)
+# A fire outside the home (a burning car, another building): keep away, shut the smoke out.
+FIRE_AWAY_ADVICE = (
+    "请远离着火的地方，不要围观、不要靠近，也不要自己去扑救；关好朝着火那边的门窗，"
+    "防止烟进屋；火或烟蔓延到您这栋楼，再捂住口鼻走楼梯离开，不要乘电梯。"
+)
