@@ -3,7 +3,7 @@ push with its delivery state, the SLA clocks and the rating; and the forms that 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from aiohttp import web
@@ -26,7 +26,7 @@ from bot.orders.lifecycle import OPEN_VALUES, Status
 from bot.orders.office_service import OfficeService
 from bot.orders.sla import sla_of
 from bot.orders.timers import resolve_deadline
-from bot.orders.wording import span
+from bot.orders.wording import span, time_span
 from models.community import Resident
 from models.orders import Order, OrderEvent, OrderFollower
 from models.outbox import OutboxMessage
@@ -178,12 +178,23 @@ async def _show(
             "danger": _danger(order),
             "categories": CATEGORY_NAMES,
             "tz": config.tz,
+            # a whole day reads as the day (12月10日), not 12-10 00:00 – 00:00: as the resident
+            # was told it
+            "preferred": _preferred(order, config.tz),
             "is_open": order.status in OPEN_VALUES,
             "error": error,
             "flash": t.FLASH.get(done, ""),
         },
         status,
     )
+
+
+def _preferred(order: Order, tz: tzinfo) -> str:
+    if order.preferred_start is None:
+        return ""
+    if order.preferred_end is None:
+        return local(order.preferred_start, tz)
+    return time_span(order.preferred_start, order.preferred_end, tz)
 
 
 async def show(request: web.Request) -> web.Response:

@@ -19,9 +19,17 @@ _AR = r"(?<![0-9A-Za-z./\-])[A-Za-z]?\d{1,4}(?![0-9])"
 _LET = r"(?<![0-9A-Za-z])[A-Za-z]"
 _CNN = rf"(?<![{_CN}这那每整哪几多好两半])[{_CN}]{{1,6}}"
 _NUM = rf"(?:{_AR}|{_LET}|{_CNN})"
+# 一千零二, 五百零一, 三百一十二: a room said with place values (十 alone is the floor's or the
+# building's: 十二栋), read by its value and kept only when it looks like a room
+_CN_PLACES = "一二三四五六七八九两"
+_ROOM_PLACES = (
+    rf"(?<![{_CN}千])[{_CN_PLACES}](?:千(?:零[{_CN_PLACES}]|零?[{_CN_PLACES}]十[{_CN_PLACES}]?"
+    rf"|[{_CN_PLACES}]百(?:零[{_CN_PLACES}]|[{_CN_PLACES}]?十[{_CN_PLACES}]?)?)"
+    rf"|百(?:零[{_CN_PLACES}]|[{_CN_PLACES}]?十[{_CN_PLACES}]?))(?![{_CN}千])"
+)
 _ROOMNUM = (
     r"(?:(?<![0-9A-Za-z./\-])\d{3,4}(?![0-9])"
-    rf"|(?<![{_CN}])[{_CN_DIGITS}]{{3,4}}(?![{_CN}]))"
+    rf"|(?<![{_CN}])[{_CN_DIGITS}]{{3,4}}(?![{_CN}])|{_ROOM_PLACES})"
 )
 # a bare 110 / 119 / 120 / 122 is the police, fire, ambulance or traffic line (已报110、120),
 # a room only when it follows a building or unit

@@ -32,6 +32,7 @@ PARTS: dict[str, tuple[int, int]] = {
     "晚上": (18, 22),
     "晚间": (18, 22),
     "夜晚": (18, 22),  # 聽日夜晚八點: Cantonese (and some Mandarin) for the evening
+    "白天": (8, 18),  # 明天白天来修: the working day, not the whole day (outside pass 9)
 }
 # night-time is when problems happen (吵到半夜), never when residents ask for a visit
 NIGHT = frozenset({"半夜", "深夜", "凌晨", "夜里", "夜间", "后半夜"})
