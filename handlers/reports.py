@@ -73,8 +73,10 @@ def place_of(parsed: ParseResult, home: Home | None, text: str = "") -> Place | 
             return None  # 1单元 alone: which building is asked, not filed with nobody's place
         return Place(a.building, a.unit, a.room)
     if home is not None and known:
-        # 楼道里的灯坏了: the stairwell of their home, not the flat
-        return replace(home_place(home), room=None) if STAIRWELL.search(text) else home_place(home)
+        # 楼道里的灯坏了: the stairwell of their home, not the flat; someone shut in the lift
+        # is at the lift (found from outside: filed at the flat, a responder may go to its door)
+        shared = STAIRWELL.search(text) or parsed.hazard == "lift"
+        return replace(home_place(home), room=None) if shared else home_place(home)
     return None
 
 
