@@ -178,6 +178,47 @@ async def marks_of(conn: AsyncConnection, start: Any, end: Any) -> dict[str, set
     return out
 
 
+# the history entries that set an order's assignment and acceptance (bot.orders.lifecycle:
+# ``assign`` for a dispatch, a decline's next member and a hand-on, ``reassign`` for 转派)
+_GIVEN = ("assign", "decline", "reassign")
+_ROUND = (*_GIVEN, "accept", REOPEN)
+
+Round = tuple[datetime | None, datetime | None]  # (assigned, accepted) as they stood
+
+
+async def first_rounds_of(conn: AsyncConnection, start: Any, end: Any) -> dict[int, Round]:
+    """The orders written in [start, end) that were reopened (重办), each with its assignment
+    and acceptance as they stood when it was first reopened: the response to the resident's
+    report, read from the history (the order's own columns hold the last round's)."""
+    ids = select(_C.id).where(_C.created_at >= start, _C.created_at < end)
+    reopened = select(OrderEvent.order_id).where(
+        OrderEvent.action == REOPEN, OrderEvent.order_id.in_(ids)
+    )
+    stmt = (
+        select(OrderEvent.order_id, OrderEvent.action, OrderEvent.to_status, OrderEvent.at)
+        .where(OrderEvent.order_id.in_(reopened), OrderEvent.action.in_(_ROUND))
+        .order_by(OrderEvent.order_id, OrderEvent.at, OrderEvent.id)
+    )
+    out: dict[int, Round] = {}
+    done: set[int] = set()
+    for order_id, action, to_status, at in await conn.execute(stmt):
+        if order_id in done:
+            continue
+        assigned, accepted = out.get(order_id, (None, None))
+        if action == REOPEN:
+            done.add(order_id)
+            if assigned is None and accepted is None:
+                out.pop(order_id, None)  # nothing to read: the order's own columns stand
+            continue
+        if action == "accept":
+            accepted = utc(at)
+        elif to_status == "assigned":  # (left with nobody, it stays received)
+            assigned = utc(at)
+            accepted = None if action == "reassign" else accepted
+        out[order_id] = (assigned, accepted)
+    return {i: r for i, r in out.items() if i in done}
+
+
 def level_of(level: int | None, escalated: bool) -> int:
     """The order's escalation as the figures count it: its level now, or 1 when the timers
     escalated it before a reopen reset the level."""
@@ -196,16 +237,20 @@ async def load_facts(
     roster = await roster_of(conn)
     lo, hi = time_bound(start), time_bound(end)
     events = await marks_of(conn, lo, hi)
+    rounds = await first_rounds_of(conn, lo, hi)
     stmt = (
         select(*(_C[name] for name in _FIELDS))
         .where(_C.created_at >= lo, _C.created_at < hi, _C.merged_into.is_(None))
         .order_by(_C.id)
     )
     rows = (await conn.execute(stmt)).all()
-    return _facts(rows, roster, events), roster.names
+    return _facts(rows, roster, events, rounds), roster.names
 
 
-def _facts(rows: Any, roster: Roster, events: dict[str, set[int]]) -> list[OrderFact]:
+def _facts(
+    rows: Any, roster: Roster, events: dict[str, set[int]], rounds: dict[int, Round]
+) -> list[OrderFact]:
+    """The facts of the fetched orders; a reopened order's response is its first round's."""
     reopened, whistled, escalated = events[REOPEN], events[WHISTLE], events[ESCALATED]
     # (building, assignee) -> community code, grid, member key, member name: a few hundred
     # distinct pairs for a month of 100,000 orders
@@ -219,6 +264,8 @@ def _facts(rows: Any, roster: Roster, events: dict[str, set[int]]) -> list[Order
         place = places.get(key)
         if place is None:
             place = places[key] = who(roster, building, assignee, (community, estate))
+        first = rounds.get(id_)
+        assigned_at, accepted_at = (utc(assigned), utc(accepted)) if first is None else first
         append(
             OrderFact(
                 id_,
@@ -229,8 +276,8 @@ def _facts(rows: Any, roster: Roster, events: dict[str, set[int]]) -> list[Order
                 *place,
                 building,
                 summary or "",
-                utc(assigned),
-                utc(accepted),
+                assigned_at,
+                accepted_at,
                 utc(resolved),
                 utc(closed),
                 rating,

@@ -28,6 +28,7 @@ from bot.kpi.load import (
     REOPEN,
     WHISTLE,
     Roster,
+    first_rounds_of,
     level_of,
     marks_of,
     place_of,
@@ -140,19 +141,26 @@ async def load_rows(
         # bot/storage/engine.py): the long read runs outside one, so writers do not wait on it
         await conn.rollback()
     fetched = await _fetch(conn, start, end)
-    marks = await marks_of(conn, time_bound(start), time_bound(end))
+    lo, hi = time_bound(start), time_bound(end)
+    marks = await marks_of(conn, lo, hi)
+    rounds = {  # a reopened order's response is its first round's (as bot.kpi.load reads it)
+        i: tuple(None if t is None else t.timestamp() for t in first)
+        for i, first in (await first_rounds_of(conn, lo, hi)).items()
+    }
     out: list[Row] = []
     with heap.paused():
-        _place_rows(fetched, roster, scope, marks, out)
+        _place_rows(fetched, roster, scope, (marks, rounds), out)
     return out
 
 
 def _place_rows(
-    fetched: Sequence[Any], roster: Roster, scope: Filter, marks: dict[str, set[int]],
-    out: list[Row],
+    fetched: Sequence[Any], roster: Roster, scope: Filter,
+    read: tuple[dict[str, set[int]], dict[int, tuple[float | None, ...]]], out: list[Row],
 ) -> None:  # fmt: skip
     """Each fetched order placed (through the roster, once per distinct place), filtered by
-    the scope, as a :data:`Row` appended to ``out``."""
+    the scope, as a :data:`Row` appended to ``out``; ``read``: the history's marks and the
+    first rounds of reopened orders."""
+    marks, rounds = read
     reopened, whistled, want = marks[REOPEN], marks[WHISTLE], scope.category
     escalated = marks[ESCALATED]
     # (building, assignee, community, estate) -> where the order belongs and whether the scope
@@ -171,6 +179,8 @@ def _place_rows(
             found = memo[key] = Who(admitted, spot, member, code, grid, name, building)
         if not found.admitted or (want is not None and category != want):
             continue
+        if id_ in rounds:
+            assigned, accepted = rounds[id_]
         append(
             (created, status, bool(urgent), assigned, accepted, resolved, rating,
              id_ in reopened, level_of(level, id_ in escalated), id_ in whistled,
