@@ -4,7 +4,6 @@ the page polls to refresh itself without losing the filters."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -23,11 +22,13 @@ from bot.console.masking import for_viewer, hide_phones, mask_phone
 from bot.console.push_problems import push_problem
 from bot.console.resident_view import openid_of
 from bot.console.scope import Viewer, grid_options, may_be_given, order_in_grid, scoped
+from bot.console.search import search
 from bot.console.web import VIEWER, FormError, page
 from bot.keys import CONFIG, READS, ROSTER
 from bot.orders.core import place_of
 from bot.orders.dispatch import CATEGORY_NAMES, Place
 from bot.orders.lifecycle import OPEN_VALUES, Status
+from bot.roster.cache import RosterView
 from models.orders import Order
 
 PAGE_SIZE = 20
@@ -142,50 +143,7 @@ def _day(text: str, tz: Any, end: bool) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-_PHONE_PART = re.compile(r"\d{5,}")
-
-
-def _masked_like(column: Any, q: str) -> Any:
-    """``column`` holds ``q`` where it is not part of a longer number (a room, not the middle
-    of a phone): digits at either end of ``q`` must not run on into more digits."""
-    condition = column.like(_like(q), escape="\\")
-    for digit in "0123456789" if q[:1].isdigit() else "":
-        condition &= column.not_like(_like(digit + q), escape="\\")
-    for digit in "0123456789" if q[-1:].isdigit() else "":
-        condition &= column.not_like(_like(q + digit), escape="\\")
-    return condition
-
-
-def _search(q: str, sees_phones: bool) -> Any:
-    """``#12``: that order; digits: the order number or a phone (4 digits or more); other
-    words: the resident's text, the summary or a building.
-
-    An account that is shown phones masked cannot search by them either: a search that
-    matched digits of a hidden number would tell it those digits, a few at a time. So its
-    searches skip the phone field, and five digits in a row (longer than a room) match no text.
-    """
-    number = q.lstrip("#")
-    if q.startswith("#"):
-        return Order.id == (int(number) if number.isdigit() and len(number) < 12 else -1)
-    pattern = _like(q)
-    found = [Order.building == q.rstrip("栋号楼幢座")]
-    if sees_phones:
-        found += [Order.text.like(pattern, escape="\\"), Order.summary.like(pattern, escape="\\")]
-    elif not _PHONE_PART.search(q):
-        found += [_masked_like(Order.text, q), _masked_like(Order.summary, q)]
-    if number.isdigit():
-        if len(number) >= 4 and sees_phones:
-            found.append(cast(Order.phones, String).like(_like(number), escape="\\"))
-        if len(number) < 12:
-            found.append(Order.id == int(number))
-    return or_(*found)
-
-
-def board_query(viewer: Viewer, f: Filters, tz: Any) -> Any:
+def board_query(viewer: Viewer, f: Filters, tz: Any, view: RosterView) -> Any:
     query = scoped(select(Order), viewer)
     if f.status in GROUPS:
         query = query.where(GROUPS[f.status])
@@ -206,7 +164,7 @@ def board_query(viewer: Viewer, f: Filters, tz: Any) -> Any:
     if f.end:
         query = query.where(Order.created_at < _day(f.end, tz, end=True))
     if f.q:
-        query = query.where(_search(f.q, viewer.sees_phones))
+        query = query.where(search(f.q, viewer.sees_phones, view))
     return query
 
 
@@ -284,7 +242,7 @@ async def _rows(request: web.Request) -> dict[str, Any]:
         grids = await grid_options(s, viewer)
         if f.grid:
             f.grid = chosen_grid(f.grid, grids, viewer)
-        query = board_query(viewer, f, config.tz)
+        query = board_query(viewer, f, config.tz, view)
         if f.assignee:
             found = view.by_key.get(f.assignee)
             if found is None or not may_be_given(viewer, found, view.communities):
