@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import lxml.html
 from openpyxl import load_workbook
 
+from bot.clock import FakeClock
 from bot.kpi.cli import month_data
 from bot.kpi.figures import summarize
 from bot.kpi.load import load_facts
@@ -16,6 +18,7 @@ from bot.kpi.report import build_workbook
 from bot.kpi.rows import Filter
 from bot.orders.sla import sla_of
 from bot.storage.engine import create_engine
+from tests.console_support import ClientFactory, make_console
 from tests.support import order_number
 from tests.test_timers import START, World
 
@@ -71,3 +74,38 @@ async def test_a_reopen_keeps_the_late_first_response(world: World) -> None:
     assert row[header.index("派单时间")] == local
     assert row[header.index("接单时间")] == local + timedelta(minutes=40)
     assert row[header.index("重办")] == "是"
+
+
+def _row(doc: lxml.html.HtmlElement, name: str) -> tuple[str, str]:
+    """(label, value now) of a figure on the figures page."""
+    tr = doc.xpath(f'//table[@id="figure-rows"]//tr[@data-figure="{name}"]')[0]
+    return (
+        str(tr.xpath("string(./th)")).strip(),
+        str(tr.xpath("string(./td[@class='now'])")).strip(),
+    )
+
+
+async def test_the_response_base_is_named_for_what_it_counts(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """Found from outside (finding 16): 「派单数 3」 beside 受理工单数 4 right after a fourth
+    order was dispatched. The figure is the response rate's base, the orders dispatched and
+    answered or past their time to answer; it was named as if it counted every dispatch."""
+    clock = FakeClock(datetime(2026, 12, 8, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+    c = await make_console(aiohttp_client, db_url, clock=clock)  # two orders, just dispatched
+    assert (await c.login("staff1")).status == 303
+
+    async def page() -> lxml.html.HtmlElement:
+        return lxml.html.fromstring(await (await c.client.get("/admin/figures")).text())
+
+    doc = await page()
+    assert _row(doc, "received") == ("受理工单数", "2")
+    assert _row(doc, "assigned") == ("应响应数", "0")  # both still inside their 30 minutes
+    assert _row(doc, "response_rate") == ("响应率", "—")
+    assert "派单数" not in doc.text_content()
+    note = str(doc.xpath("string(//p[@id='response-base'])"))
+    assert "应响应数" in note and "接单时限内" in note
+    clock.advance(timedelta(minutes=31))  # nobody answered in time
+    doc = await page()
+    assert _row(doc, "assigned") == ("应响应数", "2")
+    assert _row(doc, "response_rate") == ("响应率", "0.0%")
