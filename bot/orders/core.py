@@ -148,6 +148,7 @@ class OrderCore:
             write(order, change.values)
         for entry in change.history:
             await self._record(order, actor, entry, before)
+        await self.notices.left_resolved(order, before)
         if change.notices:
             view = await self.roster()
             followers = (

@@ -372,5 +372,11 @@ SAY: dict[Tell, Say] = {
 }
 
 
+def rating_asks(number: int) -> tuple[str, ...]:
+    """``LIKE`` patterns of the keys of pushes that ask the reporter to rate order ``number``:
+    the 已办结 update (:data:`SAY`, ``_resident``) and the survey."""
+    return (f"order:{number}:v%:resident:{texts.STATE_RESOLVED}%", f"order:{number}:survey%")
+
+
 def stamp(when: datetime | None) -> str:
     return f"{when.timestamp():.0f}" if when is not None else "0"

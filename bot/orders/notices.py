@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from typing import Any
 
+from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
@@ -28,14 +29,16 @@ from bot.orders.lifecycle import (
     STAFF,
     STREET,
     Notice,
+    Status,
     Tell,
 )
-from bot.orders.notice_words import SAY, Context, Say
+from bot.orders.notice_words import SAY, Context, Say, rating_asks
 from bot.orders.state import OrderFacts
 from bot.outbox import outbox_params, stage
 from bot.outbox.templates import order_fields
 from bot.roster.cache import RosterView
 from models.community import Member
+from models.outbox import OutboxMessage
 
 # What residents who reported the same problem also hear (not the survey: only the
 # reporter rates).
@@ -147,6 +150,23 @@ class Notices:
                 per_person.setdefault(openid, []).append((say, context))
         for openid, said in per_person.items():
             await self._queue(order, said, openid)
+
+    async def left_resolved(self, order: OrderFacts, before: str | None) -> None:
+        """The order no longer waits for the resident's verdict (rated, reopened): a push
+        asking them to rate it that still waits for the morning (sla.quiet_hours) is dropped.
+        Found from outside: rated at 00:14, asked "满意吗？回复 1-5 分" at 07:04."""
+        if before != Status.RESOLVED.value or order.status == before or self.collected is not None:
+            return
+        held = OutboxMessage
+        await self.session.execute(
+            delete(held).where(
+                held.recipient == order.resident_openid,
+                or_(*(held.dedupe_key.like(p) for p in rating_asks(order.id))),
+                held.status == "pending",
+                held.attempts == 0,
+                held.next_attempt_at > self.now(),
+            )
+        )
 
     async def _queue(self, order: OrderFacts, said: list[tuple[Say, Context]], openid: str) -> None:
         said = sorted(said, key=lambda sc: _PRIORITY.get(sc[0].purpose, 9))
