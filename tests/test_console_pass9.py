@@ -1,5 +1,6 @@
 """Found from outside (pass 9), on the console: the board could not find an order by the
-address it shows (finding 15)."""
+address it shows (finding 15); a reassignment by an account without a roster member named
+nobody in the member's push (finding 26)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import quote
 import lxml.html
 
 from bot.clock import FakeClock
-from tests.console_support import ClientFactory, Console
+from tests.console_support import ClientFactory, Console, make_console
 from tests.street_demo_support import demo_street_console
 
 START = datetime(2026, 12, 10, 2, 0, tzinfo=UTC)  # 10:00 on 10 December in Shanghai
@@ -51,3 +52,20 @@ async def test_the_board_finds_an_order_by_the_address_it_shows(
     assert set(await _found(c, "青和居社区3栋1单元")) == {n["qhj3"]}  # the community's name
     assert await _found(c, "青和居1栋2单元101") == {}
     assert await _found(c, "东亭1栋1单元101") == {}
+
+
+async def test_a_console_reassignment_says_who_handed_it_on(
+    aiohttp_client: ClientFactory, db_url: str
+) -> None:
+    """Found from outside (finding 26): an account without a roster member reassigned an
+    order, and the member read 「把工单 #334 转给了您」 with nobody before it."""
+    c = await make_console(aiohttp_client, db_url)
+    n = c.numbers["g1"]
+    assert (await c.login("admin1")).status == 303
+    assert (await c.act(n, "assign", member="m05")).status == 303
+    told = [m for m in await c.outbox("o_m05") if f"#{n}" in m]
+    assert told and told[-1].startswith(f"社区工作台（admin1）把工单 #{n} 转给了您"), told
+    assert (await c.login("staff1")).status == 303  # an account of a member: their name
+    assert (await c.act(n, "assign", member="m02")).status == 303
+    told = [m for m in await c.outbox("o_m02") if "转给了您" in m]
+    assert told and told[-1].startswith(f"王芳（社区干事）把工单 #{n}"), told

@@ -15,6 +15,8 @@ from bot.orders.wording import details, emergency_lines, local_time, span, who
 from bot.roster.cache import RosterView
 from models.community import Member
 
+CONSOLE = "console:"  # an actor of the console without a roster member (OfficeService.Author)
+
 
 @dataclass(frozen=True, slots=True)
 class Say:
@@ -47,7 +49,13 @@ class Context:
         return self.view.by_key.get(key) if key else None
 
     def who(self, name: str) -> str:
-        return who(self.member(name))
+        """The member the notice names, or the console account that acted without one (found
+        from outside: 「把工单 #334 转给了您」 named nobody)."""
+        found = self.member(name)
+        key = str(self.notice.data.get(name) or "")
+        if found is None and key.startswith(CONSOLE):
+            return texts.CONSOLE_AUTHOR.format(username=key.removeprefix(CONSOLE))
+        return who(found)
 
     @property
     def n(self) -> int:

@@ -72,6 +72,7 @@ MEMBER_REASSIGN_AMBIGUOUS = "有好几位叫“{name}”，请用编号，比如
 MEMBER_ESCALATED_OK = "工单 #{number} 已吹哨上报，网格长和社区干事已收到。"
 MEMBER_ESCALATION_FYI = "吹哨：工单 #{number}（{category}）{place}{summary}\n{who}上报原因：{note}"
 MEMBER_TAKEN_FROM_YOU = "工单 #{number} 已改由{who}处理，您不用再跟进了，谢谢。"
+CONSOLE_AUTHOR = "社区工作台（{username}）"  # who acted, when a console account has no member
 MEMBER_HANDED_TO_YOU = (
     "{urgent_head}{who}把工单 #{number} 转给了您（{category}）：{place}{summary}{details}\n"
     "回复“接单 {number}”接单；不归您管的回复“退单 {number} 原因”。"
