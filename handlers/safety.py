@@ -62,13 +62,14 @@ _FELL = re.compile(
 # a fire away from the home (a burning car, another building, the rubbish bins): keep away,
 # shut the windows, rather than "evacuate down the stairs" (outside pass 9)
 _FIRE_AWAY = re.compile(
-    r"(?:汽车|轿车|小车|车子|私家车|面包车|货车|卡车|出租车|(?<![电瓶])车)(?:[^，,。；;！!]{0,6})"
+    r"(?:汽车|轿车|小车|车子|私家车|面包车|货车|卡车|出租车|(?<![电瓶])车(?!库))(?:[^，,。；;！!]{0,6})"
     r"(?:自燃|着火|起火|烧起来|烧着|冒烟|冒火|燃烧|在烧)"
     r"|(?:对面|隔壁|旁边|前面|后面|远处|另一)(?:的|那)?(?:楼|栋|幢|座|一栋|一幢|小区|单元)"
     r"|垃圾桶|垃圾箱|垃圾堆|草地|草坪|草丛|绿化带|树林|荒地|工地"
 )
 _FIRE_INSIDE = re.compile(
-    r"楼道|楼梯|走廊|家里|屋里|室内|房间|厨房|卧室|客厅|电梯|我家|我们(?:这|家|楼)"
+    # (a garage under the building sends its smoke up the stairs: leave)
+    r"楼道|楼梯|走廊|家里|屋里|室内|房间|厨房|卧室|客厅|电梯|我家|我们(?:这|家|楼)|车库|地库|地下室"
 )
 # a bare cry for help says nothing of the danger: every number fits
 _CRY_NUMBERS = ("110", "120", "119")

@@ -93,8 +93,10 @@ async def test_a_fire_outside_the_home_says_keep_away(world: World, text: str) -
     assert "沿楼梯撤离" not in first
 
 
-async def test_a_fire_in_the_stairwell_keeps_the_evacuation_advice(world: World) -> None:
-    first = first_line(await world.chat.say(RESIDENT, "楼道里的电动车着火了，烟很大"))
+@pytest.mark.parametrize("text", ["楼道里的电动车着火了，烟很大", "地下车库着火了，烟往楼上冒"])
+async def test_a_fire_in_the_stairwell_keeps_the_evacuation_advice(world: World, text: str) -> None:
+    """A garage under the building sends its smoke up the stairs: not "keep away"."""
+    first = first_line(await world.chat.say(RESIDENT, text))
     assert "119" in first and "沿楼梯撤离" in first, first
 
 
