@@ -124,6 +124,9 @@ async def _home_too(
     home = await residents.home_of(orders.session, openid)
     if home is None or residents.home_place(home) != before or after.room is None:
         return ""
+    told = parse(order.text or "").address
+    if told is None or (told.building, told.room) != (before.building, before.room):
+        return ""  # the report did not give the home (绑定 just before it): the home stays
     written = await residents.home_written_at(orders.session, openid)
     if written is None or written < order.created_at - _SAVED_WITH:
         return ""
