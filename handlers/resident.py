@@ -36,6 +36,7 @@ from handlers.meant import replace_mistaken
 from handlers.not_fixed import NOT_FIXED, NOT_FIXED_SHORT, reopen_not_fixed
 from handlers.notices import notices_asked, set_notices
 from handlers.own_orders import order_of, orders_list
+from handlers.phone_given import phone_for_open_order
 from handlers.privacy import erase_withdraw, erasure_withdrawn
 from handlers.reports import (
     adopt_waiting,
@@ -281,6 +282,8 @@ async def on_text(
         return placed  # 东亭 alone, after a report was placed in the home's estate
     if aside := await _aside(message, orders, clock, parsed):
         return aside
+    if phoned := await phone_for_open_order(message, orders, parsed):
+        return phoned  # 我电话139…，师傅来之前打个电话: for the order just sent
     if intent == "bind":
         return await bind_home(message.openid, parsed, orders, message.text)
     if said := await short_word(message, orders, clock):

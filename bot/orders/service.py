@@ -206,10 +206,15 @@ class OrderService(OrderCore):
         entry = lc.History("recurrence", note, {"earlier": earlier.id})
         await self._record(order, f"resident:{openid}", entry, order.status)
 
-    async def hurry(self, order: Order, openid: str, text: str, detail: bool = False) -> None:
+    async def hurry(
+        self, order: Order, openid: str, text: str, detail: bool = False, *phones: str
+    ) -> None:
         """The resident presses their open order, or tells more of an emergency: noted, and
-        whoever should act is told."""
+        whoever should act is told; ``phones`` they gave (我电话139…) are kept on it."""
         change = lc.hurry(order, text, self.clock.now(), detail)
+        if phones:
+            kept = list(dict.fromkeys([*(order.phones or []), *phones]))
+            change = Change({**change.values, "phones": kept}, change.history, change.notices)
         await self.apply(order, change, f"resident:{openid}")
 
     async def calm(self, order: Order, openid: str, text: str) -> None:

@@ -34,3 +34,6 @@ ADDRESS_ALSO_FOR = (
     "\n这个地址也补充到了您刚才报的紧急工单 {numbers}，那里的网格长会马上收到；"
     "如果不在同一个地方，请告诉我们。"
 )
+# a phone number sent after a report (我电话139…，师傅来之前打个电话): kept on the order
+PHONE_KEPT = "收到，已把您的电话记到工单 #{number}，负责的同志会打这个电话联系您。"
+PHONE_ALREADY_KEPT = "您的这个电话已经记在工单 #{number} 上了，负责的同志会联系您。"
