@@ -133,6 +133,9 @@ async def test_the_workbook_never_runs_a_residents_text_as_a_formula(
     assert "T" not in str(first["时间"]) and first["紧急"] == "否"
 
 
+_FIGURES = select(Order.id, Order.category, Order.status, Order.building).order_by(Order.id)
+
+
 async def test_erase_leaves_nothing_personal_and_the_figures_whole(
     place: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -141,10 +144,12 @@ async def test_erase_leaves_nothing_personal_and_the_figures_whole(
     door = order_number(await place.chat.say(A, "1栋1单元101 卫生间的地漏返臭水"))
     assert any("1栋1单元101" in t for t in await place.chat.pushed("o_m02"))
     async with place.app[SESSIONS]() as s:
-        before = (await s.execute(select(Order.category, Order.status, Order.building))).all()
+        before = (await s.execute(_FIGURES)).all()
     code, out, err = await place.mulin("privacy", "erase", "--openid", A, "--yes", capsys=capsys)
     assert code == 0, err
     assert "inbound_messages: 4" in out and "orders_reported: 2" in out
+    # the order at the door had no neighbour on it: cancelled (below); #n, followed, stays open
+    assert "orders_cancelled: 1" in out and (await place.chat.order(door)).status == "cancelled"
     dump = await place.dump()
     assert "1单元101" not in dump and "1-1-101" not in dump  # found from outside
     assert (await place.chat.order(door)).building == "1"  # the building stays for figures
@@ -155,7 +160,7 @@ async def test_erase_leaves_nothing_personal_and_the_figures_whole(
     for line in everything.splitlines():
         assert "黑漆漆" not in line, line
     async with place.app[SESSIONS]() as s:
-        after = (await s.execute(select(Order.category, Order.status, Order.building))).all()
+        after = (await s.execute(_FIGURES)).all()
         order = await s.get(Order, n)
         assert order is not None
         assert order.resident_openid.startswith("anon-") and order.text == ERASED_TEXT
@@ -165,7 +170,9 @@ async def test_erase_leaves_nothing_personal_and_the_figures_whole(
             .select_from(InboundMessage)
             .where(InboundMessage.openid == order.resident_openid)
         )
-    assert after == before and kept == 4  # counted still, under one pseudonym
+    # counted still, under one pseudonym; only the cancelled order's status moved
+    assert after == [(i, c, "cancelled" if i == door else st, b) for i, c, st, b in before]
+    assert kept == 4
     assert B in everything  # the neighbour is untouched
     # the pseudonym cannot be found from the openid: nothing is held about A any more
     code, _, err = await place.mulin("privacy", "export", "--openid", A, capsys=capsys)
@@ -339,3 +346,46 @@ async def test_a_request_to_be_erased_may_be_taken_back(place: Place) -> None:
     async with place.app[SESSIONS]() as s:
         assert await open_requests(s) == []
     assert "没有待处理" in await chat.say(B, "撤回删除申请")
+
+
+async def test_erase_cancels_an_open_order_no_neighbour_follows(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found from outside (pass 9): erasing a resident left their order 待接单 with its content
+    deleted, in the member's 待办 with nothing to do and nobody to ask, and he was not told.
+    It is cancelled, the history says why, and he hears it in plain words; a finished order
+    is left as it was."""
+    chat = place.chat
+    done = order_number(await chat.say(A, "1栋1单元101 厨房水龙头滴水"))
+    await chat.say("o_m02", f"接单 {done}")
+    await chat.say("o_m02", f"完成 {done} 换了阀芯")
+    n = order_number(await chat.say(A, "1栋1单元101 卫生间的地漏返臭水"))
+    assert (await chat.order(n)).status == "assigned"
+    code, out, err = await place.mulin("privacy", "erase", "--openid", A, "--yes", capsys=capsys)
+    assert code == 0 and "orders_cancelled: 1" in out, err
+    order = await chat.order(n)
+    assert order.status == "cancelled" and order.text == ERASED_TEXT
+    action, to_status, note = (await chat.history(n))[-1]
+    assert (action, to_status) == ("cancel", "cancelled")
+    assert note == "居民的个人信息已按其要求删除，工单随之取消"
+    told = [t for t in await chat.pushed("o_m02") if f"#{n} 已取消" in t]
+    assert told == [
+        f"工单 #{n} 已取消：居民要求删除个人信息，工单内容已按要求删除，也无法再联系到这位居民，"
+        "无需再处理。"
+    ]
+    assert (await chat.order(done)).status == "resolved"  # finished: as it was
+    assert f"#{n}" not in await chat.say("o_m02", "待办")
+
+
+async def test_erase_leaves_an_order_a_neighbour_follows_open(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The thing is still broken for the neighbour who joined the report: the order stays
+    open with its holder, who is not told it is cancelled."""
+    n = await fill(place)  # B joined A's report as a neighbour; 李建国 accepted it
+    status = (await place.chat.order(n)).status
+    code, out, err = await place.mulin("privacy", "erase", "--openid", A, "--yes", capsys=capsys)
+    assert code == 0 and "orders_cancelled" not in out, err
+    assert (await place.chat.order(n)).status == status != "cancelled"
+    assert all("已取消" not in t for t in await place.chat.pushed("o_m02"))
+    assert all(action != "cancel" for action, _, _ in await place.chat.history(n))

@@ -182,7 +182,9 @@ SAY: dict[Tell, Say] = {
     Tell.CANCELLED: Say(
         "order_update",
         texts.STATE_CANCELLED,
-        lambda c: texts.MEMBER_CANCELLED.format(number=c.n),
+        lambda c: (
+            texts.MEMBER_CANCELLED_ERASED if c.notice.data.get("erased") else texts.MEMBER_CANCELLED
+        ).format(number=c.n),
         lambda c: f"order:{c.n}:cancel:{c.to_key}",
     ),
     Tell.REOPEN_FYI: Say(

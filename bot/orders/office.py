@@ -63,6 +63,17 @@ def office_cancel(o: OrderFacts, holder_key: str | None, reason: str, now: datet
     return Change(base.values, (history,), (*base.notices, told))
 
 
+def erased_cancel(o: OrderFacts, holder_key: str | None, now: datetime) -> Change:
+    """The resident's information was erased at their request (mulin privacy erase) and no
+    neighbour follows the order: it is called off, and whoever holds it, or was told of it as
+    an emergency, hears why (found from outside: it stayed in their 待办 with no content)."""
+    base = cancel(o, holder_key, now)
+    told = tuple(Notice(n.kind, n.to, {**n.data, "erased": True}, n.skip) for n in base.notices)
+    return Change(
+        base.values, (History(Action.CANCEL.value, texts.HISTORY_ERASED_CANCELLED),), told
+    )
+
+
 def office_reopen(o: OrderFacts, now: datetime) -> Change:
     """Done again (重办) on the office's word; the service dispatches it."""
     require(Action.REOPEN, o.status)

@@ -123,6 +123,13 @@ class OfficeService(OrderService):
             raise refused(refusal, order.id) from None
         await self._write(order, change, by)
 
+    async def cancel_erased(self, order: Order) -> None:
+        """Called off as its resident's information is erased (bot/privacy/open_orders.py)."""
+        holder = await self._holder(order)
+        change = office.erased_cancel(order, holder.key if holder else None, self.clock.now())
+        if not await self.apply(order, change, "system"):
+            raise Stale(texts.CONSOLE_STALE.format(number=order.id))
+
     async def reopen(
         self, order: Order, version: int | None, reason: str, by: Author
     ) -> Member | None:

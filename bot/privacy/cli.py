@@ -18,6 +18,7 @@ from bot.clock import SystemClock
 from bot.config import Config, UsageError
 from bot.privacy.erase import ErasureSummary, erase_resident
 from bot.privacy.export import export_resident
+from bot.privacy.open_orders import cancel_unfollowed
 from bot.privacy.records import ERASE, EXPORT, open_requests, record
 from bot.privacy.retention import prune
 from bot.privacy.workbook import export_workbook
@@ -162,7 +163,10 @@ def _erase(config: Config, openid: str, yes: bool, out: TextIO, err: TextIO) -> 
             now = SystemClock().now()
             if not (await export_resident(s, openid, now))["found"]:
                 return None
+            # an open order no neighbour follows could not be done without them: called off
+            cancelled = await cancel_unfollowed(s, openid, config, now)
             summary = await erase_resident(s, openid, now)
+            summary.counts["orders_cancelled"] = cancelled
             await record(s, ERASE, openid, "cli", summary.pseudonym, now)
             return summary
 

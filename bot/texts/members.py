@@ -16,6 +16,11 @@ REOPEN_WHY = "居民评价 {score} 分，不满意，重办{said}"
 ACCEPT_HINT = "回复接单{number}或退单{number}"  # a template field: at most 20 characters
 MEMBER_URGENT_FYI = "紧急工单 #{number}（{category}）：{place}{summary}\n已派给{who}，请关注。"
 MEMBER_CANCELLED = "工单 #{number} 居民已取消，无需再处理。"
+# mulin privacy erase: the order's resident asked for their information to be erased
+MEMBER_CANCELLED_ERASED = (
+    "工单 #{number} 已取消：居民要求删除个人信息，工单内容已按要求删除，也无法再联系到这位居民，"
+    "无需再处理。"
+)
 MEMBER_BOUND = "绑定成功！{name}（{roles}），以后新工单会发到这里。发“待办”看您手上的工单。"
 MEMBER_BAD_CODE = "邀请码不对、已使用或已过期，请向社区工作人员核对。"
 MEMBER_BIND_LOCKED = "邀请码输错次数太多，绑定暂停一段时间。请稍后再试，或直接联系社区工作人员。"
