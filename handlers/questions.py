@@ -42,6 +42,7 @@ from handlers.reports import (
 )
 from handlers.resident import on_text
 from handlers.several import file_waiting_each
+from handlers.stairwell_unit import ask_unit, rest_of_place
 from handlers.waiting import file_before_new_matter
 from models.orders import Order
 
@@ -88,8 +89,9 @@ async def answer_address(
     """The waiting report, filed at the address answered (or without: skipped, moved on)."""
     session, data = orders.session, pending.data
     parsed = parse_here(message.text, clock, config)
-    place = _place_in(message, parsed)
     skip = message.text.strip() in _SKIP or cannot_say(message.text)
+    # 2单元 (or 跳过) after 1栋, for a stairwell's problem: the building answered before
+    place = _place_in(message, parsed) or rest_of_place(data, parsed, skip)
     if place is None and not skip and parsed.intent == "chat" and parsed.chat_kind in SMALL_TALK:
         # thanks, a greeting, a rating with nothing to rate: answered as such; the question
         # stays open and the answer reminds the resident of it (handlers/__init__.py)
@@ -126,6 +128,8 @@ async def answer_address(
         if options:
             asked = (message, parsed, data, place, options)
             return await _ask_estate(*asked, orders, clock, config, inbound_id)
+        if question := await ask_unit(orders, message.openid, data, place, clock):
+            return question  # 1栋 for 楼道灯坏了: which unit's stairwell, first
     reply = await file_waiting_each(orders, message, data, place or Place(), clock, inbound_id)
     if place is None:
         return (texts.PUBLIC_PLACE_NOTED if public else texts.ADDRESS_SKIPPED) + reply

@@ -19,3 +19,8 @@ DETAIL_KEPT = (
 )
 # 绑定 …'s estate question still open after another message was answered
 BIND_ESTATE_STILL = "\n（您要登记的地址“{place}”还没登记好：是{options}？回复小区名就行。）"
+# 楼道灯坏了 answered with 1栋 alone: each unit has its own stairwell (handlers/stairwell_unit.py)
+ASK_UNIT_OF_BUILDING = (
+    "好的，{building}栋。请问是几单元？比如“2单元”，每个单元的楼道、电梯归不同的同志管。"
+    "不清楚的话回复“跳过”。"
+)
