@@ -18,7 +18,7 @@ from bot.messages import Incoming
 from bot.orders import queries
 from bot.orders.corrections import UNTAKEN
 from bot.orders.dispatch import Place
-from bot.orders.duplicates import things, without_denied
+from bot.orders.duplicates import things, with_state_of, without_denied
 from bot.orders.service import OrderService
 from bot.roster import residents
 from handlers.corrections import RECENT
@@ -72,6 +72,9 @@ async def replace_mistaken(
     gone = await _mistaken(message, orders, clock, meant, parsed.urgent)
     if gone is None:
         return ""
+    if (told := with_state_of(meant, gone.text)) != meant:
+        # 卫生间的下水道 for 厨房下水道堵了: the drain is still 堵了, now in the bathroom
+        meant, parsed = told, parse_here(told, clock, config)
     await orders.cancel(message.openid, gone)
     again = replace(message, content=meant)
     return texts.REPORT_REPLACED.format(number=gone.id) + await _file(

@@ -177,3 +177,24 @@ def without_home(key: PlaceKey) -> PlaceKey:
 def elsewhere(a: PlaceKey, b: PlaceKey) -> bool:
     """Another building, stairwell, home, community or estate: a part both know differs."""
     return any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
+
+
+# the end of a clause: what is said of a thing stops there (堵了，水都漫出来了 → 堵了)
+_CLAUSE_END = re.compile(r"[，,。.；;！!？?\s]")
+
+
+def with_state_of(meant: str, before: str) -> str:
+    """``meant`` (卫生间的下水道) with what ``before`` said was wrong with the same thing
+    (厨房下水道堵了 → 卫生间的下水道堵了) when it names the thing and says nothing of it;
+    else ``meant`` as it is. Found from outside: 不对，我想说的是卫生间的下水道 filed the
+    drain without its 堵了."""
+    named = [m for m in _THING_RE.finditer(meant) if _THING_OF[m.group(0)] is not None]
+    if not named or content_chars(meant[named[-1].end() :]):
+        return meant
+    thing = _THING_OF[named[-1].group(0)]
+    said = [m for m in _THING_RE.finditer(before) if _THING_OF[m.group(0)] == thing]
+    if not said:
+        return meant
+    rest = before[said[-1].end() :]
+    state = rest[: m.start()] if (m := _CLAUSE_END.search(rest)) else rest
+    return meant.rstrip("，,。.；;！! ") + state if content_chars(state) else meant
